@@ -1,0 +1,33 @@
+"""Write audit events. Services call `audit_record` inside their transaction; views of a
+pupil's or family's personal data call `audit_view`."""
+
+from typing import Any
+
+from django.db import models
+
+from buddywerk.common.middleware import current_request_id
+
+from .models import AuditEvent, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `action` on `target`. Never put personal data in `detail`."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(getattr(target, "uuid", None) or target.pk),
+        request_id=current_request_id(),
+        detail=detail or {},
+    )
+
+
+def audit_view(*, actor: User, target: models.Model) -> AuditEvent:
+    """Record that `actor` looked at the personal data held in `target`."""
+    return audit_record(actor=actor, action="view", target=target)

@@ -1,0 +1,169 @@
+"""Users, their memberships (user x organisation x role) and the audit trail."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.models import TimeStampedModel
+from buddywerk.organisations.models import Organisation, OrganisationKind
+
+
+class Role(models.TextChoices):
+    """The roles of DOMAIN.md; a user may hold several through memberships."""
+
+    BUDDY = "buddy", _("Buddy")
+    SCHOOL_STAFF = "school_staff", _("School or service staff")
+    PROGRAMME_COORDINATOR = "programme_coordinator", _("Programme coordinator")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+    FUNDER = "funder", _("Funder")
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+
+
+# Which kinds of organisation each role belongs to. Staff of a service that refers
+# families [004] hold the school_staff role in that service.
+ROLE_ORGANISATION_KINDS = {
+    Role.BUDDY: {OrganisationKind.PROGRAMME},
+    Role.SCHOOL_STAFF: {OrganisationKind.SCHOOL, OrganisationKind.SERVICE},
+    Role.PROGRAMME_COORDINATOR: {OrganisationKind.PROGRAMME},
+    Role.REGIONAL_COORDINATOR: {OrganisationKind.REGION},
+    Role.FUNDER: {OrganisationKind.FUNDER},
+    Role.PLATFORM_ADMIN: {OrganisationKind.UMBRELLA},
+}
+
+# Roles that reach personal data of pupils or families: two-factor authentication first.
+ROLES_REQUIRING_MFA = frozenset(
+    {
+        Role.SCHOOL_STAFF,
+        Role.PROGRAMME_COORDINATOR,
+        Role.REGIONAL_COORDINATOR,
+        Role.PLATFORM_ADMIN,
+    }
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address and a password."""
+
+    username = None  # type: ignore[assignment]
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("email address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="nl-be"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True)
+
+
+class Membership(TimeStampedModel):
+    """One role of one user in one organisation."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_lead = models.BooleanField(
+        _("lead"),
+        default=False,
+        help_text=_(
+            "The care coordinator of a school, or the lead of a programme: "
+            "manages the others and receives escalations."
+        ),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    def clean(self) -> None:
+        kinds = ROLE_ORGANISATION_KINDS[Role(self.role)]
+        if self.organisation_id and self.organisation.kind not in kinds:
+            raise ValidationError(
+                {"organisation": _("This role does not fit this kind of organisation.")}
+            )
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, when. Written in the same transaction as the write it records;
+    nothing in the interface can change or delete it (see access.admin)."""
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"

@@ -1,0 +1,173 @@
+"""The access policy: who may see and do what. Written once, here.
+
+Each predicate is small, named, and documented with the rule it enforces. Querysets of
+personal data are built on the same facts (`*_visible_to`), and every model that holds
+personal data exposes them as `Model.objects.visible_to(user)`. An object outside the
+user's scope is simply not in the queryset, so views answer 404 and never confirm that a
+pupil exists (ARCHITECTURE.md 2-3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from .models import ROLES_REQUIRING_MFA, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from buddywerk.buddies.models import Buddy
+    from buddywerk.referrals.models import Family, Pupil, Referral
+
+    from .models import User
+
+    AnyUser = User | AnonymousUser
+
+_CACHE_ATTR = "_buddywerk_memberships"
+
+
+def _memberships(user: AnyUser) -> list[tuple[str, int]]:
+    """(role, organisation id) of the user's active memberships, cached on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.active().filter(user=user).values_list("role", "organisation_id")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the cached memberships after a change to them."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_of(user: AnyUser) -> set[str]:
+    """The roles a user holds through any active membership."""
+    roles = {role for role, _org in _memberships(user)}
+    if user.is_authenticated and user.is_superuser:
+        roles.add(Role.PLATFORM_ADMIN)
+    return roles
+
+
+def organisation_ids(user: AnyUser, role: str) -> set[int]:
+    """The organisations in which the user holds `role`."""
+    return {org for r, org in _memberships(user) if r == role}
+
+
+def has_role(user: AnyUser, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def is_platform_admin(user: AnyUser) -> bool:
+    """The umbrella organisation's staff see everything, through the admin, audited."""
+    return has_role(user, Role.PLATFORM_ADMIN)
+
+
+def requires_mfa(user: AnyUser) -> bool:
+    """School staff, programme and regional coordinators and platform admins reach personal
+    data, so they must use two-factor authentication first; buddies are offered it."""
+    return bool(roles_of(user) & ROLES_REQUIRING_MFA)
+
+
+def can_use_admin(user: AnyUser) -> bool:
+    """Only platform admins use the Django admin (behind 2FA, see RequireMfaMiddleware)."""
+    return user.is_authenticated and user.is_active and is_platform_admin(user)
+
+
+# --- Pupils --------------------------------------------------------------------------
+
+
+def pupils_visible_to(user: AnyUser, qs: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """School staff see their school's pupils; a programme coordinator sees pupils with a
+    submitted referral to the programme; a buddy sees pupils of their own duos; platform
+    admins see all. Regional coordinators and the funder see no pupil (aggregates only)."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(school_id__in=organisation_ids(user, Role.SCHOOL_STAFF))
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(
+            referrals__programme_id__in=programmes,
+            referrals__submitted_at__isnull=False,
+        )
+    return qs.filter(condition).distinct()
+
+
+def can_view_pupil(user: AnyUser, pupil: Pupil) -> bool:
+    """True when the pupil is in the user's scope (see `pupils_visible_to`)."""
+    return pupils_visible_to(user, type(pupil).objects.filter(pk=pupil.pk)).exists()
+
+
+def can_manage_pupils(user: AnyUser) -> bool:
+    """School staff add and edit the pupils of their own school."""
+    return has_role(user, Role.SCHOOL_STAFF)
+
+
+def can_list_pupils(user: AnyUser) -> bool:
+    """The pupil list is for roles that work with pupils by name: school staff, programme
+    coordinators and platform admins (buddies see their duos, not a list of pupils)."""
+    return bool(
+        roles_of(user) & {Role.SCHOOL_STAFF, Role.PROGRAMME_COORDINATOR, Role.PLATFORM_ADMIN}
+    )
+
+
+# --- Families ------------------------------------------------------------------------
+
+
+def families_visible_to(user: AnyUser, qs: QuerySet[Family]) -> QuerySet[Family]:
+    """The school or service that referred a family sees it; so do coordinators of a
+    programme with a submitted referral for it, and platform admins."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(referred_by_id__in=organisation_ids(user, Role.SCHOOL_STAFF))
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(
+            referrals__programme_id__in=programmes,
+            referrals__submitted_at__isnull=False,
+        )
+    return qs.filter(condition).distinct()
+
+
+# --- Referrals -----------------------------------------------------------------------
+
+
+def referrals_visible_to(user: AnyUser, qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The referring school or service sees its referrals (drafts included); the programme
+    sees referrals once submitted; platform admins see all."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(referrer_id__in=organisation_ids(user, Role.SCHOOL_STAFF))
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(programme_id__in=programmes, submitted_at__isnull=False)
+    return qs.filter(condition)
+
+
+# --- Buddies -------------------------------------------------------------------------
+
+
+def buddies_visible_to(user: AnyUser, qs: QuerySet[Buddy]) -> QuerySet[Buddy]:
+    """A buddy sees their own profile; a programme coordinator the programme's buddies;
+    platform admins all."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(user_id=user.pk)
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(programmes__in=programmes)
+    return qs.filter(condition).distinct()

@@ -1,0 +1,68 @@
+"""Writes on users and memberships. Each service validates, runs in one transaction and
+leaves an audit event (ARCHITECTURE.md 1, 5)."""
+
+from django.db import transaction
+
+from buddywerk.organisations.models import Organisation
+
+from . import policy
+from .audit import audit_record
+from .models import Membership, Role, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create an account. Without a password the user sets one through the reset mail."""
+    user = User(email=email.strip().lower(), first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.create", target=user)
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation,
+    role: Role,
+    is_lead: bool = False,
+) -> Membership:
+    """Give `user` the `role` in `organisation` (idempotent: an existing one is reactivated)."""
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role)
+    membership.is_active = True
+    membership.is_lead = is_lead or membership.is_lead
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    if role == Role.PLATFORM_ADMIN and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    policy.forget_memberships(user)
+    audit_record(
+        actor=actor, action="membership.grant", target=membership, detail={"role": str(role)}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User | None, membership: Membership) -> Membership:
+    """End a membership; the row stays, inactive, so history keeps who had which role."""
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    policy.forget_memberships(membership.user)
+    audit_record(actor=actor, action="membership.revoke", target=membership)
+    return membership

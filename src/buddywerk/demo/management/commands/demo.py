@@ -1,0 +1,72 @@
+"""`buddywerk demo`: create the demo database, load the demo world, and serve it."""
+
+import subprocess  # noqa: S404 - starts our own task worker
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from buddywerk.demo.guard import require_demo_database
+from buddywerk.demo.world import (
+    ACCOUNTS,
+    BUDDIES,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    build_world,
+    demo_email,
+)
+
+
+class Command(BaseCommand):
+    help = "Start Buddywerk with demo data on the embedded SQLite database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Build the demo, do not serve.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo database and start afresh."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = require_demo_database()
+        if options["reset"]:
+            from django.db import connections
+
+            connections.close_all()
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self.stdout.write("Demo database removed.")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        build_world()
+        self._print_logins(options["port"])
+        if options["no_serve"]:
+            return
+        worker = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [sys.executable, "-m", "buddywerk.cli", "db_worker", "--no-reload"]
+        )
+        try:
+            call_command(
+                "runserver", f"127.0.0.1:{options['port']}", use_reloader=False, use_threading=True
+            )
+        finally:
+            worker.terminate()
+
+    def _print_logins(self, port: int) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"Buddywerk demo: http://127.0.0.1:{port}/")
+        out(f"Password for every demo account: {DEMO_PASSWORD}")
+        out(
+            f"Two-factor code: TOTP secret {DEMO_TOTP_SECRET} in any authenticator app, "
+            "or run `uv run buddywerk demo-code EMAIL`."
+        )
+        out("")
+        for account in ACCOUNTS:
+            out(f"  {account.role:<24} {account.email}")
+        for buddy in BUDDIES:
+            out(f"  {'buddy':<24} {demo_email(buddy.local)}  ({buddy.kind}, {buddy.status})")
+        out("")
+        out(f"Mail is printed here (EMAIL_URL={'console://'}); data lives in {settings.VAR_DIR}.")

@@ -1,0 +1,131 @@
+"""Organisations that take part in Buddywerk: programmes, schools, training institutions,
+services, the provinces' regional coordination, the funder and the umbrella organisation.
+
+Every membership (access.Membership) ties a user to one organisation with one role.
+Programme and School extend Organisation (multi-table), so a membership needs one key.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.models import TimeStampedModel
+from buddywerk.geo.models import Municipality, Postcode, Province
+
+
+class OrganisationKind(models.TextChoices):
+    PROGRAMME = "programme", _("Buddy programme")
+    SCHOOL = "school", _("School")
+    TRAINING_INSTITUTION = "training_institution", _("Teacher-training institution")
+    SERVICE = "service", _("Service")
+    REGION = "region", _("Regional coordination")
+    FUNDER = "funder", _("Funder")
+    UMBRELLA = "umbrella", _("Umbrella organisation")
+
+
+class Organisation(TimeStampedModel):
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("province"),
+        help_text=_("For a regional coordination: the province it covers."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipantKind(models.TextChoices):
+    PUPILS = "pupils", _("Pupils")
+    FAMILIES = "families", _("Families")
+    BOTH = "both", _("Pupils and families")
+
+
+class Programme(Organisation):
+    """A buddywerking: recruits buddies and runs duos in its coverage area."""
+
+    organising_body = models.CharField(_("organising body"), max_length=200, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="programmes",
+        verbose_name=_("coverage area"),
+        help_text=_("The municipalities where the programme runs duos."),
+    )
+    participant_kind = models.CharField(
+        _("participants"), max_length=10, choices=ParticipantKind.choices
+    )
+    description = models.TextField(_("short description"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    accepts_buddies = models.BooleanField(_("takes new buddies now"), default=True)
+    accepts_referrals = models.BooleanField(_("takes new referrals now"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class SchoolLevel(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    SECONDARY = "secondary", _("Secondary")
+
+
+class School(Organisation):
+    school_number = models.CharField(
+        _("school number"),
+        max_length=12,
+        unique=True,
+        help_text=_("The official number of the school (instellingsnummer)."),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=SchoolLevel.choices)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.ForeignKey(
+        Postcode, on_delete=models.PROTECT, related_name="schools", verbose_name=_("postcode")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        verbose_name=_("municipality"),
+    )
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When a platform admin confirmed the school."),
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+
+class TrainingInstitution(Organisation):
+    """A teacher-training programme (lerarenopleiding) whose students can be buddies."""
+
+    campus = models.CharField(_("campus"), max_length=120, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_institutions",
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("teacher-training institution")
+        verbose_name_plural = _("teacher-training institutions")

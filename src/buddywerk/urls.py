@@ -1,0 +1,27 @@
+"""The URL map. Every route is in the access matrix (tests/access/test_access_matrix.py)."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from buddywerk.common import views as common_views
+from buddywerk.referrals import views as referral_views
+from buddywerk.reports import views as report_views
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("privacy/", common_views.privacy, name="privacy"),
+    path("pupils/", referral_views.pupil_list, name="pupil_list"),
+    path("pupils/<uuid:pupil_uuid>/", referral_views.pupil_detail, name="pupil_detail"),
+]
+
+handler403 = "buddywerk.common.views.permission_denied"
+handler404 = "buddywerk.common.views.page_not_found"
+handler500 = "buddywerk.common.views.server_error"

@@ -1,0 +1,54 @@
+"""Shared test set-up: real database, fast hashing, strict templates, Chromium for browser tests."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser
+# tests are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class _InvalidVariable(str):
+    """`string_if_invalid` that fails the test on any unknown template variable."""
+
+    def __mod__(self, other: object) -> str:
+        raise AssertionError(f"Unknown template variable: {other!r}")
+
+    def __bool__(self) -> bool:  # templates test `{% if var %}` on missing variables
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidVariable("%s")
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and TOTP replay marks live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: nothing may be downloaded here. In CI a missing Chromium fails."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must run the browser tests.")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped (install chromium).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--disable-gpu", "--disable-quic"],
+    }
