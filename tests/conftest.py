@@ -26,7 +26,6 @@ class _InvalidVariable(str):
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidVariable("%s")
     settings.WHITENOISE_AUTOREFRESH = True
 

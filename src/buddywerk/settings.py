@@ -11,7 +11,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.email_url import email_settings
+from buddywerk.common.email_url import mailers_from_url
 from buddywerk.common.env import env
 
 SRC_DIR = Path(__file__).resolve().parent
@@ -232,7 +232,7 @@ MEDIA_URL = "media/"
 WHITENOISE_USE_FINDERS = env("WHITENOISE_USE_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-vars().update(email_settings(env("EMAIL_URL", "console://")))
+MAILERS = mailers_from_url(env("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Buddywerk <noreply@buddywerk.be>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

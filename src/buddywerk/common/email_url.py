@@ -1,9 +1,8 @@
-"""Turn EMAIL_URL into Django's email settings.
+"""Turn EMAIL_URL into Django's MAILERS setting.
 
 smtp://user:password@host:587?tls=1, smtp+ssl://host:465, console://, file:///path, locmem://
 """
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -17,23 +16,23 @@ _BACKENDS = {
 }
 
 
-def email_settings(url: str) -> dict[str, Any]:
-    """Return EMAIL_* settings for `url`; raises ValueError on an unknown scheme."""
+def mailers_from_url(url: str) -> dict[str, dict[str, Any]]:
+    """Return MAILERS with one `default` mailer for `url`; ValueError on an unknown scheme."""
     parts = urlsplit(url)
     if parts.scheme not in _BACKENDS:
         raise ValueError(f"EMAIL_URL has an unknown scheme: {parts.scheme!r}")
-    result: dict[str, Any] = {"EMAIL_BACKEND": _BACKENDS[parts.scheme]}
+    options: dict[str, Any] = {}
     if parts.scheme == "file":
-        result["EMAIL_FILE_PATH"] = str(Path(unquote(parts.path)))
+        options["file_path"] = unquote(parts.path)
     if parts.scheme.startswith("smtp"):
         query = parse_qs(parts.query)
-        result.update(
-            EMAIL_HOST=parts.hostname or "localhost",
-            EMAIL_PORT=parts.port or (465 if parts.scheme == "smtp+ssl" else 25),
-            EMAIL_HOST_USER=unquote(parts.username or ""),
-            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
-            EMAIL_USE_SSL=parts.scheme == "smtp+ssl",
-            EMAIL_USE_TLS=query.get("tls", ["0"])[0] in {"1", "true"},
-            EMAIL_TIMEOUT=int(query.get("timeout", ["10"])[0]),
-        )
-    return result
+        options = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtp+ssl" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtp+ssl",
+            "use_tls": query.get("tls", ["0"])[0] in {"1", "true"},
+            "timeout": int(query.get("timeout", ["10"])[0]),
+        }
+    return {"default": {"BACKEND": _BACKENDS[parts.scheme], "OPTIONS": options}}

@@ -1,0 +1,95 @@
+"""A small world with one user per role and objects in and out of their scope, for the
+access matrix and the policy tests. Features add their objects here (one attribute each)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from buddywerk.access.models import Role, User
+from buddywerk.geo.models import Province
+from buddywerk.organisations.models import OrganisationKind
+from tests.factories import (
+    BuddyFactory,
+    FamilyFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    PupilFactory,
+    ReferralFactory,
+    SchoolFactory,
+    UserFactory,
+    member,
+    postcode,
+)
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, *[role.value for role in Role]]
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def build_world() -> World:
+    programme = ProgrammeFactory(name="Buddy Mechelen (test)")
+    other_programme = ProgrammeFactory(name="Buddy Gent (test)")
+    school = SchoolFactory(name="School A")
+    other_school = SchoolFactory(name="School B", postcode=postcode("9000"))
+    service = OrganisationFactory(name="Service A", kind=OrganisationKind.SERVICE)
+    region = OrganisationFactory(
+        name="Regio Antwerpen (test)",
+        kind=OrganisationKind.REGION,
+        province=Province.objects.get(code="VAN"),
+    )
+    funder = OrganisationFactory(name="Funder (test)", kind=OrganisationKind.FUNDER)
+    umbrella = OrganisationFactory(name="Umbrella (test)", kind=OrganisationKind.UMBRELLA)
+
+    buddy_user = UserFactory(email="buddy@example.org")
+    buddy = BuddyFactory(user=buddy_user, programmes=[programme])
+    users: dict[str, User | None] = {
+        ANONYMOUS: None,
+        Role.BUDDY: member(buddy_user, programme, Role.BUDDY),
+        Role.SCHOOL_STAFF: member(
+            UserFactory(email="staff@example.org"), school, Role.SCHOOL_STAFF, is_lead=True
+        ),
+        Role.PROGRAMME_COORDINATOR: member(
+            UserFactory(email="coordinator@example.org"),
+            programme,
+            Role.PROGRAMME_COORDINATOR,
+            is_lead=True,
+        ),
+        Role.REGIONAL_COORDINATOR: member(
+            UserFactory(email="region@example.org"), region, Role.REGIONAL_COORDINATOR
+        ),
+        Role.FUNDER: member(UserFactory(email="funder@example.org"), funder, Role.FUNDER),
+        Role.PLATFORM_ADMIN: member(
+            UserFactory(email="admin@example.org", is_staff=True), umbrella, Role.PLATFORM_ADMIN
+        ),
+    }
+    pupil = PupilFactory(school=school)
+    other_pupil = PupilFactory(school=other_school)
+    referral = ReferralFactory(programme=programme, pupil=pupil)
+    other_referral = ReferralFactory(programme=other_programme, pupil=other_pupil)
+    family = FamilyFactory(referred_by=service)
+    return World(
+        users=users,
+        objects={
+            "programme": programme,
+            "other_programme": other_programme,
+            "school": school,
+            "other_school": other_school,
+            "service": service,
+            "buddy": buddy,
+            "pupil": pupil,
+            "other_pupil": other_pupil,
+            "referral": referral,
+            "other_referral": other_referral,
+            "family": family,
+        },
+    )

@@ -1,0 +1,155 @@
+"""factory_boy factories for the core models, with traits where a state matters."""
+
+import datetime as dt
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.buddies.models import Buddy, BuddyKind, ScreeningStatus
+from buddywerk.geo.models import Municipality, Postcode
+from buddywerk.organisations.models import (
+    Organisation,
+    OrganisationKind,
+    ParticipantKind,
+    Programme,
+    School,
+    SchoolLevel,
+)
+from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
+
+TEST_PASSWORD = "Test-password-2026"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def postcode(code: str = "2800") -> Postcode:
+    return Postcode.objects.select_related("municipality__province").get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+def enrol_totp(user: User) -> None:
+    TOTP.activate(user, TEST_TOTP_SECRET)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.SERVICE
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Buddy programme {n}")
+    kind = OrganisationKind.PROGRAMME
+    participant_kind = ParticipantKind.PUPILS
+
+    @factory.post_generation
+    def municipalities(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.municipalities.set(
+                extracted or Municipality.objects.filter(nis_code="12025")
+            )
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    kind = OrganisationKind.SCHOOL
+    school_number = factory.Sequence(lambda n: f"{100000 + n}")
+    level = SchoolLevel.PRIMARY
+    street = "Schoolstraat 1"
+    postcode = factory.LazyFunction(postcode)
+    municipality = factory.LazyAttribute(lambda o: o.postcode.municipality)
+    province = factory.LazyAttribute(lambda o: o.postcode.municipality.province)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    school_year = 6
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    referred_by = factory.SubFactory(OrganisationFactory)
+    contact_name = factory.Faker("name", locale="nl_BE")
+    household_size = 4
+    children_ages = [6, 9]
+    languages = ["ar"]
+    contact_language = "ar"
+    postcode = factory.LazyFunction(lambda: postcode("9000"))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    pupil = factory.SubFactory(PupilFactory)
+    referrer = factory.LazyAttribute(lambda o: o.pupil.school)
+    status = ReferralStatus.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status=ReferralStatus.DRAFT, submitted_at=None)
+        matched = factory.Trait(status=ReferralStatus.MATCHED)
+
+
+class BuddyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Buddy
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    kind = BuddyKind.STUDENT
+    status = ScreeningStatus.APPROVED
+    extract_seen_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    home_postcode = factory.LazyFunction(postcode)
+    capacity = 1
+
+    @factory.post_generation
+    def programmes(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.programmes.set(extracted)
+
+
+def member(user: User, organisation: Organisation, role: Role, *, is_lead: bool = False) -> User:
+    """Give `user` a role, enrolling TOTP when the role needs it (so tests reach the page)."""
+    from buddywerk.access.models import ROLES_REQUIRING_MFA
+
+    Membership.objects.create(user=user, organisation=organisation, role=role, is_lead=is_lead)
+    if role in ROLES_REQUIRING_MFA and not user.authenticator_set.exists():
+        enrol_totp(user)
+    return user
