@@ -69,9 +69,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def municipalities(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
-            obj.municipalities.set(
-                extracted or Municipality.objects.filter(nis_code="12025")
-            )
+            obj.municipalities.set(extracted or Municipality.objects.filter(nis_code="12025"))
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "buddywerk.organisations",
     "buddywerk.buddies",
     "buddywerk.referrals",
+    "buddywerk.matching",
+    "buddywerk.trajectories",
+    "buddywerk.learning",
+    "buddywerk.network",
     "buddywerk.reports",
     "buddywerk.demo",
 ]

@@ -71,6 +71,8 @@ def test_access_matrix():
             response = getattr(client, route.method)(url, route.data)
             got = _outcome(client, response)
             if got != route.expect[role]:
-                mismatches.append(f"{route.method.upper()} {url} as {role}: "
-                                  f"expected {route.expect[role]}, got {got}")
+                mismatches.append(
+                    f"{route.method.upper()} {url} as {role}: "
+                    f"expected {route.expect[role]}, got {got}"
+                )
     assert not mismatches, "\n".join(mismatches)

@@ -8,6 +8,7 @@ Later features add their own steps to STEPS.
 """
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -448,7 +450,23 @@ STEPS: list[Callable[[], None]] = [
 ]
 
 
+def _app_steps() -> list[Callable[[], None]]:
+    """Each app may add demo data in `<app>/demo_data.py` with an idempotent `build()`."""
+    steps = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("buddywerk."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo_data":
+                raise
+            continue
+        steps.append(module.build)
+    return steps
+
+
 @transaction.atomic
 def build_world() -> None:
-    for step in STEPS:
+    for step in [*STEPS, *_app_steps()]:
         step()

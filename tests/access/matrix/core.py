@@ -14,13 +14,15 @@ ROUTES = [
     ),
     Route(
         "pupil_list",
-        outcomes(403, anonymous=LOGIN, school_staff=200, programme_coordinator=200,
-                 platform_admin=200),
+        outcomes(
+            403, anonymous=LOGIN, school_staff=200, programme_coordinator=200, platform_admin=200
+        ),
     ),
     Route(
         "pupil_detail",
-        outcomes(404, anonymous=LOGIN, school_staff=200, programme_coordinator=200,
-                 platform_admin=200),
+        outcomes(
+            404, anonymous=LOGIN, school_staff=200, programme_coordinator=200, platform_admin=200
+        ),
         args=lambda w: {"pupil_uuid": w.pupil.uuid},
     ),
     Route("admin:index", outcomes(403, anonymous=LOGIN, platform_admin=200)),
@@ -28,6 +30,9 @@ ROUTES = [
 
 EXEMPT = [
     Exempt("accounts/", "allauth's sign-in, reset and 2FA pages: tests/access/test_accounts.py"),
-    Exempt("admin/", "the admin: only admin:index is in the matrix; the admin checks "
-           "has_permission on every other page (tests/access/test_admin.py)"),
+    Exempt(
+        "admin/",
+        "the admin: only admin:index is in the matrix; the admin checks "
+        "has_permission on every other page (tests/access/test_admin.py)",
+    ),
 ]

@@ -1,0 +1,115 @@
+"""The controlled lists that buddies, referrals, programmes and matching share.
+
+Codes are stable (they are stored and they are the engine's labels); labels are
+translated. R1, R5, R8 in DOMAIN.md.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Competence(models.TextChoices):
+    """What a buddy can help with; a referral's needs use the same list (R3, R9)."""
+
+    DUTCH = "dutch", _("Reading and writing Dutch")
+    MATHS = "maths", _("Maths")
+    LEARNING = "learning", _("Learning to learn and planning")
+    HOMEWORK = "homework", _("Homework")
+    WELLBEING = "wellbeing", _("A listening ear and well-being")
+    FAMILY = "family", _("Family support and finding services")
+    CAREER = "career", _("Career orientation")
+
+
+class MeetingMode(models.TextChoices):
+    """Where duos meet (R8). `school` and `home` are in person; distance matters there."""
+
+    SCHOOL = "school", _("At school")
+    HOME = "home", _("At home")
+    ONLINE = "online", _("Online")
+
+
+IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME})
+
+
+class Weekday(models.TextChoices):
+    MON = "mon", _("Monday")
+    TUE = "tue", _("Tuesday")
+    WED = "wed", _("Wednesday")
+    THU = "thu", _("Thursday")
+    FRI = "fri", _("Friday")
+
+
+class DayPart(models.TextChoices):
+    """When in the day (R8: during school hours, at lunch, after school, ...)."""
+
+    MORNING = "am", _("Morning")
+    LUNCH = "lunch", _("Lunch break")
+    AFTERNOON = "pm", _("Afternoon")
+    AFTER_SCHOOL = "after", _("After school")
+    EVENING = "eve", _("Evening")
+
+
+def slot_code(day: str, part: str) -> str:
+    """A weekly time slot as one label, e.g. "wed-pm" (the matching engine's format)."""
+    return f"{day}-{part}"
+
+
+ALL_SLOTS = [slot_code(day, part) for day in Weekday.values for part in DayPart.values]
+
+
+def slot_label(code: str) -> str:
+    day, part = code.split("-", 1)
+    return f"{Weekday(day).label} {str(DayPart(part).label).lower()}"
+
+
+class SchoolYear(models.IntegerChoices):
+    """School years 1-6 primary (lager) and 7-12 secondary (1st-6th year) (R5)."""
+
+    P1 = 1, pgettext_lazy("school year", "1st year primary")
+    P2 = 2, pgettext_lazy("school year", "2nd year primary")
+    P3 = 3, pgettext_lazy("school year", "3rd year primary")
+    P4 = 4, pgettext_lazy("school year", "4th year primary")
+    P5 = 5, pgettext_lazy("school year", "5th year primary")
+    P6 = 6, pgettext_lazy("school year", "6th year primary")
+    S1 = 7, pgettext_lazy("school year", "1st year secondary")
+    S2 = 8, pgettext_lazy("school year", "2nd year secondary")
+    S3 = 9, pgettext_lazy("school year", "3rd year secondary")
+    S4 = 10, pgettext_lazy("school year", "4th year secondary")
+    S5 = 11, pgettext_lazy("school year", "5th year secondary")
+    S6 = 12, pgettext_lazy("school year", "6th year secondary")
+
+
+# The transition years that the Flemish roll-out targets (R5, seed 003).
+TRANSITION_YEARS = (1, 6, 7, 8, 10, 12)
+
+
+class Language(models.TextChoices):
+    """Home and contact languages most asked for in Flemish schools and newcomer families."""
+
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+    AR = "ar", _("Arabic")
+    TR = "tr", _("Turkish")
+    PL = "pl", _("Polish")
+    RO = "ro", _("Romanian")
+    BG = "bg", _("Bulgarian")
+    RU = "ru", _("Russian")
+    UK = "uk", _("Ukrainian")
+    ES = "es", _("Spanish")
+    PT = "pt", _("Portuguese")
+    IT = "it", _("Italian")
+    DE = "de", _("German")
+    SO = "so", _("Somali")
+    TI = "ti", _("Tigrinya")
+    AM = "am", _("Amharic")
+    FA = "fa", _("Persian (Dari, Farsi)")
+    PS = "ps", _("Pashto")
+    KU = "ku", _("Kurdish")
+    BER = "ber", _("Berber (Tamazight)")
+    SQ = "sq", _("Albanian")
+    HI = "hi", _("Hindi")
+    UR = "ur", _("Urdu")
+    ZH = "zh", _("Chinese")
+    OTHER = "other", _("Another language")
