@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Programme, School, TrainingInstitution
 
@@ -12,9 +13,27 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "participant_kind", "accepts_buddies", "accepts_referrals"]
-    search_fields = ["name"]
+    list_display = ["name", "participant_kind", "province", "accepts_buddies", "accepts_referrals"]
+    list_filter = ["participant_kind", "accepts_buddies", "accepts_referrals", "province"]
+    search_fields = ["name", "organising_body"]
     autocomplete_fields = ["municipalities"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "organising_body", "province", "description"]}),
+        (
+            _("Who and where"),
+            {
+                "fields": [
+                    "participant_kind",
+                    "municipalities",
+                    "target_school_years",
+                    "buddy_kinds",
+                    "meeting_modes",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["contact_email", "contact_phone", "website"]}),
+        (_("Now open for"), {"fields": ["accepts_buddies", "accepts_referrals"]}),
+    ]
 
 
 @admin.register(School)

@@ -11,7 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.vocabulary import MeetingMode, SchoolYear
 from buddywerk.geo.models import Municipality, Postcode, Province
+
+from .fields import MultipleChoiceJSONField
 
 
 class OrganisationKind(models.TextChoices):
@@ -53,8 +56,33 @@ class ParticipantKind(models.TextChoices):
     BOTH = "both", _("Pupils and families")
 
 
+def buddy_kind_choices() -> list[tuple[str, str]]:
+    """The buddy kinds of R1 (buddies.BuddyKind), read lazily: buddies imports this module."""
+    from buddywerk.buddies.models import BuddyKind
+
+    return list(BuddyKind.choices)
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def taking_buddies(self) -> "ProgrammeQuerySet":
+        return self.filter(accepts_buddies=True)
+
+    def taking_referrals(self) -> "ProgrammeQuerySet":
+        return self.filter(accepts_referrals=True)
+
+    def covering(self, municipality: Municipality | str) -> "ProgrammeQuerySet":
+        """Programmes whose coverage area holds the municipality (a school's, a family's)."""
+        nis_code = getattr(municipality, "nis_code", municipality)
+        return self.filter(municipalities__nis_code=nis_code)
+
+
 class Programme(Organisation):
-    """A buddywerking: recruits buddies and runs duos in its coverage area."""
+    """A buddywerking: recruits buddies and runs duos in its coverage area.
+
+    Target school years (R5), the buddy kinds it recruits (R1) and the meeting modes it
+    offers (R8) are lists of codes from the shared vocabulary; an empty list means the
+    programme sets no restriction there (e.g. a family programme has no school years).
+    """
 
     organising_body = models.CharField(_("organising body"), max_length=200, blank=True)
     municipalities = models.ManyToManyField(
@@ -72,6 +100,26 @@ class Programme(Organisation):
     website = models.URLField(_("website"), blank=True)
     accepts_buddies = models.BooleanField(_("takes new buddies now"), default=True)
     accepts_referrals = models.BooleanField(_("takes new referrals now"), default=True)
+    target_school_years = MultipleChoiceJSONField(
+        _("target school years"),
+        item_choices=SchoolYear,
+        help_text=_(
+            "R5: the school years of the pupils the programme supports; "
+            "leave empty for a family programme."
+        ),
+    )
+    buddy_kinds = MultipleChoiceJSONField(
+        _("buddy kinds"),
+        item_choices=buddy_kind_choices,
+        help_text=_("R1: the kinds of buddy the programme recruits."),
+    )
+    meeting_modes = MultipleChoiceJSONField(
+        _("meeting modes"),
+        item_choices=MeetingMode,
+        help_text=_("R8: where duos of this programme meet."),
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -83,7 +131,22 @@ class SchoolLevel(models.TextChoices):
     SECONDARY = "secondary", _("Secondary")
 
 
+class SchoolQuerySet(models.QuerySet["School"]):
+    def confirmed(self) -> "SchoolQuerySet":
+        return self.filter(confirmed_at__isnull=False)
+
+    def awaiting_confirmation(self) -> "SchoolQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+
 class School(Organisation):
+    """A school (or its registration awaiting a platform admin's confirmation).
+
+    A school registers itself through the public form, with its care coordinator's name
+    and email; on confirmation that person gets an account and the lead school_staff role.
+    Schools imported from the education department's list are confirmed on import.
+    """
+
     school_number = models.CharField(
         _("school number"),
         max_length=12,
@@ -107,6 +170,19 @@ class School(Organisation):
         blank=True,
         help_text=_("When a platform admin confirmed the school."),
     )
+    registrant_name = models.CharField(
+        _("care coordinator's name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who registered the school through the public form."),
+    )
+    registrant_email = models.EmailField(
+        _("care coordinator's email"),
+        blank=True,
+        help_text=_("Receives the invitation when the school is confirmed."),
+    )
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school")
