@@ -1,15 +1,29 @@
-"""Buddy profiles: who offers time, for which programmes, screened how (R1-R3)."""
+"""Buddy profiles: who offers time, for which programmes, screened how (R1-R3).
+
+Multi-valued codes (languages, competences, school levels, meeting modes, weekly slots) are
+JSON lists of codes from `common.vocabulary`, so they behave the same on SQLite and
+PostgreSQL and the matching engine reads them as plain labels.
+"""
 
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
+
+from .validators import CodeListValidator
+
+# R1/R3: a buddy supports one to three participants at a time.
+MIN_CAPACITY = 1
+MAX_CAPACITY = 3
+# A radius beyond this is not a travel distance inside Flanders and Brussels.
+MAX_RADIUS_KM = 100
 
 
 class BuddyKind(models.TextChoices):
@@ -21,6 +35,45 @@ class BuddyKind(models.TextChoices):
     RETIRED_TEACHER = "retired_teacher", _("Retired teacher")
     ROLE_MODEL = "role_model", _("Role model")
     SECTOR_MENTOR = "sector_mentor", _("Sector mentor")
+
+
+STUDENT_KINDS = frozenset({BuddyKind.STUDENT_INTERNSHIP, BuddyKind.STUDENT})
+TEACHER_KINDS = frozenset({BuddyKind.TEACHER, BuddyKind.RETIRED_TEACHER})
+# R1 names these four for every programme; the other kinds only where a programme adds them.
+CORE_KINDS = STUDENT_KINDS | TEACHER_KINDS
+
+
+class FieldOfStudy(models.TextChoices):
+    """R1: a volunteer student studies in an education-related or social field [002]."""
+
+    TEACHER_TRAINING = "teacher_training", _("Teacher training")
+    PEDAGOGY = "pedagogy", _("Pedagogy or educational sciences")
+    SOCIAL_WORK = "social_work", _("Social work")
+    OCCUPATIONAL_THERAPY = "occupational_therapy", _("Occupational therapy")
+    SPEECH_THERAPY = "speech_therapy", _("Speech therapy")
+    PSYCHOLOGY = "psychology", _("Psychology")
+    OTHER = "other", _("Another field")
+
+
+# R1: the fields that make a student eligible as a volunteer.
+ELIGIBLE_FIELDS = frozenset(FieldOfStudy.values) - {FieldOfStudy.OTHER}
+
+
+class TeachingQualification(models.TextChoices):
+    """R1: a teaching qualification (pedagogisch bekwaamheidsbewijs) [002]."""
+
+    BACHELOR = "bachelor", _("Bachelor in education (pre-school, primary or secondary)")
+    EDUCATIONAL_MASTER = "educational_master", _("Educational master")
+    TEACHER_CERTIFICATE = (
+        "teacher_certificate",
+        _("Teacher training certificate (SLO, GPB, CAP or similar)"),
+    )
+    NONE = "none", _("I have no teaching qualification")
+
+
+class SchoolLevelPreference(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
 
 
 class ScreeningStatus(models.TextChoices):
@@ -42,6 +95,23 @@ class BuddyQuerySet(models.QuerySet["Buddy"]):
 
         return policy.buddies_visible_to(user, self)  # type: ignore[return-value]
 
+    def applied(self) -> "BuddyQuerySet":
+        return self.filter(status=ScreeningStatus.APPLIED)
+
+    def available(self) -> "BuddyQuerySet":
+        """Approved and not paused: the pool the matching engine draws from."""
+        return self.filter(status=ScreeningStatus.APPROVED, is_paused=False)
+
+
+def _list_field(verbose_name: Any, choices: str, help_text: Any = "") -> models.JSONField:
+    return models.JSONField(
+        verbose_name,
+        default=list,
+        blank=True,
+        validators=[CodeListValidator(choices)],
+        help_text=help_text,
+    )
+
 
 class Buddy(TimeStampedModel):
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
@@ -55,6 +125,9 @@ class Buddy(TimeStampedModel):
     programmes = models.ManyToManyField(
         Programme, related_name="buddies", verbose_name=_("programmes")
     )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    # R1: what each kind must tell us.
     training_institution = models.ForeignKey(
         TrainingInstitution,
         on_delete=models.SET_NULL,
@@ -63,12 +136,89 @@ class Buddy(TimeStampedModel):
         related_name="buddies",
         verbose_name=_("training institution"),
     )
+    training_institution_name = models.CharField(
+        _("other training institution"),
+        max_length=200,
+        blank=True,
+        help_text=_("For students of an institution that is not in the list."),
+    )
+    field_of_study = models.CharField(
+        _("field of study"), max_length=24, choices=FieldOfStudy.choices, blank=True
+    )
+    on_internship = models.BooleanField(
+        _("buddy as part of an internship"),
+        default=False,
+        help_text=_("R1, R10: a student who is a buddy as part of their study."),
+    )
+    teaching_qualification = models.CharField(
+        _("teaching qualification"),
+        max_length=24,
+        choices=TeachingQualification.choices,
+        blank=True,
+    )
+    background = models.TextField(
+        _("background"),
+        blank=True,
+        help_text=_("Role models: their school career. Sector mentors: their trade or company."),
+    )
+
+    # R2: the declaration on honour, with the exact wording that was accepted.
+    declaration_text = models.TextField(_("declaration on honour (accepted text)"), blank=True)
+    declaration_accepted_at = models.DateTimeField(
+        _("declaration accepted at"), null=True, blank=True
+    )
+
+    # What the buddy offers (R3, R8, R9).
+    languages = _list_field(
+        _("languages"),
+        "Language",
+        _("Languages the buddy speaks, including contact languages for newcomer families."),
+    )
+    competences = _list_field(_("competences"), "Competence")
+    school_levels = _list_field(_("preferred school levels"), "SchoolLevelPreference")
+    meeting_modes = _list_field(_("meeting modes"), "MeetingMode")
+    slots = _list_field(
+        _("weekly availability"),
+        "slots",
+        _('Weekly time slots as codes such as "wed-pm" (day and part of the day).'),
+    )
+
+    # Where and how much.
+    home_postcode = models.ForeignKey(
+        Postcode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home postcode"),
+    )
+    travel_radius_km = models.PositiveSmallIntegerField(
+        _("travel radius (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RADIUS_KM)],
+        help_text=_("How far the buddy travels from home; empty when online only."),
+    )
+    online_only = models.BooleanField(_("online only"), default=False)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=1,
+        validators=[MinValueValidator(MIN_CAPACITY), MaxValueValidator(MAX_CAPACITY)],
+        help_text=_("How many participants the buddy supports at the same time (1-3)."),
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    is_paused = models.BooleanField(_("availability paused"), default=False)
+
+    # Screening (R2, R3).
     status = models.CharField(
         _("screening status"),
         max_length=12,
         choices=ScreeningStatus.choices,
         default=ScreeningStatus.APPLIED,
     )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     level = models.CharField(
         _("level"), max_length=8, choices=ExperienceLevel.choices, default=ExperienceLevel.JUNIOR
     )
@@ -78,22 +228,119 @@ class Buddy(TimeStampedModel):
         blank=True,
         help_text=_("R2: the date the programme saw the extract model 2."),
     )
-    home_postcode = models.ForeignKey(
-        Postcode,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("home postcode"),
-    )
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
-    is_paused = models.BooleanField(_("availability paused"), default=False)
 
     objects = BuddyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("buddy")
         verbose_name_plural = _("buddies")
+        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class BuddyStatusChange(models.Model):
+    """The transition log of a buddy's screening status (ARCHITECTURE.md 4)."""
+
+    buddy = models.ForeignKey(
+        Buddy, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("buddy")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+        help_text=_("The programme whose coordinator made the change."),
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=ScreeningStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=ScreeningStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buddy status change")
+        verbose_name_plural = _("buddy status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class BuddyImport(TimeStampedModel):
+    """One uploaded file of buddies from a teacher-training institution: checked first (dry
+    run), then imported all or nothing. The file is kept in the database (at most 5 MB) so
+    any task worker can read it, and dropped once the import has run."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="buddy_imports",
+        verbose_name=_("programme"),
+    )
+    training_institution = models.ForeignKey(
+        TrainingInstitution,
+        on_delete=models.PROTECT,
+        related_name="buddy_imports",
+        verbose_name=_("training institution"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=4)
+    content = models.BinaryField(_("file content"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    errors = models.JSONField(
+        _("errors"),
+        default=list,
+        blank=True,
+        help_text=_("One entry per problem: line, column, message."),
+    )
+    created_count = models.PositiveIntegerField(_("buddies created"), default=0)
+    updated_count = models.PositiveIntegerField(_("buddies updated"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("buddy import")
+        verbose_name_plural = _("buddy imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
