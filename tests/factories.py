@@ -18,7 +18,14 @@ from buddywerk.organisations.models import (
     School,
     SchoolLevel,
 )
-from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
+from buddywerk.referrals.models import (
+    Family,
+    Pupil,
+    Referral,
+    ReferralStatus,
+    school_year_start,
+    usual_age,
+)
 
 TEST_PASSWORD = "Test-password-2026"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -95,6 +102,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="nl_BE")
     last_name = factory.Faker("last_name", locale="nl_BE")
     school_year = 6
+    birth_year = factory.LazyAttribute(lambda o: school_year_start() - usual_age(o.school_year))
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -116,13 +124,45 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     pupil = factory.SubFactory(PupilFactory)
-    referrer = factory.LazyAttribute(lambda o: o.pupil.school)
+    referrer = factory.LazyAttribute(lambda o: o.pupil.school if o.pupil else o.family.referred_by)
     status = ReferralStatus.SUBMITTED
-    submitted_at = factory.LazyFunction(timezone.now)
+    needs = factory.LazyFunction(lambda: ["maths", "wellbeing"])
+    criteria = factory.LazyFunction(lambda: ["motivated", "needs_push"])
+    goals = factory.LazyFunction(lambda: [])
+    meeting_modes = factory.LazyFunction(lambda: ["school"])
+    time_slots = factory.LazyFunction(lambda: ["mon-pm", "wed-pm"])
+    consent_given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
+    consent_given_by = "mother"
 
     class Params:
-        draft = factory.Trait(status=ReferralStatus.DRAFT, submitted_at=None)
+        draft = factory.Trait(status=ReferralStatus.DRAFT)
         matched = factory.Trait(status=ReferralStatus.MATCHED)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Create a draft, then walk it through the transition services to the status asked
+        for (a real transition log; nothing sets a status by hand)."""
+        from buddywerk.referrals.services import referral_walk
+
+        status = kwargs.pop("status", ReferralStatus.SUBMITTED)
+        referral = super()._create(model_class, *args, **kwargs)
+        return referral_walk(actor=None, referral=referral, to_status=status, reason="Test")
+
+
+class FamilyReferralFactory(ReferralFactory):
+    """A service's referral of a family to a family programme [004]."""
+
+    programme = factory.SubFactory(
+        ProgrammeFactory,
+        participant_kind=ParticipantKind.FAMILIES,
+        municipalities=factory.LazyFunction(lambda: Municipality.objects.filter(nis_code="44021")),
+    )
+    pupil = None
+    family = factory.SubFactory(FamilyFactory)
+    needs = factory.LazyFunction(lambda: ["family"])
+    criteria = factory.LazyFunction(lambda: [])
+    goals = factory.LazyFunction(lambda: ["network", "dutch_practice"])
+    meeting_modes = factory.LazyFunction(lambda: ["home"])
 
 
 class BuddyFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from buddywerk.access.models import Role, User
-from buddywerk.geo.models import Province
+from buddywerk.geo.models import Municipality, Province
 from buddywerk.organisations.models import OrganisationKind
 from tests.factories import (
     BuddyFactory,
@@ -38,7 +38,9 @@ class World:
 
 def build_world() -> World:
     programme = ProgrammeFactory(name="Buddy Mechelen (test)")
-    other_programme = ProgrammeFactory(name="Buddy Gent (test)")
+    other_programme = ProgrammeFactory(
+        name="Buddy Gent (test)", municipalities=Municipality.objects.filter(nis_code="44021")
+    )
     school = SchoolFactory(name="School A")
     other_school = SchoolFactory(name="School B", postcode=postcode("9000"))
     service = OrganisationFactory(name="Service A", kind=OrganisationKind.SERVICE)

@@ -33,7 +33,7 @@ from buddywerk.organisations.models import (
     SchoolLevel,
     TrainingInstitution,
 )
-from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
+from buddywerk.referrals.models import Family, Pupil, ReferralStatus
 
 DEMO_DOMAIN = "demo.buddywerk.be"
 DEMO_PASSWORD = "Buddywerk-demo-2026"  # noqa: S105 - only ever set on the demo database
@@ -386,26 +386,26 @@ PUPILS = [
 
 
 def _pupils() -> None:
+    """Pupils with a referral each, created and moved through the referral services, so
+    every referral has its transition log (ARCHITECTURE.md 4)."""
+    from buddywerk.referrals import demo_data, services
+
     programme = Programme.objects.get(name="Buddy Mechelen")
-    now = timezone.now()
     for days_ago, (first, last, number, year, languages, status) in enumerate(PUPILS):
         school = School.objects.get(school_number=number)
-        pupil, created = Pupil.objects.get_or_create(
+        if Pupil.objects.filter(school=school, first_name=first, last_name=last).exists():
+            continue
+        referral = services.pupil_referral_create(
+            actor=None,
             school=school,
-            first_name=first,
-            last_name=last,
-            defaults={"school_year": year, "home_languages": languages},
+            programme=programme,
+            pupil_data=demo_data.pupil_data(first, last, year, languages),
+            referral_data=demo_data.pupil_referral_data(days_ago),
         )
-        if created:
-            Referral.objects.create(
-                programme=programme,
-                referrer=school,
-                pupil=pupil,
-                status=status,
-                submitted_at=None
-                if status == ReferralStatus.DRAFT
-                else now - dt.timedelta(days=3 + 4 * days_ago),
-            )
+        referral = services.referral_walk(
+            actor=None, referral=referral, to_status=status, reason=demo_data.DEMO_REASON
+        )
+        demo_data.backdate(referral, days=3 + 4 * days_ago)
 
 
 FAMILIES = [
@@ -416,28 +416,30 @@ FAMILIES = [
 
 
 def _families() -> None:
+    """Families referred by the reception service, through the referral services."""
+    from buddywerk.referrals import demo_data, services
+
     service = Organisation.objects.get(name="Onthaalbureau Gent")
     programme = Programme.objects.get(name="Gezinsbuddy Gent")
     for name, size, ages, languages, contact, code in FAMILIES:
-        family, created = Family.objects.get_or_create(
-            referred_by=service,
-            contact_name=name,
-            defaults={
+        if Family.objects.filter(referred_by=service, contact_name=name).exists():
+            continue
+        referral = services.family_referral_create(
+            actor=None,
+            referrer=service,
+            programme=programme,
+            family_data={
+                "contact_name": name,
                 "household_size": size,
                 "children_ages": ages,
                 "languages": languages,
                 "contact_language": contact,
                 "postcode": Postcode.objects.get(code=code),
             },
+            referral_data=demo_data.family_referral_data(),
         )
-        if created:
-            Referral.objects.create(
-                programme=programme,
-                referrer=service,
-                family=family,
-                status=ReferralStatus.SUBMITTED,
-                submitted_at=timezone.now() - dt.timedelta(days=5),
-            )
+        referral = services.referral_submit(actor=None, referral=referral)
+        demo_data.backdate(referral, days=5)
 
 
 STEPS: list[Callable[[], None]] = [

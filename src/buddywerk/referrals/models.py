@@ -1,13 +1,103 @@
-"""Participants (pupils, families) and the referrals that ask support for them (R4-R6)."""
+"""Participants (pupils, families) and the referrals that ask support for them (R4-R6).
+
+A referral's status changes only through the transition services (services.py), which
+follow the table in workflow.py and write a `ReferralTransition` row each time.
+"""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.vocabulary import (
+    ALL_SLOTS,
+    Competence,
+    Language,
+    MeetingMode,
+    SchoolYear,
+    slot_label,
+)
+from buddywerk.organisations.fields import MultipleChoiceJSONField
 from buddywerk.organisations.models import Organisation, Programme, School
+
+from .enums import (
+    Complexity,
+    FamilyGoal,
+    ReferralStatus,
+    SelectionCriterion,
+    Urgency,
+)
+from .workflow import OPEN_STATUSES
+
+__all__ = [
+    "Complexity",
+    "Family",
+    "FamilyGoal",
+    "MeetingPlace",
+    "Pupil",
+    "Referral",
+    "ReferralStatus",
+    "ReferralTransition",
+    "SelectionCriterion",
+    "Urgency",
+]
+
+# How far a pupil's age may lie from the usual age of their school year: a year ahead,
+# or several behind (newcomers, pupils who repeated a year). Outside this band the birth
+# year is a typing error (R5 targets school years, so the age must fit the year).
+AGE_BELOW_USUAL = 2
+AGE_ABOVE_USUAL = 4
+# Children in a family referral: minors and young adults still at home.
+MAX_CHILD_AGE = 25
+MAX_HOUSEHOLD = 20
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    """The weekly time slots of the shared grid (five days x five parts of the day)."""
+    return [(code, slot_label(code)) for code in ALL_SLOTS]
+
+
+def school_year_start(today: Any = None) -> int:
+    """The calendar year in which the current school year began (1 September)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def usual_age(school_year: int) -> int:
+    """The age a pupil turns in the calendar year their school year starts: 6 in the 1st
+    year of primary school, 12 in the 1st year of secondary school."""
+    return int(school_year) + 5
+
+
+def validate_children_ages(value: Any) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(age, int) and not isinstance(age, bool) for age in value
+    ):
+        raise ValidationError(_("Give the ages as whole numbers."), code="invalid_ages")
+    wrong = [age for age in value if not 0 <= age <= MAX_CHILD_AGE]
+    if wrong:
+        raise ValidationError(
+            _("A child's age lies between 0 and %(max)s years."),
+            code="invalid_age",
+            params={"max": MAX_CHILD_AGE},
+        )
+
+
+@dataclass(frozen=True)
+class MeetingPlace:
+    """Where a participant can be met in person: the school for a pupil, the family's
+    postcode for a family. Matching measures buddies' travel distance from here (R8)."""
+
+    lat: float
+    lon: float
+    postcode: str
 
 
 class PupilQuerySet(models.QuerySet["Pupil"]):
@@ -30,6 +120,20 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
         return policy.referrals_visible_to(user, self)  # type: ignore[return-value]
 
+    def open(self) -> "ReferralQuerySet":
+        """Referrals that still ask for (or have) a buddy: not declined, closed or withdrawn."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def with_participant(self) -> "ReferralQuerySet":
+        """Everything a list row or the matching input reads, in one query: the participant,
+        its meeting place and the programme."""
+        return self.select_related(
+            "programme",
+            "referrer",
+            "pupil__school__postcode",
+            "family__postcode",
+        )
+
 
 class Pupil(TimeStampedModel):
     """A pupil of one school. Personal data: every view is audited; a buddy sees only the
@@ -39,14 +143,25 @@ class Pupil(TimeStampedModel):
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
     )
-    first_name = models.CharField(_("first name"), max_length=80)
+    first_name = models.CharField(
+        _("first name"), max_length=80, help_text=_("The buddy sees only the first name.")
+    )
     last_name = models.CharField(_("last name"), max_length=80)
     school_year = models.PositiveSmallIntegerField(
         _("school year"),
+        choices=SchoolYear.choices,
         help_text=_("1-6 for primary school, 7-12 for secondary (1st to 6th year)."),
     )
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
-    home_languages = models.JSONField(_("home languages"), default=list, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("Checked against the school year."),
+    )
+    home_languages = MultipleChoiceJSONField(
+        _("home languages"), item_choices=Language, help_text=_("The languages spoken at home.")
+    )
 
     objects = PupilQuerySet.as_manager()
 
@@ -57,6 +172,46 @@ class Pupil(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.validate_birth_year()
+
+    def validate_birth_year(self) -> None:
+        """The birth year must fit the school year (R5): a pupil of the 6th year of primary
+        school is about 11, never 40."""
+        if self.birth_year is None or self.school_year is None:
+            return
+        try:
+            year_label = SchoolYear(self.school_year).label
+        except ValueError:
+            return  # the field's own choices validation reports an unknown school year
+        start = school_year_start()
+        age = start - int(self.birth_year)
+        usual = usual_age(self.school_year)
+        if not usual - AGE_BELOW_USUAL <= age <= usual + AGE_ABOVE_USUAL:
+            raise ValidationError(
+                {
+                    "birth_year": _(
+                        "With birth year %(year)s the pupil would be about %(age)s years old "
+                        "this school year. That does not fit the %(school_year)s: give a "
+                        "birth year between %(first)s and %(last)s."
+                    )
+                    % {
+                        "year": self.birth_year,
+                        "age": age,
+                        "school_year": year_label,
+                        "first": start - usual - AGE_ABOVE_USUAL,
+                        "last": start - usual + AGE_BELOW_USUAL,
+                    }
+                }
+            )
+
+    @property
+    def meeting_place(self) -> MeetingPlace:
+        """A pupil meets their buddy at (or from) school."""
+        postcode = self.school.postcode
+        return MeetingPlace(lat=postcode.lat, lon=postcode.lon, postcode=postcode.code)
 
 
 class Family(TimeStampedModel):
@@ -70,11 +225,31 @@ class Family(TimeStampedModel):
         verbose_name=_("referred by"),
         help_text=_("The school or service that referred the family."),
     )
-    contact_name = models.CharField(_("contact person"), max_length=160)
-    household_size = models.PositiveSmallIntegerField(_("household size"))
-    children_ages = models.JSONField(_("children's ages"), default=list, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    contact_language = models.CharField(_("contact language needed"), max_length=8, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=160,
+        help_text=_("The family member the buddy and the programme talk to."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOUSEHOLD)],
+        help_text=_("Everyone who lives in the home, adults and children."),
+    )
+    children_ages = models.JSONField(
+        _("children's ages"),
+        default=list,
+        blank=True,
+        validators=[validate_children_ages],
+    )
+    languages = MultipleChoiceJSONField(_("languages"), item_choices=Language)
+    contact_language = models.CharField(
+        _("contact language needed"),
+        max_length=8,
+        blank=True,
+        choices=Language.choices,
+        help_text=_("The language the buddy needs to talk with the family, besides Dutch."),
+    )
     postcode = models.ForeignKey(
         "geo.Postcode", on_delete=models.PROTECT, related_name="+", verbose_name=_("postcode")
     )
@@ -88,20 +263,39 @@ class Family(TimeStampedModel):
     def __str__(self) -> str:
         return self.contact_name
 
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.household_size
+            and isinstance(self.children_ages, list)
+            and len(self.children_ages) >= self.household_size
+        ):
+            raise ValidationError(
+                {
+                    "household_size": _(
+                        "The household counts the children and at least one adult: "
+                        "it is larger than the number of children."
+                    )
+                }
+            )
 
-class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    WAITING = "waiting", _("On the waiting list")
-    DECLINED = "declined", _("Declined")
-    MATCHED = "matched", _("Matched")
-    CLOSED = "closed", _("Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    @property
+    def has_minors(self) -> bool:
+        """R2: a family with children under 18 counts as work with minors."""
+        return any(isinstance(age, int) and age < 18 for age in self.children_ages or [])
+
+    @property
+    def meeting_place(self) -> MeetingPlace:
+        """A family is met at or near home: the centre of its postcode."""
+        postcode = self.postcode
+        return MeetingPlace(lat=postcode.lat, lon=postcode.lon, postcode=postcode.code)
 
 
 class Referral(TimeStampedModel):
-    """A request for support for one pupil or one family, to one programme."""
+    """A request for support for one pupil or one family, to one programme (R4-R6).
+
+    The status is never assigned outside the transition services (ARCHITECTURE.md 4).
+    """
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
@@ -130,22 +324,156 @@ class Referral(TimeStampedModel):
         verbose_name=_("family"),
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+        _("status"),
+        max_length=12,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.DRAFT,
+        db_index=True,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    needs = MultipleChoiceJSONField(
+        _("needs"),
+        item_choices=Competence,
+        help_text=_("What the buddy should help with (the same list as buddy competences)."),
+    )
+    needs_note = models.TextField(
+        _("needs in your own words"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Anything the list does not say. No medical or diagnostic details."),
+    )
+    criteria = MultipleChoiceJSONField(
+        _("selection criteria"),
+        item_choices=SelectionCriterion,
+        help_text=_("R6: why this pupil qualifies for a buddy."),
+    )
+    goals = MultipleChoiceJSONField(
+        _("goals"),
+        item_choices=FamilyGoal,
+        help_text=_("What the family wants to work on with a buddy."),
+    )
+    meeting_modes = MultipleChoiceJSONField(_("preferred meeting modes"), item_choices=MeetingMode)
+    time_slots = MultipleChoiceJSONField(
+        _("preferred weekly time slots"),
+        item_choices=slot_choices,
+        help_text=_("When the participant can meet a buddy."),
+    )
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    complexity = models.CharField(
+        _("complexity"),
+        max_length=8,
+        choices=Complexity.choices,
+        default=Complexity.NORMAL,
+        help_text=_("R3: a complex situation is matched with an expert buddy only."),
+    )
+    consent_given_on = models.DateField(
+        _("consent given on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the parents (or the family) agreed to the referral."),
+    )
+    consent_given_by = models.CharField(
+        _("consent given by"),
+        max_length=120,
+        blank=True,
+        help_text=_("Who gave consent, e.g. 'mother' or 'both parents'."),
+    )
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        indexes = [models.Index(fields=["programme", "status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pupil__isnull=False, family__isnull=True)
                 | models.Q(pupil__isnull=True, family__isnull=False),
                 name="referral_pupil_xor_family",
-            )
+            ),
+            # No referral leaves the draft without the recorded consent (R4-R6, issue 3).
+            models.CheckConstraint(
+                condition=models.Q(status__in=[ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN])
+                | models.Q(consent_given_on__isnull=False, submitted_at__isnull=False),
+                name="referral_submitted_with_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgency__gte=1, urgency__lte=3),
+                name="referral_urgency_1_3",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.uuid}"
+
+    @property
+    def participant(self) -> Pupil | Family:
+        return self.pupil if self.pupil_id else self.family  # type: ignore[return-value]
+
+    @property
+    def is_for_family(self) -> bool:
+        return self.family_id is not None
+
+    @property
+    def involves_minor(self) -> bool:
+        """R2: a pupil is a minor; so is a family with children under 18."""
+        return self.pupil_id is not None or bool(self.family and self.family.has_minors)
+
+    @property
+    def contact_language(self) -> str:
+        """The language a buddy needs besides Dutch ('' when none): a family's contact
+        language; pupils are met in Dutch at school."""
+        return self.family.contact_language if self.family_id and self.family else ""
+
+    @property
+    def meeting_place(self) -> MeetingPlace:
+        """Where the participant is met in person (R8): the school for a pupil, the family's
+        postcode for a family. Use `Referral.objects.with_participant()` for lists."""
+        return self.participant.meeting_place
+
+    @property
+    def waiting_days(self) -> int | None:
+        """Whole days since the referral was submitted."""
+        if self.submitted_at is None:
+            return None
+        return (timezone.now() - self.submitted_at).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReferralTransition(models.Model):
+    """One status change of a referral: who, when, from, to, and why (ARCHITECTURE.md 4)."""
+
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("referral"),
+    )
+    from_status = models.CharField(_("from status"), max_length=12, choices=ReferralStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=12, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("referral status change")
+        verbose_name_plural = _("referral status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"

@@ -1,0 +1,464 @@
+"""Writes on pupils, families and referrals (ARCHITECTURE.md 1, 4, 5).
+
+Drafts are created and edited by the referring school or service. A referral's status then
+moves only through the transition services at the bottom of this module: each locks the
+row, checks `workflow.ALLOWED_TRANSITIONS`, writes a `ReferralTransition` and an audit
+event, in one transaction.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record
+from buddywerk.access.models import User
+from buddywerk.organisations.models import Organisation, ParticipantKind, Programme, School
+
+from .models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
+from .workflow import can_transition, path_from_draft
+
+# The fields each form may set; anything else (status, dates, owners) the services own.
+PUPIL_FIELDS = ("first_name", "last_name", "school_year", "birth_year", "home_languages")
+FAMILY_FIELDS = (
+    "contact_name",
+    "contact_phone",
+    "household_size",
+    "children_ages",
+    "languages",
+    "contact_language",
+    "postcode",
+)
+REFERRAL_FIELDS = (
+    "needs",
+    "needs_note",
+    "criteria",
+    "goals",
+    "meeting_modes",
+    "time_slots",
+    "urgency",
+    "complexity",
+    "consent_given_on",
+    "consent_given_by",
+)
+
+
+class TransitionNotAllowed(ValidationError):
+    """The table has no arrow from the referral's status to the one asked for."""
+
+
+def _set(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"Fields not settable here: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def _check_actor(actor: User | None, allowed: Callable[[User], bool]) -> None:
+    """`actor=None` is the system (demo data, scheduled jobs); people need the policy's yes."""
+    if actor is not None and not allowed(actor):
+        raise PermissionDenied
+
+
+# --- Which programme may receive a referral ---------------------------------------------
+
+
+def programmes_for_pupils(*, school: School) -> Any:
+    """Programmes a school may refer a pupil to: they take referrals now, take pupils and
+    cover the school's municipality (issue 3, R4-R5)."""
+    return (
+        Programme.objects.taking_referrals()
+        .covering(school.municipality_id)
+        .filter(participant_kind__in=[ParticipantKind.PUPILS, ParticipantKind.BOTH])
+        .order_by("name")
+    )
+
+
+def programmes_for_families() -> Any:
+    """Programmes that take family referrals now [004]; coverage of the family's postcode
+    is checked once the postcode is known (`programme_check`)."""
+    return (
+        Programme.objects.taking_referrals()
+        .filter(participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH])
+        .order_by("name")
+    )
+
+
+def programme_check(*, programme: Programme, referral: Referral) -> None:
+    """Refuse a programme that cannot take this referral: not taking referrals now, not
+    for this kind of participant, not covering the school's (or family's) municipality,
+    or (R5) not for this pupil's school year."""
+    if not programme.accepts_referrals:
+        raise ValidationError(
+            {"programme": _("This programme does not take new referrals at the moment.")}
+        )
+    if referral.pupil_id or referral.pupil:
+        pupil = referral.pupil
+        wanted = ParticipantKind.PUPILS
+        municipality_id = pupil.school.municipality_id
+        place = _("the school's municipality")
+    else:
+        pupil = None
+        wanted = ParticipantKind.FAMILIES
+        municipality_id = referral.family.postcode.municipality_id
+        place = _("the family's municipality")
+    if programme.participant_kind not in (wanted, ParticipantKind.BOTH):
+        message = (
+            _("This programme does not work with pupils.")
+            if wanted == ParticipantKind.PUPILS
+            else _("This programme does not work with families.")
+        )
+        raise ValidationError({"programme": message})
+    if not programme.municipalities.filter(pk=municipality_id).exists():
+        raise ValidationError(
+            {"programme": _("This programme does not work in %(place)s.") % {"place": place}}
+        )
+    if (
+        pupil is not None
+        and programme.target_school_years
+        and pupil.school_year not in programme.target_school_years
+    ):
+        raise ValidationError(
+            {
+                "programme": _("This programme does not take pupils of the %(year)s.")
+                % {"year": pupil.get_school_year_display()}
+            }
+        )
+
+
+# --- Drafts ------------------------------------------------------------------------------
+
+
+def _save_referral(*, actor: User | None, referral: Referral, action: str) -> Referral:
+    referral.full_clean()
+    programme_check(programme=referral.programme, referral=referral)
+    referral.save()
+    audit_record(actor=actor, action=action, target=referral)
+    return referral
+
+
+@transaction.atomic
+def pupil_referral_create(
+    *,
+    actor: User | None,
+    school: School,
+    programme: Programme,
+    pupil: Pupil | None = None,
+    pupil_data: Mapping[str, Any],
+    referral_data: Mapping[str, Any],
+) -> Referral:
+    """A school's draft referral for a new or an existing pupil of its own (R4)."""
+    _check_actor(actor, lambda user: school.pk in policy.referrer_organisation_ids(user))
+    if pupil is None:
+        pupil = Pupil(school=school)
+    elif pupil.school_id != school.pk:
+        raise ValidationError(_("This pupil does not belong to this school."))
+    _set(pupil, pupil_data, PUPIL_FIELDS)
+    pupil.full_clean()
+    is_new = pupil.pk is None
+    pupil.save()
+    audit_record(actor=actor, action="pupil.create" if is_new else "pupil.update", target=pupil)
+    referral = Referral(programme=programme, referrer=school, pupil=pupil)
+    _set(referral, referral_data, REFERRAL_FIELDS)
+    return _save_referral(actor=actor, referral=referral, action="referral.create")
+
+
+@transaction.atomic
+def family_referral_create(
+    *,
+    actor: User | None,
+    referrer: Organisation,
+    programme: Programme,
+    family_data: Mapping[str, Any],
+    referral_data: Mapping[str, Any],
+) -> Referral:
+    """A service's or a school's draft referral for a family [004]."""
+    _check_actor(actor, lambda user: referrer.pk in policy.referrer_organisation_ids(user))
+    family = Family(referred_by=referrer)
+    _set(family, family_data, FAMILY_FIELDS)
+    family.full_clean()
+    family.save()
+    audit_record(actor=actor, action="family.create", target=family)
+    referral = Referral(programme=programme, referrer=referrer, family=family)
+    _set(referral, referral_data, REFERRAL_FIELDS)
+    return _save_referral(actor=actor, referral=referral, action="referral.create")
+
+
+@transaction.atomic
+def referral_update(
+    *,
+    actor: User | None,
+    referral: Referral,
+    programme: Programme,
+    participant_data: Mapping[str, Any],
+    referral_data: Mapping[str, Any],
+) -> Referral:
+    """Change a draft, and its pupil or family. Once submitted, it is the programme's."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    _check_actor(actor, lambda user: policy.is_referrer_staff(user, locked))
+    if locked.status != ReferralStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."))
+    if locked.pupil_id:
+        participant: Pupil | Family = Pupil.objects.select_for_update().get(pk=locked.pupil_id)
+        _set(participant, participant_data, PUPIL_FIELDS)
+        action = "pupil.update"
+    else:
+        participant = Family.objects.select_for_update().get(pk=locked.family_id)
+        _set(participant, participant_data, FAMILY_FIELDS)
+        action = "family.update"
+    participant.full_clean()
+    participant.save()
+    audit_record(actor=actor, action=action, target=participant)
+    locked.pupil = participant if isinstance(participant, Pupil) else None
+    locked.family = participant if isinstance(participant, Family) else None
+    locked.programme = programme
+    _set(locked, referral_data, REFERRAL_FIELDS)
+    _save_referral(actor=actor, referral=locked, action="referral.update")
+    referral.refresh_from_db()
+    return locked
+
+
+# --- Transitions -------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    actor: User | None,
+    referral: Referral,
+    to_status: str,
+    action: str,
+    allowed: Callable[[User, Referral], bool],
+    reason: str = "",
+    check: Callable[[Referral], None] | None = None,
+) -> Referral:
+    """The one place a status changes: lock, check the table and the actor, log, audit."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        from_status = locked.status
+        if actor is not None and not allowed(actor, locked):
+            raise PermissionDenied
+        if not can_transition(from_status, to_status):
+            raise TransitionNotAllowed(
+                _("A referral that is '%(from)s' cannot become '%(to)s'.")
+                % {
+                    "from": ReferralStatus(from_status).label,
+                    "to": ReferralStatus(to_status).label,
+                },
+                code="transition_not_allowed",
+            )
+        if check is not None:
+            check(locked)
+        now = timezone.now()
+        locked.status = to_status
+        locked.status_changed_at = now
+        fields = ["status", "status_changed_at", "updated_at"]
+        if to_status == ReferralStatus.SUBMITTED:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        locked.save(update_fields=fields)
+        ReferralTransition.objects.create(
+            referral=locked,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            at=now,
+            reason=reason.strip(),
+        )
+        audit_record(
+            actor=actor,
+            action=f"referral.{action}",
+            target=locked,
+            detail={"from": from_status, "to": to_status},
+        )
+    referral.refresh_from_db(fields=["status", "status_changed_at", "submitted_at", "updated_at"])
+    return locked
+
+
+def _ready_to_submit(referral: Referral) -> None:
+    """What a referral needs before the programme sees it: the recorded parental (or
+    family) consent, what is asked (needs and R6 criteria for a pupil, goals for a
+    family), when and how to meet, and a programme that can take it."""
+    errors: dict[str, list[str]] = {}
+    if referral.consent_given_on is None:
+        errors["consent_given_on"] = [
+            _("Record when consent was given: no referral is sent without it.")
+        ]
+    elif referral.consent_given_on > timezone.localdate():
+        errors["consent_given_on"] = [_("The date of consent cannot lie in the future.")]
+    if not referral.consent_given_by.strip():
+        errors["consent_given_by"] = [_("Record who gave consent.")]
+    if referral.pupil_id:
+        if not referral.needs and not referral.needs_note.strip():
+            errors["needs"] = [_("Say what the pupil needs help with.")]
+        if not referral.criteria:
+            errors["criteria"] = [_("Tick at least one selection criterion.")]
+        if referral.pupil.birth_year is None:
+            errors["birth_year"] = [_("Give the pupil's birth year.")]
+    elif not referral.goals:
+        errors["goals"] = [_("Choose at least one goal for the family.")]
+    if not referral.meeting_modes:
+        errors["meeting_modes"] = [_("Choose at least one way to meet.")]
+    if not referral.time_slots:
+        errors["time_slots"] = [_("Choose at least one moment in the week.")]
+    if errors:
+        raise ValidationError(errors)
+    if referral.pupil_id:
+        referral.pupil.full_clean()  # the birth year must still fit the school year
+    programme_check(programme=referral.programme, referral=referral)
+
+
+def referral_submit(*, actor: User | None, referral: Referral) -> Referral:
+    """Send a draft to the programme. Refused without recorded consent (issue 3), or when
+    the programme does not cover the school's or family's municipality."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.SUBMITTED,
+        action="submit",
+        allowed=policy.is_referrer_staff,
+        check=_ready_to_submit,
+    )
+
+
+def referral_accept(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """The programme takes the referral into its matching queue."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.ACCEPTED,
+        action="accept",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+        check=_only_from(ReferralStatus.SUBMITTED, ReferralStatus.WAITING),
+    )
+
+
+def _reason_required(reason: str) -> Callable[[Referral], None]:
+    def check(_referral: Referral) -> None:
+        if not reason.strip():
+            raise ValidationError({"reason": [_("Give the school or service a reason.")]})
+
+    return check
+
+
+def referral_decline(*, actor: User | None, referral: Referral, reason: str) -> Referral:
+    """The programme declines, always with a reason the referrer can read."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.DECLINED,
+        action="decline",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+        check=_reason_required(reason),
+    )
+
+
+def referral_wait(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """The programme has no room now: the referral goes on the waiting list."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.WAITING,
+        action="wait",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+    )
+
+
+def referral_match(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """A buddy was found (called by matching when a proposal is confirmed)."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.MATCHED,
+        action="match",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+    )
+
+
+def referral_requeue(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """A declined proposal returns the referral to the queue (matched -> accepted)."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.ACCEPTED,
+        action="requeue",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+        check=_only_from(ReferralStatus.MATCHED),
+    )
+
+
+def referral_close(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """The trajectory ended: the referral is closed."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.CLOSED,
+        action="close",
+        allowed=policy.can_triage_referral,
+        reason=reason,
+    )
+
+
+def referral_withdraw(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+    """The referring school or service withdraws an open referral."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        to_status=ReferralStatus.WITHDRAWN,
+        action="withdraw",
+        allowed=policy.is_referrer_staff,
+        reason=reason,
+    )
+
+
+def _only_from(*statuses: str) -> Callable[[Referral], None]:
+    """Two services lead to `accepted`: accepting a new referral, and requeueing a matched
+    one. Each takes only its own way in, so the log and the audit say what happened."""
+
+    def check(referral: Referral) -> None:
+        if referral.status not in statuses:
+            raise TransitionNotAllowed(
+                _("A referral that is '%(from)s' cannot become '%(to)s'.")
+                % {
+                    "from": ReferralStatus(referral.status).label,
+                    "to": ReferralStatus.ACCEPTED.label,
+                },
+                code="transition_not_allowed",
+            )
+
+    return check
+
+
+# Every transition service, by the status it leads to (tests walk the table with it).
+TRANSITION_SERVICES: dict[str, Callable[..., Referral]] = {
+    ReferralStatus.SUBMITTED: referral_submit,
+    ReferralStatus.ACCEPTED: referral_accept,
+    ReferralStatus.DECLINED: referral_decline,
+    ReferralStatus.WAITING: referral_wait,
+    ReferralStatus.MATCHED: referral_match,
+    ReferralStatus.CLOSED: referral_close,
+    ReferralStatus.WITHDRAWN: referral_withdraw,
+}
+
+
+def referral_walk(
+    *, actor: User | None, referral: Referral, to_status: str, reason: str = ""
+) -> Referral:
+    """Take a draft through every transition on the way to `to_status` (demo data and
+    test fixtures): a real history, each step logged, never a status set by hand."""
+    for step in path_from_draft(to_status):
+        service = TRANSITION_SERVICES[step]
+        if step in (ReferralStatus.SUBMITTED, ReferralStatus.MATCHED):
+            referral = service(actor=actor, referral=referral)
+        else:
+            referral = service(actor=actor, referral=referral, reason=reason)
+    return referral
