@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +210,15 @@ class Buddy(TimeStampedModel):
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
     is_paused = models.BooleanField(_("availability paused"), default=False)
+    source_import = models.ForeignKey(
+        "BuddyImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buddies",
+        verbose_name=_("imported by"),
+        help_text=_("The import that created this buddy, if any."),
+    )
 
     # Screening (R2, R3).
     status = models.CharField(
@@ -238,6 +248,33 @@ class Buddy(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self) -> None:
+        """What each kind must tell (R1) and a coherent where-and-when; eligibility itself
+        is decided in rules.buddy_eligibility_problems."""
+        errors: dict[str, Any] = {}
+        if self.kind in STUDENT_KINDS:
+            if not self.training_institution_id and not self.training_institution_name.strip():
+                errors["training_institution"] = _("Choose your training institution.")
+            if not self.field_of_study:
+                errors["field_of_study"] = _("Choose your field of study.")
+        if self.kind in TEACHER_KINDS and not self.teaching_qualification:
+            errors["teaching_qualification"] = _("Choose your teaching qualification.")
+        if not self.online_only:
+            if self.home_postcode_id is None:
+                errors["home_postcode"] = _("Enter your postcode, or choose online only.")
+            if self.travel_radius_km is None:
+                errors["travel_radius_km"] = _(
+                    "Enter how far you want to travel, or choose online only."
+                )
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until < self.available_from
+        ):
+            errors["available_until"] = _("The end date comes before the start date.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class BuddyStatusChange(models.Model):

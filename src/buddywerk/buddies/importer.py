@@ -1,0 +1,751 @@
+"""Import buddies from a teacher-training institution (CSV or XLSX).
+
+Three steps, each safe on its own:
+1. `buddy_import_start` checks the file itself (size, ZIP bomb, encoding, columns) while
+   the coordinator waits: a bad file gets a clear Dutch message and nothing is stored.
+2. `import_check` (a task) is the dry run: it reads every row and records every problem
+   (line, column, message) with progress, and changes no buddy.
+3. `import_commit` (a task) checks again and writes all rows in one transaction, or none.
+   The key is the email address: importing the same file again updates, never duplicates.
+
+Imported buddies are students of the institution, on internship or volunteering (R1). They
+get an account without password and an invitation to set one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from buddywerk.access.audit import audit_record
+from buddywerk.access.models import AuditEvent, Membership, Role, User
+from buddywerk.common.vocabulary import ALL_SLOTS, Competence, Language, MeetingMode
+from buddywerk.geo.models import Postcode
+from buddywerk.organisations.models import Programme, TrainingInstitution
+
+from .models import (
+    ELIGIBLE_FIELDS,
+    MAX_CAPACITY,
+    MAX_RADIUS_KM,
+    MIN_CAPACITY,
+    Buddy,
+    BuddyImport,
+    BuddyKind,
+    FieldOfStudy,
+    ImportStatus,
+    SchoolLevelPreference,
+    ScreeningStatus,
+)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# An XLSX is a ZIP archive: refuse it before opening when its members would unpack to more
+# than this (a ZIP bomb is a few kB that unpacks to gigabytes).
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_ROWS = 20_000
+MAX_STORED_ERRORS = 2_000
+PROGRESS_EVERY = 250
+DEFAULT_RADIUS_KM = 10
+
+# Column headers (Dutch, as the institutions fill them in), in template order.
+COLUMNS = [
+    "e-mail",
+    "voornaam",
+    "achternaam",
+    "telefoon",
+    "stage",
+    "studierichting",
+    "postcode",
+    "straal_km",
+    "alleen_online",
+    "capaciteit",
+    "talen",
+    "competenties",
+    "niveaus",
+    "ontmoeting",
+    "momenten",
+    "beschikbaar_van",
+    "beschikbaar_tot",
+]
+REQUIRED_COLUMNS = ["e-mail", "voornaam", "achternaam", "stage", "studierichting", "postcode"]
+EXAMPLE_ROW = [
+    "an.peeters@student.example.be",
+    "An",
+    "Peeters",
+    "0470 12 34 56",
+    "ja",
+    "teacher_training",
+    "2800",
+    "10",
+    "nee",
+    "1",
+    "nl, fr",
+    "dutch, maths",
+    "primary",
+    "school",
+    "tue-pm, thu-after",
+    "2026-02-01",
+    "2026-06-30",
+]
+
+YES = {"ja", "j", "yes", "y", "1", "waar", "true", "x"}
+NO = {"nee", "n", "no", "0", "onwaar", "false", ""}
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read; nothing was stored."""
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    email: str
+    first_name: str
+    last_name: str
+    buddy: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Reading the file ---------------------------------------------------------------------
+
+
+def _file_format(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith(".xlsx"):
+        return "xlsx"
+    raise ImportFileError(_("Upload a CSV file (.csv) or an Excel file (.xlsx)."))
+
+
+def check_upload(upload: UploadedFile) -> tuple[str, bytes]:
+    """The format and bytes of an upload, or ImportFileError: too large, not CSV/XLSX."""
+    file_format = _file_format(upload.name or "")
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            _("The file is larger than 5 MB. Split it into smaller files and upload each.")
+        )
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            _("The file is larger than 5 MB. Split it into smaller files and upload each.")
+        )
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    return file_format, content
+
+
+def _decode_csv(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _(
+                "The file is not in UTF-8, the text encoding we need. In Excel, choose "
+                "'Save as' and then 'CSV UTF-8 (comma delimited)'."
+            )
+        ) from None
+    raise ImportFileError(
+        _(
+            "The file is saved as Windows-1252 (Excel's ordinary 'CSV'), not as UTF-8: "
+            "letters such as é and ë would be read wrongly. In Excel, choose 'Save as' and "
+            "then 'CSV UTF-8 (comma delimited)', and upload that file."
+        )
+    )
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode_csv(content)
+    first_line = text.split("\n", 1)[0]
+    # Belgian Excel writes semicolons; others write commas.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield reader.line_num, [cell.strip() for cell in row]
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file cannot be read (line %(line)s).") % {"line": reader.line_num}
+        ) from exc
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a ZIP bomb before anything unpacks it: the sizes in the archive's directory
+    are what zipfile will at most unpack (it stops at the declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ImportFileError(
+            _("This is not a valid Excel file (.xlsx). Save it again from Excel, or use CSV.")
+        ) from None
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > (
+        MAX_UNCOMPRESSED_BYTES
+    ):
+        raise ImportFileError(
+            _(
+                "This Excel file unpacks to more than 20 MB, which is far more than a list "
+                "of buddies needs. It was not opened. Remove other sheets and images, or "
+                "use CSV."
+            )
+        )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    _check_zip(content)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise ImportFileError(
+            _("This is not a valid Excel file (.xlsx). Save it again from Excel, or use CSV.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(
+    file_format: str, content: bytes
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The normalised header and an iterator of (line, cells); ImportFileError on a file
+    that cannot be read or misses a required column."""
+    rows = _csv_rows(content) if file_format == "csv" else _xlsx_rows(content)
+    header: list[str] | None = None
+    for _line, cells in rows:
+        if any(cells):
+            header = [cell.strip().lower() for cell in cells]
+            break
+    if header is None:
+        raise ImportFileError(_("The file has no header row and no rows."))
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            _("These columns are missing: %(columns)s. Start from the template.")
+            % {"columns": ", ".join(missing)}
+        )
+    return header, rows
+
+
+# --- Reading the values -------------------------------------------------------------------
+
+
+def _lookup(choices: Any) -> dict[str, str]:
+    """Codes and their labels in Dutch and English, lower-cased, to the code."""
+    table: dict[str, str] = {}
+    for code in choices.values:
+        table[code.lower()] = code
+    for language in ("nl-be", "en"):
+        with translation.override(language):
+            for code, label in choices.choices:
+                table[str(label).lower()] = code
+    return table
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip().lower() for item in re.split(r"[,;|/]", value) if item.strip()]
+
+
+def _parse_date(value: str) -> dt.date | None:
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+    raise ValueError
+
+
+class RowReader:
+    """Turns one row into buddy values, collecting every problem with line and column."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.postcodes = set(Postcode.objects.values_list("code", flat=True))
+        self.fields = _lookup(FieldOfStudy)
+        self.languages = _lookup(Language)
+        self.competences = _lookup(Competence)
+        self.levels = _lookup(SchoolLevelPreference)
+        self.levels.update({"lager": "primary", "basis": "primary", "secundair": "secondary"})
+        self.modes = _lookup(MeetingMode)
+        self.modes.update({"thuis": "home", "op school": "school"})
+        self.slots = set(ALL_SLOTS)
+
+    def read(self, line: int, cells: list[str]) -> tuple[ParsedRow | None, list[RowError]]:
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(self.header)}
+        errors: list[RowError] = []
+
+        def error(column: str, message: str) -> None:
+            errors.append(RowError(line, column, message))
+
+        def required(column: str) -> str:
+            value = values.get(column, "").strip()
+            if not value:
+                error(column, _("This cell is empty; it is required."))
+            return value
+
+        email = required("e-mail").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error("e-mail", _("This is not a valid email address."))
+        first_name = required("voornaam")[:150]
+        last_name = required("achternaam")[:150]
+
+        internship_text = values.get("stage", "").strip().lower()
+        on_internship = False
+        if internship_text in YES:
+            on_internship = True
+        elif internship_text in NO and internship_text:
+            on_internship = False
+        else:
+            error("stage", _("Write 'ja' or 'nee'."))
+
+        field_text = required("studierichting").lower()
+        field_of_study = self.fields.get(field_text, "")
+        if field_text and not field_of_study:
+            error("studierichting", _("Unknown field of study: %(value)s.") % {"value": field_text})
+        elif field_of_study and not on_internship and field_of_study not in ELIGIBLE_FIELDS:
+            # R1: a volunteer student studies in an education-related or social field.
+            error(
+                "studierichting",
+                _(
+                    "A volunteer student must study in an education-related or social field "
+                    "(R1); write 'ja' under 'stage' if buddy work is part of the internship."
+                ),
+            )
+
+        online_only = values.get("alleen_online", "").strip().lower() in YES
+        code = required("postcode")
+        if code and code not in self.postcodes:
+            error("postcode", _("Unknown postcode: %(value)s.") % {"value": code})
+
+        radius: int | None = None
+        radius_text = values.get("straal_km", "").strip()
+        if not online_only:
+            if not radius_text:
+                radius = DEFAULT_RADIUS_KM
+            else:
+                try:
+                    radius = int(radius_text)
+                except ValueError:
+                    radius = None
+                if radius is None or not 1 <= radius <= MAX_RADIUS_KM:
+                    error(
+                        "straal_km",
+                        _("Write a whole number of kilometres from 1 to %(max)s.")
+                        % {"max": MAX_RADIUS_KM},
+                    )
+
+        capacity = MIN_CAPACITY
+        capacity_text = values.get("capaciteit", "").strip()
+        if capacity_text:
+            try:
+                capacity = int(capacity_text)
+            except ValueError:
+                capacity = 0
+            if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
+                error("capaciteit", _("Write 1, 2 or 3."))
+
+        def codes(column: str, table: dict[str, str] | set[str]) -> list[str]:
+            result = []
+            for item in _split(values.get(column, "")):
+                found = item if isinstance(table, set) and item in table else None
+                if isinstance(table, dict):
+                    found = table.get(item)
+                if found is None:
+                    error(column, _("Unknown value: %(value)s.") % {"value": item})
+                else:
+                    result.append(found)
+            return sorted(set(result))
+
+        languages = codes("talen", self.languages)
+        competences = codes("competenties", self.competences)
+        levels = codes("niveaus", self.levels)
+        modes = codes("ontmoeting", self.modes)
+        slots = codes("momenten", self.slots)
+        if online_only and modes and MeetingMode.ONLINE not in modes:
+            error("ontmoeting", _("'alleen_online' is 'ja': add 'online' here."))
+        if online_only and not modes:
+            modes = [MeetingMode.ONLINE]
+
+        dates: dict[str, dt.date | None] = {}
+        for column in ("beschikbaar_van", "beschikbaar_tot"):
+            try:
+                dates[column] = _parse_date(values.get(column, "").strip())
+            except ValueError:
+                dates[column] = None
+                error(column, _("Write a date as 2026-02-01 or 01/02/2026."))
+        if (
+            dates.get("beschikbaar_van")
+            and dates.get("beschikbaar_tot")
+            and dates["beschikbaar_tot"] < dates["beschikbaar_van"]  # type: ignore[operator]
+        ):
+            error("beschikbaar_tot", _("The end date comes before the start date."))
+
+        if errors:
+            return None, errors
+        return (
+            ParsedRow(
+                line=line,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                buddy={
+                    "kind": BuddyKind.STUDENT_INTERNSHIP if on_internship else BuddyKind.STUDENT,
+                    "on_internship": on_internship,
+                    "field_of_study": field_of_study,
+                    "phone": values.get("telefoon", "").strip()[:40],
+                    "home_postcode_id": code,
+                    "travel_radius_km": radius,
+                    "online_only": online_only,
+                    "capacity": capacity,
+                    "languages": languages,
+                    "competences": competences,
+                    "school_levels": levels,
+                    "meeting_modes": modes,
+                    "slots": slots,
+                    "available_from": dates.get("beschikbaar_van"),
+                    "available_until": dates.get("beschikbaar_tot"),
+                },
+            ),
+            [],
+        )
+
+
+# --- The three steps ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def buddy_import_start(
+    *,
+    actor: User,
+    programme: Programme,
+    training_institution: TrainingInstitution,
+    upload: UploadedFile,
+    base_url: str,
+) -> BuddyImport:
+    """Check the file itself, store it and start the dry run. ImportFileError (nothing
+    stored) on a file that is too large, a ZIP bomb, in the wrong encoding or without a
+    required column."""
+    from . import tasks
+
+    file_format, content = check_upload(upload)
+    read_table(file_format, content)  # the header: fails fast on encoding and columns
+    job = BuddyImport.objects.create(
+        programme=programme,
+        training_institution=training_institution,
+        created_by=actor,
+        filename=(upload.name or "")[-200:],
+        file_format=file_format,
+        content=content,
+        status=ImportStatus.CHECKING,
+    )
+    audit_record(actor=actor, action="buddy_import.start", target=job)
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False, base_url))
+    return job
+
+
+@transaction.atomic
+def buddy_import_confirm(*, actor: User, job: BuddyImport, base_url: str) -> BuddyImport:
+    """The coordinator confirms a dry run without errors: run the import as a task."""
+    from . import tasks
+
+    job = BuddyImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.CHECKED or job.errors:
+        raise ValidationError(_("Only a checked file without errors can be imported."))
+    job.status = ImportStatus.IMPORTING
+    job.rows_done = 0
+    job.save(update_fields=["status", "rows_done", "updated_at"])
+    audit_record(actor=actor, action="buddy_import.confirm", target=job)
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True, base_url))
+    return job
+
+
+def _progress(job: BuddyImport, done: int) -> None:
+    job.rows_done = done
+    BuddyImport.objects.filter(pk=job.pk).update(rows_done=done, updated_at=timezone.now())
+
+
+def _validate_all(job: BuddyImport) -> tuple[list[ParsedRow], list[RowError]]:
+    """Read every row of the stored file: the rows and every problem (line, column)."""
+    content = bytes(job.content)
+    try:
+        header, rows = read_table(job.file_format, content)
+        lines = list(rows)
+    except ImportFileError as exc:
+        return [], [RowError(0, "", " ".join(exc.messages))]
+    lines = [(line, cells) for line, cells in lines if any(cells)]
+    if len(lines) > MAX_ROWS:
+        return [], [RowError(0, "", _("The file has more than %(max)s rows.") % {"max": MAX_ROWS})]
+    job.rows_total = len(lines)
+    BuddyImport.objects.filter(pk=job.pk).update(rows_total=job.rows_total, rows_done=0)
+
+    reader = RowReader(header)
+    parsed: list[ParsedRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for index, (line, cells) in enumerate(lines, start=1):
+        row, row_errors = reader.read(line, cells)
+        errors.extend(row_errors)
+        if row is not None:
+            if row.email in seen:
+                errors.append(
+                    RowError(
+                        line,
+                        "e-mail",
+                        _("This email address is already on line %(line)s.")
+                        % {"line": seen[row.email]},
+                    )
+                )
+            else:
+                seen[row.email] = line
+                parsed.append(row)
+        if index % PROGRESS_EVERY == 0:
+            _progress(job, index)
+    errors.extend(_check_existing(job, parsed))
+    _progress(job, len(lines))
+    errors.sort(key=lambda e: e.line)
+    return parsed, errors
+
+
+def _existing_users(emails: list[str]) -> dict[str, User]:
+    found: dict[str, User] = {}
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        for user in User.objects.filter(email__in=chunk).select_related("buddy"):
+            found[user.email] = user
+    return found
+
+
+def _check_existing(job: BuddyImport, parsed: list[ParsedRow]) -> list[RowError]:
+    """An email that belongs to an account without buddy profile, or to a buddy of another
+    programme, is not touched by an import: the person joins themselves."""
+    users = _existing_users([row.email for row in parsed])
+    own = set(
+        Buddy.programmes.through.objects.filter(
+            programme_id=job.programme_id, buddy__user__in=users.values()
+        ).values_list("buddy__user__email", flat=True)
+    )
+    errors = []
+    for row in parsed:
+        user = users.get(row.email)
+        if user is None:
+            continue
+        if not hasattr(user, "buddy"):
+            errors.append(
+                RowError(
+                    row.line, "e-mail", _("This email address has an account, but not as a buddy.")
+                )
+            )
+        elif row.email not in own:
+            errors.append(
+                RowError(
+                    row.line,
+                    "e-mail",
+                    _("This buddy belongs to another programme; ask them to join yours."),
+                )
+            )
+    return errors
+
+
+def _store_errors(job: BuddyImport, errors: list[RowError]) -> list[dict[str, Any]]:
+    stored = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+    if len(errors) > MAX_STORED_ERRORS:
+        stored.append(
+            {
+                "line": 0,
+                "column": "",
+                "message": _("And %(count)s more problems.")
+                % {"count": len(errors) - MAX_STORED_ERRORS},
+            }
+        )
+    return stored
+
+
+def import_check(*, import_id: int) -> BuddyImport:
+    """The dry run: every row's problems, and no change to any buddy."""
+    job = BuddyImport.objects.get(pk=import_id)
+    _parsed, errors = _validate_all(job)
+    job.refresh_from_db()
+    job.errors = _store_errors(job, errors)
+    job.status = ImportStatus.CHECKED
+    job.save(update_fields=["errors", "status", "updated_at"])
+    return job
+
+
+def import_commit(*, import_id: int, base_url: str) -> BuddyImport:
+    """Check again, then write every row in one transaction (all or nothing). Re-importing
+    the same file updates the same buddies (key: email)."""
+    from . import tasks
+
+    job = BuddyImport.objects.select_related("programme", "training_institution").get(pk=import_id)
+    parsed, errors = _validate_all(job)
+    job.refresh_from_db()
+    if errors:
+        job.errors = _store_errors(job, errors)
+        job.status = ImportStatus.CHECKED
+        job.save(update_fields=["errors", "status", "updated_at"])
+        return job
+    try:
+        with transaction.atomic():
+            created, updated = _write(job, parsed)
+            job.status = ImportStatus.DONE
+            job.created_count = created
+            job.updated_count = updated
+            job.content = b""
+            job.finished_at = timezone.now()
+            job.save()
+            audit_record(
+                actor=job.created_by,
+                action="buddy_import.commit",
+                target=job,
+                detail={"created": created, "updated": updated},
+            )
+            transaction.on_commit(lambda: tasks.send_import_invitations.enqueue(job.pk, base_url))
+    except Exception:
+        BuddyImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return job
+
+
+def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:
+    users = _existing_users([row.email for row in parsed])
+    new_rows = [row for row in parsed if row.email not in users]
+    old_rows = [row for row in parsed if row.email in users]
+
+    # New accounts, without a password: the invitation mail lets them set one.
+    unusable = make_password(None)
+    new_users = User.objects.bulk_create(
+        [
+            User(
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                password=unusable,
+            )
+            for row in new_rows
+        ],
+        batch_size=500,
+    )
+    new_users = list(User.objects.filter(email__in=[row.email for row in new_rows]))
+    by_email = {user.email: user for user in new_users}
+    # The invitation goes to this address, so setting a password proves it.
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, primary=True, verified=True)
+            for user in new_users
+        ],
+        batch_size=500,
+    )
+    institution = job.training_institution
+    new_buddies = Buddy.objects.bulk_create(
+        [
+            Buddy(
+                user=by_email[row.email],
+                training_institution=institution,
+                status=ScreeningStatus.APPLIED,
+                source_import=job,
+                **row.buddy,
+            )
+            for row in new_rows
+        ],
+        batch_size=500,
+    )
+    new_buddies = list(Buddy.objects.filter(source_import=job, user__in=new_users))
+
+    # Existing buddies of this programme: their profile is updated from the file.
+    old_buddies = []
+    for row in old_rows:
+        user = users[row.email]
+        user.first_name, user.last_name = row.first_name, row.last_name
+        buddy = user.buddy
+        for name, value in row.buddy.items():
+            setattr(buddy, name, value)
+        buddy.training_institution = institution
+        old_buddies.append(buddy)
+    User.objects.bulk_update(
+        [users[row.email] for row in old_rows], ["first_name", "last_name"], batch_size=500
+    )
+    Buddy.objects.bulk_update(
+        old_buddies,
+        [*parsed[0].buddy.keys(), "training_institution"] if parsed else ["kind"],
+        batch_size=500,
+    )
+
+    Through = Buddy.programmes.through
+    Through.objects.bulk_create(
+        [Through(buddy_id=b.pk, programme_id=job.programme_id) for b in new_buddies],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, organisation_id=job.programme_id, role=Role.BUDDY)
+            for user in new_users
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=job.created_by,
+                action="buddy.import",
+                object_type=Buddy._meta.label_lower,
+                object_id=str(buddy.uuid),
+                detail={"import": str(job.uuid)},
+            )
+            for buddy in [*new_buddies, *old_buddies]
+        ],
+        batch_size=500,
+    )
+    return len(new_buddies), len(old_buddies)

@@ -1,0 +1,336 @@
+"""Writes on buddies: registration (R1, R2), screening (R2, R3), profile and availability.
+
+Every service validates, runs in one transaction, leaves an audit event, and sends mail on
+commit through a django.tasks task (ARCHITECTURE.md 1, 4, 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buddywerk.access.audit import audit_record
+from buddywerk.access.models import Role, User
+from buddywerk.access.services import membership_grant, user_create
+from buddywerk.organisations.models import Programme
+
+from . import rules, tasks
+from .models import (
+    Buddy,
+    BuddyKind,
+    BuddyStatusChange,
+    ExperienceLevel,
+    ScreeningStatus,
+)
+
+# The profile fields a buddy (or the registration form) may set; screening fields are
+# left to the coordinator's services.
+PROFILE_FIELDS = frozenset(
+    {
+        "kind",
+        "phone",
+        "training_institution",
+        "training_institution_name",
+        "field_of_study",
+        "on_internship",
+        "teaching_qualification",
+        "background",
+        "languages",
+        "competences",
+        "school_levels",
+        "meeting_modes",
+        "slots",
+        "home_postcode",
+        "travel_radius_km",
+        "online_only",
+        "capacity",
+        "available_from",
+        "available_until",
+    }
+)
+
+# The screening state machine (ARCHITECTURE.md 4): a decision can be reopened, and an
+# approval withdrawn with a reason.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    ScreeningStatus.APPLIED: frozenset({ScreeningStatus.APPROVED, ScreeningStatus.DECLINED}),
+    ScreeningStatus.APPROVED: frozenset({ScreeningStatus.DECLINED}),
+    ScreeningStatus.DECLINED: frozenset({ScreeningStatus.APPLIED}),
+}
+
+
+def _apply_profile(buddy: Buddy, profile: Mapping[str, Any]) -> None:
+    unknown = set(profile) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    for name, value in profile.items():
+        setattr(buddy, name, value)
+    if buddy.kind in {BuddyKind.STUDENT, BuddyKind.STUDENT_INTERNSHIP}:
+        # R1: the internship answer decides between the two student kinds.
+        buddy.kind = BuddyKind.STUDENT_INTERNSHIP if buddy.on_internship else BuddyKind.STUDENT
+    else:
+        buddy.on_internship = False
+    if buddy.online_only:
+        buddy.travel_radius_km = None
+    for name in ("languages", "competences", "school_levels", "meeting_modes", "slots"):
+        # Stable, duplicate-free lists: the matching engine compares them as sets.
+        setattr(buddy, name, sorted(set(getattr(buddy, name) or [])))
+
+
+def _check_eligible(buddy: Buddy) -> None:
+    problems = rules.buddy_eligibility_problems(
+        kind=buddy.kind,
+        field_of_study=buddy.field_of_study,
+        teaching_qualification=buddy.teaching_qualification,
+        programmes=Programme.objects.filter(accepts_buddies=True),
+    )
+    if problems:
+        raise ValidationError({"kind": problems})
+
+
+def _check_where_and_when(buddy: Buddy) -> None:
+    errors: dict[str, str] = {}
+    if not buddy.slots:
+        errors["slots"] = _("Choose at least one moment in the week.")
+    if not buddy.meeting_modes:
+        errors["meeting_modes"] = _("Choose at least one way to meet.")
+    if buddy.online_only and buddy.meeting_modes and "online" not in buddy.meeting_modes:
+        errors["meeting_modes"] = _("You chose online only: also tick 'Online'.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_programmes(buddy: Buddy, programmes: Iterable[Programme]) -> list[Programme]:
+    chosen = list(programmes)
+    if not chosen:
+        raise ValidationError({"programmes": _("Choose at least one programme.")})
+    ids = {p.pk for p in chosen}
+    open_ids = {
+        p.pk
+        for p in rules.programmes_for(
+            kind=buddy.kind,
+            postcode=buddy.home_postcode,
+            radius_km=buddy.travel_radius_km,
+            online_only=buddy.online_only,
+            programmes=Programme.objects.filter(pk__in=ids).prefetch_related("municipalities"),
+        )
+    }
+    if ids - open_ids:
+        raise ValidationError(
+            {"programmes": _("One of the chosen programmes is not open to you right now.")}
+        )
+    return chosen
+
+
+@transaction.atomic
+def buddy_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    profile: Mapping[str, Any],
+    declaration_accepted: bool,
+    programmes: Iterable[Programme],
+    base_url: str,
+) -> Buddy:
+    """A volunteer or student registers (public, no actor). R1: only eligible applicants are
+    stored; R2: the declaration on honour is required and kept word for word with its
+    moment. Creates the account, the profile (applied), a buddy membership in every chosen
+    programme, and sends allauth's email verification on commit."""
+    buddy = Buddy(user=User(email=email))
+    _apply_profile(buddy, profile)
+    _check_eligible(buddy)
+    if not declaration_accepted:
+        raise ValidationError({"declaration": _("Please confirm the declaration on honour.")})
+    _check_where_and_when(buddy)
+    chosen = _check_programmes(buddy, programmes)
+
+    user = user_create(
+        actor=None, email=email, password=password, first_name=first_name, last_name=last_name
+    )
+    buddy.user = user
+    buddy.status = ScreeningStatus.APPLIED
+    buddy.declaration_text = rules.DECLARATION_TEXT
+    buddy.declaration_accepted_at = timezone.now()
+    buddy.full_clean()
+    buddy.save()
+    buddy.programmes.set(chosen)
+    for programme in chosen:
+        membership_grant(actor=user, user=user, organisation=programme, role=Role.BUDDY)
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    audit_record(
+        actor=user,
+        action="buddy.register",
+        target=buddy,
+        detail={"programmes": [p.pk for p in chosen], "kind": buddy.kind},
+    )
+    transaction.on_commit(lambda: tasks.send_email_verification.enqueue(address.pk, base_url))
+    return buddy
+
+
+@transaction.atomic
+def buddy_update_profile(*, actor: User, buddy: Buddy, profile: Mapping[str, Any]) -> Buddy:
+    """The buddy edits their profile under the same rules as at registration (R1, R8)."""
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    _apply_profile(buddy, profile)
+    _check_eligible(buddy)
+    _check_where_and_when(buddy)
+    buddy.full_clean()
+    buddy.save()
+    audit_record(actor=actor, action="buddy.update_profile", target=buddy)
+    return buddy
+
+
+@transaction.atomic
+def buddy_accept_declaration(*, actor: User, buddy: Buddy) -> Buddy:
+    """R2: an imported buddy accepts the declaration on honour from their profile."""
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    buddy.declaration_text = rules.DECLARATION_TEXT
+    buddy.declaration_accepted_at = timezone.now()
+    buddy.save(update_fields=["declaration_text", "declaration_accepted_at", "updated_at"])
+    audit_record(actor=actor, action="buddy.accept_declaration", target=buddy)
+    return buddy
+
+
+@transaction.atomic
+def buddy_pause(*, actor: User, buddy: Buddy) -> Buddy:
+    """The buddy takes a break: no new proposals while paused (existing duos go on)."""
+    return _set_paused(actor=actor, buddy=buddy, paused=True)
+
+
+@transaction.atomic
+def buddy_resume(*, actor: User, buddy: Buddy) -> Buddy:
+    return _set_paused(actor=actor, buddy=buddy, paused=False)
+
+
+def _set_paused(*, actor: User, buddy: Buddy, paused: bool) -> Buddy:
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    buddy.is_paused = paused
+    buddy.save(update_fields=["is_paused", "updated_at"])
+    audit_record(actor=actor, action="buddy.pause" if paused else "buddy.resume", target=buddy)
+    return buddy
+
+
+# --- Screening ---------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    actor: User,
+    buddy: Buddy,
+    programme: Programme,
+    to: ScreeningStatus,
+    reason: str = "",
+) -> Buddy:
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    if to not in ALLOWED_TRANSITIONS.get(buddy.status, frozenset()):
+        raise ValidationError(
+            _("This applicant cannot go from %(from)s to %(to)s.")
+            % {
+                "from": ScreeningStatus(buddy.status).label,
+                "to": ScreeningStatus(to).label,
+            }
+        )
+    if not buddy.programmes.filter(pk=programme.pk).exists():
+        raise ValidationError(_("This buddy did not apply to this programme."))
+    BuddyStatusChange.objects.create(
+        buddy=buddy,
+        programme=programme,
+        from_status=buddy.status,
+        to_status=to,
+        actor=actor,
+        reason=reason,
+    )
+    buddy.status = to
+    buddy.screened_at = timezone.now()
+    buddy.decline_reason = reason if to == ScreeningStatus.DECLINED else ""
+    buddy.save(update_fields=["status", "screened_at", "decline_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"buddy.{'approve' if to == ScreeningStatus.APPROVED else to}",
+        target=buddy,
+        detail={"programme": programme.pk},
+    )
+    return buddy
+
+
+@transaction.atomic
+def buddy_approve(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
+    """The programme's coordinator approves an applicant; the applicant is mailed. Approval
+    does not yet allow a duo with a minor: that also needs the extract (R2)."""
+    buddy = _transition(actor=actor, buddy=buddy, programme=programme, to=ScreeningStatus.APPROVED)
+    transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
+    return buddy
+
+
+@transaction.atomic
+def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: str) -> Buddy:
+    """Decline an applicant with a reason, which is mailed to them (kindly worded)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the applicant will read it.")})
+    buddy = _transition(
+        actor=actor,
+        buddy=buddy,
+        programme=programme,
+        to=ScreeningStatus.DECLINED,
+        reason=reason,
+    )
+    transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
+    return buddy
+
+
+@transaction.atomic
+def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
+    """Put a declined applicant back in the queue (e.g. after new information)."""
+    return _transition(actor=actor, buddy=buddy, programme=programme, to=ScreeningStatus.APPLIED)
+
+
+@transaction.atomic
+def buddy_record_extract(
+    *, actor: User, buddy: Buddy, programme: Programme, seen_on: dt.date
+) -> Buddy:
+    """R2: record the day the programme saw the criminal-record extract model 2. Only from
+    then on may the buddy be in a duo with a minor (rules.buddy_may_meet_minors)."""
+    if seen_on > timezone.localdate():
+        raise ValidationError({"seen_on": _("This date is in the future.")})
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    if not buddy.programmes.filter(pk=programme.pk).exists():
+        raise ValidationError(_("This buddy did not apply to this programme."))
+    buddy.extract_seen_on = seen_on
+    buddy.save(update_fields=["extract_seen_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="buddy.record_extract",
+        target=buddy,
+        detail={"programme": programme.pk, "seen_on": seen_on.isoformat()},
+    )
+    return buddy
+
+
+@transaction.atomic
+def buddy_set_level(
+    *, actor: User, buddy: Buddy, programme: Programme, level: ExperienceLevel | str
+) -> Buddy:
+    """R3: the programme deploys buddies for what they can do, as junior or expert."""
+    if level not in ExperienceLevel.values:
+        raise ValidationError({"level": _("Choose junior or expert.")})
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    if not buddy.programmes.filter(pk=programme.pk).exists():
+        raise ValidationError(_("This buddy did not apply to this programme."))
+    buddy.level = level
+    buddy.save(update_fields=["level", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="buddy.set_level",
+        target=buddy,
+        detail={"programme": programme.pk, "level": str(level)},
+    )
+    return buddy
