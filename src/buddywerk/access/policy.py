@@ -194,3 +194,67 @@ def can_edit_own_buddy_profile(user: AnyUser) -> bool:
     """A buddy edits their own profile and pauses their availability; nobody else does it
     through the buddy's pages."""
     return user.is_authenticated and hasattr(user, "buddy")
+
+
+# --- Referring and triage (R4, ARCHITECTURE.md 4) ------------------------------------
+
+
+def referrer_organisation_ids(user: AnyUser) -> set[int]:
+    """The schools and services in whose name the user refers (school_staff role)."""
+    return organisation_ids(user, Role.SCHOOL_STAFF)
+
+
+def can_refer(user: AnyUser) -> bool:
+    """R4: staff of a school or of a service (school_staff role) refer participants; a
+    service refers families only (see `can_refer_pupil`)."""
+    return bool(referrer_organisation_ids(user))
+
+
+def can_refer_pupil(user: AnyUser) -> bool:
+    """R4: only schools request a buddy for a pupil; the school keeps central direction of
+    the pupil's learning."""
+    from buddywerk.organisations.models import School
+
+    ids = referrer_organisation_ids(user)
+    return bool(ids) and School.objects.filter(pk__in=ids).exists()
+
+
+def can_refer_family(user: AnyUser) -> bool:
+    """[004]: family programmes take referrals from services and from schools."""
+    return can_refer(user)
+
+
+def can_list_own_referrals(user: AnyUser) -> bool:
+    """The referring school or service follows its referrals; platform admins see all."""
+    return can_refer(user) or is_platform_admin(user)
+
+
+def is_referrer_staff(user: AnyUser, referral: Referral) -> bool:
+    """The user works for the school or service that made the referral."""
+    return referral.referrer_id in referrer_organisation_ids(user)
+
+
+def can_edit_referral(user: AnyUser, referral: Referral) -> bool:
+    """The referring school or service edits (and submits) its referral while it is a
+    draft; once submitted, the programme decides on what was sent."""
+    from buddywerk.referrals.models import ReferralStatus
+
+    return is_referrer_staff(user, referral) and referral.status == ReferralStatus.DRAFT
+
+
+def can_withdraw_referral(user: AnyUser, referral: Referral) -> bool:
+    """The referring school or service may withdraw a referral while it is open."""
+    return is_referrer_staff(user, referral) and referral.is_open
+
+
+def can_view_referral_queue(user: AnyUser) -> bool:
+    """The programme's queue is for its coordinators (and platform admins, who see all)."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)
+
+
+def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
+    """A coordinator of the programme decides on a referral submitted to it: accept,
+    decline with a reason, waiting list; later matched, requeued or closed."""
+    return referral.submitted_at is not None and referral.programme_id in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
