@@ -79,6 +79,11 @@ def build_world() -> World:
     referral = ReferralFactory(programme=programme, pupil=pupil)
     other_referral = ReferralFactory(programme=other_programme, pupil=other_pupil)
     family = FamilyFactory(referred_by=service)
+    # organisations: registrations waiting for a platform admin, and a non-lead colleague
+    # whom the school's care coordinator may revoke.
+    pending_school = SchoolFactory(name="School C (pending)", confirmed_at=None)
+    declinable_school = SchoolFactory(name="School D (pending)", confirmed_at=None)
+    staff_colleague = member(UserFactory(email="colleague@example.org"), school, Role.SCHOOL_STAFF)
     return World(
         users=users,
         objects={
@@ -93,5 +98,8 @@ def build_world() -> World:
             "referral": referral,
             "other_referral": other_referral,
             "family": family,
+            "pending_school": pending_school,
+            "declinable_school": declinable_school,
+            "staff_colleague": staff_colleague,
         },
     )

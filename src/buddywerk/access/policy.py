@@ -258,3 +258,34 @@ def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
     return referral.submitted_at is not None and referral.programme_id in organisation_ids(
         user, Role.PROGRAMME_COORDINATOR
     )
+
+
+# --- Schools -------------------------------------------------------------------------
+
+
+def can_confirm_schools(user: AnyUser) -> bool:
+    """A school registered through the public form joins only once a platform admin has
+    confirmed it (R4: only real schools refer pupils)."""
+    return is_platform_admin(user)
+
+
+def schools_led_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The schools in which the user is the care coordinator (lead school_staff), who
+    invites and revokes the school's staff."""
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(
+        memberships__user_id=user.pk,
+        memberships__role=Role.SCHOOL_STAFF,
+        memberships__is_active=True,
+        memberships__is_lead=True,
+    ).distinct()
+
+
+def can_manage_school_staff(user: AnyUser, school: Any) -> bool:
+    """True for the school's care coordinator (see `schools_led_by`)."""
+    return user.is_authenticated and (
+        Membership.objects.active()
+        .filter(user_id=user.pk, organisation_id=school.pk, role=Role.SCHOOL_STAFF, is_lead=True)
+        .exists()
+    )

@@ -125,6 +125,21 @@ class Programme(Organisation):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
 
+    # Labels of the stored codes, in order, for pages and mail.
+    def target_school_year_labels(self) -> list[str]:
+        years = self.target_school_years
+        return [str(label) for code, label in SchoolYear.choices if code in years]
+
+    def buddy_kind_labels(self) -> list[str]:
+        return [str(label) for code, label in buddy_kind_choices() if code in self.buddy_kinds]
+
+    def meeting_mode_labels(self) -> list[str]:
+        return [str(label) for code, label in MeetingMode.choices if code in self.meeting_modes]
+
+    @property
+    def takes_pupils(self) -> bool:
+        return self.participant_kind in {ParticipantKind.PUPILS, ParticipantKind.BOTH}
+
 
 class SchoolLevel(models.TextChoices):
     PRIMARY = "primary", _("Primary")

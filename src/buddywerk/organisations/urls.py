@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "organisations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("programmes/", views.programme_finder, name="finder"),
+    path("programmes/join/", views.programme_join, name="join"),
+    path("programmes/<uuid:programme_uuid>/", views.programme_detail, name="programme_detail"),
+    path("schools/register/", views.school_register, name="school_register"),
+    path("schools/register/done/", views.school_register_done, name="school_register_done"),
+    path(
+        "schools/registrations/",
+        views.school_registration_list,
+        name="school_registration_list",
+    ),
+    path(
+        "schools/registrations/<uuid:school_uuid>/confirm/",
+        views.school_registration_confirm,
+        name="school_registration_confirm",
+    ),
+    path(
+        "schools/registrations/<uuid:school_uuid>/decline/",
+        views.school_registration_decline,
+        name="school_registration_decline",
+    ),
+    path("schools/staff/", views.school_staff_home, name="school_staff_home"),
+    path("schools/<uuid:school_uuid>/staff/", views.school_staff, name="school_staff"),
+    path(
+        "schools/<uuid:school_uuid>/staff/<uuid:user_uuid>/revoke/",
+        views.school_staff_revoke,
+        name="school_staff_revoke",
+    ),
+]

@@ -1,0 +1,241 @@
+"""The public finder and programme pages, school registration, its confirmation by a
+platform admin, and the care coordinator's staff page."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from buddywerk.access import policy
+from buddywerk.access.models import Membership, Role
+
+from . import selectors, services
+from .forms import DeclineForm, FinderForm, JoinForm, SchoolRegistrationForm, StaffInviteForm
+from .models import Programme, School
+
+
+def _base_url(request: HttpRequest) -> str:
+    """Where links in mail point: this site, as the visitor reached it."""
+    return request.build_absolute_uri("/")
+
+
+def _optional_url(name: str, **kwargs: object) -> str:
+    """The URL of a route another feature provides, or "" while it does not exist yet, so
+    that a page offers a link only to a page that is there."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+def _referral_url(programme: Programme) -> str:
+    """Where school or service staff ask this programme for a buddy (the referrals app)."""
+    url = _optional_url(
+        "referrals:create_pupil" if programme.takes_pupils else "referrals:create_family"
+    )
+    return f"{url}?programme={programme.uuid}" if url else ""
+
+
+def _finder(request: HttpRequest, form_class: type[FinderForm], audience: str) -> HttpResponse:
+    form = form_class(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = selectors.programme_find(form.criteria())
+    context = {
+        "form": form,
+        "results": results,
+        "audience": audience,
+        "lookup": form.lookup,
+    }
+    template = "organisations/finder.html"
+    if request.htmx:
+        template += "#finder"
+    return render(request, template, context)
+
+
+@login_not_required
+@require_GET
+def programme_finder(request: HttpRequest) -> HttpResponse:
+    """Anyone finds the programmes for a place (seed 002, "zoekmachine")."""
+    return _finder(request, FinderForm, "schools")
+
+
+@login_not_required
+@require_GET
+def programme_join(request: HttpRequest) -> HttpResponse:
+    """A volunteer finds the programmes they could join from their postcode."""
+    return _finder(request, JoinForm, "buddies")
+
+
+@login_not_required
+@require_GET
+def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    programme = selectors.programme_get_public(programme_uuid=programme_uuid)
+    buddy_url = _optional_url("buddies:register")
+    context = {
+        "programme": programme,
+        "municipalities": list(programme.municipalities.all()),
+        "buddy_register_url": f"{buddy_url}?programme={programme.uuid}" if buddy_url else "",
+        "referral_url": _referral_url(programme),
+        "is_school_staff": policy.has_role(request.user, Role.SCHOOL_STAFF),
+    }
+    return render(request, "organisations/programme_detail.html", context)
+
+
+# --- School registration ---------------------------------------------------------------
+
+
+@login_not_required
+def school_register(request: HttpRequest) -> HttpResponse:
+    form = SchoolRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.school_register(
+                actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                school_number=data["school_number"],
+                name=data["name"],
+                level=data["level"],
+                street=data["street"],
+                postcode=data["postcode"],
+                registrant_name=data["registrant_name"],
+                registrant_email=data["registrant_email"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("organisations:school_register_done")
+    return render(request, "organisations/school_register.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def school_register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/school_register_done.html")
+
+
+def _require_confirmer(request: HttpRequest) -> None:
+    if not policy.can_confirm_schools(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def school_registration_list(request: HttpRequest) -> HttpResponse:
+    """Platform admins confirm or decline the schools that registered."""
+    _require_confirmer(request)
+    context = {
+        "schools": selectors.school_registrations_pending(),
+        "decline_form": DeclineForm(),
+    }
+    return render(request, "organisations/school_registration_list.html", context)
+
+
+@require_POST
+def school_registration_confirm(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+    _require_confirmer(request)
+    school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
+    services.school_confirm(actor=request.user, school=school, base_url=_base_url(request))  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("%(school)s is confirmed; its care coordinator gets an invitation.")
+        % {"school": school.name},
+    )
+    return redirect("organisations:school_registration_list")
+
+
+@require_POST
+def school_registration_decline(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+    _require_confirmer(request)
+    school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the registration is declined."))
+        return redirect("organisations:school_registration_list")
+    services.school_registration_decline(
+        actor=request.user,  # type: ignore[arg-type]
+        school=school,
+        reason=form.cleaned_data["reason"],
+        base_url=_base_url(request),
+    )
+    messages.success(
+        request, _("The registration of %(school)s is declined.") % {"school": school.name}
+    )
+    return redirect("organisations:school_registration_list")
+
+
+# --- The care coordinator's staff page -------------------------------------------------
+
+
+def _require_school_staff(request: HttpRequest) -> None:
+    """Only school staff use these pages; which school they lead decides the rest (404)."""
+    if not policy.has_role(request.user, Role.SCHOOL_STAFF):
+        raise PermissionDenied
+
+
+@require_GET
+def school_staff_home(request: HttpRequest) -> HttpResponse:
+    """The care coordinator's way in: their school's staff page (or a choice of schools)."""
+    _require_school_staff(request)
+    schools = selectors.schools_led_by(user=request.user)
+    if len(schools) == 1:
+        return redirect("organisations:school_staff", school_uuid=schools[0].uuid)
+    return render(request, "organisations/school_staff_home.html", {"schools": schools})
+
+
+def school_staff(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+    _require_school_staff(request)
+    school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.school_staff_invite(
+                actor=request.user,  # type: ignore[arg-type]
+                school=school,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
+            return redirect("organisations:school_staff", school_uuid=school.uuid)
+    context = {
+        "school": school,
+        "staff": selectors.school_staff_list(school=school),
+        "form": form,
+    }
+    return render(request, "organisations/school_staff.html", context)
+
+
+@require_POST
+def school_staff_revoke(request: HttpRequest, school_uuid: UUID, user_uuid: UUID) -> HttpResponse:
+    _require_school_staff(request)
+    school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user"),
+        organisation=school,
+        role=Role.SCHOOL_STAFF,
+        user__uuid=user_uuid,
+    )
+    try:
+        services.school_staff_revoke(actor=request.user, school=school, membership=membership)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer has access to the school.") % {"person": membership.user},
+        )
+    return redirect("organisations:school_staff", school_uuid=school.uuid)
