@@ -79,6 +79,7 @@ def build_world() -> World:
     referral = ReferralFactory(programme=programme, pupil=pupil)
     other_referral = ReferralFactory(programme=other_programme, pupil=other_pupil)
     family = FamilyFactory(referred_by=service)
+    draft_referral = ReferralFactory(programme=programme, pupil=pupil, draft=True)
     # organisations: registrations waiting for a platform admin, and a non-lead colleague
     # whom the school's care coordinator may revoke.
     pending_school = SchoolFactory(name="School C (pending)", confirmed_at=None)
@@ -98,6 +99,7 @@ def build_world() -> World:
             "referral": referral,
             "other_referral": other_referral,
             "family": family,
+            "draft_referral": draft_referral,
             "pending_school": pending_school,
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,

@@ -131,7 +131,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             "programme",
             "referrer",
             "pupil__school__postcode",
-            "family__postcode",
+            "family__postcode__municipality",
         )
 
 

@@ -5,9 +5,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from buddywerk.access.audit import audit_view
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record, audit_view
+from buddywerk.access.models import Role
+from buddywerk.organisations.models import ParticipantKind, Programme
 
-from .models import Pupil
+from .models import Pupil, Referral
+from .workflow import QUEUE_STATUSES
 
 
 def pupil_list(*, user: Any) -> QuerySet[Pupil]:
@@ -22,3 +26,68 @@ def pupil_get_for_view(*, user: Any, pupil_uuid: Any) -> Pupil:
     pupil = get_object_or_404(pupil_list(user=user), uuid=pupil_uuid)
     audit_view(actor=user, target=pupil)
     return pupil
+
+
+def pupils_to_refer(*, user: Any) -> QuerySet[Pupil]:
+    """The pupils of the user's own schools, for a new referral (R4)."""
+    return Pupil.objects.filter(
+        school_id__in=policy.referrer_organisation_ids(user)
+    ).select_related("school").order_by("last_name", "first_name")
+
+
+def referral_programmes_for_schools(*, school_ids: set[int]) -> QuerySet[Programme]:
+    """Programmes taking pupil referrals now in the municipality of one of the schools."""
+    from buddywerk.organisations.models import School
+
+    municipalities = School.objects.filter(pk__in=school_ids).values("municipality_id")
+    return (
+        Programme.objects.taking_referrals()
+        .filter(
+            participant_kind__in=[ParticipantKind.PUPILS, ParticipantKind.BOTH],
+            municipalities__in=municipalities,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def referral_list_for_referrer(*, user: Any, status: str = "") -> QuerySet[Referral]:
+    """The referrals the user's schools or services made (all of them for a platform
+    admin), newest first, with the participant and programme in the same query."""
+    qs = Referral.objects.visible_to(user)
+    if not policy.is_platform_admin(user):
+        qs = qs.filter(referrer_id__in=policy.referrer_organisation_ids(user))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.with_participant().order_by("-created_at", "-id")
+
+
+def referral_queue(*, user: Any, status: str = "") -> QuerySet[Referral]:
+    """The programme's queue: referrals submitted to it and not yet matched or ended,
+    oldest first (the waiting days count from submission)."""
+    qs = Referral.objects.visible_to(user).filter(status__in=QUEUE_STATUSES)
+    if not policy.is_platform_admin(user):
+        qs = qs.filter(programme_id__in=policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.with_participant().order_by("submitted_at", "id")
+
+
+def referral_get(*, user: Any, referral_uuid: Any) -> Referral:
+    """One referral in the user's scope, or 404 (never confirms it exists)."""
+    return get_object_or_404(
+        Referral.objects.visible_to(user).with_participant(), uuid=referral_uuid
+    )
+
+
+def referral_get_for_view(*, user: Any, referral_uuid: Any) -> Referral:
+    """One referral for its detail page: the look at the pupil's or family's data is
+    written to the audit (ARCHITECTURE.md 5)."""
+    referral = referral_get(user=user, referral_uuid=referral_uuid)
+    audit_record(
+        actor=user,
+        action="view",
+        target=referral.participant,
+        detail={"referral": str(referral.uuid)},
+    )
+    return referral

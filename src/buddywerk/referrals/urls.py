@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/pupil/", views.referral_create_pupil, name="create_pupil"),
+    path("new/family/", views.referral_create_family, name="create_family"),
+    path("queue/", views.referral_queue, name="queue"),
+    path("<uuid:referral_uuid>/", views.referral_detail, name="detail"),
+    path("<uuid:referral_uuid>/edit/", views.referral_edit, name="edit"),
+    path("<uuid:referral_uuid>/submit/", views.referral_submit, name="submit"),
+    path("<uuid:referral_uuid>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("<uuid:referral_uuid>/decide/", views.referral_decide, name="decide"),
+]

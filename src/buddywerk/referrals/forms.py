@@ -1,0 +1,313 @@
+"""Forms for referrals. They collect and shape input only; the rules (birth year against
+school year, programme coverage, consent before submission) live in the models and
+services, whose errors the views put back on these fields."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.vocabulary import DayPart, Weekday
+from buddywerk.geo.models import Postcode
+from buddywerk.organisations.models import Organisation, School
+
+from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
+
+PUPIL_FORM_FIELDS = ["first_name", "last_name", "school_year", "birth_year", "home_languages"]
+PUPIL_REFERRAL_FIELDS = [
+    "needs",
+    "needs_note",
+    "criteria",
+    "meeting_modes",
+    "time_slots",
+    "urgency",
+    "complexity",
+    "consent_given_on",
+    "consent_given_by",
+]
+FAMILY_FORM_FIELDS = [
+    "contact_name",
+    "contact_phone",
+    "household_size",
+    "languages",
+    "contact_language",
+]
+FAMILY_REFERRAL_FIELDS = [
+    "goals",
+    "needs",
+    "needs_note",
+    "meeting_modes",
+    "time_slots",
+    "urgency",
+    "complexity",
+    "consent_given_on",
+    "consent_given_by",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _referral_fields(names: list[str]) -> dict[str, forms.Field]:
+    fields = fields_for_model(
+        Referral, fields=names, widgets={"consent_given_on": DateInput()}
+    )
+    for name in ("urgency", "complexity"):
+        if name in fields:
+            field = fields[name]
+            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+    # A draft may be saved without these; submitting checks them (services._ready_to_submit).
+    for name in ("consent_given_on", "consent_given_by"):
+        fields[name].required = False
+    return fields
+
+
+def style_widgets(form: forms.Form) -> None:
+    """Bootstrap classes on every widget (no inline styles: the CSP forbids them)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = css
+
+
+class ReferralFormMixin:
+    """Shared helpers: the weekly grid, and placing service errors on the right field."""
+
+    fields: dict[str, forms.Field]
+
+    def slot_grid(self) -> list[tuple[str, list[Any]]]:
+        """The time-slot checkboxes as rows of days and columns of parts of the day."""
+        bound = self[  # type: ignore[index]
+            "time_slots"
+        ]
+        widgets = list(bound.subwidgets)
+        per_day = len(DayPart.values)
+        return [
+            (str(label), widgets[index * per_day : (index + 1) * per_day])
+            for index, label in enumerate(Weekday.labels)
+        ]
+
+    def day_parts(self) -> list[str]:
+        return [str(label) for label in DayPart.labels]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the form fields it names (others on top)."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(  # type: ignore[attr-defined]
+                    field if field in self.fields else None, errors
+                )
+        else:
+            self.add_error(None, error)  # type: ignore[attr-defined]
+
+
+class PupilReferralForm(ReferralFormMixin, forms.Form):
+    """A school's referral of a pupil (R4-R6): the pupil, what is asked, consent."""
+
+    def __init__(
+        self,
+        *args: Any,
+        schools: Any,
+        programmes: Any,
+        choose_school: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if choose_school:
+            self.fields["school"] = forms.ModelChoiceField(
+                queryset=schools, label=_("School"), empty_label=None
+            )
+        self.fields.update(fields_for_model(Pupil, fields=PUPIL_FORM_FIELDS))
+        self.fields["birth_year"].required = True
+        self.fields["programme"] = forms.ModelChoiceField(
+            queryset=programmes,
+            label=_("Programme"),
+            help_text=_("Only programmes that work in your school's municipality are shown."),
+            empty_label=None,
+        )
+        self.fields.update(_referral_fields(PUPIL_REFERRAL_FIELDS))
+        style_widgets(self)
+
+    def pupil_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PUPIL_FORM_FIELDS}
+
+    def referral_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in PUPIL_REFERRAL_FIELDS}
+        data["goals"] = []
+        return data
+
+
+class AgesField(forms.CharField):
+    """Children's ages typed as "4, 9, 12"."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return []
+        ages = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise ValidationError(
+                    _("Give the ages as whole numbers separated by commas, e.g. 4, 9, 12."),
+                    code="invalid_ages",
+                )
+            ages.append(int(part))
+        validate_children_ages(ages)
+        return ages
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(age) for age in value)
+        return value
+
+
+class FamilyReferralForm(ReferralFormMixin, forms.Form):
+    """A service's or a school's referral of a family [004]."""
+
+    def __init__(
+        self,
+        *args: Any,
+        referrers: Any,
+        programmes: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if referrers is not None:
+            self.fields["referrer"] = forms.ModelChoiceField(
+                queryset=referrers, label=_("Referred by"), empty_label=None
+            )
+        self.fields.update(fields_for_model(Family, fields=FAMILY_FORM_FIELDS))
+        self.fields["children_ages"] = AgesField(
+            label=_("Children's ages"),
+            required=False,
+            max_length=100,
+            help_text=_("In years, separated by commas, e.g. 4, 9, 12 (0 to %(max)s).")
+            % {"max": MAX_CHILD_AGE},
+        )
+        self.fields["postcode"] = forms.CharField(
+            label=_("Postcode"),
+            max_length=4,
+            min_length=4,
+            help_text=_("Where the family lives: the buddy meets them near home."),
+        )
+        self.fields["programme"] = forms.ModelChoiceField(
+            queryset=programmes,
+            label=_("Programme"),
+            help_text=_("Only family programmes that take referrals now are shown."),
+            empty_label=None,
+        )
+        self.fields.update(_referral_fields(FAMILY_REFERRAL_FIELDS))
+        style_widgets(self)
+
+    def clean_postcode(self) -> Postcode:
+        code = self.cleaned_data["postcode"].strip()
+        postcode = Postcode.objects.select_related("municipality").filter(code=code).first()
+        if postcode is None:
+            raise ValidationError(_("We do not know postcode %(code)s.") % {"code": code})
+        return postcode
+
+    def family_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in FAMILY_FORM_FIELDS}
+        data["children_ages"] = self.cleaned_data["children_ages"]
+        data["postcode"] = self.cleaned_data["postcode"]
+        return data
+
+    def referral_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in FAMILY_REFERRAL_FIELDS}
+        data["criteria"] = []
+        return data
+
+
+def pupil_initial(referral: Referral) -> dict[str, Any]:
+    pupil = referral.pupil
+    assert pupil is not None
+    initial = {name: getattr(pupil, name) for name in PUPIL_FORM_FIELDS}
+    initial.update({name: getattr(referral, name) for name in PUPIL_REFERRAL_FIELDS})
+    initial["programme"] = referral.programme_id
+    return initial
+
+
+def family_initial(referral: Referral) -> dict[str, Any]:
+    family = referral.family
+    assert family is not None
+    initial = {name: getattr(family, name) for name in FAMILY_FORM_FIELDS}
+    initial["children_ages"] = family.children_ages
+    initial["postcode"] = family.postcode_id
+    initial.update({name: getattr(referral, name) for name in FAMILY_REFERRAL_FIELDS})
+    initial["programme"] = referral.programme_id
+    return initial
+
+
+class ReasonForm(forms.Form):
+    """An optional reason (withdrawal)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("The programme reads this. No medical or family details."),
+    )
+
+
+class DecisionForm(forms.Form):
+    """The programme's decision on a submitted referral."""
+
+    ACCEPT = "accept"
+    WAIT = "wait"
+    DECLINE = "decline"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ACCEPT, _("Accept: look for a buddy")),
+            (WAIT, _("Put on the waiting list")),
+            (DECLINE, _("Decline")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Required when you decline: the school or service reads it."),
+    )
+
+    def __init__(self, *args: Any, allow_wait: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_wait:
+            field = self.fields["decision"]
+            field.choices = [  # type: ignore[attr-defined]
+                choice
+                for choice in field.choices  # type: ignore[attr-defined]
+                if choice[0] != self.WAIT
+            ]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+def organisations_for(ids: set[int]) -> Any:
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def schools_for(ids: set[int]) -> Any:
+    return School.objects.filter(pk__in=ids).select_related("municipality").order_by("name")

@@ -1,0 +1,49 @@
+"""Referral routes: the referrer's list, forms and actions; the programme's queue and
+decisions; the audited detail page. Objects: world.referral (submitted by School A to the
+coordinator's programme) and world.draft_referral (a draft of School A)."""
+
+from tests.access.matrix import LOGIN, Route, outcomes
+
+ROUTES = [
+    Route(
+        "referrals:list",
+        outcomes(403, anonymous=LOGIN, school_staff=200, platform_admin=200),
+    ),
+    Route("referrals:create_pupil", outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route("referrals:create_family", outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route(
+        "referrals:queue",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+    ),
+    Route(
+        "referrals:detail",
+        outcomes(
+            404, anonymous=LOGIN, school_staff=200, programme_coordinator=200, platform_admin=200
+        ),
+        args=lambda w: {"referral_uuid": w.referral.uuid},
+    ),
+    Route(
+        "referrals:edit",
+        outcomes(404, anonymous=LOGIN, school_staff=200, platform_admin=403),
+        args=lambda w: {"referral_uuid": w.draft_referral.uuid},
+    ),
+    Route(
+        "referrals:submit",
+        outcomes(404, anonymous=LOGIN, school_staff=200, platform_admin=403),
+        args=lambda w: {"referral_uuid": w.draft_referral.uuid},
+    ),
+    Route(
+        "referrals:withdraw",
+        outcomes(
+            404, anonymous=LOGIN, school_staff=200, programme_coordinator=403, platform_admin=403
+        ),
+        args=lambda w: {"referral_uuid": w.referral.uuid},
+    ),
+    Route(
+        "referrals:decide",
+        outcomes(
+            404, anonymous=LOGIN, school_staff=403, programme_coordinator=200, platform_admin=403
+        ),
+        args=lambda w: {"referral_uuid": w.referral.uuid},
+    ),
+]
