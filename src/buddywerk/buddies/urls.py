@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "buddies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("register/", views.register_start, name="register_start"),
+    path("register/<int:step>/", views.register_step, name="register_step"),
+    path("register/done/", views.register_done, name="register_done"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/pause/", views.profile_pause, name="profile_pause"),
+    path("profile/declaration/", views.profile_declaration, name="profile_declaration"),
+    path("screening/", views.screening_home, name="screening_home"),
+    path("screening/<uuid:programme_uuid>/", views.screening_queue, name="screening_queue"),
+    path(
+        "screening/<uuid:programme_uuid>/<uuid:buddy_uuid>/",
+        views.screening_detail,
+        name="screening_detail",
+    ),
+    path("import/<uuid:programme_uuid>/", views.import_upload, name="import_upload"),
+    path(
+        "import/<uuid:programme_uuid>/template.<str:file_format>",
+        views.import_template,
+        name="import_template",
+    ),
+    path(
+        "import/<uuid:programme_uuid>/<uuid:import_uuid>/",
+        views.import_detail,
+        name="import_detail",
+    ),
+]

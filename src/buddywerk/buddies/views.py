@@ -1,0 +1,553 @@
+"""Buddy pages: public registration in steps, the buddy's own profile, the coordinator's
+screening queue and the import. Views: guard, load (scoped), validate, service, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_view
+from buddywerk.organisations.models import Programme
+
+from . import importer, rules, services
+from .forms import (
+    AccountForm,
+    DeclarationForm,
+    DeclineForm,
+    ExtractForm,
+    ImportForm,
+    LevelForm,
+    OfferForm,
+    ProfileForm,
+    ProgrammesForm,
+    WhenWhereForm,
+    WhoForm,
+)
+from .models import STUDENT_KINDS, Buddy, BuddyImport, BuddyKind, ScreeningStatus
+
+# --- Registration: a small stepper that keeps each step's input in the session ----------
+
+SESSION_KEY = "buddy_registration"
+STEP_FORMS: dict[int, Any] = {
+    1: WhoForm,
+    2: DeclarationForm,
+    3: OfferForm,
+    4: WhenWhereForm,
+    5: ProgrammesForm,
+    6: AccountForm,
+}
+STEP_TITLES = {
+    1: gettext_lazy("Who are you?"),
+    2: gettext_lazy("Declaration on honour"),
+    3: gettext_lazy("What you offer"),
+    4: gettext_lazy("When and where"),
+    5: gettext_lazy("Programmes"),
+    6: gettext_lazy("Your account"),
+}
+LAST_STEP = 6
+
+
+def _wizard(request: HttpRequest) -> dict[str, Any]:
+    return request.session.get(SESSION_KEY, {"data": {}, "valid": []})
+
+
+def _save_wizard(request: HttpRequest, state: dict[str, Any]) -> None:
+    request.session[SESSION_KEY] = state
+
+
+def _step_data(state: dict[str, Any], step: int) -> MultiValueDict | None:
+    stored = state["data"].get(str(step))
+    return MultiValueDict(stored) if stored is not None else None
+
+
+def _bound(state: dict[str, Any], step: int, **kwargs: Any) -> Any:
+    form_class = STEP_FORMS[step]
+    return form_class(_step_data(state, step), **kwargs)
+
+
+def _valid_profile(state: dict[str, Any]) -> tuple[dict[str, Any], list[Programme]] | None:
+    """The profile from steps 1, 3 and 4 and the programmes in reach, if those steps hold."""
+    forms = [_bound(state, step) for step in (1, 3, 4)]
+    if not all(form.is_bound and form.is_valid() for form in forms):
+        return None
+    profile: dict[str, Any] = {}
+    for form in forms:
+        profile.update(form.profile())
+    kind = profile["kind"]
+    if kind in STUDENT_KINDS:
+        kind = BuddyKind.STUDENT_INTERNSHIP if profile["on_internship"] else BuddyKind.STUDENT
+    programmes = rules.programmes_for(
+        kind=kind,
+        postcode=profile.get("home_postcode"),
+        radius_km=profile.get("travel_radius_km"),
+        online_only=profile["online_only"],
+    )
+    return profile, programmes
+
+
+def _step_form(state: dict[str, Any], step: int, data: Any = None) -> Any:
+    kwargs: dict[str, Any] = {}
+    if step == 5:
+        found = _valid_profile(state)
+        kwargs["programmes"] = found[1] if found else []
+    form_class = STEP_FORMS[step]
+    if data is None:
+        data = _step_data(state, step)
+    return form_class(data, **kwargs)
+
+
+@login_not_required
+def register_start(request: HttpRequest) -> HttpResponse:
+    """The start of the registration; POST starts over with an empty form."""
+    if request.method == "POST":
+        request.session.pop(SESSION_KEY, None)
+    return redirect("buddies:register_step", step=1)
+
+
+@login_not_required
+def register_step(request: HttpRequest, step: int) -> HttpResponse:
+    if not 1 <= step <= LAST_STEP:
+        return redirect("buddies:register_step", step=1)
+    state = _wizard(request)
+    # A step is open once every earlier step was completed.
+    for earlier in range(1, step):
+        if earlier not in state["valid"]:
+            return redirect("buddies:register_step", step=earlier)
+
+    if request.method == "POST":
+        if step == LAST_STEP:
+            form = _step_form(state, step, request.POST)
+        else:
+            # Keep what was typed, valid or not, so going back and forth loses nothing.
+            state["data"][str(step)] = dict(request.POST.lists())
+            state["data"][str(step)].pop("csrfmiddlewaretoken", None)
+            form = _step_form(state, step)
+        if form.is_valid():
+            if step == 1:
+                problems = _eligibility(form)
+                if problems:
+                    # R1: not eligible. Say why, kindly, and keep nothing.
+                    request.session.pop(SESSION_KEY, None)
+                    return render(
+                        request, "buddies/register_not_eligible.html", {"problems": problems}
+                    )
+            if step == LAST_STEP:
+                return _register(request, state, form)
+            state["valid"] = sorted({*state["valid"], step} - set(range(step + 1, 7)))
+            _save_wizard(request, state)
+            return redirect("buddies:register_step", step=step + 1)
+        state["valid"] = [s for s in state["valid"] if s < step]
+        _save_wizard(request, state)
+    else:
+        form = _step_form(state, step)
+        if not form.is_bound:
+            form = _unbound(step, state)
+    return _render_step(request, step, form, state)
+
+
+def _unbound(step: int, state: dict[str, Any]) -> Any:
+    if step == 5:
+        found = _valid_profile(state)
+        return ProgrammesForm(programmes=found[1] if found else [])
+    form_class = STEP_FORMS[step]
+    return form_class()
+
+
+def _eligibility(form: WhoForm) -> list[str]:
+    profile = form.profile()
+    kind = profile["kind"]
+    if kind in STUDENT_KINDS:
+        kind = BuddyKind.STUDENT_INTERNSHIP if profile["on_internship"] else BuddyKind.STUDENT
+    return rules.buddy_eligibility_problems(
+        kind=kind,
+        field_of_study=profile["field_of_study"],
+        teaching_qualification=profile["teaching_qualification"],
+        programmes=Programme.objects.filter(accepts_buddies=True),
+    )
+
+
+def _render_step(request: HttpRequest, step: int, form: Any, state: dict[str, Any]) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "step": step,
+        "steps": [(n, STEP_TITLES[n]) for n in range(1, LAST_STEP + 1)],
+        "step_title": STEP_TITLES[step],
+        "last_step": LAST_STEP,
+        "previous_step": step - 1,
+        "grid": form.grid() if isinstance(form, WhenWhereForm) else None,
+    }
+    if step == 5:
+        context["programme_choices"] = list(form.fields["programmes"].queryset)
+    return render(request, "buddies/register_step.html", context)
+
+
+def _register(request: HttpRequest, state: dict[str, Any], form: AccountForm) -> HttpResponse:
+    found = _valid_profile(state)
+    declaration = _bound(state, 2)
+    programmes_form = _step_form(state, 5)
+    if found is None or not declaration.is_valid() or not programmes_form.is_valid():
+        return redirect("buddies:register_step", step=1)
+    profile, _in_reach = found
+    profile["phone"] = form.cleaned_data["phone"]
+    try:
+        services.buddy_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            profile=profile,
+            declaration_accepted=declaration.cleaned_data["accept"],
+            programmes=programmes_form.cleaned_data["programmes"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return _render_step(request, LAST_STEP, form, state)
+    request.session.pop(SESSION_KEY, None)
+    return redirect("buddies:register_done")
+
+
+@login_not_required
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "buddies/register_done.html")
+
+
+# --- The buddy's own profile -------------------------------------------------------------
+
+
+def _own_buddy(request: HttpRequest) -> Buddy:
+    if not policy.can_edit_own_buddy_profile(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Buddy.objects.visible_to(request.user).select_related("home_postcode", "user"),
+        user=request.user,
+    )
+
+
+def _profile_initial(buddy: Buddy) -> dict[str, Any]:
+    return {
+        "kind": BuddyKind.STUDENT if buddy.kind in STUDENT_KINDS else buddy.kind,
+        "on_internship": "yes" if buddy.on_internship else "no",
+        "training_institution": buddy.training_institution_id,
+        "training_institution_name": buddy.training_institution_name,
+        "field_of_study": buddy.field_of_study,
+        "teaching_qualification": buddy.teaching_qualification,
+        "background": buddy.background,
+        "languages": buddy.languages,
+        "competences": buddy.competences,
+        "school_levels": buddy.school_levels,
+        "meeting_modes": buddy.meeting_modes,
+        "slots": buddy.slots,
+        "online_only": buddy.online_only,
+        "home_postcode": buddy.home_postcode_id or "",
+        "travel_radius_km": buddy.travel_radius_km,
+        "capacity": buddy.capacity,
+        "available_from": buddy.available_from,
+        "available_until": buddy.available_until,
+    }
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    buddy = _own_buddy(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.buddy_update_profile(
+                    actor=request.user, buddy=buddy, profile=form.profile()
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("buddies:profile")
+    else:
+        form = ProfileForm(initial=_profile_initial(buddy))
+    return render(
+        request,
+        "buddies/profile.html",
+        {
+            "buddy": buddy,
+            "form": form,
+            "grid": form.grid(),
+            "programmes": buddy.programmes.order_by("name"),
+            "declaration_text": rules.DECLARATION_TEXT,
+        },
+    )
+
+
+@require_POST
+def profile_pause(request: HttpRequest) -> HttpResponse:
+    buddy = _own_buddy(request)
+    if request.POST.get("pause") == "1":
+        services.buddy_pause(actor=request.user, buddy=buddy)
+        messages.success(request, _("Your availability is paused. You get no new proposals."))
+    else:
+        services.buddy_resume(actor=request.user, buddy=buddy)
+        messages.success(request, _("Welcome back: you are available again."))
+    return redirect("buddies:profile")
+
+
+@require_POST
+def profile_declaration(request: HttpRequest) -> HttpResponse:
+    buddy = _own_buddy(request)
+    form = DeclarationForm(request.POST)
+    if form.is_valid():
+        services.buddy_accept_declaration(actor=request.user, buddy=buddy)
+        messages.success(request, _("Thank you, your declaration is saved."))
+    else:
+        messages.error(request, _("Tick the box to confirm the declaration."))
+    return redirect("buddies:profile")
+
+
+# --- Screening (programme coordinators) --------------------------------------------------
+
+
+def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_screen_buddies(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def screening_home(request: HttpRequest) -> HttpResponse:
+    """The coordinator's programmes, each with its number of applicants."""
+    ids = policy.screening_programmes_of(request.user)
+    if not ids:
+        raise PermissionDenied
+    programmes = (
+        Programme.objects.filter(pk__in=ids)
+        .annotate(
+            applicants=Count(
+                "buddies",
+                filter=Q(buddies__status=ScreeningStatus.APPLIED),
+            )
+        )
+        .order_by("name")
+    )
+    if len(programmes) == 1:
+        return redirect("buddies:screening_queue", programme_uuid=programmes[0].uuid)
+    return render(request, "buddies/screening_home.html", {"programmes": programmes})
+
+
+def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    programme = _screening_programme(request, programme_uuid)
+    status = request.GET.get("status", ScreeningStatus.APPLIED)
+    if status not in ScreeningStatus.values:
+        status = ScreeningStatus.APPLIED
+    buddies = (
+        Buddy.objects.visible_to(request.user)
+        .filter(programmes=programme, status=status)
+        .select_related("user", "training_institution", "home_postcode__municipality")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(buddies, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {"buddy": buddy, "waiting_days": (today - timezone.localdate(buddy.created_at)).days}
+        for buddy in page.object_list
+    ]
+    return render(
+        request,
+        "buddies/screening_queue.html",
+        {
+            "programme": programme,
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": ScreeningStatus.choices,
+        },
+    )
+
+
+def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUID) -> HttpResponse:
+    programme = _screening_programme(request, programme_uuid)
+    buddy = get_object_or_404(
+        Buddy.objects.visible_to(request.user)
+        .filter(programmes=programme)
+        .select_related("user", "training_institution", "home_postcode__municipality"),
+        uuid=buddy_uuid,
+    )
+    decline_form = DeclineForm(prefix="decline")
+    extract_form = ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()})
+    level_form = LevelForm(prefix="level", initial={"level": buddy.level})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.buddy_approve(actor=request.user, buddy=buddy, programme=programme)
+                messages.success(request, _("The applicant is approved and gets a mail."))
+                return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+            if action == "decline":
+                decline_form = DeclineForm(request.POST, prefix="decline")
+                if decline_form.is_valid():
+                    services.buddy_decline(
+                        actor=request.user,
+                        buddy=buddy,
+                        programme=programme,
+                        reason=decline_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("The applicant is declined and gets a mail."))
+                    return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+            elif action == "reopen":
+                services.buddy_reopen(actor=request.user, buddy=buddy, programme=programme)
+                messages.success(request, _("The applicant is back in the queue."))
+                return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+            elif action == "extract":
+                extract_form = ExtractForm(request.POST, prefix="extract")
+                if extract_form.is_valid():
+                    services.buddy_record_extract(
+                        actor=request.user,
+                        buddy=buddy,
+                        programme=programme,
+                        seen_on=extract_form.cleaned_data["seen_on"],
+                    )
+                    messages.success(request, _("The date of the extract is saved."))
+                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+            elif action == "level":
+                level_form = LevelForm(request.POST, prefix="level")
+                if level_form.is_valid():
+                    services.buddy_set_level(
+                        actor=request.user,
+                        buddy=buddy,
+                        programme=programme,
+                        level=level_form.cleaned_data["level"],
+                    )
+                    messages.success(request, _("The level is saved."))
+                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+        except ValidationError as exc:
+            form = {"decline": decline_form, "extract": extract_form}.get(action or "")
+            for field, errors in getattr(exc, "error_dict", {"": exc.error_list}).items():
+                for error in errors:
+                    message = " ".join(ValidationError(error).messages)
+                    if form is not None and field in form.fields:
+                        form.add_error(field, message)
+                    else:
+                        messages.error(request, message)
+    audit_view(actor=request.user, target=buddy)
+    return render(
+        request,
+        "buddies/screening_detail.html",
+        {
+            "programme": programme,
+            "buddy": buddy,
+            "decline_form": decline_form,
+            "extract_form": extract_form,
+            "level_form": level_form,
+            "may_meet_minors": rules.buddy_may_meet_minors(buddy),
+            "changes": buddy.status_changes.select_related("actor").order_by("-at")[:20],
+        },
+    )
+
+
+# --- Import (programme coordinators) ------------------------------------------------------
+
+
+def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_import_buddies(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    programme = _import_programme(request, programme_uuid)
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = importer.buddy_import_start(
+                    actor=request.user,
+                    programme=programme,
+                    training_institution=form.cleaned_data["training_institution"],
+                    upload=form.cleaned_data["file"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                return redirect("buddies:import_detail", programme.uuid, job.uuid)
+    imports = (
+        BuddyImport.objects.filter(programme=programme)
+        .select_related("training_institution", "created_by")
+        .defer("content")[:20]
+    )
+    return render(
+        request,
+        "buddies/import_upload.html",
+        {"programme": programme, "form": form, "imports": imports},
+    )
+
+
+def import_template(request: HttpRequest, programme_uuid: UUID, file_format: str) -> HttpResponse:
+    _import_programme(request, programme_uuid)
+    if file_format not in {"csv", "xlsx"}:
+        raise Http404
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(importer.COLUMNS)
+        writer.writerow(importer.EXAMPLE_ROW)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="buddies-sjabloon.csv"'
+        return response
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "buddies"
+    sheet.append(importer.COLUMNS)
+    sheet.append(importer.EXAMPLE_ROW)
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="buddies-sjabloon.xlsx"'
+    return response
+
+
+def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID) -> HttpResponse:
+    programme = _import_programme(request, programme_uuid)
+    job = get_object_or_404(
+        BuddyImport.objects.filter(programme=programme).defer("content"), uuid=import_uuid
+    )
+    if request.method == "POST":
+        try:
+            importer.buddy_import_confirm(
+                actor=request.user, job=job, base_url=request.build_absolute_uri("/")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("buddies:import_detail", programme.uuid, job.uuid)
+    context = {"programme": programme, "job": job}
+    if request.htmx:
+        if not job.is_running:
+            # Finished: let htmx reload the whole page, which shows the result.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "buddies/import_detail.html#progress", context)
+    return render(request, "buddies/import_detail.html", context)
