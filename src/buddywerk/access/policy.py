@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from buddywerk.buddies.models import Buddy
     from buddywerk.referrals.models import Family, Pupil, Referral
+    from buddywerk.trajectories.models import Trajectory
 
     from .models import User
 
@@ -98,6 +99,9 @@ def pupils_visible_to(user: AnyUser, qs: QuerySet[Pupil]) -> QuerySet[Pupil]:
             referrals__programme_id__in=programmes,
             referrals__submitted_at__isnull=False,
         )
+    if has_role(user, Role.BUDDY):
+        # A buddy sees the pupils of their own duos (templates show the first name only).
+        condition |= Q(participations__trajectory__buddy__user_id=user.pk)
     return qs.filter(condition).distinct()
 
 
@@ -289,3 +293,224 @@ def can_manage_school_staff(user: AnyUser, school: Any) -> bool:
         .filter(user_id=user.pk, organisation_id=school.pk, role=Role.SCHOOL_STAFF, is_lead=True)
         .exists()
     )
+
+
+# --- Trajectories (duos, R7-R12) -----------------------------------------------------
+
+
+def trajectories_visible_to(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """The buddy sees only their own duos; school staff the duos of their school's (or
+    service's) participants; a programme coordinator every duo of the programme; platform
+    admins all. Regional coordinators and the funder see no duo (aggregates only)."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(buddy__user_id=user.pk) if has_role(user, Role.BUDDY) else Q(pk__in=[])
+    schools = organisation_ids(user, Role.SCHOOL_STAFF)
+    if schools:
+        condition |= Q(school_id__in=schools)
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(programme_id__in=programmes)
+    return qs.filter(condition)
+
+
+def can_list_trajectories(user: AnyUser) -> bool:
+    """The duo list is for the people who work in duos: buddies, school staff, programme
+    coordinators and platform admins (R11: the school is the buddy's tandem partner)."""
+    return bool(
+        roles_of(user)
+        & {Role.BUDDY, Role.SCHOOL_STAFF, Role.PROGRAMME_COORDINATOR, Role.PLATFORM_ADMIN}
+    )
+
+
+def can_start_trajectories(user: AnyUser) -> bool:
+    """Programme coordinators start duos directly (matching starts them from proposals)."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_start_trajectory(user: AnyUser, programme: Any) -> bool:
+    """A coordinator starts duos of their own programme only."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_manage_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The programme's coordinators fill in agreements, pause, resume and close its duos."""
+    return trajectory.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def is_trajectory_buddy(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The user is the buddy of this duo."""
+    return user.is_authenticated and trajectory.buddy.user_id == user.pk
+
+
+def is_trajectory_school_staff(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The user works at the school (or service) of the duo's participants: the tandem
+    partner of R11, who confirms agreements (R9) and insurance (R10)."""
+    return trajectory.school_id in organisation_ids(user, Role.SCHOOL_STAFF)
+
+
+def can_log_meeting(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The buddy logs and plans the duo's meetings; the programme's coordinator may do it
+    for them. Whether the duo is ready for it (R9: agreements confirmed) is the service's
+    check, not an access question."""
+    return is_trajectory_buddy(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_score_wellbeing(user: AnyUser, trajectory: Trajectory) -> bool:
+    """Well-being (Leuven scale) is scored by the buddy or the school [000][001]; the
+    coordinator may record a score given on paper."""
+    return (
+        is_trajectory_buddy(user, trajectory)
+        or is_trajectory_school_staff(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+    )
+
+
+def can_read_private_notes(user: AnyUser, trajectory: Trajectory) -> bool:
+    """A note private to the programme is read by the buddy who wrote it, the programme's
+    coordinators and platform admins; the school never reads it, only shared notes."""
+    return (
+        is_trajectory_buddy(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+        or is_platform_admin(user)
+    )
+
+
+def can_see_participant_full_name(user: AnyUser, trajectory: Trajectory) -> bool:
+    """A buddy sees the participant's first name only (DOMAIN.md, least privilege); the
+    school, the programme's coordinators and platform admins see the full name."""
+    return (
+        is_trajectory_school_staff(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+        or is_platform_admin(user)
+    )
+
+
+# --- Practice database, Q&A and local services (network app, R14, R15) --------------
+
+
+def regional_province_codes(user: AnyUser) -> set[str]:
+    """The provinces of the regional coordinations in which the user is a coordinator."""
+    from buddywerk.organisations.models import Organisation
+
+    ids = organisation_ids(user, Role.REGIONAL_COORDINATOR)
+    if not ids:
+        return set()
+    cached = getattr(user, "_buddywerk_region_provinces", None)
+    if cached is None:
+        cached = set(
+            Organisation.objects.filter(pk__in=ids, province__isnull=False).values_list(
+                "province_id", flat=True
+            )
+        )
+        user._buddywerk_region_provinces = cached  # type: ignore[union-attr]
+    return cached
+
+
+def can_moderate_practices(user: AnyUser) -> bool:
+    """R15: sheets are moderated by platform admins and the regional coordinators (one per
+    province [003]); the moderation queue is for them only."""
+    return is_platform_admin(user) or bool(regional_province_codes(user))
+
+
+def practice_submissions_moderated_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """R15: a platform admin moderates every proposal; a regional coordinator those with a
+    place in their province. Proposals still waiting for email confirmation are nobody's."""
+    if not user.is_authenticated:
+        return qs.none()
+    qs = qs.exclude(status="unconfirmed")
+    if is_platform_admin(user):
+        return qs
+    provinces = regional_province_codes(user)
+    if not provinces:
+        return qs.none()
+    return qs.filter(places__province_id__in=provinces).distinct()
+
+
+def can_moderate_practice(user: AnyUser, submission: Any) -> bool:
+    """R15: whether `user` may publish, send back or reject this proposal: a platform admin,
+    or the regional coordinator of a province one of the proposal's places lies in."""
+    if not user.is_authenticated or submission.status == "unconfirmed":
+        return False
+    if is_platform_admin(user):
+        return True
+    provinces = regional_province_codes(user)
+    return bool(provinces) and submission.places.filter(province_id__in=provinces).exists()
+
+
+def can_edit_questions(user: AnyUser) -> bool:
+    """R14: the Q&A is edited by the umbrella organisation's platform admins."""
+    return is_platform_admin(user)
+
+
+def can_manage_local_services(user: AnyUser) -> bool:
+    """The sociale kaart is kept by platform admins and programme coordinators."""
+    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def families_for_service_introduction(user: AnyUser, qs: QuerySet[Family]) -> QuerySet[Family]:
+    """[004] A family buddy records which local services they introduced a family to: a
+    buddy may do so for families matched to one of their programmes (until duos exist, the
+    programme's matched family referrals stand in for the buddy's own duos)."""
+    if not user.is_authenticated:
+        return qs.none()
+    programmes = organisation_ids(user, Role.BUDDY)
+    if not programmes:
+        return qs.none()
+    return qs.filter(referrals__programme_id__in=programmes, referrals__status="matched").distinct()
+
+
+def can_view_service_reach(user: AnyUser, programme: Any) -> bool:
+    """The programme's coordinators (and platform admins) see which services its families
+    reached, as counts per service."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+# --- Academy and events (learning app, R13, R14) --------------------------------------
+
+
+def can_take_modules(user: AnyUser) -> bool:
+    """R14: buddies follow the academy's modules and mark them done."""
+    return has_role(user, Role.BUDDY)
+
+
+def can_register_for_events(user: AnyUser) -> bool:
+    """R13: buddies choose and register for intervisions and meet-ups themselves."""
+    return has_role(user, Role.BUDDY)
+
+
+def can_organise_events(user: AnyUser) -> bool:
+    """Programme coordinators organise their programme's events; platform admins organise
+    the Flemish intervisions, learning networks and leersprongdagen."""
+    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def events_organised_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The events whose registrations and attendance the user manages: a platform admin all
+    of them, a programme coordinator those of their programmes."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_manage_event(user: AnyUser, event: Any) -> bool:
+    """See `events_organised_by`."""
+    return is_platform_admin(user) or (
+        event.programme_id is not None
+        and event.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    )
+
+
+def events_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Events open to everyone (no programme) and those of the user's own programmes, as a
+    buddy or a coordinator; platform admins see all."""
+    if is_platform_admin(user):
+        return qs
+    programmes = organisation_ids(user, Role.BUDDY) | organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+    return qs.filter(Q(programme__isnull=True) | Q(programme_id__in=programmes))

@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "trajectories"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.trajectory_list, name="list"),
+    path("new/", views.trajectory_start, name="start"),
+    path("<uuid:trajectory_uuid>/", views.trajectory_detail, name="detail"),
+    path("<uuid:trajectory_uuid>/agreements/", views.agreement_edit, name="agreement_edit"),
+    path(
+        "<uuid:trajectory_uuid>/agreements/confirm/",
+        views.agreement_confirm,
+        name="agreement_confirm",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/insurance/confirm/",
+        views.insurance_confirm,
+        name="insurance_confirm",
+    ),
+    path("<uuid:trajectory_uuid>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("<uuid:trajectory_uuid>/meetings/plan/", views.meeting_plan, name="meeting_plan"),
+    path(
+        "<uuid:trajectory_uuid>/meetings/<uuid:meeting_uuid>/",
+        views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path("<uuid:trajectory_uuid>/wellbeing/new/", views.wellbeing_create, name="wellbeing_create"),
+    path("<uuid:trajectory_uuid>/pause/", views.trajectory_pause, name="pause"),
+    path("<uuid:trajectory_uuid>/resume/", views.trajectory_resume, name="resume"),
+    path("<uuid:trajectory_uuid>/close/", views.trajectory_close, name="close"),
+]

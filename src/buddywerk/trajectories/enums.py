@@ -1,0 +1,110 @@
+"""The controlled lists of a trajectory (duo) and its meetings and well-being scores.
+
+Codes are stored; labels are translated. Rules R7-R12 of DOMAIN.md.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class TrajectoryStatus(models.TextChoices):
+    """Where a duo stands. Only the transition services change it, following
+    `ALLOWED_TRANSITIONS` in workflow.py (ARCHITECTURE.md 4)."""
+
+    PLANNED = "planned", _("Agreements pending")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Frequency(models.TextChoices):
+    """R7: school buddies meet once a week; family buddies twice a month."""
+
+    WEEKLY = "weekly", _("Once a week")
+    TWICE_MONTHLY = "twice_monthly", _("Twice a month")
+
+
+class CouplingOrganisation(models.TextChoices):
+    """R10: the organisation that coupled the buddy with the school or family; it insures a
+    buddy who meets at home."""
+
+    TRAINING_INSTITUTION = "training_institution", _("Training institution (internship)")
+    PROGRAMME = "programme", _("The local programme")
+    UMBRELLA = "umbrella", _("The umbrella organisation")
+
+
+class Insurer(models.TextChoices):
+    TRAINING_INSTITUTION = "training_institution", _("The training institution")
+    SCHOOL = "school", _("The school")
+    PROGRAMME = "programme", _("The local programme")
+    UMBRELLA = "umbrella", _("The umbrella organisation")
+
+
+class CloseReason(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("Goals reached")
+    ENDED_AS_PLANNED = "ended_as_planned", _("Ended as planned")
+    STOPPED_BY_PARTICIPANT = "stopped_participant", _("Stopped early by the participant")
+    STOPPED_BY_BUDDY = "stopped_buddy", _("Stopped early by the buddy")
+    STOPPED_BY_SCHOOL = "stopped_school", _("Stopped early by the school")
+    MOVED = "moved", _("Moved")
+    NOT_STARTED = "not_started", _("Did not start")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("meeting", "Planned")
+    HAPPENED = "happened", pgettext_lazy("meeting", "Happened")
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
+
+
+class CancelReason(models.TextChoices):
+    PUPIL_ABSENT = "pupil_absent", _("Pupil absent")
+    BUDDY_ABSENT = "buddy_absent", _("Buddy absent")
+    SCHOOL_EVENT = "school_event", _("School event")
+    OTHER = "other", _("Other")
+
+
+class MeetingTopic(models.TextChoices):
+    """A short list, so that logging a meeting takes one tap per topic."""
+
+    HOMEWORK = "homework", _("Homework")
+    READING = "reading", _("Reading and language")
+    MATHS = "maths", _("Maths")
+    PLANNING = "planning", _("Planning and learning to learn")
+    TALK = "talk", _("A talk about how things go")
+    PLAY = "play", _("Game or creative activity")
+    OUTING = "outing", _("Outing or visit")
+    FAMILY = "family", _("Family matters and services")
+
+
+class NoteVisibility(models.TextChoices):
+    """Who reads the meeting note besides the buddy: the programme only, or the school too."""
+
+    PRIVATE = "private", _("Only for the programme")
+    SHARED = "shared", _("Shared with the school")
+
+
+class WellbeingMoment(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    MIDWAY = "midway", _("Midway")
+    END = "end", _("End")
+    CHECK = "check", _("Quick check at a meeting")
+
+
+class WellbeingSource(models.TextChoices):
+    """Who gave the score: the buddy or the school on the Leuven scale, or the pupil's own
+    smiley answer."""
+
+    BUDDY = "buddy", _("Buddy")
+    SCHOOL = "school", _("School")
+    PARTICIPANT = "participant", _("The pupil's own smiley answer")
+
+
+class LeuvenScore(models.IntegerChoices):
+    """The Leuven well-being scale (Laevers), 1-5."""
+
+    VERY_LOW = 1, _("1 – very low")
+    LOW = 2, _("2 – low")
+    MODERATE = 3, _("3 – moderate")
+    HIGH = 4, _("4 – high")
+    VERY_HIGH = 5, _("5 – very high")

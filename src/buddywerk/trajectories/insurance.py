@@ -1,0 +1,73 @@
+"""Who insures a buddy during the meetings of a duo (R10), decided in one pure function.
+
+R10 [002]: a buddy on internship is insured by their training institution, at school and
+at home; a volunteer at school is covered by the school's insurance once the school
+confirms it; a buddy at home is insured by the organisation that coupled them with the
+school: the training institution (mandatory internship), the local programme, or the
+umbrella organisation.
+
+R10 says nothing about online meetings. A buddy who meets online does so from home, so the
+home rule applies: the organisation that coupled them insures.
+
+No database access here: the function takes codes and returns a decision, so that it can
+be tested over every combination (tests/trajectories/test_insurance.py).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.vocabulary import MeetingMode
+
+from .enums import CouplingOrganisation, Insurer
+
+# A student whose kind says "on internship" is on internship whatever the flag says.
+INTERNSHIP_KINDS = frozenset({"student_internship"})
+
+_COUPLER_INSURER = {
+    CouplingOrganisation.TRAINING_INSTITUTION: Insurer.TRAINING_INSTITUTION,
+    CouplingOrganisation.PROGRAMME: Insurer.PROGRAMME,
+    CouplingOrganisation.UMBRELLA: Insurer.UMBRELLA,
+}
+
+RULE_INTERNSHIP = _(
+    "A buddy on internship is insured by their training institution, at school and at home."
+)
+RULE_VOLUNTEER_AT_SCHOOL = _(
+    "A volunteer who meets at school is covered by the school's insurance, once the school "
+    "confirms it."
+)
+RULE_AT_HOME = _(
+    "A buddy who meets at home is insured by the organisation that coupled them with the "
+    "school or family."
+)
+RULE_ONLINE = _(
+    "A buddy who meets online does so from home, so the organisation that coupled them "
+    "with the school or family insures them."
+)
+
+
+@dataclass(frozen=True)
+class InsuranceDecision:
+    insurer: Insurer
+    rule: Promise
+    needs_school_confirmation: bool
+
+    @property
+    def insurer_label(self) -> str:
+        return str(self.insurer.label)
+
+
+def decide_insurance(
+    *, buddy_kind: str, internship: bool, place: str, coupled_by: str
+) -> InsuranceDecision:
+    """R10: who insures the buddy, and the rule that applied."""
+    mode = MeetingMode(place)
+    coupler = CouplingOrganisation(coupled_by)
+    if internship or buddy_kind in INTERNSHIP_KINDS:
+        return InsuranceDecision(Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False)
+    if mode == MeetingMode.SCHOOL:
+        return InsuranceDecision(Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True)
+    rule = RULE_AT_HOME if mode == MeetingMode.HOME else RULE_ONLINE
+    return InsuranceDecision(_COUPLER_INSURER[coupler], rule, False)

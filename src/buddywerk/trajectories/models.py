@@ -1,0 +1,518 @@
+"""Duos (trajectories), their participants, agreements, meetings and well-being (R7-R12).
+
+Status changes go through workflow.py and services.py only; every change leaves a
+TrajectoryTransition row (ARCHITECTURE.md 4).
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
+from buddywerk.organisations.fields import MultipleChoiceJSONField
+
+from .enums import (
+    CancelReason,
+    CloseReason,
+    CouplingOrganisation,
+    Frequency,
+    LeuvenScore,
+    MeetingStatus,
+    MeetingTopic,
+    NoteVisibility,
+    TrajectoryStatus,
+    WellbeingMoment,
+    WellbeingSource,
+)
+from .insurance import InsuranceDecision, decide_insurance
+
+# R7: a trajectory starts paying off from 6 weeks; shorter plans get a warning.
+MIN_ADVISED_WEEKS = 6
+# A meeting stays editable for this long after it was logged, then it is locked.
+MEETING_EDIT_DAYS = 7
+MEETING_MIN_MINUTES = 5
+MEETING_MAX_MINUTES = 240
+NOTE_MAX_CHARS = 2000
+AGREEMENT_MAX_CHARS = 2000
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [(code, slot_label(code)) for code in ALL_SLOTS]
+
+
+class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
+    def visible_to(self, user: Any) -> "TrajectoryQuerySet":
+        from buddywerk.access import policy
+
+        return policy.trajectories_visible_to(user, self)  # type: ignore[return-value]
+
+    def running(self) -> "TrajectoryQuerySet":
+        return self.filter(status__in=[TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED])
+
+
+class Trajectory(TimeStampedModel):
+    """A buddy with one family, or one or more pupils of one school, over a period, under
+    agreements (R7-R9)."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(
+        "organisations.Programme",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("programme"),
+    )
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("buddy"),
+    )
+    school = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="partner_trajectories",
+        verbose_name=_("school or service"),
+        help_text=_("The school (or service) that referred the participants: the tandem partner."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TrajectoryStatus.choices,
+        default=TrajectoryStatus.PLANNED,
+    )
+    mode = models.CharField(
+        _("where they meet"),
+        max_length=10,
+        choices=MeetingMode.choices,
+        help_text=_("R8: at school, at home or online."),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where exactly, e.g. the library of the school."),
+    )
+    weekly_slot = models.CharField(
+        _("weekly time slot"), max_length=12, choices=slot_choices, blank=True
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    internship = models.BooleanField(
+        _("part of an internship"),
+        default=False,
+        help_text=_("R10: the buddy does this duo as part of a (mandatory) internship."),
+    )
+    coupled_by = models.CharField(
+        _("coupled by"),
+        max_length=24,
+        choices=CouplingOrganisation.choices,
+        default=CouplingOrganisation.PROGRAMME,
+        help_text=_("R10: the organisation that coupled the buddy with the school or family."),
+    )
+    school_insurance_confirmed_at = models.DateTimeField(
+        _("school confirmed its insurance at"), null=True, blank=True
+    )
+    school_insurance_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school insurance confirmed by"),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=24, choices=CloseReason.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = TrajectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-planned_start", "-id"]
+        indexes = [models.Index(fields=["programme", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gt=models.F("planned_start")),
+                name="trajectory_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
+
+    @property
+    def planned_weeks(self) -> int:
+        return (self.planned_end - self.planned_start).days // 7
+
+    @property
+    def is_shorter_than_advised(self) -> bool:
+        """R7: a trajectory starts paying off from 6 weeks."""
+        return (self.planned_end - self.planned_start) < dt.timedelta(weeks=MIN_ADVISED_WEEKS)
+
+    @property
+    def insurance(self) -> InsuranceDecision:
+        """R10, decided by the one function in insurance.py."""
+        return decide_insurance(
+            buddy_kind=self.buddy.kind,
+            internship=self.internship,
+            place=self.mode,
+            coupled_by=self.coupled_by,
+        )
+
+    @property
+    def awaits_school_insurance(self) -> bool:
+        """R10: a volunteer at school needs the school's confirmation: a task for the school
+        until it is done."""
+        return (
+            self.insurance.needs_school_confirmation and self.school_insurance_confirmed_at is None
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == TrajectoryStatus.CLOSED
+
+
+class Participant(TimeStampedModel):
+    """One pupil or one family in a duo, with the referral the duo answers."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("trajectory"),
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("referral"),
+    )
+    pupil = models.ForeignKey(
+        "referrals.Pupil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("pupil"),
+    )
+    family = models.ForeignKey(
+        "referrals.Family",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("family"),
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "referral"], name="participant_unique_referral"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pupil__isnull=False, family__isnull=True)
+                | models.Q(pupil__isnull=True, family__isnull=False),
+                name="participant_pupil_xor_family",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
+
+    @property
+    def first_name(self) -> str:
+        """What a buddy may see: the pupil's first name, or the family's contact name."""
+        if self.pupil_id:
+            return self.pupil.first_name
+        return self.family.contact_name
+
+    @property
+    def full_name(self) -> str:
+        if self.pupil_id:
+            return f"{self.pupil.first_name} {self.pupil.last_name}"
+        return self.family.contact_name
+
+
+class TrajectoryTransition(models.Model):
+    """The log of status changes: who, when, from, to, why (ARCHITECTURE.md 4)."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("trajectory"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=TrajectoryStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=TrajectoryStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("trajectory transition")
+        verbose_name_plural = _("trajectory transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class AgreementFields(models.Model):
+    """R9: the frame of a duo, agreed at the start; the buddy's task is bounded."""
+
+    frequency_text = models.TextField(_("how often"), max_length=AGREEMENT_MAX_CHARS, blank=True)
+    place_text = models.TextField(_("where and when"), max_length=AGREEMENT_MAX_CHARS, blank=True)
+    buddy_does = models.TextField(
+        _("what the buddy does"), max_length=AGREEMENT_MAX_CHARS, blank=True
+    )
+    buddy_does_not = models.TextField(
+        _("what the buddy does not do"),
+        max_length=AGREEMENT_MAX_CHARS,
+        blank=True,
+        help_text=_("R9: e.g. no social work, no house hunting."),
+    )
+    reaching_school = models.TextField(
+        _("how to reach the school"), max_length=AGREEMENT_MAX_CHARS, blank=True
+    )
+    when_worried = models.TextField(
+        _("what to do when worried"), max_length=AGREEMENT_MAX_CHARS, blank=True
+    )
+
+    TEXT_FIELDS = (
+        "frequency_text",
+        "place_text",
+        "buddy_does",
+        "buddy_does_not",
+        "reaching_school",
+        "when_worried",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AgreementTemplate(AgreementFields, TimeStampedModel):
+    """A programme's template for the agreements of its duos (R9)."""
+
+    programme = models.OneToOneField(
+        "organisations.Programme",
+        on_delete=models.CASCADE,
+        related_name="agreement_template",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        verbose_name = _("agreement template")
+        verbose_name_plural = _("agreement templates")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class Agreement(AgreementFields, TimeStampedModel):
+    """The agreements of one duo, filled in from the programme's template and confirmed by
+    the buddy and the school (R9). No meeting is logged before both confirmed."""
+
+    trajectory = models.OneToOneField(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="agreement",
+        verbose_name=_("trajectory"),
+    )
+    buddy_confirmed_at = models.DateTimeField(_("confirmed by the buddy at"), null=True, blank=True)
+    school_confirmed_at = models.DateTimeField(
+        _("confirmed by the school at"), null=True, blank=True
+    )
+    school_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed for the school by"),
+    )
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.trajectory.uuid}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.buddy_confirmed_at is not None and self.school_confirmed_at is not None
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def logged(self) -> "MeetingQuerySet":
+        return self.exclude(status=MeetingStatus.PLANNED)
+
+
+class Meeting(TimeStampedModel):
+    """One meeting of a duo: logged by the buddy after it happened (or was cancelled), or
+    planned ahead for the calendar."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("trajectory"),
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                MEETING_MIN_MINUTES,
+                _("A meeting lasts at least %(limit_value)s minutes."),
+            ),
+            MaxValueValidator(
+                MEETING_MAX_MINUTES,
+                _("A meeting lasts at most %(limit_value)s minutes."),
+            ),
+        ],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HAPPENED
+    )
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=16, choices=CancelReason.choices, blank=True
+    )
+    topics = MultipleChoiceJSONField(_("topics"), item_choices=MeetingTopic)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_CHARS, blank=True)
+    note_visibility = models.CharField(
+        _("who may read the note"),
+        max_length=8,
+        choices=NoteVisibility.choices,
+        default=NoteVisibility.PRIVATE,
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    logged_at = models.DateTimeField(
+        _("logged at"),
+        null=True,
+        blank=True,
+        help_text=_("The meeting can be changed for 7 days after this moment."),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["trajectory", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.date:%Y-%m-%d}"
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [
+            str(MeetingTopic(code).label) for code in self.topics if code in MeetingTopic.values
+        ]
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
+        """A logged meeting is editable for 7 days, then locked; planned ones stay open."""
+        if self.logged_at is None:
+            return False
+        now = now or timezone.now()
+        return now >= self.logged_at + dt.timedelta(days=MEETING_EDIT_DAYS)
+
+
+class WellbeingScore(TimeStampedModel):
+    """One well-being measure of a participant (Leuven scale, Laevers, 1-5)."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="wellbeing_scores",
+        verbose_name=_("trajectory"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="wellbeing_scores",
+        verbose_name=_("participant"),
+    )
+    date = models.DateField(_("date"))
+    moment = models.CharField(_("moment"), max_length=8, choices=WellbeingMoment.choices)
+    source = models.CharField(_("scored by"), max_length=12, choices=WellbeingSource.choices)
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        choices=LeuvenScore.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wellbeing_scores",
+        verbose_name=_("meeting"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("well-being score")
+        verbose_name_plural = _("well-being scores")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="wellbeing_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.score}"

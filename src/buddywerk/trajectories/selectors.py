@@ -1,0 +1,205 @@
+"""Reads of duos, always scoped by the access policy (ARCHITECTURE.md 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_view
+
+from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, WellbeingSource
+from .models import Meeting, Participant, Trajectory, WellbeingScore
+
+
+def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
+    """The duos the user may see, with what a list shows, in a fixed number of queries."""
+    return (
+        Trajectory.objects.visible_to(user)
+        .select_related("programme", "school", "buddy__user", "agreement")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("pupil", "family").order_by("id"),
+            )
+        )
+        .annotate(
+            meetings_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HAPPENED)),
+            last_meeting_on=Max("meetings__date", filter=~Q(meetings__status="planned")),
+        )
+        .order_by("status", "-planned_start", "-id")
+    )
+
+
+def trajectory_get(*, user: Any, trajectory_uuid: Any) -> Trajectory:
+    """One duo in the user's scope (404 otherwise), for actions on it."""
+    return get_object_or_404(
+        Trajectory.objects.visible_to(user).select_related(
+            "programme", "school", "buddy__user", "agreement"
+        ),
+        uuid=trajectory_uuid,
+    )
+
+
+def trajectory_get_for_view(*, user: Any, trajectory_uuid: Any) -> Trajectory:
+    """One duo in scope, with the view written to the audit (it shows personal data)."""
+    trajectory = trajectory_get(user=user, trajectory_uuid=trajectory_uuid)
+    audit_view(actor=user, target=trajectory)
+    return trajectory
+
+
+def meetings_for(*, user: Any, trajectory: Trajectory) -> QuerySet[Meeting]:
+    """The duo's meetings with `visible_note`: the note itself for those who may read it,
+    otherwise only notes shared with the school. A private note never leaves the database
+    for school staff (DOMAIN.md: the school sees shared notes, never private ones)."""
+    qs = trajectory.meetings.all().order_by("-date", "-id")
+    if policy.can_read_private_notes(user, trajectory):
+        return qs.annotate(visible_note=F("note"))
+    return qs.defer("note").annotate(
+        visible_note=Case(
+            When(note_visibility=NoteVisibility.SHARED, then="note"),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def participants_of(trajectory: Trajectory) -> list[Participant]:
+    return list(trajectory.participants.select_related("pupil", "family", "referral"))
+
+
+# --- Well-being chart (SVG rendered on the server, with a table behind it) --------------
+
+CHART_WIDTH = 320
+CHART_HEIGHT = 180
+CHART_LEFT = 34
+CHART_RIGHT = 10
+CHART_TOP = 12
+CHART_BOTTOM = 28
+
+
+@dataclass
+class ChartPoint:
+    x: float
+    y: float
+    score: int
+    date: dt.date
+
+
+@dataclass
+class ChartSeries:
+    source: str
+    label: str
+    points: list[ChartPoint] = field(default_factory=list)
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass
+class WellbeingChart:
+    participant: Participant
+    scores: list[WellbeingScore]
+    series: list[ChartSeries]
+    gridlines: list[tuple[int, float]]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    left: int = CHART_LEFT
+    right_edge: int = CHART_WIDTH - CHART_RIGHT
+    bottom_edge: int = CHART_HEIGHT - CHART_BOTTOM
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+
+
+def _y(score: int) -> float:
+    span = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    return CHART_TOP + span * (5 - score) / 4
+
+
+def wellbeing_charts(*, trajectory: Trajectory) -> list[WellbeingChart]:
+    """One chart per participant: a line per source (buddy, school, the pupil's own
+    answer) over the duo's period, Leuven scale 1-5 on the vertical axis."""
+    participants = participants_of(trajectory)
+    scores = list(trajectory.wellbeing_scores.order_by("date", "id"))
+    start = trajectory.planned_start
+    end = max([trajectory.planned_end, *[s.date for s in scores]])
+    days = max((end - start).days, 1)
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    gridlines = [(score, _y(score)) for score in range(1, 6)]
+    charts = []
+    for participant in participants:
+        own = [s for s in scores if s.participant_id == participant.pk]
+        series = []
+        for source in WellbeingSource:
+            points = [
+                ChartPoint(
+                    x=CHART_LEFT + plot_width * (s.date - start).days / days,
+                    y=_y(s.score),
+                    score=s.score,
+                    date=s.date,
+                )
+                for s in own
+                if s.source == source
+            ]
+            if points:
+                series.append(
+                    ChartSeries(source=source.value, label=str(source.label), points=points)
+                )
+        charts.append(
+            WellbeingChart(
+                participant=participant,
+                scores=own,
+                series=series,
+                gridlines=gridlines,
+                first_date=start,
+                last_date=end,
+            )
+        )
+    return charts
+
+
+# --- What a row of the list shows -----------------------------------------------------
+
+
+def participant_names(*, user: Any, trajectory: Trajectory) -> str:
+    """First names only for the buddy; full names for the school and the programme."""
+    full = policy.can_see_participant_full_name(user, trajectory)
+    return ", ".join(p.full_name if full else p.first_name for p in trajectory.participants.all())
+
+
+def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
+    """What the user still has to do for this duo (R9 agreements, R10 insurance)."""
+    tasks: list[str] = []
+    if trajectory.is_closed:
+        return tasks
+    agreement = trajectory.agreement
+    if policy.is_trajectory_buddy(user, trajectory) and agreement.buddy_confirmed_at is None:
+        tasks.append(gettext("Confirm the agreements"))
+    if policy.is_trajectory_school_staff(user, trajectory):
+        if agreement.school_confirmed_at is None:
+            tasks.append(gettext("Confirm the agreements"))
+        if trajectory.awaits_school_insurance:
+            tasks.append(gettext("Confirm the insurance"))
+    if (
+        policy.can_manage_trajectory(user, trajectory)
+        and trajectory.status == TrajectoryStatus.PLANNED
+    ):
+        tasks.append(gettext("Agreements not confirmed yet"))
+    return tasks
+
+
+def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "trajectory": t,
+            "names": participant_names(user=user, trajectory=t),
+            "tasks": tasks_for(user=user, trajectory=t),
+        }
+        for t in trajectories
+    ]

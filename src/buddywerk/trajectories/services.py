@@ -1,0 +1,782 @@
+"""Writes on trajectories (duos): start, agreements, insurance, status, meetings, well-being.
+
+Every service is keyword-only, validates (`full_clean`), runs in one transaction and leaves
+an audit event (ARCHITECTURE.md 1, 5). Status changes go through `_transition` only, which
+locks the row, checks workflow.ALLOWED_TRANSITIONS and logs the change (ARCHITECTURE.md 4).
+`today`/`now` may be passed so that tests run on a fake clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record
+from buddywerk.buddies.models import ScreeningStatus
+from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.common.vocabulary import MeetingMode
+from buddywerk.referrals.models import ReferralStatus
+
+from .enums import (
+    CloseReason,
+    CouplingOrganisation,
+    Frequency,
+    MeetingStatus,
+    NoteVisibility,
+    TrajectoryStatus,
+    WellbeingMoment,
+    WellbeingSource,
+)
+from .models import (
+    Agreement,
+    AgreementTemplate,
+    Meeting,
+    Participant,
+    Trajectory,
+    TrajectoryTransition,
+    WellbeingScore,
+)
+from .workflow import LOGGING_STATUSES, can_transition
+
+if TYPE_CHECKING:
+    from buddywerk.access.models import User
+    from buddywerk.buddies.models import Buddy
+    from buddywerk.organisations.models import Programme
+    from buddywerk.referrals.models import Referral
+
+# R7: the programme's default length: 12 weeks for pupils, 6 months for families.
+PUPIL_DEFAULT_WEEKS = 12
+FAMILY_DEFAULT_MONTHS = 6
+# A referral the programme accepted, and that waits for a buddy, can start a duo.
+STARTABLE_REFERRAL_STATUSES = frozenset({ReferralStatus.ACCEPTED})
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def _check(actor: User | None, allowed: bool) -> None:
+    """`actor=None` is the system (demo data, scheduled jobs); people need the policy's yes."""
+    if actor is not None and not allowed:
+        raise PermissionDenied
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def default_planned_end(*, for_family: bool, planned_start: dt.date) -> dt.date:
+    """R7: 12 weeks for pupils, 6 months for families."""
+    if for_family:
+        return _add_months(planned_start, FAMILY_DEFAULT_MONTHS)
+    return planned_start + dt.timedelta(weeks=PUPIL_DEFAULT_WEEKS)
+
+
+def default_frequency(*, for_family: bool) -> Frequency:
+    """R7: family buddies meet twice a month; school buddies once a week."""
+    return Frequency.TWICE_MONTHLY if for_family else Frequency.WEEKLY
+
+
+# --- Start -----------------------------------------------------------------------------
+
+
+def _participant_problems(
+    *, programme: Programme, buddy: Buddy, referrals: Sequence[Referral]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: Any) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    if buddy.status != ScreeningStatus.APPROVED:
+        add("buddy", _("Only an approved buddy can start a duo."))
+    if not buddy.programmes.filter(pk=programme.pk).exists():
+        add("buddy", _("This buddy does not work with this programme."))
+    if not referrals:
+        add("referrals", _("Choose at least one referral."))
+        return errors
+    families = [r for r in referrals if r.family_id]
+    pupils = [r for r in referrals if r.pupil_id]
+    if families and (pupils or len(families) > 1):
+        add("referrals", _("A duo is with one family, or with pupils of one school."))
+    if len({r.pupil.school_id for r in pupils}) > 1:
+        add("referrals", _("A small group is made of pupils of one school."))
+    for referral in referrals:
+        if referral.programme_id != programme.pk:
+            add("referrals", _("A referral belongs to another programme."))
+        if referral.status not in STARTABLE_REFERRAL_STATUSES:
+            add("referrals", _("Only an accepted referral can start a duo."))
+        if referral.involves_minor and not buddy_may_meet_minors(buddy):
+            add(
+                "buddy",
+                _(
+                    "R2: the programme has not yet seen this buddy's criminal-record extract "
+                    "(model 2), so no duo with a minor can start."
+                ),
+            )
+    return {field: sorted(set(messages)) for field, messages in errors.items()}
+
+
+@transaction.atomic
+def trajectory_start(
+    *,
+    actor: User | None,
+    programme: Programme,
+    buddy: Buddy,
+    referrals: Iterable[Referral],
+    mode: str,
+    planned_start: dt.date,
+    planned_end: dt.date | None = None,
+    place: str = "",
+    weekly_slot: str = "",
+    frequency: str | None = None,
+    internship: bool | None = None,
+    coupled_by: str | None = None,
+) -> Trajectory:
+    """Start a duo: a buddy with one family, or with one or more pupils of one school
+    (R7-R9). The trajectory waits for its agreements (status planned); the referrals go
+    to matched through the referrals app's transition service.
+
+    Defaults: 12 weeks for pupils and 6 months for families, once a week for pupils and
+    twice a month for families (R7); the internship flag from the buddy's profile, and the
+    coupling organisation (R10) is the training institution for an internship, else the
+    programme. Shorter than 6 weeks is allowed, with a warning (`is_shorter_than_advised`).
+    """
+    _check(actor, actor is not None and policy.can_start_trajectory(actor, programme))
+    referrals = list(referrals)
+    errors = _participant_problems(programme=programme, buddy=buddy, referrals=referrals)
+    if errors:
+        raise ValidationError(errors)
+    for_family = bool(referrals[0].family_id)
+    internship = buddy.on_internship if internship is None else internship
+    if coupled_by is None:
+        coupled_by = (
+            CouplingOrganisation.TRAINING_INSTITUTION
+            if internship
+            else CouplingOrganisation.PROGRAMME
+        )
+    if planned_end is None:
+        planned_end = default_planned_end(for_family=for_family, planned_start=planned_start)
+    first = referrals[0]
+    trajectory = Trajectory(
+        programme=programme,
+        buddy=buddy,
+        school=first.pupil.school if first.pupil_id else first.referrer,
+        mode=mode,
+        place=place.strip(),
+        weekly_slot=weekly_slot,
+        frequency=frequency or default_frequency(for_family=for_family),
+        planned_start=planned_start,
+        planned_end=planned_end,
+        internship=internship,
+        coupled_by=coupled_by,
+        created_by=actor,
+    )
+    trajectory.full_clean()
+    modes = set(programme.meeting_modes or [])
+    if modes and mode not in modes:
+        raise ValidationError({"mode": _("The programme does not offer this way of meeting.")})
+    if planned_end <= planned_start:
+        raise ValidationError({"planned_end": _("The end must come after the start.")})
+    trajectory.save()
+    for referral in referrals:
+        Participant.objects.create(
+            trajectory=trajectory,
+            referral=referral,
+            pupil_id=referral.pupil_id,
+            family_id=referral.family_id,
+        )
+    TrajectoryTransition.objects.create(
+        trajectory=trajectory, from_status="", to_status=trajectory.status, actor=actor
+    )
+    Agreement.objects.create(trajectory=trajectory, **agreement_defaults(trajectory))
+    audit_record(actor=actor, action="trajectory.start", target=trajectory)
+    _mark_referrals_matched(actor=actor, referrals=referrals)
+    return trajectory
+
+
+def _mark_referrals_matched(*, actor: User | None, referrals: Sequence[Referral]) -> None:
+    """The referral goes to matched through the referrals app's own transition service, so
+    that its table, lock and log apply (ARCHITECTURE.md 4)."""
+    from buddywerk.referrals.services import referral_match
+
+    for referral in referrals:
+        referral_match(actor=actor, referral=referral, reason=gettext("A duo started."))
+
+
+def trajectory_start_from_proposal(
+    *,
+    actor: User | None,
+    buddy: Buddy,
+    referral: Referral,
+    planned_start: dt.date | None = None,
+    mode: str | None = None,
+    weekly_slot: str = "",
+    place: str = "",
+) -> Trajectory:
+    """Start a duo from an accepted matching proposal (called by the matching app).
+
+    The mode defaults to school for a pupil and home for a family (R8), or the first mode
+    the programme offers when it does not offer that one; the start defaults to today.
+    """
+    programme = referral.programme
+    if mode is None:
+        preferred = MeetingMode.HOME if referral.family_id else MeetingMode.SCHOOL
+        offered = list(programme.meeting_modes or [])
+        mode = preferred if not offered or preferred in offered else offered[0]
+    return trajectory_start(
+        actor=actor,
+        programme=programme,
+        buddy=buddy,
+        referrals=[referral],
+        mode=mode,
+        planned_start=planned_start or timezone.localdate(),
+        weekly_slot=weekly_slot,
+        place=place,
+    )
+
+
+def _transition(
+    *,
+    actor: User | None,
+    trajectory: Trajectory,
+    to_status: str,
+    action: str,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Trajectory:
+    """The one place a trajectory's status changes: lock, check the table, log, audit."""
+    with transaction.atomic():
+        locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+        from_status = locked.status
+        if not can_transition(from_status, to_status):
+            raise TransitionNotAllowed(
+                _("A duo that is '%(from)s' cannot become '%(to)s'.")
+                % {
+                    "from": TrajectoryStatus(from_status).label,
+                    "to": TrajectoryStatus(to_status).label,
+                },
+                code="transition_not_allowed",
+            )
+        locked.status = to_status
+        fields = ["status", "updated_at"]
+        for name, value in (extra or {}).items():
+            setattr(locked, name, value)
+            fields.append(name)
+        locked.full_clean()
+        locked.save(update_fields=fields)
+        TrajectoryTransition.objects.create(
+            trajectory=locked,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            reason=reason.strip(),
+        )
+        audit_record(
+            actor=actor,
+            action=f"trajectory.{action}",
+            target=locked,
+            detail={"from": from_status, "to": to_status},
+        )
+    trajectory.refresh_from_db()
+    return locked
+
+
+def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str) -> Trajectory:
+    """The coordinator pauses a running duo (holidays, illness), with a reason."""
+    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    return _transition(
+        actor=actor,
+        trajectory=trajectory,
+        to_status=TrajectoryStatus.PAUSED,
+        action="pause",
+        reason=reason,
+    )
+
+
+def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
+    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    return _transition(
+        actor=actor, trajectory=trajectory, to_status=TrajectoryStatus.ACTIVE, action="resume"
+    )
+
+
+def trajectory_close(
+    *,
+    actor: User | None,
+    trajectory: Trajectory,
+    reason: str,
+    closed_on: dt.date | None = None,
+    note: str = "",
+) -> Trajectory:
+    """Close a duo with a reason (goals reached, ended as planned, stopped early, moved).
+    A closed trajectory is read-only."""
+    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    if reason not in CloseReason.values:
+        raise ValidationError({"close_reason": _("Choose a reason from the list.")})
+    closed_on = closed_on or timezone.localdate()
+    if closed_on < trajectory.planned_start:
+        raise ValidationError({"closed_on": _("A duo cannot end before it started.")})
+    return _transition(
+        actor=actor,
+        trajectory=trajectory,
+        to_status=TrajectoryStatus.CLOSED,
+        action="close",
+        reason=note or CloseReason(reason).label,
+        extra={"close_reason": reason, "closed_on": closed_on},
+    )
+
+
+# --- Agreements (R9) -------------------------------------------------------------------
+
+DEFAULT_TEMPLATE_TEXTS = {
+    "frequency_text": _("We meet {frequency}, from {start} to {end}."),
+    "place_text": _("We meet {mode}: {place}. Time slot: {slot}."),
+    "buddy_does": _(
+        "The buddy listens, encourages and helps with learning and homework, and builds a "
+        "warm bond of trust."
+    ),
+    "buddy_does_not": _(
+        "The buddy is not a teacher, therapist or social worker: no social work, no house "
+        "hunting, no money matters, no transport in their own car."
+    ),
+    "reaching_school": _(
+        "The buddy reaches the school's contact person through the tandem notes in "
+        "Buddywerk, or by phone in an emergency."
+    ),
+    "when_worried": _(
+        "When worried, the buddy raises a concern in Buddywerk the same day and tells the "
+        "programme coordinator. In danger: call 112."
+    ),
+}
+
+
+def template_for(programme: Programme) -> dict[str, str]:
+    """The programme's agreement template, or the default texts when it has none."""
+    template = AgreementTemplate.objects.filter(programme=programme).first()
+    texts = {name: str(text) for name, text in DEFAULT_TEMPLATE_TEXTS.items()}
+    if template is not None:
+        for name in Agreement.TEXT_FIELDS:
+            if getattr(template, name).strip():
+                texts[name] = getattr(template, name)
+    return texts
+
+
+def agreement_defaults(trajectory: Trajectory) -> dict[str, str]:
+    """The template filled in for this duo: frequency, dates, place and slot."""
+    values = {
+        "frequency": str(trajectory.get_frequency_display()).lower(),
+        "start": f"{trajectory.planned_start:%d/%m/%Y}",
+        "end": f"{trajectory.planned_end:%d/%m/%Y}",
+        "mode": str(trajectory.get_mode_display()).lower(),
+        "place": trajectory.place or "-",
+        "slot": trajectory.get_weekly_slot_display() if trajectory.weekly_slot else "-",
+    }
+    filled = {}
+    for name, text in template_for(trajectory.programme).items():
+        try:
+            filled[name] = text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # A programme's own text with braces that are not ours: keep it as written.
+            filled[name] = text
+    return filled
+
+
+@transaction.atomic
+def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str) -> Agreement:
+    """The coordinator fills in the agreements of a duo (R9). A change after a confirmation
+    asks both sides to confirm again: they agreed to the earlier text."""
+    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    if trajectory.is_closed:
+        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+    unknown = set(texts) - set(Agreement.TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not agreement fields: {sorted(unknown)}")
+    agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
+    changed = False
+    for name, value in texts.items():
+        value = value.strip()
+        if getattr(agreement, name) != value:
+            setattr(agreement, name, value)
+            changed = True
+    if changed:
+        agreement.buddy_confirmed_at = None
+        agreement.school_confirmed_at = None
+        agreement.school_confirmed_by = None
+    agreement.full_clean()
+    agreement.save()
+    audit_record(actor=actor, action="agreement.update", target=trajectory)
+    return agreement
+
+
+def consent_problem(trajectory: Trajectory) -> str:
+    """R9, R2: for a minor, the parents' consent must be on record (the referral records
+    it). Returns why the agreements cannot take effect yet, or ''."""
+    for participant in trajectory.participants.select_related("referral__family"):
+        referral = participant.referral
+        if referral.involves_minor and referral.consent_given_on is None:
+            return gettext("The parents' consent for this referral is not on record yet.")
+    return ""
+
+
+@transaction.atomic
+def agreement_confirm(
+    *, actor: User, trajectory: Trajectory, side: str, now: dt.datetime | None = None
+) -> Agreement:
+    """The buddy or the school confirms the agreements (R9). Once both confirmed (and the
+    parents' consent is on record for a minor), the duo becomes active."""
+    agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
+    if trajectory.is_closed:
+        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+    moment = _now(now)
+    if side == "buddy":
+        _check(actor, policy.is_trajectory_buddy(actor, trajectory))
+        if agreement.buddy_confirmed_at is None:
+            agreement.buddy_confirmed_at = moment
+    elif side == "school":
+        _check(actor, policy.is_trajectory_school_staff(actor, trajectory))
+        if agreement.school_confirmed_at is None:
+            agreement.school_confirmed_at = moment
+            agreement.school_confirmed_by = actor
+    else:
+        raise ValueError(f"Unknown side: {side}")
+    agreement.save()
+    audit_record(actor=actor, action="agreement.confirm", target=trajectory, detail={"side": side})
+    if (
+        agreement.is_confirmed
+        and trajectory.status == TrajectoryStatus.PLANNED
+        and not consent_problem(trajectory)
+    ):
+        _transition(
+            actor=actor,
+            trajectory=trajectory,
+            to_status=TrajectoryStatus.ACTIVE,
+            action="activate",
+            reason=gettext("Agreements confirmed by the buddy and the school."),
+        )
+    return agreement
+
+
+def trajectory_activate(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
+    """Activate a duo whose agreements are confirmed, e.g. once the consent was recorded
+    after both confirmed (R9)."""
+    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    agreement = Agreement.objects.get(trajectory=trajectory)
+    if not agreement.is_confirmed:
+        raise ValidationError(_("The buddy and the school must first confirm the agreements."))
+    problem = consent_problem(trajectory)
+    if problem:
+        raise ValidationError(problem)
+    return _transition(
+        actor=actor, trajectory=trajectory, to_status=TrajectoryStatus.ACTIVE, action="activate"
+    )
+
+
+# --- Insurance (R10) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_insurance_confirm(
+    *, actor: User, trajectory: Trajectory, now: dt.datetime | None = None
+) -> Trajectory:
+    """R10: the school confirms that its insurance covers the volunteer who meets there."""
+    _check(actor, policy.is_trajectory_school_staff(actor, trajectory))
+    locked = Trajectory.objects.select_for_update().select_related("buddy").get(pk=trajectory.pk)
+    if not locked.insurance.needs_school_confirmation:
+        raise ValidationError(_("This duo does not need the school's insurance."))
+    if locked.school_insurance_confirmed_at is None:
+        locked.school_insurance_confirmed_at = _now(now)
+        locked.school_insurance_confirmed_by = actor
+        locked.save(
+            update_fields=[
+                "school_insurance_confirmed_at",
+                "school_insurance_confirmed_by",
+                "updated_at",
+            ]
+        )
+        audit_record(actor=actor, action="trajectory.insurance_confirm", target=locked)
+    trajectory.refresh_from_db()
+    return locked
+
+
+# --- Meetings --------------------------------------------------------------------------
+
+
+def _meeting_problems(
+    *, trajectory: Trajectory, meeting: Meeting, today: dt.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: Any) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    if meeting.date < trajectory.planned_start:
+        add("date", _("This date is before the start of the duo."))
+    if meeting.status == MeetingStatus.PLANNED:
+        if meeting.date < today:
+            add("date", _("A planned meeting lies in the future."))
+        if meeting.date > trajectory.planned_end:
+            add("date", _("This date is after the planned end of the duo."))
+    elif meeting.date > today:
+        add("date", _("A meeting can only be logged once it has taken place."))
+    if meeting.status == MeetingStatus.HAPPENED and meeting.duration_minutes is None:
+        add("duration_minutes", _("How long did the meeting last?"))
+    if meeting.status == MeetingStatus.CANCELLED:
+        if not meeting.cancel_reason:
+            add("cancel_reason", _("Why was the meeting cancelled?"))
+    elif meeting.cancel_reason:
+        meeting.cancel_reason = ""
+    return errors
+
+
+def _meeting_guard(trajectory: Trajectory) -> None:
+    """R9: no meeting before the agreements are confirmed; nothing on a closed duo."""
+    if trajectory.is_closed:
+        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+    if trajectory.status not in LOGGING_STATUSES:
+        raise ValidationError(_("The buddy and the school must first confirm the agreements."))
+
+
+def _save_meeting(*, meeting: Meeting, trajectory: Trajectory, today: dt.date) -> Meeting:
+    try:
+        meeting.full_clean(exclude=["trajectory"])
+        model_errors: dict[str, list[str]] = {}
+    except ValidationError as exc:
+        model_errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    for field, messages in _meeting_problems(
+        trajectory=trajectory, meeting=meeting, today=today
+    ).items():
+        model_errors.setdefault(field, []).extend(messages)
+    if model_errors:
+        raise ValidationError(model_errors)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    date: dt.date,
+    status: str = MeetingStatus.HAPPENED,
+    duration_minutes: int | None = None,
+    cancel_reason: str = "",
+    topics: Sequence[str] = (),
+    note: str = "",
+    note_visibility: str = NoteVisibility.PRIVATE,
+    wellbeing: int | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """The buddy logs a meeting that happened or was cancelled, with an optional quick
+    well-being check (Leuven scale) for each participant. Logged meetings are editable for
+    7 days, then locked. R9: not before the agreements are confirmed."""
+    _check(actor, policy.can_log_meeting(actor, trajectory))
+    _meeting_guard(trajectory)
+    if status not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
+        raise ValidationError({"status": _("Choose whether the meeting happened.")})
+    today = _today(today)
+    meeting = Meeting(
+        trajectory=trajectory,
+        date=date,
+        status=status,
+        duration_minutes=duration_minutes if status == MeetingStatus.HAPPENED else None,
+        cancel_reason=cancel_reason,
+        topics=list(topics) if status == MeetingStatus.HAPPENED else [],
+        note=note.strip(),
+        note_visibility=note_visibility,
+        logged_by=actor,
+        logged_at=_now(now),
+    )
+    _save_meeting(meeting=meeting, trajectory=trajectory, today=today)
+    if wellbeing is not None and status == MeetingStatus.HAPPENED:
+        for participant in trajectory.participants.all():
+            _wellbeing_save(
+                trajectory=trajectory,
+                participant=participant,
+                date=date,
+                moment=WellbeingMoment.CHECK,
+                source=_source_for(actor, trajectory),
+                score=wellbeing,
+                meeting=meeting,
+                actor=actor,
+                today=today,
+            )
+    audit_record(actor=actor, action="meeting.log", target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    date: dt.date,
+    start_time: dt.time | None = None,
+    duration_minutes: int | None = None,
+    today: dt.date | None = None,
+) -> Meeting:
+    """Plan a meeting ahead (it feeds the buddy's calendar). Planning is allowed before the
+    agreements are confirmed: it is not a meeting yet."""
+    _check(actor, policy.can_log_meeting(actor, trajectory))
+    if trajectory.is_closed:
+        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+    meeting = Meeting(
+        trajectory=trajectory,
+        date=date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        status=MeetingStatus.PLANNED,
+    )
+    _save_meeting(meeting=meeting, trajectory=trajectory, today=_today(today))
+    audit_record(actor=actor, action="meeting.plan", target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: User,
+    meeting: Meeting,
+    date: dt.date,
+    status: str,
+    duration_minutes: int | None = None,
+    cancel_reason: str = "",
+    topics: Sequence[str] = (),
+    note: str = "",
+    note_visibility: str = NoteVisibility.PRIVATE,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Change a meeting: editable for 7 days after it was logged, then locked. Recording
+    a planned meeting as happened or cancelled counts as logging it."""
+    locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
+    trajectory = locked.trajectory
+    _check(actor, policy.can_log_meeting(actor, trajectory))
+    moment = _now(now)
+    if locked.is_locked(moment):
+        raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
+    if status != MeetingStatus.PLANNED:
+        _meeting_guard(trajectory)
+        if locked.logged_at is None:
+            locked.logged_at = moment
+            locked.logged_by = actor
+    elif locked.logged_at is not None:
+        raise ValidationError({"status": _("A logged meeting cannot become planned again.")})
+    locked.date = date
+    locked.status = status
+    locked.duration_minutes = duration_minutes if status != MeetingStatus.CANCELLED else None
+    locked.cancel_reason = cancel_reason
+    locked.topics = list(topics) if status == MeetingStatus.HAPPENED else []
+    locked.note = note.strip()
+    locked.note_visibility = note_visibility
+    _save_meeting(meeting=locked, trajectory=trajectory, today=_today(today))
+    audit_record(actor=actor, action="meeting.update", target=locked)
+    return locked
+
+
+# --- Well-being ------------------------------------------------------------------------
+
+
+def _source_for(actor: User, trajectory: Trajectory) -> str:
+    if policy.is_trajectory_school_staff(actor, trajectory):
+        return WellbeingSource.SCHOOL
+    return WellbeingSource.BUDDY
+
+
+def _wellbeing_save(
+    *,
+    trajectory: Trajectory,
+    participant: Participant,
+    date: dt.date,
+    moment: str,
+    source: str,
+    score: int,
+    actor: User | None,
+    today: dt.date,
+    meeting: Meeting | None = None,
+) -> WellbeingScore:
+    entry = WellbeingScore(
+        trajectory=trajectory,
+        participant=participant,
+        date=date,
+        moment=moment,
+        source=source,
+        score=score,
+        meeting=meeting,
+        recorded_by=actor,
+    )
+    entry.full_clean()
+    errors: dict[str, list[str]] = {}
+    if date > today:
+        errors["date"] = [gettext("A score is given on or before today.")]
+    elif date < trajectory.planned_start:
+        errors["date"] = [gettext("This date is before the start of the duo.")]
+    if participant.trajectory_id != trajectory.pk:
+        errors["participant"] = [gettext("This participant is not in this duo.")]
+    if errors:
+        raise ValidationError(errors)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def wellbeing_record(
+    *,
+    actor: User,
+    trajectory: Trajectory,
+    participant: Participant,
+    moment: str,
+    score: int,
+    date: dt.date | None = None,
+    participant_answer: bool = False,
+    today: dt.date | None = None,
+) -> WellbeingScore:
+    """Record a well-being score on the Leuven scale (1-5, Laevers) at intake, midway or
+    the end, by the buddy or the school; or the pupil's own smiley answer (1-5), given
+    through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
+    _check(actor, policy.can_score_wellbeing(actor, trajectory))
+    if trajectory.is_closed:
+        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+    today = _today(today)
+    source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
+    entry = _wellbeing_save(
+        trajectory=trajectory,
+        participant=participant,
+        date=date or today,
+        moment=moment,
+        source=source,
+        score=score,
+        actor=actor,
+        today=today,
+    )
+    audit_record(
+        actor=actor, action="wellbeing.record", target=trajectory, detail={"moment": moment}
+    )
+    return entry

@@ -1,0 +1,381 @@
+"""Duo pages. Each view: guard -> load (scoped) -> validate (form) -> service -> render
+(ARCHITECTURE.md 7). Personal data views are audited in the selectors."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buddywerk.access import policy
+from buddywerk.access.models import Role
+from buddywerk.organisations.models import Programme
+
+from . import selectors, services
+from .enums import MeetingStatus
+from .forms import (
+    AgreementForm,
+    CloseForm,
+    DuoStartForm,
+    MeetingEditForm,
+    MeetingForm,
+    MeetingPlanForm,
+    PauseForm,
+    WellbeingForm,
+)
+from .models import Meeting, Trajectory
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _detail(trajectory: Trajectory) -> HttpResponse:
+    return redirect("trajectories:detail", trajectory_uuid=trajectory.uuid)
+
+
+def trajectory_list(request: HttpRequest) -> HttpResponse:
+    if not policy.can_list_trajectories(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.trajectory_list(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "trajectories/trajectory_list.html",
+        {
+            "page": page,
+            "rows": selectors.trajectory_rows(user=request.user, trajectories=page.object_list),
+            "can_start": policy.can_start_trajectories(request.user),
+        },
+    )
+
+
+def trajectory_start(request: HttpRequest) -> HttpResponse:
+    if not policy.can_start_trajectories(request.user):
+        raise PermissionDenied
+    programmes = Programme.objects.filter(
+        pk__in=policy.organisation_ids(request.user, Role.PROGRAMME_COORDINATOR)
+    ).order_by("name")
+    form = DuoStartForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trajectory = services.trajectory_start(
+                actor=request.user,
+                programme=data["programme"],
+                buddy=data["buddy"],
+                referrals=list(data["referrals"]),
+                mode=data["mode"],
+                place=data["place"],
+                weekly_slot=data["weekly_slot"],
+                frequency=data["frequency"] or None,
+                planned_start=data["planned_start"],
+                planned_end=data["planned_end"],
+                coupled_by=data["coupled_by"] or None,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duo was created. Now fill in the agreements."))
+            if trajectory.is_shorter_than_advised:
+                messages.warning(
+                    request,
+                    _("This duo is shorter than 6 weeks: a duo starts paying off from 6 weeks."),
+                )
+            return redirect("trajectories:agreement_edit", trajectory_uuid=trajectory.uuid)
+    return render(request, "trajectories/trajectory_start.html", {"form": form})
+
+
+def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = selectors.trajectory_get_for_view(
+        user=request.user, trajectory_uuid=trajectory_uuid
+    )
+    user = request.user
+    now = timezone.now()
+    meetings = list(selectors.meetings_for(user=user, trajectory=trajectory))
+    for meeting in meetings:
+        meeting.locked = meeting.is_locked(now)
+    is_buddy = policy.is_trajectory_buddy(user, trajectory)
+    is_school = policy.is_trajectory_school_staff(user, trajectory)
+    return render(
+        request,
+        "trajectories/trajectory_detail.html",
+        {
+            "trajectory": trajectory,
+            "agreement": trajectory.agreement,
+            "participants": selectors.participants_of(trajectory),
+            "full_names": policy.can_see_participant_full_name(user, trajectory),
+            "meetings": meetings,
+            "charts": selectors.wellbeing_charts(trajectory=trajectory),
+            "insurance": trajectory.insurance,
+            "transitions": trajectory.transitions.select_related("actor"),
+            "consent_problem": services.consent_problem(trajectory),
+            "is_buddy": is_buddy,
+            "is_school": is_school,
+            "can_manage": policy.can_manage_trajectory(user, trajectory),
+            "can_log": policy.can_log_meeting(user, trajectory),
+            "can_score": policy.can_score_wellbeing(user, trajectory),
+        },
+    )
+
+
+def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.can_manage_trajectory(request.user, trajectory):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, instance=trajectory.agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                actor=request.user,
+                trajectory=trajectory,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The agreements were saved. The buddy and the school confirm them.")
+            )
+            return _detail(trajectory)
+    return render(
+        request, "trajectories/agreement_edit.html", {"trajectory": trajectory, "form": form}
+    )
+
+
+@require_POST
+def agreement_confirm(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if policy.is_trajectory_buddy(request.user, trajectory):
+        side = "buddy"
+    elif policy.is_trajectory_school_staff(request.user, trajectory):
+        side = "school"
+    else:
+        raise PermissionDenied
+    try:
+        services.agreement_confirm(actor=request.user, trajectory=trajectory, side=side)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: you confirmed the agreements."))
+    return _detail(trajectory)
+
+
+@require_POST
+def insurance_confirm(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.is_trajectory_school_staff(request.user, trajectory):
+        raise PermissionDenied
+    try:
+        services.school_insurance_confirm(actor=request.user, trajectory=trajectory)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: the school's insurance covers this buddy."))
+    return _detail(trajectory)
+
+
+def _guard_log(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.can_log_meeting(request.user, trajectory):
+        raise PermissionDenied
+    return trajectory
+
+
+def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_log(request, trajectory_uuid)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_log(
+                actor=request.user,
+                trajectory=trajectory,
+                date=data["date"],
+                status=data["status"],
+                duration_minutes=data["duration_minutes"],
+                cancel_reason=data["cancel_reason"],
+                topics=data["topics"],
+                note=data["note"],
+                note_visibility=data["note_visibility"],
+                wellbeing=data["wellbeing"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved. Thank you!"))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/meeting_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Log a meeting")},
+    )
+
+
+def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_log(request, trajectory_uuid)
+    form = MeetingPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_plan(actor=request.user, trajectory=trajectory, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was planned."))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/meeting_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Plan a meeting")},
+    )
+
+
+def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_log(request, trajectory_uuid)
+    meeting = get_object_or_404(Meeting, trajectory=trajectory, uuid=meeting_uuid)
+    if meeting.is_locked():
+        messages.error(request, _("This meeting was logged more than 7 days ago and is locked."))
+        return _detail(trajectory)
+    planned = meeting.status == MeetingStatus.PLANNED
+    initial: dict[str, Any] = {
+        "date": meeting.date,
+        "status": meeting.status,
+        "duration_minutes": meeting.duration_minutes,
+        "cancel_reason": meeting.cancel_reason,
+        "topics": meeting.topics,
+        "note": meeting.note,
+        "note_visibility": meeting.note_visibility,
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial, planned=planned)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                date=data["date"],
+                status=data["status"],
+                duration_minutes=data["duration_minutes"],
+                cancel_reason=data["cancel_reason"],
+                topics=data["topics"],
+                note=data["note"],
+                note_visibility=data["note_visibility"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/meeting_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Change a meeting")},
+    )
+
+
+def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.can_score_wellbeing(request.user, trajectory):
+        raise PermissionDenied
+    participants = selectors.participants_of(trajectory)
+    full = policy.can_see_participant_full_name(request.user, trajectory)
+    choices = [(str(p.uuid), p.full_name if full else p.first_name) for p in participants]
+    form = WellbeingForm(request.POST or None, participants=choices, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        participant = next(p for p in participants if str(p.uuid) == data["participant"])
+        try:
+            services.wellbeing_record(
+                actor=request.user,
+                trajectory=trajectory,
+                participant=participant,
+                moment=data["moment"],
+                score=data["score"],
+                date=data["date"],
+                participant_answer=data["participant_answer"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The well-being score was saved."))
+            return _detail(trajectory)
+    return render(
+        request, "trajectories/wellbeing_form.html", {"trajectory": trajectory, "form": form}
+    )
+
+
+def _guard_manage(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.can_manage_trajectory(request.user, trajectory):
+        raise PermissionDenied
+    return trajectory
+
+
+def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_manage(request, trajectory_uuid)
+    form = PauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trajectory_pause(
+                actor=request.user, trajectory=trajectory, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duo is paused."))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/status_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Pause the duo")},
+    )
+
+
+@require_POST
+def trajectory_resume(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_manage(request, trajectory_uuid)
+    try:
+        services.trajectory_resume(actor=request.user, trajectory=trajectory)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The duo is active again."))
+    return _detail(trajectory)
+
+
+def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = _guard_manage(request, trajectory_uuid)
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.trajectory_close(
+                actor=request.user,
+                trajectory=trajectory,
+                reason=data["close_reason"],
+                closed_on=data["closed_on"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duo is closed."))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/status_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Close the duo")},
+    )
