@@ -19,3 +19,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["buddywerk", *args])
+
+
+if __name__ == "__main__":
+    # `python -m buddywerk.cli`: how the demo starts its task worker.
+    main()

@@ -2,6 +2,7 @@
 
 import subprocess  # noqa: S404 - starts our own task worker
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         self._print_logins(options["port"])
         if options["no_serve"]:
             return
+        # Whitenoise serves the demo's static files from the apps (no collectstatic); an
+        # empty STATIC_ROOT keeps it from warning that the folder is missing.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "buddywerk.cli", "db_worker", "--no-reload"]
         )
