@@ -39,6 +39,24 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_geography(request):
+    """Transactional tests (the browser journeys' live_server among them) empty every table
+    when they end, the geography that a migration loaded included: put it back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from buddywerk.geo.loader import load_geography
+    from buddywerk.geo.models import Municipality, Postcode, Province
+
+    if not Postcode.objects.exists():
+        load_geography(Province, Municipality, Postcode)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: nothing may be downloaded here. In CI a missing Chromium fails."""

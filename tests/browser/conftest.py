@@ -8,7 +8,8 @@ page visited is scanned, and the journey fails on a server error, a JavaScript e
 a Content-Security-Policy violation.
 
 The journeys run against pytest-django's `live_server`, so they use a transactional
-database that is emptied after each test, the reference geography included.
+database that is emptied after each test; tests/conftest.py reloads the reference
+geography before each one.
 """
 
 import time
@@ -24,7 +25,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.models import ScreeningStatus
-from buddywerk.geo.models import Municipality, Postcode, Province
+from buddywerk.geo.models import Province
 from buddywerk.organisations.models import OrganisationKind
 from buddywerk.referrals.models import Pupil
 from tests.factories import (
@@ -89,16 +90,6 @@ def _live_server_settings() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def live_server(_live_server_settings: None, live_server: Any) -> Any:
     return live_server
-
-
-@pytest.fixture(autouse=True)
-def _geography(transactional_db: None) -> None:
-    """Reload the reference geography that a migration put in the database: the live
-    server's transactional tests truncate every table after each test."""
-    if not Postcode.objects.exists():
-        from buddywerk.geo.loader import load_geography
-
-        load_geography(Province, Municipality, Postcode)
 
 
 @pytest.fixture

@@ -39,10 +39,13 @@ def test_role_journey(journey, world, role):
     shown = figures(page)
     for label, value in world.expected[role].items():
         assert shown.get(label) == value, f"{role}: {label!r} shows {shown.get(label)!r}"
-    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_count(1)
+    expect(heading).to_contain_text("Welcome")
 
     journey.switch_language("nl-be")
-    assert figures(page)  # the same panels, now in Dutch
+    expect(heading).not_to_contain_text("Welcome")  # the interface speaks Dutch again
+    assert len(figures(page)) == len(shown)  # the same panels, now in Dutch
     assert len(journey.scanned) >= 4
 
 
