@@ -55,9 +55,7 @@ class DateInput(forms.DateInput):
 
 
 def _referral_fields(names: list[str]) -> dict[str, forms.Field]:
-    fields = fields_for_model(
-        Referral, fields=names, widgets={"consent_given_on": DateInput()}
-    )
+    fields = fields_for_model(Referral, fields=names, widgets={"consent_given_on": DateInput()})
     for name in ("urgency", "complexity"):
         if name in fields:
             field = fields[name]
@@ -233,8 +231,8 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
 
 
 def pupil_initial(referral: Referral) -> dict[str, Any]:
+    """The form's starting values for a pupil referral being edited."""
     pupil = referral.pupil
-    assert pupil is not None
     initial = {name: getattr(pupil, name) for name in PUPIL_FORM_FIELDS}
     initial.update({name: getattr(referral, name) for name in PUPIL_REFERRAL_FIELDS})
     initial["programme"] = referral.programme_id
@@ -242,8 +240,8 @@ def pupil_initial(referral: Referral) -> dict[str, Any]:
 
 
 def family_initial(referral: Referral) -> dict[str, Any]:
+    """The form's starting values for a family referral being edited."""
     family = referral.family
-    assert family is not None
     initial = {name: getattr(family, name) for name in FAMILY_FORM_FIELDS}
     initial["children_ages"] = family.children_ages
     initial["postcode"] = family.postcode_id

@@ -30,9 +30,11 @@ def pupil_get_for_view(*, user: Any, pupil_uuid: Any) -> Pupil:
 
 def pupils_to_refer(*, user: Any) -> QuerySet[Pupil]:
     """The pupils of the user's own schools, for a new referral (R4)."""
-    return Pupil.objects.filter(
-        school_id__in=policy.referrer_organisation_ids(user)
-    ).select_related("school").order_by("last_name", "first_name")
+    return (
+        Pupil.objects.filter(school_id__in=policy.referrer_organisation_ids(user))
+        .select_related("school")
+        .order_by("last_name", "first_name")
+    )
 
 
 def referral_programmes_for_schools(*, school_ids: set[int]) -> QuerySet[Programme]:

@@ -55,8 +55,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 
 def pupil_detail(request: HttpRequest, pupil_uuid: UUID) -> HttpResponse:
     pupil = selectors.pupil_get_for_view(user=request.user, pupil_uuid=pupil_uuid)
-    referrals = Referral.objects.visible_to(request.user).filter(pupil=pupil).select_related(
-        "programme"
+    referrals = (
+        Referral.objects.visible_to(request.user).filter(pupil=pupil).select_related("programme")
     )
     return render(
         request,
