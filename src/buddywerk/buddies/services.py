@@ -150,6 +150,7 @@ def buddy_register(
     if not declaration_accepted:
         raise ValidationError({"declaration": _("Please confirm the declaration on honour.")})
     _check_where_and_when(buddy)
+    buddy.full_clean(exclude=["user"])
     chosen = _check_programmes(buddy, programmes)
 
     user = user_create(
