@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Dutch full-text search of the practice database on PostgreSQL (network app).
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -172,6 +174,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buddywerk] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DEFAULT_HTTP_PROTOCOL", "https")
 # Accounts are made by invitation or registration forms of the domain, not by open sign-up.
 ACCOUNT_ADAPTER = "buddywerk.access.adapters.AccountAdapter"
+# The same forms, with the 254-character email limit of the User model.
+ACCOUNT_FORMS = {
+    "login": "buddywerk.access.forms.LoginForm",
+    "reset_password": "buddywerk.access.forms.ResetPasswordForm",
+}
 # The sixth failed login for one account within five minutes is refused, whatever the IP;
 # the limit lifts by itself after five minutes (no permanent lock-out).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}

@@ -1,5 +1,14 @@
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,5 +16,45 @@ class AccountAdapter(DefaultAccountAdapter):
     registration, school staff invitations), which create users through services; the
     generic open sign-up page of allauth is closed."""
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Say how long to wait: the limit lifts by itself (no permanent lock-out).
+        "too_many_login_attempts": _(
+            "Too many failed attempts to sign in to this account. "
+            "Wait five minutes and try again, or reset your password."
+        ),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up the first second factor right after signing in needs no second
+        password prompt: the password was typed moments ago. Staff are sent to that set-up
+        straight after their login (RequireMfaMiddleware), and asking again there, and
+        again for the recovery codes made with it, only makes the required step harder.
+
+        So within allauth's reauthentication timeout after a password login, the MFA pages
+        ask no password again as long as every factor of the user was added after that
+        login. Changing or removing a factor that existed before still asks again."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if not required or app != "allauth.mfa":
+            return required
+        request = self.request or context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return required
+        logins = [
+            r["at"]
+            for r in get_authentication_records(request, user)
+            if r.get("method") == "password" and isinstance(r.get("at"), int | float)
+        ]
+        if not logins:
+            return required
+        signed_in_at = max(logins)
+        if time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+            return required
+        older_factor = Authenticator.objects.filter(
+            user=user, created_at__lt=datetime.fromtimestamp(signed_in_at, tz=UTC)
+        ).exists()
+        return older_factor

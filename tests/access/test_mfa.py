@@ -1,0 +1,209 @@
+"""Two-factor authentication: required before personal data for staff, coordinators and
+platform admins; offered to buddies (issue 2, point 3)."""
+
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+
+from buddywerk.access.models import Membership, Role
+from buddywerk.geo.models import Province
+from buddywerk.organisations.models import OrganisationKind
+from tests.common.auth import is_signed_in, main_text, post_login, totp_code
+from tests.factories import (
+    TEST_TOTP_SECRET,
+    BuddyFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+    enrol_totp,
+)
+
+SETUP_URL = "/accounts/2fa/totp/activate/?required=1"
+
+
+def _organisation_for(role: str):
+    if role == Role.SCHOOL_STAFF:
+        return SchoolFactory()
+    if role == Role.PROGRAMME_COORDINATOR:
+        return ProgrammeFactory()
+    if role == Role.REGIONAL_COORDINATOR:
+        return OrganisationFactory(
+            kind=OrganisationKind.REGION, province=Province.objects.get(code="VAN")
+        )
+    if role == Role.FUNDER:
+        return OrganisationFactory(kind=OrganisationKind.FUNDER)
+    if role == Role.PLATFORM_ADMIN:
+        return OrganisationFactory(kind=OrganisationKind.UMBRELLA)
+    return ProgrammeFactory()
+
+
+def _user_with_role(role: str, email: str):
+    """A user holding `role`, WITHOUT the TOTP that tests.factories.member enrols."""
+    user = UserFactory(email=email, is_staff=role == Role.PLATFORM_ADMIN)
+    organisation = _organisation_for(role)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    if role == Role.BUDDY:
+        BuddyFactory(user=user, programmes=[organisation])
+    user.test_organisation = organisation
+    return user
+
+
+def _signed_in(email: str) -> Client:
+    """Sign in through allauth's real page (so the session records the password login)."""
+    client = Client()
+    response = post_login(client, email)
+    assert response.status_code == 302, main_text(response)
+    assert is_signed_in(client)
+    return client
+
+
+MFA_ROLES = [
+    Role.SCHOOL_STAFF,
+    Role.PROGRAMME_COORDINATOR,
+    Role.REGIONAL_COORDINATOR,
+    Role.PLATFORM_ADMIN,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", MFA_ROLES)
+def test_roles_with_personal_data_are_sent_to_the_set_up_on_every_page(role):
+    user = _user_with_role(role, "staff@example.org")
+    pupil = PupilFactory(school=SchoolFactory())
+    client = _signed_in(user.email)
+    for path in ["/", "/pupils/", f"/pupils/{pupil.uuid}/", "/admin/", "/admin/referrals/pupil/"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == SETUP_URL, path
+    # The set-up itself opens straight away (no second password prompt right after login).
+    response = client.get(SETUP_URL)
+    assert response.status_code == 200
+    text = main_text(response)
+    assert "Stel aanmelden in twee stappen in" in text
+    assert "persoonsgegevens van leerlingen of gezinnen" in text
+
+
+@pytest.mark.django_db
+def test_enrolling_totp_with_recovery_codes_opens_the_pages():
+    user = _user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
+    pupil = PupilFactory(school=user.test_organisation)
+    client = _signed_in(user.email)
+    page = client.get(SETUP_URL)
+    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page.content.decode())
+    if secret is None:
+        secret = re.search(r'value="([A-Z2-7]{16,})"', page.content.decode())
+    assert secret, page.content.decode()
+
+    # A wrong code is refused in Dutch, and nothing is enrolled.
+    response = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "Ongeldige code" in main_text(response)
+    assert not Authenticator.objects.filter(user=user).exists()
+
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret.group(1))})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/recovery-codes/"
+    types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+    codes = client.get("/accounts/2fa/recovery-codes/")
+    assert codes.status_code == 200
+    assert "Ga verder naar Buddywerk" in main_text(codes)
+
+    assert client.get("/").status_code == 200
+    assert client.get(f"/pupils/{pupil.uuid}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_login_of_an_enrolled_user_asks_for_the_code():
+    user = _user_with_role(Role.PROGRAMME_COORDINATOR, "coordinator@example.org")
+    enrol_totp(user)
+    client = Client()
+    response = post_login(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert not is_signed_in(client)
+    # Nothing with personal data until the code is given.
+    assert client.get("/pupils/")["Location"].startswith("/accounts/login/")
+
+    page = client.get("/accounts/2fa/authenticate/")
+    assert "Twee-factor-authenticatie" in main_text(page) or "code" in main_text(page)
+    response = client.post("/accounts/2fa/authenticate/", {"code": "123456"})
+    assert response.status_code == 200
+    assert not is_signed_in(client)
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TEST_TOTP_SECRET)})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert is_signed_in(client)
+    assert client.get("/pupils/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.BUDDY, Role.FUNDER])
+def test_buddies_and_funders_are_not_forced(role):
+    user = _user_with_role(role, "person@example.org")
+    client = _signed_in(user.email)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert client.get("/accounts/2fa/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_buddies_are_offered_two_factor_on_their_home_panel():
+    user = _user_with_role(Role.BUDDY, "buddy@example.org")
+    client = _signed_in(user.email)
+    html = client.get("/").content.decode()
+    assert "Stel aanmelden in twee stappen in" in html
+    assert 'href="/accounts/2fa/"' in html
+    # Once enrolled, the hint is gone.
+    enrol_totp(user)
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/2fa/"' not in html
+
+
+@pytest.mark.django_db
+def test_funders_see_no_two_factor_hint():
+    user = _user_with_role(Role.FUNDER, "funder@example.org")
+    html = _signed_in(user.email).get("/").content.decode()
+    assert 'href="/accounts/2fa/"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+    ],
+)
+def test_account_pages_render_inside_our_layout(path):
+    user = _user_with_role(Role.BUDDY, "buddy@example.org")
+    response = _signed_in(user.email).get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="nl-be">' in html
+    assert 'class="navbar-brand' in html  # our navigation
+    assert '<main id="main"' in html
+    assert "Privacy" in html  # our footer
+    assert "Content-Security-Policy" in response.headers
+    assert "<h1>" in html or "<h1 " in html
+
+
+@pytest.mark.django_db
+def test_mfa_pages_render_inside_our_layout_for_enrolled_users():
+    user = _user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
+    enrol_totp(user)
+    client = Client()
+    post_login(client, user.email)
+    page = client.get("/accounts/2fa/authenticate/")
+    assert 'class="navbar-brand' in page.content.decode()
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    page = client.get("/accounts/2fa/")
+    assert page.status_code == 200
+    assert 'class="navbar-brand' in page.content.decode()

@@ -1,0 +1,34 @@
+"""Helpers for tests that sign in through allauth's real pages (no force_login)."""
+
+import re
+import time
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
+
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+
+LOGIN_URL = "/accounts/login/"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """The current code of an authenticator app, computed with allauth's own functions."""
+    from allauth.mfa import app_settings
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def post_login(client: Client, email: str, password: str = TEST_PASSWORD, **extra):
+    return client.post(LOGIN_URL, {"login": email, "password": password}, **extra)
+
+
+def main_text(response) -> str:
+    """The text of the page's <main>, tags stripped and whitespace folded."""
+    html = response.content.decode()
+    match = re.search(r"<main\b.*?</main>", html, re.S)
+    text = re.sub(r"<[^>]+>", " ", match.group(0) if match else html)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
