@@ -107,3 +107,13 @@ def test_first_time_two_factor_set_up(journey, world):
     expect(page.locator("main h1")).to_contain_text("Nora")
     assert figures(page)
     assert user.authenticator_set.filter(type="totp").exists()
+
+
+def test_platform_admin_reaches_the_admin_behind_two_factor(journey, world):
+    """The Django admin is for platform admins, after their second factor."""
+    journey.login(world.users[Role.PLATFORM_ADMIN], totp_secret=TEST_TOTP_SECRET)
+    expect(journey.page).to_have_url(journey.url("/"))
+    journey.page.locator("header nav a[href='/admin/']").click()
+    journey.page.wait_for_load_state()
+    expect(journey.page).to_have_url(journey.url("/admin/"))
+    journey.check()
