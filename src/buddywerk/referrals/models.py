@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -342,6 +342,7 @@ class Referral(TimeStampedModel):
         _("needs in your own words"),
         max_length=2000,
         blank=True,
+        validators=[MaxLengthValidator(2000)],
         help_text=_("Anything the list does not say. No medical or diagnostic details."),
     )
     criteria = MultipleChoiceJSONField(
@@ -468,7 +469,9 @@ class ReferralTransition(models.Model):
         help_text=_("Empty when the system made the change."),
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
-    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    reason = models.TextField(
+        _("reason"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
+    )
 
     class Meta:
         verbose_name = _("referral status change")

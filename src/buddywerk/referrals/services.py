@@ -261,7 +261,7 @@ def _transition(
             locked.submitted_at = now
             fields.append("submitted_at")
         locked.save(update_fields=fields)
-        ReferralTransition.objects.create(
+        transition = ReferralTransition(
             referral=locked,
             from_status=from_status,
             to_status=to_status,
@@ -269,6 +269,8 @@ def _transition(
             at=now,
             reason=reason.strip(),
         )
+        transition.full_clean()
+        transition.save()
         audit_record(
             actor=actor,
             action=f"referral.{action}",
