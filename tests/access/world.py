@@ -99,9 +99,27 @@ def build_world() -> World:
             "referral": referral,
             "other_referral": other_referral,
             "family": family,
+            **_buddies_objects(programme=programme, coordinator=users[Role.PROGRAMME_COORDINATOR]),
             "draft_referral": draft_referral,
             "pending_school": pending_school,
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,
         },
     )
+
+
+def _buddies_objects(*, programme, coordinator):
+    """buddies: a checked import of the programme (for the import pages)."""
+    from buddywerk.buddies.models import BuddyImport, ImportStatus
+    from tests.buddies.factories import institution
+
+    return {
+        "buddy_import": BuddyImport.objects.create(
+            programme=programme,
+            training_institution=institution(),
+            created_by=coordinator,
+            filename="studenten.csv",
+            file_format="csv",
+            status=ImportStatus.CHECKED,
+        )
+    }

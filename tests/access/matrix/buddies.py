@@ -1,0 +1,52 @@
+"""Buddy routes: public registration, the buddy's profile, screening and import."""
+
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+
+COORDINATOR_ONLY = outcomes(403, anonymous=LOGIN, programme_coordinator=200)
+
+ROUTES = [
+    Route("buddies:register_start", outcomes(REDIRECT)),
+    Route("buddies:register_start", outcomes(REDIRECT), method="post"),
+    Route("buddies:register_step", outcomes(200), args=lambda w: {"step": 1}),
+    Route("buddies:register_done", outcomes(200)),
+    Route("buddies:profile", outcomes(403, anonymous=LOGIN, buddy=200)),
+    Route("buddies:profile_pause", outcomes(405, anonymous=LOGIN)),
+    Route(
+        "buddies:profile_pause",
+        outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        method="post",
+        data={"pause": "0"},
+    ),
+    Route(
+        "buddies:profile_declaration",
+        outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        method="post",
+        data={"accept": "on"},
+    ),
+    Route("buddies:screening_home", outcomes(403, anonymous=LOGIN, programme_coordinator=REDIRECT)),
+    Route(
+        "buddies:screening_queue",
+        COORDINATOR_ONLY,
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
+    Route(
+        "buddies:screening_detail",
+        COORDINATOR_ONLY,
+        args=lambda w: {"programme_uuid": w.programme.uuid, "buddy_uuid": w.buddy.uuid},
+    ),
+    Route(
+        "buddies:import_upload",
+        COORDINATOR_ONLY,
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
+    Route(
+        "buddies:import_template",
+        COORDINATOR_ONLY,
+        args=lambda w: {"programme_uuid": w.programme.uuid, "file_format": "xlsx"},
+    ),
+    Route(
+        "buddies:import_detail",
+        COORDINATOR_ONLY,
+        args=lambda w: {"programme_uuid": w.programme.uuid, "import_uuid": w.buddy_import.uuid},
+    ),
+]
