@@ -144,6 +144,8 @@ AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Platform admins get the model permissions of the admin from their role.
+    "buddywerk.access.backends.PlatformAdminBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
