@@ -8,7 +8,9 @@ from . import policy
 
 # Nobody may add, change or delete audit events, not even through a permission
 # (access.admin.AuditEventAdmin refuses them too).
-_NEVER = frozenset({"access.add_auditevent", "access.change_auditevent", "access.delete_auditevent"})
+_NEVER = frozenset(
+    {"access.add_auditevent", "access.change_auditevent", "access.delete_auditevent"}
+)
 
 
 class PlatformAdminBackend(BaseBackend):
