@@ -85,9 +85,13 @@ def build_world() -> World:
     pending_school = SchoolFactory(name="School C (pending)", confirmed_at=None)
     declinable_school = SchoolFactory(name="School D (pending)", confirmed_at=None)
     staff_colleague = member(UserFactory(email="colleague@example.org"), school, Role.SCHOOL_STAFF)
+    duo, duo_meeting = _duo(programme=programme, buddy=buddy, school=school)
     return World(
         users=users,
         objects={
+            # trajectories: an active duo of the world's buddy with a pupil of School A.
+            "duo": duo,
+            "duo_meeting": duo_meeting,
             "programme": programme,
             "other_programme": other_programme,
             "school": school,
@@ -106,6 +110,53 @@ def build_world() -> World:
             "staff_colleague": staff_colleague,
         },
     )
+
+
+def _buddies_objects(*, programme, coordinator):
+    """buddies: a checked import of the programme (for the import pages)."""
+    from buddywerk.buddies.models import BuddyImport, ImportStatus
+    from tests.buddies.factories import institution
+
+    return {
+        "buddy_import": BuddyImport.objects.create(
+            programme=programme,
+            training_institution=institution(),
+            created_by=coordinator,
+            filename="studenten.csv",
+            file_format="csv",
+            status=ImportStatus.CHECKED,
+        )
+    }
+
+
+def _duo(*, programme, buddy, school):
+    """trajectories: an active duo (agreements confirmed) with one logged meeting."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from buddywerk.referrals.models import ReferralStatus
+    from buddywerk.trajectories import services as duo_services
+
+    referral = ReferralFactory(
+        programme=programme, pupil=PupilFactory(school=school), status=ReferralStatus.ACCEPTED
+    )
+    today = timezone.localdate()
+    duo = duo_services.trajectory_start(
+        actor=None,
+        programme=programme,
+        buddy=buddy,
+        referrals=[referral],
+        mode="school",
+        planned_start=today - dt.timedelta(days=14),
+    )
+    duo_services.agreement_confirm(actor=buddy.user, trajectory=duo, side="buddy")
+    staff = member(UserFactory(email="duo-staff@example.org"), school, Role.SCHOOL_STAFF)
+    duo_services.agreement_confirm(actor=staff, trajectory=duo, side="school")
+    meeting = duo_services.meeting_log(
+        actor=buddy.user, trajectory=duo, date=today, duration_minutes=45
+    )
+    return duo, meeting
 
 
 def _buddies_objects(*, programme, coordinator):

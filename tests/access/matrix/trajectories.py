@@ -1,0 +1,87 @@
+"""Duo routes (issue 5): buddies, school staff and the programme's coordinators work in
+duos; regional coordinators and the funder never see one (404 on a duo, 403 on lists)."""
+
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+
+
+def _duo(w):
+    return {"trajectory_uuid": w.duo.uuid}
+
+
+# Who can see the world's duo: its buddy, School A's staff, the programme's coordinator and
+# platform admins. The others get 404 (a duo outside their scope does not exist for them).
+OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN}
+
+ROUTES = [
+    Route(
+        "trajectories:list",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            buddy=200,
+            school_staff=200,
+            programme_coordinator=200,
+            platform_admin=200,
+        ),
+    ),
+    Route("trajectories:start", outcomes(403, anonymous=LOGIN, programme_coordinator=200)),
+    Route("trajectories:detail", outcomes(200, **OUT_OF_SCOPE), args=_duo),
+    Route(
+        "trajectories:agreement_edit",
+        outcomes(403, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:agreement_confirm",
+        outcomes(403, buddy=REDIRECT, school_staff=REDIRECT, **OUT_OF_SCOPE),
+        args=_duo,
+        method="post",
+    ),
+    Route(
+        "trajectories:agreement_confirm",
+        outcomes(405, anonymous=LOGIN),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:insurance_confirm",
+        outcomes(403, school_staff=REDIRECT, **OUT_OF_SCOPE),
+        args=_duo,
+        method="post",
+    ),
+    Route(
+        "trajectories:meeting_create",
+        outcomes(403, buddy=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:meeting_plan",
+        outcomes(403, buddy=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:meeting_edit",
+        outcomes(403, buddy=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=lambda w: {"trajectory_uuid": w.duo.uuid, "meeting_uuid": w.duo_meeting.uuid},
+    ),
+    Route(
+        "trajectories:wellbeing_create",
+        outcomes(403, buddy=200, school_staff=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:pause",
+        outcomes(403, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:resume",
+        outcomes(403, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_duo,
+        method="post",
+    ),
+    Route(
+        "trajectories:close",
+        outcomes(403, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+]

@@ -1,0 +1,98 @@
+"""Who sees what: the buddy sees own duos and first names only; the school sees its pupils'
+duos and shared notes, never private notes; the coordinator sees the programme's duos;
+every view of a duo is audited."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from buddywerk.access.models import AuditEvent
+from buddywerk.referrals.models import Pupil
+from buddywerk.trajectories import services
+from buddywerk.trajectories.models import Trajectory
+from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE = "Thuis is er veel spanning."
+SHARED = "Werkte goed mee aan breuken."
+
+
+@pytest.fixture
+def duo():
+    duo = make_duo()
+    pupil = duo.participants.get().pupil
+    Pupil.objects.filter(pk=pupil.pk).update(first_name="Zinedine", last_name="Vandersteen")
+    today = timezone.localdate()
+    for note, visibility in [(PRIVATE, "private"), (SHARED, "shared")]:
+        services.meeting_log(
+            actor=duo.buddy.user,
+            trajectory=duo,
+            date=today,
+            duration_minutes=45,
+            note=note,
+            note_visibility=visibility,
+        )
+    return duo
+
+
+def _page(client, user, duo):
+    client.force_login(user)
+    response = client.get(reverse("trajectories:detail", args=[duo.uuid]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_buddy_sees_first_name_only_and_own_notes(client, duo):
+    page = _page(client, duo.buddy.user, duo)
+    assert "Zinedine" in page
+    assert "Vandersteen" not in page
+    assert PRIVATE in page and SHARED in page
+    listing = client.get(reverse("trajectories:list")).content.decode()
+    assert "Zinedine" in listing and "Vandersteen" not in listing
+
+
+def test_school_never_sees_private_notes(client, duo):
+    page = _page(client, school_staff_of(duo), duo)
+    assert "Zinedine Vandersteen" in page
+    assert SHARED in page
+    assert PRIVATE not in page
+
+
+def test_coordinator_sees_everything_of_the_programme(client, duo):
+    page = _page(client, coordinator_of(duo), duo)
+    assert "Zinedine Vandersteen" in page
+    assert PRIVATE in page
+
+
+def test_other_buddies_and_schools_get_404(client, duo):
+    other = make_duo()
+    for user in [other.buddy.user, school_staff_of(other), coordinator_of(other)]:
+        client.force_login(user)
+        response = client.get(reverse("trajectories:detail", args=[duo.uuid]))
+        assert response.status_code == 404
+        assert Trajectory.objects.visible_to(user).filter(pk=duo.pk).count() == 0
+
+
+def test_every_view_is_audited(client, duo):
+    _page(client, duo.buddy.user, duo)
+    event = AuditEvent.objects.get(action="view", object_id=str(duo.uuid))
+    assert event.actor == duo.buddy.user
+
+
+def test_a_buddy_sees_the_pupils_of_own_duos(duo):
+    other = make_duo()
+    visible = Pupil.objects.visible_to(duo.buddy.user)
+    assert list(visible) == [duo.participants.get().pupil]
+    assert other.participants.get().pupil not in visible
+
+
+def test_list_query_count_does_not_grow(client, duo, django_assert_max_num_queries):
+    coordinator = coordinator_of(duo)
+    for _ in range(4):
+        make_duo(programme=duo.programme, pupils=2)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("trajectories:list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("/duos/") >= 5
