@@ -71,8 +71,9 @@ def style_widgets(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
+            # Bootstrap's form-check-input floats outside Django's <label> markup.
+            continue
+        if isinstance(widget, forms.Select):
             css = "form-select"
         else:
             css = "form-control"
@@ -275,7 +276,7 @@ class DecisionForm(forms.Form):
             (WAIT, _("Put on the waiting list")),
             (DECLINE, _("Decline")),
         ],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason"),
