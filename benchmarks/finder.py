@@ -97,9 +97,9 @@ def _queries(rng: random.Random) -> list[tuple[str, dict[str, str], str]]:
     from buddywerk.geo.models import Municipality, Postcode
 
     served_postcodes = list(
-        Postcode.objects.filter(
-            municipality__province__region__in=["VLG", "BRU"]
-        ).values_list("code", "municipality_id", "localities")
+        Postcode.objects.filter(municipality__province__region__in=["VLG", "BRU"]).values_list(
+            "code", "municipality_id", "localities"
+        )
     )
     served = list(Municipality.objects.served().values_list("name", "nis_code"))
     queries = []
@@ -153,7 +153,8 @@ def run(configured_db: bool) -> None:
         url = reverse("organisations:finder")
         started = time.perf_counter()
         place_lookup("2800")
-        print(f"Gazetteer built once per process in {(time.perf_counter() - started) * 1000:.0f} ms.")
+        built_ms = (time.perf_counter() - started) * 1000
+        print(f"Gazetteer built once per process in {built_ms:.0f} ms.")
         client.get(url, {"q": "2800"})  # warm up templates
         timings: dict[str, list[float]] = {}
         counts: list[int] = []
@@ -184,8 +185,7 @@ def run(configured_db: bool) -> None:
             f"{_percentile(values, 95):8.1f} {sum(hits):5}/{len(hits)}"
         )
     print(
-        f"{'all':24} {len(every):4} {statistics.median(every):10.1f} "
-        f"{_percentile(every, 95):8.1f}"
+        f"{'all':24} {len(every):4} {statistics.median(every):10.1f} {_percentile(every, 95):8.1f}"
     )
     print(f"SQL queries per request: min {min(counts)}, max {max(counts)}")
     print(f"Programmes listed in all answers: {results}")
