@@ -108,8 +108,17 @@ def build_world() -> World:
             "pending_school": pending_school,
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,
+            **_learning_and_network(programme=programme, buddy=buddy, service=service),
         },
     )
+
+
+def _learning_and_network(**context):
+    """learning and network: events, modules, practice sheets, proposals, questions."""
+    from tests.learning.world import objects as learning_objects
+    from tests.network.world import objects as network_objects
+
+    return {**learning_objects(**context), **network_objects(**context)}
 
 
 def _buddies_objects(*, programme, coordinator):

@@ -1,0 +1,199 @@
+"""Forms of the network app. They validate input; the services hold the rules."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.geo.models import Municipality, Province
+
+from .models import (
+    CONTENT_FIELDS,
+    CONTENT_M2M,
+    Audience,
+    LocalService,
+    PolicyDomain,
+    PracticeCategory,
+    PracticeSubmission,
+    Question,
+    ServiceCategory,
+    TargetGroup,
+)
+from .photos import PhotoFormField
+from .text import validate_no_markup
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so `{{ form }}` (Django's accessible div layout:
+    labels, help text and errors tied to their field) looks like the rest of the site."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for bound in self.fields.values():  # type: ignore[attr-defined]
+            widget = bound.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class PracticeSearchForm(BootstrapMixin, forms.Form):
+    """The public search: every choice is a GET parameter, so a search is a shareable URL."""
+
+    q = forms.CharField(label=_("Search words"), required=False, max_length=200)
+    category = forms.MultipleChoiceField(
+        label=_("Category"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    domain = forms.MultipleChoiceField(
+        label=_("Policy domain"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    province = forms.MultipleChoiceField(
+        label=_("Province"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    target = forms.MultipleChoiceField(
+        label=_("Target group"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = PracticeCategory.objects.values_list("slug", "name")
+        self.fields["domain"].choices = PolicyDomain.objects.values_list("slug", "name")
+        self.fields["target"].choices = TargetGroup.objects.values_list("slug", "name")
+        self.fields["province"].choices = Province.objects.filter(
+            region__in=["VLG", "BRU"]
+        ).values_list("code", "name")
+
+
+class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A proposed sheet or change. Anyone may send it; nothing is public before moderation."""
+
+    places = forms.ModelMultipleChoiceField(
+        label=_("Places"),
+        queryset=Municipality.objects.served(),
+        help_text=_("The municipalities where the practice runs (hold Ctrl to choose more)."),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"),
+        queryset=PracticeCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    policy_domains = forms.ModelMultipleChoiceField(
+        label=_("Policy domains"),
+        queryset=PolicyDomain.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups"),
+        queryset=TargetGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    photo = PhotoFormField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = PracticeSubmission
+        fields = [*CONTENT_FIELDS, *CONTENT_M2M, "submitter_name", "submitter_email"]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "target_group": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "success_factors": forms.Textarea(attrs={"rows": 4}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, with_submitter: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Programmes are linked by a moderator in the admin, not by anyone on the web.
+        del self.fields["programme"]
+        if not with_submitter:
+            del self.fields["submitter_name"]
+            del self.fields["submitter_email"]
+
+    def content(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(fields, relations) for the services."""
+        fields = {
+            name: self.cleaned_data[name] for name in CONTENT_FIELDS if name in self.cleaned_data
+        }
+        if fields.get("photo") is False:  # "clear" ticked
+            fields["photo"] = ""
+        relations = {name: self.cleaned_data[name] for name in CONTENT_M2M}
+        return fields, relations
+
+
+class ModerationForm(BootstrapMixin, forms.Form):
+    PUBLISH = "publish"
+    CHANGES = "changes"
+    REJECT = "reject"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (PUBLISH, _("Publish")),
+            (CHANGES, _("Ask the author for changes")),
+            (REJECT, _("Reject")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Message to the author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_markup],
+        help_text=_("Needed when you ask for changes or reject."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("decision") in {self.CHANGES, self.REJECT}
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Tell the author why, in a sentence or two."))
+        return data
+
+
+class QuestionSearchForm(BootstrapMixin, forms.Form):
+    audience = forms.ChoiceField(
+        label=_("For"), required=False, choices=[("", _("Everyone")), *Audience.choices]
+    )
+    q = forms.CharField(label=_("Search words"), required=False, max_length=200)
+
+
+class QuestionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Question
+        fields = ["audience", "question", "answer", "position", "is_published"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
+
+
+class LocalServiceFilterForm(BootstrapMixin, forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.served(),
+        required=False,
+        to_field_name="nis_code",
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *ServiceCategory.choices],
+    )
+
+
+class ServiceIntroductionForm(BootstrapMixin, forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=LocalService.objects.filter(is_active=True)
+    )
+    introduced_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=300, validators=[validate_no_markup]
+    )

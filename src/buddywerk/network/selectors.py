@@ -1,0 +1,91 @@
+"""Reads of the network app, scoped by the access policy."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from buddywerk.access import policy
+
+from .models import (
+    LocalService,
+    Practice,
+    PracticeSubmission,
+    Question,
+    ServiceIntroduction,
+)
+from .text import stems
+from .workflow import MODERATION_STATUSES
+
+
+def practice_list_related(qs: QuerySet[Practice]) -> QuerySet[Practice]:
+    """What a result card shows, in a fixed number of queries."""
+    return qs.prefetch_related(
+        "categories", Prefetch("places", queryset=_places()), "policy_domains"
+    )
+
+
+def _places() -> QuerySet[Any]:
+    from buddywerk.geo.models import Municipality
+
+    return Municipality.objects.select_related("province")
+
+
+def practice_get_public(*, practice_uuid: Any) -> Practice:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Practice.objects.published().prefetch_related(
+            Prefetch("places", queryset=_places()),
+            "categories",
+            "policy_domains",
+            "target_groups",
+        ),
+        uuid=practice_uuid,
+    )
+
+
+def moderation_queue(*, user: Any) -> QuerySet[PracticeSubmission]:
+    """The proposals the user may moderate that wait for a decision."""
+    return (
+        PracticeSubmission.objects.moderated_by(user)
+        .filter(status__in=MODERATION_STATUSES)
+        .select_related("practice")
+        .prefetch_related(Prefetch("places", queryset=_places()))
+        .order_by("created_at")
+    )
+
+
+def question_list(*, audience: str = "", q: str = "") -> QuerySet[Question]:
+    """Published questions, for one audience or all, matching every Dutch stem of `q`."""
+    qs = Question.objects.published()
+    if audience:
+        qs = qs.filter(audience=audience)
+    for term in dict.fromkeys(stems(q)):
+        qs = qs.filter(search_stems__contains=f" {term} ")
+    return qs
+
+
+def local_service_list(*, municipality: Any = None, category: str = "") -> QuerySet[LocalService]:
+    qs = LocalService.objects.filter(is_active=True).select_related("municipality")
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
+def services_reached(*, programme: Any) -> QuerySet[LocalService]:
+    """Per local service: how many of the programme's families a buddy introduced to it.
+    Counts only, no family."""
+    return (
+        LocalService.objects.filter(introductions__programme=programme)
+        .annotate(families=Count("introductions__family", distinct=True))
+        .select_related("municipality")
+        .order_by("-families", "name")
+    )
+
+
+def introductions_for_family(*, user: Any, family: Any) -> QuerySet[ServiceIntroduction]:
+    return ServiceIntroduction.objects.filter(
+        family=family, programme_id__in=policy.organisation_ids(user, "buddy")
+    ).select_related("service")

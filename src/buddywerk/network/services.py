@@ -1,0 +1,343 @@
+"""Writes of the network app: practice proposals and their moderation (R15), the Q&A (R14)
+and introductions to local services [004]. Each service validates, runs in one
+transaction, leaves an audit event and sends mail only on commit (ARCHITECTURE.md 1, 5).
+"""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record
+from buddywerk.access.models import User
+
+from .models import (
+    CONTENT_FIELDS,
+    CONTENT_M2M,
+    LocalService,
+    Practice,
+    PracticeSubmission,
+    PracticeVersion,
+    Question,
+    ServiceIntroduction,
+    SubmissionStatus,
+    SubmissionTransition,
+)
+from .search import practice_index
+from .tasks import practice_mail_send
+from .text import stem_document
+from .workflow import can_transition
+
+
+def _mail_on_commit(*, kind: str, submission: PracticeSubmission, base_url: str) -> None:
+    submission_id = submission.pk
+    transaction.on_commit(
+        lambda: practice_mail_send.enqueue(
+            kind=kind, submission_id=submission_id, base_url=base_url
+        )
+    )
+
+
+def _apply_content(
+    target: Any, fields: dict[str, Any], relations: dict[str, Any]
+) -> dict[str, Any]:
+    """Set the content fields on `target`; return the relations to set after saving."""
+    for name in CONTENT_FIELDS:
+        if name in fields:
+            setattr(target, name, fields[name])
+    return {name: relations[name] for name in CONTENT_M2M if name in relations}
+
+
+def _check_relations(relations: dict[str, Any]) -> None:
+    errors = {}
+    if not relations.get("places"):
+        errors["places"] = _("Choose at least one municipality where the practice runs.")
+    if not relations.get("categories"):
+        errors["categories"] = _("Choose at least one category.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def practice_submission_create(
+    *,
+    actor: User | None,
+    fields: dict[str, Any],
+    relations: dict[str, Any],
+    submitter_name: str,
+    submitter_email: str,
+    practice: Practice | None = None,
+    base_url: str,
+) -> PracticeSubmission:
+    """R15: anyone proposes a new sheet, or a change to a published one. The proposal waits
+    until its author confirms their email address through the mailed link."""
+    submission = PracticeSubmission(
+        practice=practice,
+        submitter_name=submitter_name,
+        submitter_email=submitter_email.strip().lower(),
+        token=secrets.token_urlsafe(32),
+    )
+    m2m = _apply_content(submission, fields, relations)
+    _check_relations(m2m)
+    submission.full_clean()
+    submission.save()
+    for name, values in m2m.items():
+        getattr(submission, name).set(values)
+    audit_record(
+        actor=actor,
+        action="practice_submission.create",
+        target=submission,
+        detail={"change_of": str(practice.uuid) if practice else None},
+    )
+    _mail_on_commit(kind="confirm", submission=submission, base_url=base_url)
+    return submission
+
+
+def _transition(
+    submission: PracticeSubmission,
+    *,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+) -> PracticeSubmission:
+    """Lock the proposal, check the table, log the change. Runs inside the caller's
+    transaction."""
+    locked = PracticeSubmission.objects.select_for_update().get(pk=submission.pk)
+    if not can_transition(locked.status, to_status):
+        raise ValidationError(
+            _("This proposal is %(status)s; that step is not possible now.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    SubmissionTransition.objects.create(
+        submission=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+    )
+    locked.status = to_status
+    return locked
+
+
+@transaction.atomic
+def practice_submission_confirm(*, token: str) -> PracticeSubmission:
+    """The author confirmed their address: the proposal joins the moderation queue."""
+    submission = PracticeSubmission.objects.filter(token=token).first()
+    if submission is None:
+        raise ValidationError(_("This link is not valid (any more)."))
+    if submission.status != SubmissionStatus.UNCONFIRMED:
+        return submission  # a second click on the link changes nothing
+    submission = _transition(submission, to_status=SubmissionStatus.SUBMITTED, actor=None)
+    submission.confirmed_at = timezone.now()
+    submission.save(update_fields=["status", "confirmed_at", "updated_at"])
+    audit_record(actor=None, action="practice_submission.confirm", target=submission)
+    return submission
+
+
+@transaction.atomic
+def practice_submission_resubmit(
+    *, token: str, fields: dict[str, Any], relations: dict[str, Any]
+) -> PracticeSubmission:
+    """The author changed the proposal after a moderator asked for it; back to the queue."""
+    submission = PracticeSubmission.objects.filter(token=token).first()
+    if submission is None:
+        raise ValidationError(_("This link is not valid (any more)."))
+    submission = _transition(submission, to_status=SubmissionStatus.SUBMITTED, actor=None)
+    m2m = _apply_content(submission, fields, relations)
+    _check_relations(m2m)
+    submission.full_clean()
+    submission.save()
+    for name, values in m2m.items():
+        getattr(submission, name).set(values)
+    audit_record(actor=None, action="practice_submission.resubmit", target=submission)
+    return submission
+
+
+def _require_moderator(actor: User, submission: PracticeSubmission) -> None:
+    if not policy.can_moderate_practice(actor, submission):
+        raise PermissionDenied
+
+
+def _snapshot(practice: Practice) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    for name in CONTENT_FIELDS:
+        value = getattr(practice, name)
+        if name == "photo":
+            value = value.name if value else ""
+        elif name == "programme":
+            value = practice.programme_id
+        content[name] = value
+    content["places"] = sorted(practice.places.values_list("nis_code", flat=True))
+    content["categories"] = sorted(practice.categories.values_list("slug", flat=True))
+    content["policy_domains"] = sorted(practice.policy_domains.values_list("slug", flat=True))
+    content["target_groups"] = sorted(practice.target_groups.values_list("slug", flat=True))
+    return content
+
+
+@transaction.atomic
+def practice_submission_publish(
+    *, actor: User, submission: PracticeSubmission, base_url: str
+) -> Practice:
+    """R15: a moderator publishes a proposal: a new sheet, or the new version of an existing
+    one. The published content is kept as a numbered version."""
+    _require_moderator(actor, submission)
+    submission = _transition(submission, to_status=SubmissionStatus.PUBLISHED, actor=actor)
+    now = timezone.now()
+    practice = submission.practice
+    if practice is None:
+        practice = Practice(version=1)
+    else:
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        practice.version += 1
+    for name in CONTENT_FIELDS:
+        setattr(practice, name, getattr(submission, name))
+    practice.is_published = True
+    practice.published_at = now
+    practice.full_clean()
+    practice.save()
+    for name in CONTENT_M2M:
+        getattr(practice, name).set(getattr(submission, name).all())
+    PracticeVersion.objects.create(
+        practice=practice,
+        number=practice.version,
+        content=_snapshot(practice),
+        submission=submission,
+        published_by=actor,
+        published_at=now,
+    )
+    practice_index(practice)
+    submission.practice = practice
+    submission.moderated_by = actor
+    submission.moderated_at = now
+    submission.moderation_reason = ""
+    submission.save()
+    audit_record(
+        actor=actor,
+        action="practice.publish",
+        target=practice,
+        detail={"version": practice.version, "submission": str(submission.uuid)},
+    )
+    _mail_on_commit(kind="published", submission=submission, base_url=base_url)
+    return practice
+
+
+def _decide(
+    *, actor: User, submission: PracticeSubmission, to_status: str, reason: str, base_url: str
+) -> PracticeSubmission:
+    _require_moderator(actor, submission)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tell the author why, in a sentence or two.")})
+    from .text import validate_no_markup
+
+    try:
+        validate_no_markup(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+    submission = _transition(submission, to_status=to_status, actor=actor, reason=reason)
+    submission.moderated_by = actor
+    submission.moderated_at = timezone.now()
+    submission.moderation_reason = reason
+    submission.save()
+    audit_record(actor=actor, action=f"practice_submission.{to_status}", target=submission)
+    _mail_on_commit(kind=str(to_status), submission=submission, base_url=base_url)
+    return submission
+
+
+@transaction.atomic
+def practice_submission_request_changes(
+    *, actor: User, submission: PracticeSubmission, reason: str, base_url: str
+) -> PracticeSubmission:
+    """R15: the moderator sends the proposal back to its author with what to change."""
+    return _decide(
+        actor=actor,
+        submission=submission,
+        to_status=SubmissionStatus.CHANGES_REQUESTED,
+        reason=reason,
+        base_url=base_url,
+    )
+
+
+@transaction.atomic
+def practice_submission_reject(
+    *, actor: User, submission: PracticeSubmission, reason: str, base_url: str
+) -> PracticeSubmission:
+    """R15: the moderator rejects the proposal, with a reason the author receives."""
+    return _decide(
+        actor=actor,
+        submission=submission,
+        to_status=SubmissionStatus.REJECTED,
+        reason=reason,
+        base_url=base_url,
+    )
+
+
+# --- Q&A --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_save(
+    *, actor: User, question: Question, fields: dict[str, Any], reviewed: bool = True
+) -> Question:
+    """R14: a platform admin writes or updates a question and its answer; saving counts as
+    a review unless said otherwise."""
+    if not policy.can_edit_questions(actor):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(question, name, value)
+    if reviewed or question.last_reviewed_on is None:
+        question.last_reviewed_on = timezone.localdate()
+    question.search_stems = stem_document(f"{question.question} {question.answer}")
+    question.full_clean()
+    question.save()
+    audit_record(actor=actor, action="question.save", target=question)
+    return question
+
+
+# --- Local services --------------------------------------------------------------
+
+
+@transaction.atomic
+def service_introduction_record(
+    *,
+    actor: User,
+    family: Any,
+    service: LocalService,
+    introduced_on: dt.date,
+    note: str = "",
+) -> ServiceIntroduction:
+    """[004] A buddy records that they introduced a family to a local service. The family
+    must be in the buddy's scope (see policy.families_for_service_introduction)."""
+    from buddywerk.referrals.models import Family
+
+    allowed = policy.families_for_service_introduction(actor, Family.objects.filter(pk=family.pk))
+    buddy = getattr(actor, "buddy", None)
+    if buddy is None or not allowed.exists():
+        raise PermissionDenied
+    if introduced_on > timezone.localdate():
+        raise ValidationError({"introduced_on": _("The date cannot lie in the future.")})
+    programme = (
+        family.referrals.filter(
+            programme_id__in=policy.organisation_ids(actor, "buddy"), status="matched"
+        )
+        .select_related("programme")
+        .first()
+        .programme
+    )
+    introduction = ServiceIntroduction(
+        family=family,
+        service=service,
+        buddy=buddy,
+        programme=programme,
+        introduced_on=introduced_on,
+        note=note,
+    )
+    introduction.full_clean()
+    introduction.save()
+    audit_record(actor=actor, action="service_introduction.record", target=introduction)
+    return introduction

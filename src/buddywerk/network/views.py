@@ -1,0 +1,343 @@
+"""Pages of the network: the public practice database, proposals and their moderation,
+the Q&A and the local services map. Views: guard, load (scoped), validate, service, render.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_view
+from buddywerk.organisations.models import Programme
+from buddywerk.referrals.models import Family
+
+from . import forms, selectors, services
+from .models import PracticeSubmission, Question, SubmissionStatus
+from .search import PracticeFilters, practice_facets, practice_search
+
+PAGE_SIZE = 20
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _form_error(form: object, exc: ValidationError) -> None:
+    """Put a service's validation error on the form, tied to its field when it has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(target, error)  # type: ignore[attr-defined]
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)  # type: ignore[attr-defined]
+
+
+# --- The public practice database ---------------------------------------------------
+
+
+@login_not_required
+def practice_list(request: HttpRequest) -> HttpResponse:
+    form = forms.PracticeSearchForm(request.GET or None)
+    filters = PracticeFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = PracticeFilters(
+            q=data["q"],
+            categories=data["category"],
+            policy_domains=data["domain"],
+            provinces=data["province"],
+            target_groups=data["target"],
+        )
+    results = practice_search(filters)
+    page = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    facets = practice_facets(results)
+    chosen = {
+        "category": filters.categories,
+        "domain": filters.policy_domains,
+        "province": filters.provinces,
+        "target": filters.target_groups,
+    }
+    for facet in facets:
+        for option in facet.options:
+            option.checked = option.code in chosen[facet.param]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "facets": facets,
+        "filters": filters,
+        "query_string": query.urlencode(),
+    }
+    template = "network/practice_list.html"
+    if getattr(request, "htmx", False):
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_not_required
+def practice_detail(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
+    practice = selectors.practice_get_public(practice_uuid=practice_uuid)
+    return render(
+        request,
+        "network/practice_detail.html",
+        {"practice": practice, "versions": practice.versions.select_related("published_by")},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> HttpResponse:
+    """Propose a new sheet, or (with a sheet's id) a change to it."""
+    practice = None
+    if practice_uuid is not None:
+        practice = selectors.practice_get_public(practice_uuid=practice_uuid)
+    initial = {}
+    if practice is not None and request.method == "GET":
+        initial = {
+            "places": list(practice.places.all()),
+            "categories": list(practice.categories.all()),
+            "policy_domains": list(practice.policy_domains.all()),
+            "target_groups": list(practice.target_groups.all()),
+        }
+    instance = PracticeSubmission()
+    if practice is not None:
+        for name in forms.CONTENT_FIELDS:
+            setattr(instance, name, getattr(practice, name))
+    form = forms.PracticeSubmissionForm(
+        request.POST or None, request.FILES or None, instance=instance, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        fields, relations = form.content()
+        try:
+            services.practice_submission_create(
+                actor=request.user if request.user.is_authenticated else None,
+                fields=fields,
+                relations=relations,
+                submitter_name=form.cleaned_data["submitter_name"],
+                submitter_email=form.cleaned_data["submitter_email"],
+                practice=practice,
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            return render(
+                request,
+                "network/practice_submitted.html",
+                {"email": form.cleaned_data["submitter_email"]},
+            )
+    return render(request, "network/practice_form.html", {"form": form, "practice": practice})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def practice_submission_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A mailed link: a page with one button, so that a mail scanner opening the link does
+    not confirm anything."""
+    submission = get_object_or_404(PracticeSubmission, token=token)
+    if request.method == "POST":
+        submission = services.practice_submission_confirm(token=token)
+        messages.success(request, _("Thank you. Your proposal now waits for a moderator."))
+        return redirect("network:practice_list")
+    return render(request, "network/practice_confirm.html", {"submission": submission})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def practice_submission_edit(request: HttpRequest, token: str) -> HttpResponse:
+    """The author changes a proposal that a moderator sent back."""
+    submission = get_object_or_404(
+        PracticeSubmission, token=token, status=SubmissionStatus.CHANGES_REQUESTED
+    )
+    form = forms.PracticeSubmissionForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=submission,
+        with_submitter=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        fields, relations = form.content()
+        try:
+            services.practice_submission_resubmit(token=token, fields=fields, relations=relations)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you. Your proposal now waits for a moderator."))
+            return redirect("network:practice_list")
+    return render(
+        request,
+        "network/practice_form.html",
+        {"form": form, "practice": submission.practice, "submission": submission},
+    )
+
+
+# --- Moderation ---------------------------------------------------------------------
+
+
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not policy.can_moderate_practices(request.user):
+        raise PermissionDenied
+    queue = selectors.moderation_queue(user=request.user)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "network/moderation_queue.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpResponse:
+    if not policy.can_moderate_practices(request.user):
+        raise PermissionDenied
+    submission = get_object_or_404(
+        PracticeSubmission.objects.moderated_by(request.user).select_related("practice"),
+        uuid=submission_uuid,
+    )
+    form = forms.ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        reason = form.cleaned_data["reason"]
+        try:
+            if decision == form.PUBLISH:
+                practice = services.practice_submission_publish(
+                    actor=request.user, submission=submission, base_url=_base_url(request)
+                )
+                messages.success(request, _("The practice sheet is published."))
+                return redirect("network:practice_detail", practice_uuid=practice.uuid)
+            if decision == form.CHANGES:
+                services.practice_submission_request_changes(
+                    actor=request.user,
+                    submission=submission,
+                    reason=reason,
+                    base_url=_base_url(request),
+                )
+                messages.success(request, _("The author was asked for changes."))
+            else:
+                services.practice_submission_reject(
+                    actor=request.user,
+                    submission=submission,
+                    reason=reason,
+                    base_url=_base_url(request),
+                )
+                messages.success(request, _("The proposal was rejected."))
+            return redirect("network:moderation_queue")
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(
+        request,
+        "network/moderation_detail.html",
+        {
+            "submission": submission,
+            "form": form,
+            "can_decide": submission.status
+            in {SubmissionStatus.SUBMITTED, SubmissionStatus.CHANGES_REQUESTED},
+        },
+    )
+
+
+# --- Q&A ------------------------------------------------------------------------------
+
+
+@login_not_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    form = forms.QuestionSearchForm(request.GET or None)
+    audience, q = "", ""
+    if form.is_bound and form.is_valid():
+        audience, q = form.cleaned_data["audience"], form.cleaned_data["q"]
+    return render(
+        request,
+        "network/question_list.html",
+        {
+            "form": form,
+            "questions": selectors.question_list(audience=audience, q=q),
+            "can_edit": policy.can_edit_questions(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, question_id: int | None = None) -> HttpResponse:
+    if not policy.can_edit_questions(request.user):
+        raise PermissionDenied
+    question = get_object_or_404(Question, pk=question_id) if question_id else Question()
+    form = forms.QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_save(actor=request.user, question=question, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("network:question_list")
+    return render(request, "network/question_form.html", {"form": form, "question": question})
+
+
+# --- Local services ---------------------------------------------------------------------
+
+
+@login_not_required
+def local_service_list(request: HttpRequest) -> HttpResponse:
+    form = forms.LocalServiceFilterForm(request.GET or None)
+    municipality, category = None, ""
+    if form.is_bound and form.is_valid():
+        municipality = form.cleaned_data["municipality"]
+        category = form.cleaned_data["category"]
+    page = Paginator(
+        selectors.local_service_list(municipality=municipality, category=category), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "network/local_service_list.html", {"form": form, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
+    if not policy.has_role(request.user, "buddy"):
+        raise PermissionDenied
+    family = get_object_or_404(
+        policy.families_for_service_introduction(request.user, Family.objects.all()),
+        uuid=family_uuid,
+    )
+    audit_view(actor=request.user, target=family)
+    form = forms.ServiceIntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_introduction_record(
+                actor=request.user, family=family, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The introduction is recorded."))
+            return redirect("network:service_introduction_create", family_uuid=family.uuid)
+    return render(
+        request,
+        "network/service_introduction_form.html",
+        {
+            "form": form,
+            "family": family,
+            "introductions": selectors.introductions_for_family(user=request.user, family=family),
+        },
+    )
+
+
+def services_reached(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    if not policy.has_role(request.user, "programme_coordinator") and not policy.is_platform_admin(
+        request.user
+    ):
+        raise PermissionDenied
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_view_service_reach(request.user, programme):
+        raise PermissionDenied
+    return render(
+        request,
+        "network/services_reached.html",
+        {"programme": programme, "services": selectors.services_reached(programme=programme)},
+    )

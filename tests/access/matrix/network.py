@@ -1,0 +1,56 @@
+"""Network routes: the public practice database, proposals, moderation, Q&A, local services."""
+
+from tests.access.matrix import LOGIN, Route, outcomes
+
+ROUTES = [
+    Route("network:practice_list", outcomes(200)),
+    Route("network:practice_submit", outcomes(200)),
+    Route(
+        "network:practice_detail",
+        outcomes(200),
+        args=lambda w: {"practice_uuid": w.practice.uuid},
+    ),
+    Route(
+        "network:practice_propose_change",
+        outcomes(200),
+        args=lambda w: {"practice_uuid": w.practice.uuid},
+    ),
+    # The mailed links: whoever holds the secret key (no account needed).
+    Route(
+        "network:practice_submission_confirm",
+        outcomes(200),
+        args=lambda w: {"token": w.unconfirmed_submission.token},
+    ),
+    Route(
+        "network:practice_submission_edit",
+        outcomes(200),
+        args=lambda w: {"token": w.changes_requested_submission.token},
+    ),
+    Route(
+        "network:moderation_queue",
+        outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+    ),
+    Route(
+        "network:moderation_detail",
+        outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+        args=lambda w: {"submission_uuid": w.practice_submission.uuid},
+    ),
+    Route("network:question_list", outcomes(200)),
+    Route("network:question_create", outcomes(403, anonymous=LOGIN, platform_admin=200)),
+    Route(
+        "network:question_edit",
+        outcomes(403, anonymous=LOGIN, platform_admin=200),
+        args=lambda w: {"question_id": w.question.pk},
+    ),
+    Route("network:local_service_list", outcomes(200)),
+    Route(
+        "network:service_introduction_create",
+        outcomes(403, anonymous=LOGIN, buddy=200),
+        args=lambda w: {"family_uuid": w.matched_family.uuid},
+    ),
+    Route(
+        "network:services_reached",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
+]
