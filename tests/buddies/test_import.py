@@ -195,7 +195,10 @@ def test_pages_template_and_progress(client, django_capture_on_commit_callbacks)
     assert [c.value for c in sheet[1]] == importer.COLUMNS
     bad = client.post(
         url,
-        {"training_institution": institution().pk, "file": csv_file([row(1)], encoding="cp1252")},
+        {
+            "training_institution": institution().pk,
+            "file": csv_file([row(1, voornaam="Zoë")], encoding="cp1252"),
+        },
     )
     assert "Windows-1252" in bad.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

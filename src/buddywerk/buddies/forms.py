@@ -209,7 +209,8 @@ class OfferForm(BootstrapMixin, forms.Form):
         self._style()
 
     def profile(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        names = ("languages", "competences", "school_levels", "meeting_modes")
+        return {name: self.cleaned_data[name] for name in names}
 
 
 class WhenWhereForm(BootstrapMixin, forms.Form):

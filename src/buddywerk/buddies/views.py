@@ -435,9 +435,9 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
                     return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
         except ValidationError as exc:
             form = {"decline": decline_form, "extract": extract_form}.get(action or "")
-            for field, errors in getattr(exc, "error_dict", {"": exc.error_list}).items():
-                for error in errors:
-                    message = " ".join(ValidationError(error).messages)
+            items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+            for field, field_messages in items:
+                for message in field_messages:
                     if form is not None and field in form.fields:
                         form.add_error(field, message)
                     else:

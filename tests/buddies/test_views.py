@@ -1,0 +1,106 @@
+"""Screening queue and detail, the buddy's profile page: scoping, actions, query counts."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from buddywerk.access.models import AuditEvent
+from buddywerk.buddies.models import Buddy, ScreeningStatus
+from tests.buddies.factories import applicant, coordinated_programme, profile
+from tests.factories import BuddyFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queue_oldest_first_and_query_count(client, django_assert_max_num_queries):
+    programme, coordinator = coordinated_programme()
+    first = applicant(programme)
+    Buddy.objects.filter(pk=first.pk).update(created_at=timezone.now() - timezone.timedelta(days=9))
+    applicant(programme)
+    applicant(ProgrammeFactory())  # another programme's applicant stays out
+    client.force_login(coordinator)
+    url = reverse("buddies:screening_queue", args=[programme.uuid])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    rows = response.context["rows"]
+    assert [row["buddy"] for row in rows][0] == first and len(rows) == 2
+    assert rows[0]["waiting_days"] == 9
+    for _ in range(20):
+        applicant(programme)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_other_coordinator_is_refused_and_foreign_buddy_is_404(client):
+    programme, coordinator = coordinated_programme()
+    _other, other_coordinator = coordinated_programme()
+    buddy = applicant(programme)
+    client.force_login(other_coordinator)
+    assert client.get(reverse("buddies:screening_queue", args=[programme.uuid])).status_code == 403
+    client.force_login(coordinator)
+    stranger = applicant(ProgrammeFactory())
+    url = reverse("buddies:screening_detail", args=[programme.uuid, stranger.uuid])
+    assert client.get(url).status_code == 404
+    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="view", object_id=str(buddy.uuid)).exists()
+
+
+def test_screening_actions(client, django_capture_on_commit_callbacks):
+    programme, coordinator = coordinated_programme()
+    buddy = applicant(programme)
+    client.force_login(coordinator)
+    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
+    response = client.post(url, {"action": "decline", "decline-reason": ""})
+    assert "Geef een reden" in response.content.decode()
+    buddy.refresh_from_db()
+    assert buddy.status == ScreeningStatus.APPLIED
+    response = client.post(url, {"action": "extract", "extract-seen_on": "2099-01-01"})
+    assert "toekomst" in response.content.decode()
+    client.post(url, {"action": "extract", "extract-seen_on": str(timezone.localdate())})
+    client.post(url, {"action": "level", "level-level": "expert"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "approve"})
+    buddy.refresh_from_db()
+    assert buddy.status == ScreeningStatus.APPROVED and buddy.level == "expert"
+    assert buddy.extract_seen_on == timezone.localdate()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [buddy.user.email]
+
+
+def test_profile_edit_and_pause(client):
+    buddy = BuddyFactory(**{k: v for k, v in profile().items() if k != "training_institution"})
+    client.force_login(buddy.user)
+    url = reverse("buddies:profile")
+    assert client.get(url).status_code == 200
+    data = {
+        "kind": "student",
+        "on_internship": "no",
+        "training_institution_name": "UCLL",
+        "field_of_study": "speech_therapy",
+        "languages": ["nl"],
+        "competences": ["dutch"],
+        "school_levels": ["primary"],
+        "meeting_modes": ["school"],
+        "slots": [],
+        "home_postcode": "2800",
+        "travel_radius_km": "10",
+        "capacity": "2",
+        "available_from": "2026-02-01",
+    }
+    response = client.post(url, data)
+    assert "Vink minstens één moment" in response.content.decode()
+    buddy.refresh_from_db()
+    assert buddy.capacity == 1
+    response = client.post(url, {**data, "slots": ["fri-eve"]})
+    assert response.status_code == 302, response.context["form"].errors
+    buddy.refresh_from_db()
+    assert buddy.slots == ["fri-eve"] and buddy.capacity == 2
+    assert buddy.field_of_study == "speech_therapy"
+    client.post(reverse("buddies:profile_pause"), {"pause": "1"})
+    buddy.refresh_from_db()
+    assert buddy.is_paused
+    client.post(reverse("buddies:profile_pause"), {"pause": "0"})
+    buddy.refresh_from_db()
+    assert not buddy.is_paused
