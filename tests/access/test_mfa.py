@@ -7,49 +7,16 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from buddywerk.access.models import Membership, Role
-from buddywerk.geo.models import Province
-from buddywerk.organisations.models import OrganisationKind
-from tests.common.auth import is_signed_in, main_text, post_login, totp_code
+from buddywerk.access.models import Role
+from tests.common.auth import is_signed_in, main_text, post_login, totp_code, user_with_role
 from tests.factories import (
     TEST_TOTP_SECRET,
-    BuddyFactory,
-    OrganisationFactory,
-    ProgrammeFactory,
     PupilFactory,
     SchoolFactory,
-    UserFactory,
     enrol_totp,
 )
 
 SETUP_URL = "/accounts/2fa/totp/activate/?required=1"
-
-
-def _organisation_for(role: str):
-    if role == Role.SCHOOL_STAFF:
-        return SchoolFactory()
-    if role == Role.PROGRAMME_COORDINATOR:
-        return ProgrammeFactory()
-    if role == Role.REGIONAL_COORDINATOR:
-        return OrganisationFactory(
-            kind=OrganisationKind.REGION, province=Province.objects.get(code="VAN")
-        )
-    if role == Role.FUNDER:
-        return OrganisationFactory(kind=OrganisationKind.FUNDER)
-    if role == Role.PLATFORM_ADMIN:
-        return OrganisationFactory(kind=OrganisationKind.UMBRELLA)
-    return ProgrammeFactory()
-
-
-def _user_with_role(role: str, email: str):
-    """A user holding `role`, WITHOUT the TOTP that tests.factories.member enrols."""
-    user = UserFactory(email=email, is_staff=role == Role.PLATFORM_ADMIN)
-    organisation = _organisation_for(role)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    if role == Role.BUDDY:
-        BuddyFactory(user=user, programmes=[organisation])
-    user.test_organisation = organisation
-    return user
 
 
 def _signed_in(email: str) -> Client:
@@ -72,7 +39,7 @@ MFA_ROLES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", MFA_ROLES)
 def test_roles_with_personal_data_are_sent_to_the_set_up_on_every_page(role):
-    user = _user_with_role(role, "staff@example.org")
+    user = user_with_role(role, "staff@example.org")
     pupil = PupilFactory(school=SchoolFactory())
     client = _signed_in(user.email)
     for path in ["/", "/pupils/", f"/pupils/{pupil.uuid}/", "/admin/", "/admin/referrals/pupil/"]:
@@ -89,7 +56,7 @@ def test_roles_with_personal_data_are_sent_to_the_set_up_on_every_page(role):
 
 @pytest.mark.django_db
 def test_enrolling_totp_with_recovery_codes_opens_the_pages():
-    user = _user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
+    user = user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
     pupil = PupilFactory(school=user.test_organisation)
     client = _signed_in(user.email)
     page = client.get(SETUP_URL)
@@ -119,7 +86,7 @@ def test_enrolling_totp_with_recovery_codes_opens_the_pages():
 
 @pytest.mark.django_db
 def test_login_of_an_enrolled_user_asks_for_the_code():
-    user = _user_with_role(Role.PROGRAMME_COORDINATOR, "coordinator@example.org")
+    user = user_with_role(Role.PROGRAMME_COORDINATOR, "coordinator@example.org")
     enrol_totp(user)
     client = Client()
     response = post_login(client, user.email)
@@ -145,7 +112,7 @@ def test_login_of_an_enrolled_user_asks_for_the_code():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.BUDDY, Role.FUNDER])
 def test_buddies_and_funders_are_not_forced(role):
-    user = _user_with_role(role, "person@example.org")
+    user = user_with_role(role, "person@example.org")
     client = _signed_in(user.email)
     response = client.get("/")
     assert response.status_code == 200
@@ -154,7 +121,7 @@ def test_buddies_and_funders_are_not_forced(role):
 
 @pytest.mark.django_db
 def test_buddies_are_offered_two_factor_on_their_home_panel():
-    user = _user_with_role(Role.BUDDY, "buddy@example.org")
+    user = user_with_role(Role.BUDDY, "buddy@example.org")
     client = _signed_in(user.email)
     html = client.get("/").content.decode()
     assert "Stel aanmelden in twee stappen in" in html
@@ -167,7 +134,7 @@ def test_buddies_are_offered_two_factor_on_their_home_panel():
 
 @pytest.mark.django_db
 def test_funders_see_no_two_factor_hint():
-    user = _user_with_role(Role.FUNDER, "funder@example.org")
+    user = user_with_role(Role.FUNDER, "funder@example.org")
     html = _signed_in(user.email).get("/").content.decode()
     assert 'href="/accounts/2fa/"' not in html
 
@@ -183,7 +150,7 @@ def test_funders_see_no_two_factor_hint():
     ],
 )
 def test_account_pages_render_inside_our_layout(path):
-    user = _user_with_role(Role.BUDDY, "buddy@example.org")
+    user = user_with_role(Role.BUDDY, "buddy@example.org")
     response = _signed_in(user.email).get(path)
     assert response.status_code == 200
     html = response.content.decode()
@@ -197,7 +164,7 @@ def test_account_pages_render_inside_our_layout(path):
 
 @pytest.mark.django_db
 def test_mfa_pages_render_inside_our_layout_for_enrolled_users():
-    user = _user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
+    user = user_with_role(Role.SCHOOL_STAFF, "staff@example.org")
     enrol_totp(user)
     client = Client()
     post_login(client, user.email)

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from buddywerk.access.models import Role
-from tests.common.auth import main_text
+from tests.common.auth import main_text, organisation_for
 from tests.factories import (
     ProgrammeFactory,
     PupilFactory,
@@ -79,10 +79,8 @@ def test_a_coordinator_sees_only_pupils_referred_to_their_programme(two_schools)
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.BUDDY, Role.REGIONAL_COORDINATOR, Role.FUNDER])
 def test_roles_without_pupils_get_404_on_a_pupil(two_schools, role):
-    from tests.access.test_mfa import _organisation_for
-
     _staff, own, _other = two_schools
-    user = member(UserFactory(), _organisation_for(role), role)
+    user = member(UserFactory(), organisation_for(role), role)
     client = Client()
     client.force_login(user)
     _assert_not_found_without_name(client.get(f"/pupils/{own.uuid}/"), own)

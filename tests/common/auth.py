@@ -6,7 +6,18 @@ import time
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+from buddywerk.access.models import Membership, Role
+from buddywerk.geo.models import Province
+from buddywerk.organisations.models import OrganisationKind
+from tests.factories import (
+    TEST_PASSWORD,
+    TEST_TOTP_SECRET,
+    BuddyFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    UserFactory,
+)
 
 LOGIN_URL = "/accounts/login/"
 
@@ -32,3 +43,30 @@ def main_text(response) -> str:
 
 def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
+
+
+def organisation_for(role: str):
+    if role == Role.SCHOOL_STAFF:
+        return SchoolFactory()
+    if role == Role.PROGRAMME_COORDINATOR:
+        return ProgrammeFactory()
+    if role == Role.REGIONAL_COORDINATOR:
+        return OrganisationFactory(
+            kind=OrganisationKind.REGION, province=Province.objects.get(code="VAN")
+        )
+    if role == Role.FUNDER:
+        return OrganisationFactory(kind=OrganisationKind.FUNDER)
+    if role == Role.PLATFORM_ADMIN:
+        return OrganisationFactory(kind=OrganisationKind.UMBRELLA)
+    return ProgrammeFactory()
+
+
+def user_with_role(role: str, email: str):
+    """A user holding `role`, WITHOUT the TOTP that tests.factories.member enrols."""
+    user = UserFactory(email=email, is_staff=role == Role.PLATFORM_ADMIN)
+    organisation = organisation_for(role)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    if role == Role.BUDDY:
+        BuddyFactory(user=user, programmes=[organisation])
+    user.test_organisation = organisation
+    return user
