@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 Choices = Iterable[tuple[Any, Any]]
 
 
-class MultipleChoiceJSONField(models.JSONField):  # type: ignore[type-arg]
+class MultipleChoiceJSONField(models.JSONField):
     """A JSON list whose items are codes of `item_choices` (a TextChoices/IntegerChoices
     class, a list of pairs, or a callable returning one)."""
 
@@ -61,8 +61,8 @@ class MultipleChoiceJSONField(models.JSONField):  # type: ignore[type-arg]
                 params={"value": ", ".join(str(item) for item in unknown)},
             )
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        defaults = {
+    def formfield(self, **kwargs: Any) -> Any:
+        defaults: dict[str, Any] = {
             "form_class": forms.TypedMultipleChoiceField,
             "choices": self.item_choices,
             "coerce": self._coerce(),

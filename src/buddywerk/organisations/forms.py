@@ -18,7 +18,7 @@ from .selectors import MAX_DISTANCE_KM, FinderCriteria
 DISTANCE_MESSAGE = _("Choose a distance between 0 and 200 km.")
 
 
-def _place_error(lookup: PlaceLookup) -> str:
+def _place_error(lookup: PlaceLookup) -> Any:
     text = lookup.text
     if text.isdigit() and len(text) == 4:
         return _("There is no Belgian postcode %(code)s.") % {"code": text}
@@ -94,7 +94,7 @@ class FinderForm(BootstrapForm):
     lookup: PlaceLookup | None = None
 
     def clean_q(self) -> str:
-        text = self.cleaned_data["q"].strip()
+        text: str = self.cleaned_data["q"].strip()
         self.lookup = place_lookup(text)
         if self.lookup.place is None:
             raise forms.ValidationError(_place_error(self.lookup), code="unknown_place")

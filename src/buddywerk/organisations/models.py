@@ -60,7 +60,7 @@ def buddy_kind_choices() -> list[tuple[str, str]]:
     """The buddy kinds of R1 (buddies.BuddyKind), read lazily: buddies imports this module."""
     from buddywerk.buddies.models import BuddyKind
 
-    return list(BuddyKind.choices)
+    return [(code, str(label)) for code, label in BuddyKind.choices]
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
@@ -119,7 +119,7 @@ class Programme(Organisation):
         help_text=_("R8: where duos of this programme meet."),
     )
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("programme")
@@ -197,7 +197,7 @@ class School(Organisation):
         help_text=_("Receives the invitation when the school is confirmed."),
     )
 
-    objects = SchoolQuerySet.as_manager()
+    objects = SchoolQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("school")

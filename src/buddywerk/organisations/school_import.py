@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,7 +118,7 @@ def _reader(text: str) -> csv.DictReader[str]:
     return csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
 
 
-def _columns(fieldnames: list[str] | None) -> tuple[dict[str, str], str | None]:
+def _columns(fieldnames: Sequence[str] | None) -> tuple[dict[str, str], str | None]:
     """Our column -> the file's header, and the house-number header if there is one."""
     if not fieldnames:
         raise SchoolImportError([_("The file is empty or has no header row.")])

@@ -170,7 +170,10 @@ def schools_led_by(*, user: Any) -> list[School]:
 def school_get_led_by(*, user: Any, school_uuid: UUID) -> School:
     """The school if `user` is its care coordinator; 404 otherwise (no confirmation that
     the school exists to anyone else)."""
-    return get_object_or_404(policy.schools_led_by(user, School.objects.all()), uuid=school_uuid)
+    school: School = get_object_or_404(
+        policy.schools_led_by(user, School.objects.all()), uuid=school_uuid
+    )
+    return school
 
 
 def school_staff_list(*, school: School) -> list[Membership]:

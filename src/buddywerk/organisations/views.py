@@ -56,7 +56,7 @@ def _finder(request: HttpRequest, form_class: type[FinderForm], audience: str) -
         "lookup": form.lookup,
     }
     template = "organisations/finder.html"
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         template += "#finder"
     return render(request, template, context)
 
@@ -100,7 +100,7 @@ def school_register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.school_register(
-                actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                actor=request.user if request.user.is_authenticated else None,
                 school_number=data["school_number"],
                 name=data["name"],
                 level=data["level"],
