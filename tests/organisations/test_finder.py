@@ -86,6 +86,7 @@ def test_reasons_say_why_a_programme_matches():
     (result,) = programme_find(_criteria("Mechelen", school_year=6, mode="school"))
     assert result.reasons[0] == "werkt in Mechelen"
     assert len(result.reasons) == 3  # place, school year, mode
+    assert result.reasons[2] == "spreekt af: op school"
 
 
 def test_the_volunteer_direction_shows_only_programmes_taking_buddies():

@@ -89,7 +89,9 @@ def _reasons(result: FinderResult, criteria: FinderCriteria) -> list[str]:
         else:
             reasons.append(_("for every school year"))
     if criteria.mode:
-        reasons.append(_("meets: %(mode)s") % {"mode": str(MeetingMode(criteria.mode).label)})
+        reasons.append(
+            _("meets: %(mode)s") % {"mode": str(MeetingMode(criteria.mode).label).lower()}
+        )
     if criteria.buddy_kind:
         label = dict(buddy_kind_choices()).get(criteria.buddy_kind, criteria.buddy_kind)
         reasons.append(_("looks for: %(kind)s") % {"kind": str(label).lower()})
