@@ -246,15 +246,15 @@ class Participant(TimeStampedModel):
     @property
     def first_name(self) -> str:
         """What a buddy may see: the pupil's first name, or the family's contact name."""
-        if self.pupil_id:
+        if self.pupil is not None:
             return self.pupil.first_name
-        return self.family.contact_name
+        return self.family.contact_name if self.family is not None else ""
 
     @property
     def full_name(self) -> str:
-        if self.pupil_id:
+        if self.pupil is not None:
             return f"{self.pupil.first_name} {self.pupil.last_name}"
-        return self.family.contact_name
+        return self.family.contact_name if self.family is not None else ""
 
 
 class TrajectoryTransition(models.Model):

@@ -119,10 +119,10 @@ def _participant_problems(
         add("referrals", _("Choose at least one referral."))
         return errors
     families = [r for r in referrals if r.family_id]
-    pupils = [r for r in referrals if r.pupil_id]
+    pupils = [r.pupil for r in referrals if r.pupil is not None]
     if families and (pupils or len(families) > 1):
         add("referrals", _("A duo is with one family, or with pupils of one school."))
-    if len({r.pupil.school_id for r in pupils}) > 1:
+    if len({pupil.school_id for pupil in pupils}) > 1:
         add("referrals", _("A small group is made of pupils of one school."))
     for referral in referrals:
         if referral.programme_id != programme.pk:
@@ -184,7 +184,7 @@ def trajectory_start(
     trajectory = Trajectory(
         programme=programme,
         buddy=buddy,
-        school=first.pupil.school if first.pupil_id else first.referrer,
+        school=first.pupil.school if first.pupil is not None else first.referrer,
         mode=mode,
         place=place.strip(),
         weekly_slot=weekly_slot,
@@ -347,7 +347,7 @@ def trajectory_close(
         trajectory=trajectory,
         to_status=TrajectoryStatus.CLOSED,
         action="close",
-        reason=note or CloseReason(reason).label,
+        reason=note or str(CloseReason(reason).label),
         extra={"close_reason": reason, "closed_on": closed_on},
     )
 
