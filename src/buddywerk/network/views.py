@@ -2,6 +2,7 @@
 the Q&A and the local services map. Views: guard, load (scoped), validate, service, render.
 """
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,7 +21,14 @@ from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
 from .models import PracticeSubmission, Question, SubmissionStatus
-from .search import PracticeFilters, practice_facets, practice_search
+from .search import (
+    PracticeFilters,
+    has_facet_filters,
+    practice_facets,
+    practice_search,
+    practice_search_ids,
+    practices_in_order,
+)
 
 PAGE_SIZE = 20
 
@@ -57,10 +65,16 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             provinces=data["province"],
             target_groups=data["target"],
         )
-    results = practice_search(filters)
-    page = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The match runs once; the page and the facets work from its ids (see search.py).
+    if not has_facet_filters(filters):
+        results: Any = practice_search(filters)
+        page = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    else:
+        results = practice_search_ids(filters)
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = practices_in_order(list(page.object_list))
     facets = practice_facets(results)
     chosen = {
         "category": filters.categories,
