@@ -2,6 +2,17 @@
 
 from typing import Any
 
+from buddywerk.learning.models import CalendarFeed, EventKind, Registration
+from tests.learning.factories import EventFactory, ModuleFactory
 
-def objects(**_: Any) -> dict[str, Any]:
-    return {}
+
+def objects(*, programme: Any, buddy: Any, **_: Any) -> dict[str, Any]:
+    event = EventFactory(title="Intervisie (test)")
+    meetup = EventFactory(title="Buddymoment (test)", kind=EventKind.MEETUP, programme=programme)
+    return {
+        "event": event,
+        "meetup": meetup,
+        "registration": Registration.objects.create(event=event, buddy=buddy),
+        "module": ModuleFactory(slug="warme-band"),
+        "calendar_feed": CalendarFeed.objects.create(buddy=buddy, token="world-calendar-token"),
+    }

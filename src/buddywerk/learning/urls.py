@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "learning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<uuid:event_uuid>/", views.event_detail, name="event_detail"),
+    path("events/<uuid:event_uuid>/register/", views.event_register, name="event_register"),
+    path("events/<uuid:event_uuid>/manage/", views.event_manage, name="event_manage"),
+    path(
+        "registrations/<uuid:registration_uuid>/cancel/",
+        views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
+        "programmes/<uuid:programme_uuid>/meetup-notes/",
+        views.programme_notes,
+        name="programme_notes",
+    ),
+    path("modules/", views.module_list, name="module_list"),
+    path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
+    path("calendar/", views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,86 @@
+"""Forms of the learning app. They validate input; the services hold the rules."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.access import policy
+from buddywerk.network.forms import BootstrapMixin
+from buddywerk.network.text import validate_no_markup
+from buddywerk.organisations.models import Programme
+
+from .models import Event, NoteKind
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "theme",
+            "description",
+            "programme",
+            "audience",
+            "starts_at",
+            "ends_at",
+            "registration_deadline",
+            "place",
+            "online_url",
+            "capacity",
+        ]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "registration_deadline": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programmes = Programme.objects.all()
+        if not policy.is_platform_admin(user):
+            programmes = programmes.filter(
+                pk__in=policy.organisation_ids(user, "programme_coordinator")
+            )
+            self.fields["programme"].required = True
+        self.fields["programme"].queryset = programmes
+        self.fields["capacity"].widget.attrs["min"] = 1
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(r.pk), str(r.buddy)) for r in registrations if r.status == "registered"
+        ]
+        self.initial.setdefault("present", [str(r.pk) for r in registrations if r.attended])
+
+
+class MeetupNoteForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=NoteKind.choices)
+    text = forms.CharField(
+        label=_("What was said"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_markup],
+        help_text=_("No names of pupils or families."),
+    )
+
+
+class CompletionForm(BootstrapMixin, forms.Form):
+    reflection = forms.CharField(
+        label=_("Reflection (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_markup],
+        help_text=_("What you take with you, in a few sentences."),
+    )

@@ -1,0 +1,110 @@
+"""Reads of the learning app, scoped by the access policy."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from buddywerk.access import policy
+
+from .models import (
+    Event,
+    MeetupNote,
+    Module,
+    ModuleCompletion,
+    Registration,
+    RegistrationStatus,
+)
+from .workflow import ACTIVE_STATUSES
+
+
+def event_list(*, user: Any) -> QuerySet[Event]:
+    """Upcoming events the user may see, with the number of places taken."""
+    qs = (
+        Event.objects.visible_to(user)
+        .upcoming()
+        .select_related("programme")
+        .annotate(
+            taken=Count("registrations", filter=Q(registrations__status="registered")),
+            waiting=Count("registrations", filter=Q(registrations__status="waiting")),
+        )
+    )
+    buddy = getattr(user, "buddy", None) if user.is_authenticated else None
+    if buddy is not None:
+        mine = Registration.objects.filter(
+            event=OuterRef("pk"), buddy=buddy, status__in=ACTIVE_STATUSES
+        )
+        qs = qs.annotate(is_mine=Exists(mine))
+    return qs
+
+
+def registration_of(*, buddy: Any, event: Event) -> Registration | None:
+    if buddy is None:
+        return None
+    return event.registrations.filter(buddy=buddy, status__in=ACTIVE_STATUSES).first()
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first on the waiting list."""
+    return (
+        registration.event.registrations.filter(
+            status=RegistrationStatus.WAITING, created_at__lt=registration.created_at
+        ).count()
+        + registration.event.registrations.filter(
+            status=RegistrationStatus.WAITING,
+            created_at=registration.created_at,
+            id__lt=registration.pk,
+        ).count()
+        + 1
+    )
+
+
+def events_for_calendar(buddy: Any) -> QuerySet[Event]:
+    """The events a buddy holds a place for (not the waiting list), for the calendar feed."""
+    return (
+        Event.objects.filter(
+            registrations__buddy=buddy,
+            registrations__status=RegistrationStatus.REGISTERED,
+            is_cancelled=False,
+        )
+        .select_related("programme")
+        .order_by("starts_at")
+    )
+
+
+def attendance_count(buddy: Any) -> int:
+    """How many events the buddy attended (for the profile and the certificate)."""
+    return Registration.objects.filter(buddy=buddy, attended=True).count()
+
+
+def event_registrations(*, event: Event) -> QuerySet[Registration]:
+    return (
+        event.registrations.filter(status__in=ACTIVE_STATUSES)
+        .select_related("buddy__user")
+        .order_by("status", "created_at", "id")
+    )
+
+
+def meetup_notes_for(*, user: Any, programme: Any) -> QuerySet[MeetupNote]:
+    """The ideas and signals of the programme's meet-ups (its coordinators and admins)."""
+    if not policy.can_view_service_reach(user, programme):
+        return MeetupNote.objects.none()
+    return MeetupNote.objects.filter(programme=programme).select_related("event")
+
+
+def module_list(*, user: Any) -> QuerySet[Module]:
+    qs = Module.objects.filter(is_published=True)
+    buddy = getattr(user, "buddy", None) if user.is_authenticated else None
+    if buddy is not None:
+        done = ModuleCompletion.objects.filter(module=OuterRef("pk"), buddy=buddy)
+        qs = qs.annotate(is_done=Exists(done))
+    return qs
+
+
+def modules_missing_for(buddy: Any, programme: Any) -> QuerySet[Module]:
+    """The modules `programme` requires before a first duo that `buddy` has not done yet:
+    the screening queue shows them, and a buddy with any left is not ready for a duo."""
+    return (
+        Module.objects.filter(required_by__programme=programme)
+        .exclude(completions__buddy=buddy)
+        .order_by("position", "title")
+    )

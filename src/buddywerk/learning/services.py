@@ -1,0 +1,235 @@
+"""Writes of the learning app: events, registrations with a waiting list (R13), attendance,
+meet-up notes [004] and completed modules (R14). Each service validates, runs in one
+transaction, leaves an audit event and sends mail only on commit (ARCHITECTURE.md 1, 5).
+
+Registrations and cancellations lock the event row (`select_for_update`) first, so two
+buddies who register for the last place at the same moment are served one after the
+other: one gets the place, the other the waiting list.
+"""
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record
+from buddywerk.access.models import User
+
+from .models import (
+    Audience,
+    CalendarFeed,
+    Event,
+    MeetupNote,
+    Module,
+    ModuleCompletion,
+    Registration,
+    RegistrationStatus,
+    RegistrationTransition,
+)
+from .tasks import registration_mail_send
+from .workflow import ACTIVE_STATUSES, can_transition
+
+EVENT_FIELDS = [
+    "kind",
+    "title",
+    "theme",
+    "description",
+    "programme",
+    "audience",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "capacity",
+    "registration_deadline",
+]
+
+
+@transaction.atomic
+def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
+    """A programme coordinator creates an event of their programme; a platform admin one for
+    all programmes (no programme) or for any programme."""
+    programme = fields.get("programme")
+    if not policy.can_organise_events(actor):
+        raise PermissionDenied
+    if not policy.is_platform_admin(actor) and (
+        programme is None
+        or programme.pk not in policy.organisation_ids(actor, "programme_coordinator")
+    ):
+        raise PermissionDenied
+    event = Event(created_by=actor, **{k: v for k, v in fields.items() if k in EVENT_FIELDS})
+    event.full_clean()
+    event.save()
+    audit_record(actor=actor, action="event.create", target=event)
+    return event
+
+
+def _log(registration: Registration, from_status: str, actor: User | None) -> None:
+    RegistrationTransition.objects.create(
+        registration=registration,
+        from_status=from_status,
+        to_status=registration.status,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def registration_create(*, actor: User, event: Event) -> Registration:
+    """R13: a buddy chooses an event and registers; a full event puts them on its waiting
+    list. Refused after the deadline, for a cancelled event, or a second time."""
+    buddy = getattr(actor, "buddy", None)
+    if buddy is None or not policy.can_register_for_events(actor):
+        raise PermissionDenied
+    if not Event.objects.visible_to(actor).filter(pk=event.pk).exists():
+        raise PermissionDenied
+    # The lock: every registration and cancellation of this event waits here in turn.
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError(_("This event is cancelled."))
+    if event.audience != Audience.BUDDIES:
+        raise ValidationError(_("This event is not meant for buddies."))
+    if timezone.now() > event.registration_deadline:
+        raise ValidationError(
+            _("Registration closed on %(date)s.")
+            % {"date": timezone.localtime(event.registration_deadline).strftime("%d/%m/%Y %H:%M")}
+        )
+    if event.registrations.filter(buddy=buddy, status__in=ACTIVE_STATUSES).exists():
+        raise ValidationError(_("You are already registered for this event."))
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    status = RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
+    registration = Registration(event=event, buddy=buddy, status=status)
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:  # the database's unique constraint, should a race slip by
+        raise ValidationError(_("You are already registered for this event.")) from exc
+    _log(registration, "", actor)
+    audit_record(
+        actor=actor, action="registration.create", target=registration, detail={"status": status}
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, actor: User, registration: Registration, base_url: str) -> Registration:
+    """The buddy cancels (or the organiser cancels for them). When a place comes free, the
+    first buddy on the waiting list moves up at once and gets a mail (R13)."""
+    own = registration.buddy.user_id == actor.pk
+    if not own and not policy.can_manage_event(actor, registration.event):
+        raise PermissionDenied
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not can_transition(registration.status, RegistrationStatus.CANCELLED):
+        raise ValidationError(_("This registration is already cancelled."))
+    was = registration.status
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _log(registration, was, actor)
+    audit_record(actor=actor, action="registration.cancel", target=registration)
+    if was == RegistrationStatus.REGISTERED:
+        _promote(event=event, actor=actor, base_url=base_url)
+    return registration
+
+
+def _promote(*, event: Event, actor: User | None, base_url: str) -> None:
+    """Fill free places from the waiting list, first come first served. Runs under the
+    event's row lock."""
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    free = event.capacity - taken
+    if free <= 0:
+        return
+    waiting = list(
+        event.registrations.select_for_update()
+        .filter(status=RegistrationStatus.WAITING)
+        .order_by("created_at", "id")[:free]
+    )
+    for registration in waiting:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.promoted_at = timezone.now()
+        registration.save(update_fields=["status", "promoted_at", "updated_at"])
+        _log(registration, RegistrationStatus.WAITING, actor)
+        audit_record(actor=actor, action="registration.promote", target=registration)
+        registration_id = registration.pk
+        transaction.on_commit(
+            lambda pk=registration_id: registration_mail_send.enqueue(
+                kind="moved_up", registration_id=pk, base_url=base_url
+            )
+        )
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, event: Event, present: set[int]) -> int:
+    """The organiser records who came; attendance counts in the buddy's profile. Returns
+    how many were present."""
+    if not policy.can_manage_event(actor, event):
+        raise PermissionDenied
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be recorded once the event has started."))
+    registrations = list(
+        event.registrations.select_for_update().filter(status=RegistrationStatus.REGISTERED)
+    )
+    for registration in registrations:
+        registration.attended = registration.pk in present
+        registration.save(update_fields=["attended", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="event.attendance",
+        target=event,
+        detail={"present": len([r for r in registrations if r.attended])},
+    )
+    return len([r for r in registrations if r.attended])
+
+
+@transaction.atomic
+def meetup_note_record(*, actor: User, event: Event, kind: str, text: str) -> MeetupNote:
+    """[004] An idea, need or signal raised at a meet-up, recorded for the programme."""
+    if not policy.can_manage_event(actor, event):
+        raise PermissionDenied
+    if event.programme_id is None:
+        raise ValidationError(_("Notes belong to the event of one programme."))
+    note = MeetupNote(
+        event=event, programme_id=event.programme_id, kind=kind, text=text, recorded_by=actor
+    )
+    note.full_clean()
+    note.save()
+    audit_record(actor=actor, action="meetup_note.record", target=note)
+    return note
+
+
+@transaction.atomic
+def module_complete(*, actor: User, module: Module, reflection: str = "") -> ModuleCompletion:
+    """R14: a buddy marks a module done, with an optional reflection (once; again updates
+    the reflection)."""
+    buddy = getattr(actor, "buddy", None)
+    if buddy is None or not policy.can_take_modules(actor):
+        raise PermissionDenied
+    completion = ModuleCompletion.objects.filter(module=module, buddy=buddy).first()
+    if completion is None:
+        completion = ModuleCompletion(module=module, buddy=buddy)
+    completion.reflection = reflection.strip()
+    completion.full_clean(validate_constraints=False)
+    completion.save()
+    audit_record(actor=actor, action="module.complete", target=completion)
+    return completion
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: User) -> CalendarFeed:
+    """Make (or replace) the buddy's secret calendar link; the old link stops working."""
+    buddy = getattr(actor, "buddy", None)
+    if buddy is None:
+        raise PermissionDenied
+    feed, _created = CalendarFeed.objects.get_or_create(
+        buddy=buddy, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    if not _created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.save(update_fields=["token", "updated_at"])
+    audit_record(actor=actor, action="calendar_feed.reset", target=feed)
+    return feed

@@ -1,0 +1,270 @@
+"""Pages of the academy and the events. Views: guard, load (scoped), validate, service,
+render."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from buddywerk.access import policy
+from buddywerk.network.views import _form_error
+from buddywerk.organisations.models import Programme
+
+from . import forms, selectors, services
+from .calendar import calendar_for
+from .markdown import render_markdown
+from .models import CalendarFeed, Event, Module, Registration
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _error_message(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Events ------------------------------------------------------------------------------
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "learning/event_list.html",
+        {
+            "events": selectors.event_list(user=request.user),
+            "can_organise": policy.can_organise_events(request.user),
+            "is_buddy": hasattr(request.user, "buddy"),
+        },
+    )
+
+
+def event_detail(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.visible_to(request.user).select_related("programme"), uuid=event_uuid
+    )
+    buddy = getattr(request.user, "buddy", None)
+    registration = selectors.registration_of(buddy=buddy, event=event)
+    return render(
+        request,
+        "learning/event_detail.html",
+        {
+            "event": event,
+            "registration": registration,
+            "position": selectors.waiting_position(registration)
+            if registration and registration.status == "waiting"
+            else None,
+            "taken": event.registrations.filter(status="registered").count(),
+            "can_register": buddy is not None and policy.can_register_for_events(request.user),
+            "can_manage": policy.can_manage_event(request.user, event),
+        },
+    )
+
+
+@require_POST
+def event_register(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
+    if not policy.can_register_for_events(request.user) or not hasattr(request.user, "buddy"):
+        raise PermissionDenied
+    event = get_object_or_404(Event.objects.visible_to(request.user), uuid=event_uuid)
+    try:
+        registration = services.registration_create(actor=request.user, event=event)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        if registration.status == "registered":
+            messages.success(request, _("You are registered."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The event is full. You are on the waiting list; we mail you when a place "
+                    "comes free."
+                ),
+            )
+    return redirect("learning:event_detail", event_uuid=event.uuid)
+
+
+@require_POST
+def registration_cancel(request: HttpRequest, registration_uuid: UUID) -> HttpResponse:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "buddy"), uuid=registration_uuid
+    )
+    own = registration.buddy.user_id == request.user.pk
+    if not own and not policy.can_manage_event(request.user, registration.event):
+        raise Http404
+    try:
+        services.registration_cancel(
+            actor=request.user, registration=registration, base_url=_base_url(request)
+        )
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The registration is cancelled."))
+    if own:
+        return redirect("learning:event_detail", event_uuid=registration.event.uuid)
+    return redirect("learning:event_manage", event_uuid=registration.event.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can_organise_events(request.user):
+        raise PermissionDenied
+    form = forms.EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(actor=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The event is created."))
+            return redirect("learning:event_manage", event_uuid=event.uuid)
+    return render(request, "learning/event_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def event_manage(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
+    """The organiser's page: registrations, the waiting list, attendance, meet-up notes."""
+    if not policy.can_organise_events(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(
+        policy.events_organised_by(request.user, Event.objects.select_related("programme")),
+        uuid=event_uuid,
+    )
+    registrations = list(selectors.event_registrations(event=event))
+    attendance = forms.AttendanceForm(registrations=registrations)
+    note_form = forms.MeetupNoteForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "attendance":
+                attendance = forms.AttendanceForm(request.POST, registrations=registrations)
+                if attendance.is_valid():
+                    present = {int(pk) for pk in attendance.cleaned_data["present"]}
+                    services.attendance_record(actor=request.user, event=event, present=present)
+                    messages.success(request, _("Attendance is saved."))
+                    return redirect("learning:event_manage", event_uuid=event.uuid)
+            elif action == "note":
+                note_form = forms.MeetupNoteForm(request.POST)
+                if note_form.is_valid():
+                    services.meetup_note_record(
+                        actor=request.user, event=event, **note_form.cleaned_data
+                    )
+                    messages.success(request, _("The note is saved for the programme."))
+                    return redirect("learning:event_manage", event_uuid=event.uuid)
+        except ValidationError as exc:
+            _error_message(request, exc)
+    return render(
+        request,
+        "learning/event_manage.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "attendance": attendance,
+            "note_form": note_form,
+            "notes": event.notes.all(),
+        },
+    )
+
+
+def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """[004] What buddies raised at the programme's meet-ups."""
+    if not policy.can_organise_events(request.user):
+        raise PermissionDenied
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_view_service_reach(request.user, programme):
+        raise PermissionDenied
+    return render(
+        request,
+        "learning/programme_notes.html",
+        {
+            "programme": programme,
+            "notes": selectors.meetup_notes_for(user=request.user, programme=programme),
+        },
+    )
+
+
+# --- Academy -------------------------------------------------------------------------
+
+
+def module_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "learning/module_list.html",
+        {"modules": selectors.module_list(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    module = get_object_or_404(Module, slug=slug, is_published=True)
+    buddy = getattr(request.user, "buddy", None)
+    completion = module.completions.filter(buddy=buddy).first() if buddy else None
+    form = forms.CompletionForm(
+        request.POST or None,
+        initial={"reflection": completion.reflection if completion else ""},
+    )
+    if request.method == "POST":
+        if not policy.can_take_modules(request.user) or buddy is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.module_complete(
+                    actor=request.user,
+                    module=module,
+                    reflection=form.cleaned_data["reflection"],
+                )
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Well done: the module is marked as done."))
+                return redirect("learning:module_detail", slug=module.slug)
+    return render(
+        request,
+        "learning/module_detail.html",
+        {
+            "module": module,
+            "body": render_markdown(module.body),
+            "completion": completion,
+            "form": form,
+            "can_complete": buddy is not None and policy.can_take_modules(request.user),
+        },
+    )
+
+
+# --- Calendar ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    if not hasattr(request.user, "buddy"):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.calendar_feed_reset(actor=request.user)
+        messages.success(request, _("Your calendar link is new. The old link no longer works."))
+        return redirect("learning:calendar_settings")
+    feed = CalendarFeed.objects.filter(buddy=request.user.buddy).first()
+    url = (
+        request.build_absolute_uri(reverse("learning:calendar_feed", args=[feed.token]))
+        if feed
+        else ""
+    )
+    return render(request, "learning/calendar_settings.html", {"feed_url": url})
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The buddy's events as iCalendar, for any calendar app. The secret key is the only
+    credential; it can be reset on the calendar page."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("buddy"), token=token)
+    response = HttpResponse(
+        calendar_for(feed.buddy, request=request), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="buddywerk.ics"'
+    return response
