@@ -1,5 +1,7 @@
 """Factories for the network app: practice sheets, proposals, questions, local services."""
 
+import importlib
+
 import factory
 from django.utils import timezone
 
@@ -18,15 +20,31 @@ from buddywerk.network.models import (
 from buddywerk.network.search import practice_index
 
 
+def ensure_vocabularies() -> None:
+    """The facet lists come from a data migration; a transactional test (the browser
+    journeys, the concurrency test) empties every table when it ends, so put them back."""
+    if PracticeCategory.objects.exists():
+        return
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "buddywerk.network.migrations.0002_vocabularies_search_index"
+    )
+    migration.seed(apps, None)
+
+
 def category(slug: str = "gezinsbuddy") -> PracticeCategory:
+    ensure_vocabularies()
     return PracticeCategory.objects.get(slug=slug)
 
 
 def domain(slug: str = "sociaal-beleid") -> PolicyDomain:
+    ensure_vocabularies()
     return PolicyDomain.objects.get(slug=slug)
 
 
 def target(slug: str = "gezinnen") -> TargetGroup:
+    ensure_vocabularies()
     return TargetGroup.objects.get(slug=slug)
 
 

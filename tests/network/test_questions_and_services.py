@@ -1,0 +1,141 @@
+"""The Q&A (R14) and the local services map with introductions of families [004]."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from buddywerk.access.models import AuditEvent, Role
+from buddywerk.network import services
+from buddywerk.network.models import Question, ServiceIntroduction
+from buddywerk.network.selectors import services_reached
+from buddywerk.organisations.models import OrganisationKind
+from tests.factories import BuddyFactory, FamilyFactory, OrganisationFactory, UserFactory, member
+from tests.network.factories import LocalServiceFactory, QuestionFactory
+from tests.network.world import matched_family_of
+
+pytestmark = pytest.mark.django_db
+
+
+def platform_admin():
+    umbrella = OrganisationFactory(kind=OrganisationKind.UMBRELLA)
+    return member(UserFactory(is_staff=True), umbrella, Role.PLATFORM_ADMIN)
+
+
+def test_questions_per_audience_and_searchable_in_dutch(client):
+    admin = platform_admin()
+    for audience, text, answer in [
+        ("buddies", "Ben ik verzekerd bij gezinnen thuis?", "Ja, door de organisatie."),
+        ("schools", "Hoe vraagt een school een buddy aan?", "Via de zorgcoördinator."),
+    ]:
+        services.question_save(
+            actor=admin,
+            question=Question(),
+            fields={"audience": audience, "question": text, "answer": answer},
+        )
+    body = client.get("/network/questions/", {"q": "gezin"}).content.decode()
+    assert "Ben ik verzekerd" in body
+    assert "Hoe vraagt een school" not in body
+    body = client.get("/network/questions/", {"audience": "schools"}).content.decode()
+    assert "Hoe vraagt een school" in body
+    assert "Ben ik verzekerd" not in body
+    assert "Laatst nagekeken op" in body
+
+
+def test_saving_a_question_is_a_review_and_only_for_platform_admins(client):
+    question = QuestionFactory(last_reviewed_on=timezone.localdate() - dt.timedelta(days=400))
+    client.force_login(platform_admin())
+    response = client.post(
+        f"/network/questions/{question.pk}/edit/",
+        {
+            "audience": "buddies",
+            "question": question.question,
+            "answer": "Een nieuw antwoord.",
+            "position": 0,
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.answer == "Een nieuw antwoord."
+    assert question.last_reviewed_on == timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.question_save(actor=UserFactory(), question=question, fields={})
+
+
+def test_a_question_with_script_is_refused(client):
+    client.force_login(platform_admin())
+    response = client.post(
+        "/network/questions/new/",
+        {
+            "audience": "buddies",
+            "question": "Vraag?",
+            "answer": "<script>x</script>",
+            "position": 0,
+        },
+    )
+    assert "Gebruik gewone tekst" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_local_services_per_municipality(client, django_assert_max_num_queries):
+    LocalServiceFactory(name="Bib Gent")
+    from tests.network.factories import municipality
+
+    LocalServiceFactory(name="Bib Mechelen", municipality=municipality("12025"))
+    with django_assert_max_num_queries(6):
+        body = client.get("/network/services/", {"municipality": "44021"}).content.decode()
+    assert "Bib Gent" in body
+    assert "Bib Mechelen" not in body
+    assert "Frans" in body  # languages, in Dutch
+
+
+def test_buddy_records_an_introduction_and_the_programme_sees_the_reach(client):
+    service_org = OrganisationFactory(kind=OrganisationKind.SERVICE)
+    buddy = BuddyFactory()
+    family = matched_family_of(buddy, service_org)
+    library = LocalServiceFactory(name="Bib De Krook")
+    client.force_login(buddy.user)
+    response = client.post(
+        f"/network/families/{family.uuid}/introductions/",
+        {"service": library.pk, "introduced_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    introduction = ServiceIntroduction.objects.get()
+    assert introduction.family == family
+    assert AuditEvent.objects.filter(action="view", object_id=str(family.uuid)).exists()
+    programme = introduction.programme
+    coordinator = member(UserFactory(), programme, Role.PROGRAMME_COORDINATOR)
+    assert [(s.name, s.families) for s in services_reached(programme=programme)] == [
+        ("Bib De Krook", 1)
+    ]
+    client.force_login(coordinator)
+    body = client.get(f"/network/programmes/{programme.uuid}/services-reached/").content.decode()
+    assert "Bib De Krook" in body
+    assert family.contact_name not in body  # counts only, no family
+
+
+def test_introduction_bad_input_and_scope(client):
+    service_org = OrganisationFactory(kind=OrganisationKind.SERVICE)
+    buddy = BuddyFactory()
+    family = matched_family_of(buddy, service_org)
+    library = LocalServiceFactory()
+    with pytest.raises(ValidationError):
+        services.service_introduction_record(
+            actor=buddy.user,
+            family=family,
+            service=library,
+            introduced_on=timezone.localdate() + dt.timedelta(days=3),
+        )
+    other_family = FamilyFactory(referred_by=service_org)
+    with pytest.raises(PermissionDenied):
+        services.service_introduction_record(
+            actor=buddy.user,
+            family=other_family,
+            service=library,
+            introduced_on=timezone.localdate(),
+        )
+    client.force_login(buddy.user)
+    assert client.get(f"/network/families/{other_family.uuid}/introductions/").status_code == 404
+    assert not ServiceIntroduction.objects.exists()
