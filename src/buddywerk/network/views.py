@@ -94,10 +94,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query_string": query.urlencode(),
     }
-    template = "network/practice_list.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(request, template, context)
+    return render(request, "network/practice_list.html", context)
 
 
 @login_not_required
