@@ -90,3 +90,28 @@ def test_only_buddies_mark_modules_done(client):
     module = ModuleFactory()
     assert client.post(f"/learning/modules/{module.slug}/", {}).status_code == 403
     assert not ModuleCompletion.objects.exists()
+
+
+def test_coordinator_sets_required_modules_and_sees_who_misses_them(
+    client, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    programme = ProgrammeFactory()
+    done, todo = ModuleFactory(title="Warme band"), ModuleFactory(title="Kader")
+    buddies = [BuddyFactory(programmes=[programme]) for _ in range(3)]
+    services.module_complete(actor=member(buddies[0].user, programme, Role.BUDDY), module=done)
+    coordinator = member(UserFactory(), programme, Role.PROGRAMME_COORDINATOR)
+    client.force_login(coordinator)
+    url = f"/learning/programmes/{programme.uuid}/required-modules/"
+    client.post(url, {"modules": [done.pk, todo.pk]})
+    assert set(RequiredModule.objects.values_list("module_id", flat=True)) == {done.pk, todo.pk}
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    assert body.count("<tr><td>") == 3
+    client.post(url, {"modules": [done.pk]})
+    assert list(RequiredModule.objects.values_list("module_id", flat=True)) == [done.pk]
+    other = member(UserFactory(), ProgrammeFactory(), Role.PROGRAMME_COORDINATOR)
+    client.force_login(other)
+    assert client.post(url, {"modules": []}).status_code == 403
+    assert RequiredModule.objects.count() == 1

@@ -261,3 +261,18 @@ def test_event_list_query_count(client, programme, django_assert_max_num_queries
         EventFactory()
     with django_assert_max_num_queries(12):
         client.get("/learning/events/")
+
+
+def test_event_manage_query_count(client, programme, django_assert_max_num_queries):
+    event = EventFactory(kind=EventKind.MEETUP, programme=programme, capacity=3)
+    for _ in range(2):
+        services.registration_create(actor=buddy_user(programme), event=event)
+    client.force_login(coordinator(programme))
+    url = f"/learning/events/{event.uuid}/manage/"
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    for _ in range(6):
+        services.registration_create(actor=buddy_user(programme), event=event)
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    assert body.count("registration_cancel") == 0 and body.count("/cancel/") == 8

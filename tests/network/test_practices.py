@@ -242,3 +242,16 @@ def test_propose_a_change_to_a_published_sheet(client):
         form_data(title="Buddy Mechelen", places=["12025"]),
     )
     assert PracticeSubmission.objects.get().practice == practice
+
+
+def test_moderation_queue_query_count(client, django_assert_max_num_queries):
+    client.force_login(platform_admin())
+    for _ in range(3):
+        PracticeSubmissionFactory()
+    with django_assert_max_num_queries(12):
+        assert client.get("/network/moderation/").status_code == 200
+    for _ in range(8):
+        PracticeSubmissionFactory()
+    with django_assert_max_num_queries(12):
+        body = client.get("/network/moderation/").content.decode()
+    assert body.count("/network/moderation/") >= 11

@@ -10,7 +10,7 @@ from buddywerk.network.forms import BootstrapMixin
 from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
-from .models import Event, NoteKind
+from .models import Event, Module, NoteKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -83,4 +83,13 @@ class CompletionForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_markup],
         help_text=_("What you take with you, in a few sentences."),
+    )
+
+
+class RequiredModulesForm(forms.Form):
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Modules required before a first duo"),
+        queryset=Module.objects.filter(is_published=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )

@@ -108,3 +108,24 @@ def modules_missing_for(buddy: Any, programme: Any) -> QuerySet[Module]:
         .exclude(completions__buddy=buddy)
         .order_by("position", "title")
     )
+
+
+def buddies_missing_required_modules(*, programme: Any) -> list[tuple[Any, list[Module]]]:
+    """Every buddy of the programme who still misses a required module, with the modules
+    missing: three queries, whatever the number of buddies (for the screening queue)."""
+    from buddywerk.buddies.models import Buddy
+
+    required = list(Module.objects.filter(required_by__programme=programme))
+    if not required:
+        return []
+    done = set(
+        ModuleCompletion.objects.filter(
+            module__in=required, buddy__programmes=programme
+        ).values_list("buddy_id", "module_id")
+    )
+    rows = []
+    for buddy in Buddy.objects.filter(programmes=programme).select_related("user"):
+        missing = [m for m in required if (buddy.pk, m.pk) not in done]
+        if missing:
+            rows.append((buddy, missing))
+    return rows

@@ -29,6 +29,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     RegistrationTransition,
+    RequiredModule,
 )
 from .tasks import registration_mail_send
 from .workflow import ACTIVE_STATUSES, can_transition
@@ -233,3 +234,25 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
         feed.save(update_fields=["token", "updated_at"])
     audit_record(actor=actor, action="calendar_feed.reset", target=feed)
     return feed
+
+
+@transaction.atomic
+def required_modules_set(*, actor: User, programme: Any, modules: list[Module]) -> None:
+    """A programme setting: the modules its buddies complete before a first duo. Set by the
+    programme's coordinators (or a platform admin)."""
+    if not policy.can_view_service_reach(actor, programme):
+        raise PermissionDenied
+    wanted = {m.pk for m in modules}
+    RequiredModule.objects.filter(programme=programme).exclude(module_id__in=wanted).delete()
+    existing = set(
+        RequiredModule.objects.filter(programme=programme).values_list("module_id", flat=True)
+    )
+    RequiredModule.objects.bulk_create(
+        [RequiredModule(programme=programme, module_id=pk) for pk in wanted - existing]
+    )
+    audit_record(
+        actor=actor,
+        action="programme.required_modules",
+        target=programme,
+        detail={"modules": sorted(wanted)},
+    )

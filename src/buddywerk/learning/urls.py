@@ -20,6 +20,11 @@ urlpatterns = [
         views.programme_notes,
         name="programme_notes",
     ),
+    path(
+        "programmes/<uuid:programme_uuid>/required-modules/",
+        views.required_modules,
+        name="required_modules",
+    ),
     path("modules/", views.module_list, name="module_list"),
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),

@@ -190,6 +190,36 @@ def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def required_modules(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """The programme setting of the modules required before a first duo, and the buddies
+    who still miss one."""
+    if not policy.can_organise_events(request.user):
+        raise PermissionDenied
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_view_service_reach(request.user, programme):
+        raise PermissionDenied
+    form = forms.RequiredModulesForm(
+        request.POST or None,
+        initial={"modules": list(Module.objects.filter(required_by__programme=programme))},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.required_modules_set(
+            actor=request.user, programme=programme, modules=list(form.cleaned_data["modules"])
+        )
+        messages.success(request, _("The required modules are saved."))
+        return redirect("learning:required_modules", programme_uuid=programme.uuid)
+    return render(
+        request,
+        "learning/required_modules.html",
+        {
+            "programme": programme,
+            "form": form,
+            "missing": selectors.buddies_missing_required_modules(programme=programme),
+        },
+    )
+
+
 # --- Academy -------------------------------------------------------------------------
 
 

@@ -51,6 +51,11 @@ ROUTES = [
         outcomes(403, anonymous=LOGIN, **ORGANISERS),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
+    Route(
+        "learning:required_modules",
+        outcomes(403, anonymous=LOGIN, **ORGANISERS),
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
     Route("learning:module_list", outcomes(200, anonymous=LOGIN)),
     Route(
         "learning:module_detail",
