@@ -9,8 +9,10 @@ does for a set of queries (count, first page of 20 with its relations, four face
 prints the median and 95th percentile and the number of SQL queries per search.
 """
 
+import atexit
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,7 +25,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+# A throw-away var/ (the SQLite database and a secret key), removed when the run ends.
 _tmp = tempfile.mkdtemp(prefix="bw-bench-")
+atexit.register(shutil.rmtree, _tmp, True)
 os.environ.setdefault("BUDDYWERK_VAR_DIR", _tmp)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buddywerk.settings")
 
