@@ -121,23 +121,6 @@ def _learning_and_network(**context):
     return {**learning_objects(**context), **network_objects(**context)}
 
 
-def _buddies_objects(*, programme, coordinator):
-    """buddies: a checked import of the programme (for the import pages)."""
-    from buddywerk.buddies.models import BuddyImport, ImportStatus
-    from tests.buddies.factories import institution
-
-    return {
-        "buddy_import": BuddyImport.objects.create(
-            programme=programme,
-            training_institution=institution(),
-            created_by=coordinator,
-            filename="studenten.csv",
-            file_format="csv",
-            status=ImportStatus.CHECKED,
-        )
-    }
-
-
 def _duo(*, programme, buddy, school):
     """trajectories: an active duo (agreements confirmed) with one logged meeting."""
     import datetime as dt
