@@ -388,6 +388,17 @@ def can_see_participant_full_name(user: AnyUser, trajectory: Trajectory) -> bool
     )
 
 
+def can_download_certificate(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The buddy's certificate of participation (no pupil data) is for the buddy, to hand
+    to their training institution, and for the programme's coordinators who issue it."""
+    return is_trajectory_buddy(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_evaluate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
+    """At the end, the buddy and the school each write their own short evaluation."""
+    return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+
+
 # --- Practice database, Q&A and local services (network app, R14, R15) --------------
 
 
