@@ -110,6 +110,19 @@ def can_view_pupil(user: AnyUser, pupil: Pupil) -> bool:
     return pupils_visible_to(user, type(pupil).objects.filter(pk=pupil.pk)).exists()
 
 
+def can_see_pupil_full_name(user: AnyUser, pupil: Pupil) -> bool:
+    """Least privilege (DOMAIN.md): a buddy who sees a pupil of their own duo sees the first
+    name only; the school's staff, the coordinators of a programme the pupil was referred
+    to, and platform admins see the full name."""
+    if is_platform_admin(user) or pupil.school_id in organisation_ids(user, Role.SCHOOL_STAFF):
+        return True
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return (
+        bool(programmes)
+        and pupil.referrals.filter(programme_id__in=programmes, submitted_at__isnull=False).exists()
+    )
+
+
 def can_manage_pupils(user: AnyUser) -> bool:
     """School staff add and edit the pupils of their own school."""
     return has_role(user, Role.SCHOOL_STAFF)

@@ -292,7 +292,9 @@ class CloseForm(StyledForm, forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text=_("The Leuven well-being scale at the end (not needed for a duo that did not start)."),
+        help_text=_(
+            "The Leuven well-being scale at the end (not needed for a duo that did not start)."
+        ),
         error_messages={
             "invalid_choice": _("Choose a score from 1 to 5 (the Leuven well-being scale)."),
         },

@@ -61,7 +61,9 @@ def due_reminders(*, today: dt.date) -> list[tuple[int, str, int, dt.date]]:
         .annotate(
             last_logged=Max("meetings__date", filter=~Q(meetings__status=MeetingStatus.PLANNED))
         )
-        .values("pk", "programme_id", "buddy__user_id", "planned_start", "planned_end", "last_logged")
+        .values(
+            "pk", "programme_id", "buddy__user_id", "planned_start", "planned_end", "last_logged"
+        )
     )
     coordinators = _coordinators_by_programme({row["programme_id"] for row in running})
     due: list[tuple[int, str, int, dt.date]] = []

@@ -476,9 +476,7 @@ def trajectory_evaluate(
         fields.append("school_evaluated_by")
     locked.full_clean()
     locked.save(update_fields=fields)
-    audit_record(
-        actor=actor, action="trajectory.evaluate", target=locked, detail={"side": side}
-    )
+    audit_record(actor=actor, action="trajectory.evaluate", target=locked, detail={"side": side})
     trajectory.refresh_from_db()
     return locked
 

@@ -36,8 +36,7 @@ def reminder_send(*, reminder_id: int, base_url: str = "") -> None:
         "about": reminder.about,
         "school": trajectory.school.name,
         "programme": trajectory.programme.name,
-        "duo_url": base_url.rstrip("/")
-        + reverse("trajectories:detail", args=[trajectory.uuid]),
+        "duo_url": base_url.rstrip("/") + reverse("trajectories:detail", args=[trajectory.uuid]),
     }
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"trajectories/email/{reminder.kind}_subject.txt", context)

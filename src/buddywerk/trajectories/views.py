@@ -54,9 +54,7 @@ def _load(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
     """The duo in the user's scope (404 otherwise). Showing a page of it is a view of the
     participant's data, so a GET is audited (issue 5: audit every view of a duo)."""
     if request.method == "GET":
-        return selectors.trajectory_get_for_view(
-            user=request.user, trajectory_uuid=trajectory_uuid
-        )
+        return selectors.trajectory_get_for_view(user=request.user, trajectory_uuid=trajectory_uuid)
     return selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
 
 
