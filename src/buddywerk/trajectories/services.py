@@ -29,6 +29,7 @@ from .enums import (
     CloseReason,
     CouplingOrganisation,
     Frequency,
+    LeuvenScore,
     MeetingStatus,
     NoteVisibility,
     TrajectoryStatus,
@@ -36,6 +37,8 @@ from .enums import (
     WellbeingSource,
 )
 from .models import (
+    EVALUATION_MAX_CHARS,
+    NOTE_MAX_CHARS,
     Agreement,
     AgreementTemplate,
     Meeting,
@@ -337,6 +340,7 @@ REMATCH_REASONS = frozenset(
         CloseReason.NOT_STARTED,
     }
 )
+SCORE_RANGE_MESSAGE = _("Choose a score from 1 to 5 (the Leuven well-being scale).")
 CLOSED_MESSAGE = _("This duo is closed; it can no longer be changed.")
 
 
@@ -468,6 +472,15 @@ def trajectory_evaluate(
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a few words.")})
+    if len(text) > EVALUATION_MAX_CHARS:
+        raise ValidationError(
+            {
+                "text": gettext(
+                    "An evaluation is at most %(limit_value)d characters (it has %(show_value)d)."
+                )
+                % {"limit_value": EVALUATION_MAX_CHARS, "show_value": len(text)}
+            }
+        )
     setattr(locked, f"{side}_evaluation", text)
     setattr(locked, at_field, _now(now))
     fields = [f"{side}_evaluation", at_field, "updated_at"]
@@ -667,6 +680,13 @@ def _meeting_problems(
 
     if meeting.date < trajectory.planned_start:
         add("date", _("This date is before the start of the duo."))
+    if len(meeting.note) > NOTE_MAX_CHARS:
+        # A TextField's max_length is not checked by full_clean: the service checks it.
+        add(
+            "note",
+            gettext("A note is at most %(limit_value)d characters (it has %(show_value)d).")
+            % {"limit_value": NOTE_MAX_CHARS, "show_value": len(meeting.note)},
+        )
     if meeting.status == MeetingStatus.PLANNED:
         if meeting.date < today:
             add("date", _("A planned meeting lies in the future."))
@@ -732,6 +752,8 @@ def meeting_log(
     _meeting_guard(trajectory)
     if status not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
         raise ValidationError({"status": _("Choose whether the meeting happened.")})
+    if wellbeing is not None and wellbeing not in LeuvenScore.values:
+        raise ValidationError({"wellbeing": SCORE_RANGE_MESSAGE})
     today = _today(today)
     meeting = Meeting(
         trajectory=trajectory,
@@ -860,6 +882,8 @@ def _wellbeing_save(
     today: dt.date,
     meeting: Meeting | None = None,
 ) -> WellbeingScore:
+    if score not in LeuvenScore.values:
+        raise ValidationError({"score": SCORE_RANGE_MESSAGE})
     entry = WellbeingScore(
         trajectory=trajectory,
         participant=participant,
