@@ -57,4 +57,5 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("trajectories/certificate.html", {"certificate": certificate})
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

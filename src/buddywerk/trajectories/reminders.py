@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -88,11 +89,15 @@ def due_reminders(*, today: dt.date) -> list[tuple[int, str, int, dt.date]]:
     return due
 
 
+def _enqueue(*, reminder_id: int, base_url: str) -> None:
+    from . import tasks
+
+    tasks.reminder_send.enqueue(reminder_id=reminder_id, base_url=base_url)
+
+
 def send_due_reminders(*, today: dt.date | None = None, base_url: str = "") -> ReminderRun:
     """Record every reminder due `today` (once), and enqueue the mail of every unsent one,
     new or left over from a run when SMTP was down. The mails go out after the commit."""
-    from . import tasks
-
     today = today or timezone.localdate()
     created = 0
     with transaction.atomic():
@@ -109,9 +114,5 @@ def send_due_reminders(*, today: dt.date | None = None, base_url: str = "") -> R
             ).values_list("pk", flat=True)
         )
         for reminder_id in pending:
-            transaction.on_commit(
-                lambda reminder_id=reminder_id: tasks.reminder_send.enqueue(
-                    reminder_id=reminder_id, base_url=base_url
-                )
-            )
+            transaction.on_commit(partial(_enqueue, reminder_id=reminder_id, base_url=base_url))
     return ReminderRun(created=created, enqueued=len(pending))
