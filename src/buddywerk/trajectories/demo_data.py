@@ -283,6 +283,7 @@ class ClosedDemoDuo:
     buddy_evaluation: str = ""
     school_evaluation: str = ""
     goodbye: bool = True
+    rematch_reason: str = ""
 
 
 CLOSED_DUOS = [
@@ -322,6 +323,7 @@ CLOSED_DUOS = [
         final_wellbeing=3,
         buddy_evaluation="Door mijn stageplanning kon ik niet meer op woensdag komen.",
         school_evaluation="Jammer; de coördinator zoekt een nieuwe buddy.",
+        rematch_reason="Sara wil graag verder met een buddy op een andere dag.",
     ),
     ClosedDemoDuo(
         DemoDuo(
@@ -400,6 +402,7 @@ def _build_closed_duo(closed: ClosedDemoDuo) -> Trajectory:
         reason=closed.reason,
         closed_on=end,
         final_wellbeing=closed.final_wellbeing,
+        rematch_reason=closed.rematch_reason,
         today=today,
     )
     return duo
