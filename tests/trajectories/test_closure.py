@@ -236,3 +236,20 @@ def test_a_planned_meeting_can_be_the_goodbye_meeting(client):
     )
     assert response.status_code == 302
     assert Meeting.objects.get(trajectory=duo).is_goodbye
+
+
+def test_school_writes_its_evaluation_through_the_form(client):
+    duo = make_duo()
+    staff = school_staff_of(duo)
+    client.force_login(staff)
+    url = reverse("trajectories:evaluate", args=[duo.uuid])
+    response = client.post(url, {"text": "x" * 2001})
+    assert response.status_code == 200
+    assert "hoogstens 2000 tekens" in response.content.decode()
+    response = client.post(url, {"text": "Sterke band, meer zelfvertrouwen in de klas."})
+    assert response.status_code == 302
+    duo.refresh_from_db()
+    assert duo.school_evaluation == "Sterke band, meer zelfvertrouwen in de klas."
+    assert duo.buddy_evaluation == ""
+    page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
+    assert "Sterke band" in page
