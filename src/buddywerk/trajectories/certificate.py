@@ -45,7 +45,8 @@ def certificate_for(trajectory: Trajectory) -> Certificate:
         buddy_name=user.get_full_name() or user.email,
         programme=trajectory.programme.name,
         start=trajectory.planned_start,
-        end=trajectory.closed_on or trajectory.planned_end,
+        # A running duo's certificate covers the period so far.
+        end=trajectory.closed_on or min(timezone.localdate(), trajectory.planned_end),
         meetings_held=totals["count"] or 0,
         minutes=totals["minutes"] or 0,
         events_attended=attendance_count(trajectory.buddy),
