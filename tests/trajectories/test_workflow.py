@@ -73,7 +73,9 @@ def test_pause_resume_close_and_closed_is_read_only():
     assert duo.status == TrajectoryStatus.PAUSED
     services.trajectory_resume(actor=coordinator, trajectory=duo)
     assert duo.status == TrajectoryStatus.ACTIVE
-    services.trajectory_close(actor=coordinator, trajectory=duo, reason=CloseReason.GOALS_REACHED)
+    services.trajectory_close(
+        actor=coordinator, trajectory=duo, reason=CloseReason.GOALS_REACHED, final_wellbeing=4
+    )
     assert duo.status == TrajectoryStatus.CLOSED
     assert duo.close_reason == CloseReason.GOALS_REACHED
     assert [t.to_status for t in duo.transitions.all()] == [

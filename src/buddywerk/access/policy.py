@@ -110,6 +110,19 @@ def can_view_pupil(user: AnyUser, pupil: Pupil) -> bool:
     return pupils_visible_to(user, type(pupil).objects.filter(pk=pupil.pk)).exists()
 
 
+def can_see_pupil_full_name(user: AnyUser, pupil: Pupil) -> bool:
+    """Least privilege (DOMAIN.md): a buddy who sees a pupil of their own duo sees the first
+    name only; the school's staff, the coordinators of a programme the pupil was referred
+    to, and platform admins see the full name."""
+    if is_platform_admin(user) or pupil.school_id in organisation_ids(user, Role.SCHOOL_STAFF):
+        return True
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return (
+        bool(programmes)
+        and pupil.referrals.filter(programme_id__in=programmes, submitted_at__isnull=False).exists()
+    )
+
+
 def can_manage_pupils(user: AnyUser) -> bool:
     """School staff add and edit the pupils of their own school."""
     return has_role(user, Role.SCHOOL_STAFF)
@@ -386,6 +399,17 @@ def can_see_participant_full_name(user: AnyUser, trajectory: Trajectory) -> bool
         or can_manage_trajectory(user, trajectory)
         or is_platform_admin(user)
     )
+
+
+def can_download_certificate(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The buddy's certificate of participation (no pupil data) is for the buddy, to hand
+    to their training institution, and for the programme's coordinators who issue it."""
+    return is_trajectory_buddy(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_evaluate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
+    """At the end, the buddy and the school each write their own short evaluation."""
+    return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
 
 
 # --- Practice database, Q&A and local services (network app, R14, R15) --------------

@@ -33,4 +33,9 @@ def calendar_for(buddy: Any, *, request: HttpRequest) -> bytes:
         if event.theme:
             entry.add("description", event.theme)
         calendar.add_component(entry)
+    # The buddy's planned duo meetings (trajectories app), without any participant's name.
+    from buddywerk.trajectories.calendar import meeting_entries
+
+    for entry in meeting_entries(buddy):
+        calendar.add_component(entry)
     return calendar.to_ical()

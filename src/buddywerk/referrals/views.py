@@ -63,6 +63,7 @@ def pupil_detail(request: HttpRequest, pupil_uuid: UUID) -> HttpResponse:
         "referrals/pupil_detail.html",
         {
             "pupil": pupil,
+            "full_name": policy.can_see_pupil_full_name(request.user, pupil),
             "home_languages": _labels(pupil.home_languages, Language.choices),
             "referrals": referrals.order_by("-created_at"),
             "can_refer": pupil.school_id in policy.referrer_organisation_ids(request.user),

@@ -18,7 +18,7 @@ from buddywerk.referrals import services as referral_services
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 
 from . import services
-from .enums import MeetingStatus, WellbeingMoment
+from .enums import CloseReason, MeetingStatus, WellbeingMoment
 from .models import Participant, Trajectory
 
 DEMO = "demo.buddywerk.be"
@@ -272,7 +272,151 @@ def _wellbeing(spec: DemoDuo, duo: Trajectory, buddy_user, staff, start, today) 
             )
 
 
+@dataclass(frozen=True)
+class ClosedDemoDuo:
+    """A finished duo: one per closing reason, with both evaluations (issue 5)."""
+
+    spec: DemoDuo
+    reason: str
+    meetings: int  # weeks with a meeting before the end
+    final_wellbeing: int | None
+    buddy_evaluation: str = ""
+    school_evaluation: str = ""
+    goodbye: bool = True
+    rematch_reason: str = ""
+
+
+CLOSED_DUOS = [
+    ClosedDemoDuo(
+        DemoDuo(
+            "buddy.stagiair", "zorg.ursulinen", [("Lotte", "Peeters", 5)], "900001", weeks_ago=40
+        ),
+        CloseReason.GOALS_REACHED,
+        meetings=12,
+        final_wellbeing=5,
+        buddy_evaluation="Lotte leest nu vlot en durft in de klas iets te vragen.",
+        school_evaluation="Duidelijke vooruitgang in lezen; de juf merkt meer zelfvertrouwen.",
+    ),
+    ClosedDemoDuo(
+        DemoDuo(
+            "buddy.student", "zorg.busleyden", [("Adam", "Vermeulen", 7)], "900002", weeks_ago=36
+        ),
+        CloseReason.ENDED_AS_PLANNED,
+        meetings=12,
+        final_wellbeing=4,
+        buddy_evaluation="Fijne samenwerking; planning maken lukt nu alleen.",
+        school_evaluation="Adam plant zijn taken beter. Afscheid was mooi voorbereid.",
+    ),
+    ClosedDemoDuo(
+        DemoDuo("buddy.stagiair", "zorg.ursulinen", [("Noor", "Claes", 1)], "900001", weeks_ago=34),
+        CloseReason.STOPPED_BY_PARTICIPANT,
+        meetings=4,
+        final_wellbeing=3,
+        buddy_evaluation="Noor wilde na een maand liever naar de naschoolse sport.",
+        school_evaluation="Begrijpelijke keuze; we volgen Noor verder op in de klas.",
+        goodbye=False,
+    ),
+    ClosedDemoDuo(
+        DemoDuo("buddy.student", "zorg.busleyden", [("Sara", "Dubois", 7)], "900002", weeks_ago=32),
+        CloseReason.STOPPED_BY_BUDDY,
+        meetings=5,
+        final_wellbeing=3,
+        buddy_evaluation="Door mijn stageplanning kon ik niet meer op woensdag komen.",
+        school_evaluation="Jammer; de coördinator zoekt een nieuwe buddy.",
+        rematch_reason="Sara wil graag verder met een buddy op een andere dag.",
+    ),
+    ClosedDemoDuo(
+        DemoDuo(
+            "buddy.stagiair", "zorg.ursulinen", [("Mila", "Janssens", 2)], "900001", weeks_ago=30
+        ),
+        CloseReason.STOPPED_BY_SCHOOL,
+        meetings=6,
+        final_wellbeing=2,
+        buddy_evaluation="Mila had meer nodig dan een buddy; goed dat de school ingreep.",
+        school_evaluation="Mila krijgt nu begeleiding van het CLB.",
+        goodbye=False,
+    ),
+    ClosedDemoDuo(
+        DemoDuo(
+            "buddy.student", "zorg.busleyden", [("Youssef", "El Amrani", 7)], "900002", weeks_ago=28
+        ),
+        CloseReason.MOVED,
+        meetings=7,
+        final_wellbeing=4,
+        buddy_evaluation="Youssef verhuisde naar Gent; we namen mooi afscheid.",
+        school_evaluation="Het dossier ging mee naar de nieuwe school.",
+    ),
+    ClosedDemoDuo(
+        DemoDuo(
+            "buddy.stagiair", "zorg.ursulinen", [("Emma", "Willems", 4)], "900001", weeks_ago=26
+        ),
+        CloseReason.NOT_STARTED,
+        meetings=0,
+        final_wellbeing=None,
+        goodbye=False,
+    ),
+]
+
+
+def _build_closed_duo(closed: ClosedDemoDuo) -> Trajectory:
+    """A duo that ran in the past and was closed, through the services with a past clock."""
+    spec = closed.spec
+    today = timezone.localdate()
+    buddy = Buddy.objects.get(user__email=f"{spec.buddy}@{DEMO}")
+    staff = _user(spec.staff)
+    start = today - dt.timedelta(weeks=spec.weeks_ago)
+    duo = services.trajectory_start(
+        actor=None,
+        programme=Programme.objects.get(name="Buddy Mechelen"),
+        buddy=buddy,
+        referrals=_referrals(spec),
+        mode=spec.mode,
+        planned_start=start,
+        weekly_slot=spec.slot,
+    )
+    end = start + dt.timedelta(weeks=max(closed.meetings, 1))
+    if closed.reason != CloseReason.NOT_STARTED:
+        services.agreement_confirm(actor=buddy.user, trajectory=duo, side="buddy", now=_at(start))
+        services.agreement_confirm(actor=staff, trajectory=duo, side="school", now=_at(start))
+        for week in range(closed.meetings):
+            day = start + dt.timedelta(weeks=week)
+            services.meeting_log(
+                actor=buddy.user,
+                trajectory=duo,
+                date=day,
+                duration_minutes=50,
+                topics=TOPICS[week % len(TOPICS)],
+                is_goodbye=closed.goodbye and week == closed.meetings - 1,
+                today=today,
+                now=_at(day, 17),
+            )
+        services.trajectory_evaluate(
+            actor=buddy.user, trajectory=duo, text=closed.buddy_evaluation, now=_at(end)
+        )
+        services.trajectory_evaluate(
+            actor=staff, trajectory=duo, text=closed.school_evaluation, now=_at(end)
+        )
+    services.trajectory_close(
+        actor=None,
+        trajectory=duo,
+        reason=closed.reason,
+        closed_on=end,
+        final_wellbeing=closed.final_wellbeing,
+        rematch_reason=closed.rematch_reason,
+        today=today,
+    )
+    return duo
+
+
+def build_closed() -> None:
+    """Closed duos of every reason, with evaluations by the buddy and the school."""
+    for closed in CLOSED_DUOS:
+        if not _exists(closed.spec):
+            _build_closed_duo(closed)
+
+
 def build() -> None:
     for spec in DUOS:
         if not _exists(spec):
             _build_duo(spec)
+    build_closed()

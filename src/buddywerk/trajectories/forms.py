@@ -25,6 +25,7 @@ from .enums import (
 )
 from .models import (
     AGREEMENT_MAX_CHARS,
+    EVALUATION_MAX_CHARS,
     MEETING_MAX_MINUTES,
     MEETING_MIN_MINUTES,
     NOTE_MAX_CHARS,
@@ -210,7 +211,11 @@ class MeetingForm(StyledForm, forms.Form):
         empty_value=None,
         required=False,
         help_text=_("The Leuven well-being scale: 1 very low to 5 very high."),
+        error_messages={
+            "invalid_choice": _("Choose a score from 1 to 5 (the Leuven well-being scale)."),
+        },
     )
+    is_goodbye = forms.BooleanField(label=_("This was the goodbye meeting"), required=False)
 
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,6 +252,7 @@ class MeetingPlanForm(StyledForm, forms.Form):
             "max_value": _("A meeting lasts at most %(limit_value)s minutes."),
         },
     )
+    is_goodbye = forms.BooleanField(label=_("This is the goodbye meeting"), required=False)
 
 
 class WellbeingForm(StyledForm, forms.Form):
@@ -280,7 +286,43 @@ class WellbeingForm(StyledForm, forms.Form):
 class CloseForm(StyledForm, forms.Form):
     close_reason = forms.ChoiceField(label=_("Reason"), choices=CloseReason.choices)
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE_WIDGET)
+    final_wellbeing = forms.TypedChoiceField(
+        label=_("Final well-being score"),
+        choices=[("", "-"), *LeuvenScore.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "The Leuven well-being scale at the end (not needed for a duo that did not start)."
+        ),
+        error_messages={
+            "invalid_choice": _("Choose a score from 1 to 5 (the Leuven well-being scale)."),
+        },
+    )
     note = forms.CharField(label=_("Short explanation"), max_length=300, required=False)
+    rematch_reason = forms.CharField(
+        label=_("Look for a new buddy? Give the reason"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Only after an early end. Leave empty to close the referral: nothing is rematched "
+            "automatically."
+        ),
+    )
+
+
+class EvaluationForm(StyledForm, forms.Form):
+    text = forms.CharField(
+        label=_("Your short evaluation of the duo"),
+        max_length=EVALUATION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What went well, what was hard, what would you advise?"),
+        error_messages={
+            "max_length": _(
+                "An evaluation is at most %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )
 
 
 class PauseForm(StyledForm, forms.Form):

@@ -41,6 +41,9 @@ MEETING_MIN_MINUTES = 5
 MEETING_MAX_MINUTES = 240
 NOTE_MAX_CHARS = 2000
 AGREEMENT_MAX_CHARS = 2000
+EVALUATION_MAX_CHARS = 2000
+# Closure is planned (issue 5): the duo page prompts a goodbye meeting this close to the end.
+GOODBYE_PROMPT_DAYS = 14
 
 
 def slot_choices() -> list[tuple[str, str]]:
@@ -134,6 +137,38 @@ class Trajectory(TimeStampedModel):
     close_reason = models.CharField(
         _("reason for closing"), max_length=24, choices=CloseReason.choices, blank=True
     )
+    final_wellbeing = models.PositiveSmallIntegerField(
+        _("final well-being score"),
+        choices=LeuvenScore.choices,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("The Leuven well-being score at the end, recorded when the duo closes."),
+    )
+    goodbye_meeting_held = models.BooleanField(
+        _("goodbye meeting held"),
+        null=True,
+        blank=True,
+        help_text=_("Recorded when the duo closes: a goodbye meeting took place or not."),
+    )
+    buddy_evaluation = models.TextField(
+        _("evaluation by the buddy"), max_length=EVALUATION_MAX_CHARS, blank=True
+    )
+    buddy_evaluated_at = models.DateTimeField(_("evaluated by the buddy at"), null=True, blank=True)
+    school_evaluation = models.TextField(
+        _("evaluation by the school"), max_length=EVALUATION_MAX_CHARS, blank=True
+    )
+    school_evaluated_at = models.DateTimeField(
+        _("evaluated by the school at"), null=True, blank=True
+    )
+    school_evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evaluated for the school by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -190,6 +225,14 @@ class Trajectory(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == TrajectoryStatus.CLOSED
+
+    def end_is_near(self, today: dt.date | None = None) -> bool:
+        """Closure is planned: within two weeks of the planned end, a running duo is asked
+        to plan its goodbye meeting."""
+        if self.status not in (TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED):
+            return False
+        today = today or timezone.localdate()
+        return today <= self.planned_end <= today + dt.timedelta(days=GOODBYE_PROMPT_DAYS)
 
 
 class Participant(TimeStampedModel):
@@ -424,6 +467,11 @@ class Meeting(TimeStampedModel):
         choices=NoteVisibility.choices,
         default=NoteVisibility.PRIVATE,
     )
+    is_goodbye = models.BooleanField(
+        _("goodbye meeting"),
+        default=False,
+        help_text=_("The last meeting, to say goodbye: closure matters as much as the start."),
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -516,3 +564,53 @@ class WellbeingScore(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.score}"
+
+
+class ReminderKind(models.TextChoices):
+    NO_MEETING_BUDDY = "no_meeting_buddy", _("No meeting logged for 14 days (to the buddy)")
+    NO_MEETING_COORDINATOR = (
+        "no_meeting_coord",
+        _("No meeting logged for 14 days (to the coordinator)"),
+    )
+    END_NEAR = "end_near", _("The end is within two weeks")
+
+
+class TrajectoryReminder(TimeStampedModel):
+    """One reminder mail to one person about one duo. The row is written before the mail
+    goes out and `sent_at` is set only once the mail left: a run never sends a reminder
+    twice, and a mail that failed (SMTP down) is retried by the next run."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("trajectory"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    about = models.DateField(
+        _("about"),
+        help_text=_("The date the reminder is about: the last meeting, or the planned end."),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "kind", "recipient", "about"],
+                name="trajectory_reminder_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.about:%Y-%m-%d}"

@@ -29,6 +29,7 @@ from .enums import (
     CloseReason,
     CouplingOrganisation,
     Frequency,
+    LeuvenScore,
     MeetingStatus,
     NoteVisibility,
     TrajectoryStatus,
@@ -36,6 +37,8 @@ from .enums import (
     WellbeingSource,
 )
 from .models import (
+    EVALUATION_MAX_CHARS,
+    NOTE_MAX_CHARS,
     Agreement,
     AgreementTemplate,
     Meeting,
@@ -326,6 +329,28 @@ def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajecto
     )
 
 
+# Closures after which the coordinator may decide to look for another buddy (never
+# automatic): the duo ended early, or never started.
+REMATCH_REASONS = frozenset(
+    {
+        CloseReason.STOPPED_BY_PARTICIPANT,
+        CloseReason.STOPPED_BY_BUDDY,
+        CloseReason.STOPPED_BY_SCHOOL,
+        CloseReason.MOVED,
+        CloseReason.NOT_STARTED,
+    }
+)
+SCORE_RANGE_MESSAGE = _("Choose a score from 1 to 5 (the Leuven well-being scale).")
+CLOSED_MESSAGE = _("This duo is closed; it can no longer be changed.")
+
+
+def _refuse_if_closed(trajectory: Trajectory) -> None:
+    """Closed trajectories are read-only everywhere (issue 5)."""
+    if trajectory.is_closed:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+
+
+@transaction.atomic
 def trajectory_close(
     *,
     actor: User | None,
@@ -333,23 +358,140 @@ def trajectory_close(
     reason: str,
     closed_on: dt.date | None = None,
     note: str = "",
+    final_wellbeing: int | None = None,
+    rematch_reason: str = "",
+    today: dt.date | None = None,
 ) -> Trajectory:
-    """Close a duo with a reason (goals reached, ended as planned, stopped early, moved).
-    A closed trajectory is read-only."""
+    """Close a duo with a reason (goals reached, ended as planned, stopped early by the
+    participant, the buddy or the school, moved) and the final well-being score. Whether a
+    goodbye meeting took place is recorded from the meetings flagged as the goodbye meeting.
+
+    The referrals of the duo close with it (referrals' own transition service), unless the
+    coordinator deliberately decides to look for another buddy after an early end: then
+    `rematch_reason` is required and the referrals go back to the queue with that reason
+    (`participants_rematch`). Rematching is never automatic. A closed duo is read-only.
+    """
     _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    _refuse_if_closed(trajectory)
+    errors: dict[str, list[str]] = {}
     if reason not in CloseReason.values:
-        raise ValidationError({"close_reason": _("Choose a reason from the list.")})
-    closed_on = closed_on or timezone.localdate()
+        errors["close_reason"] = [gettext("Choose a reason from the list.")]
+    closed_on = closed_on or _today(today)
     if closed_on < trajectory.planned_start:
-        raise ValidationError({"closed_on": _("A duo cannot end before it started.")})
-    return _transition(
+        errors["closed_on"] = [gettext("A duo cannot end before it started.")]
+    elif closed_on > _today(today):
+        errors["closed_on"] = [gettext("A duo is closed on or before today.")]
+    if final_wellbeing is not None and final_wellbeing not in range(1, 6):
+        errors["final_wellbeing"] = [gettext("A well-being score goes from 1 to 5.")]
+    elif final_wellbeing is None and reason != CloseReason.NOT_STARTED:
+        errors["final_wellbeing"] = [gettext("Give the final well-being score (1 to 5).")]
+    rematch_reason = rematch_reason.strip()
+    if rematch_reason and reason not in REMATCH_REASONS:
+        errors["rematch_reason"] = [
+            gettext("A new buddy is only sought after a duo that ended early.")
+        ]
+    if len(note) > 300 or len(rematch_reason) > 300:
+        errors.setdefault("note", []).append(gettext("Keep it under 300 characters."))
+    if errors:
+        raise ValidationError(errors)
+    goodbye = trajectory.meetings.filter(is_goodbye=True, status=MeetingStatus.HAPPENED).exists()
+    closed = _transition(
         actor=actor,
         trajectory=trajectory,
         to_status=TrajectoryStatus.CLOSED,
         action="close",
         reason=note or str(CloseReason(reason).label),
-        extra={"close_reason": reason, "closed_on": closed_on},
+        extra={
+            "close_reason": reason,
+            "closed_on": closed_on,
+            "final_wellbeing": final_wellbeing,
+            "goodbye_meeting_held": goodbye,
+        },
     )
+    if rematch_reason:
+        participants_rematch(actor=actor, trajectory=closed, reason=rematch_reason)
+    else:
+        _close_referrals(actor=actor, trajectory=closed)
+    trajectory.refresh_from_db()
+    return closed
+
+
+def _open_referrals(trajectory: Trajectory) -> list[Referral]:
+    from buddywerk.referrals.models import Referral
+
+    return list(
+        Referral.objects.select_for_update()
+        .filter(participations__trajectory=trajectory, status=ReferralStatus.MATCHED)
+        .order_by("id")
+    )
+
+
+def _close_referrals(*, actor: User | None, trajectory: Trajectory) -> None:
+    """The duo ended: its referrals close through the referrals app's own service (its
+    table allows matched -> closed)."""
+    from buddywerk.referrals.services import referral_close
+
+    for referral in _open_referrals(trajectory):
+        referral_close(actor=actor, referral=referral, reason=gettext("The duo was closed."))
+
+
+def participants_rematch(*, actor: User | None, trajectory: Trajectory, reason: str) -> None:
+    """The coordinator's deliberate decision, with a reason, to look for another buddy for
+    the participants of a duo that ended early: their referrals return to the programme's
+    queue (referrals' requeue, matched -> accepted). Called only from `trajectory_close`, so
+    it happens in the same transaction as the closure and never on its own."""
+    from buddywerk.referrals.services import referral_requeue
+
+    if not reason.strip():
+        raise ValidationError({"rematch_reason": _("Give a reason for looking for a new buddy.")})
+    for referral in _open_referrals(trajectory):
+        referral_requeue(actor=actor, referral=referral, reason=reason.strip())
+    audit_record(
+        actor=actor, action="trajectory.rematch", target=trajectory, detail={"reason": "given"}
+    )
+
+
+@transaction.atomic
+def trajectory_evaluate(
+    *, actor: User, trajectory: Trajectory, text: str, now: dt.datetime | None = None
+) -> Trajectory:
+    """The buddy and the school each write their own short evaluation of the duo. While the
+    duo runs it can be changed; once the duo is closed, a side that has not written one yet
+    may still add it once (the closure's own record), and then it is frozen."""
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    if policy.is_trajectory_buddy(actor, locked):
+        side, at_field = "buddy", "buddy_evaluated_at"
+    elif policy.is_trajectory_school_staff(actor, locked):
+        side, at_field = "school", "school_evaluated_at"
+    else:
+        raise PermissionDenied
+    if locked.is_closed and getattr(locked, at_field) is not None:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    if locked.status == TrajectoryStatus.PLANNED:
+        raise ValidationError(_("The duo has not started yet."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write a few words.")})
+    if len(text) > EVALUATION_MAX_CHARS:
+        raise ValidationError(
+            {
+                "text": gettext(
+                    "An evaluation is at most %(limit_value)d characters (it has %(show_value)d)."
+                )
+                % {"limit_value": EVALUATION_MAX_CHARS, "show_value": len(text)}
+            }
+        )
+    setattr(locked, f"{side}_evaluation", text)
+    setattr(locked, at_field, _now(now))
+    fields = [f"{side}_evaluation", at_field, "updated_at"]
+    if side == "school":
+        locked.school_evaluated_by = actor
+        fields.append("school_evaluated_by")
+    locked.full_clean()
+    locked.save(update_fields=fields)
+    audit_record(actor=actor, action="trajectory.evaluate", target=locked, detail={"side": side})
+    trajectory.refresh_from_db()
+    return locked
 
 
 # --- Agreements (R9) -------------------------------------------------------------------
@@ -413,7 +555,7 @@ def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str
     asks both sides to confirm again: they agreed to the earlier text."""
     _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
     if trajectory.is_closed:
-        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     unknown = set(texts) - set(Agreement.TEXT_FIELDS)
     if unknown:
         raise ValueError(f"Not agreement fields: {sorted(unknown)}")
@@ -452,7 +594,7 @@ def agreement_confirm(
     parents' consent is on record for a minor), the duo becomes active."""
     agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
     if trajectory.is_closed:
-        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     moment = _now(now)
     if side == "buddy":
         _check(actor, policy.is_trajectory_buddy(actor, trajectory))
@@ -507,6 +649,7 @@ def school_insurance_confirm(
     """R10: the school confirms that its insurance covers the volunteer who meets there."""
     _check(actor, policy.is_trajectory_school_staff(actor, trajectory))
     locked = Trajectory.objects.select_for_update().select_related("buddy").get(pk=trajectory.pk)
+    _refuse_if_closed(locked)
     if not locked.insurance.needs_school_confirmation:
         raise ValidationError(_("This duo does not need the school's insurance."))
     if locked.school_insurance_confirmed_at is None:
@@ -537,6 +680,13 @@ def _meeting_problems(
 
     if meeting.date < trajectory.planned_start:
         add("date", _("This date is before the start of the duo."))
+    if len(meeting.note) > NOTE_MAX_CHARS:
+        # A TextField's max_length is not checked by full_clean: the service checks it.
+        add(
+            "note",
+            gettext("A note is at most %(limit_value)d characters (it has %(show_value)d).")
+            % {"limit_value": NOTE_MAX_CHARS, "show_value": len(meeting.note)},
+        )
     if meeting.status == MeetingStatus.PLANNED:
         if meeting.date < today:
             add("date", _("A planned meeting lies in the future."))
@@ -557,7 +707,7 @@ def _meeting_problems(
 def _meeting_guard(trajectory: Trajectory) -> None:
     """R9: no meeting before the agreements are confirmed; nothing on a closed duo."""
     if trajectory.is_closed:
-        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     if trajectory.status not in LOGGING_STATUSES:
         raise ValidationError(_("The buddy and the school must first confirm the agreements."))
 
@@ -591,6 +741,7 @@ def meeting_log(
     note: str = "",
     note_visibility: str = NoteVisibility.PRIVATE,
     wellbeing: int | None = None,
+    is_goodbye: bool = False,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
@@ -601,6 +752,8 @@ def meeting_log(
     _meeting_guard(trajectory)
     if status not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
         raise ValidationError({"status": _("Choose whether the meeting happened.")})
+    if wellbeing is not None and wellbeing not in LeuvenScore.values:
+        raise ValidationError({"wellbeing": SCORE_RANGE_MESSAGE})
     today = _today(today)
     meeting = Meeting(
         trajectory=trajectory,
@@ -611,6 +764,7 @@ def meeting_log(
         topics=list(topics) if status == MeetingStatus.HAPPENED else [],
         note=note.strip(),
         note_visibility=note_visibility,
+        is_goodbye=is_goodbye,
         logged_by=actor,
         logged_at=_now(now),
     )
@@ -640,19 +794,21 @@ def meeting_plan(
     date: dt.date,
     start_time: dt.time | None = None,
     duration_minutes: int | None = None,
+    is_goodbye: bool = False,
     today: dt.date | None = None,
 ) -> Meeting:
     """Plan a meeting ahead (it feeds the buddy's calendar). Planning is allowed before the
     agreements are confirmed: it is not a meeting yet."""
     _check(actor, policy.can_log_meeting(actor, trajectory))
     if trajectory.is_closed:
-        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
         start_time=start_time,
         duration_minutes=duration_minutes,
         status=MeetingStatus.PLANNED,
+        is_goodbye=is_goodbye,
     )
     _save_meeting(meeting=meeting, trajectory=trajectory, today=_today(today))
     audit_record(actor=actor, action="meeting.plan", target=meeting)
@@ -671,6 +827,7 @@ def meeting_update(
     topics: Sequence[str] = (),
     note: str = "",
     note_visibility: str = NoteVisibility.PRIVATE,
+    is_goodbye: bool | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
@@ -679,6 +836,7 @@ def meeting_update(
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
     trajectory = locked.trajectory
     _check(actor, policy.can_log_meeting(actor, trajectory))
+    _refuse_if_closed(trajectory)
     moment = _now(now)
     if locked.is_locked(moment):
         raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
@@ -696,6 +854,8 @@ def meeting_update(
     locked.topics = list(topics) if status == MeetingStatus.HAPPENED else []
     locked.note = note.strip()
     locked.note_visibility = note_visibility
+    if is_goodbye is not None:
+        locked.is_goodbye = is_goodbye
     _save_meeting(meeting=locked, trajectory=trajectory, today=_today(today))
     audit_record(actor=actor, action="meeting.update", target=locked)
     return locked
@@ -722,6 +882,8 @@ def _wellbeing_save(
     today: dt.date,
     meeting: Meeting | None = None,
 ) -> WellbeingScore:
+    if score not in LeuvenScore.values:
+        raise ValidationError({"score": SCORE_RANGE_MESSAGE})
     entry = WellbeingScore(
         trajectory=trajectory,
         participant=participant,
@@ -763,7 +925,7 @@ def wellbeing_record(
     through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
     _check(actor, policy.can_score_wellbeing(actor, trajectory))
     if trajectory.is_closed:
-        raise ValidationError(_("This duo is closed; it can no longer be changed."))
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
     today = _today(today)
     source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
     entry = _wellbeing_save(

@@ -30,4 +30,10 @@ urlpatterns = [
     path("<uuid:trajectory_uuid>/pause/", views.trajectory_pause, name="pause"),
     path("<uuid:trajectory_uuid>/resume/", views.trajectory_resume, name="resume"),
     path("<uuid:trajectory_uuid>/close/", views.trajectory_close, name="close"),
+    path("<uuid:trajectory_uuid>/evaluation/", views.trajectory_evaluate, name="evaluate"),
+    path(
+        "<uuid:trajectory_uuid>/certificate.pdf",
+        views.trajectory_certificate,
+        name="certificate",
+    ),
 ]

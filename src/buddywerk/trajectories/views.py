@@ -1,6 +1,8 @@
 """Duo pages. Each view: guard -> load (scoped) -> validate (form) -> service -> render
 (ARCHITECTURE.md 7). Personal data views are audited in the selectors."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -8,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +21,13 @@ from buddywerk.access.models import Role
 from buddywerk.organisations.models import Programme
 
 from . import selectors, services
+from .certificate import certificate_for, certificate_pdf
 from .enums import MeetingStatus
 from .forms import (
     AgreementForm,
     CloseForm,
     DuoStartForm,
+    EvaluationForm,
     MeetingEditForm,
     MeetingForm,
     MeetingPlanForm,
@@ -42,8 +46,41 @@ def _apply_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _detail(trajectory: Trajectory) -> HttpResponse:
+def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
     return redirect("trajectories:detail", trajectory_uuid=trajectory.uuid)
+
+
+def _load(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
+    """The duo in the user's scope (404 otherwise). Showing a page of it is a view of the
+    participant's data, so a GET is audited (issue 5: audit every view of a duo)."""
+    if request.method == "GET":
+        return selectors.trajectory_get_for_view(user=request.user, trajectory_uuid=trajectory_uuid)
+    return selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+
+
+class ClosedDuo(Exception):
+    pass
+
+
+def closed_to_detail(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A write page of a closed duo sends the user back to the duo with the reason."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, trajectory_uuid: UUID, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, trajectory_uuid, **kwargs)
+        except ClosedDuo:
+            return redirect("trajectories:detail", trajectory_uuid=trajectory_uuid)
+
+    return wrapper
+
+
+def _refuse_closed(request: HttpRequest, trajectory: Trajectory) -> None:
+    """A closed duo is read-only: its forms are not shown; the user goes back to the duo
+    with the reason (the services refuse the write anyway)."""
+    if trajectory.is_closed:
+        messages.error(request, str(services.CLOSED_MESSAGE))
+        raise ClosedDuo
 
 
 def trajectory_list(request: HttpRequest) -> HttpResponse:
@@ -128,14 +165,28 @@ def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
             "can_manage": policy.can_manage_trajectory(user, trajectory),
             "can_log": policy.can_log_meeting(user, trajectory),
             "can_score": policy.can_score_wellbeing(user, trajectory),
+            "end_is_near": trajectory.end_is_near(),
+            "goodbye_planned": any(m.is_goodbye for m in meetings),
+            "can_certificate": policy.can_download_certificate(user, trajectory),
+            "can_evaluate": _may_evaluate(user, trajectory, is_buddy=is_buddy),
         },
     )
 
 
+def _may_evaluate(user: Any, trajectory: Trajectory, *, is_buddy: bool) -> bool:
+    if not policy.can_evaluate_trajectory(user, trajectory) or trajectory.status == "planned":
+        return False
+    own = trajectory.buddy_evaluation if is_buddy else trajectory.school_evaluation
+    return not (trajectory.is_closed and own)
+
+
 def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    trajectory = _load(request, trajectory_uuid)
     if not policy.can_manage_trajectory(request.user, trajectory):
         raise PermissionDenied
+    if trajectory.is_closed:
+        messages.error(request, str(services.CLOSED_MESSAGE))
+        return _detail(trajectory)
     form = AgreementForm(request.POST or None, instance=trajectory.agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,12 +240,14 @@ def insurance_confirm(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
 
 
 def _guard_log(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    trajectory = _load(request, trajectory_uuid)
     if not policy.can_log_meeting(request.user, trajectory):
         raise PermissionDenied
+    _refuse_closed(request, trajectory)
     return trajectory
 
 
+@closed_to_detail
 def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _guard_log(request, trajectory_uuid)
     form = MeetingForm(request.POST or None)
@@ -212,6 +265,7 @@ def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 note=data["note"],
                 note_visibility=data["note_visibility"],
                 wellbeing=data["wellbeing"],
+                is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -225,6 +279,7 @@ def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     )
 
 
+@closed_to_detail
 def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _guard_log(request, trajectory_uuid)
     form = MeetingPlanForm(request.POST or None)
@@ -243,6 +298,7 @@ def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     )
 
 
+@closed_to_detail
 def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID) -> HttpResponse:
     trajectory = _guard_log(request, trajectory_uuid)
     meeting = get_object_or_404(Meeting, trajectory=trajectory, uuid=meeting_uuid)
@@ -258,6 +314,7 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
         "topics": meeting.topics,
         "note": meeting.note,
         "note_visibility": meeting.note_visibility,
+        "is_goodbye": meeting.is_goodbye,
     }
     form = MeetingEditForm(request.POST or None, initial=initial, planned=planned)
     if request.method == "POST" and form.is_valid():
@@ -273,6 +330,7 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
                 topics=data["topics"],
                 note=data["note"],
                 note_visibility=data["note_visibility"],
+                is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -287,9 +345,12 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
 
 
 def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    trajectory = _load(request, trajectory_uuid)
     if not policy.can_score_wellbeing(request.user, trajectory):
         raise PermissionDenied
+    if trajectory.is_closed:
+        messages.error(request, str(services.CLOSED_MESSAGE))
+        return _detail(trajectory)
     participants = selectors.participants_of(trajectory)
     full = policy.can_see_participant_full_name(request.user, trajectory)
     choices = [(str(p.uuid), p.full_name if full else p.first_name) for p in participants]
@@ -318,12 +379,14 @@ def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
 
 
 def _guard_manage(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    trajectory = _load(request, trajectory_uuid)
     if not policy.can_manage_trajectory(request.user, trajectory):
         raise PermissionDenied
+    _refuse_closed(request, trajectory)
     return trajectory
 
 
+@closed_to_detail
 def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _guard_manage(request, trajectory_uuid)
     form = PauseForm(request.POST or None)
@@ -345,6 +408,7 @@ def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
 
 
 @require_POST
+@closed_to_detail
 def trajectory_resume(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _guard_manage(request, trajectory_uuid)
     try:
@@ -356,6 +420,7 @@ def trajectory_resume(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
     return _detail(trajectory)
 
 
+@closed_to_detail
 def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _guard_manage(request, trajectory_uuid)
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
@@ -368,6 +433,8 @@ def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 reason=data["close_reason"],
                 closed_on=data["closed_on"],
                 note=data["note"],
+                final_wellbeing=data["final_wellbeing"],
+                rematch_reason=data["rematch_reason"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -379,3 +446,42 @@ def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
         "trajectories/status_form.html",
         {"trajectory": trajectory, "form": form, "title": _("Close the duo")},
     )
+
+
+def trajectory_evaluate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    """The buddy or the school writes its own short evaluation of the duo."""
+    trajectory = _load(request, trajectory_uuid)
+    if not policy.can_evaluate_trajectory(request.user, trajectory):
+        raise PermissionDenied
+    is_buddy = policy.is_trajectory_buddy(request.user, trajectory)
+    current = trajectory.buddy_evaluation if is_buddy else trajectory.school_evaluation
+    if trajectory.is_closed and current:
+        messages.error(request, str(services.CLOSED_MESSAGE))
+        return _detail(trajectory)
+    form = EvaluationForm(request.POST or None, initial={"text": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trajectory_evaluate(
+                actor=request.user, trajectory=trajectory, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for your evaluation."))
+            return _detail(trajectory)
+    return render(
+        request,
+        "trajectories/status_form.html",
+        {"trajectory": trajectory, "form": form, "title": _("Evaluate the duo")},
+    )
+
+
+def trajectory_certificate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    """The buddy's certificate of participation as a PDF: no pupil data in it."""
+    trajectory = _load(request, trajectory_uuid)
+    if not policy.can_download_certificate(request.user, trajectory):
+        raise PermissionDenied
+    pdf = certificate_pdf(certificate_for(trajectory))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="buddywerk-certificaat.pdf"'
+    return response

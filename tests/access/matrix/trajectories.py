@@ -84,4 +84,21 @@ ROUTES = [
         outcomes(403, programme_coordinator=200, **OUT_OF_SCOPE),
         args=_duo,
     ),
+    Route(
+        "trajectories:evaluate",
+        outcomes(403, buddy=200, school_staff=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:evaluate",
+        outcomes(403, buddy=200, school_staff=200, **OUT_OF_SCOPE),
+        args=_duo,
+        method="post",
+        data={"text": ""},
+    ),
+    Route(
+        "trajectories:certificate",
+        outcomes(403, buddy=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
 ]

@@ -1,0 +1,82 @@
+"""The buddy's certificate of participation: a PDF read back with pypdf; hours, period,
+meetings and events attended; never any pupil data. Only the buddy and the coordinator."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from buddywerk.learning.models import Registration
+from buddywerk.trajectories import services
+from buddywerk.trajectories.enums import CloseReason
+from tests.learning.factories import EventFactory
+from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_certificate_states_hours_period_and_events_without_pupil_data(client):
+    today = timezone.localdate()
+    start = today - dt.timedelta(weeks=6)
+    duo = make_duo(planned_start=start)
+    buddy_user = duo.buddy.user
+    buddy_user.first_name, buddy_user.last_name = "Hanne", "Vervoort"
+    buddy_user.save()
+    for week, minutes in ((0, 60), (1, 45), (2, 45)):
+        services.meeting_log(
+            actor=buddy_user,
+            trajectory=duo,
+            date=start + dt.timedelta(weeks=week),
+            duration_minutes=minutes,
+        )
+    services.meeting_log(
+        actor=buddy_user,
+        trajectory=duo,
+        date=start + dt.timedelta(weeks=3),
+        status="cancelled",
+        cancel_reason="pupil_absent",
+    )
+    Registration.objects.create(event=EventFactory(), buddy=duo.buddy, attended=True)
+    services.trajectory_close(
+        actor=coordinator_of(duo),
+        trajectory=duo,
+        reason=CloseReason.ENDED_AS_PLANNED,
+        final_wellbeing=4,
+    )
+    pupil = duo.participants.get().pupil
+    client.force_login(buddy_user)
+    response = client.get(reverse("trajectories:certificate", args=[duo.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = _text(response)
+    assert "Deelnameattest" in text
+    assert "Hanne Vervoort" in text
+    assert duo.programme.name in text
+    assert f"{start:%d/%m/%Y} – {today:%d/%m/%Y}" in text
+    assert "Contactmomenten gehouden 3" in text  # the cancelled one does not count
+    assert "Uren 2,5" in text  # 150 minutes
+    assert "Vormingsmomenten bijgewoond 1" in text
+    assert pupil.first_name not in text
+    assert pupil.last_name not in text
+    assert duo.school.name not in text
+
+
+def test_certificate_is_for_the_buddy_and_the_coordinator_only(client):
+    duo = make_duo()
+    url = reverse("trajectories:certificate", args=[duo.uuid])
+    client.force_login(coordinator_of(duo))
+    assert client.get(url).status_code == 200
+    client.force_login(school_staff_of(duo))
+    assert client.get(url).status_code == 403
+    other = make_duo()
+    client.force_login(other.buddy.user)
+    assert client.get(url).status_code == 404

@@ -1,0 +1,24 @@
+"""The "Duo's" link in the navigation: for buddies, school staff and coordinators."""
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+
+pytestmark = pytest.mark.django_db
+
+LINK = 'href="/duos/"'
+
+
+def test_people_who_work_in_duos_see_the_link(client):
+    duo = make_duo()
+    for user in (duo.buddy.user, school_staff_of(duo), coordinator_of(duo)):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        assert LINK in page and ">Duo's<" in page, user
+
+
+def test_others_do_not(client):
+    assert LINK not in client.get("/").content.decode()
+    client.force_login(UserFactory())
+    assert LINK not in client.get("/").content.decode()

@@ -1,0 +1,68 @@
+"""The buddy sees the participant's first name only, on the duo pages and on the pupil
+page; every view of a duo page is written to the audit log."""
+
+import pytest
+from django.urls import reverse
+
+from buddywerk.access.models import AuditEvent
+from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_buddy_sees_first_names_only_everywhere(client):
+    duo = make_duo()
+    pupil = duo.participants.get().pupil
+    client.force_login(duo.buddy.user)
+    for url in (
+        reverse("trajectories:list"),
+        reverse("trajectories:detail", args=[duo.uuid]),
+        reverse("trajectories:wellbeing_create", args=[duo.uuid]),
+        reverse("trajectories:meeting_create", args=[duo.uuid]),
+        reverse("pupil_detail", args=[pupil.uuid]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert pupil.last_name not in page.content.decode(), url
+    assert (
+        pupil.first_name in client.get(reverse("pupil_detail", args=[pupil.uuid])).content.decode()
+    )
+
+
+def test_school_and_coordinator_see_the_full_name(client):
+    duo = make_duo()
+    pupil = duo.participants.get().pupil
+    for user in (school_staff_of(duo), coordinator_of(duo)):
+        client.force_login(user)
+        page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
+        assert pupil.last_name in page
+        page = client.get(reverse("pupil_detail", args=[pupil.uuid])).content.decode()
+        assert pupil.last_name in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["detail", "meeting_create", "meeting_plan", "wellbeing_create", "evaluate", "certificate"],
+)
+def test_every_view_of_a_duo_is_audited(client, name):
+    duo = make_duo()
+    client.force_login(duo.buddy.user)
+    assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
+    assert (
+        AuditEvent.objects.filter(
+            action="view", object_id=str(duo.uuid), actor=duo.buddy.user
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize("name", ["agreement_edit", "pause", "close"])
+def test_every_coordinator_page_of_a_duo_is_audited(client, name):
+    duo = make_duo()
+    coordinator = coordinator_of(duo)
+    client.force_login(coordinator)
+    assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
+    assert (
+        AuditEvent.objects.filter(action="view", object_id=str(duo.uuid), actor=coordinator).count()
+        == 1
+    )

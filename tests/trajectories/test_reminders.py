@@ -1,0 +1,197 @@
+"""Reminders on a fake clock: no meeting for 14 days (buddy, then the coordinator), the end
+within two weeks; idempotent; and mail that survives an SMTP outage, end to end against a
+real SMTP server in the test process that is first down, then up."""
+
+import datetime as dt
+import socket
+import socketserver
+import threading
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from buddywerk.common.email_url import mailers_from_url
+from buddywerk.trajectories import services
+from buddywerk.trajectories.models import ReminderKind, TrajectoryReminder
+from buddywerk.trajectories.reminders import send_due_reminders
+from tests.trajectories.factories import coordinator_of, make_duo
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2026, 9, 7)
+
+
+def _run(capture, today):
+    with capture(execute=True):
+        return send_due_reminders(today=today, base_url="https://buddywerk.example")
+
+
+def _kinds():
+    return sorted(
+        (r.kind, r.recipient.email, r.about)
+        for r in TrajectoryReminder.objects.select_related("recipient")
+    )
+
+
+def test_no_meeting_reminds_the_buddy_then_the_coordinator_once(
+    django_capture_on_commit_callbacks,
+):
+    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    buddy, coordinator = duo.buddy.user, coordinator_of(duo)
+    services.meeting_log(actor=buddy, trajectory=duo, date=START, duration_minutes=50, today=START)
+    assert _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=13)).created == 0
+    assert mail.outbox == []
+    run = _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=14))
+    assert (run.created, run.enqueued) == (1, 1)
+    assert [m.to for m in mail.outbox] == [[buddy.email]]
+    message = mail.outbox[0]
+    pupil = duo.participants.get().pupil
+    assert pupil.first_name not in message.subject + message.body
+    assert "contactmoment" in message.subject.lower()
+    assert f"https://buddywerk.example/duos/{duo.uuid}/" in message.body
+    # The next days: nothing twice.
+    _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=15))
+    assert len(mail.outbox) == 1
+    # Some days later the coordinator hears of it too.
+    _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=19))
+    assert [m.to for m in mail.outbox] == [[buddy.email], [coordinator.email]]
+    assert _kinds() == [
+        (ReminderKind.NO_MEETING_BUDDY, buddy.email, START),
+        (ReminderKind.NO_MEETING_COORDINATOR, coordinator.email, START),
+    ]
+    assert TrajectoryReminder.objects.filter(sent_at__isnull=True).count() == 0
+    # A new meeting resets the count: the next reminder is about the new date.
+    day = START + dt.timedelta(days=20)
+    services.meeting_log(actor=buddy, trajectory=duo, date=day, duration_minutes=50, today=day)
+    _run(django_capture_on_commit_callbacks, day + dt.timedelta(days=10))
+    assert len(mail.outbox) == 2
+
+
+def test_end_within_two_weeks_prompts_the_goodbye_meeting(django_capture_on_commit_callbacks):
+    end = START + dt.timedelta(weeks=10)
+    duo = make_duo(planned_start=START, planned_end=end)
+    buddy, coordinator = duo.buddy.user, coordinator_of(duo)
+    services.meeting_log(
+        actor=buddy,
+        trajectory=duo,
+        date=end - dt.timedelta(days=15),
+        duration_minutes=50,
+        today=end - dt.timedelta(days=15),
+    )
+    _run(django_capture_on_commit_callbacks, end - dt.timedelta(days=15))
+    assert mail.outbox == []
+    _run(django_capture_on_commit_callbacks, end - dt.timedelta(days=14))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([buddy.email, coordinator.email])
+    assert all("afscheid" in m.subject for m in mail.outbox)
+    _run(django_capture_on_commit_callbacks, end - dt.timedelta(days=3))
+    assert len(mail.outbox) == 2
+
+
+def test_paused_and_closed_duos_get_no_reminders(django_capture_on_commit_callbacks):
+    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=3))
+    services.trajectory_pause(actor=coordinator_of(duo), trajectory=duo, reason="Vakantie")
+    _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=20))
+    assert TrajectoryReminder.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_due_reminders_take_a_fixed_number_of_queries(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    for _ in range(3):
+        coordinator_of(make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=3)))
+    from buddywerk.trajectories.reminders import due_reminders
+
+    with django_assert_max_num_queries(2):
+        due = due_reminders(today=START + dt.timedelta(days=20))
+    assert len(due) == 3 * 2 + 3 * 2  # no meeting: buddy + coordinator; end near: both
+
+
+def test_the_command_runs_it(django_capture_on_commit_callbacks, capsys):
+    make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("trajectory_reminders", "--today", "2026-09-21")
+    assert "reminders created: 1" in capsys.readouterr().out
+    assert len(mail.outbox) == 1
+
+
+# --- A real SMTP server, first down, then up ---------------------------------------
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for Django's smtplib client."""
+
+    def _reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        self._reply("220 test ESMTP")
+        while line := self.rfile.readline():
+            command = line.decode().strip()
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self._reply("250-test")
+                self._reply("250 8BITMIME")
+            elif verb in {"HELO", "MAIL", "RCPT", "RSET", "NOOP"}:
+                self._reply("250 OK")
+            elif verb == "DATA":
+                self._reply("354 go ahead")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk
+                self.server.received.append(data)
+                self._reply("250 queued")
+            elif verb == "QUIT":
+                self._reply("221 bye")
+                return
+            else:
+                self._reply("502 not implemented")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_smtp_down_nothing_lost_retried_by_the_next_run(
+    settings, django_capture_on_commit_callbacks
+):
+    port = _free_port()
+    settings.MAILERS = mailers_from_url(f"smtp://127.0.0.1:{port}?timeout=5")
+    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    today = START + dt.timedelta(days=14)
+
+    # SMTP is down: the task fails, the reminder stays unsent with the error noted.
+    run = _run(django_capture_on_commit_callbacks, today)
+    assert (run.created, run.enqueued) == (1, 1)
+    reminder = TrajectoryReminder.objects.get()
+    assert reminder.sent_at is None
+    assert reminder.attempts == 1
+    assert "Connection" in reminder.last_error or "refused" in reminder.last_error.lower()
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), _SMTPHandler)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # SMTP is back: the next run sends what was left, and nothing new is recorded.
+        run = _run(django_capture_on_commit_callbacks, today)
+        assert (run.created, run.enqueued) == (0, 1)
+        assert len(server.received) == 1
+        message = message_from_bytes(server.received[0])
+        assert message["To"] == duo.buddy.user.email
+        assert "contactmoment" in str(make_header(decode_header(message["Subject"]))).lower()
+        reminder.refresh_from_db()
+        assert reminder.sent_at is not None
+        assert (reminder.attempts, reminder.last_error) == (2, "")
+        # And never twice.
+        run = _run(django_capture_on_commit_callbacks, today + dt.timedelta(days=1))
+        assert run.enqueued == 0
+        assert len(server.received) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
