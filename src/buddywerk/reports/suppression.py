@@ -5,10 +5,14 @@ Complementary suppression: a table publishes totals, so one hidden cell in a row
 column) could be worked out as the total minus the other cells. Wherever a row or column
 that adds up holds exactly one hidden cell, the smallest other cell of that line is hidden
 too (shown as "x"), preferring a non-zero cell, and this repeats until no line holds exactly
-one hidden cell. Pure functions: no Django, so the tests can try every small table.
+one hidden cell. A line whose hidden cells are all "<5" is also completed when the sum
+they must make leaves one of them a single possible value (two "<5" cells that make 8 are
+both 4). Pure functions: no Django, so the tests can try every small table.
 """
 
+import itertools
 from collections.abc import Sequence
+from typing import Any
 
 SMALL_CELL = 5
 SMALL = "small"  # shown as "<5"
@@ -74,7 +78,7 @@ def suppress(
         changed = False
         for line in bound:
             hidden = [cell for cell in line if cell in marks]
-            if len(hidden) != 1:
+            if len(hidden) != 1 and not _pinned(line, hidden, marks, value):
                 continue
             shown = [cell for cell in line if cell not in marks]
             candidates = [cell for cell in shown if value(cell) > 0] or shown
@@ -84,3 +88,21 @@ def suppress(
             marks[pick] = SECONDARY
             changed = True
     return marks
+
+
+def _pinned(line: list[Cell], hidden: list[Cell], marks: dict[Cell, str], value: Any) -> bool:
+    """True when the hidden cells of the line are all "<5" and what the line publishes pins
+    one of them to a single value (the last cell of the line is the sum of the others)."""
+    if any(marks[cell] != SMALL for cell in hidden) or len(hidden) > 6:
+        return False
+    total_cell = line[-1]
+    shown_sum = sum(value(cell) for cell in line[:-1] if cell not in marks)
+    options: list[set[int]] = [set() for _ in hidden]
+    for guess in itertools.product(range(1, SMALL_CELL), repeat=len(hidden)):
+        trial = dict(zip(hidden, guess, strict=True))
+        parts = shown_sum + sum(v for cell, v in trial.items() if cell != total_cell)
+        total = trial.get(total_cell, value(total_cell))
+        if parts == total:
+            for i, v in enumerate(guess):
+                options[i].add(v)
+    return any(len(found) == 1 for found in options)
