@@ -72,9 +72,8 @@ def main() -> None:
         seconds, queries = timed(
             lambda p=period: with_display(build_report(Scope(), p), suppress=True)
         )
-        print(
-            f"  report Flanders+Brussels {label:8} median {seconds * 1000:7.0f} ms  queries {queries}"
-        )
+        ms = seconds * 1000
+        print(f"  report Flanders+Brussels {label:8} median {ms:7.0f} ms  queries {queries}")
     for role in Role:
         membership = Membership.objects.filter(role=role).select_related("user").first()
         if membership is None:

@@ -41,6 +41,8 @@ from buddywerk.trajectories.enums import (
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory, WellbeingScore
 
 BATCH = 2000
+# The hash Django stores for an unusable password: these accounts cannot sign in.
+UNUSABLE = "!"  # noqa: S105
 
 KIND_WEIGHTS = {
     BuddyKind.STUDENT_INTERNSHIP: 30,
@@ -108,7 +110,7 @@ def generate(
 ) -> dict[str, int]:
     """Fill the (empty) database; returns the number of rows per kind."""
     progress = progress or _no_progress
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
     n = sizes(scale)
     start = dt.date(school_year, 9, 1)
     year_end = dt.date(school_year + 1, 6, 30)
@@ -181,7 +183,7 @@ def generate(
                     email=f"buddy{i}@generated.invalid",
                     first_name="Buddy",
                     last_name=str(i),
-                    password="!",
+                    password=UNUSABLE,
                 )
                 for i in range(n["buddies"])
             ),
@@ -452,7 +454,7 @@ def _people(programmes: list[Programme], schools: list[School], by_province: dic
         + [(funder, Role.FUNDER), (umbrella, Role.PLATFORM_ADMIN)]
     )
     users = User.objects.bulk_create(
-        User(email=f"{role}{i}@generated.invalid", password="!")
+        User(email=f"{role}{i}@generated.invalid", password=UNUSABLE)
         for i, (_o, role) in enumerate(seats)
     )
     Membership.objects.bulk_create(
