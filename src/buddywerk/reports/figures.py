@@ -22,7 +22,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.utils import timezone
@@ -123,15 +122,33 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _grouped(qs: QuerySet[Any], province: str, extra: tuple[str, ...] = (), **aggregates: Any):
+def _grouped(
+    qs: QuerySet[Any],
+    province: str,
+    extra: tuple[str, ...] = (),
+    *,
+    additive: bool = False,
+    **aggregates: Any,
+):
     """{(province code, *extra values): {name: value}} plus the totals under TOTAL: two
-    aggregate queries, whatever the number of rows."""
+    aggregate queries, whatever the number of rows. `additive`: every counted row lies in
+    one province (a meeting, a duo, a referral), so the total is the sum of the provinces
+    and the second query is not needed."""
     result: dict[tuple[Any, ...], dict[str, Any]] = {}
     rows = qs.values(*extra, _p=F(province)).annotate(**aggregates).order_by()
     for row in rows:
         key = (row.pop("_p") or UNKNOWN, *(row.pop(name) for name in extra))
         result[key] = row
-    if extra:
+    if additive:
+        totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, row in result.items():
+            total = totals.setdefault((TOTAL, *key[1:]), dict.fromkeys(aggregates, 0))
+            for name, value in row.items():
+                total[name] += value or 0
+        result.update(totals)
+        if not extra and (TOTAL,) not in result:
+            result[(TOTAL,)] = dict.fromkeys(aggregates, 0)
+    elif extra:
         for row in qs.values(*extra).annotate(**aggregates).order_by():
             result[(TOTAL, *(row.pop(name) for name in extra))] = row
     else:
@@ -202,6 +219,7 @@ def build_report(scope: Scope, period: Period) -> Report:
     meeting_data = _grouped(
         meetings,
         "trajectory__programme__province",
+        additive=True,
         held=Count("pk", filter=held),
         cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
         minutes=Sum("duration_minutes", filter=held),
@@ -246,81 +264,83 @@ def build_report(scope: Scope, period: Period) -> Report:
     )
 
     # --- referrals -----------------------------------------------------------------
-    def moved(to: Any, *, before: dt.datetime, after: dt.datetime | None = None) -> Exists:
-        qs = ReferralTransition.objects.filter(
-            referral=OuterRef("pk"), to_status__in=to, at__lt=before
-        )
-        return Exists(qs.filter(at__gte=after) if after else qs)
-
+    # Two grouped queries: the referrals themselves, and their transitions (who moved to
+    # matched, declined or an end status when); waiting = submitted - ended by the end.
     referrals = Referral.objects.filter(scope.programme_filter("programme")).filter(
         submitted_at__isnull=False, submitted_at__lt=end_at
     )
-    ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
     referral_data = _grouped(
         referrals,
         "programme__province",
         received=Count("pk", filter=Q(submitted_at__gte=start_at)),
-        matched=Count("pk", filter=moved([ReferralStatus.MATCHED], before=end_at, after=start_at)),
-        declined=Count(
-            "pk", filter=moved([ReferralStatus.DECLINED], before=end_at, after=start_at)
-        ),
-        waiting=Count("pk", filter=~moved(ended, before=end_at)),
+        submitted=Count("pk"),
         schools=Count(
             "referrer",
             distinct=True,
             filter=Q(submitted_at__gte=start_at, referrer__kind=OrganisationKind.SCHOOL),
         ),
     )
-    first_match = (
-        ReferralTransition.objects.filter(referral=OuterRef("pk"), to_status=ReferralStatus.MATCHED)
-        .values("referral")
-        .annotate(first=Min("at"))
-        .values("first")
+    ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
+    moves = ReferralTransition.objects.filter(
+        scope.programme_filter("referral__programme"),
+        at__lt=end_at,
+        referral__submitted_at__lt=end_at,
     )
+    in_time = Q(at__gte=start_at)
+    move_data = _grouped(
+        moves,
+        "referral__programme__province",
+        additive=True,
+        matched=Count(
+            "referral", distinct=True, filter=in_time & Q(to_status=ReferralStatus.MATCHED)
+        ),
+        declined=Count(
+            "referral", distinct=True, filter=in_time & Q(to_status=ReferralStatus.DECLINED)
+        ),
+        ended=Count("referral", distinct=True, filter=Q(to_status__in=ended)),
+    )
+    for key, row in referral_data.items():
+        moved = move_data.get(key) or {}
+        row["matched"] = moved.get("matched") or 0
+        row["declined"] = moved.get("declined") or 0
+        row["waiting"] = row["submitted"] - (moved.get("ended") or 0)
     waits: dict[str, list[float]] = defaultdict(list)
     for province, submitted, matched in (
-        referrals.annotate(_first=Subquery(first_match))
-        .filter(_first__gte=start_at, _first__lt=end_at)
-        .values_list("programme__province", "submitted_at", "_first")
+        ReferralTransition.objects.filter(
+            scope.programme_filter("referral__programme"), to_status=ReferralStatus.MATCHED
+        )
+        .values("referral")
+        .annotate(first=Min("at"))
+        .filter(first__gte=start_at, first__lt=end_at)
+        .values_list("referral__programme__province", "referral__submitted_at", "first")
     ):
         days = (matched - submitted).total_seconds() / 86400
         waits[province or UNKNOWN].append(days)
         waits[TOTAL].append(days)
 
     # --- well-being ----------------------------------------------------------------
-    scores = WellbeingScore.objects.filter(participant=OuterRef("pk"), date__lte=end)
-    intake = scores.filter(moment=WellbeingMoment.INTAKE).order_by("date", "id")
-    measured = (
-        Participant.objects.filter(scope.programme_filter("trajectory__programme"))
-        .filter(Exists(held_in_period))
-        .annotate(
-            _intake=Subquery(intake.values("score")[:1]),
-            _intake_date=Subquery(intake.values("date")[:1]),
-        )
-        .annotate(
-            _later=Subquery(
-                scores.exclude(moment=WellbeingMoment.INTAKE)
-                .filter(date__gt=OuterRef("_intake_date"))
-                .order_by("-date", "-id")
-                .values("score")[:1]
-            )
-        )
-        .filter(_intake__isnull=False, _later__isnull=False)
-    )
-    wellbeing_rows = list(
-        measured.values_list(
+    # The scores of the active duos' participants up to the end of the period, in one
+    # query (score values and internal ids only), reduced per participant here.
+    wellbeing_rows = _wellbeing_changes(
+        WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
+        .order_by("participant_id", "date", "id")
+        .values_list(
+            "participant_id",
             "trajectory__programme_id",
             "trajectory__programme__name",
             "trajectory__programme__province",
-            "_intake",
-            "_later",
+            "moment",
+            "date",
+            "score",
         )
     )
     closed = Trajectory.objects.filter(scope.programme_filter("programme")).filter(
         closed_on__gte=start, closed_on__lte=end
     )
-    closed_data = _grouped(closed, "programme__province", ("close_reason",), n=Count("pk"))
-    closed_total = _grouped(closed, "programme__province", n=Count("pk"))
+    closed_data = _grouped(
+        closed, "programme__province", ("close_reason",), additive=True, n=Count("pk")
+    )
+    closed_total = _grouped(closed, "programme__province", additive=True, n=Count("pk"))
 
     _add_unknown(
         builder,
@@ -461,6 +481,31 @@ def build_report(scope: Scope, period: Period) -> Report:
         ),
     ]
     return Report(scope=scope, period=period, tables=tables)
+
+
+def _wellbeing_changes(scores: Any) -> list[tuple]:
+    """(programme id, name, province, intake score, latest later score) per participant
+    with an intake score and a later one (rows come ordered by participant and date)."""
+    result = []
+    current, first, last, intake_date = None, None, None, None
+    info: tuple = ()
+
+    def flush() -> None:
+        if first is not None and last is not None:
+            result.append((*info, first, last))
+
+    for participant, programme, name, province, moment, day, score in scores:
+        if participant != current:
+            flush()
+            current, first, last, intake_date = participant, None, None, None
+            info = (programme, name, province)
+        if moment == WellbeingMoment.INTAKE:
+            if first is None:
+                first, intake_date = score, day
+        elif first is not None and day > intake_date:
+            last = score
+    flush()
+    return result
 
 
 def _derived(builder: _Builder, label: Any, data: dict, kind: str, compute) -> Row:
