@@ -54,12 +54,11 @@ def bar_chart(title: str, bars: list[Bar], *, chart_id: str) -> SafeString:
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{}-title" '
-        'viewBox="0 0 {} {}" width="100%" style="max-width:{}px" class="bw-chart">'
+        'viewBox="0 0 {} {}" width="100%" class="bw-chart">'
         '<title id="{}-title">{}</title>{}</svg>',
         chart_id,
         WIDTH,
         height,
-        WIDTH,
         chart_id,
         title,
         body,

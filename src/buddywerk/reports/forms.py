@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buddywerk.access import policy
 from buddywerk.geo.models import Province, Region
@@ -30,7 +31,9 @@ class ReportForm(forms.Form):
         ],
         initial=periods.INTERIM,
     )
-    school_year = forms.TypedChoiceField(label=_("School year"), coerce=int)
+    school_year = forms.TypedChoiceField(
+        label=pgettext_lazy("report period", "School year"), coerce=int
+    )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
