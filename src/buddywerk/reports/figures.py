@@ -202,7 +202,8 @@ def build_report(scope: Scope, period: Period) -> Report:
     # --- available buddies ---------------------------------------------------------
     buddies = (
         Buddy.objects.filter(scope.programme_filter("programmes"))
-        .filter(status=ScreeningStatus.APPROVED, screened_at__lt=end_at, capacity__gte=1)
+        .filter(status=ScreeningStatus.APPROVED, capacity__gte=1)
+        .filter(Q(screened_at__isnull=True) | Q(screened_at__lt=end_at))
         .filter(extract_seen_on__isnull=False, extract_seen_on__lte=end)
         .filter(Q(available_from__isnull=True) | Q(available_from__lte=end))
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=start))
@@ -359,8 +360,9 @@ def build_report(scope: Scope, period: Period) -> Report:
             _(
                 "Buddies who were approved and whose criminal-record extract had been seen by "
                 "the last day of the period, with a capacity of at least one participant, "
-                "whose availability overlaps the period. Counted in the province of each "
-                "programme they belong to, once in the total."
+                "whose availability overlaps the period (an approval without a recorded date "
+                "counts as approved before). Counted in the province of each programme they "
+                "belong to, once in the total."
             ),
             [
                 *(
