@@ -148,6 +148,20 @@ def test_funder_xlsx_holds_no_small_number(client, world):
     assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
 
 
+def test_funder_csv_holds_no_small_number(client, world):
+    response = get(client, user_with(Role.FUNDER), "reports:export", fmt="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert any("<5" in row for row in rows)
+    counts = [
+        row
+        for row in rows
+        if row and row[0] in {"Leerlingen", "Gezinnen", "Ontvangen", "Gekoppeld", "Doorgegaan"}
+    ]
+    assert len(counts) == 5
+    for row in counts:
+        assert not [v for v in row[1:] if v.isdigit() and 0 < int(v) < 5], row
+
+
 def test_csv_export_reads_back(client, world):
     response = get(client, user_with(Role.PLATFORM_ADMIN), "reports:export", fmt="csv")
     text = response.content.decode("utf-8-sig")
