@@ -538,3 +538,53 @@ def events_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
         user, Role.PROGRAMME_COORDINATOR
     )
     return qs.filter(Q(programme__isnull=True) | Q(programme_id__in=programmes))
+
+
+# --- Reports (issue 7, R16) ----------------------------------------------------------
+
+
+def can_view_reports(user: AnyUser) -> bool:
+    """The funder's report is read by platform admins and the funder (all of Flanders and
+    Brussels), regional coordinators (their province) and programme coordinators (their
+    programme)."""
+    return bool(
+        roles_of(user)
+        & {
+            Role.PLATFORM_ADMIN,
+            Role.FUNDER,
+            Role.REGIONAL_COORDINATOR,
+            Role.PROGRAMME_COORDINATOR,
+        }
+    )
+
+
+def report_sees_everything(user: AnyUser) -> bool:
+    """Platform admins and the funder may choose any province or programme."""
+    return is_platform_admin(user) or has_role(user, Role.FUNDER)
+
+
+def report_programmes_of(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The programmes whose report the user may open: all for admins and the funder, those
+    of their province for a regional coordinator, their own for a programme coordinator."""
+    if report_sees_everything(user):
+        return qs
+    return qs.filter(
+        Q(pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+        | Q(province__in=regional_province_codes(user))
+    )
+
+
+def report_is_suppressed(user: AnyUser, *, province: str | None, programme: Any) -> bool:
+    """R16: the funder sees small cells as "<5", unless the user also holds a role that sees
+    this scope's figures in full (a platform admin; the regional coordinator of the
+    province; the coordinator of the programme)."""
+    if is_platform_admin(user):
+        return False
+    if programme is not None and (
+        programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        or programme.province_id in regional_province_codes(user)
+    ):
+        return False
+    if programme is None and province is not None and province in regional_province_codes(user):
+        return False
+    return True

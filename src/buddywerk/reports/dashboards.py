@@ -1,19 +1,31 @@
 """The figures on each role's home page. Each function runs a fixed number of aggregate
-queries, whatever the amount of data (no query per row)."""
+queries, whatever the amount of data (no query per row); charts are SVG drawn on the
+server with the same numbers in a table behind them."""
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import AuditEvent, Role, User
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus
+from buddywerk.referrals.workflow import QUEUE_STATUSES
+from buddywerk.trajectories.enums import MeetingStatus
+from buddywerk.trajectories.models import Meeting, Participant, Trajectory
+
+from .charts import Bar, bar_chart
+from .periods import school_year_of
 
 # Funder figures below this are shown as "<5" (small cells could identify a child).
 SMALL_CELL = 5
@@ -27,9 +39,36 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class DataTable:
+    """The numbers behind a chart (or a small table of its own)."""
+
+    caption: str | Promise
+    headers: list[str | Promise]
+    rows: list[list[Any]]
+    chart: SafeString | None = None
+
+
+@dataclass(frozen=True)
 class Panel:
     title: str | Promise
     figures: list[Figure]
+    tables: list[DataTable] = field(default_factory=list)
+    link: tuple[str, str | Promise] | None = None
+
+
+def _chart_table(
+    key: str, caption: Any, headers: list[Any], rows: list[list[Any]], *, column: int = 1
+) -> DataTable:
+    """A table with a bar chart of one of its columns."""
+    bars = [
+        Bar(
+            str(row[0]),
+            float(row[column]) if isinstance(row[column], int) else 0.0,
+            str(row[column]),
+        )
+        for row in rows
+    ]
+    return DataTable(caption, headers, rows, bar_chart(str(caption), bars, chart_id=key))
 
 
 OPEN_STATUSES = [ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStatus.WAITING]
@@ -62,6 +101,20 @@ def school_panel(user: Any) -> Panel:
         matched=Count("pk", filter=Q(status=ReferralStatus.MATCHED)),
         draft=Count("pk", filter=Q(status=ReferralStatus.DRAFT)),
     )
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(
+        trajectory__school_id__in=schools,
+        status=MeetingStatus.HAPPENED,
+        date__gte=today.replace(day=1),
+        date__lte=today,
+    ).count()
+    by_status = dict(
+        Referral.objects.filter(referrer_id__in=schools)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [[label, by_status.get(code, 0)] for code, label in ReferralStatus.choices]
     return Panel(
         _("My school"),
         [
@@ -69,6 +122,15 @@ def school_panel(user: Any) -> Panel:
             Figure(_("Referrals waiting for a buddy"), counts["open"]),
             Figure(_("Pupils with a buddy"), counts["matched"]),
             Figure(_("Draft referrals"), counts["draft"]),
+            Figure(_("Meetings held this month"), meetings),
+        ],
+        [
+            _chart_table(
+                "chart-school-referrals",
+                _("My referrals by status"),
+                [_("Status"), _("Referrals")],
+                rows,
+            )
         ],
     )
 
@@ -86,16 +148,55 @@ def coordinator_panel(user: Any) -> Panel:
             ),
         )
     )
-    queue = Referral.objects.filter(programme_id__in=programmes, status__in=OPEN_STATUSES).count()
+    queue = Referral.objects.filter(
+        programme_id__in=programmes, status__in=QUEUE_STATUSES
+    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    now = timezone.now()
+    longest = (now - queue["oldest"]).days if queue["oldest"] else 0
+    active = Trajectory.objects.filter(programme_id__in=programmes).running().count()
+    weeks = meetings_per_week(programmes, timezone.localdate())
     return Panel(
         _("My programme"),
         [
-            Figure(_("Referrals in the queue"), queue),
+            Figure(_("Referrals in the queue"), queue["n"]),
+            Figure(_("Longest wait in the queue (days)"), longest),
+            Figure(_("Active duos"), active),
             Figure(_("Buddies to screen"), buddies["applied"]),
             Figure(_("Approved buddies"), buddies["approved"]),
             Figure(_("Approved buddies without extract"), buddies["no_extract"]),
         ],
+        [
+            _chart_table(
+                "chart-meetings-per-week",
+                _("Meetings held per week (last 8 weeks)"),
+                [_("Week of"), _("Meetings held")],
+                weeks,
+            )
+        ],
     )
+
+
+WEEKS = 8
+
+
+def meetings_per_week(programmes: Any, today: dt.date) -> list[list[Any]]:
+    """Held meetings of the programmes per week (Monday), the last eight weeks: one query."""
+    first = today - dt.timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    counts = {
+        (week.date() if isinstance(week, dt.datetime) else week): n
+        for week, n in Meeting.objects.filter(
+            trajectory__programme_id__in=programmes,
+            status=MeetingStatus.HAPPENED,
+            date__gte=first,
+            date__lte=today,
+        )
+        .annotate(week=TruncWeek("date"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    days = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
+    return [[day.strftime("%d/%m"), counts.get(day, 0)] for day in days]
 
 
 def regional_panel(user: Any) -> Panel:
@@ -103,10 +204,11 @@ def regional_panel(user: Any) -> Panel:
         pk__in=policy.organisation_ids(user, Role.REGIONAL_COORDINATOR)
     ).values("province")
     programmes = Programme.objects.filter(municipalities__province__in=regions).distinct()
+    names = list(programmes.order_by("name").values_list("name", flat=True))
     return Panel(
         _("My province"),
         [
-            Figure(_("Programmes"), programmes.count()),
+            Figure(_("Programmes"), len(names)),
             Figure(_("Schools"), School.objects.filter(municipality__province__in=regions).count()),
             Figure(
                 _("Approved buddies"),
@@ -115,6 +217,46 @@ def regional_panel(user: Any) -> Panel:
                 .count(),
             ),
         ],
+        [
+            DataTable(_("Programmes in the province"), [_("Programme")], [[n] for n in names]),
+            supply_and_demand(regions),
+        ],
+    )
+
+
+def supply_and_demand(regions: Any) -> DataTable:
+    """Per municipality of the province: available buddies (approved, extract seen, not
+    paused; by home postcode) and referrals in a queue (by the school's or family's
+    municipality). Three queries."""
+    supply = dict(
+        Buddy.objects.available()
+        .filter(extract_seen_on__isnull=False, home_postcode__municipality__province__in=regions)
+        .values_list("home_postcode__municipality")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    demand: dict[str, int] = {}
+    queue = Referral.objects.filter(status__in=QUEUE_STATUSES)
+    for path in ("pupil__school__municipality", "family__postcode__municipality"):
+        for nis, n in (
+            queue.filter(**{f"{path}__province__in": regions})
+            .values_list(path)
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            demand[nis] = demand.get(nis, 0) + n
+    codes = set(supply) | set(demand)
+    names = dict(Municipality.objects.filter(nis_code__in=codes).values_list("nis_code", "name"))
+    rows = sorted(
+        ([names[c], supply.get(c, 0), demand.get(c, 0)] for c in codes),
+        key=lambda row: (-row[2], -row[1], row[0]),
+    )
+    return _chart_table(
+        "chart-supply-demand",
+        _("Supply and demand per municipality"),
+        [_("Municipality"), _("Available buddies"), _("Referrals waiting")],
+        rows,
+        column=2,
     )
 
 
@@ -128,13 +270,23 @@ def funder_panel(user: Any) -> Panel:
         .distinct()
         .count()
     )
+    today = timezone.localdate()
+    since = dt.date(school_year_of(today), 9, 1)
+    held = Meeting.objects.filter(status=MeetingStatus.HAPPENED, date__gte=since, date__lte=today)
+    supported = Participant.objects.filter(
+        Exists(held.filter(trajectory=OuterRef("trajectory")))
+    ).aggregate(pupils=Count("pupil", distinct=True), families=Count("family", distinct=True))
     return Panel(
         _("Flanders and Brussels"),
         [
             Figure(_("Programmes"), suppress(Programme.objects.count())),
             Figure(_("Available buddies"), suppress(buddies)),
             Figure(_("Schools and services that referred"), suppress(schools)),
+            Figure(_("Pupils supported this school year"), suppress(supported["pupils"])),
+            Figure(_("Families supported this school year"), suppress(supported["families"])),
+            Figure(_("Meetings held this school year"), suppress(held.count())),
         ],
+        link=(reverse("reports:report"), _("Open the full report")),
     )
 
 

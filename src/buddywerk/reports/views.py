@@ -1,8 +1,17 @@
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
 
-from . import dashboards
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from buddywerk.access import policy
+
+from . import dashboards, exports
+from .charts import table_chart
+from .figures import Report, build_report, with_display
+from .forms import ReportForm, default_query
 
 
 @login_not_required
@@ -11,3 +20,64 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "reports/welcome.html")
     return render(request, "reports/home.html", {"panels": dashboards.panels_for(request.user)})
+
+
+def _report_form(request: HttpRequest) -> ReportForm:
+    if not policy.can_view_reports(request.user):
+        raise PermissionDenied
+    data = (
+        request.GET if "area" in request.GET else QueryDict(urlencode(default_query(request.user)))
+    )
+    return ReportForm(data, user=request.user)
+
+
+def _build(form: ReportForm, request: HttpRequest) -> Report:
+    scope = form.get_scope()
+    suppressed = policy.report_is_suppressed(
+        request.user,
+        province=scope.province.code if scope.province else None,
+        programme=scope.programme,
+    )
+    return with_display(build_report(scope, form.get_period()), suppress=suppressed)
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The funder's report (R16) for a scope and a period chosen in the query string, so the
+    link can be shared. Figures only: no person is ever shown."""
+    form = _report_form(request)
+    context: dict = {"form": form}
+    if form.is_valid():
+        result = _build(form, request)
+        context |= {
+            "report": result,
+            "tables": [(table, table_chart(table)) for table in result.tables],
+            "query": form.data.urlencode(),
+        }
+    return render(request, "reports/report.html", context)
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The same report as a file."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    form = _report_form(request)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form}, status=400)
+    result = _build(form, request)
+    if fmt == "xlsx":
+        body: bytes | str = exports.to_xlsx(result)
+    elif fmt == "csv":
+        body = "\ufeff" + exports.to_csv(result)
+    else:
+        body = exports.to_pdf(result, base_url=request.build_absolute_uri("/"))
+    name = slugify(f"buddywerk {result.scope.label} {result.period.start} {result.period.end}")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

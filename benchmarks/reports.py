@@ -1,0 +1,95 @@
+"""Benchmark of the funder's report and the home-page dashboards (issue 7).
+
+    uv run python benchmarks/reports.py                  # a throw-away SQLite database
+    DATABASE_URL=postgres://... uv run python benchmarks/reports.py   # an EMPTY database
+    BENCH_SCALE=10 ...                                   # the Flanders-scale data set
+
+Builds the schema, runs `buddywerk generate --scale N` (seeded), then times the full
+report of Flanders and Brussels for the interim and the final period of the school year,
+and each role's dashboard, and prints the median time and the number of SQL queries.
+Targets at N=10 on PostgreSQL: report <= 2 s, every dashboard <= 300 ms.
+"""
+
+import atexit
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCALE = int(os.environ.get("BENCH_SCALE", "1"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+_tmp = tempfile.mkdtemp(prefix="bw-bench-")
+atexit.register(shutil.rmtree, _tmp, True)
+os.environ.setdefault("BUDDYWERK_VAR_DIR", _tmp)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buddywerk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from buddywerk.access import policy  # noqa: E402
+from buddywerk.access.models import Membership, Role  # noqa: E402
+from buddywerk.reports import dashboards, generator, periods  # noqa: E402
+from buddywerk.reports.figures import Scope, build_report, with_display  # noqa: E402
+
+
+def timed(func, rounds=ROUNDS):
+    func()  # warm the caches once
+    runs = []
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            func()
+            runs.append((time.perf_counter() - start, len(queries)))
+    return statistics.median(r[0] for r in runs), runs[0][1]
+
+
+def main() -> None:
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}), scale {SCALE}")
+    call_command("migrate", verbosity=0)
+    if not generator.is_empty():
+        sys.exit("The database already holds data: use an empty database.")
+    start = time.perf_counter()
+    counts = generator.generate(scale=SCALE)
+    print(
+        f"Generated in {time.perf_counter() - start:.0f} s: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    for label, period in (("interim", periods.interim(2025)), ("final", periods.final(2025))):
+        seconds, queries = timed(
+            lambda p=period: with_display(build_report(Scope(), p), suppress=True)
+        )
+        ms = seconds * 1000
+        print(f"  report Flanders+Brussels {label:8} median {ms:7.0f} ms  queries {queries}")
+    for role in Role:
+        membership = Membership.objects.filter(role=role).select_related("user").first()
+        if membership is None:
+            continue
+        user = membership.user
+
+        def run(u=user):
+            policy.forget_memberships(u)
+            for attr in ("_buddywerk_region_provinces",):
+                if hasattr(u, attr):
+                    delattr(u, attr)
+            dashboards.panels_for(u)
+
+        seconds, queries = timed(run)
+        print(f"  dashboard {role.value:24} median {seconds * 1000:7.1f} ms  queries {queries}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Server-rendered SVG bar charts: simple, accessible (a title and a description; the same
+numbers are in the table next to the chart), identical in the page and the PDF."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .figures import COUNT, Table
+
+WIDTH = 640
+BAR = 22
+GAP = 8
+LABEL = 250
+VALUE = 70
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # 0 when hidden
+    text: str  # what is written next to the bar ("<5", "x" or the number)
+
+
+def bar_chart(title: str, bars: list[Bar], *, chart_id: str) -> SafeString:
+    """A horizontal bar chart; bars of hidden cells are not drawn (their text says why)."""
+    height = max(1, len(bars)) * (BAR + GAP) + GAP
+    top = max((bar.value for bar in bars), default=0) or 1
+    room = WIDTH - LABEL - VALUE
+    rows = []
+    for i, bar in enumerate(bars):
+        y = GAP + i * (BAR + GAP)
+        length = round(room * bar.value / top) if bar.value > 0 else 0
+        rows.append(
+            (
+                y + BAR * 0.7,
+                bar.label[:42],
+                y,
+                LABEL,
+                length,
+                BAR,
+                LABEL + length + 6,
+                y + BAR * 0.7,
+                bar.text,
+            )
+        )
+    body = format_html_join(
+        "",
+        '<text x="0" y="{}" font-size="13">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#1f5f8b"></rect>'
+        '<text x="{}" y="{}" font-size="13">{}</text>',
+        ((row[0], row[1], row[3], row[2], row[4], row[5], row[6], row[7], row[8]) for row in rows),
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{}-title" '
+        'viewBox="0 0 {} {}" width="100%" class="bw-chart">'
+        '<title id="{}-title">{}</title>{}</svg>',
+        chart_id,
+        WIDTH,
+        height,
+        chart_id,
+        title,
+        body,
+    )
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def table_chart(table: Table) -> SafeString:
+    """The chart of a report table: the total per row (kinds, reasons, school years), or
+    the first row per province (meetings held, participants)."""
+    hidden = {"<5", "x"}
+    if table.chart == "columns" or table.column_kinds:
+        if table.column_kinds:  # per programme: the first (count) column per row
+            source = [
+                (str(row.label), row.values[0], row.display[0] if row.display else "")
+                for row in table.rows
+            ]
+        else:
+            row = table.rows[0]
+            source = [
+                (table.columns[c], row.values[c], row.display[c] if row.display else "")
+                for c in range(len(table.columns) - 1)
+            ]
+    else:
+        rows = [r for r in table.rows if r.kind == COUNT]
+        if table.columns_add_up:
+            rows = rows[:-1]
+        source = [(str(r.label), r.values[-1], r.display[-1] if r.display else "") for r in rows]
+    bars = [
+        Bar(label, 0.0 if text in hidden else _number(value), text or str(value))
+        for label, value, text in source
+    ]
+    return bar_chart(str(table.title), bars, chart_id=f"chart-{table.key}")

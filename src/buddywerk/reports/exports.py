@@ -1,0 +1,113 @@
+"""The report as XLSX (one sheet per table and a definitions sheet), CSV and PDF. The
+funder's exports hold the suppressed figures only ("<5" and "x" as text)."""
+
+import csv
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .charts import table_chart
+from .figures import CHANGE, COUNT, DAYS, HOURS, MEAN, PERCENT, Report, Table
+
+NUMBER_FORMATS = {
+    COUNT: "#,##0",
+    HOURS: "#,##0.0",
+    MEAN: "0.0",
+    DAYS: "0.0",
+    PERCENT: "0.0",
+    CHANGE: "+0.00;-0.00;0.00",
+}
+
+
+def cell_value(report: Report, table: Table, r: int, c: int) -> Any:
+    """The number, or the text shown instead of it ("<5", "x", or empty when undefined)."""
+    row = table.rows[r]
+    value = row.values[c]
+    if report.suppressed and row.display[c] in {"<5", "x"}:
+        return row.display[c]
+    return value
+
+
+def heading(report: Report) -> list[str]:
+    return [
+        _("Buddywerk report"),
+        report.scope.label,
+        _("%(start)s to %(end)s")
+        % {
+            "start": formats.date_format(report.period.start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(report.period.end, "SHORT_DATE_FORMAT"),
+        },
+    ]
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(heading(report))
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([str(table.title)])
+        writer.writerow([str(table.definition)])
+        writer.writerow(["", *table.columns])
+        for r, row in enumerate(table.rows):
+            values = [cell_value(report, table, r, c) for c in range(len(row.values))]
+            writer.writerow([str(row.label), *("" if v is None else v for v in values)])
+    return out.getvalue()
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    definitions = book.active
+    definitions.title = _("Definitions")[:31]
+    for line in heading(report):
+        definitions.append([line])
+    definitions["A1"].font = Font(bold=True, size=14)
+    definitions.append([])
+    definitions.append([_("Table"), _("Definition")])
+    for cell in definitions[definitions.max_row]:
+        cell.font = Font(bold=True)
+    for table in report.tables:
+        definitions.append([str(table.title), str(table.definition)])
+        definitions.cell(definitions.max_row, 2).alignment = Alignment(wrap_text=True)
+    if report.suppressed:
+        definitions.append([])
+        definitions.append([_("<5"), _("a number from 1 to 4")])
+        definitions.append(["x", _("hidden so that a small number cannot be worked out")])
+    definitions.column_dimensions["A"].width = 40
+    definitions.column_dimensions["B"].width = 100
+    for table in report.tables:
+        sheet = book.create_sheet(str(table.title)[:31])
+        sheet.append([str(table.title)])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append(["", *table.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for r, row in enumerate(table.rows):
+            sheet.append(
+                [str(row.label), *(cell_value(report, table, r, c) for c in range(len(row.values)))]
+            )
+            for c in range(len(row.values)):
+                cell = sheet.cell(sheet.max_row, c + 2)
+                cell.number_format = NUMBER_FORMATS[table.kind_of(row, c)]
+                cell.alignment = Alignment(horizontal="right")
+        sheet.column_dimensions["A"].width = 48
+        sheet.freeze_panes = "B3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(report: Report, *, base_url: str | None = None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {"report": report, "tables": [(t, table_chart(t)) for t in report.tables]},
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,657 @@
+"""The funder's report (R16): every figure per province and in total, each with its written
+definition, for a scope (Flanders and Brussels, one province, one programme) and a period.
+
+Everything is computed in the database with aggregate queries grouped by province (the
+province of the programme that runs the duo, receives the referral or holds the buddy);
+the number of queries does not depend on the amount of data (tests assert it). No query
+returns a person: only counts, sums and averages (the median waiting time reads one number
+of days per matched referral, without any identifier).
+"""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.buddies.models import STUDENT_KINDS, Buddy, BuddyKind, ScreeningStatus
+from buddywerk.common.vocabulary import SchoolYear
+from buddywerk.geo.models import Province, Region
+from buddywerk.organisations.models import OrganisationKind, Programme
+from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
+from buddywerk.trajectories.models import Meeting, Participant, Trajectory, WellbeingScore
+
+from . import suppression
+from .periods import Period
+
+TOTAL = "total"
+UNKNOWN = "unknown"
+
+# Kinds of value: counts are suppressed for the funder, the others are derived figures.
+COUNT = "count"
+HOURS = "hours"
+MEAN = "mean"
+DAYS = "days"
+PERCENT = "percent"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the report looks: all of Flanders and Brussels, one province or one programme."""
+
+    province: Province | None = None
+    programme: Programme | None = None
+
+    @property
+    def label(self) -> str:
+        if self.programme is not None:
+            return str(self.programme)
+        if self.province is not None:
+            return str(self.province)
+        return str(_("Flanders and Brussels"))
+
+    def programme_filter(self, prefix: str) -> Q:
+        """The scope as a filter on the programme reached through `prefix`."""
+        if self.programme is not None:
+            return Q(**{f"{prefix}": self.programme.pk})
+        if self.province is not None:
+            return Q(**{f"{prefix}__province": self.province.pk})
+        return Q()
+
+
+@dataclass
+class Row:
+    label: str | Promise
+    values: list[Any]  # one per column, the last one the total
+    kind: str = COUNT
+    display: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str | Promise
+    definition: str | Promise
+    columns: list[str]
+    rows: list[Row]
+    # The last column is the sum of the others (for count rows), and/or the last row is
+    # the sum of the rows above (for count columns): what complementary suppression protects.
+    rows_add_up: bool = True
+    columns_add_up: bool = False
+    # Per column kinds, when the columns are measures rather than places.
+    column_kinds: list[str] | None = None
+    chart: str = "rows"  # "rows": bars of the total per row; "columns": first row per column
+
+    def kind_of(self, row: Row, col: int) -> str:
+        return self.column_kinds[col] if self.column_kinds else row.kind
+
+
+@dataclass
+class Report:
+    scope: Scope
+    period: Period
+    tables: list[Table]
+    suppressed: bool = False
+    generated_at: dt.datetime = field(default_factory=timezone.now)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The period as aware datetimes [start 00:00, day after end 00:00)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _grouped(
+    qs: QuerySet[Any],
+    province: str,
+    extra: tuple[str, ...] = (),
+    *,
+    additive: bool = False,
+    **aggregates: Any,
+):
+    """{(province code, *extra values): {name: value}} plus the totals under TOTAL: two
+    aggregate queries, whatever the number of rows. `additive`: every counted row lies in
+    one province (a meeting, a duo, a referral), so the total is the sum of the provinces
+    and the second query is not needed."""
+    result: dict[tuple[Any, ...], dict[str, Any]] = {}
+    rows = qs.values(*extra, _p=F(province)).annotate(**aggregates).order_by()
+    for row in rows:
+        key = (row.pop("_p") or UNKNOWN, *(row.pop(name) for name in extra))
+        result[key] = row
+    if additive:
+        totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, row in result.items():
+            total = totals.setdefault((TOTAL, *key[1:]), dict.fromkeys(aggregates, 0))
+            for name, value in row.items():
+                total[name] += value or 0
+        result.update(totals)
+        if not extra and (TOTAL,) not in result:
+            result[(TOTAL,)] = dict.fromkeys(aggregates, 0)
+    elif extra:
+        for row in qs.values(*extra).annotate(**aggregates).order_by():
+            result[(TOTAL, *(row.pop(name) for name in extra))] = row
+    else:
+        result[(TOTAL,)] = qs.aggregate(**aggregates)
+    return result
+
+
+class _Builder:
+    def __init__(self, scope: Scope, period: Period, columns: list[tuple[str, str]]):
+        self.scope = scope
+        self.period = period
+        self.keys = [key for key, _label in columns] + [TOTAL]
+        self.labels = [label for _key, label in columns] + [str(_("Total"))]
+
+    def row(self, label: Any, data: dict, name: str, kind: str = COUNT, extra=()) -> Row:
+        values = []
+        for key in self.keys:
+            cell = data.get((key, *extra)) or {}
+            values.append(cell.get(name) or 0)
+        return Row(label, values, kind)
+
+    def table(self, key: str, title: Any, definition: Any, rows: list[Row], **kw: Any) -> Table:
+        return Table(key, title, definition, list(self.labels), rows, **kw)
+
+
+def province_columns(scope: Scope) -> list[tuple[str, str]]:
+    """The provinces the report shows (one query)."""
+    if scope.province is not None:
+        return [(scope.province.code, scope.province.name)]
+    if scope.programme is not None:
+        province = scope.programme.province
+        return [(province.code, province.name)] if province else [(UNKNOWN, str(_("Unknown")))]
+    served = Province.objects.filter(region__in=[Region.FLANDERS, Region.BRUSSELS])
+    return [(p.code, p.name) for p in served.order_by("name")]
+
+
+def _add_unknown(builder: _Builder, *datasets: dict) -> None:
+    """Programmes without a province: shown in their own column rather than lost."""
+    if UNKNOWN in builder.keys:
+        return
+    if any(key[0] == UNKNOWN for data in datasets for key in data):
+        builder.keys.insert(-1, UNKNOWN)
+        builder.labels.insert(-1, str(_("Unknown")))
+
+
+def build_report(scope: Scope, period: Period) -> Report:
+    start, end = period.start, period.end
+    start_at, end_at = _bounds(period)
+    builder = _Builder(scope, period, province_columns(scope))
+
+    # --- available buddies ---------------------------------------------------------
+    buddies = (
+        Buddy.objects.filter(scope.programme_filter("programmes"))
+        .filter(status=ScreeningStatus.APPROVED, capacity__gte=1)
+        .filter(Q(screened_at__isnull=True) | Q(screened_at__lt=end_at))
+        .filter(extract_seen_on__isnull=False, extract_seen_on__lte=end)
+        .filter(Q(available_from__isnull=True) | Q(available_from__lte=end))
+        .filter(Q(available_until__isnull=True) | Q(available_until__gte=start))
+    )
+    buddy_data = _grouped(buddies, "programmes__province", ("kind",), n=Count("pk", distinct=True))
+    buddy_total = _grouped(buddies, "programmes__province", n=Count("pk", distinct=True))
+
+    # --- meetings and active duos --------------------------------------------------
+    in_period = Q(date__gte=start, date__lte=end)
+    meetings = Meeting.objects.filter(in_period).filter(
+        scope.programme_filter("trajectory__programme")
+    )
+    held = Q(status=MeetingStatus.HAPPENED)
+    meeting_data = _grouped(
+        meetings,
+        "trajectory__programme__province",
+        additive=True,
+        held=Count("pk", filter=held),
+        cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
+        minutes=Sum("duration_minutes", filter=held),
+        duos=Count("trajectory", distinct=True, filter=held),
+    )
+    held_in_period = Meeting.objects.filter(
+        in_period, status=MeetingStatus.HAPPENED, trajectory=OuterRef("trajectory")
+    )
+    active = Trajectory.objects.filter(scope.programme_filter("programme")).filter(
+        Exists(
+            Meeting.objects.filter(
+                in_period, status=MeetingStatus.HAPPENED, trajectory=OuterRef("pk")
+            )
+        )
+    )
+    cooperation = _grouped(
+        active,
+        "programme__province",
+        institutions=Count(
+            "buddy__training_institution",
+            distinct=True,
+            filter=Q(buddy__kind__in=STUDENT_KINDS),
+        ),
+        schools=Count("school", distinct=True, filter=Q(school__kind=OrganisationKind.SCHOOL)),
+    )
+
+    # --- participants --------------------------------------------------------------
+    participants = Participant.objects.filter(
+        scope.programme_filter("trajectory__programme")
+    ).filter(Exists(held_in_period))
+    participant_data = _grouped(
+        participants,
+        "trajectory__programme__province",
+        pupils=Count("pupil", distinct=True),
+        families=Count("family", distinct=True),
+    )
+    by_year = _grouped(
+        participants.filter(pupil__isnull=False),
+        "trajectory__programme__province",
+        ("pupil__school_year",),
+        n=Count("pupil", distinct=True),
+    )
+
+    # --- referrals -----------------------------------------------------------------
+    # Two grouped queries: the referrals themselves, and their transitions (who moved to
+    # matched, declined or an end status when); waiting = submitted - ended by the end.
+    referrals = Referral.objects.filter(scope.programme_filter("programme")).filter(
+        submitted_at__isnull=False, submitted_at__lt=end_at
+    )
+    referral_data = _grouped(
+        referrals,
+        "programme__province",
+        received=Count("pk", filter=Q(submitted_at__gte=start_at)),
+        submitted=Count("pk"),
+        schools=Count(
+            "referrer",
+            distinct=True,
+            filter=Q(submitted_at__gte=start_at, referrer__kind=OrganisationKind.SCHOOL),
+        ),
+    )
+    ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
+    moves = ReferralTransition.objects.filter(
+        scope.programme_filter("referral__programme"),
+        at__lt=end_at,
+        referral__submitted_at__lt=end_at,
+    )
+    in_time = Q(at__gte=start_at)
+    move_data = _grouped(
+        moves,
+        "referral__programme__province",
+        additive=True,
+        matched=Count(
+            "referral", distinct=True, filter=in_time & Q(to_status=ReferralStatus.MATCHED)
+        ),
+        declined=Count(
+            "referral", distinct=True, filter=in_time & Q(to_status=ReferralStatus.DECLINED)
+        ),
+        ended=Count("referral", distinct=True, filter=Q(to_status__in=ended)),
+    )
+    for key, row in referral_data.items():
+        moved = move_data.get(key) or {}
+        row["matched"] = moved.get("matched") or 0
+        row["declined"] = moved.get("declined") or 0
+        row["waiting"] = row["submitted"] - (moved.get("ended") or 0)
+    waits: dict[str, list[float]] = defaultdict(list)
+    for province, submitted, matched in (
+        ReferralTransition.objects.filter(
+            scope.programme_filter("referral__programme"), to_status=ReferralStatus.MATCHED
+        )
+        .values("referral")
+        .annotate(first=Min("at"))
+        .filter(first__gte=start_at, first__lt=end_at)
+        .values_list("referral__programme__province", "referral__submitted_at", "first")
+    ):
+        days = (matched - submitted).total_seconds() / 86400
+        waits[province or UNKNOWN].append(days)
+        waits[TOTAL].append(days)
+
+    # --- well-being ----------------------------------------------------------------
+    # The scores of the active duos' participants up to the end of the period, in one
+    # query (score values and internal ids only), reduced per participant here.
+    wellbeing_rows = _wellbeing_changes(
+        WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
+        .order_by("participant_id", "date", "id")
+        .values_list(
+            "participant_id",
+            "trajectory__programme_id",
+            "trajectory__programme__name",
+            "trajectory__programme__province",
+            "moment",
+            "date",
+            "score",
+        )
+    )
+    closed = Trajectory.objects.filter(scope.programme_filter("programme")).filter(
+        closed_on__gte=start, closed_on__lte=end
+    )
+    closed_data = _grouped(
+        closed, "programme__province", ("close_reason",), additive=True, n=Count("pk")
+    )
+    closed_total = _grouped(closed, "programme__province", additive=True, n=Count("pk"))
+
+    _add_unknown(
+        builder,
+        buddy_total,
+        meeting_data,
+        cooperation,
+        participant_data,
+        referral_data,
+        closed_total,
+    )
+    wellbeing = _wellbeing(builder, wellbeing_rows)
+    tables = [
+        builder.table(
+            "buddies",
+            _("Available buddies"),
+            _(
+                "Buddies who were approved and whose criminal-record extract had been seen by "
+                "the last day of the period, with a capacity of at least one participant, "
+                "whose availability overlaps the period (an approval without a recorded date "
+                "counts as approved before). Counted in the province of each programme they "
+                "belong to, once in the total."
+            ),
+            [
+                *(
+                    builder.row(label, buddy_data, "n", extra=(code,))
+                    for code, label in BuddyKind.choices
+                ),
+                builder.row(_("All kinds"), buddy_total, "n"),
+            ],
+            columns_add_up=True,
+        ),
+        builder.table(
+            "participants",
+            _("Participants supported"),
+            _(
+                "Pupils and families with at least one meeting held (not cancelled, not "
+                "only planned) in the period, each counted once."
+            ),
+            [
+                builder.row(_("Pupils"), participant_data, "pupils"),
+                builder.row(_("Families"), participant_data, "families"),
+            ],
+        ),
+        builder.table(
+            "school_years",
+            _("Pupils supported by school year"),
+            _("The pupils above, by their school year."),
+            [
+                *(
+                    builder.row(label, by_year, "n", extra=(code,))
+                    for code, label in SchoolYear.choices
+                ),
+                builder.row(_("All school years"), participant_data, "pupils"),
+            ],
+            columns_add_up=True,
+        ),
+        builder.table(
+            "meetings",
+            _("Meetings"),
+            _(
+                "Meetings dated in the period (the last day included): held and cancelled; "
+                "the total duration of the held meetings in hours; and the mean number of "
+                "held meetings per duo with at least one held meeting in the period."
+            ),
+            [
+                builder.row(_("Held"), meeting_data, "held"),
+                builder.row(_("Cancelled"), meeting_data, "cancelled"),
+                _derived(
+                    builder, _("Hours"), meeting_data, HOURS, lambda d: (d.get("minutes") or 0) / 60
+                ),
+                _derived(
+                    builder,
+                    _("Meetings per duo"),
+                    meeting_data,
+                    MEAN,
+                    lambda d: (d["held"] / d["duos"]) if d.get("duos") else None,
+                ),
+            ],
+            chart="columns",
+        ),
+        builder.table(
+            "cooperation",
+            _("Cooperation"),
+            _(
+                "Teacher-training institutions with at least one student buddy in an active "
+                "duo; schools with at least one referral submitted in the period; schools "
+                "with at least one active duo. A duo is active when it held at least one "
+                "meeting in the period."
+            ),
+            [
+                builder.row(
+                    _("Training institutions with active student buddies"),
+                    cooperation,
+                    "institutions",
+                ),
+                builder.row(_("Schools that referred"), referral_data, "schools"),
+                builder.row(_("Schools with active duos"), cooperation, "schools"),
+            ],
+        ),
+        builder.table(
+            "referrals",
+            _("Referrals"),
+            _(
+                "Received: submitted in the period. Matched: matched with a buddy in the "
+                "period. Declined: declined in the period. Waiting: submitted by the end of "
+                "the period and at that moment not yet matched, declined or withdrawn. "
+                "Median days: from submission to the first match, for the referrals matched "
+                "in the period."
+            ),
+            [
+                builder.row(_("Received"), referral_data, "received"),
+                builder.row(_("Matched"), referral_data, "matched"),
+                builder.row(_("Waiting"), referral_data, "waiting"),
+                builder.row(_("Declined"), referral_data, "declined"),
+                Row(
+                    _("Median days from submission to match"),
+                    [
+                        round(statistics.median(waits[key]), 1) if waits.get(key) else None
+                        for key in builder.keys
+                    ],
+                    DAYS,
+                ),
+            ],
+        ),
+        wellbeing[0],
+        wellbeing[1],
+        builder.table(
+            "closed",
+            _("Trajectories closed"),
+            _("Duos closed in the period (by their closing date), by the reason for closing."),
+            [
+                *(
+                    builder.row(label, closed_data, "n", extra=(code,))
+                    for code, label in CloseReason.choices
+                ),
+                builder.row(_("All reasons"), closed_total, "n"),
+            ],
+            columns_add_up=True,
+        ),
+    ]
+    return Report(scope=scope, period=period, tables=tables)
+
+
+def _wellbeing_changes(scores: Any) -> list[tuple]:
+    """(programme id, name, province, intake score, latest later score) per participant
+    with an intake score and a later one (rows come ordered by participant and date)."""
+    result = []
+    current, first, last, intake_date = None, None, None, None
+    info: tuple = ()
+
+    def flush() -> None:
+        if first is not None and last is not None:
+            result.append((*info, first, last))
+
+    for participant, programme, name, province, moment, day, score in scores:
+        if participant != current:
+            flush()
+            current, first, last, intake_date = participant, None, None, None
+            info = (programme, name, province)
+        if moment == WellbeingMoment.INTAKE:
+            if first is None:
+                first, intake_date = score, day
+        elif first is not None and day > intake_date:
+            last = score
+    flush()
+    return result
+
+
+def _derived(builder: _Builder, label: Any, data: dict, kind: str, compute) -> Row:
+    values = []
+    for key in builder.keys:
+        cell = data.get((key,))
+        value = compute(cell) if cell else None
+        values.append(round(value, 1) if value is not None else None)
+    return Row(label, values, kind)
+
+
+WELLBEING_DEFINITION = _(
+    "Participants of a duo with at least one meeting held in the period who have an intake "
+    "score and a later score on the Leuven well-being scale (1-5), both dated by the end of "
+    "the period. Change: the latest score minus the intake score, averaged. Improved: the "
+    "share of them whose latest score is higher than the intake score."
+)
+
+
+def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
+    per_province: dict[str, list[int]] = defaultdict(list)
+    per_programme: dict[int, list[int]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for programme_id, name, province, intake, later in rows:
+        change = later - intake
+        per_province[province or UNKNOWN].append(change)
+        per_province[TOTAL].append(change)
+        per_programme[programme_id].append(change)
+        names[programme_id] = name
+
+    def measures(changes: list[int]) -> tuple[int, float | None, float | None]:
+        if not changes:
+            return 0, None, None
+        improved = sum(1 for c in changes if c > 0)
+        return (
+            len(changes),
+            round(sum(changes) / len(changes), 2),
+            round(100 * improved / len(changes), 1),
+        )
+
+    values = [measures(per_province.get(key, [])) for key in builder.keys]
+    by_province = builder.table(
+        "wellbeing",
+        _("Well-being"),
+        WELLBEING_DEFINITION,
+        [
+            Row(_("Participants with an intake and a later score"), [v[0] for v in values]),
+            Row(_("Mean change"), [v[1] for v in values], CHANGE),
+            Row(_("Share improved (%)"), [v[2] for v in values], PERCENT),
+        ],
+    )
+    order = sorted(per_programme, key=lambda pk: names[pk])
+    programme_rows = [Row(names[pk], list(measures(per_programme[pk]))) for pk in order]
+    programme_rows.append(Row(_("All programmes"), list(measures(per_province.get(TOTAL, [])))))
+    by_programme = Table(
+        "wellbeing_programmes",
+        _("Well-being per programme"),
+        WELLBEING_DEFINITION,
+        [str(_("Participants measured")), str(_("Mean change")), str(_("Share improved (%)"))],
+        programme_rows,
+        rows_add_up=False,
+        columns_add_up=True,
+        column_kinds=[COUNT, CHANGE, PERCENT],
+    )
+    return by_province, by_programme
+
+
+# --- display and suppression ---------------------------------------------------------
+
+HIDDEN_SMALL = "<5"
+HIDDEN_OTHER = "x"
+
+
+def format_value(value: Any, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == COUNT:
+        return f"{int(value):,}".replace(",", ".")
+    if kind == PERCENT:
+        return f"{value:.1f}".replace(".", ",") + " %"
+    if kind == CHANGE:
+        return f"{value:+.2f}".replace(".", ",")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def suppress_table(table: Table) -> Table:
+    """The funder's view of a table: small counts as "<5", their complements as "x", and a
+    derived figure (mean, hours, share) hidden when the count it rests on is hidden."""
+    grid = [row.values for row in table.rows]
+    countable = [
+        [table.kind_of(row, c) == COUNT for c in range(len(row.values))] for row in table.rows
+    ]
+    marks = suppression.suppress(
+        grid,
+        rows_add_up=table.rows_add_up,
+        columns_add_up=table.columns_add_up,
+        countable=countable,
+    )
+    hidden_columns = {
+        c for (r, c), mark in marks.items() if table.kind_of(table.rows[r], c) == COUNT
+    }
+    rows = []
+    for r, row in enumerate(table.rows):
+        display = []
+        for c, value in enumerate(row.values):
+            kind = table.kind_of(row, c)
+            mark = marks.get((r, c))
+            if mark == suppression.SMALL:
+                display.append(HIDDEN_SMALL)
+            elif mark == suppression.SECONDARY:
+                display.append(HIDDEN_OTHER)
+            elif kind != COUNT and _rests_on_hidden(table, r, c, hidden_columns, marks):
+                display.append(HIDDEN_OTHER)
+            else:
+                display.append(format_value(value, kind))
+        rows.append(replace(row, display=display))
+    return replace(table, rows=rows)
+
+
+def _rests_on_hidden(table: Table, r: int, c: int, hidden_columns: set[int], marks: dict) -> bool:
+    """A mean or share is hidden when the count of its column (province tables) or of its
+    row (the per-programme table) is hidden, or rests on fewer than five."""
+    if table.column_kinds:  # measures in columns: the count is the first cell of the row
+        count = table.rows[r].values[0]
+        return (r, 0) in marks or not count or suppression.is_small(count)
+    return c in hidden_columns or any(
+        suppression.is_small(row.values[c]) for row in table.rows if row.kind == COUNT
+    )
+
+
+def with_display(report: Report, *, suppress: bool) -> Report:
+    tables = []
+    for table in report.tables:
+        if suppress:
+            tables.append(suppress_table(table))
+        else:
+            rows = [
+                replace(
+                    row,
+                    display=[
+                        format_value(v, table.kind_of(row, c)) for c, v in enumerate(row.values)
+                    ],
+                )
+                for row in table.rows
+            ]
+            tables.append(replace(table, rows=rows))
+    return replace(report, tables=tables, suppressed=suppress)

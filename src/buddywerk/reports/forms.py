@@ -1,0 +1,110 @@
+"""The report's scope and period, read from the query string so a report is a shareable
+link (GET)."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from buddywerk.access import policy
+from buddywerk.geo.models import Province, Region
+from buddywerk.organisations.models import Programme
+
+from . import periods
+from .figures import Scope
+
+ALL = "all"
+MAX_DAYS = 3 * 366
+
+
+class ReportForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"))
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            (periods.INTERIM, _("Interim report (1 September - 31 December)")),
+            (periods.FINAL, _("Final report (the whole school year)")),
+            (periods.CUSTOM, _("Other dates")),
+        ],
+        initial=periods.INTERIM,
+    )
+    school_year = forms.TypedChoiceField(
+        label=pgettext_lazy("report period", "School year"), coerce=int
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices: list[tuple[str, Any]] = []
+        if policy.report_sees_everything(user):
+            choices.append((ALL, _("Flanders and Brussels")))
+            provinces = Province.objects.filter(region__in=[Region.FLANDERS, Region.BRUSSELS])
+        else:
+            provinces = Province.objects.filter(code__in=policy.regional_province_codes(user))
+        choices += [(f"province:{p.code}", p.name) for p in provinces.order_by("name")]
+        self.programmes = {
+            p.pk: p
+            for p in policy.report_programmes_of(user, Programme.objects.all())
+            .select_related("province")
+            .order_by("name")
+        }
+        choices += [(f"programme:{pk}", p.name) for pk, p in self.programmes.items()]
+        self.fields["area"].choices = choices
+        self.provinces = {p.code: p for p in provinces}
+        this_year = periods.school_year_of(timezone.localdate())
+        self.fields["school_year"].choices = [
+            (year, periods.school_year_label(year)) for year in range(this_year, this_year - 6, -1)
+        ]
+        if not self.is_bound:
+            self.fields["area"].initial = choices[0][0] if choices else None
+            self.fields["school_year"].initial = this_year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("period") == periods.CUSTOM:
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError(_("Give a start date and an end date."))
+            if end < start:
+                raise forms.ValidationError(_("The end date comes before the start date."))
+            if (end - start).days > MAX_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most three years."))
+        return data
+
+    def get_scope(self) -> Scope:
+        area = self.cleaned_data["area"]
+        if area.startswith("province:"):
+            return Scope(province=self.provinces[area.split(":", 1)[1]])
+        if area.startswith("programme:"):
+            return Scope(programme=self.programmes[int(area.split(":", 1)[1])])
+        return Scope()
+
+    def get_period(self) -> periods.Period:
+        data = self.cleaned_data
+        if data["period"] == periods.CUSTOM:
+            return periods.Period(data["start"], data["end"])
+        if data["period"] == periods.FINAL:
+            return periods.final(data["school_year"])
+        return periods.interim(data["school_year"])
+
+
+def default_query(user: Any, today: dt.date | None = None) -> dict[str, str]:
+    """The report a user sees first: the interim report of the current school year of their
+    first area."""
+    form = ReportForm(user=user)
+    choices = form.fields["area"].choices
+    year = periods.school_year_of(today or timezone.localdate())
+    return {
+        "area": choices[0][0] if choices else ALL,
+        "period": periods.INTERIM,
+        "school_year": str(year),
+    }

@@ -1,0 +1,31 @@
+"""What the reports app stores: only the reminders it sent, so that sending is idempotent."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.models import TimeStampedModel
+
+
+class ReportReminder(TimeStampedModel):
+    """One reminder to a programme's coordinators about one report deadline (R16)."""
+
+    programme = models.ForeignKey(
+        "organisations.Programme",
+        on_delete=models.CASCADE,
+        related_name="report_reminders",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("report"), max_length=8)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind", "due_on"], name="report_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on}"

@@ -1,0 +1,116 @@
+"""Home-page dashboards: the right figures, SVG charts with their tables, and a number of
+queries that does not grow with the data."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from buddywerk.access import policy
+from buddywerk.access.models import Role
+from buddywerk.geo.models import Province
+from buddywerk.organisations.models import OrganisationKind
+from buddywerk.reports import dashboards
+from buddywerk.trajectories.enums import MeetingStatus
+from buddywerk.trajectories.models import Meeting
+from tests.factories import OrganisationFactory, UserFactory, member
+from tests.reports.world import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def figures(panel):
+    return {str(f.label): f.value for f in panel.figures}
+
+
+def people(world):
+    region = OrganisationFactory(
+        kind=OrganisationKind.REGION, province=Province.objects.get(code="VAN")
+    )
+    funder = OrganisationFactory(kind=OrganisationKind.FUNDER)
+    return {
+        Role.PROGRAMME_COORDINATOR: member(UserFactory(), world.p1, Role.PROGRAMME_COORDINATOR),
+        Role.SCHOOL_STAFF: member(UserFactory(), world.objects["p1"].school, Role.SCHOOL_STAFF),
+        Role.REGIONAL_COORDINATOR: member(UserFactory(), region, Role.REGIONAL_COORDINATOR),
+        Role.FUNDER: member(UserFactory(), funder, Role.FUNDER),
+    }
+
+
+def test_coordinator_panel_counts_queue_duos_and_meetings_per_week():
+    world = build()
+    duo = world.objects["t1"]
+    today = timezone.localdate()
+    Meeting.objects.create(trajectory=duo, date=today, status=MeetingStatus.HAPPENED)
+    user = people(world)[Role.PROGRAMME_COORDINATOR]
+    panel = dashboards.coordinator_panel(user)
+    shown = figures(panel)
+    assert shown["Referrals in the queue"] == 1  # r8 on the waiting list
+    assert shown["Active duos"] == 1  # t1; t2 is closed
+    assert shown["Longest wait in the queue (days)"] == (today - dt.date(2025, 5, 1)).days
+    weeks = panel.tables[0]
+    assert len(weeks.rows) == dashboards.WEEKS
+    assert weeks.rows[-1][1] == 1
+    assert 'role="img"' in weeks.chart
+
+
+def test_school_panel_shows_referrals_by_status():
+    world = build()
+    user = people(world)[Role.SCHOOL_STAFF]
+    panel = dashboards.school_panel(user)
+    by_status = {str(row[0]): row[1] for row in panel.tables[0].rows}
+    assert by_status["Matched"] == 3  # r1, r2, r3 of School Mechelen
+    assert by_status["On the waiting list"] == 1
+
+
+def test_regional_panel_shows_supply_and_demand_per_municipality():
+    world = build()
+    user = people(world)[Role.REGIONAL_COORDINATOR]
+    panel = dashboards.regional_panel(user)
+    supply = {row[0]: row[1:] for row in panel.tables[1].rows}
+    # Buddies live in Mechelen (postcode 2800); the waiting referral r8 is of a Mechelen school.
+    assert supply["Mechelen"][1] == 1
+    assert supply["Mechelen"][0] >= 1
+
+
+def test_funder_panel_is_suppressed_and_links_to_the_report():
+    world = build()
+    panel = dashboards.funder_panel(people(world)[Role.FUNDER])
+    assert figures(panel)["Programmes"] == "<5"
+    assert panel.link[0] == reverse("reports:report")
+
+
+def test_no_query_per_row():
+    world = build()
+    users = people(world)
+    counts = {}
+    for role, user in users.items():
+        with CaptureQueriesContext(connection) as queries:
+            dashboards.panels_for(user)
+        counts[role] = len(queries)
+    build()  # twice the data
+    for role, user in users.items():
+        policy.forget_memberships(user)
+        if hasattr(user, "_buddywerk_region_provinces"):
+            del user._buddywerk_region_provinces
+        with CaptureQueriesContext(connection) as queries:
+            dashboards.panels_for(user)
+        assert len(queries) == counts[role], role
+        assert len(queries) <= 12
+
+
+def test_home_page_renders_charts_and_tables(client):
+    world = build()
+    user = people(world)[Role.PROGRAMME_COORDINATOR]
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert "<svg" in html
+    assert "<caption>" in html

@@ -1,0 +1,185 @@
+"""The report page and its exports, read back: XLSX (openpyxl), CSV, PDF (pdftotext)."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from buddywerk.access.models import Role
+from buddywerk.geo.models import Province
+from buddywerk.organisations.models import OrganisationKind
+from tests.factories import OrganisationFactory, UserFactory, member
+from tests.reports.world import build
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"area": "all", "period": "interim", "school_year": "2025"}
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def user_with(role, organisation=None):
+    organisation = organisation or OrganisationFactory(
+        kind={
+            Role.FUNDER: OrganisationKind.FUNDER,
+            Role.PLATFORM_ADMIN: OrganisationKind.UMBRELLA,
+        }.get(role, OrganisationKind.SERVICE)
+    )
+    return member(UserFactory(), organisation, role)
+
+
+def get(client, user, name="reports:report", query=QUERY, **kwargs):
+    client.force_login(user)
+    return client.get(reverse(name, kwargs=kwargs or None), query)
+
+
+def test_admin_sees_the_full_report(client, world, django_assert_max_num_queries):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with django_assert_max_num_queries(50):
+        response = get(client, admin)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert not report.suppressed
+    html = response.content.decode()
+    assert "&lt;5" not in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
+    assert "export.xlsx?area=all" in html
+
+
+def test_funder_sees_small_cells_suppressed_and_no_person(client, world):
+    response = get(client, user_with(Role.FUNDER))
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.suppressed
+    html = response.content.decode()
+    meetings = report.table("meetings")
+    assert meetings.rows[0].display[-1] == "5"  # 5 held in total
+    assert "&lt;5" in html
+    for name in ("p1", "p2", "p3", "p4"):
+        pupil = world.objects[name]
+        assert pupil.last_name not in html
+    for row in (r for t in report.tables for r in t.rows):
+        for value, shown in zip(row.values, row.display, strict=True):
+            if isinstance(value, int) and 0 < value < 5 and row.kind == "count":
+                assert shown == "<5"
+
+
+def test_regional_coordinator_sees_only_their_province(client, world):
+    region = OrganisationFactory(
+        kind=OrganisationKind.REGION, province=Province.objects.get(code="VAN")
+    )
+    user = user_with(Role.REGIONAL_COORDINATOR, region)
+    response = get(client, user, query={})
+    assert response.status_code == 200
+    areas = [value for value, _label in response.context["form"].fields["area"].choices]
+    assert areas == ["province:VAN", f"programme:{world.p1.pk}"]
+    assert not response.context["report"].suppressed
+    response = get(client, user, query={**QUERY, "area": "province:VOV"})
+    assert "report" not in response.context
+    assert response.context["form"].errors["area"]
+
+
+def test_programme_coordinator_sees_their_programme(client, world):
+    user = user_with(Role.PROGRAMME_COORDINATOR, world.p1)
+    response = get(client, user, query={**QUERY, "area": f"programme:{world.p1.pk}"})
+    assert response.context["report"].scope.programme == world.p1
+    assert not response.context["report"].suppressed
+    response = get(client, user, query={**QUERY, "area": f"programme:{world.p2.pk}"})
+    assert "report" not in response.context
+
+
+def test_other_roles_are_refused(client, world):
+    assert get(client, user_with(Role.SCHOOL_STAFF)).status_code == 403
+
+
+def test_custom_period_needs_two_dates_in_order(client, world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    response = get(client, admin, query={**QUERY, "period": "custom", "start": "2025-10-01"})
+    assert "Geef een begindatum en een einddatum." in response.content.decode()
+    response = get(
+        client,
+        admin,
+        query={**QUERY, "period": "custom", "start": "2025-10-01", "end": "2025-10-31"},
+    )
+    assert response.context["report"].period.end.isoformat() == "2025-10-31"
+
+
+def test_xlsx_export_reads_back(client, world, django_assert_max_num_queries):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with django_assert_max_num_queries(50):
+        response = get(client, admin, "reports:export", fmt="xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 1 + len(response_tables(client, admin))
+    definitions = book[book.sheetnames[0]]
+    texts = [str(c.value) for row in definitions.iter_rows() for c in row if c.value]
+    assert any("Leuven" in t for t in texts)  # the well-being definition
+    sheet = book.worksheets[4]  # meetings
+    rows = list(sheet.iter_rows(values_only=True))
+    header, held = rows[1], rows[2]
+    assert header[-1] == "Totaal"
+    assert held[-1] == 5
+    assert sheet.cell(3, len(header)).number_format == "#,##0"
+
+
+def response_tables(client, user):
+    return get(client, user).context["report"].tables
+
+
+def test_funder_xlsx_holds_no_small_number(client, world):
+    funder = user_with(Role.FUNDER)
+    response = get(client, funder, "reports:export", fmt="xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    values = [
+        c.value
+        for sheet in book.worksheets[1:]
+        if sheet.title not in {"Welbevinden per buddywerking"}
+        for row in sheet.iter_rows(min_row=3, min_col=2)
+        for c in row
+    ]
+    assert "<5" in values
+    assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
+
+
+def test_funder_csv_holds_no_small_number(client, world):
+    response = get(client, user_with(Role.FUNDER), "reports:export", fmt="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert any("<5" in row for row in rows)
+    counts = [
+        row
+        for row in rows
+        if row and row[0] in {"Leerlingen", "Gezinnen", "Ontvangen", "Gekoppeld", "Doorgegaan"}
+    ]
+    assert len(counts) == 5
+    for row in counts:
+        assert not [v for v in row[1:] if v.isdigit() and 0 < int(v) < 5], row
+
+
+def test_csv_export_reads_back(client, world):
+    response = get(client, user_with(Role.PLATFORM_ADMIN), "reports:export", fmt="csv")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    received = next(r for r in rows if r and r[0] == "Ontvangen")
+    assert received[-1] == "5"
+
+
+def test_pdf_export_reads_back(client, world):
+    response = get(client, user_with(Role.FUNDER), "reports:export", fmt="pdf")
+    assert response.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Vlaanderen en Brussel" in text
+    assert "<5" in text
+    assert "Leuven" in text  # a definition
+
+
+def test_unknown_export_format_is_404(client, world):
+    response = get(client, user_with(Role.PLATFORM_ADMIN), "reports:export", fmt="doc")
+    assert response.status_code == 404
