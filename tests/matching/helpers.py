@@ -39,3 +39,26 @@ def setting(**kwargs):
     programme = ProgrammeFactory()
     school = SchoolFactory()
     return programme, school
+
+
+def open_proposal(*, programme, buddy, school, status=None):
+    """A pending proposal made directly (the services check fit and capacity; the access
+    tests need a proposal whatever the buddy's profile)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from buddywerk.matching.models import Proposal, ProposalTransition
+    from tests.factories import PupilFactory
+
+    referral = queued_referral(programme, pupil=PupilFactory(school=school))
+    proposal = Proposal.objects.create(
+        programme=programme,
+        referral=referral,
+        buddy=buddy,
+        score=700,
+        reasons=[{"key": "distance", "points": 300, "max": 300, "text": "woont 0 km van de school"}],
+        due_at=timezone.now() + dt.timedelta(days=7),
+    )
+    ProposalTransition.objects.create(proposal=proposal, from_status="", to_status=proposal.status)
+    return proposal
