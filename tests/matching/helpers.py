@@ -57,7 +57,7 @@ def open_proposal(*, programme, buddy, school, status=None):
         referral=referral,
         buddy=buddy,
         score=700,
-        reasons=[{"key": "distance", "points": 300, "max": 300, "text": "woont 0 km van de school"}],
+        reasons=[{"key": "distance", "points": 300, "max": 300, "text": "woont 0 km"}],
         due_at=timezone.now() + dt.timedelta(days=7),
     )
     ProposalTransition.objects.create(proposal=proposal, from_status="", to_status=proposal.status)
