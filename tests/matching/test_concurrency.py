@@ -7,6 +7,7 @@ is skipped there and runs in CI's PostgreSQL pass.
 """
 
 import threading
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +24,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROUNDS = 4
+
+
+def _propose(user, programme, referral, buddy):
+    return partial(
+        services.proposals_create,
+        actor=user,
+        programme=programme,
+        pairs=[(str(referral.uuid), str(buddy.uuid))],
+    )
 
 
 def _race(calls):
@@ -61,12 +71,8 @@ def test_two_coordinators_never_push_a_buddy_over_capacity():
         buddy = fitting_buddy(programme, capacity=1)
         r1, r2 = queued_referral(programme), queued_referral(programme)
         calls = [
-            lambda user=first, r=r1: services.proposals_create(
-                actor=user, programme=programme, pairs=[(str(r.uuid), str(buddy.uuid))]
-            ),
-            lambda user=second, r=r2: services.proposals_create(
-                actor=user, programme=programme, pairs=[(str(r.uuid), str(buddy.uuid))]
-            ),
+            _propose(first, programme, r1, buddy),
+            _propose(second, programme, r2, buddy),
         ]
         succeeded, refused = _race(calls)
         assert succeeded == 1 and len(refused) == 1
@@ -81,12 +87,8 @@ def test_two_coordinators_never_give_one_referral_two_buddies():
         b1, b2 = fitting_buddy(programme), fitting_buddy(programme)
         referral = queued_referral(programme)
         calls = [
-            lambda user=first, b=b1: services.proposals_create(
-                actor=user, programme=programme, pairs=[(str(referral.uuid), str(b.uuid))]
-            ),
-            lambda user=second, b=b2: services.proposals_create(
-                actor=user, programme=programme, pairs=[(str(referral.uuid), str(b.uuid))]
-            ),
+            _propose(first, programme, referral, b1),
+            _propose(second, programme, referral, b2),
         ]
         succeeded, refused = _race(calls)
         assert succeeded == 1 and len(refused) == 1
