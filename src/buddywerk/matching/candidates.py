@@ -14,13 +14,15 @@ Engine ids are the public uuids (strings); `MatchingInput.buddy_rows` and
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
-from buddywerk.trajectories.models import Participant
+from buddywerk.trajectories.models import Participant, Trajectory
 
 from . import engine
 from .models import ProgrammeMatchingSettings, Proposal
@@ -243,7 +245,7 @@ def build_inputs(
     for buddy_id, programme_id in memberships.values_list("buddy_id", "programme_id"):
         programmes_of[buddy_id].append(programme_id)
     rows = (
-        Buddy.objects.filter(pk__in=list(programmes_of))
+        Buddy.objects.filter(pk__in=memberships.values("buddy_id"))
         .exclude(status=ScreeningStatus.DECLINED)
         .annotate(**places_taken())
         .order_by("id")
@@ -267,3 +269,59 @@ def region_inputs(province_codes: Iterable[str]) -> list[MatchingInput]:
     takes referrals of a programme they work with (trajectory_start checks it too)."""
     programmes = Programme.objects.filter(province_id__in=list(province_codes)).order_by("name")
     return list(build_inputs(programmes).values())
+
+
+# --- A short-lived cache for the suggestion pages -------------------------------------
+#
+# Reading 8,000 buddies and building the engine's arrays takes about a second in Python;
+# one suggestion inside the engine takes a few milliseconds. The suggestion pages therefore
+# reuse a programme's input while nothing it depends on changed: the key holds the count
+# and latest change of the programme's buddies and referrals, and of proposals and duos
+# (four aggregate queries), and an entry lives at most CACHE_SECONDS (a change that skips
+# `updated_at`, such as a queryset update, shows after that). Only pages read it: every
+# write (proposals_create) re-reads fresh rows under row locks.
+
+CACHE_SECONDS = 60
+CACHE_SIZE = 8
+_cache: OrderedDict[tuple[Any, ...], tuple[float, MatchingInput]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def input_version(programme: Programme) -> tuple[Any, ...]:
+    """What the programme's engine input depends on, in four aggregate queries."""
+    parts: list[Any] = []
+    for qs in (
+        Buddy.objects.filter(programmes=programme),
+        Referral.objects.filter(programme=programme),
+        Proposal.objects.filter(buddy__programmes=programme),
+        Trajectory.objects.filter(buddy__programmes=programme),
+    ):
+        found = qs.aggregate(n=Count("pk"), at=Max("updated_at"))
+        parts += [found["n"], found["at"]]
+    return tuple(parts)
+
+
+def cached_programme_input(
+    programme: Programme, *, extra_referral_ids: Iterable[int] = ()
+) -> MatchingInput:
+    """`programme_input` for the suggestion pages, reused while its version holds."""
+    extra = tuple(sorted(extra_referral_ids))
+    key = (programme.pk, extra, timezone.localdate(), input_version(programme))
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            _cache.move_to_end(key)
+            return hit[1]
+    data = programme_input(programme, extra_referral_ids=extra)
+    data.problem  # noqa: B018 - build the arrays once, outside the lock
+    with _cache_lock:
+        _cache[key] = (now, data)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()

@@ -96,7 +96,7 @@ def needs_labels(referral: Referral) -> list[str]:
 
 def referral_suggestions(*, referral: Referral, texts: engine.Texts) -> dict[str, Any]:
     """Top 10 feasible buddies and the nearly-fitting ones for one referral."""
-    data = candidates.programme_input(referral.programme, extra_referral_ids=[referral.pk])
+    data = candidates.cached_programme_input(referral.programme, extra_referral_ids=[referral.pk])
     found = data.problem.suggest_buddies(str(referral.uuid), texts=texts)
     open_proposal = (
         Proposal.objects.open().filter(referral=referral).select_related("buddy__user").first()
@@ -113,7 +113,7 @@ def referral_suggestions(*, referral: Referral, texts: engine.Texts) -> dict[str
 
 def buddy_suggestions(*, programme: Programme, buddy: Buddy, texts: engine.Texts) -> dict[str, Any]:
     """The referrals of the programme's queue that fit one buddy best."""
-    data = candidates.programme_input(programme)
+    data = candidates.cached_programme_input(programme)
     key = str(buddy.uuid)
     if key not in data.buddy_rows or not data.referrals:
         return {"rows": [], "blocked": [], "suggestions": None}
