@@ -115,3 +115,22 @@ def test_programme_weights_come_from_the_database():
     data = candidates.programme_input(programme)
     assert data.weights.needs == 600
     assert candidates.programme_input(ProgrammeFactory()).weights.needs == 250  # defaults
+
+
+def test_the_pages_cache_is_reused_until_something_changes(django_assert_num_queries):
+    programme = ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    referral = queued_referral(programme)
+    first = candidates.cached_programme_input(programme)
+    with django_assert_num_queries(4):  # only the version
+        assert candidates.cached_programme_input(programme) is first
+    open_proposal(programme=programme, buddy=buddy, school=referral.pupil.school)
+    again = candidates.cached_programme_input(programme)
+    assert again is not first
+    assert next(b for b in again.buddies if b.id == str(buddy.uuid)).active == 1
+
+
+def test_expiry_task_runs_the_pass():
+    from buddywerk.matching.tasks import proposals_expire_run
+
+    proposals_expire_run.call(base_url="http://testserver/")

@@ -103,3 +103,12 @@ def proposal_mail_send(*, kind: str, proposal_id: int, base_url: str) -> None:
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
             )
+
+
+@task()
+def proposals_expire_run(*, base_url: str) -> None:
+    """The expiry pass as a task, for a scheduler that enqueues tasks rather than running
+    commands (`buddywerk matching_expire` does the same from cron)."""
+    from .services import proposals_expire
+
+    proposals_expire(base_url=base_url)
