@@ -61,7 +61,7 @@ def test_suggestions_page_queries_do_not_grow_with_buddies(
         fitting_buddy(setup["programme"], capacity=2)
     client.force_login(setup["coordinator"])
     client.get(_suggestions_url(setup["referral"]))  # warm the session and memberships
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(_suggestions_url(setup["referral"])).status_code == 200
 
 
@@ -218,3 +218,18 @@ def test_region_batch_shows_figures_without_names(client, setup):
     page = client.get(reverse("matching:region_batch")).content.decode()
     assert setup["programme"].name in page
     assert "Amira" not in page and setup["buddy"].user.last_name not in page
+
+
+def test_a_buddy_who_declined_is_flagged_and_left_unticked(client, setup):
+    from buddywerk.matching import services
+
+    proposal = services.proposal_create(
+        actor=setup["coordinator"], referral=setup["referral"], buddy=setup["buddy"]
+    )
+    services.proposal_decline(actor=setup["buddy"].user, proposal=proposal, reason="Geen tijd")
+    client.force_login(setup["coordinator"])
+    page = client.get(reverse("matching:batch", args=[setup["programme"].uuid])).content.decode()
+    assert "kreeg geen ja: niet aangevinkt" in page
+    assert 'id="pair-1">' in page  # not checked
+    page = client.get(_suggestions_url(setup["referral"])).content.decode()
+    assert "Een eerder voorstel aan deze buddy kreeg geen ja." in page

@@ -16,6 +16,7 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
+from .enums import ProposalStatus
 from .models import Proposal
 from .workflow import OPEN_STATUSES
 
@@ -31,6 +32,7 @@ class Row:
     constraint: str = ""
     reason: str = ""
     distance_km: float | None = None
+    earlier_no: bool = False  # this buddy declined (or missed) this referral before
 
 
 def participant_name(row: dict[str, Any]) -> str:
@@ -89,6 +91,16 @@ def my_proposals(*, user: Any) -> dict[str, Any]:
     }
 
 
+def earlier_no(programme: Programme) -> set[tuple[str, str]]:
+    """(referral uuid, buddy uuid) pairs whose proposal ended without a yes: the engine
+    does not know them, so the pages flag them and a batch leaves them unticked."""
+    rows = Proposal.objects.filter(
+        programme=programme,
+        status__in=[ProposalStatus.DECLINED, ProposalStatus.REFUSED, ProposalStatus.EXPIRED],
+    ).values_list("referral__uuid", "buddy__uuid")
+    return {(str(r), str(b)) for r, b in rows}
+
+
 def needs_labels(referral: Referral) -> list[str]:
     names = dict(Competence.choices)
     return [str(names.get(code, code)) for code in referral.needs]
@@ -101,9 +113,11 @@ def referral_suggestions(*, referral: Referral, texts: engine.Texts) -> dict[str
     open_proposal = (
         Proposal.objects.open().filter(referral=referral).select_related("buddy__user").first()
     )
+    before = earlier_no(referral.programme)
+    key = str(referral.uuid)
     return {
         "suggestions": found,
-        "feasible": [(c, data.buddy_rows[c.id]) for c in found.feasible],
+        "feasible": [(c, data.buddy_rows[c.id], (key, c.id) in before) for c in found.feasible],
         "blocked": [(b, data.buddy_rows[b.id]) for b in found.blocked],
         "buddy_count": len(data.buddies),
         "open_proposal": open_proposal,
@@ -143,6 +157,7 @@ def batch_preview(*, programme: Programme, texts: engine.Texts) -> dict[str, Any
     if not data.referrals or not data.buddies:
         return {"rows": [], "unmatched": [], "figures": None, "greedy": None, "empty": True}
     problem = data.problem
+    before = earlier_no(programme)
     best = problem.solve(texts)
     greedy = problem.greedy(texts)
     rows = []
@@ -155,6 +170,7 @@ def batch_preview(*, programme: Programme, texts: engine.Texts) -> dict[str, Any
                 score=a.score,
                 parts=candidate.parts,
                 distance_km=round(a.distance_m / 1000, 1),
+                earlier_no=(a.referral, a.buddy) in before,
             )
         )
     unmatched = [
