@@ -238,3 +238,26 @@ def test_settings_update_checks_the_weights(world):
     assert candidates.settings_for(programme).proposal_days == 10
     with pytest.raises(PermissionDenied):
         services.matching_settings_update(actor=world["staff"], programme=programme, data={})
+
+
+def test_expire_command_prints_its_counts(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    r1, _, _ = world["referrals"]
+    b1, _ = world["buddies"]
+    _propose(world, [(r1, b1)], now=timezone.now() - dt.timedelta(days=30))
+    out = StringIO()
+    call_command("matching_expire", stdout=out)
+    assert out.getvalue().strip() == "reminded=1 expired=0"
+
+
+def test_unmatched_referral_shows_the_constraint_that_left_it_without_candidate(world):
+    lonely = queued_referral(
+        world["programme"], pupil=PupilFactory(school=world["school"]), needs=["career"]
+    )
+    preview = selectors.batch_preview(programme=world["programme"], texts=engine.DUTCH)
+    row = next(r for r in preview["unmatched"] if r.referral["uuid"] == lonely.uuid)
+    assert row.constraint == "needs"
+    assert "studie- en beroepskeuze" in row.reason
