@@ -109,6 +109,7 @@ def build_world() -> World:
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,
             **_learning_and_network(programme=programme, buddy=buddy, service=service),
+            **_matching_objects(programme=programme, buddy=buddy, school=school),
         },
     )
 
@@ -119,6 +120,13 @@ def _learning_and_network(**context):
     from tests.network.world import objects as network_objects
 
     return {**learning_objects(**context), **network_objects(**context)}
+
+
+def _matching_objects(*, programme, buddy, school):
+    """matching: a pending proposal of the world's buddy for a pupil of School A."""
+    from tests.matching.helpers import open_proposal
+
+    return {"proposal": open_proposal(programme=programme, buddy=buddy, school=school)}
 
 
 def _duo(*, programme, buddy, school):

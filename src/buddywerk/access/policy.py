@@ -588,3 +588,51 @@ def report_is_suppressed(user: AnyUser, *, province: str | None, programme: Any)
     if programme is None and province is not None and province in regional_province_codes(user):
         return False
     return True
+
+# --- Matching (issue 4, R3, R8, R9) --------------------------------------------------
+
+
+def matching_programme_ids(user: AnyUser) -> set[int]:
+    """The programmes whose queue the user matches: their programme coordinators."""
+    return organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_match(user: AnyUser, programme: Any) -> bool:
+    """A coordinator of the programme sees suggestions, runs batches, makes proposals and
+    sets the programme's matching weights (R9: both profiles count)."""
+    return programme.pk in matching_programme_ids(user)
+
+
+def can_preview_region_batch(user: AnyUser) -> bool:
+    """A regional coordinator sees what a batch over the province's queues would give, as
+    figures per programme only: no pupil and no buddy by name (DOMAIN.md)."""
+    return bool(regional_province_codes(user))
+
+
+def proposals_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The buddy sees the proposals made to them; school staff those for their school's
+    (or service's) referrals; the programme's coordinators those of the programme;
+    platform admins all."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(buddy__user_id=user.pk) if has_role(user, Role.BUDDY) else Q(pk__in=[])
+    schools = referrer_organisation_ids(user)
+    if schools:
+        condition |= Q(referral__referrer_id__in=schools)
+    programmes = matching_programme_ids(user)
+    if programmes:
+        condition |= Q(programme_id__in=programmes)
+    return qs.filter(condition)
+
+
+def is_proposal_buddy(user: AnyUser, proposal: Any) -> bool:
+    """The buddy to whom the proposal was made accepts or declines it."""
+    return user.is_authenticated and proposal.buddy.user_id == user.pk
+
+
+def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:
+    """The school (or service) that made the referral confirms or refuses the buddy: the
+    school keeps central direction of the pupil's learning (R4)."""
+    return proposal.referral.referrer_id in referrer_organisation_ids(user)

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "matching"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.matching_home, name="home"),
+    path("region/", views.region_batch, name="region_batch"),
+    path("programme/<uuid:programme_uuid>/batch/", views.batch, name="batch"),
+    path("programme/<uuid:programme_uuid>/settings/", views.matching_settings, name="settings"),
+    path("referral/<uuid:referral_uuid>/", views.referral_suggestions, name="referral_suggestions"),
+    path("buddy/<uuid:buddy_uuid>/", views.buddy_suggestions, name="buddy_suggestions"),
+    path("proposals/", views.my_proposals, name="my_proposals"),
+    path("proposals/<uuid:proposal_uuid>/", views.proposal_detail, name="proposal_detail"),
+]

@@ -320,6 +320,7 @@ def referral_detail(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
             "can_withdraw": policy.can_withdraw_referral(user, referral),
             "can_decide": policy.can_triage_referral(user, referral)
             and referral.status in TRIAGE_STATUSES,
+            "can_match": policy.can_match(user, referral.programme),
         },
     )
 

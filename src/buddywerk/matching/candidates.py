@@ -1,0 +1,327 @@
+"""From the database to the engine's input, in a few set-based queries (ARCHITECTURE.md 6).
+
+`build_inputs(programmes)` reads, for any number of programmes, in four queries whatever
+their size: the matching settings, the open queue (referrals with their meeting place),
+which buddy works with which programme, and the buddies with the number of places already
+taken (participants of running duos plus open proposals) as correlated subqueries. Nothing
+is read per row. A buddy who is paused or not yet approved stays in the input: the engine
+reports them as blocked by `available` or `approved`, so the coordinator sees why.
+
+Engine ids are the public uuids (strings); `MatchingInput.buddy_rows` and
+`referral_rows` map them back to what the pages show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.organisations.models import Programme
+from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
+from buddywerk.trajectories.enums import TrajectoryStatus
+from buddywerk.trajectories.models import Participant, Trajectory
+
+from . import engine
+from .models import ProgrammeMatchingSettings, Proposal
+from .workflow import OPEN_STATUSES
+
+# The referrals a batch or a suggestion may propose a buddy for: accepted by the programme
+# (trajectory_start needs it) and without an open proposal.
+MATCHABLE_STATUS = ReferralStatus.ACCEPTED
+# The engine knows three complexities; the referral form asks normal or complex (R3).
+_COMPLEXITY = {Complexity.NORMAL: "normal", Complexity.COMPLEX: "high"}
+
+
+@dataclass
+class MatchingInput:
+    """One programme's buddies and referrals, as the engine and the pages need them."""
+
+    programme: Programme
+    weights: engine.Weights
+    proposal_days: int
+    buddies: list[engine.Buddy] = field(default_factory=list)
+    referrals: list[engine.Referral] = field(default_factory=list)
+    buddy_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    referral_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def problem(self) -> engine.Problem:
+        return engine.Problem(self.buddies, self.referrals, self.weights)
+
+
+def settings_for(programme: Programme) -> ProgrammeMatchingSettings:
+    """The programme's settings, or unsaved defaults (one query)."""
+    found = ProgrammeMatchingSettings.objects.filter(programme=programme).first()
+    return found or ProgrammeMatchingSettings(programme=programme)
+
+
+def places_taken() -> dict[str, Any]:
+    """Annotations for a Buddy queryset: participants in running duos and open proposals."""
+    in_duos = (
+        Participant.objects.filter(trajectory__buddy=OuterRef("pk"))
+        .exclude(trajectory__status=TrajectoryStatus.CLOSED)
+        .order_by()
+        .values("trajectory__buddy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    proposed = (
+        Proposal.objects.filter(buddy=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("buddy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "in_duos": Coalesce(Subquery(in_duos, output_field=IntegerField()), 0),
+        "proposed": Coalesce(Subquery(proposed, output_field=IntegerField()), 0),
+    }
+
+
+def matchable_referrals(qs: QuerySet[Referral] | None = None) -> QuerySet[Referral]:
+    """Accepted referrals without an open proposal: the queue a batch works on."""
+    qs = Referral.objects.all() if qs is None else qs
+    return qs.filter(status=MATCHABLE_STATUS).exclude(
+        Exists(Proposal.objects.filter(referral=OuterRef("pk"), status__in=OPEN_STATUSES))
+    )
+
+
+_REFERRAL_FIELDS = (
+    "id",
+    "uuid",
+    "programme_id",
+    "status",
+    "urgency",
+    "complexity",
+    "needs",
+    "meeting_modes",
+    "time_slots",
+    "submitted_at",
+    "pupil_id",
+    "family_id",
+    "referrer__name",
+    "pupil__first_name",
+    "pupil__last_name",
+    "pupil__school_year",
+    "pupil__home_languages",
+    "pupil__school__postcode__lat",
+    "pupil__school__postcode__lon",
+    "family__contact_name",
+    "family__languages",
+    "family__contact_language",
+    "family__children_ages",
+    "family__postcode__lat",
+    "family__postcode__lon",
+)
+_BUDDY_FIELDS = (
+    "id",
+    "uuid",
+    "status",
+    "is_paused",
+    "capacity",
+    "level",
+    "extract_seen_on",
+    "meeting_modes",
+    "online_only",
+    "slots",
+    "languages",
+    "competences",
+    "travel_radius_km",
+    "available_from",
+    "available_until",
+    "home_postcode__lat",
+    "home_postcode__lon",
+    "home_postcode__code",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "in_duos",
+    "proposed",
+)
+
+
+def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
+    """A referral as the engine sees it: met at school (pupil) or at home (family), R8."""
+    if row["pupil_id"]:
+        lat, lon = row["pupil__school__postcode__lat"], row["pupil__school__postcode__lon"]
+        home, contact, minor = row["pupil__home_languages"] or [], None, True
+    else:
+        lat, lon = row["family__postcode__lat"], row["family__postcode__lon"]
+        home = row["family__languages"] or []
+        contact = row["family__contact_language"] or None
+        minor = any(isinstance(a, int) and a < 18 for a in row["family__children_ages"] or [])
+    return engine.Referral(
+        id=str(row["uuid"]),
+        lat=lat,
+        lon=lon,
+        modes=frozenset(row["meeting_modes"] or []),
+        slots=frozenset(row["time_slots"] or []),
+        needs=frozenset(row["needs"] or []),
+        minor=minor,
+        urgency=int(row["urgency"]),
+        complexity=_COMPLEXITY.get(row["complexity"], "normal"),
+        contact_language=contact,
+        home_languages=frozenset(home) - {"nl"},
+        start=today,  # the duo would start now: the buddy must be available today
+    )
+
+
+def to_engine_buddy(row: dict[str, Any]) -> engine.Buddy:
+    modes = set(row["meeting_modes"] or [])
+    if row["online_only"]:
+        modes = {"online"}
+    if row["home_postcode__lat"] is None:  # without a home, the buddy can only meet online
+        modes &= {"online"}
+    return engine.Buddy(
+        id=str(row["uuid"]),
+        lat=row["home_postcode__lat"] or 0.0,
+        lon=row["home_postcode__lon"] or 0.0,
+        radius_km=float(row["travel_radius_km"] or 0),
+        capacity=int(row["capacity"]),
+        modes=frozenset(modes & set(engine.MODES)),
+        slots=frozenset(row["slots"] or []),
+        languages=frozenset(row["languages"] or []),
+        competences=frozenset(row["competences"] or []),
+        level=row["level"] if row["level"] in engine.LEVELS else "junior",
+        screened=row["status"] == ScreeningStatus.APPROVED and row["extract_seen_on"] is not None,
+        approved=row["status"] == ScreeningStatus.APPROVED,
+        available=not row["is_paused"],
+        available_from=row["available_from"],
+        available_until=row["available_until"],
+        active=int(row["in_duos"]) + int(row["proposed"]),
+    )
+
+
+def build_inputs(
+    programmes: Iterable[Programme],
+    *,
+    referrals: QuerySet[Referral] | None = None,
+    extra_referral_ids: Iterable[int] = (),
+    buddy_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
+) -> dict[int, MatchingInput]:
+    """Engine input per programme: four queries, whatever the number of rows.
+
+    `referrals` narrows the queue (default: every matchable referral of the programmes);
+    `extra_referral_ids` adds referrals outside it (a suggestion page for a referral that
+    is not in the queue yet); `buddy_ids` narrows the buddies (the services re-check a few
+    pairs under lock).
+    """
+    programmes = list(programmes)
+    today = today or timezone.localdate()
+    by_id = {p.pk: p for p in programmes}
+    settings = {
+        s.programme_id: s for s in ProgrammeMatchingSettings.objects.filter(programme_id__in=by_id)
+    }
+    inputs: dict[int, MatchingInput] = {}
+    for pk, programme in by_id.items():
+        own = settings.get(pk) or ProgrammeMatchingSettings(programme=programme)
+        inputs[pk] = MatchingInput(programme, own.weights(), own.proposal_days)
+    queue = matchable_referrals(referrals).filter(programme_id__in=by_id)
+    extra = list(extra_referral_ids)
+    if extra:
+        queue = Referral.objects.filter(
+            Q(pk__in=queue.values("pk")) | Q(pk__in=extra), programme_id__in=by_id
+        )
+    for row in queue.order_by("submitted_at", "id").values(*_REFERRAL_FIELDS):
+        target = inputs[row["programme_id"]]
+        target.referrals.append(to_engine_referral(row, today))
+        target.referral_rows[str(row["uuid"])] = row
+    memberships = Buddy.programmes.through.objects.filter(programme_id__in=by_id)
+    if buddy_ids is not None:
+        memberships = memberships.filter(buddy_id__in=list(buddy_ids))
+    programmes_of: dict[int, list[int]] = defaultdict(list)
+    for buddy_id, programme_id in memberships.values_list("buddy_id", "programme_id"):
+        programmes_of[buddy_id].append(programme_id)
+    rows = (
+        Buddy.objects.filter(pk__in=memberships.values("buddy_id"))
+        .exclude(status=ScreeningStatus.DECLINED)
+        .annotate(**places_taken())
+        .order_by("id")
+        .values(*_BUDDY_FIELDS)
+    )
+    for row in rows:
+        buddy = to_engine_buddy(row)
+        for programme_id in programmes_of[row["id"]]:
+            inputs[programme_id].buddies.append(buddy)
+            inputs[programme_id].buddy_rows[buddy.id] = row
+    return inputs
+
+
+def programme_input(programme: Programme, **kwargs: Any) -> MatchingInput:
+    """One programme's engine input (see `build_inputs`)."""
+    return build_inputs([programme], **kwargs)[programme.pk]
+
+
+def region_inputs(province_codes: Iterable[str]) -> list[MatchingInput]:
+    """Every programme of the provinces, each with its own queue and buddies: a buddy only
+    takes referrals of a programme they work with (trajectory_start checks it too)."""
+    programmes = Programme.objects.filter(province_id__in=list(province_codes)).order_by("name")
+    return list(build_inputs(programmes).values())
+
+
+# --- A short-lived cache for the suggestion pages -------------------------------------
+#
+# Reading 8,000 buddies and building the engine's arrays takes about a second in Python;
+# one suggestion inside the engine takes a few milliseconds. The suggestion pages therefore
+# reuse a programme's input while nothing it depends on changed: the key holds the count
+# and latest change of the programme's buddies and referrals, and of proposals and duos
+# (four aggregate queries), and an entry lives at most CACHE_SECONDS (a change that skips
+# `updated_at`, such as a queryset update, shows after that). Only pages read it: every
+# write (proposals_create) re-reads fresh rows under row locks.
+
+CACHE_SECONDS = 60
+CACHE_SIZE = 8
+_cache: OrderedDict[tuple[Any, ...], tuple[float, MatchingInput]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def input_version(programme: Programme) -> tuple[Any, ...]:
+    """What the programme's engine input depends on, in four aggregate queries."""
+    parts: list[Any] = []
+    for qs in (
+        Buddy.objects.filter(programmes=programme),
+        Referral.objects.filter(programme=programme),
+        Proposal.objects.filter(buddy__programmes=programme),
+        Trajectory.objects.filter(buddy__programmes=programme),
+    ):
+        found = qs.aggregate(n=Count("pk"), at=Max("updated_at"))
+        parts += [found["n"], found["at"]]
+    return tuple(parts)
+
+
+def cached_programme_input(
+    programme: Programme, *, extra_referral_ids: Iterable[int] = ()
+) -> MatchingInput:
+    """`programme_input` for the suggestion pages, reused while its version holds."""
+    extra = tuple(sorted(extra_referral_ids))
+    key = (programme.pk, extra, timezone.localdate(), input_version(programme))
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            _cache.move_to_end(key)
+            return hit[1]
+    data = programme_input(programme, extra_referral_ids=extra)
+    data.problem  # noqa: B018 - build the arrays once, outside the lock
+    with _cache_lock:
+        _cache[key] = (now, data)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,34 @@
+"""Forms of matching: the programme's settings and the answers to a proposal."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProgrammeMatchingSettings
+from .services import SETTINGS_FIELDS
+
+
+class MatchingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeMatchingSettings
+        fields = SETTINGS_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class AnswerForm(forms.Form):
+    """Accept or decline (the buddy), confirm or refuse (the school): one form, the action
+    is the button pressed. A no needs a reason."""
+
+    ACTIONS = ("accept", "decline", "confirm", "refuse")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (needed when you say no)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("The programme reads this. No medical or family details."),
+    )

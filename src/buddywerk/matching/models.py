@@ -1,0 +1,217 @@
+"""Matching settings per programme, and proposals: a confirmed match that the buddy and the
+school (or service) still have to accept before a duo starts (R3, R8, R9).
+
+A proposal's status changes only through the services (services.py), following the table
+in workflow.py; each change writes a `ProposalTransition` row.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buddywerk.buddies.models import Buddy
+from buddywerk.common.models import TimeStampedModel
+from buddywerk.organisations.models import Programme
+from buddywerk.referrals.models import Referral
+
+from . import engine
+from .enums import ProposalSource, ProposalStatus
+from .workflow import OPEN_STATUSES
+
+DEFAULT_WEIGHTS = engine.Weights()
+DEFAULT_PROPOSAL_DAYS = 7
+
+
+def _weight(label: object, default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MaxValueValidator(engine.MAX_SCORE)]
+    )
+
+
+class ProgrammeMatchingSettings(TimeStampedModel):
+    """A programme's own matching policy (ARCHITECTURE.md 9: policy that differs per
+    programme lives in the database). A programme without a row uses the defaults."""
+
+    programme = models.OneToOneField(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="matching_settings",
+        verbose_name=_("programme"),
+    )
+    distance = _weight(_("weight of distance"), DEFAULT_WEIGHTS.distance)
+    slots = _weight(_("weight of shared time slots"), DEFAULT_WEIGHTS.slots)
+    needs = _weight(_("weight of needs covered"), DEFAULT_WEIGHTS.needs)
+    language = _weight(_("weight of the home language"), DEFAULT_WEIGHTS.language)
+    fit = _weight(_("weight of junior or expert fit"), DEFAULT_WEIGHTS.fit)
+    distance_scale_km = models.PositiveSmallIntegerField(
+        _("distance without points (km)"),
+        default=int(DEFAULT_WEIGHTS.distance_scale_km),
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("From this distance on, a buddy who meets in person earns no distance points."),
+    )
+    urgency_percent = models.PositiveSmallIntegerField(
+        _("extra weight per urgency step (%)"),
+        default=DEFAULT_WEIGHTS.urgency_percent,
+        validators=[MaxValueValidator(200)],
+        help_text=_(
+            "Batch only: urgent referrals weigh this much more per step. It never changes "
+            "how many referrals are matched."
+        ),
+    )
+    proposal_days = models.PositiveSmallIntegerField(
+        _("days to answer a proposal"),
+        default=DEFAULT_PROPOSAL_DAYS,
+        validators=[MinValueValidator(2), MaxValueValidator(60)],
+        help_text=_("The buddy, then the school, each have this many days to answer."),
+    )
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def clean(self) -> None:
+        super().clean()
+        parts = (self.distance, self.slots, self.needs, self.language, self.fit)
+        if None not in parts and sum(parts) != engine.MAX_SCORE:
+            raise ValidationError(
+                _("The five weights must add up to 1000 (now %(total)s).") % {"total": sum(parts)}
+            )
+
+    def weights(self) -> engine.Weights:
+        return engine.Weights(
+            distance=self.distance,
+            slots=self.slots,
+            needs=self.needs,
+            language=self.language,
+            fit=self.fit,
+            distance_scale_km=float(self.distance_scale_km),
+            urgency_percent=self.urgency_percent,
+        )
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def open(self) -> "ProposalQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Proposal(TimeStampedModel):
+    """One buddy proposed for one referral, with the score and reasons at that moment."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("programme")
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("referral")
+    )
+    buddy = models.ForeignKey(
+        Buddy, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("buddy")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+        db_index=True,
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ProposalSource.choices, default=ProposalSource.BATCH
+    )
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(1000)])
+    reasons = models.JSONField(
+        _("reasons"),
+        default=list,
+        blank=True,
+        help_text=_("The score parts and their sentences when the proposal was made."),
+    )
+    distance_m = models.PositiveIntegerField(_("distance (m)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    due_at = models.DateTimeField(_("answer expected by"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    answer_reason = models.TextField(
+        _("reason"),
+        max_length=1000,
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+        help_text=_("Why the buddy declined or the school refused."),
+    )
+    trajectory = models.OneToOneField(
+        "trajectories.Trajectory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("duo"),
+    )
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            # One referral never has two buddies on offer at once (the services lock rows
+            # too; this is the database's own guarantee).
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="proposal_one_open_per_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.due_at - timezone.now()).days)
+
+
+class ProposalTransition(models.Model):
+    """One status change of a proposal: who, when, from, to, and why."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
+    )
+    from_status = models.CharField(_("from status"), max_length=10, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposal status change")
+        verbose_name_plural = _("proposal status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

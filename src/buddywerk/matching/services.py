@@ -1,0 +1,442 @@
+"""Writes of matching: settings, proposals and their answers (ARCHITECTURE.md 1, 4, 5).
+
+Capacity and "one buddy per referral" are guarded by row locks, always taken in the same
+order so that two transactions never wait on each other in a cycle: first the buddies
+(by primary key), then the referrals (by primary key), then the proposal. Under those locks
+the pairs are re-checked with the engine on fresh data, so two coordinators confirming at
+the same moment can never push a buddy over capacity nor give one referral two buddies
+(the second one gets a clear error and nothing is stored). A partial unique index on open
+proposals per referral is the database's own last line.
+
+`now` may be passed so that tests run on a fake clock. Mail goes out on commit through the
+task queue (tasks.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buddywerk.access import policy
+from buddywerk.access.audit import audit_record
+from buddywerk.buddies.models import Buddy
+from buddywerk.geo.distance import distance_km
+from buddywerk.referrals.models import Referral
+
+from . import candidates, engine
+from .enums import ProposalSource, ProposalStatus
+from .models import ProgrammeMatchingSettings, Proposal, ProposalTransition
+from .tasks import proposal_mail_send
+from .workflow import can_transition
+
+if TYPE_CHECKING:
+    from buddywerk.access.models import User
+    from buddywerk.organisations.models import Programme
+    from buddywerk.trajectories.models import Trajectory
+
+REMIND_BEFORE = dt.timedelta(days=1)
+SETTINGS_FIELDS = (
+    "distance",
+    "slots",
+    "needs",
+    "language",
+    "fit",
+    "distance_scale_km",
+    "urgency_percent",
+    "proposal_days",
+)
+
+
+class TransitionNotAllowed(ValidationError):
+    """The table has no arrow from the proposal's status to the one asked for."""
+
+
+def _check(actor: User | None, allowed: bool) -> None:
+    """`actor=None` is the system (demo data, the expiry command); people need a yes."""
+    if actor is not None and not allowed:
+        raise PermissionDenied
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _mail(kind: str, proposal: Proposal, base_url: str) -> None:
+    pk = proposal.pk
+    transaction.on_commit(
+        lambda: proposal_mail_send.enqueue(kind=kind, proposal_id=pk, base_url=base_url)
+    )
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matching_settings_update(
+    *, actor: User | None, programme: Programme, data: Mapping[str, Any]
+) -> ProgrammeMatchingSettings:
+    """The coordinator sets the programme's weights and answer deadline."""
+    _check(actor, actor is not None and policy.can_match(actor, programme))
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Fields not settable here: {sorted(unknown)}")
+    settings, _created = ProgrammeMatchingSettings.objects.select_for_update().get_or_create(
+        programme=programme
+    )
+    for name, value in data.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    audit_record(actor=actor, action="matching.settings_update", target=programme)
+    return settings
+
+
+# --- Proposals --------------------------------------------------------------------------
+
+
+def _reasons(candidate: engine.Candidate) -> list[dict[str, Any]]:
+    return [
+        {"key": p.key, "points": p.points, "max": p.max_points, "text": p.text}
+        for p in candidate.parts
+    ]
+
+
+def _log(
+    proposal: Proposal, *, from_status: str, actor: User | None, at: dt.datetime, reason: str = ""
+) -> None:
+    ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status=from_status,
+        to_status=proposal.status,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=at,
+        reason=reason.strip(),
+    )
+
+
+def proposals_create(
+    *,
+    actor: User | None,
+    programme: Programme,
+    pairs: Sequence[tuple[str, str]],
+    source: str = ProposalSource.BATCH,
+    base_url: str = "",
+    now: dt.datetime | None = None,
+    texts: engine.Texts = engine.DUTCH,
+) -> list[Proposal]:
+    """Turn confirmed (referral uuid, buddy uuid) pairs into proposals, all or none.
+
+    Under locks (buddies, then referrals) every pair is checked again with the engine on
+    fresh data: the referral is still accepted and without an open proposal, the buddy still
+    meets every hard constraint and still has a place, counting the places this call gives
+    away. Any problem refuses the whole call with a Dutch message naming what changed.
+    """
+    _check(actor, actor is not None and policy.can_match(actor, programme))
+    if not pairs:
+        raise ValidationError(_("Choose at least one match to propose."))
+    referral_uuids = [r for r, _b in pairs]
+    if len(set(referral_uuids)) != len(referral_uuids):
+        raise ValidationError(_("A referral can get only one buddy at a time."))
+    now = _now(now)
+    with transaction.atomic():
+        buddy_pks = list(
+            Buddy.objects.filter(uuid__in={b for _r, b in pairs}, programmes=programme)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        buddies = {
+            str(b.uuid): b
+            for b in Buddy.objects.select_for_update().filter(pk__in=buddy_pks).order_by("pk")
+        }
+        referrals = {
+            str(r.uuid): r
+            for r in Referral.objects.select_for_update()
+            .filter(uuid__in=referral_uuids, programme=programme)
+            .order_by("pk")
+        }
+        data = candidates.programme_input(
+            programme,
+            referrals=Referral.objects.filter(pk__in=[r.pk for r in referrals.values()]),
+            buddy_ids=[b.pk for b in buddies.values()],
+            today=timezone.localtime(now).date(),
+        )
+        problem = data.problem
+        errors: list[str] = []
+        given: dict[str, int] = {}
+        for referral_uuid, buddy_uuid in pairs:
+            if buddy_uuid not in buddies or buddy_uuid not in data.buddy_rows:
+                errors.append(_("A chosen buddy no longer works with this programme."))
+                continue
+            if referral_uuid not in data.referral_rows:
+                errors.append(
+                    _("A chosen referral is no longer waiting for a buddy (it has a proposal).")
+                )
+                continue
+            broken = problem.check(referral_uuid, buddy_uuid)
+            row = data.buddy_rows[buddy_uuid]
+            left = row["capacity"] - row["in_duos"] - row["proposed"] - given.get(buddy_uuid, 0)
+            if left <= 0 and "capacity" not in broken:
+                broken = ("capacity", *broken)
+            if broken:
+                errors.append(
+                    _("%(buddy)s no longer fits this referral (%(constraints)s).")
+                    % {
+                        "buddy": f"{row['user__first_name']} {row['user__last_name']}".strip(),
+                        "constraints": ", ".join(broken),
+                    }
+                )
+                continue
+            given[buddy_uuid] = given.get(buddy_uuid, 0) + 1
+        if errors:
+            raise ValidationError(sorted(set(errors)))
+        days = data.proposal_days
+        created = []
+        for referral_uuid, buddy_uuid in pairs:
+            candidate = problem.explain(referral_uuid, buddy_uuid, texts)
+            r, b = (
+                problem.referrals[problem.referral_index(referral_uuid)],
+                problem.buddies[problem.buddy_index(buddy_uuid)],
+            )
+            proposal = Proposal(
+                programme=programme,
+                referral=referrals[referral_uuid],
+                buddy=buddies[buddy_uuid],
+                source=source,
+                score=candidate.score,
+                reasons=_reasons(candidate),
+                distance_m=int(engine.round_metres(distance_km(b.lat, b.lon, r.lat, r.lon))),
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+                due_at=now + dt.timedelta(days=days),
+            )
+            proposal.full_clean()
+            proposal.save()
+            _log(proposal, from_status="", actor=actor, at=now)
+            audit_record(
+                actor=actor,
+                action="proposal.create",
+                target=proposal,
+                detail={"referral": referral_uuid, "buddy": buddy_uuid, "score": candidate.score},
+            )
+            _mail("proposed", proposal, base_url)
+            created.append(proposal)
+    return created
+
+
+def proposal_create(
+    *, actor: User | None, referral: Referral, buddy: Buddy, **kwargs: Any
+) -> Proposal:
+    """One proposal from the suggestions page (see `proposals_create`)."""
+    kwargs.setdefault("source", ProposalSource.SUGGESTION)
+    return proposals_create(
+        actor=actor,
+        programme=referral.programme,
+        pairs=[(str(referral.uuid), str(buddy.uuid))],
+        **kwargs,
+    )[0]
+
+
+def _transition(
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    to_status: str,
+    allowed: Callable[[User, Proposal], bool],
+    now: dt.datetime | None = None,
+    reason: str = "",
+    reason_required: bool = False,
+    lock_buddy_and_referral: bool = False,
+    then: Callable[[Proposal], None] | None = None,
+) -> Proposal:
+    """The one place a proposal's status changes: lock, check the table and the actor,
+    log, audit. Buddy and referral rows are locked first when the change gives a place."""
+    now = _now(now)
+    with transaction.atomic():
+        if lock_buddy_and_referral:
+            Buddy.objects.select_for_update().filter(pk=proposal.buddy_id).first()
+            Referral.objects.select_for_update().filter(pk=proposal.referral_id).first()
+        locked = (
+            Proposal.objects.select_for_update()
+            .select_related("buddy", "referral", "programme")
+            .get(pk=proposal.pk)
+        )
+        if actor is not None and not allowed(actor, locked):
+            raise PermissionDenied
+        from_status = locked.status
+        if not can_transition(from_status, to_status):
+            raise TransitionNotAllowed(
+                _("This proposal is '%(from)s' and cannot become '%(to)s'.")
+                % {
+                    "from": ProposalStatus(from_status).label,
+                    "to": ProposalStatus(to_status).label,
+                },
+                code="transition_not_allowed",
+            )
+        if reason_required and not reason.strip():
+            raise ValidationError({"reason": [_("Give a short reason.")]})
+        locked.status = to_status
+        if reason.strip():
+            locked.answer_reason = reason.strip()
+        if to_status == ProposalStatus.ACCEPTED:
+            # the school now has the programme's number of days to answer
+            days = candidates.settings_for(locked.programme).proposal_days
+            locked.due_at = now + dt.timedelta(days=days)
+            locked.reminded_at = None
+        locked.full_clean()
+        locked.save()
+        _log(locked, from_status=from_status, actor=actor, at=now, reason=reason)
+        audit_record(
+            actor=actor,
+            action=f"proposal.{to_status}",
+            target=locked,
+            detail={"from": from_status, "to": to_status},
+        )
+        if then is not None:
+            then(locked)
+    proposal.refresh_from_db()
+    return locked
+
+
+def proposal_accept(
+    *, actor: User | None, proposal: Proposal, base_url: str = "", now: dt.datetime | None = None
+) -> Proposal:
+    """The buddy says yes; the school (or service) is asked to confirm."""
+    locked = _transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.ACCEPTED,
+        allowed=policy.is_proposal_buddy,
+        now=now,
+    )
+    _mail("accepted", locked, base_url)
+    return locked
+
+
+def proposal_decline(
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    reason: str,
+    base_url: str = "",
+    now: dt.datetime | None = None,
+) -> Proposal:
+    """The buddy says no, with a reason; the referral is back in the queue (it stayed
+    accepted, and no open proposal holds it any more)."""
+    locked = _transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.DECLINED,
+        allowed=policy.is_proposal_buddy,
+        now=now,
+        reason=reason,
+        reason_required=True,
+    )
+    _mail("declined", locked, base_url)
+    return locked
+
+
+def proposal_refuse(
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    reason: str,
+    base_url: str = "",
+    now: dt.datetime | None = None,
+) -> Proposal:
+    """The school or service does not want this buddy, with a reason; back to the queue."""
+    locked = _transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.REFUSED,
+        allowed=policy.can_confirm_proposal,
+        now=now,
+        reason=reason,
+        reason_required=True,
+    )
+    _mail("refused", locked, base_url)
+    return locked
+
+
+def proposal_confirm(
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    base_url: str = "",
+    now: dt.datetime | None = None,
+) -> Trajectory:
+    """The school (or service) confirms the buddy the buddy accepted: the duo starts.
+
+    The trajectory is created by the trajectories app (`trajectory_start_from_proposal`),
+    which also moves the referral to matched. It runs as the system (actor None): the
+    school's staff may confirm a buddy but do not start duos of a programme; the school's
+    confirmation is in this proposal's log and audit.
+    """
+    from buddywerk.trajectories.services import trajectory_start_from_proposal
+
+    started: list[Trajectory] = []
+
+    def start(locked: Proposal) -> None:
+        trajectory = trajectory_start_from_proposal(
+            actor=None,
+            buddy=locked.buddy,
+            referral=Referral.objects.get(pk=locked.referral_id),
+            planned_start=timezone.localtime(_now(now)).date(),
+        )
+        locked.trajectory = trajectory
+        locked.save(update_fields=["trajectory", "updated_at"])
+        started.append(trajectory)
+
+    locked = _transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.CONFIRMED,
+        allowed=policy.can_confirm_proposal,
+        now=now,
+        lock_buddy_and_referral=True,
+        then=start,
+    )
+    _mail("confirmed", locked, base_url)
+    return started[0]
+
+
+def proposals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> tuple[int, int]:
+    """The scheduled pass (`buddywerk matching_expire`): remind, then expire.
+
+    A day before the deadline, whoever must answer (the buddy, or the school once the buddy
+    accepted) gets one reminder. A proposal past its deadline expires, which returns the
+    referral to the queue. A proposal that was never reminded (the pass did not run in
+    time) is reminded first and gets one more day: nobody loses a proposal without a
+    reminder. Returns (reminded, expired).
+    """
+    now = _now(now)
+    reminded = expired = 0
+    due_soon = Proposal.objects.open().filter(due_at__lte=now + REMIND_BEFORE)
+    for pk in due_soon.order_by("due_at", "id").values_list("pk", flat=True):
+        with transaction.atomic():
+            proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
+            if proposal is None or not proposal.is_open:
+                continue
+            if proposal.reminded_at is None:
+                proposal.reminded_at = now
+                proposal.due_at = max(proposal.due_at, now + REMIND_BEFORE)
+                proposal.save(update_fields=["reminded_at", "due_at", "updated_at"])
+                audit_record(actor=None, action="proposal.remind", target=proposal)
+                _mail("reminder", proposal, base_url)
+                reminded += 1
+            elif proposal.due_at <= now:
+                _transition(
+                    actor=None,
+                    proposal=proposal,
+                    to_status=ProposalStatus.EXPIRED,
+                    allowed=lambda _u, _p: True,
+                    now=now,
+                    reason=_("No answer in time."),
+                )
+                _mail("expired", proposal, base_url)
+                expired += 1
+    return reminded, expired

@@ -1,0 +1,50 @@
+"""Matching routes: the coordinator's overview, settings, suggestions and batch; the
+regional coordinator's province figures; the buddy's and the school's proposals. Objects:
+world.programme, world.referral, world.buddy and world.proposal (a pending proposal of the
+world's buddy for a pupil of School A)."""
+
+from tests.access.matrix import LOGIN, Route, outcomes
+
+ROUTES = [
+    Route(
+        "matching:home",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200, regional_coordinator=200),
+    ),
+    Route("matching:region_batch", outcomes(403, anonymous=LOGIN, regional_coordinator=200)),
+    Route(
+        "matching:batch",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
+    Route(
+        "matching:settings",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
+    Route(
+        "matching:referral_suggestions",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"referral_uuid": w.referral.uuid},
+    ),
+    Route(
+        "matching:buddy_suggestions",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"buddy_uuid": w.buddy.uuid},
+    ),
+    Route(
+        "matching:my_proposals",
+        outcomes(403, anonymous=LOGIN, buddy=200, school_staff=200),
+    ),
+    Route(
+        "matching:proposal_detail",
+        outcomes(
+            404,
+            anonymous=LOGIN,
+            buddy=200,
+            school_staff=200,
+            programme_coordinator=200,
+            platform_admin=200,
+        ),
+        args=lambda w: {"proposal_uuid": w.proposal.uuid},
+    ),
+]

@@ -1,0 +1,136 @@
+"""candidates.py: the engine's input from the database, in a constant number of queries."""
+
+import pytest
+
+from buddywerk.buddies.models import ScreeningStatus
+from buddywerk.matching import candidates
+from buddywerk.matching.models import ProgrammeMatchingSettings
+from buddywerk.referrals.models import ReferralStatus
+from buddywerk.trajectories import services as duo_services
+from tests.factories import FamilyReferralFactory, ProgrammeFactory, ReferralFactory
+from tests.matching.helpers import fitting_buddy, open_proposal, queued_referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(programme, buddies, referrals):
+    for _ in range(buddies):
+        fitting_buddy(programme, capacity=2)
+    for _ in range(referrals):
+        queued_referral(programme)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_input_is_read_in_four_queries_whatever_the_size(size, django_assert_num_queries):
+    programme = ProgrammeFactory()
+    _fill(programme, size, size)
+    with django_assert_num_queries(4):
+        data = candidates.programme_input(programme)
+    assert len(data.buddies) == size
+    assert len(data.referrals) == size
+
+
+def test_region_input_is_four_queries_for_many_programmes(django_assert_num_queries):
+    from buddywerk.geo.models import Province
+
+    antwerp = Province.objects.get(code="VAN")
+    programmes = [ProgrammeFactory(province=antwerp) for _ in range(3)]
+    for programme in programmes:
+        _fill(programme, 2, 2)
+    with django_assert_num_queries(5):  # the programmes, then the four of build_inputs
+        inputs = candidates.region_inputs({"VAN"})
+    assert sorted(len(i.referrals) for i in inputs) == [2, 2, 2]
+
+
+def test_the_queue_is_accepted_referrals_without_an_open_proposal():
+    programme = ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    waiting = queued_referral(programme)
+    ReferralFactory(programme=programme)  # submitted, not accepted yet
+    proposed = open_proposal(programme=programme, buddy=buddy, school=waiting.pupil.school)
+    data = candidates.programme_input(programme)
+    assert set(data.referral_rows) == {str(waiting.uuid)}
+    assert str(proposed.referral.uuid) not in data.referral_rows
+
+
+def test_places_taken_count_running_duos_and_open_proposals():
+    programme = ProgrammeFactory()
+    buddy = fitting_buddy(programme, capacity=3)
+    duo_referral = queued_referral(programme)
+    duo_services.trajectory_start_from_proposal(actor=None, buddy=buddy, referral=duo_referral)
+    open_proposal(programme=programme, buddy=buddy, school=duo_referral.pupil.school)
+    data = candidates.programme_input(programme)
+    engine_buddy = next(b for b in data.buddies if b.id == str(buddy.uuid))
+    assert engine_buddy.capacity == 3
+    assert engine_buddy.active == 2  # one participant in a duo, one open proposal
+
+
+def test_paused_and_unapproved_buddies_stay_in_the_input_as_blocked():
+    programme = ProgrammeFactory()
+    paused = fitting_buddy(programme, is_paused=True)
+    applied = fitting_buddy(programme, status=ScreeningStatus.APPLIED, extract_seen_on=None)
+    declined = fitting_buddy(programme, status=ScreeningStatus.DECLINED)
+    referral = queued_referral(programme)
+    data = candidates.programme_input(programme)
+    assert str(declined.uuid) not in data.buddy_rows
+    found = data.problem.suggest_buddies(str(referral.uuid))
+    assert found.feasible == ()
+    blocked = {b.id: b.constraint for b in found.blocked}
+    assert blocked[str(paused.uuid)] == "available"
+    # not approved (and so not screened either): two constraints, so not "nearly fitting"
+    assert str(applied.uuid) not in blocked
+    assert found.constraint == "approved" or found.constraint == "available"
+
+
+def test_family_referral_needs_the_contact_language_and_is_met_at_home():
+    referral = FamilyReferralFactory(status=ReferralStatus.ACCEPTED)
+    programme = referral.programme
+    speaks = fitting_buddy(
+        programme,
+        meeting_modes=["home"],
+        competences=["family"],
+        languages=["nl", "ar"],
+        home_postcode=referral.family.postcode,
+    )
+    mute = fitting_buddy(
+        programme,
+        meeting_modes=["home"],
+        competences=["family"],
+        languages=["nl"],
+        home_postcode=referral.family.postcode,
+    )
+    data = candidates.programme_input(programme)
+    engine_referral = data.referrals[0]
+    assert engine_referral.contact_language == "ar"
+    assert engine_referral.minor is True  # children of 6 and 9 (R2)
+    assert data.problem.check(str(referral.uuid), str(speaks.uuid)) == ()
+    assert data.problem.check(str(referral.uuid), str(mute.uuid)) == ("language",)
+
+
+def test_programme_weights_come_from_the_database():
+    programme = ProgrammeFactory()
+    ProgrammeMatchingSettings.objects.create(
+        programme=programme, distance=100, slots=100, needs=600, language=100, fit=100
+    )
+    data = candidates.programme_input(programme)
+    assert data.weights.needs == 600
+    assert candidates.programme_input(ProgrammeFactory()).weights.needs == 250  # defaults
+
+
+def test_the_pages_cache_is_reused_until_something_changes(django_assert_num_queries):
+    programme = ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    referral = queued_referral(programme)
+    first = candidates.cached_programme_input(programme)
+    with django_assert_num_queries(4):  # only the version
+        assert candidates.cached_programme_input(programme) is first
+    open_proposal(programme=programme, buddy=buddy, school=referral.pupil.school)
+    again = candidates.cached_programme_input(programme)
+    assert again is not first
+    assert next(b for b in again.buddies if b.id == str(buddy.uuid)).active == 1
+
+
+def test_expiry_task_runs_the_pass():
+    from buddywerk.matching.tasks import proposals_expire_run
+
+    proposals_expire_run.call(base_url="http://testserver/")
