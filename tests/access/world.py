@@ -109,6 +109,7 @@ def build_world() -> World:
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,
             **_learning_and_network(programme=programme, buddy=buddy, service=service),
+            **_followup_objects(duo=duo, users=users),
         },
     )
 
@@ -166,3 +167,10 @@ def _buddies_objects(*, programme, coordinator):
             status=ImportStatus.CHECKED,
         )
     }
+
+
+def _followup_objects(*, duo, users):
+    """trajectories follow-up: a concern the buddy raised, a kijkwijzer with one action."""
+    from tests.trajectories.followup_world import objects
+
+    return objects(duo=duo, coordinator=users[Role.PROGRAMME_COORDINATOR])

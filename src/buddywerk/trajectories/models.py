@@ -516,3 +516,7 @@ class WellbeingScore(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.score}"
+
+
+# The follow-up of a duo (tandem, concerns, kijkwijzer, check-ins, surveys) lives apart.
+from .followup_models import *  # noqa: E402, F403
