@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _aware(*args):
-    return timezone.make_aware(dt.datetime(*args))
+    return dt.datetime(*args, tzinfo=timezone.get_current_timezone())
 
 
 def _care_coordinator(duo):

@@ -19,13 +19,17 @@ pytestmark = pytest.mark.django_db  # the autouse fixtures (cache) need it
 START = dt.date(2026, 3, 2)  # a Monday
 
 
+def _at(*args):
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
 @pytest.mark.parametrize(
     ("raised", "due"),
     [
-        (dt.datetime(2026, 3, 6, 10), dt.datetime(2026, 3, 10, 10)),  # Friday -> Tuesday
-        (dt.datetime(2026, 3, 2, 9), dt.datetime(2026, 3, 4, 9)),  # Monday -> Wednesday
-        (dt.datetime(2026, 3, 7, 12), dt.datetime(2026, 3, 10, 12)),  # Saturday -> Tuesday
-        (dt.datetime(2026, 3, 5, 16), dt.datetime(2026, 3, 9, 16)),  # Thursday -> Monday
+        (_at(2026, 3, 6, 10), _at(2026, 3, 10, 10)),  # Friday -> Tuesday
+        (_at(2026, 3, 2, 9), _at(2026, 3, 4, 9)),  # Monday -> Wednesday
+        (_at(2026, 3, 7, 12), _at(2026, 3, 10, 12)),  # Saturday -> Tuesday
+        (_at(2026, 3, 5, 16), _at(2026, 3, 9, 16)),  # Thursday -> Monday
     ],
 )
 def test_two_working_days_skip_the_weekend(raised, due):
