@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -349,7 +349,8 @@ def observation_criteria_for(programme: Programme) -> list[ObservationCriterion]
     criteria = list(ObservationCriterion.objects.filter(programme=programme, is_active=True))
     if criteria or ObservationCriterion.objects.filter(programme=programme).exists():
         return criteria
-    with transaction.atomic():
+    # Criteria are the programme's own data: stored in the site's language.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for position, label in enumerate(DEFAULT_CRITERIA, start=1):
             ObservationCriterion.objects.get_or_create(
                 programme=programme, label=str(label), defaults={"position": position}
