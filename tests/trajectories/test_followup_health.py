@@ -131,3 +131,9 @@ def test_each_warning_sign_makes_it_need_a_check_in(change):
 )
 def test_a_young_duo_is_too_early_to_tell(change):
     assert _health(**change).status == Health.TOO_EARLY
+
+
+def test_a_family_duo_meeting_twice_a_month_is_not_silent_after_two_weeks():
+    quiet = {"last_meeting_on": START + dt.timedelta(days=20)}
+    assert _health(**quiet).status == Health.CHECK_IN
+    assert _health(**quiet, silent_days=21).status == Health.ON_TRACK

@@ -276,3 +276,6 @@ def build() -> None:
     for spec in DUOS:
         if not _exists(spec):
             _build_duo(spec)
+    from .followup_demo import build_followup
+
+    build_followup()

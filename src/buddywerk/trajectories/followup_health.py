@@ -21,8 +21,10 @@ OBSERVATION_WITHIN_DAYS = 28
 # A duo younger than this, or with fewer meetings, is too early to tell.
 EARLY_DAYS = 14
 EARLY_MEETINGS = 2
-# No meeting logged for this long: the duo needs a check-in.
+# No meeting logged for this long: the duo needs a check-in (R7: weekly for pupils; a
+# family duo meets twice a month, so it gets three weeks).
 SILENT_DAYS = 14
+SILENT_DAYS_TWICE_MONTHLY = 21
 # Relationship survey (1-5): a mean below this is a weak relationship.
 WEAK_RELATIONSHIP_BELOW = 3.0
 
@@ -148,6 +150,7 @@ def duo_health(
     open_concerns: int,
     missed_checkins: int,
     survey_mean: float | None,
+    silent_days: int = SILENT_DAYS,
 ) -> HealthResult:
     """On track, Needs a check-in, or Too early to tell, with the reasons in plain words.
     Any warning sign makes 'Needs a check-in'; without warnings, a young duo (under two
@@ -163,8 +166,8 @@ def duo_health(
         reasons.append(str(_("Last well-being score needs attention")))
     if missed_checkins:
         reasons.append(str(_("Missed coordinator check-ins")))
-    if age >= SILENT_DAYS and (
-        last_meeting_on is None or (today - last_meeting_on).days >= SILENT_DAYS
+    if age >= silent_days and (
+        last_meeting_on is None or (today - last_meeting_on).days >= silent_days
     ):
         reasons.append(str(_("No meeting logged for two weeks")))
     if survey_mean is not None and survey_mean < WEAK_RELATIONSHIP_BELOW:

@@ -30,8 +30,10 @@ from django.utils import timezone
 from buddywerk.access import policy
 from buddywerk.access.models import Role
 
-from .enums import MeetingStatus
+from .enums import Frequency, MeetingStatus
 from .followup_health import (
+    SILENT_DAYS,
+    SILENT_DAYS_TWICE_MONTHLY,
     CheckInSchedule,
     HealthResult,
     checkin_schedule,
@@ -144,6 +146,9 @@ def followup_of(
         open_concerns=trajectory.fu_open_concerns,
         missed_checkins=schedule.missed,
         survey_mean=trajectory.fu_survey_mean,
+        silent_days=SILENT_DAYS_TWICE_MONTHLY
+        if trajectory.frequency == Frequency.TWICE_MONTHLY
+        else SILENT_DAYS,
     )
     return DuoFollowUp(
         trajectory=trajectory,
