@@ -138,3 +138,30 @@ def test_the_buddy_cannot_fill_in_a_kijkwijzer(client):
     client.force_login(duo.buddy.user)
     url = reverse("trajectories:observation_create", args=[duo.uuid])
     assert client.get(url).status_code == 403
+
+
+def test_the_coordinator_adds_a_criterion_and_takes_one_out_of_use(client):
+    duo = make_duo()
+    client.force_login(coordinator_of(duo))
+    url = reverse("trajectories:criteria_edit")
+    assert "Warme band" in client.get(url).content.decode()
+    assert client.post(url, {"label": "Huiswerkaanpak"}).status_code == 302
+    first = ObservationCriterion.objects.get(programme=duo.programme, label="Warme band")
+    assert client.post(url, {"toggle": first.pk}).status_code == 302
+    labels = [c.label for c in fs.observation_criteria_for(duo.programme)]
+    assert "Huiswerkaanpak" in labels and "Warme band" not in labels
+    # The same label twice: a clear message, nothing added.
+    response = client.post(url, {"label": "huiswerkaanpak"})
+    assert "heeft dit criterium al" in response.content.decode()
+    assert ObservationCriterion.objects.filter(programme=duo.programme).count() == 7
+
+
+def test_criteria_of_another_programme_cannot_be_toggled(client):
+    duo = make_duo()
+    other = make_duo()
+    foreign = fs.observation_criteria_for(other.programme)[0]
+    client.force_login(coordinator_of(duo))
+    response = client.post(reverse("trajectories:criteria_edit"), {"toggle": foreign.pk})
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.is_active

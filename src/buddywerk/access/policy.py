@@ -567,3 +567,8 @@ def can_answer_survey(user: AnyUser, trajectory: Trajectory, respondent: str) ->
     if respondent == "buddy":
         return is_trajectory_buddy(user, trajectory)
     return is_trajectory_school_staff(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_configure_kijkwijzer(user: AnyUser, programme: Any) -> bool:
+    """R12: a programme's coordinators set the criteria of its kijkwijzer."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)

@@ -193,3 +193,17 @@ class SurveyForm(StyledForm, forms.Form):
 
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item{i}") for i in range(1, 5)]
+
+
+class CriterionForm(StyledForm, forms.Form):
+    label = forms.CharField(label=_("New criterion"), max_length=200)
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(programmes) > 1:
+            self.fields["programme"] = forms.TypedChoiceField(
+                label=_("Programme"),
+                choices=[(p.pk, p.name) for p in programmes],
+                coerce=int,
+            )
+            self._style()

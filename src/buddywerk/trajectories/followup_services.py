@@ -359,6 +359,50 @@ def observation_criteria_for(programme: Programme) -> list[ObservationCriterion]
 
 
 @transaction.atomic
+def observation_criterion_add(
+    *, actor: User, programme: Programme, label: str
+) -> ObservationCriterion:
+    """R12: the coordinator adds a criterion to the programme's kijkwijzer (at the end)."""
+    _check(actor, policy.can_configure_kijkwijzer(actor, programme))
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError({"label": _("Write a few words.")})
+    existing = ObservationCriterion.objects.filter(programme=programme)
+    if existing.filter(label__iexact=label).exists():
+        raise ValidationError({"label": _("The kijkwijzer already has this criterion.")})
+    last = max((c.position for c in existing), default=0)
+    criterion = ObservationCriterion(programme=programme, label=label, position=last + 1)
+    criterion.full_clean()
+    criterion.save()
+    audit_record(actor=actor, action="kijkwijzer.criterion_add", target=programme)
+    return criterion
+
+
+@transaction.atomic
+def observation_criterion_toggle(
+    *, actor: User, criterion: ObservationCriterion
+) -> ObservationCriterion:
+    """Take a criterion out of use, or back in. Past kijkwijzers keep their scores."""
+    locked = ObservationCriterion.objects.select_for_update().get(pk=criterion.pk)
+    _check(actor, policy.can_configure_kijkwijzer(actor, locked.programme))
+    if locked.is_active and not (
+        ObservationCriterion.objects.filter(programme=locked.programme, is_active=True)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(_("A kijkwijzer keeps at least one criterion."))
+    locked.is_active = not locked.is_active
+    locked.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="kijkwijzer.criterion_toggle",
+        target=locked.programme,
+        detail={"criterion": locked.pk, "active": locked.is_active},
+    )
+    return locked
+
+
+@transaction.atomic
 def observation_record(
     *,
     actor: User,

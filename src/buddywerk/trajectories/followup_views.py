@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,11 +27,12 @@ from .followup_forms import (
     AcknowledgeForm,
     CheckInForm,
     ConcernForm,
+    CriterionForm,
     ObservationForm,
     SurveyForm,
     TandemNoteForm,
 )
-from .followup_models import SurveyRespondent
+from .followup_models import ObservationCriterion, SurveyRespondent
 from .models import Trajectory
 from .selectors import participant_names, trajectory_get
 from .views import _apply_errors
@@ -359,3 +360,44 @@ def followup_overview(request: HttpRequest) -> HttpResponse:
         "trajectories/followup/overview.html",
         {"rows": rows, "today": timezone.localdate()},
     )
+
+
+# --- The programme's kijkwijzer criteria (R12) -----------------------------------------
+
+
+def criteria_edit(request: HttpRequest) -> HttpResponse:
+    """The coordinator adds criteria to the programme's kijkwijzer, or takes them out of
+    use (the default list is filled in the first time)."""
+    if not policy.can_view_followup_overview(request.user):
+        raise PermissionDenied
+    programmes = list(
+        Programme.objects.filter(pk__in=selectors.coordinated_programme_ids(request.user)).order_by(
+            "name"
+        )
+    )
+    form = CriterionForm(request.POST or None, programmes=programmes)
+    if request.method == "POST":
+        toggle = request.POST.get("toggle")
+        try:
+            if toggle:
+                criterion = get_object_or_404(
+                    ObservationCriterion, pk=toggle, programme__in=programmes
+                )
+                services.observation_criterion_toggle(actor=request.user, criterion=criterion)
+                messages.success(request, _("The kijkwijzer was changed."))
+                return redirect("trajectories:criteria_edit")
+            if form.is_valid():
+                chosen = form.cleaned_data.get("programme", programmes[0].pk)
+                programme = next(p for p in programmes if p.pk == chosen)
+                services.observation_criterion_add(
+                    actor=request.user, programme=programme, label=form.cleaned_data["label"]
+                )
+                messages.success(request, _("The kijkwijzer was changed."))
+                return redirect("trajectories:criteria_edit")
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    sets = []
+    for programme in programmes:
+        services.observation_criteria_for(programme)  # the default list, the first time
+        sets.append((programme, list(ObservationCriterion.objects.filter(programme=programme))))
+    return render(request, "trajectories/followup/criteria.html", {"sets": sets, "form": form})

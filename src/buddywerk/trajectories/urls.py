@@ -37,6 +37,7 @@ from . import followup_views  # noqa: E402
 
 urlpatterns += [
     path("followup/", followup_views.followup_overview, name="followup_overview"),
+    path("followup/kijkwijzer/", followup_views.criteria_edit, name="criteria_edit"),
     path("<uuid:trajectory_uuid>/followup/", followup_views.duo_followup, name="followup"),
     path("<uuid:trajectory_uuid>/tandem/", followup_views.tandem, name="tandem"),
     path(

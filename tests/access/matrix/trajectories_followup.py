@@ -81,3 +81,10 @@ ROUTES = [
         args=lambda w: {"trajectory_uuid": w.duo.uuid, "respondent": "participant"},
     ),
 ]
+
+ROUTES += [
+    Route(
+        "trajectories:criteria_edit",
+        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+    ),
+]
