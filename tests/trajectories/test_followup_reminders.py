@@ -83,3 +83,12 @@ def test_the_command_takes_a_fake_today():
     out = StringIO()
     call_command("followup_reminders", "--today", "2026-03-10", stdout=out)
     assert "1 check-in reminder(s)" in out.getvalue()
+
+
+def test_the_worker_task_runs_the_same_reminders():
+    from buddywerk.trajectories.followup_tasks import followup_reminders_run
+
+    duo = make_duo(planned_start=START)
+    coordinator_of(duo)
+    result = followup_reminders_run.enqueue(today="2026-03-10", base_url="https://bw.example/")
+    assert result.return_value == {"escalated": 0, "checkin_due": 1, "action_overdue": 0}

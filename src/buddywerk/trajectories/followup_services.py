@@ -443,7 +443,7 @@ def observation_record(
     unknown = set(scores) - {c.pk for c in criteria}
     if unknown:
         add("__all__", _("A criterion is not part of this programme's kijkwijzer."))
-    cleaned_actions = []
+    cleaned_actions: list[tuple[str, dt.date]] = []
     for index, (text, due_on) in enumerate(actions):
         text = (text or "").strip()
         if not text and due_on is None:
@@ -456,7 +456,8 @@ def observation_record(
             add(f"due_{index}", _("The due date lies after the observation."))
         if len(text) > 300:
             add(f"action_{index}", _("Keep an action short: at most 300 characters."))
-        cleaned_actions.append((text, due_on))
+        if due_on is not None:
+            cleaned_actions.append((text, due_on))
     try:
         summary = _text(summary, field="summary", required=False)
     except ValidationError as exc:
@@ -472,7 +473,7 @@ def observation_record(
             ObservationScore(
                 observation=observation,
                 criterion=criterion,
-                score=scores[criterion.pk][0],
+                score=int(scores[criterion.pk][0] or 0),  # checked above
                 note=(scores[criterion.pk][1] or "").strip(),
             )
             for criterion in criteria
