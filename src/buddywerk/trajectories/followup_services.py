@@ -617,8 +617,10 @@ def _once(kind: str, key: str, today: dt.date) -> bool:
     return created
 
 
-def followup_reminders(*, today: dt.date | None = None, base_url: str = "") -> dict[str, int]:
-    """The daily follow-up run, on a fake clock in tests:
+def followup_reminders(
+    *, today: dt.date | None = None, now: dt.datetime | None = None, base_url: str = ""
+) -> dict[str, int]:
+    """The follow-up run (daily or more often), on a fake clock in tests:
     - concerns unacknowledged for 2 working days escalate to the programme's lead;
     - a coordinator check-in is due in the first two weeks of a duo: after a week without
       one, the programme's coordinators are reminded (once per duo);
@@ -626,8 +628,14 @@ def followup_reminders(*, today: dt.date | None = None, base_url: str = "") -> d
     Returns how many of each went out."""
     from .models import Trajectory
 
+    if now is None:
+        # A run for a given (fake) day escalates what falls due by the end of that day.
+        now = (
+            timezone.now()
+            if today is None
+            else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
+        )
     today = _today(today)
-    now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0)))
     counts = {"escalated": concerns_escalate(now=now, base_url=base_url)}
     sent = 0
     young = (

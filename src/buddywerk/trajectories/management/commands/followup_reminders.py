@@ -23,16 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            today = (
-                dt.date.fromisoformat(options["today"])
-                if options["today"]
-                else timezone.localdate()
-            )
+            today = dt.date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError as exc:
             raise CommandError("--today must be a date like 2026-03-02.") from exc
         counts = followup_reminders(today=today, base_url=options["base_url"])
         self.stdout.write(
-            f"{today}: {counts['escalated']} concern(s) escalated, "
+            f"{today or timezone.localdate()}: {counts['escalated']} concern(s) escalated, "
             f"{counts['checkin_due']} check-in reminder(s), "
             f"{counts['action_overdue']} overdue-action reminder(s)."
         )
