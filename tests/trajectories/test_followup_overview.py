@@ -183,3 +183,26 @@ def test_the_followup_page_shows_the_coordinator_everything_and_the_buddy_less(c
     html = client.get(reverse("trajectories:followup", args=[duo.uuid])).content.decode()
     assert "In één oogopslag" not in html and "Kijkwijzer invullen" not in html
     assert "Zorgsignaal melden" in html
+
+
+def test_the_30_day_survey_shows_as_due_until_both_answered(client):
+    duo = make_duo(planned_start=_days_ago(31))
+    coordinator = coordinator_of(duo)
+    client.force_login(coordinator)
+    url = reverse("trajectories:followup", args=[duo.uuid])
+    assert "nog niet ingevuld door: Buddy, Deelnemer of ouder" in client.get(url).content.decode()
+    fs.survey_record(
+        actor=duo.buddy.user,
+        trajectory=duo,
+        respondent="buddy",
+        moment="day30",
+        answers=[4, 4, 4, 4],
+    )
+    fs.survey_record(
+        actor=coordinator,
+        trajectory=duo,
+        respondent="participant",
+        moment="day30",
+        answers=[4, 4, 4, 4],
+    )
+    assert "nog niet ingevuld" not in client.get(url).content.decode()

@@ -297,3 +297,21 @@ def surveys_of(*, user: Any, trajectory: Trajectory) -> QuerySet[RelationshipSur
     ):
         qs = qs.filter(respondent="buddy")
     return qs
+
+
+# A relationship survey is asked about 30 days in (and at the end).
+SURVEY_DUE_AFTER_DAYS = 30
+
+
+def surveys_due(*, trajectory: Trajectory, today: dt.date | None = None) -> list[str]:
+    """The respondents (labels) whose 30-day survey is still missing once a running duo is
+    30 days old."""
+    from .followup_models import SurveyMoment, SurveyRespondent
+
+    today = today or timezone.localdate()
+    if trajectory.is_closed or (today - trajectory.planned_start).days < SURVEY_DUE_AFTER_DAYS:
+        return []
+    answered = set(
+        trajectory.surveys.filter(moment=SurveyMoment.DAY_30).values_list("respondent", flat=True)
+    )
+    return [str(r.label) for r in SurveyRespondent if r.value not in answered]

@@ -78,6 +78,7 @@ def duo_followup(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         "follows_up": follows_up,
         "can_follow_up": policy.can_follow_up_duo(user, trajectory) and not trajectory.is_closed,
         "surveys": selectors.surveys_of(user=user, trajectory=trajectory),
+        "surveys_due": selectors.surveys_due(trajectory=trajectory),
         "can_answer_buddy": policy.can_answer_survey(user, trajectory, "buddy"),
         "can_answer_participant": policy.can_answer_survey(user, trajectory, "participant"),
     }
