@@ -90,3 +90,47 @@ def test_a_coordinator_acknowledges_an_urgent_concern_and_fills_in_a_kijkwijzer(
 
     journey.visit("/duos/followup/")
     expect(journey.page.get_by_role("table")).to_be_visible()
+
+
+def test_a_buddy_raises_a_concern_and_answers_the_survey_and_the_coordinator_checks_in(
+    journey, new_journey, transactional_db
+):
+    """The remaining follow-up pages, each scanned: the concern form, the survey, the
+    check-in form and the kijkwijzer criteria."""
+    duo = make_duo()
+    coordinator = member(
+        UserFactory(email="coordinator@example.org"), duo.programme, Role.PROGRAMME_COORDINATOR
+    )
+
+    journey.login(duo.buddy.user)
+    journey.visit(f"/duos/{duo.uuid}/")
+    journey.page.get_by_role("link", name="Zorgsignaal melden").click()
+    journey.check()
+    journey.page.get_by_label("Dringend").check()
+    journey.page.get_by_label("Wat heb je gemerkt?").fill("Hij had honger en geen boterhammen.")
+    journey.page.get_by_role("button", name="Zorgsignaal melden").click()
+    journey.check()
+    expect(journey.page.get_by_text("Het zorgsignaal is gemeld.")).to_be_visible()
+    journey.page.get_by_role("link", name="Mijn bevraging invullen").click()
+    journey.check()
+    for index in range(1, 5):
+        journey.page.locator(f"input[name=item{index}][value='4']").check()
+    journey.page.get_by_role("button", name="Opslaan").click()
+    journey.check()
+    expect(journey.page.get_by_text("Bedankt: de antwoorden zijn bewaard.")).to_be_visible()
+    assert Concern.objects.get().urgency == "urgent"
+
+    other = new_journey()
+    other.login(coordinator, totp_secret=TEST_TOTP_SECRET)
+    other.visit(f"/duos/{duo.uuid}/followup/")
+    other.page.get_by_role("link", name="Contact invullen").click()
+    other.check()
+    other.page.get_by_label("Hoe had je contact?").select_option("phone")
+    other.page.get_by_role("button", name="Opslaan").click()
+    other.check()
+    expect(other.page.get_by_text("Het contact is bewaard.")).to_be_visible()
+    other.visit("/duos/followup/kijkwijzer/")
+    other.page.get_by_label("Nieuw criterium").fill("Huiswerkaanpak")
+    other.page.get_by_role("button", name="Toevoegen").click()
+    other.check()
+    expect(other.page.get_by_role("row", name="Huiswerkaanpak")).to_be_visible()
