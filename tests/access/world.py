@@ -110,6 +110,7 @@ def build_world() -> World:
             "staff_colleague": staff_colleague,
             **_learning_and_network(programme=programme, buddy=buddy, service=service),
             **_matching_objects(programme=programme, buddy=buddy, school=school),
+            **_followup_objects(duo=duo, users=users),
         },
     )
 
@@ -174,3 +175,10 @@ def _buddies_objects(*, programme, coordinator):
             status=ImportStatus.CHECKED,
         )
     }
+
+
+def _followup_objects(*, duo, users):
+    """trajectories follow-up: a concern the buddy raised, a kijkwijzer with one action."""
+    from tests.trajectories.followup_world import objects
+
+    return objects(duo=duo, coordinator=users[Role.PROGRAMME_COORDINATOR])

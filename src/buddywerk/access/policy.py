@@ -636,3 +636,60 @@ def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:
     """The school (or service) that made the referral confirms or refuses the buddy: the
     school keeps central direction of the pupil's learning (R4)."""
     return proposal.referral.referrer_id in referrer_organisation_ids(user)
+
+# --- Follow-up of duos (trajectories.followup_*, R11, R12) ---------------------------
+
+
+def can_write_tandem_note(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R11: the tandem is between the buddy and the school's contact (teacher or care
+    coordinator); both write in it. The programme's coordinators read along."""
+    return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+
+
+def can_read_tandem(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The tandem thread is read by its two sides, the programme's coordinators and
+    platform admins. It holds shared notes only, never private meeting notes."""
+    return (
+        can_write_tandem_note(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+        or is_platform_admin(user)
+    )
+
+
+def can_raise_concern(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The buddy, the school (or service) and the programme's coordinators raise
+    concerns about a duo."""
+    return can_write_tandem_note(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_acknowledge_concern(user: AnyUser, concern: Any) -> bool:
+    """A concern is acknowledged by a named person of the programme or of the school, not
+    by the person who raised it (someone else must take it up)."""
+    trajectory = concern.trajectory
+    return (
+        can_manage_trajectory(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+    ) and concern.raised_by_id != user.pk
+
+
+def can_follow_up_duo(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R12: the kijkwijzer, its follow-up actions and the check-ins are the programme
+    coordinator's quality follow-up of the programme's duos."""
+    return can_manage_trajectory(user, trajectory)
+
+
+def can_view_followup_overview(user: AnyUser) -> bool:
+    """The overview of a programme's duos with their health is for its coordinators."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_answer_survey(user: AnyUser, trajectory: Trajectory, respondent: str) -> bool:
+    """The buddy fills in their own relationship survey; the school or the coordinator
+    records the participant's (or parent's) answers."""
+    if respondent == "buddy":
+        return is_trajectory_buddy(user, trajectory)
+    return is_trajectory_school_staff(user, trajectory) or can_manage_trajectory(user, trajectory)
+
+
+def can_configure_kijkwijzer(user: AnyUser, programme: Any) -> bool:
+    """R12: a programme's coordinators set the criteria of its kijkwijzer."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)

@@ -905,6 +905,10 @@ def _wellbeing_save(
     if errors:
         raise ValidationError(errors)
     entry.save()
+    # A score of 1 or 2 ('act now') opens an urgent concern (followup_services).
+    from .followup_services import concern_from_wellbeing
+
+    concern_from_wellbeing(score=entry)
     return entry
 
 
