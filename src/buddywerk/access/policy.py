@@ -589,6 +589,7 @@ def report_is_suppressed(user: AnyUser, *, province: str | None, programme: Any)
         return False
     return True
 
+
 # --- Matching (issue 4, R3, R8, R9) --------------------------------------------------
 
 
@@ -636,6 +637,7 @@ def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:
     """The school (or service) that made the referral confirms or refuses the buddy: the
     school keeps central direction of the pupil's learning (R4)."""
     return proposal.referral.referrer_id in referrer_organisation_ids(user)
+
 
 # --- Follow-up of duos (trajectories.followup_*, R11, R12) ---------------------------
 

@@ -615,5 +615,6 @@ class TrajectoryReminder(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.kind} {self.about:%Y-%m-%d}"
 
+
 # The follow-up of a duo (tandem, concerns, kijkwijzer, check-ins, surveys) lives apart.
 from .followup_models import *  # noqa: E402, F403
