@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -139,11 +140,17 @@ def buddy_register(
     declaration_accepted: bool,
     programmes: Iterable[Programme],
     base_url: str,
-) -> Buddy:
+) -> Buddy | None:
     """A volunteer or student registers (public, no actor). R1: only eligible applicants are
     stored; R2: the declaration on honour is required and kept word for word with its
     moment. Creates the account, the profile (applied), a buddy membership in every chosen
-    programme, and sends allauth's email verification on commit."""
+    programme, and sends allauth's email verification on commit.
+
+    The public form must not reveal whether an address has an account (account
+    enumeration): for a known address nothing is stored, the owner of the address gets a
+    mail that says so (sign in or reset the password), and the caller gets None, so the
+    visitor sees the same "check your mailbox" page either way."""
+    email = email.strip().lower()
     buddy = Buddy(user=User(email=email))
     _apply_profile(buddy, profile)
     _check_eligible(buddy)
@@ -152,6 +159,19 @@ def buddy_register(
     _check_where_and_when(buddy)
     buddy.full_clean(exclude=["user"])
     chosen = _check_programmes(buddy, programmes)
+
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Hash anyway, so a known address does not answer measurably faster.
+        make_password(password)
+        audit_record(
+            actor=None,
+            action="buddy.register_known_address",
+            target=existing,
+            detail={"programmes": [p.pk for p in chosen]},
+        )
+        transaction.on_commit(lambda: tasks.send_account_exists.enqueue(existing.pk, base_url))
+        return None
 
     user = user_create(
         actor=None, email=email, password=password, first_name=first_name, last_name=last_name

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.audit import audit_view
+from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
 
 from . import importer, rules, services
@@ -281,6 +282,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 return redirect("buddies:profile")
     else:
         form = ProfileForm(initial=_profile_initial(buddy))
+    programmes = list(buddy.programmes.order_by("name"))
     return render(
         request,
         "buddies/profile.html",
@@ -288,8 +290,19 @@ def profile(request: HttpRequest) -> HttpResponse:
             "buddy": buddy,
             "form": form,
             "grid": form.grid(),
-            "programmes": buddy.programmes.order_by("name"),
+            "programmes": programmes,
             "declaration_text": rules.DECLARATION_TEXT,
+            # Issue 6: attendance counts in the buddy's profile (and certificate).
+            "attended_events": learning_selectors.attendance_count(buddy),
+            "missing_modules": [
+                (programme, missing)
+                for programme in programmes
+                if (
+                    missing := learning_selectors.missing_required_modules(
+                        buddies=[buddy], programme=programme
+                    ).get(buddy.pk)
+                )
+            ],
         },
     )
 
@@ -361,8 +374,16 @@ def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
     page = Paginator(buddies, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # Issue 6: who still misses a module the programme requires before a first duo.
+    missing = learning_selectors.missing_required_modules(
+        buddies=page.object_list, programme=programme
+    )
     rows = [
-        {"buddy": buddy, "waiting_days": (today - timezone.localdate(buddy.created_at)).days}
+        {
+            "buddy": buddy,
+            "waiting_days": (today - timezone.localdate(buddy.created_at)).days,
+            "missing_modules": missing.get(buddy.pk, []),
+        }
         for buddy in page.object_list
     ]
     return render(
@@ -453,6 +474,10 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
             "extract_form": extract_form,
             "level_form": level_form,
             "may_meet_minors": rules.buddy_may_meet_minors(buddy),
+            "missing_modules": learning_selectors.missing_required_modules(
+                buddies=[buddy], programme=programme
+            ).get(buddy.pk, []),
+            "attended_events": learning_selectors.attendance_count(buddy),
             "changes": buddy.status_changes.select_related("actor").order_by("-at")[:20],
         },
     )
