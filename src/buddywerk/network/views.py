@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -105,6 +105,56 @@ def practice_detail(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
         "network/practice_detail.html",
         {"practice": practice, "versions": practice.versions.select_related("published_by")},
     )
+
+
+# What a stored photo is served as; the upload was checked to be one of these (photos.py).
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+def _photo_response(photo: Any) -> FileResponse:
+    """Serve a stored photo through the storage backend, in every environment (the media
+    folder is not served by the web server, and a submission's photo is not public)."""
+    name = photo.name or ""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in PHOTO_TYPES:
+        raise Http404
+    try:
+        handle = photo.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=PHOTO_TYPES[suffix])
+    # A photo is never a page: no scripts, even if a browser were tricked into rendering it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
+    """The photo of a published sheet (public)."""
+    practice = selectors.practice_get_public(practice_uuid=practice_uuid)
+    response = _photo_response(practice.photo)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def moderation_photo(request: HttpRequest, submission_uuid: UUID) -> HttpResponse:
+    """The photo of a proposal, for its moderators only (not published yet)."""
+    if not policy.can_moderate_practices(request.user):
+        raise PermissionDenied
+    submission = get_object_or_404(
+        PracticeSubmission.objects.moderated_by(request.user), uuid=submission_uuid
+    )
+    response = _photo_response(submission.photo)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_not_required
