@@ -171,3 +171,18 @@ def test_a_known_address_is_not_revealed(client, django_capture_on_commit_callba
     assert sent.to == ["sara@example.org"]
     assert "/accounts/password/reset/" in sent.body
     assert "/accounts/confirm-email/" not in sent.body
+
+
+def test_from_a_programme_page_that_programme_is_ticked(client):
+    programme = ProgrammeFactory(name="Buddy Mechelen")
+    other = ProgrammeFactory(name="Buddy Rumst")
+    page = client.get(reverse("organisations:programme_detail", args=[programme.uuid]))
+    link = f"{reverse('buddies:register_start')}?programme={programme.uuid}"
+    assert f'href="{link}"' in page.content.decode()
+    assert client.get(link)["Location"] == step(1)
+    fill(client, 4)
+    form = client.get(step(5)).context["form"]
+    assert list(form["programmes"].value()) == [programme.pk]
+    assert other in form.fields["programmes"].queryset
+    # Nonsense in the query string is ignored.
+    assert client.get(f"{reverse('buddies:register_start')}?programme=x")["Location"] == step(1)

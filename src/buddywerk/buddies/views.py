@@ -115,9 +115,20 @@ def _step_form(state: dict[str, Any], step: int, data: Any = None) -> Any:
 
 @login_not_required
 def register_start(request: HttpRequest) -> HttpResponse:
-    """The start of the registration; POST starts over with an empty form."""
+    """The start of the registration; POST starts over with an empty form. Coming from a
+    programme's page (`?programme=<uuid>`), that programme is ticked in step 5 when it is
+    within the applicant's reach."""
     if request.method == "POST":
         request.session.pop(SESSION_KEY, None)
+    wanted = request.GET.get("programme", "")
+    try:
+        wanted = str(UUID(wanted))
+    except ValueError:
+        wanted = ""
+    if wanted:
+        state = _wizard(request)
+        state["programme"] = wanted
+        _save_wizard(request, state)
     return redirect("buddies:register_step", step=1)
 
 
@@ -165,7 +176,9 @@ def register_step(request: HttpRequest, step: int) -> HttpResponse:
 def _unbound(step: int, state: dict[str, Any]) -> Any:
     if step == 5:
         found = _valid_profile(state)
-        return ProgrammesForm(programmes=found[1] if found else [])
+        in_reach = found[1] if found else []
+        initial = [p.pk for p in in_reach if str(p.uuid) == state.get("programme")]
+        return ProgrammesForm(programmes=in_reach, initial={"programmes": initial})
     form_class = STEP_FORMS[step]
     return form_class()
 

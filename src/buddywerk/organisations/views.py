@@ -79,7 +79,7 @@ def programme_join(request: HttpRequest) -> HttpResponse:
 @require_GET
 def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = selectors.programme_get_public(programme_uuid=programme_uuid)
-    buddy_url = _optional_url("buddies:register")
+    buddy_url = _optional_url("buddies:register_start")
     context = {
         "programme": programme,
         "municipalities": list(programme.municipalities.all()),
