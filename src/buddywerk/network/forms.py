@@ -193,6 +193,15 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=LocalService.objects.filter(is_active=True)
     )
+
+    def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services
+            self.fields["service"].label_from_instance = lambda service: (
+                f"{service.name} ({service.get_category_display()}, {service.municipality.name})"
+            )
+
     introduced_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("Note"), required=False, max_length=300, validators=[validate_no_markup]

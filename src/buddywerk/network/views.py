@@ -366,12 +366,28 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         policy.families_for_service_introduction(request.user, Family.objects.all()),
         uuid=family_uuid,
     )
+    meeting = None
+    meeting_uuid = request.POST.get("meeting") or request.GET.get("meeting")
+    if meeting_uuid:
+        try:
+            meeting_uuid = UUID(meeting_uuid)
+        except ValueError as exc:
+            raise Http404 from exc
+        meeting = selectors.meeting_for_introduction(
+            user=request.user, family=family, meeting_uuid=meeting_uuid
+        )
+        if meeting is None:
+            raise Http404
     audit_view(actor=request.user, target=family)
-    form = forms.ServiceIntroductionForm(request.POST or None)
+    form = forms.ServiceIntroductionForm(
+        request.POST or None,
+        services=selectors.services_for_family(family=family),
+        initial={"introduced_on": meeting.date if meeting else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.service_introduction_record(
-                actor=request.user, family=family, **form.cleaned_data
+                actor=request.user, family=family, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -384,6 +400,7 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         {
             "form": form,
             "family": family,
+            "meeting": meeting,
             "introductions": selectors.introductions_for_family(user=request.user, family=family),
         },
     )
