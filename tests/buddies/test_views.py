@@ -160,3 +160,16 @@ def test_profile_shows_attendance_and_modules_to_do(client):
     assert response.context["attended_events"] == 2
     assert "Je was op 2 activiteiten." in html
     assert "Kader" in html
+
+
+def test_detail_says_which_other_programmes_a_decision_counts_for(client):
+    programme, coordinator = coordinated_programme(name="Buddy Mechelen")
+    other = ProgrammeFactory(name="Buddy Rumst")
+    buddy = applicant(programme)
+    buddy.programmes.add(other)
+    client.force_login(coordinator)
+    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
+    client.post(url, {"action": "decline", "decline-reason": "Geen plaats."})
+    html = client.get(url).content.decode()
+    assert "Buddy Rumst" in html
+    assert "Geen plaats." in html and "Buddy Mechelen" in html  # the log names the decider

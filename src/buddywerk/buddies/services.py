@@ -1,5 +1,12 @@
 """Writes on buddies: registration (R1, R2), screening (R2, R3), profile and availability.
 
+Screening is a decision about the person, taken by the coordinator of a programme the
+buddy joined, and it holds for every programme they joined: eligibility (R1) and the
+extract model 2 (R2) are facts about the person, not about a programme, and a person is
+screened once rather than once per programme. The status log records which programme
+decided, and the screening page tells the coordinator which other programmes a decision
+also counts for.
+
 Every service validates, runs in one transaction, leaves an audit event, and sends mail on
 commit through a django.tasks task (ARCHITECTURE.md 1, 4, 5).
 """

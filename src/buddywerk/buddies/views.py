@@ -491,7 +491,16 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
                 buddies=[buddy], programme=programme
             ).get(buddy.pk, []),
             "attended_events": learning_selectors.attendance_count(buddy),
-            "changes": buddy.status_changes.select_related("actor").order_by("-at")[:20],
+            "changes": buddy.status_changes.select_related("actor", "programme").order_by("-at")[
+                :20
+            ],
+            # The screening decision is the person's, for every programme they joined: say
+            # which other programmes it also counts for.
+            "other_programmes": list(
+                buddy.programmes.exclude(pk=programme.pk)
+                .order_by("name")
+                .values_list("name", flat=True)
+            ),
         },
     )
 
