@@ -61,3 +61,19 @@ def test_a_proposal_photo_only_for_its_moderators(client):
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     response.close()
+
+
+def test_the_change_form_links_the_current_photo_where_it_is_served(client):
+    practice = with_photo(PracticeFactory(title="Gezinsbuddy Gent"))
+    html = client.get(reverse("network:practice_propose_change", args=[practice.uuid])).content
+    html = html.decode()
+    assert f'href="{reverse("network:practice_photo", args=[practice.uuid])}"' in html
+    assert "/media/" not in html
+    submission = with_photo(
+        PracticeSubmissionFactory(status="changes_requested", moderation_reason="Meer uitleg.")
+    )
+    html = client.get(
+        reverse("network:practice_submission_edit", args=[submission.token])
+    ).content.decode()
+    assert 'name="photo"' in html
+    assert "/media/" not in html and "moderation" not in html

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -177,7 +178,13 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         for name in forms.CONTENT_FIELDS:
             setattr(instance, name, getattr(practice, name))
     form = forms.PracticeSubmissionForm(
-        request.POST or None, request.FILES or None, instance=instance, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        initial=initial,
+        photo_url=reverse("network:practice_photo", args=[practice.uuid])
+        if practice is not None and practice.photo
+        else "",
     )
     if request.method == "POST" and form.is_valid():
         fields, relations = form.content()
