@@ -34,7 +34,9 @@ def practice_get_public(*, practice_uuid: Any) -> Practice:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        Practice.objects.published().prefetch_related(
+        Practice.objects.published()
+        .select_related("programme")
+        .prefetch_related(
             Prefetch("places", queryset=_places()),
             "categories",
             "policy_domains",
