@@ -199,9 +199,10 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if services is not None:
-            self.fields["service"].queryset = services
-            self.fields["service"].label_from_instance = lambda service: (
+        field = self.fields["service"]
+        if services is not None and isinstance(field, forms.ModelChoiceField):
+            field.queryset = services
+            field.label_from_instance = lambda service: (  # type: ignore[method-assign,assignment]
                 f"{service.name} ({service.get_category_display()}, {service.municipality.name})"
             )
 
