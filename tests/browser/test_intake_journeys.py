@@ -175,3 +175,33 @@ def test_a_volunteer_finds_a_programme_registers_and_is_approved(
     assert buddy.extract_seen_on == timezone.localdate()
     assert mail.outbox[-1].to == ["sara@example.org"]
     assert len(mail.outbox) == 2
+
+
+def test_registration_on_a_phone_without_javascript(new_journey, intake_world):
+    """The first steps on a 375 px phone with JavaScript off: no page scrolls sideways,
+    every choice list stays readable (the boxes sit beside their labels)."""
+    from tests.browser.conftest import PHONE_VIEWPORT, has_horizontal_scroll
+
+    phone = new_journey(viewport=PHONE_VIEWPORT, java_script_enabled=False)
+    page = phone.page
+    phone.visit("/buddies/register/1/")
+    assert not has_horizontal_scroll(page)
+    page.locator("input[name=kind][value=teacher]").check()
+    page.locator("select[name=teaching_qualification]").select_option("bachelor")
+    _next(page)
+    page.locator("input[name=accept]").check()
+    _next(page)
+    expect(page).to_have_url(phone.url("/buddies/register/3/"))
+    # Each box sits on the line of its own label, not on another list's.
+    for value in ("nl", "ar"):
+        box = page.locator(f"input[name=languages][value={value}]").bounding_box()
+        label = page.locator(f"label[for=id_languages_{'0' if value == 'nl' else '3'}]")
+        frame = label.bounding_box()
+        assert box and frame and frame["y"] <= box["y"] <= frame["y"] + frame["height"]
+    page.locator("input[name=languages][value=ar]").check()
+    page.locator("input[name=competences][value=homework]").check()
+    page.locator("input[name=school_levels][value=secondary]").check()
+    page.locator("input[name=meeting_modes][value=school]").check()
+    _next(page)
+    expect(page).to_have_url(phone.url("/buddies/register/4/"))
+    assert not has_horizontal_scroll(page)
