@@ -3,9 +3,11 @@ and registers as a buddy through every step; the programme's coordinator screens
 (sees the required module still to do, records the extract, approves). Every page
 visited is scanned with axe-core (conftest)."""
 
+import re
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -140,6 +142,20 @@ def test_a_volunteer_finds_a_programme_registers_and_is_approved(
     assert list(buddy.programmes.all()) == [intake_world.programme]
     assert buddy.slots == ["mon-after", "wed-pm"] and buddy.languages == ["ar", "nl"]
     assert [m.to for m in mail.outbox] == [["sara@example.org"]]
+
+    # Email verification: the link in the mail confirms the address, then they sign in;
+    # their profile shows the application and what the programme asks before a first duo.
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    page.goto(link.group(0))
+    journey.check()
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert EmailAddress.objects.get(email="sara@example.org").verified
+    journey.login(buddy.user, password="Een-lang-wachtwoord-2026")
+    journey.visit("/buddies/profile/")
+    expect(page.locator("main")).to_contain_text("Aangemeld")
+    expect(page.locator("main")).to_contain_text("Een warme band opbouwen")
 
     # The coordinator screens the applicant.
     coordinator = new_journey()
