@@ -142,3 +142,47 @@ def test_password_mismatch_keeps_other_steps(client):
     assert "niet hetzelfde" in response.content.decode()
     assert client.session[SESSION_KEY]["valid"] == [1, 2, 3, 4, 5]
     assert User.objects.count() == 0
+
+
+def test_a_known_address_is_not_revealed(client, django_capture_on_commit_callbacks):
+    """Account enumeration: a registration with an address that has an account gets the
+    same answer as a new one; nothing is stored, and the owner of the address is mailed."""
+    programme = ProgrammeFactory(name="Buddy Mechelen")
+    owner = User.objects.create_user(email="sara@example.org", password="Iets-anders-2026-x")
+    fill(client, 4)
+    client.post(step(5), {"programmes": [programme.pk]})
+    account = {
+        "first_name": "Sara",
+        "last_name": "Peeters",
+        "email": "SARA@example.org",
+        "password1": "Een-lang-wachtwoord-2026",
+        "password2": "Een-lang-wachtwoord-2026",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(step(6), account)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("buddies:register_done")
+    assert SESSION_KEY not in client.session
+    assert not Buddy.objects.exists()
+    owner.refresh_from_db()
+    assert owner.check_password("Iets-anders-2026-x")  # the visitor's password is not set
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["sara@example.org"]
+    assert "/accounts/password/reset/" in sent.body
+    assert "/accounts/confirm-email/" not in sent.body
+
+
+def test_from_a_programme_page_that_programme_is_ticked(client):
+    programme = ProgrammeFactory(name="Buddy Mechelen")
+    other = ProgrammeFactory(name="Buddy Rumst")
+    page = client.get(reverse("organisations:programme_detail", args=[programme.uuid]))
+    link = f"{reverse('buddies:register_start')}?programme={programme.uuid}"
+    assert f'href="{link}"' in page.content.decode()
+    assert client.get(link)["Location"] == step(1)
+    fill(client, 4)
+    form = client.get(step(5)).context["form"]
+    assert list(form["programmes"].value()) == [programme.pk]
+    assert other in form.fields["programmes"].queryset
+    # Nonsense in the query string is ignored.
+    assert client.get(f"{reverse('buddies:register_start')}?programme=x")["Location"] == step(1)

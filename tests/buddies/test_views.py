@@ -104,3 +104,72 @@ def test_profile_edit_and_pause(client):
     client.post(reverse("buddies:profile_pause"), {"pause": "0"})
     buddy.refresh_from_db()
     assert not buddy.is_paused
+
+
+def test_queue_shows_required_modules_still_to_do_in_constant_queries(
+    client, django_assert_max_num_queries
+):
+    """Issue 6: the screening queue shows who still misses a module the programme requires
+    before a first duo; the number of queries does not grow with the rows."""
+    from buddywerk.learning.models import ModuleCompletion, RequiredModule
+    from tests.learning.factories import ModuleFactory
+
+    programme, coordinator = coordinated_programme()
+    warm = ModuleFactory(title="Een warme band", position=1)
+    frame = ModuleFactory(title="Een duidelijk kader", position=2)
+    ModuleFactory(title="Niet verplicht")
+    for module in (warm, frame):
+        RequiredModule.objects.create(programme=programme, module=module)
+    ready = applicant(programme)
+    half = applicant(programme)
+    ModuleCompletion.objects.create(module=warm, buddy=ready)
+    ModuleCompletion.objects.create(module=frame, buddy=ready)
+    ModuleCompletion.objects.create(module=warm, buddy=half)
+    client.force_login(coordinator)
+    url = reverse("buddies:screening_queue", args=[programme.uuid])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    missing = {
+        row["buddy"]: [m.title for m in row["missing_modules"]] for row in response.context["rows"]
+    }
+    assert missing == {ready: [], half: ["Een duidelijk kader"]}
+    assert "Een duidelijk kader" in response.content.decode()
+    assert "Niet verplicht" not in response.content.decode()
+    for _ in range(15):
+        applicant(programme)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 17
+    detail = client.get(reverse("buddies:screening_detail", args=[programme.uuid, half.uuid]))
+    assert [m.title for m in detail.context["missing_modules"]] == ["Een duidelijk kader"]
+
+
+def test_profile_shows_attendance_and_modules_to_do(client):
+    from buddywerk.learning.models import Registration, RequiredModule
+    from tests.learning.factories import EventFactory, ModuleFactory
+
+    programme = ProgrammeFactory(name="Buddy Mechelen")
+    buddy = BuddyFactory(programmes=[programme])
+    RequiredModule.objects.create(programme=programme, module=ModuleFactory(title="Kader"))
+    for attended in (True, True, False):
+        Registration.objects.create(event=EventFactory(), buddy=buddy, attended=attended)
+    client.force_login(buddy.user)
+    response = client.get(reverse("buddies:profile"))
+    html = response.content.decode()
+    assert response.context["attended_events"] == 2
+    assert "Je was op 2 activiteiten." in html
+    assert "Kader" in html
+
+
+def test_detail_says_which_other_programmes_a_decision_counts_for(client):
+    programme, coordinator = coordinated_programme(name="Buddy Mechelen")
+    other = ProgrammeFactory(name="Buddy Rumst")
+    buddy = applicant(programme)
+    buddy.programmes.add(other)
+    client.force_login(coordinator)
+    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
+    client.post(url, {"action": "decline", "decline-reason": "Geen plaats."})
+    html = client.get(url).content.decode()
+    assert "Buddy Rumst" in html
+    assert "Geen plaats." in html and "Buddy Mechelen" in html  # the log names the decider

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from buddywerk.access.models import AuditEvent, Role
@@ -255,3 +256,15 @@ def test_moderation_queue_query_count(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         body = client.get("/network/moderation/").content.decode()
     assert body.count("/network/moderation/") >= 11
+
+
+def test_a_sheet_of_a_programme_on_buddywerk_links_to_it(client):
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(name="Buddy Mechelen")
+    practice = PracticeFactory(title="Buddy Mechelen (fiche)", programme=programme)
+    html = client.get(reverse("network:practice_detail", args=[practice.uuid])).content.decode()
+    assert f'href="{reverse("organisations:programme_detail", args=[programme.uuid])}"' in html
+    alone = PracticeFactory(title="Een andere praktijk")
+    html = client.get(reverse("network:practice_detail", args=[alone.uuid])).content.decode()
+    assert "/programmes/" not in html.split("<main", 1)[1].split("</main>", 1)[0]

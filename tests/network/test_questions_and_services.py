@@ -139,3 +139,100 @@ def test_introduction_bad_input_and_scope(client):
     client.force_login(buddy.user)
     assert client.get(f"/network/families/{other_family.uuid}/introductions/").status_code == 404
     assert not ServiceIntroduction.objects.exists()
+
+
+def _family_duo_with_meeting():
+    """A buddy's duo with a family (started through the trajectory service) and a meeting."""
+    from buddywerk.access.models import Role as R
+    from buddywerk.organisations.models import ParticipantKind
+    from buddywerk.referrals.models import ReferralStatus
+    from buddywerk.trajectories import services as duo_services
+    from buddywerk.trajectories.models import Meeting
+    from tests.factories import ProgrammeFactory, ReferralFactory
+    from tests.network.factories import municipality
+
+    programme = ProgrammeFactory(
+        participant_kind=ParticipantKind.FAMILIES, municipalities=[municipality("44021")]
+    )
+    buddy = BuddyFactory(programmes=[programme])
+    member(buddy.user, programme, R.BUDDY)
+    family = FamilyFactory(referred_by=OrganisationFactory(kind=OrganisationKind.SERVICE))
+    referral = ReferralFactory(
+        programme=programme,
+        pupil=None,
+        family=family,
+        status=ReferralStatus.ACCEPTED,
+        needs=[],
+        criteria=[],
+        goals=["finding_services"],
+        meeting_modes=["home"],
+    )
+    duo = duo_services.trajectory_start(
+        actor=None,
+        programme=programme,
+        buddy=buddy,
+        referrals=[referral],
+        mode="home",
+        planned_start=timezone.localdate() - dt.timedelta(days=30),
+    )
+    meeting = Meeting.objects.create(
+        trajectory=duo, date=timezone.localdate() - dt.timedelta(days=2)
+    )
+    return buddy, family, meeting
+
+
+def test_from_a_meeting_the_buddy_introduces_the_family_to_a_service(client):
+    """[004] From a meeting of the duo, the buddy records the introduction; the meeting is
+    kept, its date is proposed, and a meeting of another duo is refused."""
+    from django.template.loader import render_to_string
+
+    buddy, family, meeting = _family_duo_with_meeting()
+    library = LocalServiceFactory(name="Bib De Krook")  # in Gent, where the family lives
+    LocalServiceFactory(name="Aaa Bib Antwerpen", municipality=municipality_of("11002"))
+    link = render_to_string(
+        "network/partials/introduce_service_link.html", {"family": family, "meeting": meeting}
+    )
+    url = f"/network/families/{family.uuid}/introductions/?meeting={meeting.uuid}"
+    assert f'href="{url}"' in link
+    client.force_login(buddy.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["introduced_on"].value() == meeting.date
+    assert [s.name for s in form.fields["service"].queryset][:1] == ["Bib De Krook"]
+    response = client.post(
+        url,
+        {
+            "service": library.pk,
+            "introduced_on": meeting.date.isoformat(),
+            "meeting": str(meeting.uuid),
+        },
+    )
+    assert response.status_code == 302
+    introduction = ServiceIntroduction.objects.get()
+    assert introduction.meeting == meeting and introduction.family == family
+    # Someone else's meeting, or nonsense, is not found; nothing more is stored.
+    _other_buddy, _other_family, other_meeting = _family_duo_with_meeting()
+    bad = f"/network/families/{family.uuid}/introductions/?meeting={other_meeting.uuid}"
+    assert client.get(bad).status_code == 404
+    assert (
+        client.post(bad, {"service": library.pk, "introduced_on": "2026-01-01"}).status_code == 404
+    )
+    assert (
+        client.get(f"/network/families/{family.uuid}/introductions/?meeting=x").status_code == 404
+    )
+    with pytest.raises(PermissionDenied):
+        services.service_introduction_record(
+            actor=buddy.user,
+            family=family,
+            service=library,
+            introduced_on=timezone.localdate(),
+            meeting=other_meeting,
+        )
+    assert ServiceIntroduction.objects.count() == 1
+
+
+def municipality_of(code):
+    from tests.network.factories import municipality
+
+    return municipality(code)

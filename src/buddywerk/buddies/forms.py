@@ -373,12 +373,9 @@ class AccountForm(BootstrapMixin, forms.Form):
         self._style()
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _("There is already an account with this address. Sign in, or reset your password.")
-            )
-        return email
+        # Whether the address has an account is not said here (account enumeration): the
+        # service mails the owner instead (services.buddy_register).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

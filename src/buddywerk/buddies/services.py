@@ -1,5 +1,12 @@
 """Writes on buddies: registration (R1, R2), screening (R2, R3), profile and availability.
 
+Screening is a decision about the person, taken by the coordinator of a programme the
+buddy joined, and it holds for every programme they joined: eligibility (R1) and the
+extract model 2 (R2) are facts about the person, not about a programme, and a person is
+screened once rather than once per programme. The status log records which programme
+decided, and the screening page tells the coordinator which other programmes a decision
+also counts for.
+
 Every service validates, runs in one transaction, leaves an audit event, and sends mail on
 commit through a django.tasks task (ARCHITECTURE.md 1, 4, 5).
 """
@@ -11,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -139,11 +147,17 @@ def buddy_register(
     declaration_accepted: bool,
     programmes: Iterable[Programme],
     base_url: str,
-) -> Buddy:
+) -> Buddy | None:
     """A volunteer or student registers (public, no actor). R1: only eligible applicants are
     stored; R2: the declaration on honour is required and kept word for word with its
     moment. Creates the account, the profile (applied), a buddy membership in every chosen
-    programme, and sends allauth's email verification on commit."""
+    programme, and sends allauth's email verification on commit.
+
+    The public form must not reveal whether an address has an account (account
+    enumeration): for a known address nothing is stored, the owner of the address gets a
+    mail that says so (sign in or reset the password), and the caller gets None, so the
+    visitor sees the same "check your mailbox" page either way."""
+    email = email.strip().lower()
     buddy = Buddy(user=User(email=email))
     _apply_profile(buddy, profile)
     _check_eligible(buddy)
@@ -152,6 +166,19 @@ def buddy_register(
     _check_where_and_when(buddy)
     buddy.full_clean(exclude=["user"])
     chosen = _check_programmes(buddy, programmes)
+
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Hash anyway, so a known address does not answer measurably faster.
+        make_password(password)
+        audit_record(
+            actor=None,
+            action="buddy.register_known_address",
+            target=existing,
+            detail={"programmes": [p.pk for p in chosen]},
+        )
+        transaction.on_commit(lambda: tasks.send_account_exists.enqueue(existing.pk, base_url))
+        return None
 
     user = user_create(
         actor=None, email=email, password=password, first_name=first_name, last_name=last_name

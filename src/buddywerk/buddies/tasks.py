@@ -48,6 +48,26 @@ def send_email_verification(email_address_id: int, base_url: str) -> None:
 
 
 @task
+def send_account_exists(user_id: int, base_url: str) -> None:
+    """Someone registered as a buddy with an address that already has an account: tell the
+    owner (not the visitor, see services.buddy_register), with links to sign in and to
+    reset the password."""
+    from buddywerk.access.models import User
+
+    user = User.objects.get(pk=user_id)
+    _send(
+        to=user.email,
+        language=user.preferred_language,
+        template="account_exists",
+        context={
+            "user": user,
+            "login_url": _absolute(base_url, reverse("account_login")),
+            "reset_url": _absolute(base_url, reverse("account_reset_password")),
+        },
+    )
+
+
+@task
 def send_screening_decision(buddy_id: int, programme_id: int) -> None:
     """Tell an applicant the programme's decision (approved, or declined with the reason)."""
     from buddywerk.organisations.models import Programme

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.audit import audit_view
+from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
 
 from . import importer, rules, services
@@ -114,9 +115,20 @@ def _step_form(state: dict[str, Any], step: int, data: Any = None) -> Any:
 
 @login_not_required
 def register_start(request: HttpRequest) -> HttpResponse:
-    """The start of the registration; POST starts over with an empty form."""
+    """The start of the registration; POST starts over with an empty form. Coming from a
+    programme's page (`?programme=<uuid>`), that programme is ticked in step 5 when it is
+    within the applicant's reach."""
     if request.method == "POST":
         request.session.pop(SESSION_KEY, None)
+    wanted = request.GET.get("programme", "")
+    try:
+        wanted = str(UUID(wanted))
+    except ValueError:
+        wanted = ""
+    if wanted:
+        state = _wizard(request)
+        state["programme"] = wanted
+        _save_wizard(request, state)
     return redirect("buddies:register_step", step=1)
 
 
@@ -164,7 +176,9 @@ def register_step(request: HttpRequest, step: int) -> HttpResponse:
 def _unbound(step: int, state: dict[str, Any]) -> Any:
     if step == 5:
         found = _valid_profile(state)
-        return ProgrammesForm(programmes=found[1] if found else [])
+        in_reach = found[1] if found else []
+        initial = [p.pk for p in in_reach if str(p.uuid) == state.get("programme")]
+        return ProgrammesForm(programmes=in_reach, initial={"programmes": initial})
     form_class = STEP_FORMS[step]
     return form_class()
 
@@ -281,6 +295,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 return redirect("buddies:profile")
     else:
         form = ProfileForm(initial=_profile_initial(buddy))
+    programmes = list(buddy.programmes.order_by("name"))
     return render(
         request,
         "buddies/profile.html",
@@ -288,8 +303,19 @@ def profile(request: HttpRequest) -> HttpResponse:
             "buddy": buddy,
             "form": form,
             "grid": form.grid(),
-            "programmes": buddy.programmes.order_by("name"),
+            "programmes": programmes,
             "declaration_text": rules.DECLARATION_TEXT,
+            # Issue 6: attendance counts in the buddy's profile (and certificate).
+            "attended_events": learning_selectors.attendance_count(buddy),
+            "missing_modules": [
+                (programme, missing)
+                for programme in programmes
+                if (
+                    missing := learning_selectors.missing_required_modules(
+                        buddies=[buddy], programme=programme
+                    ).get(buddy.pk)
+                )
+            ],
         },
     )
 
@@ -361,8 +387,16 @@ def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
     page = Paginator(buddies, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # Issue 6: who still misses a module the programme requires before a first duo.
+    missing = learning_selectors.missing_required_modules(
+        buddies=page.object_list, programme=programme
+    )
     rows = [
-        {"buddy": buddy, "waiting_days": (today - timezone.localdate(buddy.created_at)).days}
+        {
+            "buddy": buddy,
+            "waiting_days": (today - timezone.localdate(buddy.created_at)).days,
+            "missing_modules": missing.get(buddy.pk, []),
+        }
         for buddy in page.object_list
     ]
     return render(
@@ -453,7 +487,20 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
             "extract_form": extract_form,
             "level_form": level_form,
             "may_meet_minors": rules.buddy_may_meet_minors(buddy),
-            "changes": buddy.status_changes.select_related("actor").order_by("-at")[:20],
+            "missing_modules": learning_selectors.missing_required_modules(
+                buddies=[buddy], programme=programme
+            ).get(buddy.pk, []),
+            "attended_events": learning_selectors.attendance_count(buddy),
+            "changes": buddy.status_changes.select_related("actor", "programme").order_by("-at")[
+                :20
+            ],
+            # The screening decision is the person's, for every programme they joined: say
+            # which other programmes it also counts for.
+            "other_programmes": list(
+                buddy.programmes.exclude(pk=programme.pk)
+                .order_by("name")
+                .values_list("name", flat=True)
+            ),
         },
     )
 

@@ -110,6 +110,31 @@ def modules_missing_for(buddy: Any, programme: Any) -> QuerySet[Module]:
     )
 
 
+def missing_required_modules(*, buddies: Any, programme: Any) -> dict[int, list[Module]]:
+    """For a page of buddies, the modules `programme` requires before a first duo that each
+    still misses, keyed by buddy id (a buddy missing none is left out): two queries
+    whatever the number of buddies, for the coordinator's screening queue."""
+    ids = [buddy.pk for buddy in buddies]
+    if not ids:
+        return {}
+    required = list(
+        Module.objects.filter(required_by__programme=programme).order_by("position", "title")
+    )
+    if not required:
+        return {}
+    done = set(
+        ModuleCompletion.objects.filter(module__in=required, buddy_id__in=ids).values_list(
+            "buddy_id", "module_id"
+        )
+    )
+    missing: dict[int, list[Module]] = {}
+    for buddy_id in ids:
+        left = [module for module in required if (buddy_id, module.pk) not in done]
+        if left:
+            missing[buddy_id] = left
+    return missing
+
+
 def buddies_missing_required_modules(*, programme: Any) -> list[tuple[Any, list[Module]]]:
     """Every buddy of the programme who still misses a required module, with the modules
     missing: three queries, whatever the number of buddies (for the screening queue)."""

@@ -23,6 +23,7 @@ from .models import (
     PracticeVersion,
     Question,
     ServiceCategory,
+    ServiceIntroduction,
     SubmissionStatus,
     TargetGroup,
 )
@@ -473,8 +474,50 @@ def _local_services() -> None:
         )
 
 
+# [004] The family buddies of the demo led their families to these services (by name).
+INTRODUCTIONS = ["Bibliotheek De Krook", "Speelpleinwerking Gent"]
+
+
+def _introductions() -> None:
+    """Each demo duo with a family: the buddy introduced the family to two local services,
+    the first at their latest meeting, through the service (so the audit trail is real).
+    The programme's "services reached" page then has figures."""
+    from buddywerk.trajectories.models import Meeting, Participant
+
+    from .services import service_introduction_record
+
+    participants = Participant.objects.filter(family__isnull=False).select_related(
+        "family", "trajectory__buddy__user"
+    )
+    for participant in participants:
+        family, trajectory = participant.family, participant.trajectory
+        if ServiceIntroduction.objects.filter(family=family).exists():
+            continue  # idempotent
+        meeting = (
+            Meeting.objects.filter(trajectory=trajectory, date__lte=timezone.localdate())
+            .order_by("-date")
+            .first()
+        )
+        for position, name in enumerate(INTRODUCTIONS):
+            service = LocalService.objects.filter(name=name).first()
+            if service is None:
+                continue
+            at_meeting = meeting if position == 0 else None
+            service_introduction_record(
+                actor=trajectory.buddy.user,
+                family=family,
+                service=service,
+                introduced_on=at_meeting.date
+                if at_meeting
+                else timezone.localdate() - dt.timedelta(days=10),
+                meeting=at_meeting,
+                note="",
+            )
+
+
 def build() -> None:
     _sheets()
     _pending()
     _questions()
     _local_services()
+    _introductions()

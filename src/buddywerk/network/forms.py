@@ -19,7 +19,7 @@ from .models import (
     ServiceCategory,
     TargetGroup,
 )
-from .photos import PhotoFormField
+from .photos import PhotoFormField, PhotoInput
 from .text import validate_no_markup
 
 
@@ -97,7 +97,7 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
         label=_("Photo"),
         required=False,
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=PhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     class Meta:
@@ -111,8 +111,11 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
             "challenges": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, with_submitter: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, with_submitter: bool = True, photo_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.photo_url = photo_url
         # Programmes are linked by a moderator in the admin, not by anyone on the web.
         del self.fields["programme"]
         if not with_submitter:
@@ -193,6 +196,16 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=LocalService.objects.filter(is_active=True)
     )
+
+    def __init__(self, *args: Any, services: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        if services is not None and isinstance(field, forms.ModelChoiceField):
+            field.queryset = services
+            field.label_from_instance = lambda service: (  # type: ignore[method-assign,assignment]
+                f"{service.name} ({service.get_category_display()}, {service.municipality.name})"
+            )
+
     introduced_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("Note"), required=False, max_length=300, validators=[validate_no_markup]

@@ -456,7 +456,8 @@ class LocalService(TimeStampedModel):
 
 class ServiceIntroduction(TimeStampedModel):
     """A buddy introduced a family to a local service ([004] goal: knowing and reaching
-    local services). Recorded against the family with a date until meetings exist."""
+    local services): from a meeting of their duo with the family (the meeting is kept when
+    the buddy came from one), or from the family's page with a date."""
 
     family = models.ForeignKey(
         "referrals.Family",
@@ -483,6 +484,15 @@ class ServiceIntroduction(TimeStampedModel):
         verbose_name=_("programme"),
     )
     introduced_on = models.DateField(_("date"))
+    meeting = models.ForeignKey(
+        "trajectories.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_introductions",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting at which the buddy introduced the family to the service."),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True, validators=PLAIN)
 
     class Meta:

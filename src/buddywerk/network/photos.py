@@ -33,6 +33,20 @@ def check_size(file: Any) -> None:
         )
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """Django's clearable input links the current photo to its storage URL, which is not
+    served (see views.practice_photo); this one links to the page that serves it, or to
+    nothing when the visitor may not see it yet (a proposal's photo)."""
+
+    template_name = "network/widgets/photo_input.html"
+    photo_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["photo_url"] = self.photo_url
+        return context
+
+
 class PhotoFormField(forms.ImageField):
     """Checks the size before Pillow reads anything, and says plainly what is wrong."""
 

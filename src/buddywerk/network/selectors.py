@@ -34,7 +34,9 @@ def practice_get_public(*, practice_uuid: Any) -> Practice:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        Practice.objects.published().prefetch_related(
+        Practice.objects.published()
+        .select_related("programme")
+        .prefetch_related(
             Prefetch("places", queryset=_places()),
             "categories",
             "policy_domains",
@@ -89,3 +91,39 @@ def introductions_for_family(*, user: Any, family: Any) -> QuerySet[ServiceIntro
     return ServiceIntroduction.objects.filter(
         family=family, programme_id__in=policy.organisation_ids(user, "buddy")
     ).select_related("service")
+
+
+def meeting_for_introduction(*, user: Any, family: Any, meeting_uuid: Any) -> Any:
+    """A meeting of the user's own duo with `family`, from which they introduce the family
+    to a service; None when there is no such meeting for this user (never another's)."""
+    from buddywerk.trajectories.models import Meeting
+
+    return (
+        Meeting.objects.filter(
+            uuid=meeting_uuid,
+            trajectory__buddy__user=user,
+            trajectory__participants__family=family,
+        )
+        .select_related("trajectory")
+        .first()
+    )
+
+
+def services_for_family(*, family: Any) -> QuerySet[LocalService]:
+    """The active services of the family's municipality first (the sociale kaart where the
+    family lives), then the others, by category and name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    municipality_id = family.postcode.municipality_id if family.postcode_id else None
+    return (
+        LocalService.objects.filter(is_active=True)
+        .select_related("municipality")
+        .annotate(
+            nearby=Case(
+                When(municipality_id=municipality_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("nearby", "municipality__name", "category", "name")
+    )

@@ -310,14 +310,22 @@ def service_introduction_record(
     service: LocalService,
     introduced_on: dt.date,
     note: str = "",
+    meeting: Any = None,
 ) -> ServiceIntroduction:
-    """[004] A buddy records that they introduced a family to a local service. The family
-    must be in the buddy's scope (see policy.families_for_service_introduction)."""
+    """[004] A buddy records that they introduced a family to a local service, from a
+    meeting of their duo with the family when they came from one. The family must be in
+    the buddy's scope (see policy.families_for_service_introduction), and the meeting one
+    of the buddy's own duo with this family."""
     from buddywerk.referrals.models import Family
 
     allowed = policy.families_for_service_introduction(actor, Family.objects.filter(pk=family.pk))
     buddy = getattr(actor, "buddy", None)
     if buddy is None or not allowed.exists():
+        raise PermissionDenied
+    if meeting is not None and not (
+        meeting.trajectory.buddy_id == buddy.pk
+        and meeting.trajectory.participants.filter(family=family).exists()
+    ):
         raise PermissionDenied
     if introduced_on > timezone.localdate():
         raise ValidationError({"introduced_on": _("The date cannot lie in the future.")})
@@ -335,6 +343,7 @@ def service_introduction_record(
         buddy=buddy,
         programme=programme,
         introduced_on=introduced_on,
+        meeting=meeting,
         note=note,
     )
     introduction.full_clean()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("practices/", views.practice_list, name="practice_list"),
     path("practices/new/", views.practice_submit, name="practice_submit"),
     path("practices/<uuid:practice_uuid>/", views.practice_detail, name="practice_detail"),
+    path("practices/<uuid:practice_uuid>/photo/", views.practice_photo, name="practice_photo"),
     path(
         "practices/<uuid:practice_uuid>/change/",
         views.practice_submit,
@@ -28,6 +29,11 @@ urlpatterns = [
         "moderation/<uuid:submission_uuid>/",
         views.moderation_detail,
         name="moderation_detail",
+    ),
+    path(
+        "moderation/<uuid:submission_uuid>/photo/",
+        views.moderation_photo,
+        name="moderation_photo",
     ),
     path("questions/", views.question_list, name="question_list"),
     path("questions/new/", views.question_edit, name="question_create"),

@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -107,6 +108,56 @@ def practice_detail(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
     )
 
 
+# What a stored photo is served as; the upload was checked to be one of these (photos.py).
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+def _photo_response(photo: Any) -> FileResponse:
+    """Serve a stored photo through the storage backend, in every environment (the media
+    folder is not served by the web server, and a submission's photo is not public)."""
+    name = photo.name or ""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in PHOTO_TYPES:
+        raise Http404
+    try:
+        handle = photo.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=PHOTO_TYPES[suffix])
+    # A photo is never a page: no scripts, even if a browser were tricked into rendering it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
+    """The photo of a published sheet (public)."""
+    practice = selectors.practice_get_public(practice_uuid=practice_uuid)
+    response = _photo_response(practice.photo)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def moderation_photo(request: HttpRequest, submission_uuid: UUID) -> HttpResponse:
+    """The photo of a proposal, for its moderators only (not published yet)."""
+    if not policy.can_moderate_practices(request.user):
+        raise PermissionDenied
+    submission = get_object_or_404(
+        PracticeSubmission.objects.moderated_by(request.user), uuid=submission_uuid
+    )
+    response = _photo_response(submission.photo)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> HttpResponse:
@@ -127,7 +178,13 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         for name in forms.CONTENT_FIELDS:
             setattr(instance, name, getattr(practice, name))
     form = forms.PracticeSubmissionForm(
-        request.POST or None, request.FILES or None, instance=instance, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        initial=initial,
+        photo_url=reverse("network:practice_photo", args=[practice.uuid])
+        if practice is not None and practice.photo
+        else "",
     )
     if request.method == "POST" and form.is_valid():
         fields, relations = form.content()
@@ -316,12 +373,28 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         policy.families_for_service_introduction(request.user, Family.objects.all()),
         uuid=family_uuid,
     )
+    meeting = None
+    meeting_uuid = request.POST.get("meeting") or request.GET.get("meeting")
+    if meeting_uuid:
+        try:
+            meeting_uuid = UUID(meeting_uuid)
+        except ValueError as exc:
+            raise Http404 from exc
+        meeting = selectors.meeting_for_introduction(
+            user=request.user, family=family, meeting_uuid=meeting_uuid
+        )
+        if meeting is None:
+            raise Http404
     audit_view(actor=request.user, target=family)
-    form = forms.ServiceIntroductionForm(request.POST or None)
+    form = forms.ServiceIntroductionForm(
+        request.POST or None,
+        services=selectors.services_for_family(family=family),
+        initial={"introduced_on": meeting.date if meeting else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.service_introduction_record(
-                actor=request.user, family=family, **form.cleaned_data
+                actor=request.user, family=family, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -334,6 +407,7 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         {
             "form": form,
             "family": family,
+            "meeting": meeting,
             "introductions": selectors.introductions_for_family(user=request.user, family=family),
         },
     )

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,21 +27,10 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _optional_url(name: str, **kwargs: object) -> str:
-    """The URL of a route another feature provides, or "" while it does not exist yet, so
-    that a page offers a link only to a page that is there."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
 def _referral_url(programme: Programme) -> str:
     """Where school or service staff ask this programme for a buddy (the referrals app)."""
-    url = _optional_url(
-        "referrals:create_pupil" if programme.takes_pupils else "referrals:create_family"
-    )
-    return f"{url}?programme={programme.uuid}" if url else ""
+    url = reverse("referrals:create_pupil" if programme.takes_pupils else "referrals:create_family")
+    return f"{url}?programme={programme.uuid}"
 
 
 def _finder(request: HttpRequest, form_class: type[FinderForm], audience: str) -> HttpResponse:
@@ -79,11 +68,11 @@ def programme_join(request: HttpRequest) -> HttpResponse:
 @require_GET
 def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = selectors.programme_get_public(programme_uuid=programme_uuid)
-    buddy_url = _optional_url("buddies:register")
+    buddy_url = reverse("buddies:register_start")
     context = {
         "programme": programme,
         "municipalities": list(programme.municipalities.all()),
-        "buddy_register_url": f"{buddy_url}?programme={programme.uuid}" if buddy_url else "",
+        "buddy_register_url": f"{buddy_url}?programme={programme.uuid}",
         "referral_url": _referral_url(programme),
         "is_school_staff": policy.has_role(request.user, Role.SCHOOL_STAFF),
     }

@@ -10,6 +10,13 @@ ROUTES = [
         outcomes(200),
         args=lambda w: {"practice_uuid": w.practice.uuid},
     ),
+    # The world's sheet has no photo: 404 for everyone (tests/network/test_photos.py serves
+    # a real one and checks who may see a proposal's photo).
+    Route(
+        "network:practice_photo",
+        outcomes(404),
+        args=lambda w: {"practice_uuid": w.practice.uuid},
+    ),
     Route(
         "network:practice_propose_change",
         outcomes(200),
@@ -33,6 +40,11 @@ ROUTES = [
     Route(
         "network:moderation_detail",
         outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+        args=lambda w: {"submission_uuid": w.practice_submission.uuid},
+    ),
+    Route(
+        "network:moderation_photo",
+        outcomes(403, anonymous=LOGIN, regional_coordinator=404, platform_admin=404),
         args=lambda w: {"submission_uuid": w.practice_submission.uuid},
     ),
     Route("network:question_list", outcomes(200)),
