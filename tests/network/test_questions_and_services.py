@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.access.models import AuditEvent, Role
@@ -184,17 +185,14 @@ def _family_duo_with_meeting():
 def test_from_a_meeting_the_buddy_introduces_the_family_to_a_service(client):
     """[004] From a meeting of the duo, the buddy records the introduction; the meeting is
     kept, its date is proposed, and a meeting of another duo is refused."""
-    from django.template.loader import render_to_string
-
     buddy, family, meeting = _family_duo_with_meeting()
     library = LocalServiceFactory(name="Bib De Krook")  # in Gent, where the family lives
     LocalServiceFactory(name="Aaa Bib Antwerpen", municipality=municipality_of("11002"))
-    link = render_to_string(
-        "network/partials/introduce_service_link.html", {"family": family, "meeting": meeting}
-    )
     url = f"/network/families/{family.uuid}/introductions/?meeting={meeting.uuid}"
-    assert f'href="{url}"' in link
     client.force_login(buddy.user)
+    # The buddy finds the link next to the meeting on the duo's page.
+    duo_page = client.get(reverse("trajectories:detail", args=[meeting.trajectory.uuid]))
+    assert f'href="{url}"' in duo_page.content.decode()
     response = client.get(url)
     assert response.status_code == 200
     form = response.context["form"]

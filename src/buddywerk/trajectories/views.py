@@ -147,13 +147,20 @@ def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
         meeting.locked = meeting.is_locked(now)
     is_buddy = policy.is_trajectory_buddy(user, trajectory)
     is_school = policy.is_trajectory_school_staff(user, trajectory)
+    participants = selectors.participants_of(trajectory)
+    # A family buddy records from a meeting that they introduced the family to a local
+    # service (seed 004: the sociale kaart); the network app owns that page.
+    service_family = None
+    if is_buddy and not trajectory.is_closed:
+        service_family = next((p.family for p in participants if p.family_id), None)
     return render(
         request,
         "trajectories/trajectory_detail.html",
         {
             "trajectory": trajectory,
             "agreement": trajectory.agreement,
-            "participants": selectors.participants_of(trajectory),
+            "participants": participants,
+            "service_family": service_family,
             "full_names": policy.can_see_participant_full_name(user, trajectory),
             "meetings": meetings,
             "charts": selectors.wellbeing_charts(trajectory=trajectory),
