@@ -59,7 +59,9 @@ def test_a_concern_that_is_not_urgent_sends_no_mail(django_capture_on_commit_cal
 def test_no_concern_on_a_closed_duo_clear_message_nothing_stored(client):
     duo = make_duo()
     coordinator = coordinator_of(duo)
-    services.trajectory_close(actor=coordinator, trajectory=duo, reason="ended_as_planned")
+    services.trajectory_close(
+        actor=coordinator, trajectory=duo, reason="ended_as_planned", final_wellbeing=4
+    )
     duo.refresh_from_db()
     with pytest.raises(ValidationError):
         fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="Help")

@@ -113,7 +113,9 @@ def test_another_buddy_gets_404(client):
 
 def test_no_tandem_note_on_a_closed_duo():
     duo = make_duo()
-    services.trajectory_close(actor=coordinator_of(duo), trajectory=duo, reason="moved")
+    services.trajectory_close(
+        actor=coordinator_of(duo), trajectory=duo, reason="moved", final_wellbeing=3
+    )
     duo.refresh_from_db()
     with pytest.raises(ValidationError):
         fs.tandem_note_add(actor=duo.buddy.user, trajectory=duo, text="x")
