@@ -8,6 +8,7 @@ other: one gets the place, the other the waiting list.
 """
 
 import secrets
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -156,10 +157,12 @@ def _promote(*, event: Event, actor: User | None, base_url: str) -> None:
         registration.save(update_fields=["status", "promoted_at", "updated_at"])
         _log(registration, RegistrationStatus.WAITING, actor)
         audit_record(actor=actor, action="registration.promote", target=registration)
-        registration_id = registration.pk
         transaction.on_commit(
-            lambda pk=registration_id: registration_mail_send.enqueue(
-                kind="moved_up", registration_id=pk, base_url=base_url
+            partial(
+                registration_mail_send.enqueue,
+                kind="moved_up",
+                registration_id=registration.pk,
+                base_url=base_url,
             )
         )
 

@@ -7,7 +7,7 @@ event, in one transaction.
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -97,15 +97,16 @@ def programme_check(*, programme: Programme, referral: Referral) -> None:
         raise ValidationError(
             {"programme": _("This programme does not take new referrals at the moment.")}
         )
-    if referral.pupil_id or referral.pupil:
+    if referral.pupil is not None:
         pupil = referral.pupil
         wanted = ParticipantKind.PUPILS
         municipality_id = pupil.school.municipality_id
         place = _("the school's municipality")
     else:
+        family = cast(Family, referral.family)  # a referral is for a pupil xor a family
         pupil = None
         wanted = ParticipantKind.FAMILIES
-        municipality_id = referral.family.postcode.municipality_id
+        municipality_id = family.postcode.municipality_id
         place = _("the family's municipality")
     if programme.participant_kind not in (wanted, ParticipantKind.BOTH):
         message = (
@@ -208,7 +209,8 @@ def referral_update(
         _set(participant, participant_data, PUPIL_FIELDS)
         action = "pupil.update"
     else:
-        participant = Family.objects.select_for_update().get(pk=locked.family_id)
+        family_id = cast(int, locked.family_id)  # a referral is for a pupil xor a family
+        participant = Family.objects.select_for_update().get(pk=family_id)
         _set(participant, participant_data, FAMILY_FIELDS)
         action = "family.update"
     participant.full_clean()
@@ -294,7 +296,7 @@ def _ready_to_submit(referral: Referral) -> None:
         errors["consent_given_on"] = [_("The date of consent cannot lie in the future.")]
     if not referral.consent_given_by.strip():
         errors["consent_given_by"] = [_("Record who gave consent.")]
-    if referral.pupil_id:
+    if referral.pupil is not None:
         if not referral.needs and not referral.needs_note.strip():
             errors["needs"] = [_("Say what the pupil needs help with.")]
         if not referral.criteria:
@@ -309,7 +311,7 @@ def _ready_to_submit(referral: Referral) -> None:
         errors["time_slots"] = [_("Choose at least one moment in the week.")]
     if errors:
         raise ValidationError(errors)
-    if referral.pupil_id:
+    if referral.pupil is not None:
         referral.pupil.full_clean()  # the birth year must still fit the school year
     programme_check(programme=referral.programme, referral=referral)
 
