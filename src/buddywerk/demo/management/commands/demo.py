@@ -19,6 +19,8 @@ from buddywerk.demo.world import (
     demo_email,
 )
 
+SCHEDULER_EVERY_SECONDS = 300
+
 
 class Command(BaseCommand):
     help = "Start Buddywerk with demo data on the embedded SQLite database."
@@ -51,11 +53,25 @@ class Command(BaseCommand):
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "buddywerk.cli", "db_worker", "--no-reload"]
         )
+        # The scheduled jobs (mail retries, reminders, proposal expiry) every 5 minutes.
+        scheduler = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "buddywerk.cli",
+                "run_scheduled",
+                "--every",
+                str(SCHEDULER_EVERY_SECONDS),
+                "--base-url",
+                f"http://127.0.0.1:{options['port']}/",
+            ]
+        )
         try:
             call_command(
                 "runserver", f"127.0.0.1:{options['port']}", use_reloader=False, use_threading=True
             )
         finally:
+            scheduler.terminate()
             worker.terminate()
 
     def _print_logins(self, port: int) -> None:
