@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 
 from buddywerk.common import scheduler
 from buddywerk.common.email_url import mailers_from_url
-from buddywerk.common.models import OutgoingMail
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.models import OutgoingMail
+from buddywerk.mail.outbox import mail_enqueue
 from buddywerk.reports.models import ReportReminder
 from buddywerk.trajectories.models import TrajectoryReminder
 from tests.common.smtp import SMTPServer, free_port

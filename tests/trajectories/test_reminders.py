@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from buddywerk.common.email_url import mailers_from_url
-from buddywerk.common.models import OutgoingMail
-from buddywerk.common.outbox import retry_due_mail
+from buddywerk.mail.models import OutgoingMail
+from buddywerk.mail.outbox import retry_due_mail
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import ReminderKind, TrajectoryReminder
 from buddywerk.trajectories.reminders import send_due_reminders

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def _mail_retries(now: dt.datetime, base_url: str) -> str:
-    from .outbox import retry_due_mail
+    from buddywerk.mail.outbox import retry_due_mail
 
     run = retry_due_mail(now=now)
     return f"sent={run.sent} failed={run.failed} given_up={run.given_up}"

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buddywerk.access.models import Membership, Role
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.outbox import mail_enqueue
 
 MAIL_KINDS = frozenset(
     {"proposed", "accepted", "declined", "refused", "confirmed", "expired", "reminder"}

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.outbox import mail_enqueue
 
 from .models import School
 

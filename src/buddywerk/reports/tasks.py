@@ -9,7 +9,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.outbox import mail_enqueue
 
 
 @task

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from buddywerk.access.models import User
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.outbox import mail_enqueue
 
 MAIL_KINDS = frozenset(
     {"tandem_note", "urgent_concern", "concern_escalated", "checkin_due", "action_overdue"}

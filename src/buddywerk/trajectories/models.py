@@ -577,7 +577,7 @@ class ReminderKind(models.TextChoices):
 
 class TrajectoryReminder(TimeStampedModel):
     """One reminder mail to one person about one duo. The row is written first; `sent_at`
-    is set when its mail is handed to the outbox (common/outbox.py), which sends it and
+    is set when its mail is handed to the outbox (mail/outbox.py), which sends it and
     retries it while SMTP is down: a run never sends a reminder twice. (`attempts` and
     `last_error` date from before the outbox; the outbox row now holds the errors.)"""
 

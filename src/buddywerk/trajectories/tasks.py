@@ -11,14 +11,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from buddywerk.common.outbox import mail_enqueue
+from buddywerk.mail.outbox import mail_enqueue
 
 from .models import TrajectoryReminder
 
 
 @task()
 def reminder_send(*, reminder_id: int, base_url: str = "") -> None:
-    """Hand one reminder to the mail outbox (common/outbox.py) and mark it sent in the same
+    """Hand one reminder to the mail outbox (mail/outbox.py) and mark it sent in the same
     transaction: from there the outbox sends it, and retries it while SMTP is down. A
     reminder whose task failed before that stays unsent and the next `send_due_reminders`
     run enqueues it again. No pupil's name in the subject or the body."""

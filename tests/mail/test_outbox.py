@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from buddywerk.buddies import services as buddy_services
 from buddywerk.common.email_url import mailers_from_url
-from buddywerk.common.models import OutgoingMail
-from buddywerk.common.outbox import BACKOFF_MINUTES, mail_enqueue, retry_due_mail
+from buddywerk.mail.models import OutgoingMail
+from buddywerk.mail.outbox import BACKOFF_MINUTES, mail_enqueue, retry_due_mail
 from tests.buddies.factories import applicant, coordinated_programme
 from tests.common.smtp import SMTPServer, free_port, subject_of
 
@@ -131,7 +131,7 @@ def test_gives_up_after_three_days_with_an_error_log_without_the_recipient(
     smtp_port, django_capture_on_commit_callbacks, caplog
 ):
     [outgoing] = _enqueue(django_capture_on_commit_callbacks, to="ouder.janssens@example.org")
-    with caplog.at_level(logging.WARNING, logger="buddywerk.common.outbox"):
+    with caplog.at_level(logging.WARNING, logger="buddywerk.mail.outbox"):
         run = retry_due_mail(now=outgoing.created_at + dt.timedelta(days=2, hours=23))
         assert (run.failed, run.given_up) == (1, 0)
         run = retry_due_mail(now=outgoing.created_at + dt.timedelta(days=3, minutes=1))
