@@ -45,12 +45,14 @@ def reminder_send(*, reminder_id: int, base_url: str = "") -> None:
         subject = render_to_string(f"trajectories/email/{reminder.kind}_subject.txt", context)
         body = render_to_string(f"trajectories/email/{reminder.kind}_body.txt", context)
     with transaction.atomic():
+        # Only the task that marks it hands it over (two workers may hold the same id).
+        if not TrajectoryReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        ):
+            return
         mail_enqueue(
             to=user.email,
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
             body=body,
             kind=f"trajectories.{reminder.kind}",
-        )
-        TrajectoryReminder.objects.filter(pk=reminder.pk).update(
-            sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
         )

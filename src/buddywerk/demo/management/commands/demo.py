@@ -1,5 +1,7 @@
 """`buddywerk demo`: create the demo database, load the demo world, and serve it."""
 
+import signal
+import socket
 import subprocess  # noqa: S404 - starts our own task worker
 import sys
 from pathlib import Path
@@ -7,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buddywerk.demo.guard import require_demo_database
 from buddywerk.demo.world import (
@@ -50,6 +52,15 @@ class Command(BaseCommand):
         # Whitenoise serves the demo's static files from the apps (no collectstatic); an
         # empty STATIC_ROOT keeps it from warning that the folder is missing.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # runserver leaves with os._exit() when the port is taken, which would orphan the
+        # worker and the scheduler: check first.
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", options["port"]))
+            except OSError as exc:
+                raise CommandError(
+                    f"Port {options['port']} is in use: choose another with --port."
+                ) from exc
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "buddywerk.cli", "db_worker", "--no-reload"]
         )
@@ -66,6 +77,8 @@ class Command(BaseCommand):
                 f"http://127.0.0.1:{options['port']}/",
             ]
         )
+        # Stopping the demo (Ctrl+C, or SIGTERM) stops the worker and the scheduler too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command(
                 "runserver", f"127.0.0.1:{options['port']}", use_reloader=False, use_threading=True
