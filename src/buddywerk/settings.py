@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap",
     "buddywerk.common",
+    "buddywerk.mail",
     "buddywerk.geo",
     "buddywerk.access",
     "buddywerk.organisations",

@@ -48,11 +48,13 @@ def test_login_with_email_and_password():
 
 
 @pytest.mark.django_db
-def test_unverified_email_cannot_sign_in_until_confirmed():
+def test_unverified_email_cannot_sign_in_until_confirmed(django_capture_on_commit_callbacks):
     user = UserFactory(email="new@example.org")
     EmailAddress.objects.filter(user=user).update(verified=False)
     client = Client()
-    response = post_login(client, "new@example.org")
+    # allauth's mail goes through the outbox: sent after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_login(client, "new@example.org")
     assert response["Location"] == "/accounts/confirm-email/"
     assert not is_signed_in(client)
     assert len(mail.outbox) == 1
@@ -70,9 +72,11 @@ def test_unverified_email_cannot_sign_in_until_confirmed():
 # --- Password reset ---------------------------------------------------------------------
 
 
-def _request_reset(client: Client, email: str) -> str:
-    """Ask for a reset mail and return the path of the link in it."""
-    response = client.post("/accounts/password/reset/", {"email": email})
+def _request_reset(client: Client, email: str, capture) -> str:  # type: ignore[no-untyped-def]
+    """Ask for a reset mail and return the path of the link in it (the outbox sends it
+    after the commit)."""
+    with capture(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": email})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
     assert len(mail.outbox) == 1
@@ -84,10 +88,10 @@ def _request_reset(client: Client, email: str) -> str:
 
 
 @pytest.mark.django_db
-def test_password_reset_by_mail():
+def test_password_reset_by_mail(django_capture_on_commit_callbacks):
     user = UserFactory(email="reset@example.org")
     client = Client()
-    link = _request_reset(client, "reset@example.org")
+    link = _request_reset(client, "reset@example.org", django_capture_on_commit_callbacks)
 
     response = client.get(link)  # allauth keeps the key in the session and redirects
     assert response.status_code == 302
@@ -114,10 +118,12 @@ def test_password_reset_for_an_unknown_address_looks_the_same():
 
 
 @pytest.mark.django_db
-def test_invalid_reset_key_gives_a_dutch_message_and_changes_nothing():
+def test_invalid_reset_key_gives_a_dutch_message_and_changes_nothing(
+    django_capture_on_commit_callbacks,
+):
     user = UserFactory(email="reset@example.org")
     client = Client()
-    link = _request_reset(client, "reset@example.org")
+    link = _request_reset(client, "reset@example.org", django_capture_on_commit_callbacks)
     forged = re.sub(r"-[^-/]+/$", "-forged0key0/", link)
     assert forged != link
     response = client.get(forged, follow=True)
@@ -131,10 +137,12 @@ def test_invalid_reset_key_gives_a_dutch_message_and_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_expired_reset_key_gives_a_dutch_message_and_changes_nothing(settings):
+def test_expired_reset_key_gives_a_dutch_message_and_changes_nothing(
+    settings, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="late@example.org")
     client = Client()
-    link = _request_reset(client, "late@example.org")
+    link = _request_reset(client, "late@example.org", django_capture_on_commit_callbacks)
     form_url = client.get(link)["Location"]
     # The link is now older than the validity of a reset link.
     settings.PASSWORD_RESET_TIMEOUT = -1
@@ -147,10 +155,11 @@ def test_expired_reset_key_gives_a_dutch_message_and_changes_nothing(settings):
 
 
 @pytest.mark.django_db
-def test_reset_with_mismatched_passwords_changes_nothing():
+def test_reset_with_mismatched_passwords_changes_nothing(django_capture_on_commit_callbacks):
     user = UserFactory(email="reset@example.org")
     client = Client()
-    form_url = client.get(_request_reset(client, "reset@example.org"))["Location"]
+    link = _request_reset(client, "reset@example.org", django_capture_on_commit_callbacks)
+    form_url = client.get(link)["Location"]
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": "iets-anders-99"})
     assert response.status_code == 200
     assert "Je moet hetzelfde wachtwoord twee keer intoetsen" in main_text(response)

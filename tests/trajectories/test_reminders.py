@@ -3,20 +3,19 @@ within two weeks; idempotent; and mail that survives an SMTP outage, end to end 
 real SMTP server in the test process that is first down, then up."""
 
 import datetime as dt
-import socket
-import socketserver
-import threading
-from email import message_from_bytes
-from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from buddywerk.common.email_url import mailers_from_url
+from buddywerk.mail.models import OutgoingMail
+from buddywerk.mail.outbox import retry_due_mail
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import ReminderKind, TrajectoryReminder
 from buddywerk.trajectories.reminders import send_due_reminders
+from tests.common.smtp import SMTPServer, free_port, subject_of
 from tests.trajectories.factories import coordinator_of, make_duo
 
 pytestmark = pytest.mark.django_db
@@ -121,77 +120,36 @@ def test_the_command_runs_it(django_capture_on_commit_callbacks, capsys):
 # --- A real SMTP server, first down, then up ---------------------------------------
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP (RFC 5321) for Django's smtplib client."""
-
-    def _reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        self._reply("220 test ESMTP")
-        while line := self.rfile.readline():
-            command = line.decode().strip()
-            verb = command.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                self._reply("250-test")
-                self._reply("250 8BITMIME")
-            elif verb in {"HELO", "MAIL", "RCPT", "RSET", "NOOP"}:
-                self._reply("250 OK")
-            elif verb == "DATA":
-                self._reply("354 go ahead")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk
-                self.server.received.append(data)
-                self._reply("250 queued")
-            elif verb == "QUIT":
-                self._reply("221 bye")
-                return
-            else:
-                self._reply("502 not implemented")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_smtp_down_nothing_lost_retried_by_the_next_run(
-    settings, django_capture_on_commit_callbacks
-):
-    port = _free_port()
+def test_smtp_down_nothing_lost_retried_by_the_outbox(settings, django_capture_on_commit_callbacks):
+    port = free_port()
     settings.MAILERS = mailers_from_url(f"smtp://127.0.0.1:{port}?timeout=5")
     duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
     today = START + dt.timedelta(days=14)
 
-    # SMTP is down: the task fails, the reminder stays unsent with the error noted.
+    # SMTP is down: the reminder is handed to the outbox, whose mail keeps the error.
     run = _run(django_capture_on_commit_callbacks, today)
     assert (run.created, run.enqueued) == (1, 1)
     reminder = TrajectoryReminder.objects.get()
-    assert reminder.sent_at is None
-    assert reminder.attempts == 1
-    assert "Connection" in reminder.last_error or "refused" in reminder.last_error.lower()
+    assert reminder.sent_at is not None
+    outgoing = OutgoingMail.objects.get()
+    assert (outgoing.kind, outgoing.sent_at, outgoing.attempts) == (
+        "trajectories.no_meeting_buddy",
+        None,
+        1,
+    )
+    assert "refused" in outgoing.last_error.lower() or "Connection" in outgoing.last_error
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), _SMTPHandler)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        # SMTP is back: the next run sends what was left, and nothing new is recorded.
-        run = _run(django_capture_on_commit_callbacks, today)
-        assert (run.created, run.enqueued) == (0, 1)
-        assert len(server.received) == 1
-        message = message_from_bytes(server.received[0])
-        assert message["To"] == duo.buddy.user.email
-        assert "contactmoment" in str(make_header(decode_header(message["Subject"]))).lower()
-        reminder.refresh_from_db()
-        assert reminder.sent_at is not None
-        assert (reminder.attempts, reminder.last_error) == (2, "")
-        # And never twice.
+    with SMTPServer(port) as server:
+        # The next day's run records and enqueues nothing new...
         run = _run(django_capture_on_commit_callbacks, today + dt.timedelta(days=1))
-        assert run.enqueued == 0
-        assert len(server.received) == 1
-    finally:
-        server.shutdown()
-        server.server_close()
+        assert (run.created, run.enqueued) == (0, 0)
+        assert server.received == []
+        # ...and the outbox's retry sends the mail, once.
+        later = timezone.now() + dt.timedelta(minutes=2)
+        assert retry_due_mail(now=later).sent == 1
+        assert retry_due_mail(now=later + dt.timedelta(hours=2)).sent == 0
+        [message] = server.messages()
+        assert message["To"] == duo.buddy.user.email
+        assert "contactmoment" in subject_of(message).lower()
+        pupil = duo.participants.get().pupil
+        assert pupil.first_name not in subject_of(message)

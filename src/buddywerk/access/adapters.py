@@ -7,8 +7,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+
+from buddywerk.mail.outbox import mail_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,6 +31,36 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's own mails (address confirmation, password reset, security notices)
+        go through the outbox like every other mail: sent after the commit, retried while
+        SMTP is down. allauth's rendering, only the final send differs."""
+        request = globals()["context"].request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        body, html = message.body, ""
+        if getattr(message, "content_subtype", "plain") == "html":
+            body, html = strip_tags(message.body), message.body
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = str(content)
+        mail_enqueue(
+            to=email,
+            subject=message.subject,
+            body=body,
+            html=html,
+            from_email=message.from_email,
+            kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+        )
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up the first second factor right after signing in needs no second

@@ -9,11 +9,12 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from buddywerk.mail.outbox import mail_enqueue
 
 
 def _send(*, to: str, language: str, template: str, context: dict) -> None:
@@ -22,7 +23,7 @@ def _send(*, to: str, language: str, template: str, context: dict) -> None:
         subject = render_to_string(f"buddies/email/{template}_subject.txt", context)
         body = render_to_string(f"buddies/email/{template}_body.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    mail_enqueue(to=to, subject=subject, body=body, kind=f"buddies.{template}")
 
 
 def _absolute(base_url: str, path: str) -> str:

@@ -1,11 +1,12 @@
 """Mail of the learning app, sent by the task worker after the write that caused it."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from buddywerk.mail.outbox import mail_enqueue
 
 from .models import Registration
 
@@ -35,9 +36,9 @@ def registration_mail_send(*, kind: str, registration_id: int, base_url: str) ->
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"learning/email/{kind}_subject.txt", context)
         body = render_to_string(f"learning/email/{kind}_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+    mail_enqueue(
+        to=user.email,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body,
+        kind=f"learning.{kind}",
     )

@@ -5,13 +5,13 @@ and links to the page, where the access policy decides what the reader sees.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buddywerk.access.models import Membership, Role
+from buddywerk.mail.outbox import mail_enqueue
 
 MAIL_KINDS = frozenset(
     {"proposed", "accepted", "declined", "refused", "confirmed", "expired", "reminder"}
@@ -97,11 +97,11 @@ def proposal_mail_send(*, kind: str, proposal_id: int, base_url: str) -> None:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             subject, body = _texts(kind)
             greeting = _("Hello %(name)s,") % {"name": user.first_name or user.email}
-            send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                f"{greeting}\n\n{body}\n\n{url}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
+            mail_enqueue(
+                to=user.email,
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+                body=f"{greeting}\n\n{body}\n\n{url}\n",
+                kind=f"matching.{kind}",
             )
 
 

@@ -1,11 +1,12 @@
 """Mail of the network app, sent by the task worker after the write that caused it."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from buddywerk.mail.outbox import mail_enqueue
 
 from .models import PracticeSubmission
 
@@ -38,9 +39,9 @@ def practice_mail_send(*, kind: str, submission_id: int, base_url: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"network/email/{kind}_subject.txt", context)
         body = render_to_string(f"network/email/{kind}_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [submission.submitter_email],
+    mail_enqueue(
+        to=submission.submitter_email,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body,
+        kind=f"network.{kind}",
     )

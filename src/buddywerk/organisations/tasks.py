@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from buddywerk.mail.outbox import mail_enqueue
 
 from .models import School
 
@@ -58,9 +59,9 @@ def school_mail_send(
     with translation.override(language):
         subject = render_to_string(f"organisations/email/{kind}_subject.txt", context)
         body = render_to_string(f"organisations/email/{kind}_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [email],
+    mail_enqueue(
+        to=email,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body,
+        kind=f"organisations.{kind}",
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from buddywerk.mail.outbox import mail_enqueue
 
 
 @task
@@ -38,9 +39,9 @@ def send_report_reminder(programme_id: int, kind: str, due_on: str) -> None:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             subject = render_to_string("reports/email/reminder_subject.txt", context)
             body = render_to_string("reports/email/reminder_body.txt", context)
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
+        mail_enqueue(
+            to=user.email,
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            body=body,
+            kind=f"reports.{kind}_reminder",
         )

@@ -5,13 +5,13 @@ or a family: the subject and body only point to the duo's page.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from buddywerk.access.models import User
+from buddywerk.mail.outbox import mail_enqueue
 
 MAIL_KINDS = frozenset(
     {"tandem_note", "urgent_concern", "concern_escalated", "checkin_due", "action_overdue"}
@@ -31,11 +31,11 @@ def followup_mail_send(
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             subject = render_to_string(f"trajectories/followup/email/{kind}_subject.txt", context)
             body = render_to_string(f"trajectories/followup/email/{kind}_body.txt", context)
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
+        mail_enqueue(
+            to=user.email,
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            body=body,
+            kind=f"trajectories.{kind}",
         )
 
 

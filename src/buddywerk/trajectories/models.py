@@ -576,9 +576,10 @@ class ReminderKind(models.TextChoices):
 
 
 class TrajectoryReminder(TimeStampedModel):
-    """One reminder mail to one person about one duo. The row is written before the mail
-    goes out and `sent_at` is set only once the mail left: a run never sends a reminder
-    twice, and a mail that failed (SMTP down) is retried by the next run."""
+    """One reminder mail to one person about one duo. The row is written first; `sent_at`
+    is set when its mail is handed to the outbox (mail/outbox.py), which sends it and
+    retries it while SMTP is down: a run never sends a reminder twice. (`attempts` and
+    `last_error` date from before the outbox; the outbox row now holds the errors.)"""
 
     trajectory = models.ForeignKey(
         Trajectory,

@@ -5,12 +5,13 @@
 - The planned end is within two weeks: the buddy and the coordinators, with a prompt to
   plan the goodbye meeting (closure is planned, not a surprise).
 
-`send_due_reminders(today=...)` is the one entry point (the `buddywerk trajectory-reminders`
-command, run daily by cron, calls it). It is idempotent: each reminder is a
-TrajectoryReminder row, unique per duo, kind, recipient and the date it is about, written
-before the mail goes out. The mail itself is sent by the task worker after the commit;
-`sent_at` is set only once the mail left, so when SMTP is down the row stays unsent and
-the next run enqueues it again. Nothing is lost and nothing is sent twice.
+`send_due_reminders(today=...)` is the one entry point (`buddywerk run-scheduled` calls it,
+and `buddywerk trajectory-reminders` alone). It is idempotent: each reminder is a
+TrajectoryReminder row, unique per duo, kind, recipient and the date it is about. After the
+commit the task worker hands its mail to the outbox (mail/outbox.py) and sets `sent_at` in
+one transaction; the outbox sends it and retries it while SMTP is down. A reminder whose
+task failed before that stays unsent and the next run enqueues it again. Nothing is lost
+and nothing is sent twice.
 """
 
 from __future__ import annotations

@@ -4,21 +4,24 @@ Task arguments are ids and strings only (they are stored in the task queue).
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import F
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from buddywerk.mail.outbox import mail_enqueue
+
 from .models import TrajectoryReminder
 
 
 @task()
 def reminder_send(*, reminder_id: int, base_url: str = "") -> None:
-    """Send one reminder. On failure (SMTP down) the error is noted, the reminder stays
-    unsent and the exception is raised again, so the task fails visibly and the next
-    `send_due_reminders` run retries it. No pupil's name in the subject or the body."""
+    """Hand one reminder to the mail outbox (mail/outbox.py) and mark it sent in the same
+    transaction: from there the outbox sends it, and retries it while SMTP is down. A
+    reminder whose task failed before that stays unsent and the next `send_due_reminders`
+    run enqueues it again. No pupil's name in the subject or the body."""
     reminder = (
         TrajectoryReminder.objects.select_related(
             "recipient", "trajectory__school", "trajectory__programme"
@@ -41,18 +44,15 @@ def reminder_send(*, reminder_id: int, base_url: str = "") -> None:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"trajectories/email/{reminder.kind}_subject.txt", context)
         body = render_to_string(f"trajectories/email/{reminder.kind}_body.txt", context)
-    try:
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
+    with transaction.atomic():
+        # Only the task that marks it hands it over (two workers may hold the same id).
+        if not TrajectoryReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        ):
+            return
+        mail_enqueue(
+            to=user.email,
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            body=body,
+            kind=f"trajectories.{reminder.kind}",
         )
-    except Exception as exc:
-        TrajectoryReminder.objects.filter(pk=reminder.pk).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
-        )
-        raise
-    TrajectoryReminder.objects.filter(pk=reminder.pk).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-    )

@@ -1,5 +1,7 @@
 """`buddywerk demo`: create the demo database, load the demo world, and serve it."""
 
+import signal
+import socket
 import subprocess  # noqa: S404 - starts our own task worker
 import sys
 from pathlib import Path
@@ -7,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buddywerk.demo.guard import require_demo_database
 from buddywerk.demo.world import (
@@ -18,6 +20,8 @@ from buddywerk.demo.world import (
     build_world,
     demo_email,
 )
+
+SCHEDULER_EVERY_SECONDS = 300
 
 
 class Command(BaseCommand):
@@ -48,14 +52,39 @@ class Command(BaseCommand):
         # Whitenoise serves the demo's static files from the apps (no collectstatic); an
         # empty STATIC_ROOT keeps it from warning that the folder is missing.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # runserver leaves with os._exit() when the port is taken, which would orphan the
+        # worker and the scheduler: check first.
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", options["port"]))
+            except OSError as exc:
+                raise CommandError(
+                    f"Port {options['port']} is in use: choose another with --port."
+                ) from exc
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "buddywerk.cli", "db_worker", "--no-reload"]
         )
+        # The scheduled jobs (mail retries, reminders, proposal expiry) every 5 minutes.
+        scheduler = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "buddywerk.cli",
+                "run_scheduled",
+                "--every",
+                str(SCHEDULER_EVERY_SECONDS),
+                "--base-url",
+                f"http://127.0.0.1:{options['port']}/",
+            ]
+        )
+        # Stopping the demo (Ctrl+C, or SIGTERM) stops the worker and the scheduler too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command(
                 "runserver", f"127.0.0.1:{options['port']}", use_reloader=False, use_threading=True
             )
         finally:
+            scheduler.terminate()
             worker.terminate()
 
     def _print_logins(self, port: int) -> None:

@@ -1,6 +1,7 @@
 """`buddywerk matching_expire`: remind, then expire proposals nobody answered in time.
 
-Run it from cron (or any scheduler) a few times a day; the demo runs it when it starts.
+`buddywerk run-scheduled` runs it with the other periodic jobs (cron, and the demo);
+this command runs it alone.
 It is idempotent: a proposal gets one reminder and expires once.
 """
 

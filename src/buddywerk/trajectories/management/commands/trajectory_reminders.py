@@ -1,8 +1,8 @@
 """`buddywerk trajectory-reminders [--today YYYY-MM-DD] [--base-url URL]`.
 
-Run it once a day (cron or a systemd timer, see docs/deployment.md). It records the
-reminders due and enqueues their mail; the task worker (`buddywerk db_worker`) sends them.
-Running it twice on a day sends nothing twice; a mail that failed is retried by the next run.
+`buddywerk run-scheduled` runs it with the other periodic jobs (docs/deployment.md); this
+command runs it alone. It records the reminders due and hands their mail to the outbox,
+which sends and retries it. Running it twice on a day sends nothing twice.
 """
 
 import datetime as dt

@@ -1,0 +1,202 @@
+"""The mail outbox: no mail is lost when SMTP is down (issue 5).
+
+`mail_enqueue(...)` stores an OutgoingMail row in the caller's transaction and, once that
+commits, enqueues `tasks.outgoing_mail_send` for the worker. Sending marks `sent_at`; a
+failure records the error and the next attempt with backoff (1, 5, 15, 60 minutes, then
+hourly). `retry_due_mail(now=...)`, run by `buddywerk run-scheduled`, sends what is due.
+A mail that still fails three days after it was written is given up with an ERROR log.
+
+Delivery is at least once: a pass first claims its rows with one conditional UPDATE (a
+fresh claim token and a lease on `next_attempt_at`), so the worker and a scheduled run
+never send the same row at the same time. Only a crash between the SMTP server's "queued"
+and the row's update can send a mail twice.
+
+Log lines name the mail by id and kind, never the recipient, the subject or an SMTP error
+text (which can quote the address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after the 1st, 2nd, 3rd, 4th failed attempt; the last one repeats.
+BACKOFF_MINUTES = (1, 5, 15, 60)
+GIVE_UP_AFTER = dt.timedelta(days=3)
+# A pass that crashed after claiming leaves its rows alone for this long, then they are due.
+LEASE = dt.timedelta(minutes=15)
+BATCH = 200
+
+# Errors about one message: the next messages may still go through the same connection.
+_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+@dataclass(frozen=True)
+class DeliveryRun:
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+
+    def __add__(self, other: DeliveryRun) -> DeliveryRun:
+        return DeliveryRun(
+            self.sent + other.sent, self.failed + other.failed, self.given_up + other.given_up
+        )
+
+
+def mail_enqueue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    kind: str = "",
+    from_email: str = "",
+) -> OutgoingMail:
+    """Store one mail to one recipient in the current transaction; it is sent after the
+    commit. Never put a pupil's name in `subject`."""
+    outgoing = OutgoingMail.objects.create(
+        kind=kind[:100],
+        to=to,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=" ".join(subject.split())[:300],
+        body=body,
+        html=html,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(partial(_enqueue_send, outgoing.pk))
+    return outgoing
+
+
+def _enqueue_send(mail_id: int) -> None:
+    from .tasks import outgoing_mail_send
+
+    try:
+        outgoing_mail_send.enqueue(mail_id=mail_id)
+    except Exception:
+        # The row is committed: the next scheduled retry sends it.
+        logger.warning("Outgoing mail %s: could not enqueue its task", mail_id, exc_info=True)
+
+
+def _due(now: dt.datetime) -> QuerySet[OutgoingMail]:
+    return OutgoingMail.objects.filter(
+        sent_at__isnull=True, given_up_at__isnull=True, next_attempt_at__lte=now
+    )
+
+
+def _claim(candidates: QuerySet[OutgoingMail], now: dt.datetime) -> list[OutgoingMail]:
+    """Take the due rows among `candidates` (at most BATCH) for this pass: one UPDATE that
+    checks again that each row is due, then one SELECT of what this pass got."""
+    token = uuid.uuid4()
+    pks = candidates.order_by("next_attempt_at", "pk").values("pk")[:BATCH]
+    _due(now).filter(pk__in=pks).update(claim=token, next_attempt_at=now + LEASE)
+    return list(OutgoingMail.objects.filter(claim=token).order_by("pk"))
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
+    """Send the claimed rows through one connection of the default mailer and record each
+    outcome; one UPDATE for the whole batch."""
+    if not batch:
+        return DeliveryRun()
+    outcome: dict[int, BaseException | None] = {}
+    connection = mail.mailers.default
+    try:
+        connection.open()
+        for outgoing in batch:
+            message = EmailMultiAlternatives(
+                outgoing.subject, outgoing.body, outgoing.from_email, [outgoing.to]
+            )
+            if outgoing.html:
+                message.attach_alternative(outgoing.html, "text/html")
+            try:
+                connection.send_messages([message])
+            except _MESSAGE_ERRORS as exc:
+                outcome[outgoing.pk] = exc
+                continue
+            outcome[outgoing.pk] = None
+    except Exception as exc:  # the server is down or went away: the rest waits too
+        for outgoing in batch:
+            outcome.setdefault(outgoing.pk, exc)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: S110 - closing a broken connection may fail too
+            pass
+    sent = failed = given_up = 0
+    for outgoing in batch:
+        error = outcome[outgoing.pk]
+        outgoing.attempts += 1
+        outgoing.claim = None
+        if error is None:
+            outgoing.sent_at = now
+            outgoing.last_error = ""
+            sent += 1
+            continue
+        outgoing.last_error = _error_text(error)
+        if now - outgoing.created_at >= GIVE_UP_AFTER:
+            outgoing.given_up_at = now
+            given_up += 1
+            logger.error(
+                "Outgoing mail %s (%s) given up after %s attempts since %s: %s",
+                outgoing.pk,
+                outgoing.kind or "mail",
+                outgoing.attempts,
+                outgoing.created_at.isoformat(),
+                type(error).__name__,
+            )
+        else:
+            outgoing.next_attempt_at = now + _backoff(outgoing.attempts)
+            failed += 1
+            logger.warning(
+                "Outgoing mail %s (%s) not sent (attempt %s), next attempt at %s: %s",
+                outgoing.pk,
+                outgoing.kind or "mail",
+                outgoing.attempts,
+                outgoing.next_attempt_at.isoformat(),
+                type(error).__name__,
+            )
+    OutgoingMail.objects.bulk_update(
+        batch,
+        ["attempts", "claim", "sent_at", "last_error", "next_attempt_at", "given_up_at"],
+    )
+    return DeliveryRun(sent=sent, failed=failed, given_up=given_up)
+
+
+def mail_send(*, mail_id: int, now: dt.datetime | None = None) -> DeliveryRun:
+    """Send one stored mail if it is still due (the task worker's first attempt)."""
+    now = now or timezone.now()
+    return _deliver(_claim(OutgoingMail.objects.filter(pk=mail_id), now), now)
+
+
+def retry_due_mail(*, now: dt.datetime | None = None) -> DeliveryRun:
+    """Send every mail that is due at `now`, in batches of BATCH: a fixed number of queries
+    per batch, whatever the number of mails."""
+    now = now or timezone.now()
+    total = DeliveryRun()
+    while batch := _claim(OutgoingMail.objects.all(), now):
+        total += _deliver(batch, now)
+        if len(batch) < BATCH:
+            break
+    return total
