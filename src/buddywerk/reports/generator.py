@@ -259,8 +259,9 @@ def generate(
                 mine.append(rng.choice(programmes))
             approved = rng.random() < 0.85
             home = rng.choice(areas[mine[0].pk])
-            # The school year the buddy started in: some for years, most recently.
-            since = dt.date(school_year - min(years - 1, int(rng.expovariate(1 / 1.5))), 9, 1)
+            # Screened around the start of the school year; a buddy with duos in earlier
+            # years is screened again before the first of them (below).
+            since = start
             buddy_rows.append(
                 Buddy(
                     user=user,
@@ -283,27 +284,14 @@ def generate(
                 )
             )
             buddy_programmes.append(mine)
-        buddies = _bulk(Buddy, buddy_rows, "buddies", len(buddy_rows), progress)
-        through = Buddy.programmes.through
-        _bulk(
-            through,
-            (
-                through(buddy_id=b.pk, programme_id=p.pk)
-                for b, mine in zip(buddies, buddy_programmes, strict=True)
-                for p in {p.pk: p for p in mine}.values()
-            ),
-            "buddy programmes",
-            len(buddies),
-            progress,
-        )
         # Referrals, school year by school year (the oldest first), and their duos. The
         # plan is made in memory first (who, when, how long), then written in bulk.
         first_year = school_year - years + 1
         slots: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
-        for index, (b, mine) in enumerate(zip(buddies, buddy_programmes, strict=True)):
+        for index, (b, mine) in enumerate(zip(buddy_rows, buddy_programmes, strict=True)):
             if b.status == ScreeningStatus.APPROVED:
                 for place in range(b.capacity):
-                    heapq.heappush(slots[mine[0].pk], (b.screened_at.date(), index, place))
+                    heapq.heappush(slots[mine[0].pk], (dt.date(first_year, 9, 1), index, place))
         plans: list[dict[str, Any]] = []
         for year in range(first_year, school_year + 1):
             current = year == school_year
@@ -400,6 +388,29 @@ def generate(
             for pair in plan["steps"]:
                 if pair[1] is None:
                     pair[1] = plan["matched"] + dt.timedelta(days=30)
+
+        # A buddy is screened, the extract seen, before their first duo (R2).
+        first_duo: dict[int, dt.date] = {}
+        for duo in duos_plan:
+            if duo["begin"] < first_duo.get(duo["buddy"], dt.date.max):
+                first_duo[duo["buddy"]] = duo["begin"]
+        for index, day in sorted(first_duo.items()):
+            screened = day - dt.timedelta(days=rng.randint(14, 90))
+            buddy_rows[index].screened_at = _aware(screened)
+            buddy_rows[index].extract_seen_on = screened - dt.timedelta(days=rng.randint(0, 30))
+        buddies = _bulk(Buddy, buddy_rows, "buddies", len(buddy_rows), progress)
+        through = Buddy.programmes.through
+        _bulk(
+            through,
+            (
+                through(buddy_id=b.pk, programme_id=p.pk)
+                for b, mine in zip(buddies, buddy_programmes, strict=True)
+                for p in {p.pk: p for p in mine}.values()
+            ),
+            "buddy programmes",
+            len(buddies),
+            progress,
+        )
 
         # Participants and referrals.
         pupils: list[Pupil] = []
