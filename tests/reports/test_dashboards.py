@@ -15,6 +15,8 @@ from buddywerk.geo.models import Province
 from buddywerk.organisations.models import OrganisationKind
 from buddywerk.reports import dashboards
 from buddywerk.trajectories.enums import MeetingStatus
+from buddywerk.trajectories.followup_selectors import open_concerns_for
+from buddywerk.trajectories.followup_services import concern_acknowledge, concern_raise
 from buddywerk.trajectories.models import Meeting
 from tests.factories import OrganisationFactory, UserFactory, member
 from tests.reports.world import build
@@ -60,6 +62,35 @@ def test_coordinator_panel_counts_queue_duos_and_meetings_per_week():
     assert len(weeks.rows) == dashboards.WEEKS
     assert weeks.rows[-1][1] == 1
     assert 'role="img"' in weeks.chart
+
+
+def test_coordinator_panel_counts_open_concerns_like_the_concerns_panel():
+    world = build()
+    duo = world.objects["t1"]
+    user = people(world)[Role.PROGRAMME_COORDINATOR]
+    raised = [
+        concern_raise(actor=duo.buddy.user, trajectory=duo, urgency=urgency, text="Zorg.")
+        for urgency in ("urgent", "urgent", "attention", "info")
+    ]
+    concern_acknowledge(actor=user, concern=raised[0], note="Gebeld met de school.")
+    other = build()  # another programme's urgent concern is not counted
+    concern_raise(
+        actor=other.objects["t1"].buddy.user,
+        trajectory=other.objects["t1"],
+        urgency="urgent",
+        text="Elders.",
+    )
+    shown = figures(dashboards.coordinator_panel(user))
+    assert shown["Open concerns"] == 3 == open_concerns_for(user).count()
+    assert shown["Urgent open concerns"] == 1
+    # One aggregate query, whatever the number of concerns.
+    with CaptureQueriesContext(connection) as few:
+        dashboards.coordinator_panel(user)
+    for _i in range(5):
+        concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="Meer.")
+    with CaptureQueriesContext(connection) as many:
+        assert figures(dashboards.coordinator_panel(user))["Urgent open concerns"] == 6
+    assert len(many) == len(few)
 
 
 def test_school_panel_shows_referrals_by_status():

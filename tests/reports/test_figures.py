@@ -10,6 +10,7 @@ from django.utils import translation
 from buddywerk.geo.models import Province
 from buddywerk.reports.figures import Scope, build_report
 from buddywerk.reports.periods import Period, final, interim
+from buddywerk.trajectories.enums import CloseReason
 from tests.reports.world import PERIOD, build, d
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +177,13 @@ def test_closed_by_reason(world):
         "Oost-Vlaanderen": 1,
         "Total": 2,
     }
+
+
+def test_closed_table_has_a_row_for_every_closing_reason(world):
+    """Also the reasons added with the closure form (moved, did not start): a reason
+    without a row would be counted in the total only."""
+    rows = [str(r.label) for r in build_report(Scope(), PERIOD).table("closed").rows]
+    assert rows == [str(label) for _code, label in CloseReason.choices] + ["All reasons"]
 
 
 def test_a_trajectory_spanning_two_periods_counts_in_each(world):

@@ -3,13 +3,15 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Count, F
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.referrals.models import Referral
 from buddywerk.reports import generator
 from buddywerk.reports.figures import Scope, build_report
 from buddywerk.reports.periods import final
-from buddywerk.trajectories.models import Meeting
+from buddywerk.trajectories.enums import MeetingStatus
+from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +27,19 @@ def _small(monkeypatch):
 
 
 def test_generate_and_refuse_a_second_run():
-    call_command("generate", "--scale", "1", verbosity=0)
+    call_command("generate", "--scale", "1", "--years", "3", verbosity=0)
     assert Buddy.objects.count() == 40
-    assert Referral.objects.count() == 80
-    assert Meeting.objects.exists()
+    assert Referral.objects.count() == 3 * 80  # per school year
+    statuses = set(Meeting.objects.values_list("status", flat=True))
+    assert statuses == {MeetingStatus.HAPPENED, MeetingStatus.CANCELLED, MeetingStatus.PLANNED}
+    # Buddies do several duos, one after another, and some duos are small groups.
+    assert Trajectory.objects.values("buddy").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert Participant.objects.values("trajectory").annotate(n=Count("pk")).filter(n__gt=1)
+    # No buddy has a duo before being approved, nor more duos at once than their capacity
+    # allows (the duo that follows starts after the last meeting of the one before).
+    assert not Trajectory.objects.filter(planned_start__lt=F("buddy__screened_at__date"))
+    # Every closed duo has a reason.
+    assert not Trajectory.objects.filter(status="closed", close_reason="").exists()
     report = build_report(Scope(), final(2025))
     assert report.table("meetings").rows[0].values[-1] > 0
     assert report.table("referrals").rows[0].values[-1] > 0
@@ -45,7 +56,7 @@ def _fingerprint():
     found = None
     try:
         with transaction.atomic():
-            generator.generate(scale=1, seed=7)
+            generator.generate(scale=1, seed=7, years=2)
             found = sorted(
                 Meeting.objects.values_list(
                     "date", "status", "duration_minutes", "trajectory__programme__name"

@@ -183,3 +183,40 @@ def test_pdf_export_reads_back(client, world):
 def test_unknown_export_format_is_404(client, world):
     response = get(client, user_with(Role.PLATFORM_ADMIN), "reports:export", fmt="doc")
     assert response.status_code == 404
+
+
+def _export_text(response, fmt):
+    """Everything an export shows, as text: every cell of every sheet, the CSV, the PDF."""
+    if fmt == "xlsx":
+        book = load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+        )
+    if fmt == "csv":
+        return response.content.decode("utf-8-sig")
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
+def test_funder_exports_name_no_person(client, world, fmt):
+    """The funder never sees a person: no pupil, family or buddy name or address in any
+    export, and every small count shown as <5."""
+    from buddywerk.buddies.models import Buddy
+    from buddywerk.referrals.models import Family, Pupil
+
+    response = get(client, user_with(Role.FUNDER), "reports:export", fmt=fmt)
+    assert response.status_code == 200
+    text = _export_text(response, fmt)
+    assert "<5" in text
+    names = [
+        *Pupil.objects.values_list("first_name", "last_name"),
+        *Family.objects.values_list("contact_name", "contact_name"),
+        *Buddy.objects.values_list("user__first_name", "user__last_name"),
+    ]
+    assert names
+    for first, last in names:
+        assert f"{first} {last}" not in text
+        assert len(last) < 4 or last not in text
+    for email in Buddy.objects.values_list("user__email", flat=True):
+        assert email not in text

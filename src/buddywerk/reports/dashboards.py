@@ -22,6 +22,8 @@ from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus
 from buddywerk.referrals.workflow import QUEUE_STATUSES
 from buddywerk.trajectories.enums import MeetingStatus
+from buddywerk.trajectories.followup_models import Urgency
+from buddywerk.trajectories.followup_selectors import open_concerns_for
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 
 from .charts import Bar, bar_chart
@@ -155,12 +157,20 @@ def coordinator_panel(user: Any) -> Panel:
     longest = (now - queue["oldest"]).days if queue["oldest"] else 0
     active = Trajectory.objects.filter(programme_id__in=programmes).running().count()
     weeks = meetings_per_week(programmes, timezone.localdate())
+    # The same concerns as the open-concerns panel above the figures: one aggregate query.
+    concerns = (
+        open_concerns_for(user)
+        .order_by()
+        .aggregate(n=Count("pk"), urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)))
+    )
     return Panel(
         _("My programme"),
         [
             Figure(_("Referrals in the queue"), queue["n"]),
             Figure(_("Longest wait in the queue (days)"), longest),
             Figure(_("Active duos"), active),
+            Figure(_("Open concerns"), concerns["n"]),
+            Figure(_("Urgent open concerns"), concerns["urgent"]),
             Figure(_("Buddies to screen"), buddies["applied"]),
             Figure(_("Approved buddies"), buddies["approved"]),
             Figure(_("Approved buddies without extract"), buddies["no_extract"]),

@@ -9,12 +9,14 @@ Nobody here is real: names are "Leerling 123", e-mail addresses end in .invalid.
 """
 
 import datetime as dt
+import heapq
+import json
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from buddywerk.access.models import Membership, Role, User
@@ -32,8 +34,11 @@ from buddywerk.organisations.models import (
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
 from buddywerk.referrals.workflow import path_from_draft
 from buddywerk.trajectories.enums import (
+    CancelReason,
     CloseReason,
+    Frequency,
     MeetingStatus,
+    MeetingTopic,
     TrajectoryStatus,
     WellbeingMoment,
     WellbeingSource,
@@ -52,7 +57,8 @@ KIND_WEIGHTS = {
     BuddyKind.ROLE_MODEL: 10,
     BuddyKind.SECTOR_MENTOR: 5,
 }
-STATUS_WEIGHTS = {
+# Where the referrals of the current school year stand, and those of earlier years.
+CURRENT_WEIGHTS = {
     ReferralStatus.MATCHED: 58,
     ReferralStatus.CLOSED: 10,
     ReferralStatus.WAITING: 8,
@@ -61,7 +67,29 @@ STATUS_WEIGHTS = {
     ReferralStatus.DECLINED: 7,
     ReferralStatus.WITHDRAWN: 5,
 }
-CLOSE_REASONS = [c for c, _label in CloseReason.choices]
+PAST_WEIGHTS = {ReferralStatus.CLOSED: 82, ReferralStatus.DECLINED: 10, ReferralStatus.WITHDRAWN: 8}
+CLOSE_WEIGHTS = {
+    CloseReason.ENDED_AS_PLANNED: 45,
+    CloseReason.GOALS_REACHED: 28,
+    CloseReason.STOPPED_BY_PARTICIPANT: 8,
+    CloseReason.STOPPED_BY_BUDDY: 5,
+    CloseReason.STOPPED_BY_SCHOOL: 4,
+    CloseReason.MOVED: 6,
+    CloseReason.NOT_STARTED: 4,
+}
+PLANNED_ENDINGS = {CloseReason.ENDED_AS_PLANNED, CloseReason.GOALS_REACHED}
+EARLY_REASONS = {
+    CloseReason.STOPPED_BY_PARTICIPANT,
+    CloseReason.STOPPED_BY_BUDDY,
+    CloseReason.STOPPED_BY_SCHOOL,
+    CloseReason.MOVED,
+}
+CANCEL_REASONS = list(CancelReason.values)
+TOPICS = list(MeetingTopic.values)
+# School years written, the current one included, by default: eight school years of
+# duos give about 200,000 meetings at N=1 and 2 million at N=10 (DOMAIN.md: "a few
+# million meetings over the years").
+DEFAULT_YEARS = 8
 
 
 class NotEmpty(Exception):
@@ -71,9 +99,9 @@ class NotEmpty(Exception):
 def sizes(scale: int) -> dict[str, int]:
     return {
         "programmes": 20 + 4 * scale,
-        "schools": 200 * scale + 50 * (scale - 1),
+        "schools": round(200 * scale + 500 * (scale - 1) / 9),  # 200 at N=1, 2,500 at N=10
         "buddies": 800 * scale,
-        "referrals": 2000 * scale,
+        "referrals": 2000 * scale,  # per school year
     }
 
 
@@ -101,14 +129,45 @@ def _bulk(model: Any, rows: Iterable[Any], label: str, total: int, progress: Pro
     return created
 
 
+def _write(model: Any, rows: Iterable[Any], label: str, total: int, progress: Progress) -> int:
+    """Insert many rows that nothing refers to: COPY on PostgreSQL (five to ten times faster
+    than INSERT for millions of meetings), bulk_create elsewhere. Returns the count."""
+    if connection.vendor != "postgresql":
+        return len(_bulk(model, rows, label, total, progress))
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    now = timezone.now()
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for obj in progress(rows, label, total):
+                obj.created_at = obj.updated_at = now
+                values = []
+                for f in fields:
+                    value = getattr(obj, f.attname)
+                    if f.get_internal_type() == "JSONField":
+                        value = json.dumps(value)
+                    values.append(value)
+                copy.write_row(values)
+                count += 1
+    return count
+
+
 def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def generate(
-    *, scale: int = 1, seed: int = 2026, school_year: int = 2025, progress: Progress | None = None
+    *,
+    scale: int = 1,
+    seed: int = 2026,
+    school_year: int = 2025,
+    years: int = DEFAULT_YEARS,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Fill the (empty) database; returns the number of rows per kind."""
+    """Fill the (empty) database with `years` school years up to `school_year`; returns the
+    number of rows per kind."""
     progress = progress or _no_progress
     rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
     n = sizes(scale)
@@ -200,15 +259,18 @@ def generate(
                 mine.append(rng.choice(programmes))
             approved = rng.random() < 0.85
             home = rng.choice(areas[mine[0].pk])
+            # Screened around the start of the school year; a buddy with duos in earlier
+            # years is screened again before the first of them (below).
+            since = start
             buddy_rows.append(
                 Buddy(
                     user=user,
                     kind=kind,
                     status=ScreeningStatus.APPROVED if approved else ScreeningStatus.APPLIED,
-                    screened_at=_aware(start + dt.timedelta(days=rng.randint(-120, 120)))
+                    screened_at=_aware(since + dt.timedelta(days=rng.randint(-120, 120)))
                     if approved
                     else None,
-                    extract_seen_on=start + dt.timedelta(days=rng.randint(-150, 100))
+                    extract_seen_on=since + dt.timedelta(days=rng.randint(-150, 100))
                     if approved and rng.random() < 0.92
                     else None,
                     training_institution=rng.choice(institutions)
@@ -222,6 +284,120 @@ def generate(
                 )
             )
             buddy_programmes.append(mine)
+        # Referrals, school year by school year (the oldest first), and their duos. The
+        # plan is made in memory first (who, when, how long), then written in bulk.
+        first_year = school_year - years + 1
+        slots: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
+        for index, (b, mine) in enumerate(zip(buddy_rows, buddy_programmes, strict=True)):
+            if b.status == ScreeningStatus.APPROVED:
+                for place in range(b.capacity):
+                    heapq.heappush(slots[mine[0].pk], (dt.date(first_year, 9, 1), index, place))
+        plans: list[dict[str, Any]] = []
+        for year in range(first_year, school_year + 1):
+            current = year == school_year
+            start_of = dt.date(year, 9, 1)
+            weights = CURRENT_WEIGHTS if current else PAST_WEIGHTS
+            for _i in range(n["referrals"]):
+                school, programme = schools[rng.randrange(len(schools))]
+                family = programme.participant_kind == ParticipantKind.BOTH and rng.random() < 0.3
+                submitted = start_of + dt.timedelta(days=min(int(rng.expovariate(1 / 70)), 280))
+                status = rng.choices(list(weights), list(weights.values()))[0]
+                plan: dict[str, Any] = {
+                    "year": year,
+                    "school": school,
+                    "programme": programme,
+                    "family": family,
+                    "submitted": submitted,
+                    "status": status,
+                    "steps": [],
+                }
+                day = submitted
+                for step in path_from_draft(status):
+                    if step == ReferralStatus.MATCHED:
+                        day = day + dt.timedelta(days=int(rng.expovariate(1 / 25)) + 1)
+                        plan["matched"] = day
+                    elif step == ReferralStatus.CLOSED:
+                        day = None  # the day the duo closes, known once it is planned
+                    elif step != ReferralStatus.SUBMITTED:
+                        day = day + dt.timedelta(days=rng.randint(1, 7))
+                    plan["steps"].append([step, day])
+                plans.append(plan)
+
+        # Duos: the buddy of the programme whose place frees up first takes the referral
+        # (buddies take 1-3 participants at once, one duo after another over the years);
+        # about one school duo in eight is a small group of pupils of the same school.
+        duos_plan: list[dict[str, Any]] = []
+        open_groups: dict[int, dict[str, Any]] = {}
+        for plan in sorted(
+            (p for p in plans if "matched" in p),
+            key=lambda p: (p["matched"], p["programme"].pk),
+        ):
+            programme = plan["programme"]
+            begin = plan["matched"] + dt.timedelta(days=7)
+            group = open_groups.get(plan["school"].pk)
+            if (
+                not plan["family"]
+                and group is not None
+                and group["status"] == plan["status"]
+                and len(group["plans"]) < 3
+                and (begin - group["begin"]).days <= 14
+                and rng.random() < 0.25
+            ):
+                group["plans"].append(plan)
+                continue
+            pool = slots[programme.pk]
+            if not pool:
+                continue
+            free_from, buddy_index, place = heapq.heappop(pool)
+            begin = max(begin, free_from)  # waits for a place with a screened buddy
+            if plan["family"]:
+                weeks, step = 26, 14  # R7: six months, twice a month
+            else:
+                weeks, step = rng.choice([10, 12, 16, 20, 26, 30, 32, 32]), 7
+            end = begin + dt.timedelta(weeks=weeks)
+            year_end = dt.date(plan["year"] + 1, 6, 30)
+            closed = plan["status"] == ReferralStatus.CLOSED
+            reason = rng.choices(list(CLOSE_WEIGHTS), list(CLOSE_WEIGHTS.values()))[0]
+            last = min(end, year_end)
+            if closed and reason in EARLY_REASONS:
+                last = begin + (last - begin) * rng.uniform(0.2, 0.8)
+            if closed and reason == CloseReason.NOT_STARTED:
+                last = begin
+            duo = {
+                "plans": [plan],
+                "buddy": buddy_index,
+                "begin": begin,
+                "end": end,
+                "last": last,
+                "step": step,
+                "status": plan["status"],
+                "closed": closed,
+                "reason": reason if closed else "",
+                "planned_after": year_end if not closed else None,
+            }
+            duos_plan.append(duo)
+            if not plan["family"]:
+                open_groups[plan["school"].pk] = duo
+            heapq.heappush(pool, (max(last, free_from) + dt.timedelta(days=7), buddy_index, place))
+        for duo in duos_plan:
+            for plan in duo["plans"]:
+                for pair in plan["steps"]:
+                    if pair[1] is None:
+                        pair[1] = duo["last"] + dt.timedelta(days=1)
+        for plan in plans:  # a closed referral whose programme had no buddy at all
+            for pair in plan["steps"]:
+                if pair[1] is None:
+                    pair[1] = plan["matched"] + dt.timedelta(days=30)
+
+        # A buddy is screened, the extract seen, before their first duo (R2).
+        first_duo: dict[int, dt.date] = {}
+        for duo in duos_plan:
+            if duo["begin"] < first_duo.get(duo["buddy"], dt.date.max):
+                first_duo[duo["buddy"]] = duo["begin"]
+        for index, day in sorted(first_duo.items()):
+            screened = day - dt.timedelta(days=rng.randint(14, 90))
+            buddy_rows[index].screened_at = _aware(screened)
+            buddy_rows[index].extract_seen_on = screened - dt.timedelta(days=rng.randint(0, 30))
         buddies = _bulk(Buddy, buddy_rows, "buddies", len(buddy_rows), progress)
         through = Buddy.programmes.through
         _bulk(
@@ -235,30 +411,13 @@ def generate(
             len(buddies),
             progress,
         )
-        approved_of: dict[int, list[Buddy]] = defaultdict(list)
-        for b, mine in zip(buddies, buddy_programmes, strict=True):
-            if b.status == ScreeningStatus.APPROVED:
-                approved_of[mine[0].pk].append(b)
 
-        # Participants and referrals over the school year.
+        # Participants and referrals.
         pupils: list[Pupil] = []
         families: list[Family] = []
-        plans: list[dict[str, Any]] = []
-        for i in range(n["referrals"]):
-            school, programme = schools[rng.randrange(len(schools))]
-            family = programme.participant_kind == ParticipantKind.BOTH and rng.random() < 0.3
-            submitted = start + dt.timedelta(days=min(int(rng.expovariate(1 / 70)), 280))
-            status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
-            plans.append(
-                {
-                    "school": school,
-                    "programme": programme,
-                    "family": family,
-                    "submitted": submitted,
-                    "status": status,
-                }
-            )
-            if family:
+        for i, plan in enumerate(plans):
+            school, programme = plan["school"], plan["programme"]
+            if plan["family"]:
                 families.append(
                     Family(
                         referred_by=services[programme.pk],
@@ -270,7 +429,7 @@ def generate(
                     )
                 )
             else:
-                year = (
+                grade = (
                     rng.randint(1, 6) if school.level == SchoolLevel.PRIMARY else rng.randint(7, 9)
                 )
                 pupils.append(
@@ -278,16 +437,17 @@ def generate(
                         school=school,
                         first_name="Leerling",
                         last_name=str(i),
-                        school_year=year,
-                        birth_year=school_year - year - 5,
+                        school_year=grade,
+                        birth_year=plan["year"] - grade - 5,
                     )
                 )
-        pupils = iter(_bulk(Pupil, pupils, "pupils", len(pupils), progress))
-        families = iter(_bulk(Family, families, "families", len(families), progress))
+        pupil_iter = iter(_bulk(Pupil, pupils, "pupils", len(pupils), progress))
+        family_iter = iter(_bulk(Family, families, "families", len(families), progress))
         referral_rows = []
         for plan in plans:
-            plan["pupil"] = None if plan["family"] else next(pupils)
-            plan["family_obj"] = next(families) if plan["family"] else None
+            plan["pupil"] = None if plan["family"] else next(pupil_iter)
+            plan["family_obj"] = next(family_iter) if plan["family"] else None
+            changed = plan["steps"][-1][1] if plan["steps"] else plan["submitted"]
             referral_rows.append(
                 Referral(
                     programme=plan["programme"],
@@ -296,133 +456,149 @@ def generate(
                     family=plan["family_obj"],
                     status=plan["status"],
                     submitted_at=_aware(plan["submitted"]),
-                    status_changed_at=_aware(plan["submitted"]),
+                    status_changed_at=_aware(changed),
                     needs=["homework"],
                     criteria=["motivated"],
-                    meeting_modes=["school"],
+                    meeting_modes=["home" if plan["family"] else "school"],
                     consent_given_on=plan["submitted"],
                     consent_given_by="ouders",
                 )
             )
         referrals = _bulk(Referral, referral_rows, "referrals", len(referral_rows), progress)
+        for referral, plan in zip(referrals, plans, strict=True):
+            plan["referral"] = referral
 
         def transitions() -> Iterator[ReferralTransition]:
-            for referral, plan in zip(referrals, plans, strict=True):
-                day = plan["submitted"]
+            for plan in plans:
                 previous = ReferralStatus.DRAFT
-                for step in path_from_draft(plan["status"]):
-                    if step == ReferralStatus.MATCHED:
-                        day = day + dt.timedelta(days=int(rng.expovariate(1 / 25)) + 1)
-                        plan["matched"] = day
-                    elif step != ReferralStatus.SUBMITTED:
-                        day = day + dt.timedelta(days=rng.randint(1, 7))
+                for step, day in plan["steps"]:
                     yield ReferralTransition(
-                        referral=referral, from_status=previous, to_status=step, at=_aware(day)
+                        referral=plan["referral"],
+                        from_status=previous,
+                        to_status=step,
+                        at=_aware(day),
                     )
                     previous = step
 
-        _bulk(ReferralTransition, transitions(), "referral history", 3 * len(referrals), progress)
+        _write(ReferralTransition, transitions(), "referral history", 3 * len(plans), progress)
 
-        # Duos for the matched (and closed) referrals, with a school year of meetings.
-        duo_rows = []
-        duo_plans = []
-        counters: dict[int, int] = defaultdict(int)
-        for referral, plan in zip(referrals, plans, strict=True):
-            if "matched" not in plan or not approved_of[plan["programme"].pk]:
-                continue
-            pool = approved_of[plan["programme"].pk]
-            buddy = pool[counters[plan["programme"].pk] % len(pool)]
-            counters[plan["programme"].pk] += 1
-            begin = plan["matched"] + dt.timedelta(days=7)
-            end = begin + dt.timedelta(weeks=rng.choice([12, 20, 30]))
-            closed = plan["status"] == ReferralStatus.CLOSED
-            closed_on = min(end, year_end) if closed else None
-            duo_rows.append(
+        duos = _bulk(
+            Trajectory,
+            (
                 Trajectory(
-                    programme=plan["programme"],
-                    buddy=buddy,
-                    school=referral.referrer,
-                    status=TrajectoryStatus.CLOSED if closed else TrajectoryStatus.ACTIVE,
-                    mode="home" if plan["family"] else "school",
-                    planned_start=begin,
-                    planned_end=end,
-                    internship=buddy.kind == BuddyKind.STUDENT_INTERNSHIP,
-                    closed_on=closed_on,
-                    close_reason=rng.choice(CLOSE_REASONS) if closed else "",
+                    programme=duo["plans"][0]["programme"],
+                    buddy=buddies[duo["buddy"]],
+                    school=duo["plans"][0]["referral"].referrer,
+                    status=TrajectoryStatus.CLOSED if duo["closed"] else TrajectoryStatus.ACTIVE,
+                    mode="home" if duo["plans"][0]["family"] else "school",
+                    frequency=Frequency.TWICE_MONTHLY if duo["step"] == 14 else Frequency.WEEKLY,
+                    planned_start=duo["begin"],
+                    planned_end=duo["end"],
+                    internship=buddies[duo["buddy"]].kind == BuddyKind.STUDENT_INTERNSHIP,
+                    closed_on=duo["last"] + dt.timedelta(days=1) if duo["closed"] else None,
+                    close_reason=duo["reason"],
+                    goodbye_meeting_held=duo["reason"] in PLANNED_ENDINGS,
                 )
-            )
-            duo_plans.append((referral, plan, begin, min(end, year_end)))
-        duos = _bulk(Trajectory, duo_rows, "duos", len(duo_rows), progress)
+                for duo in duos_plan
+            ),
+            "duos",
+            len(duos_plan),
+            progress,
+        )
         participants = _bulk(
             Participant,
             (
                 Participant(
-                    trajectory=duo,
-                    referral=referral,
+                    trajectory=trajectory,
+                    referral=plan["referral"],
                     pupil=plan["pupil"],
                     family=plan["family_obj"],
                 )
-                for duo, (referral, plan, _b, _e) in zip(duos, duo_plans, strict=True)
+                for trajectory, duo in zip(duos, duos_plan, strict=True)
+                for plan in duo["plans"]
             ),
             "participants",
-            len(duos),
+            sum(len(d["plans"]) for d in duos_plan),
             progress,
         )
 
-        meeting_days: list[tuple[dt.date, dt.date]] = []
-
         def meetings() -> Iterator[Meeting]:
-            for duo, (_r, _p, begin, end) in zip(duos, duo_plans, strict=True):
-                day, first, last = begin, None, None
-                while day <= end:
-                    roll = rng.random()
-                    status = MeetingStatus.HAPPENED if roll < 0.86 else MeetingStatus.CANCELLED
-                    if status == MeetingStatus.HAPPENED:
-                        first = first or day
-                        last = day
+            for trajectory, duo in zip(duos, duos_plan, strict=True):
+                day, held = duo["begin"], []
+                last = duo["last"]
+                if duo["reason"] == CloseReason.NOT_STARTED:
+                    last = day - dt.timedelta(days=1)
+                while day <= duo["end"]:
+                    if day > last:
+                        if duo["planned_after"] is None:
+                            break
+                        if day <= duo["planned_after"]:
+                            day += dt.timedelta(days=duo["step"])
+                            continue
+                        # Still running at the end of the school year: the rest of its
+                        # meetings are in the calendar, after the summer.
+                        if day.month in (7, 8):
+                            day = dt.date(day.year, 9, 1)
+                        yield Meeting(
+                            trajectory_id=trajectory.pk,
+                            date=day,
+                            status=MeetingStatus.PLANNED,
+                            topics=[],
+                        )
+                        day += dt.timedelta(days=duo["step"])
+                        continue
+                    cancelled = rng.random() < 0.13
+                    if not cancelled:
+                        held.append(day)
                     yield Meeting(
-                        trajectory=duo,
+                        trajectory_id=trajectory.pk,
                         date=day,
-                        status=status,
-                        duration_minutes=rng.choice([45, 60, 60, 90])
-                        if status == MeetingStatus.HAPPENED
-                        else None,
-                        cancel_reason="pupil_absent" if status == MeetingStatus.CANCELLED else "",
-                        topics=["homework"],
+                        status=MeetingStatus.CANCELLED if cancelled else MeetingStatus.HAPPENED,
+                        duration_minutes=None if cancelled else rng.choice([45, 60, 60, 90]),
+                        cancel_reason=rng.choice(CANCEL_REASONS) if cancelled else "",
+                        topics=[] if cancelled else rng.sample(TOPICS, rng.randint(1, 2)),
+                        is_goodbye=not cancelled
+                        and duo["reason"] in PLANNED_ENDINGS
+                        and day + dt.timedelta(days=duo["step"]) > last,
                     )
-                    day += dt.timedelta(days=7)
-                meeting_days.append((first, last))
+                    day += dt.timedelta(days=duo["step"])
+                duo["held"] = (held[0], held[-1]) if held else (None, None)
 
-        expected = sum((e - b).days // 7 + 1 for _r, _p, b, e in duo_plans if e >= b)
-        n_meetings = len(_bulk(Meeting, meetings(), "meetings", expected, progress))
+        expected = sum((d["end"] - d["begin"]).days // d["step"] + 1 for d in duos_plan)
+        n_meetings = _write(Meeting, meetings(), "meetings", expected, progress)
+
+        participant_iter = iter(participants)
 
         def scores() -> Iterator[WellbeingScore]:
-            for duo, participant, (first, last) in zip(
-                duos, participants, meeting_days, strict=True
-            ):
-                if first is None or rng.random() > 0.7:
-                    continue
-                intake = rng.randint(1, 4)
-                yield WellbeingScore(
-                    trajectory=duo,
-                    participant=participant,
-                    date=first,
-                    moment=WellbeingMoment.INTAKE,
-                    source=WellbeingSource.BUDDY,
-                    score=intake,
-                )
-                if last and last > first and rng.random() < 0.8:
-                    later = max(1, min(5, intake + rng.choice([-1, 0, 1, 1, 2])))
+            for trajectory, duo in zip(duos, duos_plan, strict=True):
+                first, last = duo["held"]
+                for _plan in duo["plans"]:
+                    participant = next(participant_iter)
+                    if first is None or rng.random() > 0.75:
+                        continue
+                    intake = rng.randint(1, 4)
                     yield WellbeingScore(
-                        trajectory=duo,
-                        participant=participant,
-                        date=last,
-                        moment=WellbeingMoment.END,
+                        trajectory_id=trajectory.pk,
+                        participant_id=participant.pk,
+                        date=first,
+                        moment=WellbeingMoment.INTAKE,
                         source=WellbeingSource.BUDDY,
-                        score=later,
+                        score=intake,
                     )
+                    if last and last > first and rng.random() < 0.8:
+                        later = max(1, min(5, intake + rng.choice([-1, 0, 1, 1, 2])))
+                        yield WellbeingScore(
+                            trajectory_id=trajectory.pk,
+                            participant_id=participant.pk,
+                            date=last,
+                            moment=WellbeingMoment.END if duo["closed"] else WellbeingMoment.MIDWAY,
+                            source=WellbeingSource.BUDDY,
+                            score=later,
+                        )
 
-        n_scores = len(_bulk(WellbeingScore, scores(), "well-being scores", len(duos), progress))
+        n_scores = _write(
+            WellbeingScore, scores(), "well-being scores", len(participants), progress
+        )
         _people(programmes, [s for s, _p in schools], by_province)
     return {
         "programmes": len(programmes),
@@ -430,6 +606,7 @@ def generate(
         "buddies": len(buddies),
         "referrals": len(referrals),
         "duos": len(duos),
+        "participants": len(participants),
         "meetings": n_meetings,
         "wellbeing_scores": n_scores,
     }
@@ -463,4 +640,4 @@ def _people(programmes: list[Programme], schools: list[School], by_province: dic
     )
 
 
-__all__ = ["NotEmpty", "generate", "is_empty", "sizes"]
+__all__ = ["DEFAULT_YEARS", "NotEmpty", "generate", "is_empty", "sizes"]

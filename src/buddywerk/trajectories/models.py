@@ -493,7 +493,12 @@ class Meeting(TimeStampedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["trajectory", "date"])]
+        indexes = [
+            models.Index(fields=["trajectory", "date"]),
+            # The funder's report and the dashboards count a period's meetings by status
+            # and duo across all programmes (issue 7): a range scan instead of every row.
+            models.Index(fields=["date", "status", "trajectory"], name="meeting_date_status_duo"),
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.date:%Y-%m-%d}"
