@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -54,6 +64,10 @@ class MatchingInput:
     referrals: list[engine.Referral] = field(default_factory=list)
     buddy_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     referral_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # solved batch previews per language (selectors.batch_preview), valid as long as this
+    # input is: a cached input is dropped as soon as its version changes
+    previews: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def problem(self) -> engine.Problem:
@@ -288,17 +302,30 @@ _cache_lock = threading.Lock()
 
 
 def input_version(programme: Programme) -> tuple[Any, ...]:
-    """What the programme's engine input depends on, in four aggregate queries."""
-    parts: list[Any] = []
-    for qs in (
-        Buddy.objects.filter(programmes=programme),
-        Referral.objects.filter(programme=programme),
-        Proposal.objects.filter(buddy__programmes=programme),
-        Trajectory.objects.filter(buddy__programmes=programme),
-    ):
-        found = qs.aggregate(n=Count("pk"), at=Max("updated_at"))
-        parts += [found["n"], found["at"]]
-    return tuple(parts)
+    """What the programme's engine input depends on, in ONE query: the count and latest
+    change of its buddies, its referrals, the proposals and duos of its buddies, and its
+    weights (a UNION ALL of five aggregates, so the page pays one round trip)."""
+    buddy_ids = Buddy.programmes.through.objects.filter(programme_id=programme.pk).values(
+        "buddy_id"
+    )
+    parts = [
+        qs.order_by()
+        .annotate(part=Value(i))
+        .values("part")
+        .annotate(n=Count("pk"), at=Max("updated_at"))
+        .values_list("part", "n", "at")
+        for i, qs in enumerate(
+            (
+                Buddy.objects.filter(pk__in=buddy_ids),
+                Referral.objects.filter(programme_id=programme.pk),
+                Proposal.objects.filter(buddy_id__in=buddy_ids),
+                Trajectory.objects.filter(buddy_id__in=buddy_ids),
+                ProgrammeMatchingSettings.objects.filter(programme_id=programme.pk),
+            )
+        )
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    return tuple(sorted(rows, key=lambda row: row[0]))
 
 
 def cached_programme_input(
