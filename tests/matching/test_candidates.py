@@ -135,6 +135,40 @@ def test_the_pages_cache_is_reused_until_something_changes(django_assert_num_que
     assert weighted is not again and weighted.weights.needs == 600
 
 
+def test_every_change_the_input_depends_on_raises_the_programme_counter():
+    programme, other = ProgrammeFactory(), ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    referral = queued_referral(programme)
+    seen = [candidates.input_version(programme)]
+    untouched = candidates.input_version(other)
+
+    def raised():
+        now = candidates.input_version(programme)
+        changed = now != seen[-1]
+        seen.append(now)
+        return changed
+
+    buddy.capacity = 3
+    buddy.save()
+    assert raised()
+    referral.pupil.first_name = "Noor"
+    referral.pupil.save()
+    assert raised()
+    referral.save()
+    assert raised()
+    newcomer = fitting_buddy(other)
+    newcomer.programmes.add(programme)
+    assert raised()
+    proposal = open_proposal(programme=other, buddy=buddy, school=referral.pupil.school)
+    assert raised()  # a proposal elsewhere takes one of this programme's buddy's places
+    proposal.delete()
+    assert raised()
+    ProgrammeMatchingSettings.objects.create(programme=programme)
+    assert raised()
+    assert not raised()
+    assert candidates.input_version(other) != untouched  # the newcomer and the proposal
+
+
 def test_expiry_task_runs_the_pass():
     from buddywerk.matching.tasks import proposals_expire_run
 

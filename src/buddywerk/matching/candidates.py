@@ -26,12 +26,10 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -40,10 +38,10 @@ from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
-from buddywerk.trajectories.models import Participant, Trajectory
+from buddywerk.trajectories.models import Participant
 
 from . import engine
-from .models import ProgrammeMatchingSettings, Proposal
+from .models import InputVersion, ProgrammeMatchingSettings, Proposal
 from .workflow import OPEN_STATUSES
 
 # The referrals a batch or a suggestion may propose a buddy for: accepted by the programme
@@ -285,15 +283,16 @@ def region_inputs(province_codes: Iterable[str]) -> list[MatchingInput]:
     return list(build_inputs(programmes).values())
 
 
-# --- A short-lived cache for the suggestion pages -------------------------------------
+# --- A cache for the suggestion and batch pages ----------------------------------------
 #
-# Reading 8,000 buddies and building the engine's arrays takes about a second in Python;
-# one suggestion inside the engine takes a few milliseconds. The suggestion pages therefore
-# reuse a programme's input while nothing it depends on changed: the key holds the count
-# and latest change of the programme's buddies and referrals, and of proposals and duos
-# (four aggregate queries), and an entry lives at most CACHE_SECONDS (a change that skips
-# `updated_at`, such as a queryset update, shows after that). Only pages read it: every
-# write (proposals_create) re-reads fresh rows under row locks.
+# Reading 8,000 buddies and building the engine's arrays takes most of a second; one
+# suggestion inside the engine takes a few milliseconds. The pages therefore reuse a
+# programme's input while nothing it depends on changed: the key holds the programme's
+# `InputVersion` counter, which signals.py raises whenever a buddy, membership, referral,
+# pupil, family, proposal, duo, participant or the weights are saved (one indexed read per
+# page). An entry lives at most CACHE_SECONDS, for changes that skip `save()` (a queryset
+# update, bulk_create). Only pages read it: every write (proposals_create) re-reads fresh
+# rows under row locks.
 
 CACHE_SECONDS = 60
 CACHE_SIZE = 8
@@ -301,31 +300,16 @@ _cache: OrderedDict[tuple[Any, ...], tuple[float, MatchingInput]] = OrderedDict(
 _cache_lock = threading.Lock()
 
 
-def input_version(programme: Programme) -> tuple[Any, ...]:
-    """What the programme's engine input depends on, in ONE query: the count and latest
-    change of its buddies, its referrals, the proposals and duos of its buddies, and its
-    weights (a UNION ALL of five aggregates, so the page pays one round trip)."""
-    buddy_ids = Buddy.programmes.through.objects.filter(programme_id=programme.pk).values(
-        "buddy_id"
+def input_version(programme: Programme) -> int:
+    """The programme's input counter (one indexed read; the first time it creates it)."""
+    found = (
+        InputVersion.objects.filter(programme_id=programme.pk)
+        .values_list("counter", flat=True)
+        .first()
     )
-    parts = [
-        qs.order_by()
-        .annotate(part=Value(i))
-        .values("part")
-        .annotate(n=Count("pk"), at=Max("updated_at"))
-        .values_list("part", "n", "at")
-        for i, qs in enumerate(
-            (
-                Buddy.objects.filter(pk__in=buddy_ids),
-                Referral.objects.filter(programme_id=programme.pk),
-                Proposal.objects.filter(buddy_id__in=buddy_ids),
-                Trajectory.objects.filter(buddy_id__in=buddy_ids),
-                ProgrammeMatchingSettings.objects.filter(programme_id=programme.pk),
-            )
-        )
-    ]
-    rows = parts[0].union(*parts[1:], all=True)
-    return tuple(sorted(rows, key=lambda row: row[0]))
+    if found is None:
+        found = InputVersion.objects.get_or_create(programme_id=programme.pk)[0].counter
+    return found
 
 
 def cached_programme_input(
