@@ -14,6 +14,7 @@ Engine ids are the public uuids (strings); `MatchingInput.buddy_rows` and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -22,16 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import (
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
@@ -163,6 +156,26 @@ _BUDDY_FIELDS = (
 )
 
 
+_BUDDY_JSON = ("meeting_modes", "slots", "languages", "competences")
+
+
+def _with_json(
+    qs: QuerySet[Any], fields: tuple[str, ...], json_fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """`qs.values(*fields)` with the JSON fields read as text and decoded in ONE
+    json.loads call for all rows: decoding 8,000 buddies' four lists one by one costs
+    more than the query itself."""
+    plain = [f for f in fields if f not in json_fields]
+    texts = {f"{name}__text": Cast(name, TextField()) for name in json_fields}
+    rows = list(qs.annotate(**texts).values(*plain, *texts))
+    raw = [row.pop(f"{name}__text") for row in rows for name in json_fields]
+    decoded = iter(json.loads("[" + ",".join(t if t is not None else "null" for t in raw) + "]"))
+    for row in rows:
+        for name in json_fields:
+            row[name] = next(decoded)
+    return rows
+
+
 def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
     """A referral as the engine sees it: met at school (pupil) or at home (family), R8."""
     if row["pupil_id"]:
@@ -256,12 +269,13 @@ def build_inputs(
     programmes_of: dict[int, list[int]] = defaultdict(list)
     for buddy_id, programme_id in memberships.values_list("buddy_id", "programme_id"):
         programmes_of[buddy_id].append(programme_id)
-    rows = (
+    rows = _with_json(
         Buddy.objects.filter(pk__in=memberships.values("buddy_id"))
         .exclude(status=ScreeningStatus.DECLINED)
         .annotate(**places_taken())
-        .order_by("id")
-        .values(*_BUDDY_FIELDS)
+        .order_by("id"),
+        _BUDDY_FIELDS,
+        _BUDDY_JSON,
     )
     for row in rows:
         buddy = to_engine_buddy(row)
