@@ -264,3 +264,21 @@ def test_twenty_referrals_matched_in_one_click_each_with_its_reasons(
     assert "woont 0 km van de school" in detail.content.decode()
     # the preview after the confirmation: the queue is empty, nothing left to propose
     assert 'name="pair"' not in client.get(url).content.decode()
+
+
+def test_buddy_suggestions_show_the_fitting_referrals_with_reasons_and_audit(
+    client, setup, django_assert_max_num_queries
+):
+    far = queued_referral(
+        setup["programme"], pupil=PupilFactory(school=setup["school"]), time_slots=["fri-am"]
+    )
+    client.force_login(setup["coordinator"])
+    url = reverse("matching:buddy_suggestions", args=[setup["buddy"].uuid])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "Amira" in page and "woont 0 km van de school" in page
+    assert far.pupil.last_name in page  # almost fitting: no shared time slot
+    event = AuditEvent.objects.filter(action="view").latest("id")
+    assert str(setup["referral"].uuid) in event.detail["referrals"]
+    assert str(far.uuid) in event.detail["referrals"]

@@ -141,7 +141,12 @@ def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
         actor=request.user,
         action="view",
         target=programme,
-        detail={"referrals": [str(s.referral.uuid) for s in context["rows"]]},
+        # every participant the page names: the fitting and the almost fitting referrals
+        detail={
+            "referrals": [
+                str(row.referral["uuid"]) for row in (*context["rows"], *context["blocked"])
+            ]
+        },
     )
     return render(
         request,
