@@ -11,7 +11,8 @@ then requests the suggestions page of one referral through Django's test client,
 programme's coordinator, and prints the time of the first request (which reads every buddy
 and builds the engine's arrays), the median and 95th percentile of the later requests
 (which reuse the cached input, see candidates.cached_programme_input), the time inside the
-engine, and the number of SQL queries per page.
+engine, and the number of SQL queries per page; then the same for the programme's batch
+preview (solved on the first request, reused while the input version holds).
 """
 
 import atexit
@@ -142,16 +143,17 @@ def main() -> None:
     client = Client()
     client.force_login(coordinator)
     url = reverse("matching:referral_suggestions", args=[referral.uuid])
-    pages, engines, queries = [], [], 0
+    pages, cpus, engines, queries = [], [], [], 0
     data = candidates.programme_input(referral.programme, extra_referral_ids=[referral.pk])
     for _ in range(ROUNDS):
         start = time.perf_counter()
         data.problem.suggest_buddies(str(referral.uuid), texts=engine.DUTCH)
         engines.append(time.perf_counter() - start)
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             pages.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
         if response.status_code != 200:
             raise SystemExit(f"GET {url}: {response.status_code} {response.get('Location', '')}")
         queries = len(captured)
@@ -164,11 +166,32 @@ def main() -> None:
     print(f"page, first request (reads {BUDDIES} buddies, builds the arrays): {1000 * cold:.0f} ms")
     print(
         f"page, later requests (cached input): median {1000 * statistics.median(warm):.1f} ms, "
-        f"p95 {ms(warm, 95):.1f} ms, {queries} SQL queries"
+        f"p95 {ms(warm, 95):.1f} ms, {queries} SQL queries; CPU time of this process: "
+        f"first {1000 * cpus[0]:.0f} ms, later median {1000 * statistics.median(cpus[1:]):.1f} ms"
     )
+    print(f"load average (other processes share the 2 cores): {os.getloadavg()[0]:.1f}")
     print(
         f"engine suggest_buddies (Problem built once): median "
         f"{1000 * statistics.median(engines):.2f} ms"
+    )
+    # The batch preview of the whole queue: the first request solves it (the engine input
+    # is shared with the suggestion pages), later ones reuse the solved preview.
+    batch_url = reverse("matching:batch", args=[referral.programme.uuid])
+    batches, batch_cpus, batch_queries = [], [], 0
+    for _ in range(max(3, ROUNDS // 3)):
+        with CaptureQueriesContext(connection) as captured:
+            start, cpu = time.perf_counter(), time.process_time()
+            response = client.get(batch_url)
+            batches.append(time.perf_counter() - start)
+            batch_cpus.append(time.process_time() - cpu)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {batch_url}: {response.status_code}")
+        batch_queries = len(captured)
+    print(
+        f"batch preview ({REFERRALS} referrals): first request {1000 * batches[0]:.0f} ms "
+        f"(solves), later requests median {1000 * statistics.median(batches[1:]):.1f} ms, "
+        f"{batch_queries} SQL queries; CPU time: first {1000 * batch_cpus[0]:.0f} ms, later "
+        f"median {1000 * statistics.median(batch_cpus[1:]):.1f} ms"
     )
 
 

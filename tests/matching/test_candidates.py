@@ -122,12 +122,51 @@ def test_the_pages_cache_is_reused_until_something_changes(django_assert_num_que
     buddy = fitting_buddy(programme)
     referral = queued_referral(programme)
     first = candidates.cached_programme_input(programme)
-    with django_assert_num_queries(4):  # only the version
+    with django_assert_num_queries(1):  # only the version
         assert candidates.cached_programme_input(programme) is first
     open_proposal(programme=programme, buddy=buddy, school=referral.pupil.school)
     again = candidates.cached_programme_input(programme)
     assert again is not first
     assert next(b for b in again.buddies if b.id == str(buddy.uuid)).active == 1
+    ProgrammeMatchingSettings.objects.create(
+        programme=programme, distance=100, slots=100, needs=600, language=100, fit=100
+    )
+    weighted = candidates.cached_programme_input(programme)
+    assert weighted is not again and weighted.weights.needs == 600
+
+
+def test_every_change_the_input_depends_on_raises_the_programme_counter():
+    programme, other = ProgrammeFactory(), ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    referral = queued_referral(programme)
+    seen = [candidates.input_version(programme)]
+    untouched = candidates.input_version(other)
+
+    def raised():
+        now = candidates.input_version(programme)
+        changed = now != seen[-1]
+        seen.append(now)
+        return changed
+
+    buddy.capacity = 3
+    buddy.save()
+    assert raised()
+    referral.pupil.first_name = "Noor"
+    referral.pupil.save()
+    assert raised()
+    referral.save()
+    assert raised()
+    newcomer = fitting_buddy(other)
+    newcomer.programmes.add(programme)
+    assert raised()
+    proposal = open_proposal(programme=other, buddy=buddy, school=referral.pupil.school)
+    assert raised()  # a proposal elsewhere takes one of this programme's buddy's places
+    proposal.delete()
+    assert raised()
+    ProgrammeMatchingSettings.objects.create(programme=programme)
+    assert raised()
+    assert not raised()
+    assert candidates.input_version(other) != untouched  # the newcomer and the proposal
 
 
 def test_expiry_task_runs_the_pass():

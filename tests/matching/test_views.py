@@ -233,3 +233,52 @@ def test_a_buddy_who_declined_is_flagged_and_left_unticked(client, setup):
     assert 'id="pair-1">' in page  # not checked
     page = client.get(_suggestions_url(setup["referral"])).content.decode()
     assert "Een eerder voorstel aan deze buddy kreeg geen ja." in page
+
+
+def test_twenty_referrals_matched_in_one_click_each_with_its_reasons(
+    client, setup, django_assert_max_num_queries
+):
+    """Issue 4: a coordinator matches twenty referrals in one click and sees why each buddy
+    was proposed: the preview ticks every match, one POST sends them all, and every
+    proposal keeps the engine's reasons, shown on its page."""
+    import re
+
+    for _ in range(21):  # 22 referrals with the fixture's, 22 places with its buddy
+        queued_referral(setup["programme"], pupil=PupilFactory(school=setup["school"]))
+    for _ in range(7):
+        fitting_buddy(setup["programme"], capacity=3)
+    client.force_login(setup["coordinator"])
+    url = reverse("matching:batch", args=[setup["programme"].uuid])
+    page = client.get(url).content.decode()
+    ticked = re.findall(r'name="pair" value="([0-9a-f-]+:[0-9a-f-]+)"[^>]* checked', page)
+    assert len(ticked) == 22
+    assert page.count("woont 0 km van de school") >= 22  # a reason on every row
+    with django_assert_max_num_queries(400):
+        response = client.post(url, {"pair": ticked})
+    assert response.status_code == 302
+    proposals = list(Proposal.objects.order_by("id"))
+    assert len(proposals) == 22
+    assert {f"{p.referral.uuid}:{p.buddy.uuid}" for p in proposals} == set(ticked)
+    assert all(p.reasons and p.score > 0 for p in proposals)
+    detail = client.get(reverse("matching:proposal_detail", args=[proposals[-1].uuid]))
+    assert "woont 0 km van de school" in detail.content.decode()
+    # the preview after the confirmation: the queue is empty, nothing left to propose
+    assert 'name="pair"' not in client.get(url).content.decode()
+
+
+def test_buddy_suggestions_show_the_fitting_referrals_with_reasons_and_audit(
+    client, setup, django_assert_max_num_queries
+):
+    far = queued_referral(
+        setup["programme"], pupil=PupilFactory(school=setup["school"]), time_slots=["fri-am"]
+    )
+    client.force_login(setup["coordinator"])
+    url = reverse("matching:buddy_suggestions", args=[setup["buddy"].uuid])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "Amira" in page and "woont 0 km van de school" in page
+    assert far.pupil.last_name in page  # almost fitting: no shared time slot
+    event = AuditEvent.objects.filter(action="view").latest("id")
+    assert str(setup["referral"].uuid) in event.detail["referrals"]
+    assert str(far.uuid) in event.detail["referrals"]

@@ -14,6 +14,7 @@ Engine ids are the public uuids (strings); `MatchingInput.buddy_rows` and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -22,18 +23,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
-from buddywerk.trajectories.models import Participant, Trajectory
+from buddywerk.trajectories.models import Participant
 
 from . import engine
-from .models import ProgrammeMatchingSettings, Proposal
+from .models import InputVersion, ProgrammeMatchingSettings, Proposal
 from .workflow import OPEN_STATUSES
 
 # The referrals a batch or a suggestion may propose a buddy for: accepted by the programme
@@ -54,6 +55,10 @@ class MatchingInput:
     referrals: list[engine.Referral] = field(default_factory=list)
     buddy_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     referral_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # solved batch previews per language (selectors.batch_preview), valid as long as this
+    # input is: a cached input is dropped as soon as its version changes
+    previews: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def problem(self) -> engine.Problem:
@@ -151,6 +156,26 @@ _BUDDY_FIELDS = (
 )
 
 
+_BUDDY_JSON = ("meeting_modes", "slots", "languages", "competences")
+
+
+def _with_json(
+    qs: QuerySet[Any], fields: tuple[str, ...], json_fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """`qs.values(*fields)` with the JSON fields read as text and decoded in ONE
+    json.loads call for all rows: decoding 8,000 buddies' four lists one by one costs
+    more than the query itself."""
+    plain = [f for f in fields if f not in json_fields]
+    texts = {f"{name}__text": Cast(name, TextField()) for name in json_fields}
+    rows = list(qs.annotate(**texts).values(*plain, *texts))
+    raw = [row.pop(f"{name}__text") for row in rows for name in json_fields]
+    decoded = iter(json.loads("[" + ",".join(t if t is not None else "null" for t in raw) + "]"))
+    for row in rows:
+        for name in json_fields:
+            row[name] = next(decoded)
+    return rows
+
+
 def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
     """A referral as the engine sees it: met at school (pupil) or at home (family), R8."""
     if row["pupil_id"]:
@@ -244,12 +269,13 @@ def build_inputs(
     programmes_of: dict[int, list[int]] = defaultdict(list)
     for buddy_id, programme_id in memberships.values_list("buddy_id", "programme_id"):
         programmes_of[buddy_id].append(programme_id)
-    rows = (
+    rows = _with_json(
         Buddy.objects.filter(pk__in=memberships.values("buddy_id"))
         .exclude(status=ScreeningStatus.DECLINED)
         .annotate(**places_taken())
-        .order_by("id")
-        .values(*_BUDDY_FIELDS)
+        .order_by("id"),
+        _BUDDY_FIELDS,
+        _BUDDY_JSON,
     )
     for row in rows:
         buddy = to_engine_buddy(row)
@@ -271,15 +297,16 @@ def region_inputs(province_codes: Iterable[str]) -> list[MatchingInput]:
     return list(build_inputs(programmes).values())
 
 
-# --- A short-lived cache for the suggestion pages -------------------------------------
+# --- A cache for the suggestion and batch pages ----------------------------------------
 #
-# Reading 8,000 buddies and building the engine's arrays takes about a second in Python;
-# one suggestion inside the engine takes a few milliseconds. The suggestion pages therefore
-# reuse a programme's input while nothing it depends on changed: the key holds the count
-# and latest change of the programme's buddies and referrals, and of proposals and duos
-# (four aggregate queries), and an entry lives at most CACHE_SECONDS (a change that skips
-# `updated_at`, such as a queryset update, shows after that). Only pages read it: every
-# write (proposals_create) re-reads fresh rows under row locks.
+# Reading 8,000 buddies and building the engine's arrays takes most of a second; one
+# suggestion inside the engine takes a few milliseconds. The pages therefore reuse a
+# programme's input while nothing it depends on changed: the key holds the programme's
+# `InputVersion` counter, which signals.py raises whenever a buddy, membership, referral,
+# pupil, family, proposal, duo, participant or the weights are saved (one indexed read per
+# page). An entry lives at most CACHE_SECONDS, for changes that skip `save()` (a queryset
+# update, bulk_create). Only pages read it: every write (proposals_create) re-reads fresh
+# rows under row locks.
 
 CACHE_SECONDS = 60
 CACHE_SIZE = 8
@@ -287,18 +314,16 @@ _cache: OrderedDict[tuple[Any, ...], tuple[float, MatchingInput]] = OrderedDict(
 _cache_lock = threading.Lock()
 
 
-def input_version(programme: Programme) -> tuple[Any, ...]:
-    """What the programme's engine input depends on, in four aggregate queries."""
-    parts: list[Any] = []
-    for qs in (
-        Buddy.objects.filter(programmes=programme),
-        Referral.objects.filter(programme=programme),
-        Proposal.objects.filter(buddy__programmes=programme),
-        Trajectory.objects.filter(buddy__programmes=programme),
-    ):
-        found = qs.aggregate(n=Count("pk"), at=Max("updated_at"))
-        parts += [found["n"], found["at"]]
-    return tuple(parts)
+def input_version(programme: Programme) -> int:
+    """The programme's input counter (one indexed read; the first time it creates it)."""
+    found = (
+        InputVersion.objects.filter(programme_id=programme.pk)
+        .values_list("counter", flat=True)
+        .first()
+    )
+    if found is None:
+        found = InputVersion.objects.get_or_create(programme_id=programme.pk)[0].counter
+    return found
 
 
 def cached_programme_input(

@@ -215,3 +215,27 @@ class ProposalTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class InputVersion(models.Model):
+    """A counter per programme, raised whenever something the engine's input of that
+    programme depends on is saved (signals.py): its buddies and their programmes, its
+    referrals and their participants, the proposals and duos of its buddies, its weights.
+    The suggestion and batch pages reuse a cached input while the counter holds, so
+    checking that the cache is still valid costs one indexed read, whatever the size."""
+
+    programme = models.OneToOneField(
+        Programme,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    counter = models.PositiveBigIntegerField(_("counter"), default=0)
+
+    class Meta:
+        verbose_name = _("matching input version")
+        verbose_name_plural = _("matching input versions")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.counter}"

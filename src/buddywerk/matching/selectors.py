@@ -91,12 +91,15 @@ def my_proposals(*, user: Any) -> dict[str, Any]:
     }
 
 
+_NO = (ProposalStatus.DECLINED, ProposalStatus.REFUSED, ProposalStatus.EXPIRED)
+
+
 def earlier_no(programme: Programme) -> set[tuple[str, str]]:
     """(referral uuid, buddy uuid) pairs whose proposal ended without a yes: the engine
     does not know them, so the pages flag them and a batch leaves them unticked."""
     rows = Proposal.objects.filter(
         programme=programme,
-        status__in=[ProposalStatus.DECLINED, ProposalStatus.REFUSED, ProposalStatus.EXPIRED],
+        status__in=_NO,
     ).values_list("referral__uuid", "buddy__uuid")
     return {(str(r), str(b)) for r, b in rows}
 
@@ -107,21 +110,33 @@ def needs_labels(referral: Referral) -> list[str]:
 
 
 def referral_suggestions(*, referral: Referral, texts: engine.Texts) -> dict[str, Any]:
-    """Top 10 feasible buddies and the nearly-fitting ones for one referral."""
-    data = candidates.cached_programme_input(referral.programme, extra_referral_ids=[referral.pk])
-    found = data.problem.suggest_buddies(str(referral.uuid), texts=texts)
-    open_proposal = (
-        Proposal.objects.open().filter(referral=referral).select_related("buddy__user").first()
+    """Top 10 feasible buddies and the nearly-fitting ones for one referral: the cached
+    engine input (one version query on a hit) and one query for the referral's proposals
+    (its open one, and the buddies whose earlier proposal got no yes)."""
+    open_proposal, before = None, set()
+    for proposal in Proposal.objects.filter(referral=referral).select_related("buddy__user"):
+        if proposal.status in OPEN_STATUSES:
+            open_proposal = proposal
+        elif proposal.status in _NO:
+            before.add(str(proposal.buddy.uuid))
+    # a referral in the queue shares the programme's cached input with every other queued
+    # referral and the batch page; only one outside the queue needs its own entry
+    queued = open_proposal is None and referral.status == candidates.MATCHABLE_STATUS
+    data = candidates.cached_programme_input(
+        referral.programme, extra_referral_ids=() if queued else [referral.pk]
     )
-    before = earlier_no(referral.programme)
-    key = str(referral.uuid)
+    if str(referral.uuid) not in data.referral_rows:  # a change that skipped save()
+        data = candidates.cached_programme_input(
+            referral.programme, extra_referral_ids=[referral.pk]
+        )
+    found = data.problem.suggest_buddies(str(referral.uuid), texts=texts)
     return {
         "suggestions": found,
-        "feasible": [(c, data.buddy_rows[c.id], (key, c.id) in before) for c in found.feasible],
+        "feasible": [(c, data.buddy_rows[c.id], c.id in before) for c in found.feasible],
         "blocked": [(b, data.buddy_rows[b.id]) for b in found.blocked],
         "buddy_count": len(data.buddies),
         "open_proposal": open_proposal,
-        "can_propose": open_proposal is None and referral.status == candidates.MATCHABLE_STATUS,
+        "can_propose": queued,
     }
 
 
@@ -152,8 +167,25 @@ def buddy_suggestions(*, programme: Programme, buddy: Buddy, texts: engine.Texts
 
 
 def batch_preview(*, programme: Programme, texts: engine.Texts) -> dict[str, Any]:
-    """The optimal batch for the programme's queue, its reasons, and the greedy figures."""
-    data = candidates.programme_input(programme)
+    """The optimal batch for the programme's queue, its reasons, and the greedy figures.
+
+    Solved once per input version and language: the preview hangs on the cached engine
+    input (candidates.cached_programme_input), so reloading the page, or coming back after
+    a refused confirmation, shows the same result without solving again, and any change to
+    the programme's buddies, queue, proposals, duos or weights gives a fresh one. What the
+    coordinator ticks is checked again under row locks by services.proposals_create."""
+    data = candidates.cached_programme_input(programme)
+    with data.lock:
+        preview = data.previews.get(texts.lang)
+    if preview is None:
+        preview = _solve_preview(data, texts)
+        with data.lock:
+            data.previews[texts.lang] = preview
+    return preview
+
+
+def _solve_preview(data: candidates.MatchingInput, texts: engine.Texts) -> dict[str, Any]:
+    programme = data.programme
     if not data.referrals or not data.buddies:
         return {"rows": [], "unmatched": [], "figures": None, "greedy": None, "empty": True}
     problem = data.problem

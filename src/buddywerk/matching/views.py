@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -141,7 +142,12 @@ def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
         actor=request.user,
         action="view",
         target=programme,
-        detail={"referrals": [str(s.referral.uuid) for s in context["rows"]]},
+        # every participant the page names: the fitting and the almost fitting referrals
+        detail={
+            "referrals": [
+                str(row.referral["uuid"]) for row in (*context["rows"], *context["blocked"])
+            ]
+        },
     )
     return render(
         request,
@@ -189,6 +195,12 @@ def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
         target=programme,
         detail={"referrals": [str(row.referral["uuid"]) for row in preview["rows"]]},
     )
+    # 200 rows with their reasons cost more to render than to solve: render them once per
+    # solved preview (the same for every coordinator of the programme, no form token)
+    if "rows_html" not in preview:
+        preview["rows_html"] = render_to_string(
+            "matching/batch.html#batch_rows", {"rows": preview["rows"]}
+        )
     return render(request, "matching/batch.html", {"programme": programme, **preview})
 
 
