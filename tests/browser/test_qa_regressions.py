@@ -46,3 +46,13 @@ def test_a_coordinator_opens_the_follow_up_from_the_navigation(journey, transact
     journey.page.locator("nav").get_by_role("link", name="Opvolging", exact=True).click()
     journey.check()
     expect(journey.page.locator("h1")).to_have_text("Opvolging van de duo's")
+
+
+def test_a_buddys_home_figures_fit_a_phone(new_journey, world):
+    """The figure "Goedgekeurd" (screening approved) at 2rem pushed the buddy's home page
+    sideways at 375 px."""
+    journey = new_journey(viewport=PHONE_VIEWPORT)
+    journey.login(world.users[Role.BUDDY])
+    journey.visit("/")
+    expect(journey.page.locator("main dl dd").nth(1)).to_have_text("Goedgekeurd")
+    assert not has_horizontal_scroll(journey.page)
