@@ -22,3 +22,22 @@ def test_others_do_not(client):
     assert LINK not in client.get("/").content.decode()
     client.force_login(UserFactory())
     assert LINK not in client.get("/").content.decode()
+
+
+FOLLOWUP_LINK = 'href="/duos/followup/"'
+
+
+def test_coordinators_reach_the_followup_overview_from_the_navigation(client):
+    """QA: the overview of every duo's health was only linked from the home page's
+    concerns panel; a coordinator now finds it in the navigation."""
+    duo = make_duo()
+    client.force_login(coordinator_of(duo))
+    page = client.get("/duos/").content.decode()
+    assert FOLLOWUP_LINK in page and ">Opvolging<" in page
+
+
+def test_buddies_and_school_staff_get_no_followup_overview_link(client):
+    duo = make_duo()
+    for user in (duo.buddy.user, school_staff_of(duo)):
+        client.force_login(user)
+        assert FOLLOWUP_LINK not in client.get("/duos/").content.decode(), user
