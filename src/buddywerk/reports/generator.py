@@ -1,11 +1,17 @@
 """A reproducible synthetic Flanders and Brussels for benchmarks (issue 7).
 
-`buddywerk generate --scale N` fills an empty database: at N=1 about 24 programmes, 200
-schools, 800 buddies, 2,000 referrals and one school year of weekly meetings; at N=10 ten
-times the people (2,450 schools, 8,000 buddies, 20,000 referrals). Everything comes from
-one seeded random generator, so the same N and seed give the same data. Rows are written
-with bulk_create in batches (schools and programmes, multi-table models, one by one).
-Nobody here is real: names are "Leerling 123", e-mail addresses end in .invalid.
+`buddywerk generate --scale N` fills an empty database: at N=1 24 programmes, 200 schools,
+800 buddies and 2,000 referrals a school year; at N=10 2,500 schools, 8,000 buddies and
+20,000 referrals a year. By default eight school years of duos up to `--school-year`
+(`--years`): each approved buddy takes one to three participants at once, one duo after
+another (school duos weekly for 10 to 32 weeks, family duos twice a month for six months,
+some school duos a small group), with held, cancelled and (for duos still running at the
+end of the school year) planned meetings, well-being scores, and closing reasons. That
+gives about 190,000 meetings at N=1 and about 1.9 million at N=10 (DOMAIN.md: "a few
+million meetings over the years"). Everything comes from one seeded random generator, so
+the same N, seed and years give the same data. Rows are written with bulk_create in
+batches, and the rows nothing refers to (meetings, scores, history) with COPY on
+PostgreSQL. Nobody here is real: names are "Leerling 123", e-mail addresses end in .invalid.
 """
 
 import datetime as dt
