@@ -208,6 +208,9 @@ class Journey:
 
     def check(self) -> None:
         """Check the page the journey is on (after a click or a form)."""
+        # A click that navigates returns before the next page has loaded: scan that page,
+        # not the one being torn down.
+        self.page.wait_for_load_state()
         if self.scan:
             assert_accessible(self.page)
         self.scanned.append(self.page.url)
