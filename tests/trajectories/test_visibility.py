@@ -96,3 +96,15 @@ def test_list_query_count_does_not_grow(client, duo, django_assert_max_num_queri
         response = client.get(reverse("trajectories:list"))
     assert response.status_code == 200
     assert response.content.decode().count("/duos/") >= 5
+
+
+def test_the_list_audits_every_duo_it_shows(client, duo):
+    """Issue 5: every view of a duo is audited, also as a row of the list."""
+    other = make_duo(programme=duo.programme)
+    coordinator = coordinator_of(duo)
+    client.force_login(coordinator)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    assert client.get(reverse("trajectories:list")).status_code == 200
+    seen = list(AuditEvent.objects.filter(id__gt=last, actor=coordinator, action="view"))
+    assert {e.object_id for e in seen} >= {str(duo.uuid), str(other.uuid)}
+    assert all(e.object_type == "trajectories.trajectory" for e in seen)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_view
+from buddywerk.access.audit import audit_view, audit_view_many
 
 from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, WellbeingSource
 from .models import Meeting, Participant, Trajectory, WellbeingScore
@@ -195,6 +195,10 @@ def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
 
 
 def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
+    """The list's rows. They name each duo's participants, so every duo listed is
+    audited as viewed (one INSERT for the page)."""
+    trajectories = list(trajectories)
+    audit_view_many(actor=user, targets=trajectories)
     return [
         {
             "trajectory": t,
