@@ -167,9 +167,3 @@ def test_every_change_the_input_depends_on_raises_the_programme_counter():
     assert raised()
     assert not raised()
     assert candidates.input_version(other) != untouched  # the newcomer and the proposal
-
-
-def test_expiry_task_runs_the_pass():
-    from buddywerk.matching.tasks import proposals_expire_run
-
-    proposals_expire_run.call(base_url="http://testserver/")

@@ -223,6 +223,20 @@ def test_a_proposal_never_expires_without_a_reminder(world):
     assert services.proposals_expire(now=late + dt.timedelta(days=1)) == (0, 1)
 
 
+def test_expiry_task_runs_the_pass(world):
+    """The task a scheduler enqueues does what the command does: an overdue proposal gets
+    its reminder (and a new deadline) first."""
+    from buddywerk.matching.tasks import proposals_expire_run
+
+    r1, _, _ = world["referrals"]
+    b1, _ = world["buddies"]
+    (proposal,) = _propose(world, [(r1, b1)], now=timezone.now() - dt.timedelta(days=30))
+    proposals_expire_run.call(base_url="http://testserver/")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert proposal.reminded_at is not None and proposal.due_at > timezone.now()
+
+
 def test_settings_update_checks_the_weights(world):
     programme = world["programme"]
     with pytest.raises(ValidationError):

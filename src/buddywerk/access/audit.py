@@ -11,6 +11,20 @@ from buddywerk.common.middleware import current_request_id
 from .models import AuditEvent, User
 
 
+def _event(
+    *, actor: User | None, action: str, target: models.Model, detail: dict[str, Any] | None
+) -> AuditEvent:
+    """An unsaved event; `object_id` is the target's UUID where it has one."""
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(getattr(target, "uuid", None) or target.pk),
+        request_id=current_request_id(),
+        detail=detail or {},
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -19,14 +33,9 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` on `target`. Never put personal data in `detail`."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(getattr(target, "uuid", None) or target.pk),
-        request_id=current_request_id(),
-        detail=detail or {},
-    )
+    event = _event(actor=actor, action=action, target=target, detail=detail)
+    event.save(force_insert=True)
+    return event
 
 
 def audit_view(*, actor: User, target: models.Model) -> AuditEvent:
@@ -37,15 +46,7 @@ def audit_view(*, actor: User, target: models.Model) -> AuditEvent:
 def audit_view_many(*, actor: User, targets: Sequence[models.Model]) -> list[AuditEvent]:
     """Record that `actor` looked at a list naming every one of `targets`: one event per
     object (so "who saw this pupil?" stays one query), written in one INSERT."""
-    request_id = current_request_id()
     return AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor if actor.is_authenticated else None,
-            action="view",
-            object_type=target._meta.label_lower,
-            object_id=str(getattr(target, "uuid", None) or target.pk),
-            request_id=request_id,
-            detail={"list": True},
-        )
+        _event(actor=actor, action="view", target=target, detail={"list": True})
         for target in targets
     )
