@@ -5,8 +5,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from buddywerk.access.models import AuditEvent, Membership, Role
+from buddywerk.access.models import Membership, Role
 from buddywerk.access.services import membership_grant
+from buddywerk.common.models import AuditEvent
 from buddywerk.organisations.models import OrganisationKind
 from tests.factories import (
     OrganisationFactory,
@@ -127,33 +128,33 @@ def test_audit_events_are_read_only_in_the_admin(platform_admin, staff_and_pupil
 
     admin = Client()
     admin.force_login(platform_admin)
-    listing = admin.get("/admin/access/auditevent/")
+    listing = admin.get("/admin/common/auditevent/")
     assert listing.status_code == 200
     assert str(pupil.uuid) in listing.content.decode()
     html = listing.content.decode()
-    assert "/admin/access/auditevent/add/" not in html
+    assert "/admin/common/auditevent/add/" not in html
     assert 'value="delete_selected"' not in html
 
-    detail = admin.get(f"/admin/access/auditevent/{event.pk}/change/")
+    detail = admin.get(f"/admin/common/auditevent/{event.pk}/change/")
     assert detail.status_code == 200  # a view page, no form to save
     assert 'name="_save"' not in detail.content.decode()
-    assert f"/admin/access/auditevent/{event.pk}/delete/" not in detail.content.decode()
+    assert f"/admin/common/auditevent/{event.pk}/delete/" not in detail.content.decode()
 
-    assert admin.get("/admin/access/auditevent/add/").status_code == 403
-    assert admin.post("/admin/access/auditevent/add/", {"action": "forged"}).status_code == 403
+    assert admin.get("/admin/common/auditevent/add/").status_code == 403
+    assert admin.post("/admin/common/auditevent/add/", {"action": "forged"}).status_code == 403
     assert (
         admin.post(
-            f"/admin/access/auditevent/{event.pk}/change/", {"action": "changed", "_save": "1"}
+            f"/admin/common/auditevent/{event.pk}/change/", {"action": "changed", "_save": "1"}
         ).status_code
         == 403
     )
-    assert admin.get(f"/admin/access/auditevent/{event.pk}/delete/").status_code == 403
+    assert admin.get(f"/admin/common/auditevent/{event.pk}/delete/").status_code == 403
     assert (
-        admin.post(f"/admin/access/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        admin.post(f"/admin/common/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
     admin.post(
-        "/admin/access/auditevent/",
+        "/admin/common/auditevent/",
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
     event.refresh_from_db()

@@ -9,9 +9,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent, Membership, Role, User
+from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies import rules, services
 from buddywerk.buddies.models import Buddy, BuddyStatusChange, ScreeningStatus
+from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from tests.buddies.factories import applicant, coordinated_programme, profile
 from tests.factories import ProgrammeFactory

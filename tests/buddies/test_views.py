@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.common.models import AuditEvent
 from tests.buddies.factories import applicant, coordinated_programme, profile
 from tests.factories import BuddyFactory, ProgrammeFactory
 

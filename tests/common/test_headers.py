@@ -78,7 +78,7 @@ def test_signed_in_pages_have_a_csp_and_are_never_stored(people):
             "/admin/",
             "/admin/referrals/pupil/",
             f"/admin/referrals/pupil/{pupil.pk}/change/",
-            "/admin/access/auditevent/",
+            "/admin/common/auditevent/",
         ],
         people["funder"]: ["/"],
     }

@@ -4,7 +4,8 @@ audited (it names its recipient)."""
 import pytest
 from django.test import Client
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.mail.outbox import mail_enqueue
 from buddywerk.organisations.models import OrganisationKind
 from tests.factories import OrganisationFactory, UserFactory, member

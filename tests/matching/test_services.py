@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.matching import candidates, engine, selectors, services
 from buddywerk.matching.enums import ProposalStatus
 from buddywerk.matching.models import ProgrammeMatchingSettings, Proposal

@@ -4,7 +4,7 @@ settings, the buddy's and the school's proposal pages, scope (404) and audit."""
 import pytest
 from django.urls import reverse
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.matching.enums import ProposalStatus
 from buddywerk.matching.models import ProgrammeMatchingSettings, Proposal
 from buddywerk.trajectories.models import Trajectory

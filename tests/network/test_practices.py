@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Province
 from buddywerk.network import services
 from buddywerk.network.models import (

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.network import services
 from buddywerk.network.models import Question, ServiceIntroduction
 from buddywerk.network.selectors import services_reached

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.organisations.models import School, SchoolLevel
 from tests.factories import SchoolFactory
 

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from buddywerk.access.models import AuditEvent, Membership, Role, User
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.common.models import AuditEvent
 from buddywerk.organisations.models import School
 from tests.factories import OrganisationFactory, SchoolFactory, UserFactory, member, postcode
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import ParticipantKind
 from buddywerk.referrals import services

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus, school_year_start
 from tests.factories import (
     OrganisationFactory,

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import ReferralStatus
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, TrajectoryStatus

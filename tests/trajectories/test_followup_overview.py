@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.trajectories import followup_services as fs
 from buddywerk.trajectories import services
 from buddywerk.trajectories.followup_health import Health

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent, Role
+from buddywerk.access.models import Role
+from buddywerk.common.models import AuditEvent
 from buddywerk.trajectories import followup_services as fs
 from buddywerk.trajectories import services
 from buddywerk.trajectories.followup_models import TandemNote

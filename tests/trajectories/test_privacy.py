@@ -4,7 +4,7 @@ page; every view of a duo page is written to the audit log."""
 import pytest
 from django.urls import reverse
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import AuditEvent
+from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import Pupil
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Trajectory

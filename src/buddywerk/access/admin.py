@@ -8,9 +8,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.audit import audit_view
+
 from . import policy
-from .audit import audit_view
-from .models import AuditEvent, Membership, User
+from .models import Membership, User
 
 
 def _admin_has_permission(request: HttpRequest) -> bool:
@@ -58,20 +59,3 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "actor", "action", "object_type", "object_id", "request_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "request_id", "actor__email"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -138,32 +138,3 @@ class Membership(TimeStampedModel):
             raise ValidationError(
                 {"organisation": _("This role does not fit this kind of organisation.")}
             )
-
-
-class AuditEvent(models.Model):
-    """Who did or saw what, when. Written in the same transaction as the write it records;
-    nothing in the interface can change or delete it (see access.admin)."""
-
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    action = models.CharField(_("action"), max_length=60, db_index=True)
-    object_type = models.CharField(_("object type"), max_length=60)
-    object_id = models.CharField(_("object id"), max_length=64)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    request_id = models.CharField(_("request id"), max_length=32, blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"

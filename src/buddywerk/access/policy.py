@@ -196,6 +196,13 @@ def can_screen_buddies(user: AnyUser, programme: Any) -> bool:
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
 
+def can_screen_buddy(user: AnyUser, buddy: Buddy) -> bool:
+    """R2, R3: a coordinator of any programme the buddy applied to screens them (screening
+    is decided once per buddy; the decision counts for the buddy's other programmes)."""
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return bool(programmes) and buddy.programmes.filter(pk__in=programmes).exists()
+
+
 def can_import_buddies(user: AnyUser, programme: Any) -> bool:
     """A programme's coordinator imports the buddies a teacher-training institution sends
     to that programme."""
@@ -695,3 +702,21 @@ def can_answer_survey(user: AnyUser, trajectory: Trajectory, respondent: str) ->
 def can_configure_kijkwijzer(user: AnyUser, programme: Any) -> bool:
     """R12: a programme's coordinators set the criteria of its kijkwijzer."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_activate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R9: a duo becomes active once both sides confirmed the agreements; the side that
+    confirms last activates it, and the programme's coordinator may do so too."""
+    return (
+        is_trajectory_buddy(user, trajectory)
+        or is_trajectory_school_staff(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+    )
+
+
+def can_cancel_registration(user: AnyUser, registration: Any) -> bool:
+    """R13: a buddy cancels their own registration; the event's organiser may cancel it
+    for them."""
+    return (user.is_authenticated and registration.buddy.user_id == user.pk) or can_manage_event(
+        user, registration.event
+    )

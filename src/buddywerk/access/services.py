@@ -3,10 +3,10 @@ leaves an audit event (ARCHITECTURE.md 1, 5)."""
 
 from django.db import transaction
 
+from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.organisations.models import Organisation
 
 from . import policy
-from .audit import audit_record
 from .models import Membership, Role, User
 
 
@@ -27,7 +27,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="user.create", target=user)
+    audit_record(actor=actor, action=AuditAction.USER_CREATE, target=user)
     return user
 
 
@@ -53,7 +53,10 @@ def membership_grant(
         user.save(update_fields=["is_staff"])
     policy.forget_memberships(user)
     audit_record(
-        actor=actor, action="membership.grant", target=membership, detail={"role": str(role)}
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_GRANT,
+        target=membership,
+        detail={"role": str(role)},
     )
     return membership
 
@@ -64,5 +67,5 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> Membersh
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     policy.forget_memberships(membership.user)
-    audit_record(actor=actor, action="membership.revoke", target=membership)
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_REVOKE, target=membership)
     return membership

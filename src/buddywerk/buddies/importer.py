@@ -32,8 +32,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from buddywerk.access.audit import audit_record
-from buddywerk.access.models import AuditEvent, Membership, Role, User
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.models import AuditEvent
 from buddywerk.common.vocabulary import ALL_SLOTS, Competence, Language, MeetingMode
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
@@ -487,7 +488,7 @@ def buddy_import_start(
         content=content,
         status=ImportStatus.CHECKING,
     )
-    audit_record(actor=actor, action="buddy_import.start", target=job)
+    audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_START, target=job)
     transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False, base_url))
     return job
 
@@ -503,7 +504,7 @@ def buddy_import_confirm(*, actor: User, job: BuddyImport, base_url: str) -> Bud
     job.status = ImportStatus.IMPORTING
     job.rows_done = 0
     job.save(update_fields=["status", "rows_done", "updated_at"])
-    audit_record(actor=actor, action="buddy_import.confirm", target=job)
+    audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_CONFIRM, target=job)
     transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True, base_url))
     return job
 
@@ -644,7 +645,7 @@ def import_commit(*, import_id: int, base_url: str) -> BuddyImport:
             job.save()
             audit_record(
                 actor=job.created_by,
-                action="buddy_import.commit",
+                action=AuditAction.BUDDY_IMPORT_COMMIT,
                 target=job,
                 detail={"created": created, "updated": updated},
             )
@@ -739,7 +740,7 @@ def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:
         [
             AuditEvent(
                 actor=job.created_by,
-                action="buddy.import",
+                action=AuditAction.BUDDY_IMPORT,
                 object_type=Buddy._meta.label_lower,
                 object_id=str(buddy.uuid),
                 detail={"import": str(job.uuid)},

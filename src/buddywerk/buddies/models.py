@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
@@ -277,8 +277,8 @@ class Buddy(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class BuddyStatusChange(models.Model):
-    """The transition log of a buddy's screening status (ARCHITECTURE.md 4)."""
+class BuddyStatusChange(TransitionLog):
+    """One change of a buddy's screening status (the kernel's log, ARCHITECTURE.md 4)."""
 
     buddy = models.ForeignKey(
         Buddy, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("buddy")
@@ -292,26 +292,10 @@ class BuddyStatusChange(models.Model):
         verbose_name=_("programme"),
         help_text=_("The programme whose coordinator made the change."),
     )
-    from_status = models.CharField(_("from"), max_length=12, choices=ScreeningStatus.choices)
-    to_status = models.CharField(_("to"), max_length=12, choices=ScreeningStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("buddy status change")
         verbose_name_plural = _("buddy status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} -> {self.to_status}"
 
 
 class ImportStatus(models.TextChoices):

@@ -19,24 +19,26 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buddywerk.access.audit import audit_record
+from buddywerk.access import policy
 from buddywerk.access.models import Role, User
 from buddywerk.access.services import membership_grant, user_create
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Programme
 
 from . import rules, tasks
 from .models import (
     Buddy,
     BuddyKind,
-    BuddyStatusChange,
     ExperienceLevel,
     ScreeningStatus,
 )
+from .workflow import SCREENING
 
 # The profile fields a buddy (or the registration form) may set; screening fields are
 # left to the coordinator's services.
@@ -63,14 +65,6 @@ PROFILE_FIELDS = frozenset(
         "available_until",
     }
 )
-
-# The screening state machine (ARCHITECTURE.md 4): a decision can be reopened, and an
-# approval withdrawn with a reason.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    ScreeningStatus.APPLIED: frozenset({ScreeningStatus.APPROVED, ScreeningStatus.DECLINED}),
-    ScreeningStatus.APPROVED: frozenset({ScreeningStatus.DECLINED}),
-    ScreeningStatus.DECLINED: frozenset({ScreeningStatus.APPLIED}),
-}
 
 
 def _apply_profile(buddy: Buddy, profile: Mapping[str, Any]) -> None:
@@ -173,7 +167,7 @@ def buddy_register(
         make_password(password)
         audit_record(
             actor=None,
-            action="buddy.register_known_address",
+            action=AuditAction.BUDDY_REGISTER_KNOWN_ADDRESS,
             target=existing,
             detail={"programmes": [p.pk for p in chosen]},
         )
@@ -184,18 +178,18 @@ def buddy_register(
         actor=None, email=email, password=password, first_name=first_name, last_name=last_name
     )
     buddy.user = user
-    buddy.status = ScreeningStatus.APPLIED
     buddy.declaration_text = rules.DECLARATION_TEXT
     buddy.declaration_accepted_at = timezone.now()
     buddy.full_clean()
     buddy.save()
     buddy.programmes.set(chosen)
+    SCREENING.log_start(buddy, actor=user)
     for programme in chosen:
         membership_grant(actor=user, user=user, organisation=programme, role=Role.BUDDY)
     address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     audit_record(
         actor=user,
-        action="buddy.register",
+        action=AuditAction.BUDDY_REGISTER,
         target=buddy,
         detail={"programmes": [p.pk for p in chosen], "kind": buddy.kind},
     )
@@ -212,7 +206,7 @@ def buddy_update_profile(*, actor: User, buddy: Buddy, profile: Mapping[str, Any
     _check_where_and_when(buddy)
     buddy.full_clean()
     buddy.save()
-    audit_record(actor=actor, action="buddy.update_profile", target=buddy)
+    audit_record(actor=actor, action=AuditAction.BUDDY_UPDATE_PROFILE, target=buddy)
     return buddy
 
 
@@ -223,7 +217,7 @@ def buddy_accept_declaration(*, actor: User, buddy: Buddy) -> Buddy:
     buddy.declaration_text = rules.DECLARATION_TEXT
     buddy.declaration_accepted_at = timezone.now()
     buddy.save(update_fields=["declaration_text", "declaration_accepted_at", "updated_at"])
-    audit_record(actor=actor, action="buddy.accept_declaration", target=buddy)
+    audit_record(actor=actor, action=AuditAction.BUDDY_ACCEPT_DECLARATION, target=buddy)
     return buddy
 
 
@@ -242,58 +236,48 @@ def _set_paused(*, actor: User, buddy: Buddy, paused: bool) -> Buddy:
     buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
     buddy.is_paused = paused
     buddy.save(update_fields=["is_paused", "updated_at"])
-    audit_record(actor=actor, action="buddy.pause" if paused else "buddy.resume", target=buddy)
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDDY_PAUSE if paused else AuditAction.BUDDY_RESUME,
+        target=buddy,
+    )
     return buddy
 
 
 # --- Screening ---------------------------------------------------------------------------
 
 
-def _transition(
-    *,
-    actor: User,
-    buddy: Buddy,
-    programme: Programme,
-    to: ScreeningStatus,
-    reason: str = "",
-) -> Buddy:
-    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
-    if to not in ALLOWED_TRANSITIONS.get(buddy.status, frozenset()):
-        raise ValidationError(
-            _("This applicant cannot go from %(from)s to %(to)s.")
-            % {
-                "from": ScreeningStatus(buddy.status).label,
-                "to": ScreeningStatus(to).label,
-            }
-        )
+def _take(name: str, *, actor: User, buddy: Buddy, programme: Programme, reason: str = "") -> Buddy:
+    """Take a transition of `workflow.SCREENING` in the name of `programme`."""
     if not buddy.programmes.filter(pk=programme.pk).exists():
         raise ValidationError(_("This buddy did not apply to this programme."))
-    BuddyStatusChange.objects.create(
-        buddy=buddy,
-        programme=programme,
-        from_status=buddy.status,
-        to_status=to,
+    if actor is not None and not policy.can_screen_buddies(actor, programme):
+        raise PermissionDenied
+
+    def update(locked: Buddy, now: dt.datetime) -> list[str]:
+        locked.screened_at = now
+        locked.decline_reason = reason.strip() if locked.status == ScreeningStatus.DECLINED else ""
+        return ["screened_at", "decline_reason"]
+
+    locked: Buddy = transition_apply(
+        SCREENING,
+        name,
+        obj=buddy,
         actor=actor,
         reason=reason,
-    )
-    buddy.status = to
-    buddy.screened_at = timezone.now()
-    buddy.decline_reason = reason if to == ScreeningStatus.DECLINED else ""
-    buddy.save(update_fields=["status", "screened_at", "decline_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=f"buddy.{'approve' if to == ScreeningStatus.APPROVED else to}",
-        target=buddy,
+        update=update,
         detail={"programme": programme.pk},
+        log_extra={"programme": programme},
+        clean=False,
     )
-    return buddy
+    return locked
 
 
 @transaction.atomic
 def buddy_approve(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
     """The programme's coordinator approves an applicant; the applicant is mailed. Approval
     does not yet allow a duo with a minor: that also needs the extract (R2)."""
-    buddy = _transition(actor=actor, buddy=buddy, programme=programme, to=ScreeningStatus.APPROVED)
+    buddy = _take("approve", actor=actor, buddy=buddy, programme=programme)
     transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
     return buddy
 
@@ -304,13 +288,7 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: the applicant will read it.")})
-    buddy = _transition(
-        actor=actor,
-        buddy=buddy,
-        programme=programme,
-        to=ScreeningStatus.DECLINED,
-        reason=reason,
-    )
+    buddy = _take("decline", actor=actor, buddy=buddy, programme=programme, reason=reason)
     transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
     return buddy
 
@@ -318,7 +296,7 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
 @transaction.atomic
 def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
     """Put a declined applicant back in the queue (e.g. after new information)."""
-    return _transition(actor=actor, buddy=buddy, programme=programme, to=ScreeningStatus.APPLIED)
+    return _take("reopen", actor=actor, buddy=buddy, programme=programme)
 
 
 @transaction.atomic
@@ -336,7 +314,7 @@ def buddy_record_extract(
     buddy.save(update_fields=["extract_seen_on", "updated_at"])
     audit_record(
         actor=actor,
-        action="buddy.record_extract",
+        action=AuditAction.BUDDY_RECORD_EXTRACT,
         target=buddy,
         detail={"programme": programme.pk, "seen_on": seen_on.isoformat()},
     )
@@ -357,7 +335,7 @@ def buddy_set_level(
     buddy.save(update_fields=["level", "updated_at"])
     audit_record(
         actor=actor,
-        action="buddy.set_level",
+        action=AuditAction.BUDDY_SET_LEVEL,
         target=buddy,
         detail={"programme": programme.pk, "level": str(level)},
     )

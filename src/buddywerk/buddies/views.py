@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_view
+from buddywerk.common.audit import audit_view
 from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
 

@@ -1,6 +1,10 @@
-"""The base model every domain model builds on."""
+"""The models every app builds on: the time-stamped base, the transition log of the
+state-machine kernel (workflow.py) and the audit trail (audit.py)."""
 
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +16,74 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TransitionLog(models.Model):
+    """One status change: who, when, from, to, which transition, why (ARCHITECTURE.md 4).
+
+    Each state machine has one concrete subclass with a foreign key to its model; only
+    `common.workflow` writes rows. `from_status` is empty on the row that records the
+    state an object was created in.
+    """
+
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    transition = models.CharField(
+        _("transition"),
+        max_length=40,
+        blank=True,
+        help_text=_("The name of the step in the state machine; empty when created."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system made the change."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.TextField(
+        _("reason"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, when. Written in the same transaction as the write it records;
+    nothing in the interface can change or delete it (see common.admin)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        # The table was created by the access app; the model moved here with the kernel.
+        db_table = "access_auditevent"
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="access_audi_object__5feefe_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
@@ -292,8 +292,8 @@ class Registration(TimeStampedModel):
         return f"{self.event} – {self.buddy}"
 
 
-class RegistrationTransition(models.Model):
-    """The transition log of a registration (ARCHITECTURE.md 4)."""
+class RegistrationTransition(TransitionLog):
+    """One status change of a registration (the kernel's log, ARCHITECTURE.md 4)."""
 
     registration = models.ForeignKey(
         Registration,
@@ -301,27 +301,10 @@ class RegistrationTransition(models.Model):
         related_name="transitions",
         verbose_name=_("registration"),
     )
-    from_status = models.CharField(
-        _("from"), max_length=12, choices=RegistrationStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=12, choices=RegistrationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("registration status change")
         verbose_name_plural = _("registration status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"
 
 
 class NoteKind(models.TextChoices):

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.access.models import User
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.workflow import transition_apply
 
 from .models import (
     Audience,
@@ -29,11 +30,10 @@ from .models import (
     ModuleCompletion,
     Registration,
     RegistrationStatus,
-    RegistrationTransition,
     RequiredModule,
 )
 from .tasks import registration_mail_send
-from .workflow import ACTIVE_STATUSES, can_transition
+from .workflow import ACTIVE_STATUSES, REGISTRATION
 
 EVENT_FIELDS = [
     "kind",
@@ -66,17 +66,8 @@ def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
     event = Event(created_by=actor, **{k: v for k, v in fields.items() if k in EVENT_FIELDS})
     event.full_clean()
     event.save()
-    audit_record(actor=actor, action="event.create", target=event)
+    audit_record(actor=actor, action=AuditAction.EVENT_CREATE, target=event)
     return event
-
-
-def _log(registration: Registration, from_status: str, actor: User | None) -> None:
-    RegistrationTransition.objects.create(
-        registration=registration,
-        from_status=from_status,
-        to_status=registration.status,
-        actor=actor,
-    )
 
 
 @transaction.atomic
@@ -110,9 +101,12 @@ def registration_create(*, actor: User, event: Event) -> Registration:
             registration.save()
     except IntegrityError as exc:  # the database's unique constraint, should a race slip by
         raise ValidationError(_("You are already registered for this event.")) from exc
-    _log(registration, "", actor)
+    REGISTRATION.log_start(registration, actor=actor)
     audit_record(
-        actor=actor, action="registration.create", target=registration, detail={"status": status}
+        actor=actor,
+        action=AuditAction.REGISTRATION_CREATE,
+        target=registration,
+        detail={"status": status},
     )
     return registration
 
@@ -121,19 +115,20 @@ def registration_create(*, actor: User, event: Event) -> Registration:
 def registration_cancel(*, actor: User, registration: Registration, base_url: str) -> Registration:
     """The buddy cancels (or the organiser cancels for them). When a place comes free, the
     first buddy on the waiting list moves up at once and gets a mail (R13)."""
-    own = registration.buddy.user_id == actor.pk
-    if not own and not policy.can_manage_event(actor, registration.event):
+    if not policy.can_cancel_registration(actor, registration):
         raise PermissionDenied
     event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if not can_transition(registration.status, RegistrationStatus.CANCELLED):
-        raise ValidationError(_("This registration is already cancelled."))
     was = registration.status
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    _log(registration, was, actor)
-    audit_record(actor=actor, action="registration.cancel", target=registration)
+    if was == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."))
+
+    def stamp(locked: Registration, now: Any) -> list[str]:
+        locked.cancelled_at = now
+        return ["cancelled_at"]
+
+    registration = transition_apply(
+        REGISTRATION, "cancel", obj=registration, actor=actor, update=stamp
+    )
     if was == RegistrationStatus.REGISTERED:
         _promote(event=event, actor=actor, base_url=base_url)
     return registration
@@ -152,11 +147,13 @@ def _promote(*, event: Event, actor: User | None, base_url: str) -> None:
         .order_by("created_at", "id")[:free]
     )
     for registration in waiting:
-        registration.status = RegistrationStatus.REGISTERED
-        registration.promoted_at = timezone.now()
-        registration.save(update_fields=["status", "promoted_at", "updated_at"])
-        _log(registration, RegistrationStatus.WAITING, actor)
-        audit_record(actor=actor, action="registration.promote", target=registration)
+
+        def stamp(locked: Registration, now: Any) -> list[str]:
+            locked.promoted_at = now
+            return ["promoted_at"]
+
+        # The system moves them up; who freed the place is in the cancellation's log.
+        transition_apply(REGISTRATION, "promote", obj=registration, actor=None, update=stamp)
         transaction.on_commit(
             partial(
                 registration_mail_send.enqueue,
@@ -183,7 +180,7 @@ def attendance_record(*, actor: User, event: Event, present: set[int]) -> int:
         registration.save(update_fields=["attended", "updated_at"])
     audit_record(
         actor=actor,
-        action="event.attendance",
+        action=AuditAction.EVENT_ATTENDANCE,
         target=event,
         detail={"present": len([r for r in registrations if r.attended])},
     )
@@ -202,7 +199,7 @@ def meetup_note_record(*, actor: User, event: Event, kind: str, text: str) -> Me
     )
     note.full_clean()
     note.save()
-    audit_record(actor=actor, action="meetup_note.record", target=note)
+    audit_record(actor=actor, action=AuditAction.MEETUP_NOTE_RECORD, target=note)
     return note
 
 
@@ -219,7 +216,7 @@ def module_complete(*, actor: User, module: Module, reflection: str = "") -> Mod
     completion.reflection = reflection.strip()
     completion.full_clean(validate_constraints=False)
     completion.save()
-    audit_record(actor=actor, action="module.complete", target=completion)
+    audit_record(actor=actor, action=AuditAction.MODULE_COMPLETE, target=completion)
     return completion
 
 
@@ -235,7 +232,7 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
     if not _created:
         feed.token = secrets.token_urlsafe(32)
         feed.save(update_fields=["token", "updated_at"])
-    audit_record(actor=actor, action="calendar_feed.reset", target=feed)
+    audit_record(actor=actor, action=AuditAction.CALENDAR_FEED_RESET, target=feed)
     return feed
 
 
@@ -255,7 +252,7 @@ def required_modules_set(*, actor: User, programme: Any, modules: list[Module]) 
     )
     audit_record(
         actor=actor,
-        action="programme.required_modules",
+        action=AuditAction.PROGRAMME_REQUIRED_MODULES,
         target=programme,
         detail={"modules": sorted(wanted)},
     )

@@ -34,8 +34,8 @@ from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Participant
 
 from . import engine
+from .enums import OPEN_STATUSES
 from .models import InputVersion, ProgrammeMatchingSettings, Proposal
-from .workflow import OPEN_STATUSES
 
 # The referrals a batch or a suggestion may propose a buddy for: accepted by the programme
 # (trajectory_start needs it) and without an open proposal.

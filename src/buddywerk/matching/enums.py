@@ -15,6 +15,10 @@ class ProposalStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired without an answer")
 
 
+# A proposal waiting for an answer: it holds one of the buddy's places and the referral.
+OPEN_STATUSES = (ProposalStatus.PENDING, ProposalStatus.ACCEPTED)
+
+
 class ProposalSource(models.TextChoices):
     SUGGESTION = "suggestion", _("From the suggestions")
     BATCH = "batch", _("From a batch")

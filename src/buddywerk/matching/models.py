@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import Buddy
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
 from . import engine
-from .enums import ProposalSource, ProposalStatus
-from .workflow import OPEN_STATUSES
+from .enums import OPEN_STATUSES, ProposalSource, ProposalStatus
 
 DEFAULT_WEIGHTS = engine.Weights()
 DEFAULT_PROPOSAL_DAYS = 7
@@ -188,33 +187,16 @@ class Proposal(TimeStampedModel):
         return max(0, (self.due_at - timezone.now()).days)
 
 
-class ProposalTransition(models.Model):
-    """One status change of a proposal: who, when, from, to, and why."""
+class ProposalTransition(TransitionLog):
+    """One status change of a proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
     )
-    from_status = models.CharField(_("from status"), max_length=10, blank=True)
-    to_status = models.CharField(_("to status"), max_length=10, choices=ProposalStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the system made the change."),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")
         verbose_name_plural = _("proposal status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"
 
 
 class InputVersion(models.Model):

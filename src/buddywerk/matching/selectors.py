@@ -16,9 +16,8 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
-from .enums import ProposalStatus
+from .enums import OPEN_STATUSES, ProposalStatus
 from .models import Proposal
-from .workflow import OPEN_STATUSES
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ task queue (tasks.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,16 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.workflow import transition_apply
 from buddywerk.geo.distance import distance_km
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
 from .enums import ProposalSource, ProposalStatus
-from .models import ProgrammeMatchingSettings, Proposal, ProposalTransition
+from .models import ProgrammeMatchingSettings, Proposal
 from .tasks import proposal_mail_send
-from .workflow import can_transition
+from .workflow import PROPOSAL
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -51,10 +52,6 @@ SETTINGS_FIELDS = (
     "urgency_percent",
     "proposal_days",
 )
-
-
-class TransitionNotAllowed(ValidationError):
-    """The table has no arrow from the proposal's status to the one asked for."""
 
 
 def _check(actor: User | None, allowed: bool) -> None:
@@ -93,7 +90,7 @@ def matching_settings_update(
         setattr(settings, name, value)
     settings.full_clean()
     settings.save()
-    audit_record(actor=actor, action="matching.settings_update", target=programme)
+    audit_record(actor=actor, action=AuditAction.MATCHING_SETTINGS_UPDATE, target=programme)
     return settings
 
 
@@ -105,19 +102,6 @@ def _reasons(candidate: engine.Candidate) -> list[dict[str, Any]]:
         {"key": p.key, "points": p.points, "max": p.max_points, "text": p.text}
         for p in candidate.parts
     ]
-
-
-def _log(
-    proposal: Proposal, *, from_status: str, actor: User | None, at: dt.datetime, reason: str = ""
-) -> None:
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        from_status=from_status,
-        to_status=proposal.status,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        at=at,
-        reason=reason.strip(),
-    )
 
 
 def proposals_create(
@@ -216,10 +200,10 @@ def proposals_create(
             )
             proposal.full_clean()
             proposal.save()
-            _log(proposal, from_status="", actor=actor, at=now)
+            PROPOSAL.log_start(proposal, actor=actor, at=now)
             audit_record(
                 actor=actor,
-                action="proposal.create",
+                action=AuditAction.PROPOSAL_CREATE,
                 target=proposal,
                 detail={"referral": referral_uuid, "buddy": buddy_uuid, "score": candidate.score},
             )
@@ -241,64 +225,46 @@ def proposal_create(
     )[0]
 
 
-def _transition(
+def _take(
+    name: str,
     *,
     actor: User | None,
     proposal: Proposal,
-    to_status: str,
-    allowed: Callable[[User, Proposal], bool],
     now: dt.datetime | None = None,
     reason: str = "",
-    reason_required: bool = False,
     lock_buddy_and_referral: bool = False,
-    then: Callable[[Proposal], None] | None = None,
 ) -> Proposal:
-    """The one place a proposal's status changes: lock, check the table and the actor,
-    log, audit. Buddy and referral rows are locked first when the change gives a place."""
-    now = _now(now)
-    with transaction.atomic():
-        if lock_buddy_and_referral:
-            Buddy.objects.select_for_update().filter(pk=proposal.buddy_id).first()
-            Referral.objects.select_for_update().filter(pk=proposal.referral_id).first()
-        locked = (
-            Proposal.objects.select_for_update()
-            .select_related("buddy", "referral", "programme")
-            .get(pk=proposal.pk)
-        )
-        if actor is not None and not allowed(actor, locked):
-            raise PermissionDenied
-        from_status = locked.status
-        if not can_transition(from_status, to_status):
-            raise TransitionNotAllowed(
-                _("This proposal is '%(from)s' and cannot become '%(to)s'.")
-                % {
-                    "from": ProposalStatus(from_status).label,
-                    "to": ProposalStatus(to_status).label,
-                },
-                code="transition_not_allowed",
-            )
-        if reason_required and not reason.strip():
-            raise ValidationError({"reason": [_("Give a short reason.")]})
-        locked.status = to_status
+    """Take a transition of `workflow.PROPOSAL`. Buddy and referral rows are locked first
+    when the change gives a place (the lock order of this module's docstring)."""
+    moment = _now(now)
+
+    def lock_first() -> None:
+        Buddy.objects.select_for_update().filter(pk=proposal.buddy_id).first()
+        Referral.objects.select_for_update().filter(pk=proposal.referral_id).first()
+
+    def update(locked: Proposal, at: dt.datetime) -> list[str]:
+        fields = []
         if reason.strip():
             locked.answer_reason = reason.strip()
-        if to_status == ProposalStatus.ACCEPTED:
+            fields.append("answer_reason")
+        if locked.status == ProposalStatus.ACCEPTED:
             # the school now has the programme's number of days to answer
             days = candidates.settings_for(locked.programme).proposal_days
-            locked.due_at = now + dt.timedelta(days=days)
+            locked.due_at = at + dt.timedelta(days=days)
             locked.reminded_at = None
-        locked.full_clean()
-        locked.save()
-        _log(locked, from_status=from_status, actor=actor, at=now, reason=reason)
-        audit_record(
-            actor=actor,
-            action=f"proposal.{to_status}",
-            target=locked,
-            detail={"from": from_status, "to": to_status},
-        )
-        if then is not None:
-            then(locked)
-    proposal.refresh_from_db()
+            fields += ["due_at", "reminded_at"]
+        return fields
+
+    locked: Proposal = transition_apply(
+        PROPOSAL,
+        name,
+        obj=proposal,
+        actor=actor,
+        reason=reason,
+        update=update,
+        lock_first=lock_first if lock_buddy_and_referral else None,
+        now=moment,
+    )
     return locked
 
 
@@ -306,13 +272,7 @@ def proposal_accept(
     *, actor: User | None, proposal: Proposal, base_url: str = "", now: dt.datetime | None = None
 ) -> Proposal:
     """The buddy says yes; the school (or service) is asked to confirm."""
-    locked = _transition(
-        actor=actor,
-        proposal=proposal,
-        to_status=ProposalStatus.ACCEPTED,
-        allowed=policy.is_proposal_buddy,
-        now=now,
-    )
+    locked = _take("accept", actor=actor, proposal=proposal, now=now)
     _mail("accepted", locked, base_url)
     return locked
 
@@ -327,15 +287,7 @@ def proposal_decline(
 ) -> Proposal:
     """The buddy says no, with a reason; the referral is back in the queue (it stayed
     accepted, and no open proposal holds it any more)."""
-    locked = _transition(
-        actor=actor,
-        proposal=proposal,
-        to_status=ProposalStatus.DECLINED,
-        allowed=policy.is_proposal_buddy,
-        now=now,
-        reason=reason,
-        reason_required=True,
-    )
+    locked = _take("decline", actor=actor, proposal=proposal, now=now, reason=reason)
     _mail("declined", locked, base_url)
     return locked
 
@@ -349,15 +301,7 @@ def proposal_refuse(
     now: dt.datetime | None = None,
 ) -> Proposal:
     """The school or service does not want this buddy, with a reason; back to the queue."""
-    locked = _transition(
-        actor=actor,
-        proposal=proposal,
-        to_status=ProposalStatus.REFUSED,
-        allowed=policy.can_confirm_proposal,
-        now=now,
-        reason=reason,
-        reason_required=True,
-    )
+    locked = _take("refuse", actor=actor, proposal=proposal, now=now, reason=reason)
     _mail("refused", locked, base_url)
     return locked
 
@@ -391,15 +335,12 @@ def proposal_confirm(
         locked.save(update_fields=["trajectory", "updated_at"])
         started.append(trajectory)
 
-    locked = _transition(
-        actor=actor,
-        proposal=proposal,
-        to_status=ProposalStatus.CONFIRMED,
-        allowed=policy.can_confirm_proposal,
-        now=now,
-        lock_buddy_and_referral=True,
-        then=start,
-    )
+    with transaction.atomic():
+        locked = _take(
+            "confirm", actor=actor, proposal=proposal, now=now, lock_buddy_and_referral=True
+        )
+        start(locked)
+    proposal.refresh_from_db()
     _mail("confirmed", locked, base_url)
     return started[0]
 
@@ -425,17 +366,12 @@ def proposals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> t
                 proposal.reminded_at = now
                 proposal.due_at = max(proposal.due_at, now + REMIND_BEFORE)
                 proposal.save(update_fields=["reminded_at", "due_at", "updated_at"])
-                audit_record(actor=None, action="proposal.remind", target=proposal)
+                audit_record(actor=None, action=AuditAction.PROPOSAL_REMIND, target=proposal)
                 _mail("reminder", proposal, base_url)
                 reminded += 1
             elif proposal.due_at <= now:
-                _transition(
-                    actor=None,
-                    proposal=proposal,
-                    to_status=ProposalStatus.EXPIRED,
-                    allowed=lambda _u, _p: True,
-                    now=now,
-                    reason=_("No answer in time."),
+                _take(
+                    "expire", actor=None, proposal=proposal, now=now, reason=_("No answer in time.")
                 )
                 _mail("expired", proposal, base_url)
                 expired += 1

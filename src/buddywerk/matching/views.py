@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record, audit_view
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.audit import AuditAction, audit_record, audit_view
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
@@ -140,7 +140,7 @@ def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
     context = selectors.buddy_suggestions(programme=programme, buddy=buddy, texts=_texts())
     audit_record(
         actor=request.user,
-        action="view",
+        action=AuditAction.VIEW,
         target=programme,
         # every participant the page names: the fitting and the almost fitting referrals
         detail={
@@ -191,7 +191,7 @@ def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     preview = selectors.batch_preview(programme=programme, texts=_texts())
     audit_record(
         actor=request.user,
-        action="view",
+        action=AuditAction.VIEW,
         target=programme,
         detail={"referrals": [str(row.referral["uuid"]) for row in preview["rows"]]},
     )

@@ -1,4 +1,4 @@
-"""The proposal state machine: ONE table of allowed transitions (ARCHITECTURE.md 4).
+"""The proposal state machine: ONE table of named transitions (ARCHITECTURE.md 4).
 
     pending  -> accepted (the buddy says yes) -> confirmed (the school or service says yes:
                 the duo starts)
@@ -8,23 +8,57 @@
 
 Declined, refused and expired proposals leave the referral in the programme's queue (it
 stays `accepted` while a proposal is open, so nothing needs to be requeued). The services
-in services.py are the only code that changes a status.
+in services.py take these transitions through `common.workflow`.
 """
 
+from buddywerk.access import policy
+from buddywerk.common.audit import AuditAction as A
+from buddywerk.common.workflow import Workflow, transition
+
+from .enums import OPEN_STATUSES
 from .enums import ProposalStatus as S
+from .models import Proposal, ProposalTransition
 
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.ACCEPTED, S.DECLINED, S.EXPIRED}),
-    S.ACCEPTED: frozenset({S.CONFIRMED, S.REFUSED, S.EXPIRED}),
-    S.CONFIRMED: frozenset(),
-    S.DECLINED: frozenset(),
-    S.REFUSED: frozenset(),
-    S.EXPIRED: frozenset(),
-}
+__all__ = ["OPEN_STATUSES", "PROPOSAL"]
 
-# A proposal waiting for an answer: it holds one of the buddy's places and the referral.
-OPEN_STATUSES = (S.PENDING, S.ACCEPTED)
-
-
-def can_transition(from_status: str, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+PROPOSAL = Workflow(
+    model=Proposal,
+    log_model=ProposalTransition,
+    log_field="proposal",
+    states=S,
+    transitions=(
+        transition(
+            "accept",
+            [S.PENDING],
+            S.ACCEPTED,
+            action=A.PROPOSAL_ACCEPT,
+            allowed=policy.is_proposal_buddy,
+        ),
+        transition(
+            "decline",
+            [S.PENDING],
+            S.DECLINED,
+            action=A.PROPOSAL_DECLINE,
+            allowed=policy.is_proposal_buddy,
+            reason_required=True,
+        ),
+        # The school keeps central direction of the pupil's learning (R4): it confirms.
+        transition(
+            "confirm",
+            [S.ACCEPTED],
+            S.CONFIRMED,
+            action=A.PROPOSAL_CONFIRM,
+            allowed=policy.can_confirm_proposal,
+        ),
+        transition(
+            "refuse",
+            [S.ACCEPTED],
+            S.REFUSED,
+            action=A.PROPOSAL_REFUSE,
+            allowed=policy.can_confirm_proposal,
+            reason_required=True,
+        ),
+        # Only the scheduled pass lets a proposal expire (no predicate: the system).
+        transition("expire", OPEN_STATUSES, S.EXPIRED, action=A.PROPOSAL_EXPIRE),
+    ),
+)

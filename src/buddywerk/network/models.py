@@ -16,7 +16,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import Language
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -288,8 +288,8 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
         return self.title
 
 
-class SubmissionTransition(models.Model):
-    """The transition log of a proposal (ARCHITECTURE.md 4)."""
+class SubmissionTransition(TransitionLog):
+    """One status change of a practice proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
     submission = models.ForeignKey(
         PracticeSubmission,
@@ -297,26 +297,10 @@ class SubmissionTransition(models.Model):
         related_name="transitions",
         verbose_name=_("proposal"),
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=SubmissionStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=SubmissionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")
         verbose_name_plural = _("proposal status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} -> {self.to_status}"
 
 
 class PracticeVersion(models.Model):

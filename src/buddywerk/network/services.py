@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.access.models import User
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.workflow import transition_apply
 
 from .models import (
     CONTENT_FIELDS,
@@ -26,12 +27,11 @@ from .models import (
     Question,
     ServiceIntroduction,
     SubmissionStatus,
-    SubmissionTransition,
 )
 from .search import practice_index
 from .tasks import practice_mail_send
 from .text import stem_document
-from .workflow import can_transition
+from .workflow import SUBMISSION
 
 
 def _mail_on_commit(*, kind: str, submission: PracticeSubmission, base_url: str) -> None:
@@ -90,7 +90,7 @@ def practice_submission_create(
         getattr(submission, name).set(values)
     audit_record(
         actor=actor,
-        action="practice_submission.create",
+        action=AuditAction.PRACTICE_SUBMISSION_CREATE,
         target=submission,
         detail={"change_of": str(practice.uuid) if practice else None},
     )
@@ -98,29 +98,13 @@ def practice_submission_create(
     return submission
 
 
-def _transition(
-    submission: PracticeSubmission,
-    *,
-    to_status: str,
-    actor: User | None,
-    reason: str = "",
+def _take(
+    name: str, submission: PracticeSubmission, *, actor: User | None, reason: str = ""
 ) -> PracticeSubmission:
-    """Lock the proposal, check the table, log the change. Runs inside the caller's
-    transaction."""
-    locked = PracticeSubmission.objects.select_for_update().get(pk=submission.pk)
-    if not can_transition(locked.status, to_status):
-        raise ValidationError(
-            _("This proposal is %(status)s; that step is not possible now.")
-            % {"status": locked.get_status_display().lower()}
-        )
-    SubmissionTransition.objects.create(
-        submission=locked,
-        from_status=locked.status,
-        to_status=to_status,
-        actor=actor,
-        reason=reason,
+    """Take a transition of `workflow.SUBMISSION` (inside the caller's transaction)."""
+    locked: PracticeSubmission = transition_apply(
+        SUBMISSION, name, obj=submission, actor=actor, reason=reason
     )
-    locked.status = to_status
     return locked
 
 
@@ -132,10 +116,9 @@ def practice_submission_confirm(*, token: str) -> PracticeSubmission:
         raise ValidationError(_("This link is not valid (any more)."))
     if submission.status != SubmissionStatus.UNCONFIRMED:
         return submission  # a second click on the link changes nothing
-    submission = _transition(submission, to_status=SubmissionStatus.SUBMITTED, actor=None)
+    submission = _take("confirm", submission, actor=None)
     submission.confirmed_at = timezone.now()
-    submission.save(update_fields=["status", "confirmed_at", "updated_at"])
-    audit_record(actor=None, action="practice_submission.confirm", target=submission)
+    submission.save(update_fields=["confirmed_at", "updated_at"])
     return submission
 
 
@@ -147,14 +130,13 @@ def practice_submission_resubmit(
     submission = PracticeSubmission.objects.filter(token=token).first()
     if submission is None:
         raise ValidationError(_("This link is not valid (any more)."))
-    submission = _transition(submission, to_status=SubmissionStatus.SUBMITTED, actor=None)
+    submission = _take("resubmit", submission, actor=None)
     m2m = _apply_content(submission, fields, relations)
     _check_relations(m2m)
     submission.full_clean()
     submission.save()
     for name, values in m2m.items():
         getattr(submission, name).set(values)
-    audit_record(actor=None, action="practice_submission.resubmit", target=submission)
     return submission
 
 
@@ -186,7 +168,7 @@ def practice_submission_publish(
     """R15: a moderator publishes a proposal: a new sheet, or the new version of an existing
     one. The published content is kept as a numbered version."""
     _require_moderator(actor, submission)
-    submission = _transition(submission, to_status=SubmissionStatus.PUBLISHED, actor=actor)
+    submission = _take("publish", submission, actor=actor)
     now = timezone.now()
     practice = submission.practice
     if practice is None:
@@ -218,7 +200,7 @@ def practice_submission_publish(
     submission.save()
     audit_record(
         actor=actor,
-        action="practice.publish",
+        action=AuditAction.PRACTICE_PUBLISH,
         target=practice,
         detail={"version": practice.version, "submission": str(submission.uuid)},
     )
@@ -239,12 +221,12 @@ def _decide(
         validate_no_markup(reason)
     except ValidationError as exc:
         raise ValidationError({"reason": exc.messages}) from exc
-    submission = _transition(submission, to_status=to_status, actor=actor, reason=reason)
+    name = "request_changes" if to_status == SubmissionStatus.CHANGES_REQUESTED else "reject"
+    submission = _take(name, submission, actor=actor, reason=reason)
     submission.moderated_by = actor
     submission.moderated_at = timezone.now()
     submission.moderation_reason = reason
     submission.save()
-    audit_record(actor=actor, action=f"practice_submission.{to_status}", target=submission)
     _mail_on_commit(kind=str(to_status), submission=submission, base_url=base_url)
     return submission
 
@@ -295,7 +277,7 @@ def question_save(
     question.search_stems = stem_document(f"{question.question} {question.answer}")
     question.full_clean()
     question.save()
-    audit_record(actor=actor, action="question.save", target=question)
+    audit_record(actor=actor, action=AuditAction.QUESTION_SAVE, target=question)
     return question
 
 
@@ -348,5 +330,5 @@ def service_introduction_record(
     )
     introduction.full_clean()
     introduction.save()
-    audit_record(actor=actor, action="service_introduction.record", target=introduction)
+    audit_record(actor=actor, action=AuditAction.SERVICE_INTRODUCTION_RECORD, target=introduction)
     return introduction

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_view
+from buddywerk.common.audit import audit_view
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
 

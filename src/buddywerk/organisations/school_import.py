@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buddywerk.access.audit import audit_record
+from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.geo.models import Postcode
 from buddywerk.geo.places import normalise
 
@@ -261,7 +261,9 @@ def schools_import(*, actor: User | None, data: bytes) -> ImportReport:
         school.save()
         audit_record(
             actor=actor,
-            action="school.import_create" if created else "school.import_update",
+            action=AuditAction.SCHOOL_IMPORT_CREATE
+            if created
+            else AuditAction.SCHOOL_IMPORT_UPDATE,
             target=school,
         )
         if created:

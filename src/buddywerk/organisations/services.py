@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buddywerk.access.audit import audit_record
 from buddywerk.access.models import Membership, Role
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
+from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.geo.models import Postcode, Region
 
 from .models import OrganisationKind, School, SchoolLevel
@@ -77,7 +77,7 @@ def school_register(
     _school_fill(school, postcode=postcode)
     school.full_clean()
     school.save()
-    audit_record(actor=actor, action="school.register", target=school)
+    audit_record(actor=actor, action=AuditAction.SCHOOL_REGISTER, target=school)
     _mail_on_commit(
         kind="registration_received",
         school_id=school.pk,
@@ -123,7 +123,7 @@ def school_confirm(*, actor: User, school: School, base_url: str) -> School:
         raise ValidationError(_("This school is already confirmed."))
     school.confirmed_at = timezone.now()
     school.save(update_fields=["confirmed_at", "updated_at"])
-    audit_record(actor=actor, action="school.confirm", target=school)
+    audit_record(actor=actor, action=AuditAction.SCHOOL_CONFIRM, target=school)
     if school.registrant_email:
         first_name, last_name = _split_name(school.registrant_name)
         user = _account_for(
@@ -157,7 +157,7 @@ def school_registration_decline(*, actor: User, school: School, reason: str, bas
         raise ValidationError({"reason": _("Say why the registration is declined.")})
     audit_record(
         actor=actor,
-        action="school.decline",
+        action=AuditAction.SCHOOL_DECLINE,
         target=school,
         detail={"school_number": school.school_number},
     )

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReferralStatus(models.TextChoices):
-    """Where a referral stands. Only the transition services in services.py change it,
-    following `ALLOWED_TRANSITIONS` in workflow.py (ARCHITECTURE.md 4)."""
+    """Where a referral stands. Only the transitions of `REFERRAL_WORKFLOW` (workflow.py)
+    change it, through the kernel in common/workflow.py (ARCHITECTURE.md 4)."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -17,6 +17,24 @@ class ReferralStatus(models.TextChoices):
     MATCHED = "matched", _("Matched")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Statuses with a way forward: the referral still asks for (or has) a buddy. The workflow
+# table agrees (tests/common/test_workflows.py).
+OPEN_STATUSES = frozenset(
+    {
+        ReferralStatus.DRAFT,
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.WAITING,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.MATCHED,
+    }
+)
+FINAL_STATUSES = frozenset(ReferralStatus.values) - OPEN_STATUSES
+# What the programme still has to decide on (its triage queue).
+TRIAGE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.WAITING)
+# The programme's queue: submitted to it and not yet matched or ended.
+QUEUE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.WAITING, ReferralStatus.ACCEPTED)
 
 
 class SelectionCriterion(models.TextChoices):

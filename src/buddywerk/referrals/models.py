@@ -8,14 +8,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
     Competence,
@@ -28,13 +27,13 @@ from buddywerk.organisations.fields import MultipleChoiceJSONField
 from buddywerk.organisations.models import Organisation, Programme, School
 
 from .enums import (
+    OPEN_STATUSES,
     Complexity,
     FamilyGoal,
     ReferralStatus,
     SelectionCriterion,
     Urgency,
 )
-from .workflow import OPEN_STATUSES
 
 __all__ = [
     "Complexity",
@@ -448,8 +447,8 @@ class Referral(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
 
-class ReferralTransition(models.Model):
-    """One status change of a referral: who, when, from, to, and why (ARCHITECTURE.md 4)."""
+class ReferralTransition(TransitionLog):
+    """One status change of a referral (the kernel's log, ARCHITECTURE.md 4)."""
 
     referral = models.ForeignKey(
         Referral,
@@ -457,26 +456,7 @@ class ReferralTransition(models.Model):
         related_name="transitions",
         verbose_name=_("referral"),
     )
-    from_status = models.CharField(_("from status"), max_length=12, choices=ReferralStatus.choices)
-    to_status = models.CharField(_("to status"), max_length=12, choices=ReferralStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the system made the change."),
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    reason = models.TextField(
-        _("reason"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
-    )
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("referral status change")
         verbose_name_plural = _("referral status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} -> {self.to_status}"

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record, audit_view
 from buddywerk.access.models import Role
+from buddywerk.common.audit import AuditAction, audit_record, audit_view
 from buddywerk.organisations.models import ParticipantKind, Programme
 
 from .models import Pupil, Referral
@@ -88,7 +88,7 @@ def referral_get_for_view(*, user: Any, referral_uuid: Any) -> Referral:
     referral = referral_get(user=user, referral_uuid=referral_uuid)
     audit_record(
         actor=user,
-        action="view",
+        action=AuditAction.VIEW,
         target=referral.participant,
         detail={"referral": str(referral.uuid)},
     )

@@ -1,11 +1,11 @@
 """Writes on pupils, families and referrals (ARCHITECTURE.md 1, 4, 5).
 
 Drafts are created and edited by the referring school or service. A referral's status then
-moves only through the transition services at the bottom of this module: each locks the
-row, checks `workflow.ALLOWED_TRANSITIONS`, writes a `ReferralTransition` and an audit
-event, in one transaction.
+moves only through the transition services at the bottom of this module, each a named
+transition of `workflow.REFERRAL` taken by the kernel (common/workflow.py).
 """
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.access.models import User
+from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Organisation, ParticipantKind, Programme, School
 
-from .models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
-from .workflow import can_transition, path_from_draft
+from .models import Family, Pupil, Referral, ReferralStatus
+from .workflow import REFERRAL
 
 # The fields each form may set; anything else (status, dates, owners) the services own.
 PUPIL_FIELDS = ("first_name", "last_name", "school_year", "birth_year", "home_languages")
@@ -45,10 +46,6 @@ REFERRAL_FIELDS = (
     "consent_given_on",
     "consent_given_by",
 )
-
-
-class TransitionNotAllowed(ValidationError):
-    """The table has no arrow from the referral's status to the one asked for."""
 
 
 def _set(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -135,7 +132,7 @@ def programme_check(*, programme: Programme, referral: Referral) -> None:
 # --- Drafts ------------------------------------------------------------------------------
 
 
-def _save_referral(*, actor: User | None, referral: Referral, action: str) -> Referral:
+def _save_referral(*, actor: User | None, referral: Referral, action: AuditAction) -> Referral:
     referral.full_clean()
     programme_check(programme=referral.programme, referral=referral)
     referral.save()
@@ -163,10 +160,14 @@ def pupil_referral_create(
     pupil.full_clean()
     is_new = pupil.pk is None
     pupil.save()
-    audit_record(actor=actor, action="pupil.create" if is_new else "pupil.update", target=pupil)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PUPIL_CREATE if is_new else AuditAction.PUPIL_UPDATE,
+        target=pupil,
+    )
     referral = Referral(programme=programme, referrer=school, pupil=pupil)
     _set(referral, referral_data, REFERRAL_FIELDS)
-    return _save_referral(actor=actor, referral=referral, action="referral.create")
+    return _save_referral(actor=actor, referral=referral, action=AuditAction.REFERRAL_CREATE)
 
 
 @transaction.atomic
@@ -184,10 +185,10 @@ def family_referral_create(
     _set(family, family_data, FAMILY_FIELDS)
     family.full_clean()
     family.save()
-    audit_record(actor=actor, action="family.create", target=family)
+    audit_record(actor=actor, action=AuditAction.FAMILY_CREATE, target=family)
     referral = Referral(programme=programme, referrer=referrer, family=family)
     _set(referral, referral_data, REFERRAL_FIELDS)
-    return _save_referral(actor=actor, referral=referral, action="referral.create")
+    return _save_referral(actor=actor, referral=referral, action=AuditAction.REFERRAL_CREATE)
 
 
 @transaction.atomic
@@ -207,12 +208,12 @@ def referral_update(
     if locked.pupil_id:
         participant: Pupil | Family = Pupil.objects.select_for_update().get(pk=locked.pupil_id)
         _set(participant, participant_data, PUPIL_FIELDS)
-        action = "pupil.update"
+        action = AuditAction.PUPIL_UPDATE
     else:
         family_id = cast(int, locked.family_id)  # a referral is for a pupil xor a family
         participant = Family.objects.select_for_update().get(pk=family_id)
         _set(participant, participant_data, FAMILY_FIELDS)
-        action = "family.update"
+        action = AuditAction.FAMILY_UPDATE
     participant.full_clean()
     participant.save()
     audit_record(actor=actor, action=action, target=participant)
@@ -220,7 +221,7 @@ def referral_update(
     locked.family = participant if isinstance(participant, Family) else None
     locked.programme = programme
     _set(locked, referral_data, REFERRAL_FIELDS)
-    _save_referral(actor=actor, referral=locked, action="referral.update")
+    _save_referral(actor=actor, referral=locked, action=AuditAction.REFERRAL_UPDATE)
     referral.refresh_from_db()
     return locked
 
@@ -228,59 +229,36 @@ def referral_update(
 # --- Transitions -------------------------------------------------------------------------
 
 
-def _transition(
+def _take(
+    name: str,
     *,
     actor: User | None,
     referral: Referral,
-    to_status: str,
-    action: str,
-    allowed: Callable[[User, Referral], bool],
     reason: str = "",
     check: Callable[[Referral], None] | None = None,
 ) -> Referral:
-    """The one place a status changes: lock, check the table and the actor, log, audit."""
-    with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        from_status = locked.status
-        if actor is not None and not allowed(actor, locked):
-            raise PermissionDenied
-        if not can_transition(from_status, to_status):
-            raise TransitionNotAllowed(
-                _("A referral that is '%(from)s' cannot become '%(to)s'.")
-                % {
-                    "from": ReferralStatus(from_status).label,
-                    "to": ReferralStatus(to_status).label,
-                },
-                code="transition_not_allowed",
-            )
-        if check is not None:
-            check(locked)
-        now = timezone.now()
-        locked.status = to_status
+    """Take a transition of `workflow.REFERRAL`; the submission time is set with it."""
+
+    def update(locked: Referral, now: dt.datetime) -> list[str]:
         locked.status_changed_at = now
-        fields = ["status", "status_changed_at", "updated_at"]
-        if to_status == ReferralStatus.SUBMITTED:
+        if locked.status == ReferralStatus.SUBMITTED:
             locked.submitted_at = now
-            fields.append("submitted_at")
-        locked.save(update_fields=fields)
-        transition = ReferralTransition(
-            referral=locked,
-            from_status=from_status,
-            to_status=to_status,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            at=now,
-            reason=reason.strip(),
-        )
-        transition.full_clean()
-        transition.save()
-        audit_record(
+            return ["status_changed_at", "submitted_at"]
+        return ["status_changed_at"]
+
+    return cast(
+        Referral,
+        transition_apply(
+            REFERRAL,
+            name,
+            obj=referral,
             actor=actor,
-            action=f"referral.{action}",
-            target=locked,
-            detail={"from": from_status, "to": to_status},
-        )
-    referral.refresh_from_db(fields=["status", "status_changed_at", "submitted_at", "updated_at"])
-    return locked
+            reason=reason,
+            check=check,
+            update=update,
+            clean=False,
+        ),
+    )
 
 
 def _ready_to_submit(referral: Referral) -> None:
@@ -319,27 +297,12 @@ def _ready_to_submit(referral: Referral) -> None:
 def referral_submit(*, actor: User | None, referral: Referral) -> Referral:
     """Send a draft to the programme. Refused without recorded consent (issue 3), or when
     the programme does not cover the school's or family's municipality."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.SUBMITTED,
-        action="submit",
-        allowed=policy.is_referrer_staff,
-        check=_ready_to_submit,
-    )
+    return _take("submit", actor=actor, referral=referral, check=_ready_to_submit)
 
 
 def referral_accept(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The programme takes the referral into its matching queue."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.ACCEPTED,
-        action="accept",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-        check=_only_from(ReferralStatus.SUBMITTED, ReferralStatus.WAITING),
-    )
+    return _take("accept", actor=actor, referral=referral, reason=reason)
 
 
 def _reason_required(reason: str) -> Callable[[Referral], None]:
@@ -352,105 +315,46 @@ def _reason_required(reason: str) -> Callable[[Referral], None]:
 
 def referral_decline(*, actor: User | None, referral: Referral, reason: str) -> Referral:
     """The programme declines, always with a reason the referrer can read."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.DECLINED,
-        action="decline",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-        check=_reason_required(reason),
+    return _take(
+        "decline", actor=actor, referral=referral, reason=reason, check=_reason_required(reason)
     )
 
 
 def referral_wait(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The programme has no room now: the referral goes on the waiting list."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.WAITING,
-        action="wait",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-    )
+    return _take("wait", actor=actor, referral=referral, reason=reason)
 
 
 def referral_match(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """A buddy was found (called by matching when a proposal is confirmed)."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.MATCHED,
-        action="match",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-    )
+    return _take("match", actor=actor, referral=referral, reason=reason)
 
 
 def referral_requeue(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
-    """A declined proposal returns the referral to the queue (matched -> accepted)."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.ACCEPTED,
-        action="requeue",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-        check=_only_from(ReferralStatus.MATCHED),
-    )
+    """A declined proposal or a rematch returns the referral to the queue."""
+    return _take("requeue", actor=actor, referral=referral, reason=reason)
 
 
 def referral_close(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The trajectory ended: the referral is closed."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.CLOSED,
-        action="close",
-        allowed=policy.can_triage_referral,
-        reason=reason,
-    )
+    return _take("close", actor=actor, referral=referral, reason=reason)
 
 
 def referral_withdraw(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
     """The referring school or service withdraws an open referral."""
-    return _transition(
-        actor=actor,
-        referral=referral,
-        to_status=ReferralStatus.WITHDRAWN,
-        action="withdraw",
-        allowed=policy.is_referrer_staff,
-        reason=reason,
-    )
+    return _take("withdraw", actor=actor, referral=referral, reason=reason)
 
 
-def _only_from(*statuses: str) -> Callable[[Referral], None]:
-    """Two services lead to `accepted`: accepting a new referral, and requeueing a matched
-    one. Each takes only its own way in, so the log and the audit say what happened."""
-
-    def check(referral: Referral) -> None:
-        if referral.status not in statuses:
-            raise TransitionNotAllowed(
-                _("A referral that is '%(from)s' cannot become '%(to)s'.")
-                % {
-                    "from": ReferralStatus(referral.status).label,
-                    "to": ReferralStatus.ACCEPTED.label,
-                },
-                code="transition_not_allowed",
-            )
-
-    return check
-
-
-# Every transition service, by the status it leads to (tests walk the table with it).
+# Every transition service, by the transition it takes (tests walk the table with it).
 TRANSITION_SERVICES: dict[str, Callable[..., Referral]] = {
-    ReferralStatus.SUBMITTED: referral_submit,
-    ReferralStatus.ACCEPTED: referral_accept,
-    ReferralStatus.DECLINED: referral_decline,
-    ReferralStatus.WAITING: referral_wait,
-    ReferralStatus.MATCHED: referral_match,
-    ReferralStatus.CLOSED: referral_close,
-    ReferralStatus.WITHDRAWN: referral_withdraw,
+    "submit": referral_submit,
+    "accept": referral_accept,
+    "decline": referral_decline,
+    "wait": referral_wait,
+    "match": referral_match,
+    "requeue": referral_requeue,
+    "close": referral_close,
+    "withdraw": referral_withdraw,
 }
 
 
@@ -459,9 +363,9 @@ def referral_walk(
 ) -> Referral:
     """Take a draft through every transition on the way to `to_status` (demo data and
     test fixtures): a real history, each step logged, never a status set by hand."""
-    for step in path_from_draft(to_status):
-        service = TRANSITION_SERVICES[step]
-        if step in (ReferralStatus.SUBMITTED, ReferralStatus.MATCHED):
+    for step in REFERRAL.path(ReferralStatus.DRAFT, to_status):
+        service = TRANSITION_SERVICES[step.name]
+        if step.name == "submit":
             referral = service(actor=actor, referral=referral)
         else:
             referral = service(actor=actor, referral=referral, reason=reason)

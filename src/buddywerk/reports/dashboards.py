@@ -15,8 +15,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import AuditEvent, Role, User
+from buddywerk.access.models import Role, User
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus

@@ -38,7 +38,7 @@ from buddywerk.organisations.models import (
     TrainingInstitution,
 )
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
-from buddywerk.referrals.workflow import path_from_draft
+from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.trajectories.enums import (
     CancelReason,
     CloseReason,
@@ -318,7 +318,7 @@ def generate(
                     "steps": [],
                 }
                 day = submitted
-                for step in path_from_draft(status):
+                for step in [t.target for t in REFERRAL.path(ReferralStatus.DRAFT, status)]:
                     if step == ReferralStatus.MATCHED:
                         day = day + dt.timedelta(days=int(rng.expovariate(1 / 25)) + 1)
                         plan["matched"] = day

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.db import transaction
 
-from buddywerk.access.audit import audit_record
+from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.organisations.models import Programme
 
 from . import tasks
@@ -48,7 +48,7 @@ def report_reminders_send(*, today: dt.date) -> int:
             for reminder in created:
                 audit_record(
                     actor=None,
-                    action="report.reminder",
+                    action=AuditAction.REPORT_REMINDER,
                     target=reminder,
                     detail={"kind": deadline.kind, "due_on": deadline.due.isoformat()},
                 )

@@ -9,13 +9,17 @@ from django.utils.translation import pgettext_lazy
 
 
 class TrajectoryStatus(models.TextChoices):
-    """Where a duo stands. Only the transition services change it, following
-    `ALLOWED_TRANSITIONS` in workflow.py (ARCHITECTURE.md 4)."""
+    """Where a duo stands. Only the transitions of `TRAJECTORY` (workflow.py) change it,
+    through the kernel in common/workflow.py (ARCHITECTURE.md 4)."""
 
     PLANNED = "planned", _("Agreements pending")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+# Meetings are logged only while a duo runs (and never before the agreements: R9).
+LOGGING_STATUSES = frozenset({TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED})
 
 
 class Frequency(models.TextChoices):

@@ -30,7 +30,7 @@ from django.utils import timezone
 from buddywerk.access import policy
 from buddywerk.access.models import Role
 
-from .enums import Frequency, MeetingStatus
+from .enums import LOGGING_STATUSES, Frequency, MeetingStatus
 from .followup_health import (
     SILENT_DAYS,
     SILENT_DAYS_TWICE_MONTHLY,
@@ -52,7 +52,6 @@ from .followup_models import (
     Urgency,
 )
 from .models import Meeting, Participant, Trajectory, WellbeingScore
-from .workflow import LOGGING_STATUSES
 
 
 def _count(qs: QuerySet[Any]) -> Coalesce:

@@ -20,9 +20,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.access.models import Membership, Role
+from buddywerk.common.audit import AuditAction, audit_record
 
+from .enums import LOGGING_STATUSES
 from .followup_health import escalation_due_at, is_act_now
 from .followup_models import (
     DEFAULT_CRITERIA,
@@ -50,7 +51,6 @@ from .followup_models import (
 )
 from .followup_tasks import followup_mail_send
 from .services import _check, _now, _today
-from .workflow import LOGGING_STATUSES
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -188,7 +188,9 @@ def tandem_note_add(
     )
     note.full_clean()
     note.save()
-    audit_record(actor=actor, action="tandem.add", target=trajectory, detail={"kind": kind})
+    audit_record(
+        actor=actor, action=AuditAction.TANDEM_ADD, target=trajectory, detail={"kind": kind}
+    )
     if side == Side.BUDDY:
         recipients = school_contact_ids(trajectory)
     else:
@@ -249,7 +251,9 @@ def concern_raise(
     )
     concern.full_clean()
     concern.save()
-    audit_record(actor=actor, action="concern.raise", target=concern, detail={"urgency": urgency})
+    audit_record(
+        actor=actor, action=AuditAction.CONCERN_RAISE, target=concern, detail={"urgency": urgency}
+    )
     if urgency == Urgency.URGENT:
         _notify_urgent(concern, base_url, actor_id=actor.pk)
     return concern
@@ -280,7 +284,7 @@ def concern_from_wellbeing(
         raised_by=actor,
         raised_at=_now(now),
     )
-    audit_record(actor=actor, action="concern.raise_wellbeing", target=concern)
+    audit_record(actor=actor, action=AuditAction.CONCERN_RAISE_WELLBEING, target=concern)
     _notify_urgent(concern, "", actor_id=actor.pk if actor is not None else None)
     return concern
 
@@ -302,7 +306,7 @@ def concern_acknowledge(
     locked.save(
         update_fields=["acknowledgement", "acknowledged_by", "acknowledged_at", "updated_at"]
     )
-    audit_record(actor=actor, action="concern.acknowledge", target=locked)
+    audit_record(actor=actor, action=AuditAction.CONCERN_ACKNOWLEDGE, target=locked)
     concern.refresh_from_db()
     return locked
 
@@ -329,7 +333,7 @@ def concerns_escalate(*, now: dt.datetime | None = None, base_url: str = "") -> 
                 continue
             concern.escalated_at = moment
             concern.save(update_fields=["escalated_at", "updated_at"])
-            audit_record(actor=None, action="concern.escalate", target=concern)
+            audit_record(actor=None, action=AuditAction.CONCERN_ESCALATE, target=concern)
             _mail_on_commit(
                 kind="concern_escalated",
                 trajectory=concern.trajectory,
@@ -374,7 +378,7 @@ def observation_criterion_add(
     criterion = ObservationCriterion(programme=programme, label=label, position=last + 1)
     criterion.full_clean()
     criterion.save()
-    audit_record(actor=actor, action="kijkwijzer.criterion_add", target=programme)
+    audit_record(actor=actor, action=AuditAction.KIJKWIJZER_CRITERION_ADD, target=programme)
     return criterion
 
 
@@ -395,7 +399,7 @@ def observation_criterion_toggle(
     locked.save(update_fields=["is_active", "updated_at"])
     audit_record(
         actor=actor,
-        action="kijkwijzer.criterion_toggle",
+        action=AuditAction.KIJKWIJZER_CRITERION_TOGGLE,
         target=locked.programme,
         detail={"criterion": locked.pk, "active": locked.is_active},
     )
@@ -485,7 +489,7 @@ def observation_record(
         )
     audit_record(
         actor=actor,
-        action="observation.record",
+        action=AuditAction.OBSERVATION_RECORD,
         target=observation,
         detail={"actions": len(cleaned_actions)},
     )
@@ -505,7 +509,7 @@ def action_done(
         locked.done_at = _now(now)
         locked.done_by = actor
         locked.save(update_fields=["done_at", "done_by", "updated_at"])
-        audit_record(actor=actor, action="followup_action.done", target=locked)
+        audit_record(actor=actor, action=AuditAction.FOLLOWUP_ACTION_DONE, target=locked)
     return locked
 
 
@@ -541,7 +545,7 @@ def checkin_record(
     )
     checkin.full_clean()
     checkin.save()
-    audit_record(actor=actor, action="checkin.record", target=trajectory)
+    audit_record(actor=actor, action=AuditAction.CHECKIN_RECORD, target=trajectory)
     return checkin
 
 
@@ -595,7 +599,7 @@ def survey_record(
     survey.save()
     audit_record(
         actor=actor,
-        action="survey.record",
+        action=AuditAction.SURVEY_RECORD,
         target=trajectory,
         detail={"respondent": respondent, "moment": moment},
     )

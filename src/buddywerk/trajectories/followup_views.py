@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record, audit_view
+from buddywerk.common.audit import AuditAction, audit_record, audit_view
 from buddywerk.organisations.models import Programme
 
 from . import followup_selectors as selectors
@@ -355,7 +355,9 @@ def followup_overview(request: HttpRequest) -> HttpResponse:
     for programme in Programme.objects.filter(
         pk__in=selectors.coordinated_programme_ids(request.user)
     ):
-        audit_record(actor=request.user, action="view_followup_overview", target=programme)
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW_FOLLOWUP_OVERVIEW, target=programme
+        )
     return render(
         request,
         "trajectories/followup/overview.html",

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
 from buddywerk.organisations.fields import MultipleChoiceJSONField
 
@@ -300,8 +300,8 @@ class Participant(TimeStampedModel):
         return self.family.contact_name if self.family is not None else ""
 
 
-class TrajectoryTransition(models.Model):
-    """The log of status changes: who, when, from, to, why (ARCHITECTURE.md 4)."""
+class TrajectoryTransition(TransitionLog):
+    """One status change of a duo (the kernel's log, ARCHITECTURE.md 4)."""
 
     trajectory = models.ForeignKey(
         Trajectory,
@@ -309,28 +309,10 @@ class TrajectoryTransition(models.Model):
         related_name="transitions",
         verbose_name=_("trajectory"),
     )
-    from_status = models.CharField(
-        _("from"), max_length=10, choices=TrajectoryStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=10, choices=TrajectoryStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("trajectory transition")
         verbose_name_plural = _("trajectory transitions")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class AgreementFields(models.Model):

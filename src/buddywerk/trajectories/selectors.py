@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_view, audit_view_many
+from buddywerk.common.audit import audit_view, audit_view_many
 
 from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, WellbeingSource
 from .models import Meeting, Participant, Trajectory, WellbeingScore

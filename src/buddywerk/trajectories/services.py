@@ -1,8 +1,8 @@
 """Writes on trajectories (duos): start, agreements, insurance, status, meetings, well-being.
 
 Every service is keyword-only, validates (`full_clean`), runs in one transaction and leaves
-an audit event (ARCHITECTURE.md 1, 5). Status changes go through `_transition` only, which
-locks the row, checks workflow.ALLOWED_TRANSITIONS and logs the change (ARCHITECTURE.md 4).
+an audit event (ARCHITECTURE.md 1, 5). Status changes are the named transitions of
+`workflow.TRAJECTORY`, taken by the kernel in common/workflow.py (ARCHITECTURE.md 4).
 `today`/`now` may be passed so that tests run on a fake clock.
 """
 
@@ -19,10 +19,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.audit import audit_record
 from buddywerk.buddies.models import ScreeningStatus
 from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.vocabulary import MeetingMode
+from buddywerk.common.workflow import transition_apply
 from buddywerk.referrals.models import ReferralStatus
 
 from .enums import (
@@ -44,10 +45,9 @@ from .models import (
     Meeting,
     Participant,
     Trajectory,
-    TrajectoryTransition,
     WellbeingScore,
 )
-from .workflow import LOGGING_STATUSES, can_transition
+from .workflow import LOGGING_STATUSES, TRAJECTORY
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -60,10 +60,6 @@ PUPIL_DEFAULT_WEEKS = 12
 FAMILY_DEFAULT_MONTHS = 6
 # A referral the programme accepted, and that waits for a buddy, can start a duo.
 STARTABLE_REFERRAL_STATUSES = frozenset({ReferralStatus.ACCEPTED})
-
-
-class TransitionNotAllowed(ValidationError):
-    pass
 
 
 def _check(actor: User | None, allowed: bool) -> None:
@@ -212,11 +208,9 @@ def trajectory_start(
             pupil_id=referral.pupil_id,
             family_id=referral.family_id,
         )
-    TrajectoryTransition.objects.create(
-        trajectory=trajectory, from_status="", to_status=trajectory.status, actor=actor
-    )
+    TRAJECTORY.log_start(trajectory, actor=actor)
     Agreement.objects.create(trajectory=trajectory, **agreement_defaults(trajectory))
-    audit_record(actor=actor, action="trajectory.start", target=trajectory)
+    audit_record(actor=actor, action=AuditAction.TRAJECTORY_START, target=trajectory)
     _mark_referrals_matched(actor=actor, referrals=referrals)
     return trajectory
 
@@ -262,71 +256,34 @@ def trajectory_start_from_proposal(
     )
 
 
-def _transition(
+def _take(
+    name: str,
     *,
     actor: User | None,
     trajectory: Trajectory,
-    to_status: str,
-    action: str,
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> Trajectory:
-    """The one place a trajectory's status changes: lock, check the table, log, audit."""
-    with transaction.atomic():
-        locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        from_status = locked.status
-        if not can_transition(from_status, to_status):
-            raise TransitionNotAllowed(
-                _("A duo that is '%(from)s' cannot become '%(to)s'.")
-                % {
-                    "from": TrajectoryStatus(from_status).label,
-                    "to": TrajectoryStatus(to_status).label,
-                },
-                code="transition_not_allowed",
-            )
-        locked.status = to_status
-        fields = ["status", "updated_at"]
-        for name, value in (extra or {}).items():
-            setattr(locked, name, value)
-            fields.append(name)
-        locked.full_clean()
-        locked.save(update_fields=fields)
-        TrajectoryTransition.objects.create(
-            trajectory=locked,
-            from_status=from_status,
-            to_status=to_status,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            reason=reason.strip(),
-        )
-        audit_record(
-            actor=actor,
-            action=f"trajectory.{action}",
-            target=locked,
-            detail={"from": from_status, "to": to_status},
-        )
-    trajectory.refresh_from_db()
+    """Take a transition of `workflow.TRAJECTORY`, setting `extra` fields with it."""
+
+    def update(locked: Trajectory, _now: dt.datetime) -> list[str]:
+        for field, value in (extra or {}).items():
+            setattr(locked, field, value)
+        return list(extra or {})
+
+    locked: Trajectory = transition_apply(
+        TRAJECTORY, name, obj=trajectory, actor=actor, reason=reason, update=update
+    )
     return locked
 
 
 def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str) -> Trajectory:
     """The coordinator pauses a running duo (holidays, illness), with a reason."""
-    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
-    return _transition(
-        actor=actor,
-        trajectory=trajectory,
-        to_status=TrajectoryStatus.PAUSED,
-        action="pause",
-        reason=reason,
-    )
+    return _take("pause", actor=actor, trajectory=trajectory, reason=reason)
 
 
 def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
-    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
-    return _transition(
-        actor=actor, trajectory=trajectory, to_status=TrajectoryStatus.ACTIVE, action="resume"
-    )
+    return _take("resume", actor=actor, trajectory=trajectory)
 
 
 # Closures after which the coordinator may decide to look for another buddy (never
@@ -395,11 +352,10 @@ def trajectory_close(
     if errors:
         raise ValidationError(errors)
     goodbye = trajectory.meetings.filter(is_goodbye=True, status=MeetingStatus.HAPPENED).exists()
-    closed = _transition(
+    closed = _take(
+        "close",
         actor=actor,
         trajectory=trajectory,
-        to_status=TrajectoryStatus.CLOSED,
-        action="close",
         reason=note or str(CloseReason(reason).label),
         extra={
             "close_reason": reason,
@@ -447,7 +403,10 @@ def participants_rematch(*, actor: User | None, trajectory: Trajectory, reason: 
     for referral in _open_referrals(trajectory):
         referral_requeue(actor=actor, referral=referral, reason=reason.strip())
     audit_record(
-        actor=actor, action="trajectory.rematch", target=trajectory, detail={"reason": "given"}
+        actor=actor,
+        action=AuditAction.TRAJECTORY_REMATCH,
+        target=trajectory,
+        detail={"reason": "given"},
     )
 
 
@@ -489,7 +448,9 @@ def trajectory_evaluate(
         fields.append("school_evaluated_by")
     locked.full_clean()
     locked.save(update_fields=fields)
-    audit_record(actor=actor, action="trajectory.evaluate", target=locked, detail={"side": side})
+    audit_record(
+        actor=actor, action=AuditAction.TRAJECTORY_EVALUATE, target=locked, detail={"side": side}
+    )
     trajectory.refresh_from_db()
     return locked
 
@@ -572,7 +533,7 @@ def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str
         agreement.school_confirmed_by = None
     agreement.full_clean()
     agreement.save()
-    audit_record(actor=actor, action="agreement.update", target=trajectory)
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_UPDATE, target=trajectory)
     return agreement
 
 
@@ -608,17 +569,18 @@ def agreement_confirm(
     else:
         raise ValueError(f"Unknown side: {side}")
     agreement.save()
-    audit_record(actor=actor, action="agreement.confirm", target=trajectory, detail={"side": side})
+    audit_record(
+        actor=actor, action=AuditAction.AGREEMENT_CONFIRM, target=trajectory, detail={"side": side}
+    )
     if (
         agreement.is_confirmed
         and trajectory.status == TrajectoryStatus.PLANNED
         and not consent_problem(trajectory)
     ):
-        _transition(
+        _take(
+            "activate",
             actor=actor,
             trajectory=trajectory,
-            to_status=TrajectoryStatus.ACTIVE,
-            action="activate",
             reason=gettext("Agreements confirmed by the buddy and the school."),
         )
     return agreement
@@ -634,9 +596,7 @@ def trajectory_activate(*, actor: User | None, trajectory: Trajectory) -> Trajec
     problem = consent_problem(trajectory)
     if problem:
         raise ValidationError(problem)
-    return _transition(
-        actor=actor, trajectory=trajectory, to_status=TrajectoryStatus.ACTIVE, action="activate"
-    )
+    return _take("activate", actor=actor, trajectory=trajectory)
 
 
 # --- Insurance (R10) -------------------------------------------------------------------
@@ -662,7 +622,7 @@ def school_insurance_confirm(
                 "updated_at",
             ]
         )
-        audit_record(actor=actor, action="trajectory.insurance_confirm", target=locked)
+        audit_record(actor=actor, action=AuditAction.TRAJECTORY_INSURANCE_CONFIRM, target=locked)
     trajectory.refresh_from_db()
     return locked
 
@@ -782,7 +742,7 @@ def meeting_log(
                 actor=actor,
                 today=today,
             )
-    audit_record(actor=actor, action="meeting.log", target=meeting)
+    audit_record(actor=actor, action=AuditAction.MEETING_LOG, target=meeting)
     return meeting
 
 
@@ -811,7 +771,7 @@ def meeting_plan(
         is_goodbye=is_goodbye,
     )
     _save_meeting(meeting=meeting, trajectory=trajectory, today=_today(today))
-    audit_record(actor=actor, action="meeting.plan", target=meeting)
+    audit_record(actor=actor, action=AuditAction.MEETING_PLAN, target=meeting)
     return meeting
 
 
@@ -857,7 +817,7 @@ def meeting_update(
     if is_goodbye is not None:
         locked.is_goodbye = is_goodbye
     _save_meeting(meeting=locked, trajectory=trajectory, today=_today(today))
-    audit_record(actor=actor, action="meeting.update", target=locked)
+    audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
     return locked
 
 
@@ -943,6 +903,9 @@ def wellbeing_record(
         today=today,
     )
     audit_record(
-        actor=actor, action="wellbeing.record", target=trajectory, detail={"moment": moment}
+        actor=actor,
+        action=AuditAction.WELLBEING_RECORD,
+        target=trajectory,
+        detail={"moment": moment},
     )
     return entry

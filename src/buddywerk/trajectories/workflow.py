@@ -1,26 +1,59 @@
-"""The trajectory state machine: ONE table of allowed transitions (ARCHITECTURE.md 4).
+"""The trajectory (duo) state machine: ONE table of named transitions (ARCHITECTURE.md 4).
 
     planned -> active     the buddy and the school confirmed the agreements (R9)
-    planned -> closed     the duo did not start
     active <-> paused     e.g. a long illness or the holidays
-    active, paused -> closed   with a reason (R7: closure is planned, not a surprise)
+    planned, active, paused -> closed   with a reason (R7: closure is planned)
 
-A closed trajectory is read-only. The services in services.py are the only code that
-changes a status; each checks this table, locks the row and logs the change.
+A closed duo is read-only. The services in services.py take these transitions through
+`common.workflow`; nothing else changes a duo's status.
 """
 
+from buddywerk.access import policy
+from buddywerk.common.audit import AuditAction as A
+from buddywerk.common.workflow import Workflow, transition
+
+from .enums import LOGGING_STATUSES
 from .enums import TrajectoryStatus as S
+from .models import Trajectory, TrajectoryTransition
 
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PLANNED: frozenset({S.ACTIVE, S.CLOSED}),
-    S.ACTIVE: frozenset({S.PAUSED, S.CLOSED}),
-    S.PAUSED: frozenset({S.ACTIVE, S.CLOSED}),
-    S.CLOSED: frozenset(),
-}
+__all__ = ["LOGGING_STATUSES", "TRAJECTORY"]
 
-# Meetings are logged only while a duo runs (and never before the agreements: R9).
-LOGGING_STATUSES = frozenset({S.ACTIVE, S.PAUSED})
-
-
-def can_transition(from_status: str, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+TRAJECTORY = Workflow(
+    model=Trajectory,
+    log_model=TrajectoryTransition,
+    log_field="trajectory",
+    states=S,
+    transitions=(
+        # The last of the two confirmations of the agreements activates the duo (R9); the
+        # coordinator activates it when the parents' consent came in after both.
+        transition(
+            "activate",
+            [S.PLANNED],
+            S.ACTIVE,
+            action=A.TRAJECTORY_ACTIVATE,
+            allowed=policy.can_activate_trajectory,
+        ),
+        transition(
+            "pause",
+            [S.ACTIVE],
+            S.PAUSED,
+            action=A.TRAJECTORY_PAUSE,
+            allowed=policy.can_manage_trajectory,
+            reason_required=True,
+        ),
+        transition(
+            "resume",
+            [S.PAUSED],
+            S.ACTIVE,
+            action=A.TRAJECTORY_RESUME,
+            allowed=policy.can_manage_trajectory,
+        ),
+        transition(
+            "close",
+            [S.PLANNED, S.ACTIVE, S.PAUSED],
+            S.CLOSED,
+            action=A.TRAJECTORY_CLOSE,
+            allowed=policy.can_manage_trajectory,
+        ),
+    ),
+)
