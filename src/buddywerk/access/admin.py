@@ -78,7 +78,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             key, *fields
         )
         return [
-            seen_ref(label, target_id=target_id, **{meta.model_name: own})  # type: ignore[dict-item]
+            seen_ref(label, target_id=target_id, **{str(meta.model_name): own})
             for own, *targets in rows
             for label, target_id in zip(labels, targets, strict=True)
             if target_id is not None
@@ -103,7 +103,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self._audit_views(request, list(context["cl"].result_list), listed=True)
         return response
 
-    def render_change_form(  # type: ignore[override]
+    def render_change_form(
         self,
         request: HttpRequest,
         context: dict[str, Any],
@@ -163,7 +163,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             message = json.dumps(message)
         entries = [
             LogEntry(
-                user_id=request.user.pk,
+                user_id=request.user.pk,  # type: ignore[misc]
                 content_type_id=ContentType.objects.get_for_model(obj, for_concrete_model=False).id,
                 object_id=obj.pk,
                 object_repr=neutral_label(obj)[:200],

@@ -51,7 +51,11 @@ def _names(request: HttpRequest, trajectory: Trajectory) -> str:
 
 
 def _render(
-    request: HttpRequest, trajectory: Trajectory, template: str, context: dict, **via: object
+    request: HttpRequest,
+    trajectory: Trajectory,
+    template: str,
+    context: dict[str, object],
+    **via: object,
 ) -> HttpResponse:
     """Render a follow-up page of the duo. It names the participants (and shows what was
     noticed about them), so showing it, on a GET or again with a form's errors, is audited:

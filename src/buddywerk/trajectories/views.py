@@ -142,7 +142,10 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("trajectories:agreement_edit", trajectory_uuid=trajectory.uuid)
     # the form lists the accepted referrals to choose from by name: each is audited
-    referral_selectors.referral_rows(user=request.user, referrals=form.fields["referrals"].queryset)
+    referral_selectors.referral_rows(
+        user=request.user,
+        referrals=form.fields["referrals"].queryset,  # type: ignore[attr-defined]
+    )
     return render(request, "trajectories/trajectory_start.html", {"form": form})
 
 
