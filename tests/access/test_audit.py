@@ -9,6 +9,14 @@ from buddywerk.access.models import Membership, Role
 from buddywerk.access.services import membership_grant
 from buddywerk.common.models import AuditEvent
 from buddywerk.organisations.models import OrganisationKind
+from tests.access.audit_helpers import (
+    assert_list_events,
+    family_ref,
+    get_with_events,
+    page_queries,
+    pupil_ref,
+    targets,
+)
 from tests.factories import (
     OrganisationFactory,
     PupilFactory,
@@ -198,3 +206,211 @@ def test_the_admin_is_for_platform_admins_only(staff_and_pupil):
     response = client.get(f"/admin/referrals/pupil/{pupil.pk}/change/")
     assert response.status_code in (302, 403)
     assert not AuditEvent.objects.exists()
+
+
+# --- Issue 11, point 3: the admin audits lists, pages and writes; its log keeps no name --
+
+
+def _admin_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _no_name_in_the_admin_log(*people):
+    from django.contrib.admin.models import LogEntry
+
+    reprs = list(LogEntry.objects.values_list("object_repr", "change_message"))
+    assert reprs, "the admin wrote no log entry"
+    for person in people:
+        for name in (person.first_name, person.last_name):
+            assert not any(name in r or name in m for r, m in reprs), name
+
+
+@pytest.mark.django_db
+def test_the_pupil_changelist_audits_every_pupil_shown(platform_admin):
+    pupils = PupilFactory.create_batch(3)
+    client = _admin_client(platform_admin)
+    url = "/admin/referrals/pupil/"
+    response, events = get_with_events(client, url)
+    assert response.status_code == 200
+    assert_list_events(events, actor=platform_admin, expected=[pupil_ref(p) for p in pupils])
+    assert all(e.detail == {"list": True, "admin": True} for e in events)
+    page_queries(client, url)
+    few = page_queries(client, url)
+    PupilFactory.create_batch(4)
+    assert page_queries(client, url) == few
+    assert few[1] == 1
+
+
+@pytest.mark.django_db
+def test_the_referral_changelist_and_page_audit_the_child_not_the_referral(platform_admin):
+    from tests.factories import FamilyReferralFactory, ReferralFactory
+
+    pupil_referral = ReferralFactory()
+    family_referral = FamilyReferralFactory()
+    client = _admin_client(platform_admin)
+    response, events = get_with_events(client, "/admin/referrals/referral/")
+    assert response.status_code == 200
+    assert_list_events(
+        events,
+        actor=platform_admin,
+        expected=[pupil_ref(pupil_referral.pupil), family_ref(family_referral.family)],
+        referral=[pupil_referral.uuid, family_referral.uuid],
+    )
+    url = f"/admin/referrals/referral/{pupil_referral.pk}/change/"
+    response, [event] = get_with_events(client, url)
+    assert response.status_code == 200
+    assert (event.object_type, event.object_id) == pupil_ref(pupil_referral.pupil)
+    assert event.detail == {"referral": str(pupil_referral.uuid), "admin": True}
+    # the raw-id widget names the pupil by its neutral label, never by name
+    assert pupil_referral.pupil.last_name not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_followup_records_proposals_and_introductions_are_audited_as_their_children(
+    platform_admin,
+):
+    from buddywerk.trajectories import followup_services as fs
+    from tests.trajectories.factories import make_duo
+
+    duo = make_duo(pupils=2)
+    pupils = [p.pupil for p in duo.participants.select_related("pupil")]
+    concern = fs.concern_raise(
+        actor=duo.buddy.user, trajectory=duo, urgency="info", text="Moe vandaag."
+    )
+    client = _admin_client(platform_admin)
+    response, events = get_with_events(client, "/admin/trajectories/concern/")
+    assert response.status_code == 200
+    assert_list_events(events, actor=platform_admin, expected=[pupil_ref(p) for p in pupils])
+    response, events = get_with_events(client, f"/admin/trajectories/concern/{concern.pk}/change/")
+    assert response.status_code == 200  # read-only, still a look at the children
+    assert sorted(targets(events)) == sorted(pupil_ref(p) for p in pupils)
+    assert all(e.detail == {"concern": str(concern.uuid), "admin": True} for e in events)
+    for path in (
+        "trajectories/tandemnote",
+        "trajectories/observation",
+        "trajectories/followupaction",
+        "trajectories/checkin",
+        "trajectories/relationshipsurvey",
+        "matching/proposal",
+        "network/serviceintroduction",
+    ):
+        response = client.get(f"/admin/{path}/")
+        assert response.status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_an_admin_save_is_audited_with_its_actor_and_the_log_keeps_no_name(platform_admin):
+    from buddywerk.referrals.models import Pupil, school_year_start
+
+    pupil = PupilFactory(first_name="Zinedine", last_name="Vandersteen", home_languages=["nl"])
+    school = pupil.school
+    client = _admin_client(platform_admin)
+    data = {
+        "school": str(school.pk),
+        "first_name": "Zinedine",
+        "last_name": "Vandersteen-Peeters",
+        "school_year": "6",
+        "birth_year": str(school_year_start() - 11),
+        "home_languages": ["nl"],
+        "_save": "Opslaan",
+    }
+    url = f"/admin/referrals/pupil/{pupil.pk}/change/"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pupil.refresh_from_db()
+    assert pupil.last_name == "Vandersteen-Peeters"
+    change = AuditEvent.objects.get(action="admin.change")
+    assert change.actor == platform_admin
+    assert (change.object_type, change.object_id) == pupil_ref(pupil)
+    assert change.detail == {"fields": ["last_name"]}
+    assert change.request_id == response["X-Request-ID"]
+    # adding one through the admin is audited too
+    response = client.post("/admin/referrals/pupil/add/", {**data, "first_name": "Noor"})
+    assert response.status_code == 302
+    added = Pupil.objects.get(first_name="Noor")
+    event = AuditEvent.objects.get(action="admin.add")
+    assert (event.actor, event.object_id) == (platform_admin, str(added.uuid))
+    # the history page shows the log (neutral) and is a look at the pupil
+    response, [event] = get_with_events(client, f"/admin/referrals/pupil/{pupil.pk}/history/")
+    assert response.status_code == 200
+    assert (event.object_type, event.object_id) == pupil_ref(pupil)
+    assert "Vandersteen" not in response.content.decode()
+    _no_name_in_the_admin_log(pupil, added)
+
+
+@pytest.mark.django_db
+def test_admin_deletes_are_audited_and_their_confirmation_is_a_view(platform_admin):
+    from django.contrib.admin.models import LogEntry
+
+    from buddywerk.referrals.models import Pupil
+
+    one, two, three = PupilFactory.create_batch(3)
+    client = _admin_client(platform_admin)
+    url = f"/admin/referrals/pupil/{one.pk}/delete/"
+    response, [event] = get_with_events(client, url)
+    assert response.status_code == 200
+    assert (event.object_type, event.object_id) == pupil_ref(one)
+    assert one.last_name not in response.content.decode()
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Pupil.objects.filter(pk=one.pk).exists()
+    deleted = AuditEvent.objects.get(action="admin.delete")
+    assert (deleted.actor, deleted.object_id) == (platform_admin, str(one.uuid))
+    # the "delete selected" action: its confirmation lists both, the deletion audits both
+    action = {"action": "delete_selected", "_selected_action": [two.pk, three.pk]}
+    last = AuditEvent.objects.order_by("-id").first().id
+    response = client.post("/admin/referrals/pupil/", action)
+    assert response.status_code == 200
+    shown = AuditEvent.objects.filter(id__gt=last, action="view")
+    assert sorted(targets(shown)) == sorted([pupil_ref(two), pupil_ref(three)])
+    response = client.post("/admin/referrals/pupil/", {**action, "post": "yes"})
+    assert response.status_code == 302
+    assert not Pupil.objects.filter(pk__in=[two.pk, three.pk]).exists()
+    assert sorted(
+        AuditEvent.objects.filter(action="admin.delete").values_list("object_id", flat=True)
+    ) == sorted(str(p.uuid) for p in (one, two, three))
+    assert all(e.actor == platform_admin for e in AuditEvent.objects.filter(action="admin.delete"))
+    assert LogEntry.objects.count() == 3
+    _no_name_in_the_admin_log(one, two, three)
+
+
+@pytest.mark.django_db
+def test_old_admin_log_entries_lose_the_childs_name():
+    """The data migration rewrites entries written before the admin stored neutral labels."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.factories import FamilyFactory
+
+    pupil, family = PupilFactory(), FamilyFactory()
+    user = UserFactory()
+    for obj, text in (
+        (pupil, f"{pupil.first_name} {pupil.last_name}"),
+        (family, family.contact_name),
+    ):
+        LogEntry.objects.create(
+            user=user,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=text,
+            action_flag=CHANGE,
+        )
+    migration = importlib.import_module("buddywerk.referrals.migrations.0004_neutral_admin_log")
+    migration.neutral_object_reprs(apps, None)
+    reprs = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert reprs == {f"Leerling {pupil.uuid}", f"Gezin {family.uuid}"}
+
+
+@pytest.mark.django_db
+def test_a_pupil_or_family_never_prints_its_name():
+    from tests.factories import FamilyFactory
+
+    pupil, family = PupilFactory(), FamilyFactory()
+    assert pupil.first_name not in str(pupil) and pupil.last_name not in str(pupil)
+    assert str(pupil.uuid) in str(pupil)
+    assert family.contact_name not in str(family) and str(family.uuid) in str(family)

@@ -27,7 +27,11 @@ def _code() -> dict[str, str]:
 
 
 def test_every_member_is_written_by_the_code():
-    code = "\n".join(text for name, text in _code().items() if name != "common/audit.py")
+    sources = _code()
+    # audit.py itself writes VIEW (audit_view); leave out the enum's own definition.
+    audit = sources.pop("common/audit.py")
+    sources["common/audit.py"] = audit[audit.index("\ndef ") :]
+    code = "\n".join(sources.values())
     # Members reach the code as `AuditAction.X` or, in workflow tables, `A.X`.
     named = set(re.findall(r"\b(?:AuditAction|A)\.([A-Z_]+)\b", code))
     unused = [member.name for member in AuditAction if member.name not in named]

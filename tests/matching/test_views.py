@@ -50,7 +50,9 @@ def test_suggestions_show_scores_reasons_and_blocked_buddies(client, setup):
     assert "woont 0 km van de school" in page  # the engine's Dutch sentence
     assert far.user.last_name in page  # nearly fitting, with what blocks
     assert "spreekt niet op dezelfde manier af" in page
-    assert AuditEvent.objects.filter(action="view", object_id=str(setup["referral"].uuid)).exists()
+    event = AuditEvent.objects.get(action="view", actor=setup["coordinator"])
+    assert event.object_id == str(setup["referral"].pupil.uuid)
+    assert event.detail == {"referral": str(setup["referral"].uuid)}
 
 
 @pytest.mark.parametrize("buddies", [2, 12])
@@ -279,6 +281,11 @@ def test_buddy_suggestions_show_the_fitting_referrals_with_reasons_and_audit(
         page = client.get(url).content.decode()
     assert "Amira" in page and "woont 0 km van de school" in page
     assert far.pupil.last_name in page  # almost fitting: no shared time slot
-    event = AuditEvent.objects.filter(action="view").latest("id")
-    assert str(setup["referral"].uuid) in event.detail["referrals"]
-    assert str(far.uuid) in event.detail["referrals"]
+    # the last request: one event per pupil named, fitting or almost fitting
+    last_request = AuditEvent.objects.filter(action="view").latest("id").request_id
+    events = AuditEvent.objects.filter(action="view", request_id=last_request)
+    assert {(e.object_id, e.detail["referral"]) for e in events} == {
+        (str(setup["referral"].pupil.uuid), str(setup["referral"].uuid)),
+        (str(far.pupil.uuid), str(far.uuid)),
+    }
+    assert all(e.detail["list"] and e.actor == setup["coordinator"] for e in events)

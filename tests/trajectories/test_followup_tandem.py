@@ -94,7 +94,10 @@ def test_the_school_sees_tandem_notes_never_private_meeting_notes(client):
     html = client.get(reverse("trajectories:tandem", args=[duo.uuid])).content.decode()
     assert "GEDEELD-tandem" in html
     assert "GEHEIM-privé" not in html
-    assert AuditEvent.objects.filter(action="view", object_id=str(duo.uuid)).exists()
+    pupil = duo.participants.get().pupil
+    event = AuditEvent.objects.get(action="view", object_id=str(pupil.uuid))
+    assert event.object_type == "referrals.pupil"
+    assert event.detail == {"trajectory": str(duo.uuid)}
 
 
 def test_staff_of_another_school_get_404(client):

@@ -48,12 +48,10 @@ def test_every_view_of_a_duo_is_audited(client, name):
     duo = make_duo()
     client.force_login(duo.buddy.user)
     assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
-    assert (
-        AuditEvent.objects.filter(
-            action="view", object_id=str(duo.uuid), actor=duo.buddy.user
-        ).count()
-        == 1
-    )
+    pupil = duo.participants.get().pupil
+    event = AuditEvent.objects.get(action="view", actor=duo.buddy.user)
+    assert (event.object_type, event.object_id) == ("referrals.pupil", str(pupil.uuid))
+    assert event.detail == {"trajectory": str(duo.uuid)}
 
 
 @pytest.mark.parametrize("name", ["agreement_edit", "pause", "close"])
@@ -62,7 +60,7 @@ def test_every_coordinator_page_of_a_duo_is_audited(client, name):
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
     assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
-    assert (
-        AuditEvent.objects.filter(action="view", object_id=str(duo.uuid), actor=coordinator).count()
-        == 1
-    )
+    pupil = duo.participants.get().pupil
+    event = AuditEvent.objects.get(action="view", actor=coordinator)
+    assert (event.object_type, event.object_id) == ("referrals.pupil", str(pupil.uuid))
+    assert event.detail == {"trajectory": str(duo.uuid)}

@@ -75,9 +75,14 @@ def test_other_buddies_and_schools_get_404(client, duo):
 
 
 def test_every_view_is_audited(client, duo):
+    """The view of a duo is a view of its pupil: the pupil is the target, the duo the
+    record it was seen through (common/audit.py)."""
     _page(client, duo.buddy.user, duo)
-    event = AuditEvent.objects.get(action="view", object_id=str(duo.uuid))
+    pupil = duo.participants.get().pupil
+    event = AuditEvent.objects.get(action="view", object_id=str(pupil.uuid))
     assert event.actor == duo.buddy.user
+    assert event.object_type == "referrals.pupil"
+    assert event.detail == {"trajectory": str(duo.uuid)}
 
 
 def test_a_buddy_sees_the_pupils_of_own_duos(duo):
@@ -106,5 +111,11 @@ def test_the_list_audits_every_duo_it_shows(client, duo):
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     assert client.get(reverse("trajectories:list")).status_code == 200
     seen = list(AuditEvent.objects.filter(id__gt=last, actor=coordinator, action="view"))
-    assert {e.object_id for e in seen} >= {str(duo.uuid), str(other.uuid)}
-    assert all(e.object_type == "trajectories.trajectory" for e in seen)
+    # one event per pupil shown, the duo it was listed with in the detail
+    expected = {
+        (str(p.pupil.uuid), str(t.uuid))
+        for t in (duo, other)
+        for p in t.participants.select_related("pupil")
+    }
+    assert {(e.object_id, e.detail["trajectory"]) for e in seen} >= expected
+    assert all(e.object_type == "referrals.pupil" and e.detail["list"] for e in seen)

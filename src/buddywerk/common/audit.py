@@ -1,15 +1,37 @@
-"""The audit trail: who did or saw what, when (ARCHITECTURE.md 5).
+"""Write audit events.
 
-Services call `audit_record` inside their own transaction, so an event exists exactly when
-its write does; pages that show a pupil's or family's personal data call `audit_view` (one
-object) or `audit_view_many` (a list: one event per object shown, one INSERT per page), so
-"who saw this pupil?" is one query on (object_type, object_id).
+Writes. A service calls `audit_record(actor=..., action=AuditAction.<ENTITY_VERB>,
+target=<the row it wrote>)` inside its own transaction, so the event commits or rolls back
+with the write; the state-machine kernel (workflow.py) does it for every transition. The
+admin does the same for its saves and deletes (`AuditAction.ADMIN_*`, see
+access.admin.AuditedAdmin). Every action is a member of `AuditAction`, one list of all
+that is recorded; `audit_record` refuses any other value.
 
-Every action is a member of `AuditAction`: one list of everything that is recorded, with a
-label an auditor can read. `audit_record` refuses any other string.
+Views: the convention. Every page that shows a pupil's or a family's personal data (a
+name or first name, needs, notes, agreements, follow-up), whatever its form: a detail page,
+an edit form, a list, an htmx fragment, an export, an admin screen, writes one event with
+action "view" PER CHILD IT SHOWS, and the event's target is the child itself: the
+`referrals.pupil` or the `referrals.family`, with the child's UUID as `object_id`. Never
+the referral, the duo, the proposal or the follow-up record the child was seen through:
+that record goes into `detail` (`{"referral": <uuid>}`, `{"trajectory": <uuid>}`,
+`{"proposal": <uuid>}`, `{"concern": <uuid>}`, ...); a list adds `"list": true` and the admin
+adds `"admin": true`. So "who saw this pupil, when, and on which page?" is one query on
+the indexed (object_type, object_id) pair, whichever page it was, and the request id ties
+each row to the page's log lines:
+
+    AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_type="referrals.pupil", object_id=str(pupil.uuid)
+    )
+
+A duo of three pupils shown once writes three events; a list of fifty referrals writes
+fifty. A page that shows several children writes them in one INSERT (`audit_view_many`),
+so its number of queries does not grow with its rows. The data of other people (a buddy's
+profile, a mail in the outbox) follows the same rule with that person's record as target.
+`detail` holds UUIDs and flags only, never personal data.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -23,6 +45,10 @@ class AuditAction(models.TextChoices):
     """Everything the audit trail records. The value is stored; `<entity>.<what>`."""
 
     VIEW = "view", _("Viewed personal data")
+    # the Django admin (platform admins only)
+    ADMIN_ADD = "admin.add", _("Added in the admin")
+    ADMIN_CHANGE = "admin.change", _("Changed in the admin")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
     # access
     USER_CREATE = "user.create", _("User created")
     MEMBERSHIP_GRANT = "membership.grant", _("Membership granted")
@@ -108,7 +134,6 @@ class AuditAction(models.TextChoices):
         "kijkwijzer.criterion_toggle",
         _("Kijkwijzer criterion switched on or off"),
     )
-    VIEW_FOLLOWUP_OVERVIEW = "view_followup_overview", _("Follow-up overview viewed")
     # learning
     MODULE_COMPLETE = "module.complete", _("Module done")
     EVENT_CREATE = "event.create", _("Event created")
@@ -134,21 +159,60 @@ class AuditAction(models.TextChoices):
     REPORT_REMINDER = "report.reminder", _("Report reminder sent")
 
 
+def _object_id(target: models.Model) -> str:
+    """The UUID where the model has one (what the URLs show), else the primary key."""
+    return str(getattr(target, "uuid", None) or target.pk)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One person a page shows, as its view event names them: the target (the child's
+    model label and UUID) and the records the child was seen through, for `detail`."""
+
+    object_type: str
+    object_id: str
+    via: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        return dict(self.via)
+
+
+def seen(target: models.Model, **via: Any) -> Seen:
+    """`target` (a pupil, a family, or another person's record) seen through `via`, e.g.
+    `seen(referral.participant, referral=referral.uuid)`."""
+    return seen_ref(target._meta.label_lower, target_id=_object_id(target), **via)
+
+
+def seen_ref(object_type: str, *, target_id: Any, **via: Any) -> Seen:
+    """The same from values read without the model instance (a `.values()` row)."""
+    return Seen(
+        object_type=object_type,
+        object_id=str(target_id),
+        via=tuple(sorted((key, str(value)) for key, value in via.items() if value is not None)),
+    )
+
+
 def _event(
     *,
     actor: Any,
     action: AuditAction,
-    target: models.Model,
+    target: models.Model | Seen,
     detail: dict[str, Any] | None,
 ) -> AuditEvent:
     """An unsaved event; `object_id` is the target's UUID where it has one."""
     if not isinstance(action, AuditAction):
         raise TypeError(f"audit action must be an AuditAction, not {action!r}")
+    if isinstance(target, Seen):
+        object_type, object_id = target.object_type, target.object_id
+        detail = {**target.detail, **(detail or {})}
+    else:
+        object_type, object_id = target._meta.label_lower, _object_id(target)
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action.value,
-        object_type=target._meta.label_lower,
-        object_id=str(getattr(target, "uuid", None) or target.pk),
+        object_type=object_type,
+        object_id=object_id,
         request_id=current_request_id(),
         detail=detail or {},
     )
@@ -158,25 +222,53 @@ def audit_record(
     *,
     actor: Any,
     action: AuditAction,
-    target: models.Model,
+    target: models.Model | Seen,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Record that `actor` (None: the system) did `action` on `target`. Never put personal
-    data in `detail`."""
+    """Record that `actor` did `action` on `target`. Never put personal data in `detail`."""
     event = _event(actor=actor, action=action, target=target, detail=detail)
     event.save(force_insert=True)
     return event
 
 
-def audit_view(*, actor: Any, target: models.Model) -> AuditEvent:
-    """Record that `actor` looked at the personal data held in `target`."""
+def audit_record_many(
+    *, actor: Any, action: AuditAction, targets: Iterable[models.Model]
+) -> list[AuditEvent]:
+    """`audit_record` for several rows at once (a bulk delete), in one INSERT."""
+    return AuditEvent.objects.bulk_create(
+        _event(actor=actor, action=action, target=target, detail=None) for target in targets
+    )
+
+
+def audit_view(*, actor: Any, target: models.Model | Seen) -> AuditEvent:
+    """Record that `actor` looked at the personal data of one child (or person)."""
     return audit_record(actor=actor, action=AuditAction.VIEW, target=target)
 
 
-def audit_view_many(*, actor: Any, targets: Sequence[models.Model]) -> list[AuditEvent]:
-    """Record that `actor` looked at a list naming every one of `targets`: one event per
-    object, written in one INSERT."""
+def audit_view_many(
+    *,
+    actor: Any,
+    targets: Iterable[models.Model | Seen],
+    listed: bool = True,
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """Record that `actor` looked at a page showing every one of `targets`: one event per
+    child (so "who saw this pupil?" stays one query), all written in one INSERT, nothing
+    when the page shows nobody. `listed` marks the events of a list (`"list": true`);
+    a detail page with several children (a group duo) passes `listed=False`. A child
+    shown twice through the same record is recorded once."""
+    extra = {**({"list": True} if listed else {}), **(detail or {})}
+    unique: dict[tuple[str, str, tuple[tuple[str, str], ...]], models.Model | Seen] = {}
+    for target in targets:
+        key = (
+            (target.object_type, target.object_id, target.via)
+            if isinstance(target, Seen)
+            else (target._meta.label_lower, _object_id(target), ())
+        )
+        unique.setdefault(key, target)
+    if not unique:
+        return []
     return AuditEvent.objects.bulk_create(
-        _event(actor=actor, action=AuditAction.VIEW, target=target, detail={"list": True})
-        for target in targets
+        _event(actor=actor, action=AuditAction.VIEW, target=target, detail=extra)
+        for target in unique.values()
     )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from buddywerk.access.admin import AuditedAdmin
+
 from .models import ProgrammeMatchingSettings, Proposal, ProposalTransition
 
 
@@ -16,8 +18,12 @@ class ProposalTransitionInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
-    """Read-only: statuses change through the services only (ARCHITECTURE.md 4)."""
+class ProposalAdmin(AuditedAdmin):
+    """Read-only: statuses change through the services only (ARCHITECTURE.md 4). A
+    proposal is about a referral's pupil or family: reading it is audited as theirs."""
+
+    audit_people = ("referral__pupil", "referral__family")
+    audit_changelist = True
 
     list_display = ("uuid", "programme", "status", "score", "due_at")
     list_filter = ("status", "programme")

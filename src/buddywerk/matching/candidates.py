@@ -115,6 +115,8 @@ _REFERRAL_FIELDS = (
     "submitted_at",
     "pupil_id",
     "family_id",
+    "pupil__uuid",  # the audit target of a page naming the participant (common/audit.py)
+    "family__uuid",
     "referrer__name",
     "pupil__first_name",
     "pupil__last_name",

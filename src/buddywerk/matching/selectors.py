@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from buddywerk.access import policy
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.audit import Seen, audit_view_many, seen
 from buddywerk.common.vocabulary import Competence
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
@@ -74,6 +75,20 @@ def proposals_for(*, user: Any) -> QuerySet[Proposal]:
 
 def open_proposals(*, user: Any) -> QuerySet[Proposal]:
     return proposals_for(user=user).filter(status__in=OPEN_STATUSES).order_by("due_at", "id")
+
+
+def seen_in_proposal(proposal: Proposal) -> Seen:
+    """The proposal's pupil or family, the target of a view of it (common/audit.py)."""
+    referral = proposal.referral
+    return seen(referral.participant, referral=referral.uuid, proposal=proposal.uuid)
+
+
+def proposal_rows(*, user: Any, proposals: Any) -> list[Proposal]:
+    """Proposals a page lists by participant: each participant is audited as viewed, in
+    one INSERT (`proposals_for` reads the participants in the same query)."""
+    rows = list(proposals)
+    audit_view_many(actor=user, targets=[seen_in_proposal(p) for p in rows])
+    return rows
 
 
 def my_proposals(*, user: Any) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.buddies.models import Buddy
-from buddywerk.common.audit import AuditAction, audit_record, audit_view
+from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
+from buddywerk.referrals.selectors import seen_in_row, seen_through
 
 from . import candidates, engine, selectors, services
 from .forms import AnswerForm, MatchingSettingsForm
@@ -65,7 +66,9 @@ def matching_home(request: HttpRequest) -> HttpResponse:
         "matching/home.html",
         {
             "programmes": selectors.programmes_with_queue(ids),
-            "proposals": selectors.open_proposals(user=request.user)[:50],
+            "proposals": selectors.proposal_rows(
+                user=request.user, proposals=selectors.open_proposals(user=request.user)[:50]
+            ),
             "region": region,
         },
     )
@@ -102,7 +105,6 @@ def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpRespo
         uuid=referral_uuid,
         programme_id__in=ids,
     )
-    audit_view(actor=request.user, target=referral)
     if request.method == "POST":
         buddy = get_object_or_404(
             Buddy.objects.filter(programmes=referral.programme).distinct(),
@@ -123,6 +125,7 @@ def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpRespo
         if not getattr(request, "htmx", False):
             return redirect("matching:referral_suggestions", referral_uuid=referral.uuid)
     context = selectors.referral_suggestions(referral=referral, texts=_texts())
+    audit_view(actor=request.user, target=seen_through(referral))
     template = "matching/referral_suggestions.html"
     if getattr(request, "htmx", False):
         template += "#suggestions"
@@ -138,16 +141,13 @@ def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
     )
     programme = buddy.programmes.filter(pk__in=ids).order_by("name").first()
     context = selectors.buddy_suggestions(programme=programme, buddy=buddy, texts=_texts())
-    audit_record(
+    # every participant the page names: the fitting and the almost fitting referrals
+    audit_view_many(
         actor=request.user,
-        action=AuditAction.VIEW,
-        target=programme,
-        # every participant the page names: the fitting and the almost fitting referrals
-        detail={
-            "referrals": [
-                str(row.referral["uuid"]) for row in (*context["rows"], *context["blocked"])
-            ]
-        },
+        targets=[
+            seen_in_row(row.referral, referral=row.referral["uuid"])
+            for row in (*context["rows"], *context["blocked"])
+        ],
     )
     return render(
         request,
@@ -189,11 +189,13 @@ def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
         )
         return redirect("matching:home")
     preview = selectors.batch_preview(programme=programme, texts=_texts())
-    audit_record(
+    # every participant the page names: the proposed matches and the unmatched referrals
+    audit_view_many(
         actor=request.user,
-        action=AuditAction.VIEW,
-        target=programme,
-        detail={"referrals": [str(row.referral["uuid"]) for row in preview["rows"]]},
+        targets=[
+            seen_in_row(row.referral, referral=row.referral["uuid"])
+            for row in (*preview["rows"], *preview["unmatched"])
+        ],
     )
     # 200 rows with their reasons cost more to render than to solve: render them once per
     # solved preview (the same for every coordinator of the programme, no form token)
@@ -224,17 +226,14 @@ def my_proposals(request: HttpRequest) -> HttpResponse:
     schools = policy.referrer_organisation_ids(user)
     if not is_buddy and not schools:
         raise PermissionDenied
-    return render(
-        request,
-        "matching/my_proposals.html",
-        {"is_buddy": is_buddy, **selectors.my_proposals(user=user)},
-    )
+    lists = selectors.my_proposals(user=user)
+    selectors.proposal_rows(user=user, proposals=[*lists["as_buddy"], *lists["as_school"]])
+    return render(request, "matching/my_proposals.html", {"is_buddy": is_buddy, **lists})
 
 
 def proposal_detail(request: HttpRequest, proposal_uuid: UUID) -> HttpResponse:
     """One proposal, with the answers the reader may give."""
     proposal = get_object_or_404(selectors.proposals_for(user=request.user), uuid=proposal_uuid)
-    audit_view(actor=request.user, target=proposal.referral)
     user = request.user
     is_buddy = policy.is_proposal_buddy(user, proposal)
     is_school = policy.can_confirm_proposal(user, proposal)
@@ -286,4 +285,5 @@ def proposal_detail(request: HttpRequest, proposal_uuid: UUID) -> HttpResponse:
         "needs": selectors.needs_labels(proposal.referral),
         "transitions": proposal.transitions.select_related("actor"),
     }
+    audit_view(actor=user, target=selectors.seen_in_proposal(proposal))
     return render(request, "matching/proposal_detail.html", context)

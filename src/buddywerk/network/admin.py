@@ -4,6 +4,8 @@ every decision is logged and versioned."""
 
 from django.contrib import admin
 
+from buddywerk.access.admin import AuditedAdmin
+
 from .models import (
     LocalService,
     PolicyDomain,
@@ -66,7 +68,11 @@ class LocalServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ServiceIntroduction)
-class ServiceIntroductionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ServiceIntroductionAdmin(AuditedAdmin):
+    """An introduction is about a family: reading it is audited as a view of the family."""
+
+    audit_people = ("family",)
+    audit_changelist = True
     list_display = ["service", "programme", "introduced_on"]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

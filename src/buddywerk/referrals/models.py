@@ -170,7 +170,9 @@ class Pupil(TimeStampedModel):
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        # Never the name: str() lands in the admin's change log, its messages and its
+        # delete pages, and in error reports. Pages show the name field by field.
+        return f"{self._meta.verbose_name} {self.uuid}"
 
     def clean(self) -> None:
         super().clean()
@@ -260,7 +262,8 @@ class Family(TimeStampedModel):
         verbose_name_plural = _("families")
 
     def __str__(self) -> str:
-        return self.contact_name
+        # Never the contact's name (see Pupil.__str__).
+        return f"{self._meta.verbose_name} {self.uuid}"
 
     def clean(self) -> None:
         super().clean()

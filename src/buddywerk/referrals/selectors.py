@@ -7,10 +7,16 @@ from django.shortcuts import get_object_or_404
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
-from buddywerk.common.audit import AuditAction, audit_record, audit_view
+from buddywerk.common.audit import (
+    Seen,
+    audit_view,
+    audit_view_many,
+    seen,
+    seen_ref,
+)
 from buddywerk.organisations.models import ParticipantKind, Programme
 
-from .models import Pupil, Referral
+from .models import Family, Pupil, Referral
 from .workflow import QUEUE_STATUSES
 
 
@@ -26,6 +32,13 @@ def pupil_get_for_view(*, user: Any, pupil_uuid: Any) -> Pupil:
     pupil = get_object_or_404(pupil_list(user=user), uuid=pupil_uuid)
     audit_view(actor=user, target=pupil)
     return pupil
+
+
+def pupil_rows(*, user: Any, pupils: Any) -> list[Pupil]:
+    """A page of the pupil list: every pupil it names is audited as viewed (one INSERT)."""
+    rows = list(pupils)
+    audit_view_many(actor=user, targets=rows)
+    return rows
 
 
 def pupils_to_refer(*, user: Any) -> QuerySet[Pupil]:
@@ -86,10 +99,26 @@ def referral_get_for_view(*, user: Any, referral_uuid: Any) -> Referral:
     """One referral for its detail page: the look at the pupil's or family's data is
     written to the audit (ARCHITECTURE.md 5)."""
     referral = referral_get(user=user, referral_uuid=referral_uuid)
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        target=referral.participant,
-        detail={"referral": str(referral.uuid)},
-    )
+    audit_view(actor=user, target=seen_through(referral))
     return referral
+
+
+def seen_through(referral: Referral) -> Seen:
+    """The referral's pupil or family, the target of a view of it (common/audit.py)."""
+    return seen(referral.participant, referral=referral.uuid)
+
+
+def seen_in_row(row: dict[str, Any], **via: Any) -> Seen:
+    """The same from a `.values()` row that holds `pupil__uuid` and `family__uuid`."""
+    if row.get("pupil__uuid"):
+        return seen_ref(Pupil._meta.label_lower, target_id=row["pupil__uuid"], **via)
+    return seen_ref(Family._meta.label_lower, target_id=row["family__uuid"], **via)
+
+
+def referral_rows(*, user: Any, referrals: Any) -> list[Referral]:
+    """A page of a referral list (the referrer's list, the programme's queue, ...): every
+    pupil or family it names is audited as viewed, in one INSERT. `referrals` come with
+    their participant (`with_participant()`), so this costs no query per row."""
+    rows = list(referrals)
+    audit_view_many(actor=user, targets=[seen_through(r) for r in rows])
+    return rows

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
+from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 
 from . import selectors, services
@@ -50,6 +51,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.pupil_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.pupil_rows(user=request.user, pupils=page.object_list)
     return render(request, "referrals/pupil_list.html", {"page": page})
 
 
@@ -82,6 +84,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.referral_list_for_referrer(user=request.user, status=status), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
     template = "referrals/referral_list.html"
     if getattr(request, "htmx", False):
         template += "#results"
@@ -101,15 +104,20 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def _render_pupil_form(
     request: HttpRequest, form: PupilReferralForm, referral: Referral | None, pupil: Any
 ) -> HttpResponse:
+    """The pupil form. What it shows of children already on file is audited: the pupil
+    it is filled in for, and on a new referral the school's pupils to choose from."""
+    pupils = None
+    if referral is not None:
+        audit_view(actor=request.user, target=selectors.seen_through(referral))
+    else:
+        pupils = list(selectors.pupils_to_refer(user=request.user))
+        audit_view_many(actor=request.user, targets=[p for p in pupils if p != pupil])
+        if pupil is not None:
+            audit_view(actor=request.user, target=pupil)
     return render(
         request,
         "referrals/referral_form_pupil.html",
-        {
-            "form": form,
-            "referral": referral,
-            "pupil": pupil,
-            "pupils": selectors.pupils_to_refer(user=request.user) if referral is None else None,
-        },
+        {"form": form, "referral": referral, "pupil": pupil, "pupils": pupils},
     )
 
 
@@ -247,6 +255,7 @@ def referral_edit(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     if isinstance(form, PupilReferralForm):
         return _render_pupil_form(request, form, referral, referral.pupil)
+    audit_view(actor=request.user, target=selectors.seen_through(referral))
     return render(
         request, "referrals/referral_form_family.html", {"form": form, "referral": referral}
     )
@@ -336,6 +345,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.referral_queue(user=request.user, status=status), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
     template = "referrals/referral_queue.html"
     if getattr(request, "htmx", False):
         template += "#results"

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 
+from buddywerk.access.admin import AuditedAdmin
+
 from .followup_models import (
     CheckIn,
     Concern,
@@ -24,7 +26,13 @@ class ObservationCriterionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_editable = ["position", "is_active"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(AuditedAdmin):
+    """A follow-up record is about the duo's participants: reading it (list or page) is
+    audited as a view of each of them."""
+
+    audit_people = ("trajectory__participants__pupil", "trajectory__participants__family")
+    audit_changelist = True
+
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 

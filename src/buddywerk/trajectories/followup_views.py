@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
-from buddywerk.common.audit import AuditAction, audit_record, audit_view
+from buddywerk.common.audit import audit_view_many
 from buddywerk.organisations.models import Programme
 
 from . import followup_selectors as selectors
@@ -34,7 +34,7 @@ from .followup_forms import (
 )
 from .followup_models import ObservationCriterion, SurveyRespondent
 from .models import Trajectory
-from .selectors import participant_names, trajectory_get
+from .selectors import participant_names, seen_in, trajectory_audit_view, trajectory_get
 from .views import _apply_errors
 
 
@@ -48,6 +48,24 @@ def _followup(trajectory: Trajectory) -> HttpResponse:
 
 def _names(request: HttpRequest, trajectory: Trajectory) -> str:
     return participant_names(user=request.user, trajectory=trajectory)
+
+
+def _render(
+    request: HttpRequest,
+    trajectory: Trajectory,
+    template: str,
+    context: dict[str, object],
+    **via: object,
+) -> HttpResponse:
+    """Render a follow-up page of the duo. It names the participants (and shows what was
+    noticed about them), so showing it, on a GET or again with a form's errors, is audited:
+    one event per participant, with the record shown in `via` (common/audit.py)."""
+    trajectory_audit_view(user=request.user, trajectory=trajectory, **via)
+    return render(
+        request,
+        template,
+        {"trajectory": trajectory, "names": _names(request, trajectory), **context},
+    )
 
 
 def _guard(request: HttpRequest, trajectory_uuid: UUID, allowed) -> Trajectory:  # type: ignore[no-untyped-def]
@@ -64,15 +82,12 @@ def duo_followup(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     """Concerns and surveys for everyone in the duo; health, kijkwijzers, actions and
     check-ins for the programme."""
     trajectory = _guard(request, trajectory_uuid, policy.can_read_tandem)
-    audit_view(actor=request.user, target=trajectory)
     user = request.user
     follows_up = policy.can_follow_up_duo(user, trajectory) or policy.is_platform_admin(user)
     concerns = selectors.concerns_of(trajectory=trajectory)
     for concern in concerns:
         concern.can_ack = concern.is_open and policy.can_acknowledge_concern(user, concern)
     context = {
-        "trajectory": trajectory,
-        "names": _names(request, trajectory),
         "concerns": concerns,
         "can_raise": policy.can_raise_concern(user, trajectory) and not trajectory.is_closed,
         "follows_up": follows_up,
@@ -92,7 +107,7 @@ def duo_followup(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 "today": timezone.localdate(),
             }
         )
-    return render(request, "trajectories/followup/duo_followup.html", context)
+    return _render(request, trajectory, "trajectories/followup/duo_followup.html", context)
 
 
 # --- Tandem (R11) -------------------------------------------------------------------------
@@ -123,16 +138,11 @@ def tandem(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Your note was sent. The other side gets a mail."))
                 return redirect("trajectories:tandem", trajectory_uuid=trajectory.uuid)
-    audit_view(actor=request.user, target=trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/followup/tandem.html",
-        {
-            "trajectory": trajectory,
-            "names": _names(request, trajectory),
-            "notes": selectors.tandem_notes_of(trajectory=trajectory),
-            "form": form,
-        },
+        {"notes": selectors.tandem_notes_of(trajectory=trajectory), "form": form},
     )
 
 
@@ -164,11 +174,7 @@ def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The concern was raised. Someone will acknowledge it."))
             return _followup(trajectory)
-    return render(
-        request,
-        "trajectories/followup/concern_form.html",
-        {"trajectory": trajectory, "names": _names(request, trajectory), "form": form},
-    )
+    return _render(request, trajectory, "trajectories/followup/concern_form.html", {"form": form})
 
 
 def concern_acknowledge(
@@ -191,16 +197,12 @@ def concern_acknowledge(
         else:
             messages.success(request, _("You acknowledged the concern."))
             return _followup(trajectory)
-    audit_view(actor=request.user, target=concern)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/followup/concern_acknowledge.html",
-        {
-            "trajectory": trajectory,
-            "names": _names(request, trajectory),
-            "concern": concern,
-            "form": form,
-        },
+        {"concern": concern, "form": form},
+        concern=concern.uuid,
     )
 
 
@@ -229,10 +231,8 @@ def observation_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespo
                 trajectory_uuid=trajectory.uuid,
                 observation_uuid=observation.uuid,
             )
-    return render(
-        request,
-        "trajectories/followup/observation_form.html",
-        {"trajectory": trajectory, "names": _names(request, trajectory), "form": form},
+    return _render(
+        request, trajectory, "trajectories/followup/observation_form.html", {"form": form}
     )
 
 
@@ -247,17 +247,16 @@ def observation_detail(
     observation = selectors.observation_get(
         trajectory=trajectory, observation_uuid=observation_uuid
     )
-    audit_view(actor=request.user, target=observation)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/followup/observation_detail.html",
         {
-            "trajectory": trajectory,
-            "names": _names(request, trajectory),
             "observation": observation,
             "can_follow_up": policy.can_follow_up_duo(request.user, trajectory),
             "today": timezone.localdate(),
         },
+        observation=observation.uuid,
     )
 
 
@@ -284,15 +283,11 @@ def checkin_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The check-in was saved."))
             return _followup(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/followup/simple_form.html",
-        {
-            "trajectory": trajectory,
-            "names": _names(request, trajectory),
-            "form": form,
-            "title": _("Record a check-in"),
-        },
+        {"form": form, "title": _("Record a check-in")},
     )
 
 
@@ -327,12 +322,11 @@ def survey_create(request: HttpRequest, trajectory_uuid: UUID, respondent: str) 
         if respondent == SurveyRespondent.BUDDY
         else _("How is our bond? (participant or parent)")
     )
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/followup/simple_form.html",
         {
-            "trajectory": trajectory,
-            "names": _names(request, trajectory),
             "form": form,
             "title": title,
             "intro": _(
@@ -351,13 +345,11 @@ def followup_overview(request: HttpRequest) -> HttpResponse:
     if not policy.can_view_followup_overview(request.user):
         raise PermissionDenied
     rows = selectors.followup_overview(user=request.user)
-    # The overview names participants of many duos: one audit event per programme.
-    for programme in Programme.objects.filter(
-        pk__in=selectors.coordinated_programme_ids(request.user)
-    ):
-        audit_record(
-            actor=request.user, action=AuditAction.VIEW_FOLLOWUP_OVERVIEW, target=programme
-        )
+    # The overview names the participants of every running duo: one event per participant
+    # (their participants are prefetched), in one INSERT.
+    audit_view_many(
+        actor=request.user, targets=[s for row in rows for s in seen_in(row.trajectory)]
+    )
     return render(
         request,
         "trajectories/followup/overview.html",

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
-from buddywerk.common.audit import audit_view, audit_view_many
+from buddywerk.common.audit import Seen, audit_view_many, seen
 
 from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, WellbeingSource
 from .models import Meeting, Participant, Trajectory, WellbeingScore
@@ -37,19 +37,40 @@ def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
 
 
 def trajectory_get(*, user: Any, trajectory_uuid: Any) -> Trajectory:
-    """One duo in the user's scope (404 otherwise), for actions on it."""
+    """One duo in the user's scope (404 otherwise), for actions on it, with its
+    participants (what a page names and its audit events need)."""
     return get_object_or_404(
-        Trajectory.objects.visible_to(user).select_related(
-            "programme", "school", "buddy__user", "agreement"
+        Trajectory.objects.visible_to(user)
+        .select_related("programme", "school", "buddy__user", "agreement")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("pupil", "family", "referral"),
+            )
         ),
         uuid=trajectory_uuid,
     )
 
 
+def seen_in(trajectory: Trajectory, **via: Any) -> list[Seen]:
+    """The duo's pupils or family, the targets of a view of the duo or of a record of its
+    follow-up (`via`, e.g. concern=<uuid>): see common/audit.py. Reads the prefetched
+    participants."""
+    return [
+        seen(p.pupil if p.pupil_id else p.family, trajectory=trajectory.uuid, **via)  # type: ignore[arg-type]
+        for p in trajectory.participants.all()
+    ]
+
+
+def trajectory_audit_view(*, user: Any, trajectory: Trajectory, **via: Any) -> None:
+    """Record that `user` saw a page of the duo: one event per participant, one INSERT."""
+    audit_view_many(actor=user, targets=seen_in(trajectory, **via), listed=False)
+
+
 def trajectory_get_for_view(*, user: Any, trajectory_uuid: Any) -> Trajectory:
     """One duo in scope, with the view written to the audit (it shows personal data)."""
     trajectory = trajectory_get(user=user, trajectory_uuid=trajectory_uuid)
-    audit_view(actor=user, target=trajectory)
+    trajectory_audit_view(user=user, trajectory=trajectory)
     return trajectory
 
 
@@ -70,7 +91,8 @@ def meetings_for(*, user: Any, trajectory: Trajectory) -> QuerySet[Meeting]:
 
 
 def participants_of(trajectory: Trajectory) -> list[Participant]:
-    return list(trajectory.participants.select_related("pupil", "family", "referral"))
+    """The participants `trajectory_get` prefetched, with their pupil, family and referral."""
+    return list(trajectory.participants.all())
 
 
 # --- Well-being chart (SVG rendered on the server, with a table behind it) --------------
@@ -195,10 +217,10 @@ def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
 
 
 def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
-    """The list's rows. They name each duo's participants, so every duo listed is
-    audited as viewed (one INSERT for the page)."""
+    """The list's rows. They name each duo's participants, so every participant listed is
+    audited as viewed (one INSERT for the page; the participants are prefetched)."""
     trajectories = list(trajectories)
-    audit_view_many(actor=user, targets=trajectories)
+    audit_view_many(actor=user, targets=[s for t in trajectories for s in seen_in(t)])
     return [
         {
             "trajectory": t,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from buddywerk.access import policy
 from buddywerk.access.models import Role
 from buddywerk.organisations.models import Programme
+from buddywerk.referrals import selectors as referral_selectors
 
 from . import selectors, services
 from .certificate import certificate_for, certificate_pdf
@@ -51,11 +52,18 @@ def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
 
 
 def _load(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    """The duo in the user's scope (404 otherwise). Showing a page of it is a view of the
-    participant's data, so a GET is audited (issue 5: audit every view of a duo)."""
-    if request.method == "GET":
-        return selectors.trajectory_get_for_view(user=request.user, trajectory_uuid=trajectory_uuid)
+    """The duo in the user's scope (404 otherwise), with its participants."""
     return selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+
+
+def _render(
+    request: HttpRequest, trajectory: Trajectory, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Render a page of the duo. Showing it (a GET, or a form shown again with its errors)
+    is a view of the participants' data, so it is audited: one event per participant
+    (issue 5: audit every view of a duo; common/audit.py)."""
+    selectors.trajectory_audit_view(user=request.user, trajectory=trajectory)
+    return render(request, template, {"trajectory": trajectory, **context})
 
 
 class ClosedDuo(Exception):
@@ -133,6 +141,11 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
                     _("This duo is shorter than 6 weeks: a duo starts paying off from 6 weeks."),
                 )
             return redirect("trajectories:agreement_edit", trajectory_uuid=trajectory.uuid)
+    # the form lists the accepted referrals to choose from by name: each is audited
+    referral_selectors.referral_rows(
+        user=request.user,
+        referrals=form.fields["referrals"].queryset,  # type: ignore[attr-defined]
+    )
     return render(request, "trajectories/trajectory_start.html", {"form": form})
 
 
@@ -209,9 +222,7 @@ def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 request, _("The agreements were saved. The buddy and the school confirm them.")
             )
             return _detail(trajectory)
-    return render(
-        request, "trajectories/agreement_edit.html", {"trajectory": trajectory, "form": form}
-    )
+    return _render(request, trajectory, "trajectories/agreement_edit.html", {"form": form})
 
 
 @require_POST
@@ -279,10 +290,11 @@ def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The meeting was saved. Thank you!"))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/meeting_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Log a meeting")},
+        {"form": form, "title": _("Log a meeting")},
     )
 
 
@@ -298,10 +310,11 @@ def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The meeting was planned."))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/meeting_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Plan a meeting")},
+        {"form": form, "title": _("Plan a meeting")},
     )
 
 
@@ -344,10 +357,11 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
         else:
             messages.success(request, _("The meeting was saved."))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/meeting_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Change a meeting")},
+        {"form": form, "title": _("Change a meeting")},
     )
 
 
@@ -380,9 +394,7 @@ def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
         else:
             messages.success(request, _("The well-being score was saved."))
             return _detail(trajectory)
-    return render(
-        request, "trajectories/wellbeing_form.html", {"trajectory": trajectory, "form": form}
-    )
+    return _render(request, trajectory, "trajectories/wellbeing_form.html", {"form": form})
 
 
 def _guard_manage(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
@@ -407,10 +419,11 @@ def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
         else:
             messages.success(request, _("The duo is paused."))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/status_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Pause the duo")},
+        {"form": form, "title": _("Pause the duo")},
     )
 
 
@@ -448,10 +461,11 @@ def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
         else:
             messages.success(request, _("The duo is closed."))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/status_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Close the duo")},
+        {"form": form, "title": _("Close the duo")},
     )
 
 
@@ -476,10 +490,11 @@ def trajectory_evaluate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResp
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return _detail(trajectory)
-    return render(
+    return _render(
         request,
+        trajectory,
         "trajectories/status_form.html",
-        {"trajectory": trajectory, "form": form, "title": _("Evaluate the duo")},
+        {"form": form, "title": _("Evaluate the duo")},
     )
 
 
@@ -488,6 +503,8 @@ def trajectory_certificate(request: HttpRequest, trajectory_uuid: UUID) -> HttpR
     trajectory = _load(request, trajectory_uuid)
     if not policy.can_download_certificate(request.user, trajectory):
         raise PermissionDenied
+    # audited like every page of the duo, although the file names no participant
+    selectors.trajectory_audit_view(user=request.user, trajectory=trajectory)
     pdf = certificate_pdf(certificate_for(trajectory))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="buddywerk-certificaat.pdf"'

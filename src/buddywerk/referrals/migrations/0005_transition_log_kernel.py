@@ -30,7 +30,7 @@ def name_old_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0003_text_lengths'),
+        ('referrals', '0004_neutral_admin_log'),
     ]
 
     operations = [

@@ -1,0 +1,33 @@
+"""From a form to a service, one way (ARCHITECTURE.md 7).
+
+A view validates its form, then calls a service; the service has the last word and may
+raise `ValidationError` for a rule the form cannot see (a closed duo, a full event, a
+consent date before the pupil's birth). `form_submit` runs the call and puts any such
+error on the form, on the field it names where the form has that field, so the page shows
+it beside the input, and nothing was changed.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on `form`: per field where it names one the form
+    has, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run `call` (a service) for a valid `form`; on ValidationError show it on the form and
+    return None. Other errors (PermissionDenied, Http404) pass through to the view."""
+    try:
+        return call()
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return None
