@@ -107,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "buddywerk.access.context_processors.roles",
+                "buddywerk.access.context_processors.access",
             ],
             "builtins": ["django.templatetags.i18n"],
             # Tests set this to raise, so that an unknown variable fails (ARCHITECTURE.md 11).

@@ -1,16 +1,45 @@
+"""What every template may ask about the signed-in user: `can` and `two_factor_enabled`."""
+
+import inspect
+from typing import Any
+
 from django.http import HttpRequest
 
 from . import policy
 from .middleware import has_totp
 
 
-def roles(request: HttpRequest) -> dict[str, object]:
-    """The signed-in user's roles, for role-aware navigation, and whether they use 2FA
-    (a callable: templates that never ask cost no query)."""
+class Can:
+    """`{% if can.list_trajectories %}` asks `policy.can_list_trajectories(user)`.
+
+    Templates decide what to show with the policy's own named predicates, never with a role
+    string, so a menu item appears exactly when its page answers. Only predicates of the
+    user alone are reachable here (a question about one object is the view's: it passes
+    the answer); an unknown name is an error, so a typo cannot hide a menu silently.
+    Answers are computed on first use and kept for the request.
+    """
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+        self._answers: dict[str, bool] = {}
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._answers:
+            predicate = getattr(policy, f"can_{name}", None)
+            if predicate is None or len(inspect.signature(predicate).parameters) != 1:
+                raise AttributeError(f"policy has no predicate can_{name}(user)")
+            self._answers[name] = bool(predicate(self._user))
+        return self._answers[name]
+
+
+def access(request: HttpRequest) -> dict[str, object]:
+    """`can` for the signed-in (or anonymous) user, and whether they use 2FA (a callable:
+    templates that never ask cost no query)."""
     user = getattr(request, "user", None)
-    user_roles = policy.roles_of(user) if user is not None else set()
 
     def two_factor_enabled() -> bool:
         return bool(user is not None and user.is_authenticated and has_totp(user))
 
-    return {"user_roles": user_roles, "two_factor_enabled": two_factor_enabled}
+    return {"can": Can(user), "two_factor_enabled": two_factor_enabled}

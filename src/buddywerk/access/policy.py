@@ -720,3 +720,48 @@ def can_cancel_registration(user: AnyUser, registration: Any) -> bool:
     return (user.is_authenticated and registration.buddy.user_id == user.pk) or can_manage_event(
         user, registration.event
     )
+
+
+# --- Menus and pages without an object (asked by templates as `can.<name>`) -----------
+
+
+def can_screen_applicants(user: AnyUser) -> bool:
+    """The screening queue is for the coordinators of at least one programme (R2, R3)."""
+    return bool(screening_programmes_of(user))
+
+
+def can_use_matching(user: AnyUser) -> bool:
+    """The matching home is for programme coordinators, and for regional coordinators who
+    preview a province's batch as figures."""
+    return bool(matching_programme_ids(user)) or can_preview_region_batch(user)
+
+
+def can_answer_proposals(user: AnyUser) -> bool:
+    """A buddy answers the proposals made to them; a school or service confirms or refuses
+    the buddy for its referrals (R4)."""
+    return (user.is_authenticated and hasattr(user, "buddy")) or bool(
+        referrer_organisation_ids(user)
+    )
+
+
+def can_see_school_staff(user: AnyUser) -> bool:
+    """School staff reach their school's staff page; which school they lead decides what
+    they may change there."""
+    return has_role(user, Role.SCHOOL_STAFF)
+
+
+def can_list_events(user: AnyUser) -> bool:
+    """Every signed-in person sees the events open to them (R13, R14)."""
+    return user.is_authenticated
+
+
+def can_match_referrals(user: AnyUser) -> bool:
+    """Suggestions and proposals per referral are for the coordinators of a programme
+    (see `can_match` for one programme)."""
+    return bool(matching_programme_ids(user))
+
+
+def can_see_every_programme(user: AnyUser) -> bool:
+    """Lists across programmes (the queue, reports) show which programme a row belongs to
+    to those who see every programme: platform admins."""
+    return is_platform_admin(user)
