@@ -72,7 +72,8 @@ def is_platform_admin(user: AnyUser) -> bool:
 
 def requires_mfa(user: AnyUser) -> bool:
     """School staff, programme and regional coordinators and platform admins reach personal
-    data, so they must use two-factor authentication first; buddies are offered it."""
+    data, and the funder sees figures about every child in Flanders and Brussels, so they
+    must use two-factor authentication first; buddies are offered it."""
     return bool(roles_of(user) & ROLES_REQUIRING_MFA)
 
 
