@@ -84,9 +84,7 @@ def test_the_feed_of_a_declined_buddy_is_gone():
     _refused_without_meeting_data(_get(token))
     assert not CalendarFeed.objects.exists()
     # Back in the queue, the applicant is not approved: no new link either.
-    buddy_services.buddy_reopen(
-        actor=coordinator_of(duo), buddy=duo.buddy, programme=duo.programme
-    )
+    buddy_services.buddy_reopen(actor=coordinator_of(duo), buddy=duo.buddy, programme=duo.programme)
     client = Client()
     client.force_login(duo.buddy.user)
     assert client.get("/learning/calendar/").status_code == 403
