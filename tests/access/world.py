@@ -138,6 +138,7 @@ def _outsiders(world: World) -> dict[str, User]:
     """Issue 11: people of the same role who are not on the world's records."""
     from buddywerk.buddies import services as buddy_services
     from buddywerk.buddies.models import ScreeningStatus
+    from buddywerk.learning.models import CalendarFeed
     from tests.network.world import family_duo_of
     from tests.trajectories.factories import make_duo
 
@@ -163,10 +164,15 @@ def _outsiders(world: World) -> dict[str, User]:
         programme=world.programme,
         reason="Geen uittreksel.",
     )
+    pending = buddy_of_both("applicant@example.org", ScreeningStatus.APPLIED)
+    # A calendar link left over from before the checks: its owner is not approved.
+    world.objects["applicant_calendar_feed"] = CalendarFeed.objects.create(
+        buddy=pending.buddy, token="applicant-calendar-token"
+    )
     return {
         BUDDY_OTHER_DUO: other_buddy,
         DECLINED_APPLICANT: declined,
-        PENDING_APPLICANT: buddy_of_both("applicant@example.org", ScreeningStatus.APPLIED),
+        PENDING_APPLICANT: pending,
         OTHER_SCHOOL_STAFF: member(
             UserFactory(email="staff-b@example.org"),
             world.other_school,

@@ -90,9 +90,16 @@ ROUTES = [
         "learning:calendar_settings",
         role_outcomes(403, anonymous=LOGIN, buddy=200, **APPLICANTS_403),
     ),
+    # The secret key is the credential (no account needed), for an approved buddy's link;
+    # the link of an owner who is not approved serves nothing (issue 11, point 8).
     Route(
         "learning:calendar_feed",
         outcomes(200),
         args=lambda w: {"token": w.calendar_feed.token},
+    ),
+    Route(
+        "learning:calendar_feed",
+        outcomes(404),
+        args=lambda w: {"token": w.applicant_calendar_feed.token},
     ),
 ]
