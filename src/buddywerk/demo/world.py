@@ -371,7 +371,10 @@ def _buddies() -> None:
             },
         )
         buddy.programmes.add(programme)
-        membership_grant(actor=None, user=user, organisation=programme, role=Role.BUDDY)
+        if buddy.status != ScreeningStatus.DECLINED:
+            # A declined buddy holds no buddy membership (buddies.services: a decline
+            # revokes them), as in a real programme.
+            membership_grant(actor=None, user=user, organisation=programme, role=Role.BUDDY)
 
 
 PUPILS = [
