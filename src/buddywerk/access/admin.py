@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import policy, services
 from .audit import Seen, audit_record, audit_record_many, audit_view_many, seen, seen_ref
 from .models import AuditEvent, Membership, User
 
@@ -206,6 +206,13 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" closes the account through the service: its calendar
+            # link is deleted in the same transaction (issue 11).
+            services.user_deactivate(actor=request.user, user=obj)  # type: ignore[arg-type]
 
 
 @admin.register(AuditEvent)
