@@ -186,8 +186,10 @@ class BuddyFactory(factory.django.DjangoModelFactory):
 def member(user: User, organisation: Organisation, role: Role, *, is_lead: bool = False) -> User:
     """Give `user` a role, enrolling TOTP when the role needs it (so tests reach the page)."""
     from buddywerk.access.models import ROLES_REQUIRING_MFA
+    from buddywerk.access.policy import forget_memberships
 
     Membership.objects.create(user=user, organisation=organisation, role=role, is_lead=is_lead)
+    forget_memberships(user)  # as membership_grant does: the cached roles are stale now
     if role in ROLES_REQUIRING_MFA and not user.authenticator_set.exists():
         enrol_totp(user)
     return user

@@ -1,5 +1,6 @@
 """Two-factor authentication: required before personal data for staff, coordinators and
-platform admins; offered to buddies (issue 2, point 3)."""
+platform admins, and before the figures for the funder (issue 11, point 9); offered to
+buddies (issue 2, point 3)."""
 
 import re
 
@@ -32,6 +33,7 @@ MFA_ROLES = [
     Role.SCHOOL_STAFF,
     Role.PROGRAMME_COORDINATOR,
     Role.REGIONAL_COORDINATOR,
+    Role.FUNDER,
     Role.PLATFORM_ADMIN,
 ]
 
@@ -51,7 +53,7 @@ def test_roles_with_personal_data_are_sent_to_the_set_up_on_every_page(role):
     assert response.status_code == 200
     text = main_text(response)
     assert "Stel aanmelden in twee stappen in" in text
-    assert "persoonsgegevens van leerlingen of gezinnen" in text
+    assert "persoonsgegevens van, of cijfers over, leerlingen en gezinnen" in text
 
 
 @pytest.mark.django_db
@@ -110,9 +112,8 @@ def test_login_of_an_enrolled_user_asks_for_the_code():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [Role.BUDDY, Role.FUNDER])
-def test_buddies_and_funders_are_not_forced(role):
-    user = user_with_role(role, "person@example.org")
+def test_buddies_are_not_forced():
+    user = user_with_role(Role.BUDDY, "person@example.org")
     client = _signed_in(user.email)
     response = client.get("/")
     assert response.status_code == 200
@@ -133,10 +134,24 @@ def test_buddies_are_offered_two_factor_on_their_home_panel():
 
 
 @pytest.mark.django_db
-def test_funders_see_no_two_factor_hint():
+def test_the_funder_signs_in_with_a_code_before_the_report():
+    """Issue 11, point 9: the funder sees figures about every child, so a funder without
+    2FA is sent to the set-up (the report and its exports included), and an enrolled
+    funder is asked for the code at sign-in."""
     user = user_with_role(Role.FUNDER, "funder@example.org")
-    html = _signed_in(user.email).get("/").content.decode()
-    assert 'href="/accounts/2fa/"' not in html
+    client = _signed_in(user.email)
+    for path in ["/reports/", "/reports/export.xlsx"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == SETUP_URL, path
+    enrol_totp(user)
+    client = Client()
+    response = post_login(client, user.email)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert not is_signed_in(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(TEST_TOTP_SECRET)})
+    assert is_signed_in(client)
+    assert client.get("/reports/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -174,3 +189,28 @@ def test_mfa_pages_render_inside_our_layout_for_enrolled_users():
     page = client.get("/accounts/2fa/")
     assert page.status_code == 200
     assert 'class="navbar-brand' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_demo_account_that_needs_2fa_has_the_demo_secret():
+    """`uv run buddywerk demo` keeps working: the demo funder (like the other staff) has
+    TOTP pre-enrolled with the demo secret, and signs in with its code."""
+    from buddywerk.access.models import User
+    from buddywerk.access.policy import requires_mfa
+    from buddywerk.demo.world import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, build_world
+
+    build_world()
+    for account in ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        assert requires_mfa(user) == (account.role in MFA_ROLES)
+        if requires_mfa(user):
+            assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(), (
+                account.email
+            )
+    funder = next(a for a in ACCOUNTS if a.role == Role.FUNDER)
+    client = Client()
+    response = post_login(client, funder.email, DEMO_PASSWORD)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(DEMO_TOTP_SECRET)})
+    assert is_signed_in(client)
+    assert client.get("/reports/").status_code == 200

@@ -1,5 +1,9 @@
 """A small world with one user per role and objects in and out of their scope, for the
-access matrix and the policy tests. Features add their objects here (one attribute each)."""
+access matrix and the policy tests. Features add their objects here (one attribute each).
+
+Besides one insider per role, the world holds OUTSIDERS: people with the same role who are
+not on the record (issue 11). Every route's row declares what each of them gets: on an
+object route that is 404 (the object does not exist for them), never 200."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +25,20 @@ from tests.factories import (
 )
 
 ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, *[role.value for role in Role]]
+# Outsiders, with the role whose insider they shadow.
+BUDDY_OTHER_DUO = "buddy_other_duo"  # approved buddy of the same programmes, own duos
+DECLINED_APPLICANT = "declined_applicant"  # applied to the same programmes, declined
+PENDING_APPLICANT = "pending_applicant"  # applied to the same programmes, not yet screened
+OTHER_SCHOOL_STAFF = "school_staff_other_school"  # care coordinator of School B
+OTHER_COORDINATOR = "coordinator_other_programme"  # lead coordinator of Buddy Gent
+OUTSIDERS = {
+    BUDDY_OTHER_DUO: Role.BUDDY.value,
+    DECLINED_APPLICANT: Role.BUDDY.value,
+    PENDING_APPLICANT: Role.BUDDY.value,
+    OTHER_SCHOOL_STAFF: Role.SCHOOL_STAFF.value,
+    OTHER_COORDINATOR: Role.PROGRAMME_COORDINATOR.value,
+}
+ROLES = [ANONYMOUS, *[role.value for role in Role], *OUTSIDERS]
 
 
 @dataclass
@@ -86,7 +103,7 @@ def build_world() -> World:
     declinable_school = SchoolFactory(name="School D (pending)", confirmed_at=None)
     staff_colleague = member(UserFactory(email="colleague@example.org"), school, Role.SCHOOL_STAFF)
     duo, duo_meeting = _duo(programme=programme, buddy=buddy, school=school)
-    return World(
+    world = World(
         users=users,
         objects={
             # trajectories: an active duo of the world's buddy with a pupil of School A.
@@ -113,6 +130,62 @@ def build_world() -> World:
             **_followup_objects(duo=duo, users=users),
         },
     )
+    users.update(_outsiders(world))
+    return world
+
+
+def _outsiders(world: World) -> dict[str, User]:
+    """Issue 11: people of the same role who are not on the world's records."""
+    from buddywerk.buddies import services as buddy_services
+    from buddywerk.buddies.models import ScreeningStatus
+    from buddywerk.learning.models import CalendarFeed
+    from tests.network.world import family_duo_of
+    from tests.trajectories.factories import make_duo
+
+    programmes = [world.programme, world.family_programme]
+
+    def buddy_of_both(email: str, status: str) -> User:
+        user = UserFactory(email=email)
+        BuddyFactory(user=user, programmes=programmes, status=status)
+        for programme in programmes:
+            member(user, programme, Role.BUDDY)
+        return user
+
+    # An approved buddy with a duo of their own in each programme: a pupil of School A,
+    # and another family referred by the same service.
+    other_buddy = buddy_of_both("buddy-b@example.org", ScreeningStatus.APPROVED)
+    make_duo(programme=world.programme, buddy=other_buddy.buddy, school=world.school)
+    family_duo_of(other_buddy.buddy, world.service, programme=world.family_programme)
+    # Declined through the screening service, as a coordinator does it.
+    declined = buddy_of_both("declined@example.org", ScreeningStatus.APPLIED)
+    buddy_services.buddy_decline(
+        actor=world.users[Role.PROGRAMME_COORDINATOR],
+        buddy=declined.buddy,
+        programme=world.programme,
+        reason="Geen uittreksel.",
+    )
+    pending = buddy_of_both("applicant@example.org", ScreeningStatus.APPLIED)
+    # A calendar link left over from before the checks: its owner is not approved.
+    world.objects["applicant_calendar_feed"] = CalendarFeed.objects.create(
+        buddy=pending.buddy, token="applicant-calendar-token"
+    )
+    return {
+        BUDDY_OTHER_DUO: other_buddy,
+        DECLINED_APPLICANT: declined,
+        PENDING_APPLICANT: pending,
+        OTHER_SCHOOL_STAFF: member(
+            UserFactory(email="staff-b@example.org"),
+            world.other_school,
+            Role.SCHOOL_STAFF,
+            is_lead=True,
+        ),
+        OTHER_COORDINATOR: member(
+            UserFactory(email="coordinator-gent@example.org"),
+            world.other_programme,
+            Role.PROGRAMME_COORDINATOR,
+            is_lead=True,
+        ),
+    }
 
 
 def _learning_and_network(**context):

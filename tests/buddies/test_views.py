@@ -33,12 +33,18 @@ def test_queue_oldest_first_and_query_count(client, django_assert_max_num_querie
         client.get(url)
 
 
-def test_other_coordinator_is_refused_and_foreign_buddy_is_404(client):
+def test_other_coordinator_and_foreign_buddy_are_404(client):
+    """Issue 11, point 4: another programme's screening is not found (404, not 403)."""
     programme, coordinator = coordinated_programme()
     _other, other_coordinator = coordinated_programme()
     buddy = applicant(programme)
     client.force_login(other_coordinator)
-    assert client.get(reverse("buddies:screening_queue", args=[programme.uuid])).status_code == 403
+    assert client.get(reverse("buddies:screening_queue", args=[programme.uuid])).status_code == 404
+    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "approve"}).status_code == 404
+    buddy.refresh_from_db()
+    assert buddy.status == ScreeningStatus.APPLIED
     client.force_login(coordinator)
     stranger = applicant(ProgrammeFactory())
     url = reverse("buddies:screening_detail", args=[programme.uuid, stranger.uuid])

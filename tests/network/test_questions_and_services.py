@@ -15,7 +15,7 @@ from buddywerk.network.selectors import services_reached
 from buddywerk.organisations.models import OrganisationKind
 from tests.factories import BuddyFactory, FamilyFactory, OrganisationFactory, UserFactory, member
 from tests.network.factories import LocalServiceFactory, QuestionFactory
-from tests.network.world import matched_family_of
+from tests.network.world import family_duo_of, matched_family_of
 
 pytestmark = pytest.mark.django_db
 
@@ -144,43 +144,23 @@ def test_introduction_bad_input_and_scope(client):
 
 
 def _family_duo_with_meeting():
-    """A buddy's duo with a family (started through the trajectory service) and a meeting."""
-    from buddywerk.access.models import Role as R
+    """A buddy's running duo with a family (through the trajectory services) and a meeting."""
     from buddywerk.organisations.models import ParticipantKind
-    from buddywerk.referrals.models import ReferralStatus
-    from buddywerk.trajectories import services as duo_services
     from buddywerk.trajectories.models import Meeting
-    from tests.factories import ProgrammeFactory, ReferralFactory
+    from tests.factories import ProgrammeFactory
     from tests.network.factories import municipality
 
     programme = ProgrammeFactory(
         participant_kind=ParticipantKind.FAMILIES, municipalities=[municipality("44021")]
     )
-    buddy = BuddyFactory(programmes=[programme])
-    member(buddy.user, programme, R.BUDDY)
-    family = FamilyFactory(referred_by=OrganisationFactory(kind=OrganisationKind.SERVICE))
-    referral = ReferralFactory(
-        programme=programme,
-        pupil=None,
-        family=family,
-        status=ReferralStatus.ACCEPTED,
-        needs=[],
-        criteria=[],
-        goals=["finding_services"],
-        meeting_modes=["home"],
-    )
-    duo = duo_services.trajectory_start(
-        actor=None,
-        programme=programme,
-        buddy=buddy,
-        referrals=[referral],
-        mode="home",
-        planned_start=timezone.localdate() - dt.timedelta(days=30),
+    buddy = BuddyFactory()
+    duo = family_duo_of(
+        buddy, OrganisationFactory(kind=OrganisationKind.SERVICE), programme=programme
     )
     meeting = Meeting.objects.create(
         trajectory=duo, date=timezone.localdate() - dt.timedelta(days=2)
     )
-    return buddy, family, meeting
+    return buddy, duo.participants.get().family, meeting
 
 
 def test_from_a_meeting_the_buddy_introduces_the_family_to_a_service(client):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from buddywerk.access.models import Role
 from buddywerk.buddies.models import BuddyKind, ScreeningStatus
 from buddywerk.geo.models import Municipality, Province
 from buddywerk.organisations.models import OrganisationKind, ParticipantKind, TrainingInstitution
@@ -30,6 +31,7 @@ from tests.factories import (
     PupilFactory,
     ReferralFactory,
     SchoolFactory,
+    member,
     postcode,
 )
 
@@ -66,13 +68,18 @@ def _referral(factory, *, status, submitted: str, moved: str | None = None, **kw
 
 
 def _buddy(kind, programmes, *, screened: str | None, extract: str | None, **kw):
-    return BuddyFactory(
+    buddy = BuddyFactory(
         kind=kind,
         programmes=programmes,
         screened_at=at(screened) if screened else None,
         extract_seen_on=d(extract) if extract else None,
         **kw,
     )
+    # As registration and import do: a buddy membership in every programme joined (the
+    # buddy's rights in a duo come from it, with the approval).
+    for programme in programmes:
+        member(buddy.user, programme, Role.BUDDY)
+    return buddy
 
 
 def _duo(programme, buddy, school, participants, *, start: str, **kw) -> Trajectory:

@@ -26,7 +26,7 @@ from buddywerk.common.audit import (
     seen_ref,
 )
 
-from . import policy
+from . import policy, services
 from .models import Membership, User
 
 
@@ -217,3 +217,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" closes the account through the service: its calendar
+            # link is deleted in the same transaction (issue 11).
+            services.user_deactivate(actor=request.user, user=obj)  # type: ignore[arg-type]

@@ -34,12 +34,14 @@ ROLE_ORGANISATION_KINDS = {
     Role.PLATFORM_ADMIN: {OrganisationKind.UMBRELLA},
 }
 
-# Roles that reach personal data of pupils or families: two-factor authentication first.
+# Roles that reach personal data of pupils or families, or figures about every child in
+# Flanders and Brussels (the funder): two-factor authentication first.
 ROLES_REQUIRING_MFA = frozenset(
     {
         Role.SCHOOL_STAFF,
         Role.PROGRAMME_COORDINATOR,
         Role.REGIONAL_COORDINATOR,
+        Role.FUNDER,
         Role.PLATFORM_ADMIN,
     }
 )

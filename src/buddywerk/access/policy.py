@@ -5,6 +5,11 @@ personal data are built on the same facts (`*_visible_to`), and every model that
 personal data exposes them as `Model.objects.visible_to(user)`. An object outside the
 user's scope is simply not in the queryset, so views answer 404 and never confirm that a
 pupil exists (ARCHITECTURE.md 2-3).
+
+Rights over a record come from being the person on that record (the buddy of this duo, the
+school that referred this pupil), never from merely holding a role somewhere in the same
+programme. A buddy's rights also need the programme's screening: an applicant who is still
+waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 _CACHE_ATTR = "_buddywerk_memberships"
+_BUDDY_STATUS_ATTR = "_buddywerk_buddy_status"
+# A duo "runs" while it is active or paused: after its agreements (R9), before its closure.
+# The same statuses in which meetings are logged (trajectories.workflow.LOGGING_STATUSES).
+RUNNING_TRAJECTORY_STATUSES = ("active", "paused")
 
 
 def _memberships(user: AnyUser) -> list[tuple[str, int]]:
@@ -43,9 +52,10 @@ def _memberships(user: AnyUser) -> list[tuple[str, int]]:
 
 
 def forget_memberships(user: Any) -> None:
-    """Drop the cached memberships after a change to them."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached memberships (and screening status) after a change to them."""
+    for attr in (_CACHE_ATTR, _BUDDY_STATUS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user: AnyUser) -> set[str]:
@@ -65,6 +75,49 @@ def has_role(user: AnyUser, role: str) -> bool:
     return role in roles_of(user)
 
 
+def _buddy_status(user: AnyUser) -> str | None:
+    """The screening status of the user's buddy profile (None without one), cached."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, _BUDDY_STATUS_ATTR):
+        from buddywerk.buddies.models import Buddy
+
+        status = Buddy.objects.filter(user_id=user.pk).values_list("status", flat=True).first()
+        setattr(user, _BUDDY_STATUS_ATTR, status)
+    status_now: str | None = getattr(user, _BUDDY_STATUS_ATTR)
+    return status_now
+
+
+def is_approved_buddy(user: AnyUser) -> bool:
+    """R2, R17: a buddy is someone a programme screened and approved, with an active account
+    and an active buddy membership. An applicant still waiting for screening, a declined
+    (or withdrawn) buddy and a deactivated account hold no buddy's rights, whatever
+    memberships are left over."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and has_role(user, Role.BUDDY)
+        and _buddy_status(user) == "approved"
+    )
+
+
+def approved_buddy_programme_ids(user: AnyUser) -> set[int]:
+    """The programmes in which the user is an approved buddy (see `is_approved_buddy`):
+    where a buddy's programme-wide rights (its internal events, its duos) come from."""
+    return organisation_ids(user, Role.BUDDY) if is_approved_buddy(user) else set()
+
+
+def is_buddy_or_applicant(user: AnyUser) -> bool:
+    """A buddy membership and a profile that was not declined: approved, or an applicant
+    still waiting for screening (who may already do the academy's modules, R14)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and has_role(user, Role.BUDDY)
+        and _buddy_status(user) in {"approved", "applied"}
+    )
+
+
 def is_platform_admin(user: AnyUser) -> bool:
     """The umbrella organisation's staff see everything, through the admin, audited."""
     return has_role(user, Role.PLATFORM_ADMIN)
@@ -72,7 +125,8 @@ def is_platform_admin(user: AnyUser) -> bool:
 
 def requires_mfa(user: AnyUser) -> bool:
     """School staff, programme and regional coordinators and platform admins reach personal
-    data, so they must use two-factor authentication first; buddies are offered it."""
+    data, and the funder sees figures about every child in Flanders and Brussels, so they
+    must use two-factor authentication first; buddies are offered it."""
     return bool(roles_of(user) & ROLES_REQUIRING_MFA)
 
 
@@ -86,7 +140,8 @@ def can_use_admin(user: AnyUser) -> bool:
 
 def pupils_visible_to(user: AnyUser, qs: QuerySet[Pupil]) -> QuerySet[Pupil]:
     """School staff see their school's pupils; a programme coordinator sees pupils with a
-    submitted referral to the programme; a buddy sees pupils of their own duos; platform
+    submitted referral to the programme; an approved buddy sees the pupils of their own
+    duos in the programmes they are still a buddy of (R17: not once declined); platform
     admins see all. Regional coordinators and the funder see no pupil (aggregates only)."""
     if not user.is_authenticated:
         return qs.none()
@@ -99,9 +154,13 @@ def pupils_visible_to(user: AnyUser, qs: QuerySet[Pupil]) -> QuerySet[Pupil]:
             referrals__programme_id__in=programmes,
             referrals__submitted_at__isnull=False,
         )
-    if has_role(user, Role.BUDDY):
+    buddy_programmes = approved_buddy_programme_ids(user)
+    if buddy_programmes:
         # A buddy sees the pupils of their own duos (templates show the first name only).
-        condition |= Q(participations__trajectory__buddy__user_id=user.pk)
+        condition |= Q(
+            participations__trajectory__buddy__user_id=user.pk,
+            participations__trajectory__programme_id__in=buddy_programmes,
+        )
     return qs.filter(condition).distinct()
 
 
@@ -319,14 +378,16 @@ def can_manage_school_staff(user: AnyUser, school: Any) -> bool:
 
 
 def trajectories_visible_to(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
-    """The buddy sees only their own duos; school staff the duos of their school's (or
-    service's) participants; a programme coordinator every duo of the programme; platform
-    admins all. Regional coordinators and the funder see no duo (aggregates only)."""
+    """The buddy sees only their own duos, and only while an approved buddy of the duo's
+    programme (R17: a declined buddy loses them); school staff the duos of their school's
+    (or service's) participants; a programme coordinator every duo of the programme;
+    platform admins all. Regional coordinators and the funder see no duo (aggregates
+    only)."""
     if not user.is_authenticated:
         return qs.none()
     if is_platform_admin(user):
         return qs
-    condition = Q(buddy__user_id=user.pk) if has_role(user, Role.BUDDY) else Q(pk__in=[])
+    condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
     schools = organisation_ids(user, Role.SCHOOL_STAFF)
     if schools:
         condition |= Q(school_id__in=schools)
@@ -361,8 +422,13 @@ def can_manage_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
 
 
 def is_trajectory_buddy(user: AnyUser, trajectory: Trajectory) -> bool:
-    """The user is the buddy of this duo."""
-    return user.is_authenticated and trajectory.buddy.user_id == user.pk
+    """The user is the buddy of this duo, and still an approved buddy of its programme
+    (R17: a declined buddy does not keep meeting a participant, nor writing about them)."""
+    return (
+        user.is_authenticated
+        and trajectory.buddy.user_id == user.pk
+        and trajectory.programme_id in approved_buddy_programme_ids(user)
+    )
 
 
 def is_trajectory_school_staff(user: AnyUser, trajectory: Trajectory) -> bool:
@@ -481,16 +547,44 @@ def can_manage_local_services(user: AnyUser) -> bool:
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
 
 
+def service_introduction_duos(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """[004] The duos through which a buddy introduces a family to local services: the
+    user's own running duos (active or paused) with a family, in a programme where the user
+    is an approved buddy (issue 11: never "a buddy somewhere in the programme").
+
+    "Running" is active or paused, the statuses in which the duo's meetings are logged
+    (trajectories.workflow.LOGGING_STATUSES): a planned duo has no confirmed agreements
+    yet (R9), so its buddy has not met the family within the duo's frame and may never do
+    so (planned -> closed: the duo did not start); a paused duo is still the family's duo
+    (illness, holidays) and its buddy may record an introduction made before the pause. A
+    closed duo gives nothing: the buddy is no longer the family's buddy."""
+    programmes = approved_buddy_programme_ids(user)
+    if not programmes or user.pk is None:
+        return qs.none()
+    return qs.filter(
+        buddy__user_id=user.pk,
+        programme_id__in=programmes,
+        status__in=RUNNING_TRAJECTORY_STATUSES,
+        participants__family__isnull=False,
+    ).distinct()
+
+
 def families_for_service_introduction(user: AnyUser, qs: QuerySet[Family]) -> QuerySet[Family]:
-    """[004] A family buddy records which local services they introduced a family to: a
-    buddy may do so for families matched to one of their programmes (until duos exist, the
-    programme's matched family referrals stand in for the buddy's own duos)."""
-    if not user.is_authenticated:
-        return qs.none()
-    programmes = organisation_ids(user, Role.BUDDY)
-    if not programmes:
-        return qs.none()
-    return qs.filter(referrals__programme_id__in=programmes, referrals__status="matched").distinct()
+    """[004] A family's introductions to local services are read and recorded by the
+    family's own buddy only: the approved buddy of a running duo with this family (see
+    `service_introduction_duos`). Anyone else, buddies of the same programme included,
+    finds no such family (404)."""
+    from buddywerk.trajectories.models import Trajectory
+
+    duos = service_introduction_duos(user, Trajectory.objects.all())
+    return qs.filter(participations__trajectory__in=duos).distinct()
+
+
+def can_have_calendar_feed(user: AnyUser) -> bool:
+    """A buddy's secret calendar link carries their events and planned meetings (date and
+    place): it is for an approved buddy with an active account only. It stops serving
+    the moment the account is deactivated or the buddy declined (issue 11)."""
+    return is_approved_buddy(user)
 
 
 def can_view_service_reach(user: AnyUser, programme: Any) -> bool:
@@ -505,13 +599,17 @@ def can_view_service_reach(user: AnyUser, programme: Any) -> bool:
 
 
 def can_take_modules(user: AnyUser) -> bool:
-    """R14: buddies follow the academy's modules and mark them done."""
-    return has_role(user, Role.BUDDY)
+    """R14: buddies follow the academy's modules and mark them done; so do applicants while
+    they are screened (a programme may require modules before a first duo). A declined
+    applicant no longer does (issue 11)."""
+    return is_buddy_or_applicant(user)
 
 
 def can_register_for_events(user: AnyUser) -> bool:
-    """R13: buddies choose and register for intervisions and meet-ups themselves."""
-    return has_role(user, Role.BUDDY)
+    """R13: approved buddies choose and register for intervisions and meet-ups themselves.
+    An applicant who is not (or no longer) approved does not: meet-ups are where the
+    programme's buddies talk about their duos [004] (issue 11)."""
+    return is_approved_buddy(user)
 
 
 def can_organise_events(user: AnyUser) -> bool:
@@ -537,11 +635,13 @@ def can_manage_event(user: AnyUser, event: Any) -> bool:
 
 
 def events_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
-    """Events open to everyone (no programme) and those of the user's own programmes, as a
-    buddy or a coordinator; platform admins see all."""
+    """Events open to everyone (no programme), and a programme's internal events for its
+    coordinators and its approved buddies (see `approved_buddy_programme_ids`; an applicant
+    who is waiting or was declined does not see them, R13 [004]); platform admins see
+    all."""
     if is_platform_admin(user):
         return qs
-    programmes = organisation_ids(user, Role.BUDDY) | organisation_ids(
+    programmes = approved_buddy_programme_ids(user) | organisation_ids(
         user, Role.PROGRAMME_COORDINATOR
     )
     return qs.filter(Q(programme__isnull=True) | Q(programme_id__in=programmes))
@@ -618,14 +718,15 @@ def can_preview_region_batch(user: AnyUser) -> bool:
 
 
 def proposals_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
-    """The buddy sees the proposals made to them; school staff those for their school's
-    (or service's) referrals; the programme's coordinators those of the programme;
-    platform admins all."""
+    """An approved buddy sees the proposals made to them in the programmes they are a buddy
+    of (R17: not once declined); school staff those for their school's (or service's)
+    referrals; the programme's coordinators those of the programme; platform admins
+    all."""
     if not user.is_authenticated:
         return qs.none()
     if is_platform_admin(user):
         return qs
-    condition = Q(buddy__user_id=user.pk) if has_role(user, Role.BUDDY) else Q(pk__in=[])
+    condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
     schools = referrer_organisation_ids(user)
     if schools:
         condition |= Q(referral__referrer_id__in=schools)
@@ -636,8 +737,13 @@ def proposals_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def is_proposal_buddy(user: AnyUser, proposal: Any) -> bool:
-    """The buddy to whom the proposal was made accepts or declines it."""
-    return user.is_authenticated and proposal.buddy.user_id == user.pk
+    """The buddy to whom the proposal was made accepts or declines it, while an approved
+    buddy of the proposal's programme (R2, R17)."""
+    return (
+        user.is_authenticated
+        and proposal.buddy.user_id == user.pk
+        and proposal.programme_id in approved_buddy_programme_ids(user)
+    )
 
 
 def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:

@@ -69,3 +69,23 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> Membersh
     policy.forget_memberships(membership.user)
     audit_record(actor=actor, action=AuditAction.MEMBERSHIP_REVOKE, target=membership)
     return membership
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User | None, user: User) -> User:
+    """Close an account: the person can no longer sign in, and every secret link that
+    stands in for signing in dies with it (the buddy's calendar link is deleted, and the
+    feed also checks the owner is active; issue 11). Memberships stay, for the history."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+    user.is_active = False
+    buddy = getattr(locked, "buddy", None)
+    if buddy is not None:
+        from buddywerk.learning.services import calendar_feed_drop
+
+        calendar_feed_drop(actor=actor, buddy=buddy)
+    policy.forget_memberships(user)
+    audit_record(actor=actor, action=AuditAction.USER_DEACTIVATE, target=locked)
+    return locked

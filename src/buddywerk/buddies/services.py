@@ -7,6 +7,11 @@ screened once rather than once per programme. The status log records which progr
 decided, and the screening page tells the coordinator which other programmes a decision
 also counts for.
 
+A decline (of an applicant, or of an approved buddy whose approval is withdrawn: the way a
+buddy is ended) revokes in the same transaction what the buddy role gave: the buddy
+memberships of every programme and the secret calendar link (issue 11). Reopening gives
+the memberships back, for the programmes the person applied to.
+
 Every service validates, runs in one transaction, leaves an audit event, and sends mail on
 commit through a django.tasks task (ARCHITECTURE.md 1, 4, 5).
 """
@@ -25,8 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role, User
-from buddywerk.access.services import membership_grant, user_create
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.access.services import membership_grant, membership_revoke, user_create
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Programme
@@ -270,7 +275,32 @@ def _take(name: str, *, actor: User, buddy: Buddy, programme: Programme, reason:
         log_extra={"programme": programme},
         clean=False,
     )
+    if locked.status == ScreeningStatus.DECLINED:
+        _revoke_buddy_rights(actor=actor, buddy=locked)
+    elif name == "reopen":
+        _restore_memberships(actor=actor, buddy=locked)
     return locked
+
+
+def _revoke_buddy_rights(*, actor: User, buddy: Buddy) -> None:
+    """A declined (or withdrawn) buddy keeps no programme access: every buddy membership
+    ends and the calendar link is deleted, in the caller's transaction (issue 11, R17).
+    Public pages stay public; the own profile stays readable."""
+    from buddywerk.learning.services import calendar_feed_drop
+
+    for membership in Membership.objects.select_for_update().filter(
+        user_id=buddy.user_id, role=Role.BUDDY, is_active=True
+    ):
+        membership_revoke(actor=actor, membership=membership)
+    policy.forget_memberships(buddy.user)
+    calendar_feed_drop(actor=actor, buddy=buddy)
+
+
+def _restore_memberships(*, actor: User, buddy: Buddy) -> None:
+    """Back in the queue after a decline: the applicant's buddy memberships of the
+    programmes they applied to are active again (as at registration)."""
+    for programme in buddy.programmes.all():
+        membership_grant(actor=actor, user=buddy.user, organisation=programme, role=Role.BUDDY)
 
 
 @transaction.atomic
@@ -284,7 +314,8 @@ def buddy_approve(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
 
 @transaction.atomic
 def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: str) -> Buddy:
-    """Decline an applicant with a reason, which is mailed to them (kindly worded)."""
+    """Decline an applicant, or withdraw an approval, with a reason, which is mailed to them
+    (kindly worded). The person loses every buddy right at once (`_revoke_buddy_rights`)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: the applicant will read it.")})
@@ -295,7 +326,8 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
 
 @transaction.atomic
 def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
-    """Put a declined applicant back in the queue (e.g. after new information)."""
+    """Put a declined applicant back in the queue (e.g. after new information); their buddy
+    memberships come back, not yet the rights of an approved buddy."""
     return _take("reopen", actor=actor, buddy=buddy, programme=programme)
 
 

@@ -348,9 +348,14 @@ def profile_declaration(request: HttpRequest) -> HttpResponse:
 
 
 def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+    """A programme whose applicants the user screens. A user who screens for no programme
+    gets 403 (the page is not for their role); another programme's screening is not found
+    (404, issue 11)."""
+    if not policy.screening_programmes_of(request.user):
+        raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_screen_buddies(request.user, programme):
-        raise PermissionDenied
+        raise Http404
     return programme
 
 
@@ -509,9 +514,13 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
 
 
 def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+    """A programme the user imports buddies for: 403 for a role that never imports, 404
+    for another programme (issue 11)."""
+    if not policy.screening_programmes_of(request.user):
+        raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_import_buddies(request.user, programme):
-        raise PermissionDenied
+        raise Http404
     return programme
 
 

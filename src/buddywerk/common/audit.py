@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
     # access
     USER_CREATE = "user.create", _("User created")
+    USER_DEACTIVATE = "user.deactivate", _("User deactivated")
     MEMBERSHIP_GRANT = "membership.grant", _("Membership granted")
     MEMBERSHIP_REVOKE = "membership.revoke", _("Membership revoked")
     # organisations
@@ -119,6 +120,7 @@ class AuditAction(models.TextChoices):
     MEETING_UPDATE = "meeting.update", _("Meeting changed")
     WELLBEING_RECORD = "wellbeing.record", _("Well-being recorded")
     CALENDAR_FEED_RESET = "calendar_feed.reset", _("Calendar link renewed")
+    CALENDAR_FEED_DROP = "calendar_feed.drop", _("Calendar link deleted")
     # follow-up
     TANDEM_ADD = "tandem.add", _("Tandem note written")
     CONCERN_RAISE = "concern.raise", _("Concern raised")

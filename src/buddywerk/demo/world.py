@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from buddywerk.access.models import Role, User
+from buddywerk.access.models import ROLES_REQUIRING_MFA, Role, User
 from buddywerk.access.services import membership_grant
 from buddywerk.buddies.models import Buddy, BuddyKind, ExperienceLevel, ScreeningStatus
 from buddywerk.geo.models import Municipality, Postcode, Province
@@ -345,7 +345,7 @@ def _accounts() -> None:
             role=account.role,
             is_lead=account.is_lead,
         )
-        if account.role != Role.FUNDER:
+        if account.role in ROLES_REQUIRING_MFA:
             enrol_totp(user)
 
 
@@ -371,7 +371,10 @@ def _buddies() -> None:
             },
         )
         buddy.programmes.add(programme)
-        membership_grant(actor=None, user=user, organisation=programme, role=Role.BUDDY)
+        if buddy.status != ScreeningStatus.DECLINED:
+            # A declined buddy holds no buddy membership (buddies.services: a decline
+            # revokes them), as in a real programme.
+            membership_grant(actor=None, user=user, organisation=programme, role=Role.BUDDY)
 
 
 PUPILS = [

@@ -59,9 +59,11 @@ def waiting_position(registration: Registration) -> int:
 
 
 def events_for_calendar(buddy: Any) -> QuerySet[Event]:
-    """The events a buddy holds a place for (not the waiting list), for the calendar feed."""
+    """The events a buddy holds a place for (not the waiting list) and may still see (a
+    programme's internal events only while its approved buddy), for the calendar feed."""
     return (
-        Event.objects.filter(
+        Event.objects.visible_to(buddy.user)
+        .filter(
             registrations__buddy=buddy,
             registrations__status=RegistrationStatus.REGISTERED,
             is_cancelled=False,

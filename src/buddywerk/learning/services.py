@@ -222,9 +222,10 @@ def module_complete(*, actor: User, module: Module, reflection: str = "") -> Mod
 
 @transaction.atomic
 def calendar_feed_reset(*, actor: User) -> CalendarFeed:
-    """Make (or replace) the buddy's secret calendar link; the old link stops working."""
+    """Make (or replace) the buddy's secret calendar link; the old link stops working. Only
+    an approved buddy has one (policy.can_have_calendar_feed)."""
     buddy = getattr(actor, "buddy", None)
-    if buddy is None:
+    if buddy is None or not policy.can_have_calendar_feed(actor):
         raise PermissionDenied
     feed, _created = CalendarFeed.objects.get_or_create(
         buddy=buddy, defaults={"token": secrets.token_urlsafe(32)}
@@ -234,6 +235,17 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
         feed.save(update_fields=["token", "updated_at"])
     audit_record(actor=actor, action=AuditAction.CALENDAR_FEED_RESET, target=feed)
     return feed
+
+
+@transaction.atomic
+def calendar_feed_drop(*, actor: User | None, buddy: Any) -> bool:
+    """Delete the buddy's secret calendar link, so the link stops working for good: run in
+    the same transaction as a decline or a deactivation (issue 11). True when there was
+    one."""
+    deleted, _rows = CalendarFeed.objects.filter(buddy=buddy).delete()
+    if deleted:
+        audit_record(actor=actor, action=AuditAction.CALENDAR_FEED_DROP, target=buddy)
+    return bool(deleted)
 
 
 @transaction.atomic

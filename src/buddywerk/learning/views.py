@@ -41,7 +41,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "events": selectors.event_list(user=request.user),
             "can_organise": policy.can_organise_events(request.user),
-            "is_buddy": hasattr(request.user, "buddy"),
+            # The calendar link is offered to those who may have one.
+            "is_buddy": policy.can_have_calendar_feed(request.user),
         },
     )
 
@@ -173,13 +174,20 @@ def event_manage(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     )
 
 
-def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
-    """[004] What buddies raised at the programme's meet-ups."""
-    if not policy.can_organise_events(request.user):
-        raise PermissionDenied
+def _own_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+    """A programme the user coordinates (or any, for a platform admin); 404 otherwise."""
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_view_service_reach(request.user, programme):
+        raise Http404
+    return programme
+
+
+def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """[004] What buddies raised at the programme's meet-ups. Another programme's notes are
+    not found (404), like any object outside the user's scope."""
+    if not policy.can_organise_events(request.user):
         raise PermissionDenied
+    programme = _own_programme(request, programme_uuid)
     return render(
         request,
         "learning/programme_notes.html",
@@ -193,12 +201,10 @@ def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def required_modules(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     """The programme setting of the modules required before a first duo, and the buddies
-    who still miss one."""
+    who still miss one. Another programme's setting is not found (404)."""
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
-    programme = get_object_or_404(Programme, uuid=programme_uuid)
-    if not policy.can_view_service_reach(request.user, programme):
-        raise PermissionDenied
+    programme = _own_programme(request, programme_uuid)
     form = forms.RequiredModulesForm(
         request.POST or None,
         initial={"modules": list(Module.objects.filter(required_by__programme=programme))},
@@ -273,7 +279,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    if not hasattr(request.user, "buddy"):
+    if not policy.can_have_calendar_feed(request.user):
         raise PermissionDenied
     if request.method == "POST":
         services.calendar_feed_reset(actor=request.user)
@@ -291,8 +297,12 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The buddy's events as iCalendar, for any calendar app. The secret key is the only
-    credential; it can be reset on the calendar page."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("buddy"), token=token)
+    credential; it can be reset on the calendar page. The feed dies with the account: a
+    deactivated account, or a buddy who is not (or no longer) approved, gets 404 and no
+    date or place (issue 11)."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("buddy__user"), token=token)
+    if not policy.can_have_calendar_feed(feed.buddy.user):
+        raise Http404
     response = HttpResponse(
         calendar_for(feed.buddy, request=request), content_type="text/calendar; charset=utf-8"
     )

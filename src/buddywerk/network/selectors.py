@@ -88,22 +88,29 @@ def services_reached(*, programme: Any) -> QuerySet[LocalService]:
 
 
 def introductions_for_family(*, user: Any, family: Any) -> QuerySet[ServiceIntroduction]:
+    """The family's introductions, for its own buddy: those recorded in the programmes of
+    the user's running duos with this family (policy.service_introduction_duos)."""
+    from buddywerk.trajectories.models import Trajectory
+
+    duos = policy.service_introduction_duos(
+        user, Trajectory.objects.filter(participants__family=family)
+    )
     return ServiceIntroduction.objects.filter(
-        family=family, programme_id__in=policy.organisation_ids(user, "buddy")
+        family=family, programme_id__in=duos.values("programme_id")
     ).select_related("service")
 
 
 def meeting_for_introduction(*, user: Any, family: Any, meeting_uuid: Any) -> Any:
-    """A meeting of the user's own duo with `family`, from which they introduce the family
-    to a service; None when there is no such meeting for this user (never another's)."""
-    from buddywerk.trajectories.models import Meeting
+    """A meeting of the user's own running duo with `family` (the duos that give access to
+    the family's introductions), from which they introduce the family to a service; None
+    when there is no such meeting for this user (never another's)."""
+    from buddywerk.trajectories.models import Meeting, Trajectory
 
+    duos = policy.service_introduction_duos(
+        user, Trajectory.objects.filter(participants__family=family)
+    )
     return (
-        Meeting.objects.filter(
-            uuid=meeting_uuid,
-            trajectory__buddy__user=user,
-            trajectory__participants__family=family,
-        )
+        Meeting.objects.filter(uuid=meeting_uuid, trajectory__in=duos)
         .select_related("trajectory")
         .first()
     )

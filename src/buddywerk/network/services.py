@@ -295,30 +295,33 @@ def service_introduction_record(
     meeting: Any = None,
 ) -> ServiceIntroduction:
     """[004] A buddy records that they introduced a family to a local service, from a
-    meeting of their duo with the family when they came from one. The family must be in
-    the buddy's scope (see policy.families_for_service_introduction), and the meeting one
-    of the buddy's own duo with this family."""
-    from buddywerk.referrals.models import Family
+    meeting of their duo with the family when they came from one. Only the family's own
+    buddy does: the approved buddy of a running duo with this family (see
+    policy.service_introduction_duos); the meeting, when given, is one of that duo's."""
+    from buddywerk.trajectories.models import Trajectory
 
-    allowed = policy.families_for_service_introduction(actor, Family.objects.filter(pk=family.pk))
-    buddy = getattr(actor, "buddy", None)
-    if buddy is None or not allowed.exists():
+    duo = (
+        policy.service_introduction_duos(actor, Trajectory.objects.all())
+        .filter(participants__family_id=family.pk)
+        .select_related("programme", "buddy")
+        .order_by("-planned_start", "-id")
+        .first()
+    )
+    if duo is None:
         raise PermissionDenied
-    if meeting is not None and not (
-        meeting.trajectory.buddy_id == buddy.pk
-        and meeting.trajectory.participants.filter(family=family).exists()
-    ):
-        raise PermissionDenied
+    if meeting is not None:
+        meeting_duo = (
+            policy.service_introduction_duos(actor, Trajectory.objects.all())
+            .filter(pk=meeting.trajectory_id, participants__family_id=family.pk)
+            .select_related("programme", "buddy")
+            .first()
+        )
+        if meeting_duo is None:
+            raise PermissionDenied
+        duo = meeting_duo
     if introduced_on > timezone.localdate():
         raise ValidationError({"introduced_on": _("The date cannot lie in the future.")})
-    programme = (
-        family.referrals.filter(
-            programme_id__in=policy.organisation_ids(actor, "buddy"), status="matched"
-        )
-        .select_related("programme")
-        .first()
-        .programme
-    )
+    buddy, programme = duo.buddy, duo.programme
     introduction = ServiceIntroduction(
         family=family,
         service=service,

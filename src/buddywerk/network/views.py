@@ -367,8 +367,9 @@ def local_service_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
-    if not policy.has_role(request.user, "buddy"):
-        raise PermissionDenied
+    """A family's introductions to local services: for the family's own buddy only (the
+    approved buddy of a running duo with the family); anyone else gets 404, buddies of
+    the same programme included (issue 11)."""
     family = get_object_or_404(
         policy.families_for_service_introduction(request.user, Family.objects.all()),
         uuid=family_uuid,
@@ -414,13 +415,15 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
 
 
 def services_reached(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """Counts per service for the programme's coordinators: 403 for a role that never sees
+    them, 404 for another programme's (issue 11)."""
     if not policy.has_role(request.user, "programme_coordinator") and not policy.is_platform_admin(
         request.user
     ):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_view_service_reach(request.user, programme):
-        raise PermissionDenied
+        raise Http404
     return render(
         request,
         "network/services_reached.html",

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Event as CalendarEvent
 
+from buddywerk.access import policy
+
 from .enums import MeetingStatus, TrajectoryStatus
 from .models import Meeting
 
@@ -17,10 +19,14 @@ DEFAULT_MINUTES = 60
 
 
 def planned_meetings_of(buddy: Any) -> list[Meeting]:
-    """The planned meetings of the buddy's running (or not yet started) duos, from today."""
+    """The planned meetings of the buddy's running (or not yet started) duos, from today,
+    in the programmes where the buddy is still an approved buddy with an active account
+    (issue 11: a declined or deactivated buddy's feed shows no date or place)."""
+    programmes = policy.approved_buddy_programme_ids(buddy.user)
     return list(
         Meeting.objects.filter(
             trajectory__buddy=buddy,
+            trajectory__programme_id__in=programmes,
             status=MeetingStatus.PLANNED,
             date__gte=timezone.localdate(),
         )

@@ -1,29 +1,36 @@
 """Buddy routes: public registration, the buddy's profile, screening and import."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
-COORDINATOR_ONLY = outcomes(403, anonymous=LOGIN, programme_coordinator=200)
+# Another programme's screening and import are not found (issue 11, point 4).
+COORDINATOR_ONLY = outcomes(
+    403, anonymous=LOGIN, programme_coordinator=200, coordinator_other_programme=404
+)
 
 ROUTES = [
     Route("buddies:register_start", outcomes(REDIRECT)),
     Route("buddies:register_start", outcomes(REDIRECT), method="post"),
     Route("buddies:register_step", outcomes(200), args=lambda w: {"step": 1}),
     Route("buddies:register_done", outcomes(200)),
-    Route("buddies:profile", outcomes(403, anonymous=LOGIN, buddy=200)),
+    # Everyone with a buddy profile reads their own, a declined applicant included.
+    Route("buddies:profile", role_outcomes(403, anonymous=LOGIN, buddy=200)),
     Route("buddies:profile_pause", outcomes(405, anonymous=LOGIN)),
     Route(
         "buddies:profile_pause",
-        outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        role_outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
         method="post",
         data={"pause": "0"},
     ),
     Route(
         "buddies:profile_declaration",
-        outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        role_outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
         method="post",
         data={"accept": "on"},
     ),
-    Route("buddies:screening_home", outcomes(403, anonymous=LOGIN, programme_coordinator=REDIRECT)),
+    Route(
+        "buddies:screening_home",
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=REDIRECT),
+    ),
     Route(
         "buddies:screening_queue",
         COORDINATOR_ONLY,

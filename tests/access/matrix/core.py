@@ -1,6 +1,6 @@
 """Foundation routes: home, language, privacy, pupils, the admin and allauth."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Exempt, Route, outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Exempt, Route, outcomes, role_outcomes
 
 ROUTES = [
     Route("home", outcomes(200)),
@@ -14,7 +14,7 @@ ROUTES = [
     ),
     Route(
         "pupil_list",
-        outcomes(
+        role_outcomes(
             403, anonymous=LOGIN, school_staff=200, programme_coordinator=200, platform_admin=200
         ),
     ),

@@ -1,8 +1,10 @@
 """Learning routes: events and registrations, the academy, the calendar."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import APPLICANTS_403, LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ORGANISERS = {"programme_coordinator": 200, "platform_admin": 200}
+# A programme's own pages: another programme's coordinator does not find them (404).
+OWN_PROGRAMME = {**ORGANISERS, "coordinator_other_programme": 404}
 
 ROUTES = [
     Route("learning:event_list", outcomes(200, anonymous=LOGIN)),
@@ -11,10 +13,18 @@ ROUTES = [
         outcomes(200, anonymous=LOGIN),
         args=lambda w: {"event_uuid": w.event.uuid},
     ),
-    # A programme's meet-up: its buddies and coordinators (and admins); others 404.
+    # A programme's meet-up: its approved buddies and coordinators (and admins); others,
+    # an applicant who is waiting or was declined included, 404 (issue 11, point 2).
     Route(
         "learning:event_detail",
-        outcomes(404, anonymous=LOGIN, buddy=200, programme_coordinator=200, platform_admin=200),
+        outcomes(
+            404,
+            anonymous=LOGIN,
+            buddy=200,
+            buddy_other_duo=200,
+            programme_coordinator=200,
+            platform_admin=200,
+        ),
         args=lambda w: {"event_uuid": w.meetup.uuid},
     ),
     Route(
@@ -22,22 +32,35 @@ ROUTES = [
         outcomes(405, anonymous=LOGIN),
         args=lambda w: {"event_uuid": w.event.uuid},
     ),
+    # Approved buddies register; applicants (waiting or declined) do not.
     Route(
         "learning:event_register",
-        outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        outcomes(403, anonymous=LOGIN, buddy=REDIRECT, buddy_other_duo=REDIRECT),
         args=lambda w: {"event_uuid": w.event.uuid},
         method="post",
     ),
-    Route("learning:event_create", outcomes(403, anonymous=LOGIN, **ORGANISERS)),
+    Route(
+        "learning:event_register",
+        outcomes(403, anonymous=LOGIN, buddy=REDIRECT, buddy_other_duo=REDIRECT),
+        args=lambda w: {"event_uuid": w.meetup.uuid},
+        method="post",
+    ),
+    Route("learning:event_create", role_outcomes(403, anonymous=LOGIN, **ORGANISERS)),
     Route(
         "learning:event_manage",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"event_uuid": w.meetup.uuid},
     ),
     # An event for all programmes is managed by platform admins only.
     Route(
         "learning:event_manage",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=404, platform_admin=200),
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=404,
+            coordinator_other_programme=404,
+            platform_admin=200,
+        ),
         args=lambda w: {"event_uuid": w.event.uuid},
     ),
     Route(
@@ -48,12 +71,12 @@ ROUTES = [
     ),
     Route(
         "learning:programme_notes",
-        outcomes(403, anonymous=LOGIN, **ORGANISERS),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route(
         "learning:required_modules",
-        outcomes(403, anonymous=LOGIN, **ORGANISERS),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route("learning:module_list", outcomes(200, anonymous=LOGIN)),
@@ -62,10 +85,21 @@ ROUTES = [
         outcomes(200, anonymous=LOGIN),
         args=lambda w: {"slug": w.module.slug},
     ),
-    Route("learning:calendar_settings", outcomes(403, anonymous=LOGIN, buddy=200)),
+    # The calendar link is for approved buddies (issue 11, point 8).
+    Route(
+        "learning:calendar_settings",
+        role_outcomes(403, anonymous=LOGIN, buddy=200, **APPLICANTS_403),
+    ),
+    # The secret key is the credential (no account needed), for an approved buddy's link;
+    # the link of an owner who is not approved serves nothing (issue 11, point 8).
     Route(
         "learning:calendar_feed",
         outcomes(200),
         args=lambda w: {"token": w.calendar_feed.token},
+    ),
+    Route(
+        "learning:calendar_feed",
+        outcomes(404),
+        args=lambda w: {"token": w.applicant_calendar_feed.token},
     ),
 ]

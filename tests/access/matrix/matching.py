@@ -3,37 +3,41 @@ regional coordinator's province figures; the buddy's and the school's proposals.
 world.programme, world.referral, world.buddy and world.proposal (a pending proposal of the
 world's buddy for a pupil of School A)."""
 
-from tests.access.matrix import LOGIN, Route, outcomes
+from tests.access.matrix import LOGIN, Route, outcomes, role_outcomes
+
+# The programme's own matching pages: another programme's coordinator gets 404.
+OWN_PROGRAMME = {"programme_coordinator": 200, "coordinator_other_programme": 404}
 
 ROUTES = [
     Route(
         "matching:home",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200, regional_coordinator=200),
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, regional_coordinator=200),
     ),
     Route("matching:region_batch", outcomes(403, anonymous=LOGIN, regional_coordinator=200)),
     Route(
         "matching:batch",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route(
         "matching:settings",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route(
         "matching:referral_suggestions",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"referral_uuid": w.referral.uuid},
     ),
     Route(
         "matching:buddy_suggestions",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
         args=lambda w: {"buddy_uuid": w.buddy.uuid},
     ),
+    # Everyone with a buddy profile or a school sees their own (scoped, maybe empty) list.
     Route(
         "matching:my_proposals",
-        outcomes(403, anonymous=LOGIN, buddy=200, school_staff=200),
+        role_outcomes(403, anonymous=LOGIN, buddy=200, school_staff=200),
     ),
     Route(
         "matching:proposal_detail",

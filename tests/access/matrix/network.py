@@ -55,14 +55,30 @@ ROUTES = [
         args=lambda w: {"question_id": w.question.pk},
     ),
     Route("network:local_service_list", outcomes(200)),
+    # Issue 11, point 1: only the family's own buddy (the approved buddy of its running
+    # duo); everyone else, buddies of the same programme included, finds no family.
     Route(
         "network:service_introduction_create",
-        outcomes(403, anonymous=LOGIN, buddy=200),
+        outcomes(404, anonymous=LOGIN, buddy=200),
         args=lambda w: {"family_uuid": w.matched_family.uuid},
+    ),
+    # An empty form: the family's buddy sees its errors, nobody else finds the family
+    # (tests/network/test_introduction_scope.py posts a valid one as every outsider).
+    Route(
+        "network:service_introduction_create",
+        outcomes(404, anonymous=LOGIN, buddy=200),
+        args=lambda w: {"family_uuid": w.matched_family.uuid},
+        method="post",
     ),
     Route(
         "network:services_reached",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=200,
+            coordinator_other_programme=404,
+            platform_admin=200,
+        ),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
 ]

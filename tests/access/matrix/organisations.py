@@ -1,6 +1,6 @@
 """Programmes and the public finder, school registration and confirmation, school staff."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ROUTES = [
     # Public: anyone finds programmes and registers a school.
@@ -44,11 +44,11 @@ ROUTES = [
     # The care coordinator (lead school_staff) manages the school's staff.
     Route(
         "organisations:school_staff_home",
-        outcomes(403, anonymous=LOGIN, school_staff=REDIRECT),
+        role_outcomes(403, anonymous=LOGIN, school_staff=REDIRECT),
     ),
     Route(
         "organisations:school_staff",
-        outcomes(403, anonymous=LOGIN, school_staff=200),
+        outcomes(403, anonymous=LOGIN, school_staff=200, school_staff_other_school=404),
         args=lambda w: {"school_uuid": w.school.uuid},
     ),
     Route(
@@ -58,7 +58,7 @@ ROUTES = [
     ),
     Route(
         "organisations:school_staff_revoke",
-        outcomes(403, anonymous=LOGIN, school_staff=REDIRECT),
+        outcomes(403, anonymous=LOGIN, school_staff=REDIRECT, school_staff_other_school=404),
         args=lambda w: {"school_uuid": w.school.uuid, "user_uuid": w.staff_colleague.uuid},
         method="post",
     ),

@@ -2,18 +2,18 @@
 decisions; the audited detail page. Objects: world.referral (submitted by School A to the
 coordinator's programme) and world.draft_referral (a draft of School A)."""
 
-from tests.access.matrix import LOGIN, Route, outcomes
+from tests.access.matrix import LOGIN, Route, outcomes, role_outcomes
 
 ROUTES = [
     Route(
         "referrals:list",
-        outcomes(403, anonymous=LOGIN, school_staff=200, platform_admin=200),
+        role_outcomes(403, anonymous=LOGIN, school_staff=200, platform_admin=200),
     ),
-    Route("referrals:create_pupil", outcomes(403, anonymous=LOGIN, school_staff=200)),
-    Route("referrals:create_family", outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route("referrals:create_pupil", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route("referrals:create_family", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
     Route(
         "referrals:queue",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
     ),
     Route(
         "referrals:detail",

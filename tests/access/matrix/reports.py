@@ -1,7 +1,7 @@
 """Report routes (issue 7): platform admins, the funder, regional and programme coordinators
 read the funder's report (each within their scope); buddies and school staff do not."""
 
-from tests.access.matrix import LOGIN, Route, outcomes
+from tests.access.matrix import LOGIN, Route, role_outcomes
 
 READERS = {
     "anonymous": LOGIN,
@@ -12,9 +12,10 @@ READERS = {
 }
 
 ROUTES = [
-    Route("reports:report", outcomes(403, **READERS)),
+    # Each reader within their own scope: another programme's coordinator reads theirs.
+    Route("reports:report", role_outcomes(403, **READERS)),
     *(
-        Route("reports:export", outcomes(403, **READERS), args=lambda w, f=fmt: {"fmt": f})
+        Route("reports:export", role_outcomes(403, **READERS), args=lambda w, f=fmt: {"fmt": f})
         for fmt in ("xlsx", "csv", "pdf")
     ),
 ]

@@ -1,7 +1,7 @@
 """Duo routes (issue 5): buddies, school staff and the programme's coordinators work in
 duos; regional coordinators and the funder never see one (404 on a duo, 403 on lists)."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes, role_outcomes
 
 
 def _duo(w):
@@ -9,14 +9,18 @@ def _duo(w):
 
 
 # Who can see the world's duo: its buddy, School A's staff, the programme's coordinator and
-# platform admins. The others get 404 (a duo outside their scope does not exist for them).
-OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN}
+# platform admins. The others get 404 (a duo outside their scope does not exist for them),
+# the outsiders of each role too: another duo's buddy, applicants, staff of School B and
+# another programme's coordinator.
+OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN, **OUTSIDERS_404}
 
 ROUTES = [
+    # Lists are scoped: each sees their own duos (a declined applicant holds no role).
     Route(
         "trajectories:list",
-        outcomes(
+        role_outcomes(
             403,
+            declined_applicant=403,
             anonymous=LOGIN,
             buddy=200,
             school_staff=200,
@@ -24,7 +28,7 @@ ROUTES = [
             platform_admin=200,
         ),
     ),
-    Route("trajectories:start", outcomes(403, anonymous=LOGIN, programme_coordinator=200)),
+    Route("trajectories:start", role_outcomes(403, anonymous=LOGIN, programme_coordinator=200)),
     Route("trajectories:detail", outcomes(200, **OUT_OF_SCOPE), args=_duo),
     Route(
         "trajectories:agreement_edit",

@@ -3,20 +3,20 @@ school and the programme (and platform admins); concerns are raised by the three
 acknowledged by the programme or the school; kijkwijzer, actions and check-ins are the
 coordinator's. Regional coordinators and the funder never see a duo (404)."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes, role_outcomes
 
 
 def _duo(w):
     return {"trajectory_uuid": w.duo.uuid}
 
 
-OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN}
+OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN, **OUTSIDERS_404}
 SIDES = {"buddy": 200, "school_staff": 200, "programme_coordinator": 200}
 
 ROUTES = [
     Route(
         "trajectories:followup_overview",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200),
     ),
     Route(
         "trajectories:followup",
@@ -85,6 +85,6 @@ ROUTES = [
 ROUTES += [
     Route(
         "trajectories:criteria_edit",
-        outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200),
     ),
 ]
