@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.permissions import check_allowed
 
 from .enums import LOGGING_STATUSES
 from .followup_health import escalation_due_at, is_act_now
@@ -50,7 +52,6 @@ from .followup_models import (
     Urgency,
 )
 from .followup_tasks import followup_mail_send
-from .services import _check, _now, _today
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -170,7 +171,7 @@ def tandem_note_add(
     """R11: the buddy or the school writes a short note in the duo's tandem thread; the
     other side is told by mail once it is saved. Home visits and parents' signals are
     logged by the buddy and so passed to the school."""
-    _check(actor, policy.can_write_tandem_note(actor, trajectory))
+    check_allowed(actor, policy.can_write_tandem_note(actor, trajectory))
     _closed_guard(trajectory)
     side = side_of(actor, trajectory)
     if kind not in TandemKind.values:
@@ -231,7 +232,7 @@ def concern_raise(
     """The buddy, the school or the coordinator raises a concern with an urgency. An urgent
     one is mailed at once (after commit) to the programme's coordinators and the school's
     care coordinator. Never on a closed duo."""
-    _check(actor, policy.can_raise_concern(actor, trajectory))
+    check_allowed(actor, policy.can_raise_concern(actor, trajectory))
     _closed_guard(
         trajectory,
         _(
@@ -247,7 +248,7 @@ def concern_raise(
         text=_text(text, field="text"),
         side=side_of(actor, trajectory),
         raised_by=actor,
-        raised_at=_now(now),
+        raised_at=clock.now(now),
     )
     concern.full_clean()
     concern.save()
@@ -282,7 +283,7 @@ def concern_from_wellbeing(
         % {"score": score.score, "date": f"{score.date:%d/%m/%Y}"},
         side=side_of(actor, trajectory) if actor is not None else Side.PROGRAMME,
         raised_by=actor,
-        raised_at=_now(now),
+        raised_at=clock.now(now),
     )
     audit_record(actor=actor, action=AuditAction.CONCERN_RAISE_WELLBEING, target=concern)
     _notify_urgent(concern, "", actor_id=actor.pk if actor is not None else None)
@@ -296,12 +297,12 @@ def concern_acknowledge(
     """A named person of the programme or the school takes up the concern: who and when
     are recorded, with what will be done."""
     locked = Concern.objects.select_for_update().select_related("trajectory").get(pk=concern.pk)
-    _check(actor, policy.can_acknowledge_concern(actor, locked))
+    check_allowed(actor, policy.can_acknowledge_concern(actor, locked))
     if locked.acknowledged_at is not None:
         raise ValidationError(_("This concern was already acknowledged."))
     locked.acknowledgement = _text(note, field="acknowledgement", required=False)
     locked.acknowledged_by = actor
-    locked.acknowledged_at = _now(now)
+    locked.acknowledged_at = clock.now(now)
     locked.full_clean()
     locked.save(
         update_fields=["acknowledgement", "acknowledged_by", "acknowledged_at", "updated_at"]
@@ -314,7 +315,7 @@ def concern_acknowledge(
 def concerns_escalate(*, now: dt.datetime | None = None, base_url: str = "") -> int:
     """Concerns not acknowledged within 2 working days (weekends skipped) go to the
     programme's lead coordinator, once. Returns how many escalated."""
-    moment = _now(now)
+    moment = clock.now(now)
     candidates = Concern.objects.open().filter(
         escalated_at__isnull=True, raised_at__lte=moment - dt.timedelta(days=2)
     )
@@ -367,7 +368,7 @@ def observation_criterion_add(
     *, actor: User, programme: Programme, label: str
 ) -> ObservationCriterion:
     """R12: the coordinator adds a criterion to the programme's kijkwijzer (at the end)."""
-    _check(actor, policy.can_configure_kijkwijzer(actor, programme))
+    check_allowed(actor, policy.can_configure_kijkwijzer(actor, programme))
     label = (label or "").strip()
     if not label:
         raise ValidationError({"label": _("Write a few words.")})
@@ -388,7 +389,7 @@ def observation_criterion_toggle(
 ) -> ObservationCriterion:
     """Take a criterion out of use, or back in. Past kijkwijzers keep their scores."""
     locked = ObservationCriterion.objects.select_for_update().get(pk=criterion.pk)
-    _check(actor, policy.can_configure_kijkwijzer(actor, locked.programme))
+    check_allowed(actor, policy.can_configure_kijkwijzer(actor, locked.programme))
     if locked.is_active and not (
         ObservationCriterion.objects.filter(programme=locked.programme, is_active=True)
         .exclude(pk=locked.pk)
@@ -420,9 +421,9 @@ def observation_record(
     """R12: the coordinator fills in the kijkwijzer: every criterion of the programme
     scored 1-4 with an optional note, and follow-up actions each with a due date.
     `scores` maps a criterion id to (score, note); errors name `score_<id>` fields."""
-    _check(actor, policy.can_follow_up_duo(actor, trajectory))
+    check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
     _closed_guard(trajectory)
-    today = _today(today)
+    today = clock.today(today)
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: Any) -> None:
@@ -504,9 +505,9 @@ def action_done(
     locked = (
         FollowUpAction.objects.select_for_update().select_related("trajectory").get(pk=action.pk)
     )
-    _check(actor, policy.can_follow_up_duo(actor, locked.trajectory))
+    check_allowed(actor, policy.can_follow_up_duo(actor, locked.trajectory))
     if locked.done_at is None:
-        locked.done_at = _now(now)
+        locked.done_at = clock.now(now)
         locked.done_by = actor
         locked.save(update_fields=["done_at", "done_by", "updated_at"])
         audit_record(actor=actor, action=AuditAction.FOLLOWUP_ACTION_DONE, target=locked)
@@ -528,9 +529,9 @@ def checkin_record(
 ) -> CheckIn:
     """The coordinator records a contact with the duo (twice in the first month, then
     monthly)."""
-    _check(actor, policy.can_follow_up_duo(actor, trajectory))
+    check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
     _closed_guard(trajectory)
-    if date > _today(today):
+    if date > clock.today(today):
         raise ValidationError({"date": _("A check-in is recorded once it took place.")})
     if date < trajectory.planned_start:
         raise ValidationError({"date": _("This date is before the start of the duo.")})
@@ -567,9 +568,9 @@ def survey_record(
     coordinator records the participant's (or parent's). One per respondent and moment."""
     if respondent not in SurveyRespondent.values or moment not in SurveyMoment.values:
         raise ValidationError(_("Choose who answers and when."))
-    _check(actor, policy.can_answer_survey(actor, trajectory, respondent))
+    check_allowed(actor, policy.can_answer_survey(actor, trajectory, respondent))
     _closed_guard(trajectory)
-    today = _today(today)
+    today = clock.today(today)
     answered_on = answered_on or today
     if len(answers) != len(RelationshipSurvey.ITEMS):
         raise ValidationError(_("Answer every question."))
@@ -639,7 +640,7 @@ def followup_reminders(
             if today is None
             else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
         )
-    today = _today(today)
+    today = clock.today(today)
     counts = {"escalated": concerns_escalate(now=now, base_url=base_url)}
     sent = 0
     young = (

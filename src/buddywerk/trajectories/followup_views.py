@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view_many
+from buddywerk.common.forms import errors_to_form
 from buddywerk.organisations.models import Programme
 
 from . import followup_selectors as selectors
@@ -35,7 +36,6 @@ from .followup_forms import (
 from .followup_models import ObservationCriterion, SurveyRespondent
 from .models import Trajectory
 from .selectors import participant_names, seen_in, trajectory_audit_view, trajectory_get
-from .views import _apply_errors
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -134,7 +134,7 @@ def tandem(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                     base_url=_base_url(request),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Your note was sent. The other side gets a mail."))
                 return redirect("trajectories:tandem", trajectory_uuid=trajectory.uuid)
@@ -170,7 +170,7 @@ def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The concern was raised. Someone will acknowledge it."))
             return _followup(trajectory)
@@ -193,7 +193,7 @@ def concern_acknowledge(
                 actor=request.user, concern=concern, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("You acknowledged the concern."))
             return _followup(trajectory)
@@ -223,7 +223,7 @@ def observation_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespo
                 actor=request.user, trajectory=trajectory, **form.service_arguments()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The kijkwijzer was saved."))
             return redirect(
@@ -279,7 +279,7 @@ def checkin_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         try:
             services.checkin_record(actor=request.user, trajectory=trajectory, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The check-in was saved."))
             return _followup(trajectory)
@@ -313,7 +313,7 @@ def survey_create(request: HttpRequest, trajectory_uuid: UUID, respondent: str) 
                 answers=form.answers(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you: the answers were saved."))
             return _followup(trajectory)
@@ -390,7 +390,7 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The kijkwijzer was changed."))
                 return redirect("trajectories:criteria_edit")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
     sets = []
     for programme in programmes:
         services.observation_criteria_for(programme)  # the default list, the first time

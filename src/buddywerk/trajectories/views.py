@@ -9,7 +9,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
+from buddywerk.common.forms import errors_to_form
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals import selectors as referral_selectors
 
@@ -36,15 +36,6 @@ from .forms import (
     WellbeingForm,
 )
 from .models import Meeting, Trajectory
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
@@ -132,7 +123,7 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
                 coupled_by=data["coupled_by"] or None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo was created. Now fill in the agreements."))
             if trajectory.is_shorter_than_advised:
@@ -216,7 +207,7 @@ def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("The agreements were saved. The buddy and the school confirm them.")
@@ -286,7 +277,7 @@ def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was saved. Thank you!"))
             return _detail(trajectory)
@@ -306,7 +297,7 @@ def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         try:
             services.meeting_plan(actor=request.user, trajectory=trajectory, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was planned."))
             return _detail(trajectory)
@@ -353,7 +344,7 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
                 is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return _detail(trajectory)
@@ -390,7 +381,7 @@ def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 participant_answer=data["participant_answer"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The well-being score was saved."))
             return _detail(trajectory)
@@ -415,7 +406,7 @@ def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 actor=request.user, trajectory=trajectory, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo is paused."))
             return _detail(trajectory)
@@ -457,7 +448,7 @@ def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 rematch_reason=data["rematch_reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo is closed."))
             return _detail(trajectory)
@@ -486,7 +477,7 @@ def trajectory_evaluate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResp
                 actor=request.user, trajectory=trajectory, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return _detail(trajectory)
