@@ -1,18 +1,14 @@
-"""The pure follow-up rules: working days, the check-in schedule, the kijkwijzer flag and
-the health of a duo at a glance."""
+"""The pure follow-up rules: working days (common.clock), the well-being bands
+(trajectories.concern_rules), the check-in schedule, the kijkwijzer flag and the health
+of a duo at a glance."""
 
 import datetime as dt
 
 import pytest
 
-from buddywerk.trajectories.followup_health import (
-    Health,
-    WellbeingBand,
-    add_working_days,
-    checkin_schedule,
-    duo_health,
-    observation_missing,
-)
+from buddywerk.common.clock import add_working_days
+from buddywerk.followup.health import Health, checkin_schedule, duo_health, observation_missing
+from buddywerk.trajectories.concern_rules import WellbeingBand
 
 pytestmark = pytest.mark.django_db  # the autouse fixtures (cache) need it
 

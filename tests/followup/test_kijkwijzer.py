@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.trajectories import followup_services as fs
-from buddywerk.trajectories.followup_models import (
+from buddywerk.followup import services as fs
+from buddywerk.followup.models import (
     FollowUpAction,
     Observation,
     ObservationCriterion,
@@ -53,7 +53,7 @@ def test_the_coordinator_fills_in_a_kijkwijzer_with_an_action(client):
     coordinator = coordinator_of(duo)
     criteria = fs.observation_criteria_for(duo.programme)
     client.force_login(coordinator)
-    url = reverse("trajectories:observation_create", args=[duo.uuid])
+    url = reverse("followup:observation_create", args=[duo.uuid])
     page = client.get(url)
     assert "Warme band" in page.content.decode()
     response = client.post(url, _form(criteria, **{f"score_{criteria[0].pk}": "4"}))
@@ -92,7 +92,7 @@ def test_bad_input_clear_message_nothing_stored(client, change, message):
         else:
             data[key] = value
     client.force_login(coordinator_of(duo))
-    response = client.post(reverse("trajectories:observation_create", args=[duo.uuid]), data)
+    response = client.post(reverse("followup:observation_create", args=[duo.uuid]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Observation.objects.count() == 0
@@ -127,7 +127,7 @@ def test_an_action_is_marked_done_by_the_coordinator(client):
     )
     action = observation.actions.get()
     client.force_login(coordinator)
-    response = client.post(reverse("trajectories:action_done", args=[duo.uuid, action.uuid]))
+    response = client.post(reverse("followup:action_done", args=[duo.uuid, action.uuid]))
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.done_by == coordinator and action.done_at is not None
@@ -136,14 +136,14 @@ def test_an_action_is_marked_done_by_the_coordinator(client):
 def test_the_buddy_cannot_fill_in_a_kijkwijzer(client):
     duo = make_duo()
     client.force_login(duo.buddy.user)
-    url = reverse("trajectories:observation_create", args=[duo.uuid])
+    url = reverse("followup:observation_create", args=[duo.uuid])
     assert client.get(url).status_code == 403
 
 
 def test_the_coordinator_adds_a_criterion_and_takes_one_out_of_use(client):
     duo = make_duo()
     client.force_login(coordinator_of(duo))
-    url = reverse("trajectories:criteria_edit")
+    url = reverse("followup:criteria_edit")
     assert "Warme band" in client.get(url).content.decode()
     assert client.post(url, {"label": "Huiswerkaanpak"}).status_code == 302
     first = ObservationCriterion.objects.get(programme=duo.programme, label="Warme band")
@@ -161,7 +161,7 @@ def test_criteria_of_another_programme_cannot_be_toggled(client):
     other = make_duo()
     foreign = fs.observation_criteria_for(other.programme)[0]
     client.force_login(coordinator_of(duo))
-    response = client.post(reverse("trajectories:criteria_edit"), {"toggle": foreign.pk})
+    response = client.post(reverse("followup:criteria_edit"), {"toggle": foreign.pk})
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.is_active

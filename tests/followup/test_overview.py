@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.common.models import AuditEvent
-from buddywerk.trajectories import followup_services as fs
-from buddywerk.trajectories import services
-from buddywerk.trajectories.followup_health import Health
-from buddywerk.trajectories.followup_models import CheckIn, RelationshipSurvey
-from buddywerk.trajectories.followup_selectors import duo_followup, followup_overview
+from buddywerk.followup import services as fs
+from buddywerk.followup.health import Health
+from buddywerk.followup.models import CheckIn, RelationshipSurvey
+from buddywerk.followup.selectors import duo_followup, followup_overview
+from buddywerk.trajectories import concern_services, services
 from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_weak_relationship_survey_feeds_the_health():
 def test_the_buddy_fills_in_their_own_survey_on_the_page(client):
     duo = make_duo()
     client.force_login(duo.buddy.user)
-    url = reverse("trajectories:survey_create", args=[duo.uuid, "buddy"])
+    url = reverse("followup:survey_create", args=[duo.uuid, "buddy"])
     data = {"moment": "day30", "item1": "4", "item2": "5", "item3": "4", "item4": "3"}
     assert client.post(url, data).status_code == 302
     survey = RelationshipSurvey.objects.get()
@@ -126,7 +126,7 @@ def test_the_buddy_fills_in_their_own_survey_on_the_page(client):
 def test_the_buddy_does_not_record_the_participants_answers(client):
     duo = make_duo()
     client.force_login(duo.buddy.user)
-    url = reverse("trajectories:survey_create", args=[duo.uuid, "participant"])
+    url = reverse("followup:survey_create", args=[duo.uuid, "participant"])
     assert client.get(url).status_code == 403
     client.force_login(school_staff_of(duo))
     assert client.get(url).status_code == 200
@@ -149,7 +149,9 @@ def _programme_with_duos(count):
     coordinator = coordinator_of(first)
     for index in range(count - 1):
         duo = make_duo(programme=first.programme, planned_start=_days_ago(10 + index * 7))
-        fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="info", text="x")
+        concern_services.concern_raise(
+            actor=duo.buddy.user, trajectory=duo, urgency="info", text="x"
+        )
         fs.checkin_record(
             actor=coordinator, trajectory=duo, date=duo.planned_start, channel="visit"
         )
@@ -164,7 +166,7 @@ def test_the_overview_runs_a_fixed_number_of_queries(client, django_assert_max_n
     # 8 queries measured for 2 and for 6 duos (session, user, memberships, the annotated
     # duos, participants, check-ins, audit, home panel): it must not grow.
     with django_assert_max_num_queries(9):
-        response = client.get(reverse("trajectories:followup_overview"))
+        response = client.get(reverse("followup:overview"))
     assert response.status_code == 200
     rows = followup_overview(user=coordinator)
     assert len(rows) == count
@@ -181,10 +183,10 @@ def test_the_followup_page_shows_the_coordinator_everything_and_the_buddy_less(c
     duo = make_duo(planned_start=_days_ago(40))
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
-    html = client.get(reverse("trajectories:followup", args=[duo.uuid])).content.decode()
+    html = client.get(reverse("followup:duo", args=[duo.uuid])).content.decode()
     assert "In één oogopslag" in html and "Kijkwijzer invullen" in html
     client.force_login(duo.buddy.user)
-    html = client.get(reverse("trajectories:followup", args=[duo.uuid])).content.decode()
+    html = client.get(reverse("followup:duo", args=[duo.uuid])).content.decode()
     assert "In één oogopslag" not in html and "Kijkwijzer invullen" not in html
     assert "Zorgsignaal melden" in html
 
@@ -193,7 +195,7 @@ def test_the_30_day_survey_shows_as_due_until_both_answered(client):
     duo = make_duo(planned_start=_days_ago(31))
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
-    url = reverse("trajectories:followup", args=[duo.uuid])
+    url = reverse("followup:duo", args=[duo.uuid])
     assert "nog niet ingevuld door: Buddy, Deelnemer of ouder" in client.get(url).content.decode()
     fs.survey_record(
         actor=duo.buddy.user,
@@ -216,7 +218,9 @@ def _fill(duo, coordinator, count):
     criteria = fs.observation_criteria_for(duo.programme)
     for index in range(count):
         fs.tandem_note_add(actor=duo.buddy.user, trajectory=duo, text=f"Bericht {index}")
-        fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="info", text="x")
+        concern_services.concern_raise(
+            actor=duo.buddy.user, trajectory=duo, urgency="info", text="x"
+        )
         fs.checkin_record(
             actor=coordinator, trajectory=duo, date=duo.planned_start, channel="phone"
         )
@@ -231,9 +235,7 @@ def _fill(duo, coordinator, count):
 
 @pytest.mark.parametrize("count", [1, 5])
 # Measured: 18 and 9 queries, the same for 1 and for 5 of everything.
-@pytest.mark.parametrize(
-    ("route", "queries"), [("trajectories:followup", 18), ("trajectories:tandem", 9)]
-)
+@pytest.mark.parametrize(("route", "queries"), [("followup:duo", 18), ("followup:tandem", 9)])
 def test_the_duo_pages_run_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, count, route, queries
 ):

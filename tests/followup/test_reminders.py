@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from buddywerk.trajectories import followup_services as fs
-from buddywerk.trajectories.followup_models import FollowUpReminder
+from buddywerk.followup import services as fs
+from buddywerk.followup.models import FollowUpReminder
 from tests.trajectories.factories import coordinator_of, make_duo
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_the_command_takes_a_fake_today():
 
 
 def test_the_worker_task_runs_the_same_reminders():
-    from buddywerk.trajectories.followup_tasks import followup_reminders_run
+    from buddywerk.followup.tasks import followup_reminders_run
 
     duo = make_duo(planned_start=START)
     coordinator_of(duo)

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from buddywerk.access.models import Role
 from buddywerk.common.models import AuditEvent
-from buddywerk.trajectories import followup_services as fs
+from buddywerk.followup import services as fs
+from buddywerk.followup.models import TandemNote
 from buddywerk.trajectories import services
-from buddywerk.trajectories.followup_models import TandemNote
 from tests.factories import SchoolFactory, UserFactory, member
 from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
 
@@ -38,7 +38,7 @@ def test_the_school_answers_and_the_buddy_gets_a_mail(client, django_capture_on_
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("trajectories:tandem", args=[duo.uuid]), {"text": "Dank je, we letten erop."}
+            reverse("followup:tandem", args=[duo.uuid]), {"text": "Dank je, we letten erop."}
         )
     assert response.status_code == 302
     note = TandemNote.objects.get()
@@ -69,7 +69,7 @@ def test_a_note_of_one_megabyte_is_refused_and_nothing_stored(client):
     duo = make_duo()
     client.force_login(duo.buddy.user)
     response = client.post(
-        reverse("trajectories:tandem", args=[duo.uuid]), {"text": "x" * 1_000_000, "kind": "note"}
+        reverse("followup:tandem", args=[duo.uuid]), {"text": "x" * 1_000_000, "kind": "note"}
     )
     assert response.status_code == 200
     assert "hoogstens 2000 tekens" in response.content.decode()
@@ -91,7 +91,7 @@ def test_the_school_sees_tandem_notes_never_private_meeting_notes(client):
     )
     fs.tandem_note_add(actor=duo.buddy.user, trajectory=duo, text="GEDEELD-tandem")
     client.force_login(school_staff_of(duo))
-    html = client.get(reverse("trajectories:tandem", args=[duo.uuid])).content.decode()
+    html = client.get(reverse("followup:tandem", args=[duo.uuid])).content.decode()
     assert "GEDEELD-tandem" in html
     assert "GEHEIM-privé" not in html
     pupil = duo.participants.get().pupil
@@ -104,15 +104,15 @@ def test_staff_of_another_school_get_404(client):
     duo = make_duo()
     outsider = member(UserFactory(), SchoolFactory(), Role.SCHOOL_STAFF)
     client.force_login(outsider)
-    assert client.get(reverse("trajectories:tandem", args=[duo.uuid])).status_code == 404
-    assert client.get(reverse("trajectories:followup", args=[duo.uuid])).status_code == 404
+    assert client.get(reverse("followup:tandem", args=[duo.uuid])).status_code == 404
+    assert client.get(reverse("followup:duo", args=[duo.uuid])).status_code == 404
 
 
 def test_another_buddy_gets_404(client):
     duo = make_duo()
     other = make_duo(programme=duo.programme)
     client.force_login(other.buddy.user)
-    assert client.get(reverse("trajectories:tandem", args=[duo.uuid])).status_code == 404
+    assert client.get(reverse("followup:tandem", args=[duo.uuid])).status_code == 404
 
 
 def test_no_tandem_note_on_a_closed_duo():

@@ -2,11 +2,12 @@
 
 from django.utils import timezone
 
-from buddywerk.trajectories import followup_services as services
+from buddywerk.followup import services
+from buddywerk.trajectories import concern_services
 
 
 def objects(*, duo, coordinator) -> dict:
-    concern = services.concern_raise(
+    concern = concern_services.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="attention", text="Hij lijkt moe."
     )
     criteria = services.observation_criteria_for(duo.programme)

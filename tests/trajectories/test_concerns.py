@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from buddywerk.access.models import Role
 from buddywerk.common.models import AuditEvent
-from buddywerk.trajectories import followup_services as fs
+from buddywerk.trajectories import concern_services as fs
 from buddywerk.trajectories import services
-from buddywerk.trajectories.followup_models import Concern
-from buddywerk.trajectories.followup_selectors import open_concerns_for
+from buddywerk.trajectories.models import Concern
+from buddywerk.trajectories.selectors import open_concerns_for
 from tests.factories import UserFactory, member
 from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
 
@@ -192,8 +192,8 @@ def test_open_concerns_are_on_the_coordinators_home_page(client, django_assert_m
     response = client.get(reverse("home"))
     html = response.content.decode()
     assert "Open zorgsignalen" in html
-    assert reverse("trajectories:followup", args=[duo.uuid]) in html
-    assert reverse("trajectories:followup", args=[other.uuid]) not in html
+    assert reverse("followup:duo", args=[duo.uuid]) in html
+    assert reverse("followup:duo", args=[other.uuid]) not in html
 
 
 def test_the_home_page_of_a_buddy_has_no_concerns_panel(client):

@@ -1,16 +1,18 @@
-"""Demo follow-up of the demo duos (called from demo_data.build): tandem notes, open and
-acknowledged concerns (one escalated), kijkwijzers with open, done and overdue actions,
-coordinator check-ins and relationship surveys. Everything goes through the services with
-the clock passed in. Idempotent: a duo that already has tandem notes is left alone."""
+"""Demo follow-up of the demo duos (a step of the demo world after trajectories' duos, see
+demo/world.py): tandem notes, open and acknowledged concerns (one escalated), kijkwijzers
+with open, done and overdue actions, coordinator check-ins and relationship surveys.
+Everything goes through the services with the clock passed in. Idempotent: a duo that
+already has tandem notes is left alone."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from buddywerk.access.models import User
+from buddywerk.trajectories import concern_services as cs
+from buddywerk.trajectories.models import Trajectory
 
-from . import followup_services as fs
-from .models import Trajectory
+from . import services as fs
 
 DEMO = "demo.buddywerk.be"
 
@@ -69,20 +71,20 @@ def _on_track(duo: Trajectory, today: dt.date) -> None:
     )
     # The low intake score opened a concern by itself: the coordinator took it up.
     for automatic in duo.concerns.open():
-        fs.concern_acknowledge(
+        cs.concern_acknowledge(
             actor=coordinator,
             concern=automatic,
             note="Besproken met de zorgcoördinator; we volgen het welbevinden wekelijks op.",
             now=_at(start + dt.timedelta(days=2), 10),
         )
-    concern = fs.concern_raise(
+    concern = cs.concern_raise(
         actor=buddy,
         trajectory=duo,
         urgency="attention",
         text="Ilias zegt dat hij 's avonds weinig slaapt door de drukte thuis.",
         now=_at(start + dt.timedelta(days=20), 17),
     )
-    fs.concern_acknowledge(
+    cs.concern_acknowledge(
         actor=staff,
         concern=concern,
         note="Ik spreek de ouders aan op het oudercontact.",
@@ -146,7 +148,7 @@ def _needs_attention(duo: Trajectory, today: dt.date) -> None:
         kind="home_visit",
         text="Kort langs geweest met de huiswerkmap; papa was er, hij belt de school.",
     )
-    fs.concern_raise(
+    cs.concern_raise(
         actor=staff,
         trajectory=duo,
         urgency="urgent",
@@ -186,14 +188,14 @@ def _family(duo: Trajectory, today: dt.date) -> None:
         trajectory=duo,
         text="Fijn! Wij zoeken een plaats in de taalkampen voor de zomer.",
     )
-    fs.concern_raise(
+    cs.concern_raise(
         actor=buddy,
         trajectory=duo,
         urgency="info",
         text="De huurbaas dreigt de huur op te zeggen; de familie weet niet waar ze terecht kan.",
         now=_at(today - dt.timedelta(days=6), 18),
     )
-    fs.concerns_escalate(now=_at(today, 8))
+    cs.concerns_escalate(now=_at(today, 8))
     for offset in (3, 17, 45):
         fs.checkin_record(
             actor=coordinator,
@@ -218,7 +220,7 @@ def _family(duo: Trajectory, today: dt.date) -> None:
     )
 
 
-def build_followup() -> None:
+def build() -> None:
     today = timezone.localdate()
     for finder, build in (
         ({"pupil__first_name": "Ilias", "pupil__school__school_number": "900001"}, _on_track),

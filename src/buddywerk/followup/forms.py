@@ -1,5 +1,5 @@
 """Forms of the follow-up pages. They shape and check input; the rules live in
-followup_services.py."""
+services.py."""
 
 from __future__ import annotations
 
@@ -10,61 +10,32 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .followup_models import (
+from buddywerk.trajectories.forms import (
+    DATE_WIDGET,
+    SHORT_TEXT_ERRORS,
+    StyledForm,
+    short_text_field,
+)
+
+from .models import (
     FOLLOWUP_TEXT_MAX_CHARS,
     CheckInChannel,
     ObservationCriterion,
     SurveyMoment,
     SurveyRespondent,
     TandemKind,
-    Urgency,
 )
-from .forms import DATE_WIDGET, StyledForm
-
-TEXT_ERRORS = {
-    "max_length": _(
-        "Keep it short: at most %(limit_value)d characters (now %(show_value)d). Nothing was saved."
-    ),
-    "required": _("Write a few words."),
-}
-
-
-def _text_field(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FOLLOWUP_TEXT_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=TEXT_ERRORS,
-    )
 
 
 class TandemNoteForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TandemKind.choices, initial=TandemKind.NOTE)
-    text = _text_field(_("Your note"))
+    text = short_text_field(_("Your note"))
 
     def __init__(self, *args: Any, buddy: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not buddy:
             # R11: home visits and parents' signals are the buddy's to log.
             del self.fields["kind"]
-
-
-class ConcernForm(StyledForm, forms.Form):
-    urgency = forms.ChoiceField(
-        label=_("How urgent is it?"),
-        choices=Urgency.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
-            "Urgent: the programme coordinator and the school's care coordinator get a mail "
-            "at once. In danger, call 112 first."
-        ),
-    )
-    text = _text_field(_("What did you notice?"), rows=4)
-
-
-class AcknowledgeForm(StyledForm, forms.Form):
-    note = _text_field(_("What will be done? (optional)"), required=False, rows=2)
 
 
 SCORE_CHOICES = [
@@ -81,7 +52,7 @@ class ObservationForm(StyledForm, forms.Form):
     summary, and up to three follow-up actions with a due date."""
 
     observed_on = forms.DateField(label=_("Observed on"), widget=DATE_WIDGET)
-    summary = _text_field(_("Summary"), required=False)
+    summary = short_text_field(_("Summary"), required=False)
 
     def __init__(self, *args: Any, criteria: list[ObservationCriterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +73,7 @@ class ObservationForm(StyledForm, forms.Form):
                 label=_("Note on “%(criterion)s”") % {"criterion": criterion.label},
                 required=False,
                 max_length=FOLLOWUP_TEXT_MAX_CHARS,
-                error_messages=TEXT_ERRORS,
+                error_messages=SHORT_TEXT_ERRORS,
             )
         for index in range(ACTION_ROWS):
             self.fields[f"action_{index}"] = forms.CharField(
@@ -141,7 +112,7 @@ class ObservationForm(StyledForm, forms.Form):
 class CheckInForm(StyledForm, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     channel = forms.ChoiceField(label=_("How were you in touch?"), choices=CheckInChannel.choices)
-    note = _text_field(_("Note"), required=False)
+    note = short_text_field(_("Note"), required=False)
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
-"""Pure rules of the follow-up: working days, the check-in schedule, the kijkwijzer flag and
-the health of a duo at a glance. No database here: selectors feed these functions, tests
-call them with plain values."""
+"""Pure rules of the follow-up: the check-in schedule, the kijkwijzer flag and the health of
+a duo at a glance. No database here: selectors feed these functions, tests call them with
+plain values. The well-being bands and the escalation of concerns are trajectories' rules
+(trajectories/concern_rules.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-# A concern not acknowledged within this many working days escalates to the lead.
-ESCALATION_WORKING_DAYS = 2
+from buddywerk.trajectories.concern_rules import WellbeingBand
+
 # MENTOR, Elements of Effective Practice: twice in the first month, then monthly.
 FIRST_MONTH_DAYS = 30
 FIRST_MONTH_CHECKINS = 2
@@ -27,47 +28,6 @@ SILENT_DAYS = 14
 SILENT_DAYS_TWICE_MONTHLY = 21
 # Relationship survey (1-5): a mean below this is a weak relationship.
 WEAK_RELATIONSHIP_BELOW = 3.0
-
-
-def add_working_days(moment: dt.datetime, days: int) -> dt.datetime:
-    """`moment` plus `days` working days, skipping Saturdays and Sundays (the time of day
-    is kept). Raised on a Friday at 10:00, two working days later is Tuesday 10:00."""
-    result = moment
-    added = 0
-    while added < days:
-        result += dt.timedelta(days=1)
-        if result.weekday() < 5:
-            added += 1
-    return result
-
-
-def escalation_due_at(raised_at: dt.datetime) -> dt.datetime:
-    return add_working_days(raised_at, ESCALATION_WORKING_DAYS)
-
-
-class WellbeingBand:
-    """The Leuven bands of the issue: 4-5 fine, 2-3 needs attention, 1-2 act now. The two
-    bands overlap at 2; a 2 is read as 'act now' (the stricter one), so 3 is the only
-    'needs attention' score."""
-
-    FINE = "fine"
-    ATTENTION = "attention"
-    ACT_NOW = "act_now"
-
-    @staticmethod
-    def of(score: int | None) -> str | None:
-        if score is None:
-            return None
-        if score >= 4:
-            return WellbeingBand.FINE
-        if score == 3:
-            return WellbeingBand.ATTENTION
-        return WellbeingBand.ACT_NOW
-
-
-def is_act_now(score: int) -> bool:
-    """A well-being score of 1 or 2 opens a concern by itself."""
-    return WellbeingBand.of(score) == WellbeingBand.ACT_NOW
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""The follow-up of a duo (R11, R12): tandem notes, concerns, the kijkwijzer with its
-follow-up actions, coordinator check-ins and the relationship-quality survey.
+"""The follow-up of a duo (R11, R12): tandem notes, the kijkwijzer with its follow-up
+actions, coordinator check-ins and the relationship-quality survey. Concerns stay with the
+duo (trajectories.models.Concern).
 
-Kept apart from models.py (imported from there) so that the follow-up grows on its own.
-Writes go through followup_services.py only; reads through followup_selectors.py.
+Writes go through services.py only; reads through selectors.py. The tables kept their
+names from when these models lived in the trajectories app (`db_table`): the move changed
+no data (migrations/0001_initial.py).
 """
 
 import uuid
@@ -13,9 +15,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel
+from buddywerk.trajectories.enums import Side
+from buddywerk.trajectories.models import NOTE_MAX_CHARS
 
-# The longest text of a tandem note, a concern or a kijkwijzer note: short notes, not files.
-FOLLOWUP_TEXT_MAX_CHARS = 2000
+# The longest text of a tandem note or a kijkwijzer note: short notes, not files.
+FOLLOWUP_TEXT_MAX_CHARS = NOTE_MAX_CHARS
 # R12: a kijkwijzer scores each criterion on a 4-point scale.
 OBSERVATION_MIN_SCORE = 1
 OBSERVATION_MAX_SCORE = 4
@@ -34,27 +38,6 @@ DEFAULT_CRITERIA = (
 )
 
 
-__all__ = [
-    "CheckIn",
-    "Concern",
-    "FollowUpAction",
-    "FollowUpReminder",
-    "Observation",
-    "ObservationCriterion",
-    "ObservationScore",
-    "RelationshipSurvey",
-    "TandemNote",
-]
-
-
-class Side(models.TextChoices):
-    """Who wrote or raised something: the buddy, the school (or service), or the programme."""
-
-    BUDDY = "buddy", _("Buddy")
-    SCHOOL = "school", _("School")
-    PROGRAMME = "programme", _("Programme")
-
-
 class TandemKind(models.TextChoices):
     """R11: info and feedback between buddy and teacher; home visits and parents' signals
     the buddy passes to the school."""
@@ -62,17 +45,6 @@ class TandemKind(models.TextChoices):
     NOTE = "note", _("Note")
     HOME_VISIT = "home_visit", _("Home visit")
     PARENT_SIGNAL = "parent_signal", _("Signal from the parents")
-
-
-class Urgency(models.TextChoices):
-    INFO = "info", _("For information")
-    ATTENTION = "attention", _("Needs attention")
-    URGENT = "urgent", _("Urgent")
-
-
-class ConcernOrigin(models.TextChoices):
-    PERSON = "person", _("Raised by a person")
-    WELLBEING = "wellbeing", _("A low well-being score (1 or 2)")
 
 
 class CheckInChannel(models.TextChoices):
@@ -121,81 +93,13 @@ class TandemNote(TimeStampedModel):
     text = _text(_("note"))
 
     class Meta:
+        db_table = "trajectories_tandemnote"
         verbose_name = _("tandem note")
         verbose_name_plural = _("tandem notes")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.uuid}"
-
-
-class ConcernQuerySet(models.QuerySet["Concern"]):
-    def open(self) -> "ConcernQuerySet":
-        """Not yet acknowledged by a named person."""
-        return self.filter(acknowledged_at__isnull=True)
-
-
-class Concern(TimeStampedModel):
-    """Something a buddy, parent or school noticed that someone must act on. Urgent ones
-    notify the programme and the school's care coordinator at once; each one is
-    acknowledged by a named person; unacknowledged after 2 working days it escalates to the
-    programme's lead coordinator."""
-
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="concerns",
-        verbose_name=_("trajectory"),
-    )
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
-    text = _text(_("what is the concern"))
-    origin = models.CharField(
-        _("origin"), max_length=10, choices=ConcernOrigin.choices, default=ConcernOrigin.PERSON
-    )
-    side = models.CharField(_("raised by side"), max_length=10, choices=Side.choices)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
-    raised_at = models.DateTimeField(_("raised at"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledgement = models.TextField(
-        _("what will be done"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True
-    )
-    escalated_at = models.DateTimeField(
-        _("escalated at"),
-        null=True,
-        blank=True,
-        help_text=_("Not acknowledged within 2 working days: sent to the programme's lead."),
-    )
-
-    objects = ConcernQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("concern")
-        verbose_name_plural = _("concerns")
-        ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["trajectory", "acknowledged_at"])]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.acknowledged_at is None
 
 
 class ObservationCriterion(TimeStampedModel):
@@ -212,6 +116,7 @@ class ObservationCriterion(TimeStampedModel):
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
+        db_table = "trajectories_observationcriterion"
         verbose_name = _("kijkwijzer criterion")
         verbose_name_plural = _("kijkwijzer criteria")
         ordering = ["programme", "position", "id"]
@@ -245,6 +150,7 @@ class Observation(TimeStampedModel):
     summary = models.TextField(_("summary"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
+        db_table = "trajectories_observation"
         verbose_name = _("kijkwijzer")
         verbose_name_plural = _("kijkwijzers")
         ordering = ["-observed_on", "-id"]
@@ -273,6 +179,7 @@ class ObservationScore(models.Model):
     note = models.TextField(_("note"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
+        db_table = "trajectories_observationscore"
         verbose_name = _("kijkwijzer score")
         verbose_name_plural = _("kijkwijzer scores")
         ordering = ["criterion__position", "criterion_id"]
@@ -329,6 +236,7 @@ class FollowUpAction(TimeStampedModel):
     )
 
     class Meta:
+        db_table = "trajectories_followupaction"
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["due_on", "id"]
@@ -364,6 +272,7 @@ class CheckIn(TimeStampedModel):
     )
 
     class Meta:
+        db_table = "trajectories_checkin"
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["-date", "-id"]
@@ -386,7 +295,7 @@ class RelationshipSurvey(TimeStampedModel):
     """A short relationship-quality survey (Strength-of-Relationship style, 1-5) about 30
     days in and at the end, answered by the buddy and by the participant (or a parent),
     whose answers the school or the coordinator records. The item wording per respondent
-    lives in followup_forms.SURVEY_ITEMS."""
+    lives in forms.SURVEY_ITEMS."""
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     trajectory = models.ForeignKey(
@@ -413,6 +322,7 @@ class RelationshipSurvey(TimeStampedModel):
     ITEMS = ("item1", "item2", "item3", "item4")
 
     class Meta:
+        db_table = "trajectories_relationshipsurvey"
         verbose_name = _("relationship survey")
         verbose_name_plural = _("relationship surveys")
         ordering = ["-answered_on", "-id"]
@@ -434,6 +344,7 @@ class FollowUpReminder(models.Model):
     sent_on = models.DateField(_("sent on"))
 
     class Meta:
+        db_table = "trajectories_followupreminder"
         verbose_name = _("follow-up reminder")
         verbose_name_plural = _("follow-up reminders")
         constraints = [

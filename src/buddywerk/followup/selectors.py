@@ -1,4 +1,5 @@
-"""Reads of the follow-up of duos, scoped by the access policy (ARCHITECTURE.md 2).
+"""Reads of the follow-up of duos, scoped by the access policy (ARCHITECTURE.md 2). The
+duo's concerns are read by trajectories' selectors.
 
 The coordinator's overview computes every duo's health from one annotated queryset and
 two prefetches: the number of queries does not grow with the number of duos.
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     Max,
@@ -20,38 +20,42 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
+from buddywerk.common import clock
+from buddywerk.trajectories.enums import LOGGING_STATUSES, Frequency, MeetingStatus
+from buddywerk.trajectories.models import (
+    Concern,
+    Meeting,
+    Participant,
+    Trajectory,
+    WellbeingScore,
+)
+from buddywerk.trajectories.selectors import coordinated_programme_ids
 
-from .enums import LOGGING_STATUSES, Frequency, MeetingStatus
-from .followup_health import (
+from .health import (
     SILENT_DAYS,
     SILENT_DAYS_TWICE_MONTHLY,
     CheckInSchedule,
     HealthResult,
     checkin_schedule,
     duo_health,
-    escalation_due_at,
     observation_missing,
 )
-from .followup_models import (
+from .models import (
     CheckIn,
-    Concern,
     FollowUpAction,
     Observation,
     ObservationScore,
     RelationshipSurvey,
+    SurveyMoment,
+    SurveyRespondent,
     TandemNote,
-    Urgency,
 )
-from .models import Meeting, Participant, Trajectory, WellbeingScore
 
 
 def _count(qs: QuerySet[Any]) -> Coalesce:
@@ -114,8 +118,6 @@ class DuoFollowUp:
 
     @property
     def flags(self) -> list[str]:
-        from django.utils.translation import gettext
-
         flags = []
         if self.observation_missing:
             flags.append(gettext("No kijkwijzer in the first 4 weeks"))
@@ -163,15 +165,11 @@ def followup_of(
     )
 
 
-def coordinated_programme_ids(user: Any) -> set[int]:
-    return policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
-
-
 def followup_overview(*, user: Any, today: dt.date | None = None) -> list[DuoFollowUp]:
     """The coordinator's programmes' running duos, each with its health and flags, in a
     fixed number of queries (one annotated queryset, participants and check-ins
     prefetched)."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     qs = (
         Trajectory.objects.visible_to(user)
         .filter(programme_id__in=coordinated_programme_ids(user), status__in=LOGGING_STATUSES)
@@ -199,56 +197,12 @@ def followup_overview(*, user: Any, today: dt.date | None = None) -> list[DuoFol
 
 def duo_followup(*, trajectory: Trajectory, today: dt.date | None = None) -> DuoFollowUp:
     """Health and flags of one duo (for its page)."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     annotated = with_followup_figures(
         Trajectory.objects.filter(pk=trajectory.pk), today=today
     ).get()
     dates = list(trajectory.checkins.values_list("date", flat=True))
     return followup_of(annotated, today=today, checkin_dates=dates)
-
-
-# --- Concerns ---------------------------------------------------------------------------
-
-
-def open_concerns_for(user: Any) -> QuerySet[Concern]:
-    """Open (unacknowledged) concerns of the duos of the programmes the user coordinates:
-    urgent first, then the oldest. For the coordinator's home page."""
-    programmes = coordinated_programme_ids(user)
-    if not programmes:
-        return Concern.objects.none()
-    urgency_rank = {Urgency.URGENT: 0, Urgency.ATTENTION: 1, Urgency.INFO: 2}
-    return (
-        Concern.objects.open()
-        .filter(
-            trajectory__in=Trajectory.objects.visible_to(user),
-            trajectory__programme_id__in=programmes,
-        )
-        .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")
-        .annotate(
-            rank=Case(
-                *[When(urgency=code, then=Value(rank)) for code, rank in urgency_rank.items()],
-                default=Value(3),
-            )
-        )
-        .order_by("rank", "raised_at", "id")
-    )
-
-
-def concerns_of(*, trajectory: Trajectory) -> list[Concern]:
-    concerns = list(
-        trajectory.concerns.select_related("raised_by", "acknowledged_by").order_by(
-            "acknowledged_at", "-raised_at"
-        )
-    )
-    for concern in concerns:
-        concern.escalates_at = escalation_due_at(timezone.localtime(concern.raised_at))
-    return concerns
-
-
-def concern_get(*, user: Any, trajectory: Trajectory, concern_uuid: Any) -> Concern:
-    return get_object_or_404(
-        Concern.objects.select_related("trajectory"), trajectory=trajectory, uuid=concern_uuid
-    )
 
 
 # --- Tandem -----------------------------------------------------------------------------
@@ -305,9 +259,7 @@ SURVEY_DUE_AFTER_DAYS = 30
 def surveys_due(*, trajectory: Trajectory, today: dt.date | None = None) -> list[str]:
     """The respondents (labels) whose 30-day survey is still missing once a running duo is
     30 days old."""
-    from .followup_models import SurveyMoment, SurveyRespondent
-
-    today = today or timezone.localdate()
+    today = clock.today(today)
     if trajectory.is_closed or (today - trajectory.planned_start).days < SURVEY_DUE_AFTER_DAYS:
         return []
     answered = set(

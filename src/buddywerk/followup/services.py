@@ -1,9 +1,10 @@
-"""Writes of the follow-up of a duo: tandem notes (R11), concerns with urgency,
-acknowledgement and escalation, the kijkwijzer with follow-up actions (R12), coordinator
-check-ins, relationship surveys, and the reminders run.
+"""Writes of the follow-up of a duo: tandem notes (R11), the kijkwijzer with follow-up
+actions (R12), coordinator check-ins, relationship surveys, and the reminders run (which
+also escalates the duo's unacknowledged concerns, trajectories.concern_services).
 
-Same shape as services.py: keyword-only, validated, one transaction, an audit event, mail
-only on commit through the task queue. `today`/`now` may be passed (fake clock in tests).
+Same shape as trajectories' services: keyword-only, validated, one transaction, an audit
+event, mail only on commit through the task queue. `today`/`now` may be passed (fake clock
+in tests).
 """
 
 from __future__ import annotations
@@ -20,14 +21,24 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Role
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
+from buddywerk.trajectories.concern_services import (
+    concerns_escalate,
+    coordinator_ids,
+    duo_mail_on_commit,
+    member_ids,
+    refuse_closed_duo,
+    school_care_coordinator_ids,
+    short_text,
+    side_of,
+)
+from buddywerk.trajectories.enums import LOGGING_STATUSES, Side
+from buddywerk.trajectories.models import Trajectory
 
-from .enums import LOGGING_STATUSES
-from .followup_health import escalation_due_at, is_act_now
-from .followup_models import (
+from .models import (
     DEFAULT_CRITERIA,
     FOLLOWUP_TEXT_MAX_CHARS,
     OBSERVATION_MAX_SCORE,
@@ -36,122 +47,46 @@ from .followup_models import (
     SURVEY_MIN,
     CheckIn,
     CheckInChannel,
-    Concern,
-    ConcernOrigin,
     FollowUpAction,
     FollowUpReminder,
     Observation,
     ObservationCriterion,
     ObservationScore,
     RelationshipSurvey,
-    Side,
     SurveyMoment,
     SurveyRespondent,
     TandemKind,
     TandemNote,
-    Urgency,
 )
-from .followup_tasks import followup_mail_send
+from .tasks import followup_mail_send
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
     from buddywerk.organisations.models import Programme
 
-    from .models import Trajectory, WellbeingScore
-
-# Where mail links point when no request gives the site's address (scheduled runs).
-DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
-
-
-def _base(base_url: str) -> str:
-    return base_url or getattr(settings, "BUDDYWERK_BASE_URL", DEFAULT_BASE_URL)
-
-
-def _mail_on_commit(
-    *, kind: str, trajectory: Trajectory, recipients: Iterable[int], base_url: str
-) -> None:
-    ids = sorted(set(recipients))
-    if not ids:
-        return
-    duo = str(trajectory.uuid)
-    url = _base(base_url)
-    transaction.on_commit(
-        lambda: followup_mail_send.enqueue(
-            kind=kind, trajectory_uuid=duo, recipient_ids=ids, base_url=url
-        )
-    )
-
-
-def _closed_guard(trajectory: Trajectory, message: Any = None) -> None:
-    if trajectory.is_closed:
-        raise ValidationError(
-            message or _("This duo is closed; nothing can be added to its follow-up anymore.")
-        )
-
-
-def _text(value: str, *, field: str, required: bool = True) -> str:
-    """Short notes only: a clear message for an empty or an over-long text."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("Write a few words.")})
-    if len(value) > FOLLOWUP_TEXT_MAX_CHARS:
-        raise ValidationError(
-            {
-                field: _(
-                    "Keep it short: at most %(limit)s characters (now %(count)s). Nothing "
-                    "was saved."
-                )
-                % {"limit": FOLLOWUP_TEXT_MAX_CHARS, "count": len(value)}
-            }
-        )
-    return value
-
-
-def side_of(user: User, trajectory: Trajectory) -> str:
-    if policy.is_trajectory_buddy(user, trajectory):
-        return Side.BUDDY
-    if policy.is_trajectory_school_staff(user, trajectory):
-        return Side.SCHOOL
-    return Side.PROGRAMME
-
-
-# --- Who gets the mail ----------------------------------------------------------------
-
-
-def _member_ids(organisation_id: int, role: str, *, lead_only: bool = False) -> set[int]:
-    qs = Membership.objects.active().filter(organisation_id=organisation_id, role=role)
-    if lead_only:
-        qs = qs.filter(is_lead=True)
-    return set(qs.values_list("user_id", flat=True))
-
-
-def coordinator_ids(trajectory: Trajectory) -> set[int]:
-    return _member_ids(trajectory.programme_id, Role.PROGRAMME_COORDINATOR)
-
-
-def programme_lead_ids(trajectory: Trajectory) -> set[int]:
-    """The coordinator's lead: a programme coordinator with the lead flag; without one,
-    every coordinator of the programme (an escalation must reach someone)."""
-    return _member_ids(
-        trajectory.programme_id, Role.PROGRAMME_COORDINATOR, lead_only=True
-    ) or coordinator_ids(trajectory)
-
-
-def school_care_coordinator_ids(trajectory: Trajectory) -> set[int]:
-    """The school's care coordinator: its school staff lead (access Membership.is_lead)."""
-    return _member_ids(trajectory.school_id, Role.SCHOOL_STAFF, lead_only=True)
-
 
 def school_contact_ids(trajectory: Trajectory) -> set[int]:
     """The school's side of the tandem: whoever confirmed the agreements or wrote in the
     thread for the school, and the care coordinator."""
-    school_staff = _member_ids(trajectory.school_id, Role.SCHOOL_STAFF)
+    school_staff = member_ids(trajectory.school_id, Role.SCHOOL_STAFF)
     ids = school_care_coordinator_ids(trajectory)
     confirmed_by = getattr(getattr(trajectory, "agreement", None), "school_confirmed_by_id", None)
     if confirmed_by:
         ids.add(confirmed_by)
     ids |= set(trajectory.tandem_notes.filter(side=Side.SCHOOL).values_list("author_id", flat=True))
     return ids & school_staff
+
+
+def _mail_on_commit(
+    *, kind: str, trajectory: Trajectory, recipients: Iterable[int], base_url: str
+) -> None:
+    duo_mail_on_commit(
+        followup_mail_send,
+        kind=kind,
+        trajectory=trajectory,
+        recipients=recipients,
+        base_url=base_url,
+    )
 
 
 # --- Tandem (R11) -----------------------------------------------------------------------
@@ -172,7 +107,7 @@ def tandem_note_add(
     other side is told by mail once it is saved. Home visits and parents' signals are
     logged by the buddy and so passed to the school."""
     check_allowed(actor, policy.can_write_tandem_note(actor, trajectory))
-    _closed_guard(trajectory)
+    refuse_closed_duo(trajectory)
     side = side_of(actor, trajectory)
     if kind not in TandemKind.values:
         raise ValidationError({"kind": _("Choose a kind from the list.")})
@@ -185,7 +120,7 @@ def tandem_note_add(
         author=actor,
         side=side,
         kind=kind,
-        text=_text(text, field="text"),
+        text=short_text(text, field="text"),
     )
     note.full_clean()
     note.save()
@@ -203,146 +138,6 @@ def tandem_note_add(
         base_url=base_url,
     )
     return note
-
-
-# --- Concerns ---------------------------------------------------------------------------
-
-
-def _notify_urgent(concern: Concern, base_url: str, *, actor_id: int | None) -> None:
-    trajectory = concern.trajectory
-    recipients = coordinator_ids(trajectory) | school_care_coordinator_ids(trajectory)
-    _mail_on_commit(
-        kind="urgent_concern",
-        trajectory=trajectory,
-        recipients=recipients - {actor_id},
-        base_url=base_url,
-    )
-
-
-@transaction.atomic
-def concern_raise(
-    *,
-    actor: User,
-    trajectory: Trajectory,
-    urgency: str,
-    text: str,
-    base_url: str = "",
-    now: dt.datetime | None = None,
-) -> Concern:
-    """The buddy, the school or the coordinator raises a concern with an urgency. An urgent
-    one is mailed at once (after commit) to the programme's coordinators and the school's
-    care coordinator. Never on a closed duo."""
-    check_allowed(actor, policy.can_raise_concern(actor, trajectory))
-    _closed_guard(
-        trajectory,
-        _(
-            "This duo is closed: a concern can no longer be raised here. Contact the "
-            "programme coordinator directly."
-        ),
-    )
-    if urgency not in Urgency.values:
-        raise ValidationError({"urgency": _("Choose how urgent it is.")})
-    concern = Concern(
-        trajectory=trajectory,
-        urgency=urgency,
-        text=_text(text, field="text"),
-        side=side_of(actor, trajectory),
-        raised_by=actor,
-        raised_at=clock.now(now),
-    )
-    concern.full_clean()
-    concern.save()
-    audit_record(
-        actor=actor, action=AuditAction.CONCERN_RAISE, target=concern, detail={"urgency": urgency}
-    )
-    if urgency == Urgency.URGENT:
-        _notify_urgent(concern, base_url, actor_id=actor.pk)
-    return concern
-
-
-def concern_from_wellbeing(
-    *, score: WellbeingScore, now: dt.datetime | None = None
-) -> Concern | None:
-    """A well-being score of 1 or 2 ('act now') opens an urgent concern by itself, once:
-    not while the duo still has an open concern of this origin. Called by the well-being
-    service inside its transaction."""
-    if not is_act_now(score.score):
-        return None
-    trajectory = score.trajectory
-    if trajectory.concerns.open().filter(origin=ConcernOrigin.WELLBEING).exists():
-        return None
-    actor = score.recorded_by
-    concern = Concern.objects.create(
-        trajectory=trajectory,
-        urgency=Urgency.URGENT,
-        origin=ConcernOrigin.WELLBEING,
-        text=gettext(
-            "A well-being score of %(score)s (act now) was recorded on %(date)s. Please "
-            "contact the duo."
-        )
-        % {"score": score.score, "date": f"{score.date:%d/%m/%Y}"},
-        side=side_of(actor, trajectory) if actor is not None else Side.PROGRAMME,
-        raised_by=actor,
-        raised_at=clock.now(now),
-    )
-    audit_record(actor=actor, action=AuditAction.CONCERN_RAISE_WELLBEING, target=concern)
-    _notify_urgent(concern, "", actor_id=actor.pk if actor is not None else None)
-    return concern
-
-
-@transaction.atomic
-def concern_acknowledge(
-    *, actor: User, concern: Concern, note: str = "", now: dt.datetime | None = None
-) -> Concern:
-    """A named person of the programme or the school takes up the concern: who and when
-    are recorded, with what will be done."""
-    locked = Concern.objects.select_for_update().select_related("trajectory").get(pk=concern.pk)
-    check_allowed(actor, policy.can_acknowledge_concern(actor, locked))
-    if locked.acknowledged_at is not None:
-        raise ValidationError(_("This concern was already acknowledged."))
-    locked.acknowledgement = _text(note, field="acknowledgement", required=False)
-    locked.acknowledged_by = actor
-    locked.acknowledged_at = clock.now(now)
-    locked.full_clean()
-    locked.save(
-        update_fields=["acknowledgement", "acknowledged_by", "acknowledged_at", "updated_at"]
-    )
-    audit_record(actor=actor, action=AuditAction.CONCERN_ACKNOWLEDGE, target=locked)
-    concern.refresh_from_db()
-    return locked
-
-
-def concerns_escalate(*, now: dt.datetime | None = None, base_url: str = "") -> int:
-    """Concerns not acknowledged within 2 working days (weekends skipped) go to the
-    programme's lead coordinator, once. Returns how many escalated."""
-    moment = clock.now(now)
-    candidates = Concern.objects.open().filter(
-        escalated_at__isnull=True, raised_at__lte=moment - dt.timedelta(days=2)
-    )
-    count = 0
-    for concern_id, raised_at in candidates.values_list("pk", "raised_at"):
-        if moment < escalation_due_at(timezone.localtime(raised_at)):
-            continue
-        with transaction.atomic():
-            concern = (
-                Concern.objects.select_for_update()
-                .select_related("trajectory")
-                .filter(pk=concern_id, acknowledged_at__isnull=True, escalated_at__isnull=True)
-                .first()
-            )
-            if concern is None:
-                continue
-            concern.escalated_at = moment
-            concern.save(update_fields=["escalated_at", "updated_at"])
-            audit_record(actor=None, action=AuditAction.CONCERN_ESCALATE, target=concern)
-            _mail_on_commit(
-                kind="concern_escalated",
-                trajectory=concern.trajectory,
-                recipients=programme_lead_ids(concern.trajectory),
-                base_url=base_url,
-            )
-            count += 1
-    return count
 
 
 # --- Kijkwijzer (R12) --------------------------------------------------------------------
@@ -422,7 +217,7 @@ def observation_record(
     scored 1-4 with an optional note, and follow-up actions each with a due date.
     `scores` maps a criterion id to (score, note); errors name `score_<id>` fields."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
-    _closed_guard(trajectory)
+    refuse_closed_duo(trajectory)
     today = clock.today(today)
     errors: dict[str, list[str]] = {}
 
@@ -464,7 +259,7 @@ def observation_record(
         if due_on is not None:
             cleaned_actions.append((text, due_on))
     try:
-        summary = _text(summary, field="summary", required=False)
+        summary = short_text(summary, field="summary", required=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -530,7 +325,7 @@ def checkin_record(
     """The coordinator records a contact with the duo (twice in the first month, then
     monthly)."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
-    _closed_guard(trajectory)
+    refuse_closed_duo(trajectory)
     if date > clock.today(today):
         raise ValidationError({"date": _("A check-in is recorded once it took place.")})
     if date < trajectory.planned_start:
@@ -541,7 +336,7 @@ def checkin_record(
         trajectory=trajectory,
         date=date,
         channel=channel,
-        note=_text(note, field="note", required=False),
+        note=short_text(note, field="note", required=False),
         by=actor,
     )
     checkin.full_clean()
@@ -569,7 +364,7 @@ def survey_record(
     if respondent not in SurveyRespondent.values or moment not in SurveyMoment.values:
         raise ValidationError(_("Choose who answers and when."))
     check_allowed(actor, policy.can_answer_survey(actor, trajectory, respondent))
-    _closed_guard(trajectory)
+    refuse_closed_duo(trajectory)
     today = clock.today(today)
     answered_on = answered_on or today
     if len(answers) != len(RelationshipSurvey.ITEMS):
@@ -631,8 +426,6 @@ def followup_reminders(
       one, the programme's coordinators are reminded (once per duo);
     - open follow-up actions past their due date: their owner is reminded (once each).
     Returns how many of each went out."""
-    from .models import Trajectory
-
     if now is None:
         # A run for a given (fake) day escalates what falls due by the end of that day.
         now = (

@@ -1,5 +1,6 @@
-"""Follow-up pages of a duo: tandem thread (R11), concerns, kijkwijzer (R12), check-ins,
-relationship surveys, and the coordinator's overview with every duo's health.
+"""Follow-up pages of a duo: tandem thread (R11), kijkwijzer (R12), check-ins,
+relationship surveys, the duo's follow-up page (with its concerns, which trajectories
+raises and acknowledges), and the coordinator's overview with every duo's health.
 
 Each view: guard -> load (scoped, 404 outside the user's scope) -> validate (form) ->
 service -> render (ARCHITECTURE.md 7). Pages with personal data are audited.
@@ -21,33 +22,23 @@ from buddywerk.access import policy
 from buddywerk.common.audit import audit_view_many
 from buddywerk.common.forms import errors_to_form
 from buddywerk.organisations.models import Programme
+from buddywerk.trajectories.models import Trajectory
+from buddywerk.trajectories.selectors import concerns_of, coordinated_programme_ids, seen_in
+from buddywerk.trajectories.views import duo_guard, render_duo_page
 
-from . import followup_selectors as selectors
-from . import followup_services as services
-from .followup_forms import (
-    AcknowledgeForm,
+from . import selectors, services
+from .forms import (
     CheckInForm,
-    ConcernForm,
     CriterionForm,
     ObservationForm,
     SurveyForm,
     TandemNoteForm,
 )
-from .followup_models import ObservationCriterion, SurveyRespondent
-from .models import Trajectory
-from .selectors import participant_names, seen_in, trajectory_audit_view, trajectory_get
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
+from .models import ObservationCriterion, SurveyRespondent
 
 
 def _followup(trajectory: Trajectory) -> HttpResponse:
-    return redirect("trajectories:followup", trajectory_uuid=trajectory.uuid)
-
-
-def _names(request: HttpRequest, trajectory: Trajectory) -> str:
-    return participant_names(user=request.user, trajectory=trajectory)
+    return redirect("followup:duo", trajectory_uuid=trajectory.uuid)
 
 
 def _render(
@@ -57,22 +48,9 @@ def _render(
     context: dict[str, object],
     **via: object,
 ) -> HttpResponse:
-    """Render a follow-up page of the duo. It names the participants (and shows what was
-    noticed about them), so showing it, on a GET or again with a form's errors, is audited:
-    one event per participant, with the record shown in `via` (common/audit.py)."""
-    trajectory_audit_view(user=request.user, trajectory=trajectory, **via)
-    return render(
-        request,
-        template,
-        {"trajectory": trajectory, "names": _names(request, trajectory), **context},
-    )
-
-
-def _guard(request: HttpRequest, trajectory_uuid: UUID, allowed) -> Trajectory:  # type: ignore[no-untyped-def]
-    trajectory = trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
-    if not allowed(request.user, trajectory):
-        raise PermissionDenied
-    return trajectory
+    """A follow-up page of the duo names the participants (and shows what was noticed about
+    them): showing it is audited, one event per participant (trajectories' render_duo_page)."""
+    return render_duo_page(request, trajectory, template, context, names=True, **via)
 
 
 # --- The duo's follow-up page -----------------------------------------------------------
@@ -81,10 +59,10 @@ def _guard(request: HttpRequest, trajectory_uuid: UUID, allowed) -> Trajectory: 
 def duo_followup(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     """Concerns and surveys for everyone in the duo; health, kijkwijzers, actions and
     check-ins for the programme."""
-    trajectory = _guard(request, trajectory_uuid, policy.can_read_tandem)
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_read_tandem)
     user = request.user
     follows_up = policy.can_follow_up_duo(user, trajectory) or policy.is_platform_admin(user)
-    concerns = selectors.concerns_of(trajectory=trajectory)
+    concerns = concerns_of(trajectory=trajectory)
     for concern in concerns:
         concern.can_ack = concern.is_open and policy.can_acknowledge_concern(user, concern)
     context = {
@@ -107,14 +85,14 @@ def duo_followup(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 "today": timezone.localdate(),
             }
         )
-    return _render(request, trajectory, "trajectories/followup/duo_followup.html", context)
+    return _render(request, trajectory, "followup/duo_followup.html", context)
 
 
 # --- Tandem (R11) -------------------------------------------------------------------------
 
 
 def tandem(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard(request, trajectory_uuid, policy.can_read_tandem)
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_read_tandem)
     can_write = policy.can_write_tandem_note(request.user, trajectory) and not trajectory.is_closed
     form = None
     if can_write:
@@ -131,78 +109,18 @@ def tandem(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                     trajectory=trajectory,
                     text=form.cleaned_data["text"],
                     kind=form.cleaned_data.get("kind") or "note",
-                    base_url=_base_url(request),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
                 messages.success(request, _("Your note was sent. The other side gets a mail."))
-                return redirect("trajectories:tandem", trajectory_uuid=trajectory.uuid)
+                return redirect("followup:tandem", trajectory_uuid=trajectory.uuid)
     return _render(
         request,
         trajectory,
-        "trajectories/followup/tandem.html",
+        "followup/tandem.html",
         {"notes": selectors.tandem_notes_of(trajectory=trajectory), "form": form},
-    )
-
-
-# --- Concerns -----------------------------------------------------------------------------
-
-
-def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard(request, trajectory_uuid, policy.can_raise_concern)
-    form = ConcernForm(request.POST or None)
-    if trajectory.is_closed:
-        form.add_error(
-            None,
-            _(
-                "This duo is closed: a concern can no longer be raised here. Contact the "
-                "programme coordinator directly."
-            ),
-        )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_raise(
-                actor=request.user,
-                trajectory=trajectory,
-                urgency=form.cleaned_data["urgency"],
-                text=form.cleaned_data["text"],
-                base_url=_base_url(request),
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The concern was raised. Someone will acknowledge it."))
-            return _followup(trajectory)
-    return _render(request, trajectory, "trajectories/followup/concern_form.html", {"form": form})
-
-
-def concern_acknowledge(
-    request: HttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
-) -> HttpResponse:
-    trajectory = trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
-    concern = selectors.concern_get(
-        user=request.user, trajectory=trajectory, concern_uuid=concern_uuid
-    )
-    if not policy.can_acknowledge_concern(request.user, concern):
-        raise PermissionDenied
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_acknowledge(
-                actor=request.user, concern=concern, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("You acknowledged the concern."))
-            return _followup(trajectory)
-    return _render(
-        request,
-        trajectory,
-        "trajectories/followup/concern_acknowledge.html",
-        {"concern": concern, "form": form},
-        concern=concern.uuid,
     )
 
 
@@ -210,7 +128,7 @@ def concern_acknowledge(
 
 
 def observation_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard(request, trajectory_uuid, policy.can_follow_up_duo)
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_follow_up_duo)
     criteria = services.observation_criteria_for(trajectory.programme)
     form = ObservationForm(request.POST or None, criteria=criteria)
     if trajectory.is_closed:
@@ -227,19 +145,17 @@ def observation_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespo
         else:
             messages.success(request, _("The kijkwijzer was saved."))
             return redirect(
-                "trajectories:observation_detail",
+                "followup:observation_detail",
                 trajectory_uuid=trajectory.uuid,
                 observation_uuid=observation.uuid,
             )
-    return _render(
-        request, trajectory, "trajectories/followup/observation_form.html", {"form": form}
-    )
+    return _render(request, trajectory, "followup/observation_form.html", {"form": form})
 
 
 def observation_detail(
     request: HttpRequest, trajectory_uuid: UUID, observation_uuid: UUID
 ) -> HttpResponse:
-    trajectory = _guard(
+    trajectory = duo_guard(
         request,
         trajectory_uuid,
         lambda user, t: policy.can_follow_up_duo(user, t) or policy.is_platform_admin(user),
@@ -250,7 +166,7 @@ def observation_detail(
     return _render(
         request,
         trajectory,
-        "trajectories/followup/observation_detail.html",
+        "followup/observation_detail.html",
         {
             "observation": observation,
             "can_follow_up": policy.can_follow_up_duo(request.user, trajectory),
@@ -262,7 +178,7 @@ def observation_detail(
 
 @require_POST
 def action_done(request: HttpRequest, trajectory_uuid: UUID, action_uuid: UUID) -> HttpResponse:
-    trajectory = _guard(request, trajectory_uuid, policy.can_follow_up_duo)
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_follow_up_duo)
     action = selectors.action_get(trajectory=trajectory, action_uuid=action_uuid)
     services.action_done(actor=request.user, action=action)
     messages.success(request, _("The action is marked as done."))
@@ -273,7 +189,7 @@ def action_done(request: HttpRequest, trajectory_uuid: UUID, action_uuid: UUID) 
 
 
 def checkin_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard(request, trajectory_uuid, policy.can_follow_up_duo)
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_follow_up_duo)
     form = CheckInForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,7 +202,7 @@ def checkin_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     return _render(
         request,
         trajectory,
-        "trajectories/followup/simple_form.html",
+        "followup/simple_form.html",
         {"form": form, "title": _("Record a check-in")},
     )
 
@@ -297,7 +213,7 @@ def checkin_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
 def survey_create(request: HttpRequest, trajectory_uuid: UUID, respondent: str) -> HttpResponse:
     if respondent not in SurveyRespondent.values:
         raise Http404
-    trajectory = _guard(
+    trajectory = duo_guard(
         request,
         trajectory_uuid,
         lambda user, t: policy.can_answer_survey(user, t, respondent),
@@ -325,7 +241,7 @@ def survey_create(request: HttpRequest, trajectory_uuid: UUID, respondent: str) 
     return _render(
         request,
         trajectory,
-        "trajectories/followup/simple_form.html",
+        "followup/simple_form.html",
         {
             "form": form,
             "title": title,
@@ -352,7 +268,7 @@ def followup_overview(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "trajectories/followup/overview.html",
+        "followup/overview.html",
         {"rows": rows, "today": timezone.localdate()},
     )
 
@@ -366,9 +282,7 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
     if not policy.can_view_followup_overview(request.user):
         raise PermissionDenied
     programmes = list(
-        Programme.objects.filter(pk__in=selectors.coordinated_programme_ids(request.user)).order_by(
-            "name"
-        )
+        Programme.objects.filter(pk__in=coordinated_programme_ids(request.user)).order_by("name")
     )
     form = CriterionForm(request.POST or None, programmes=programmes)
     if request.method == "POST":
@@ -380,7 +294,7 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
                 )
                 services.observation_criterion_toggle(actor=request.user, criterion=criterion)
                 messages.success(request, _("The kijkwijzer was changed."))
-                return redirect("trajectories:criteria_edit")
+                return redirect("followup:criteria_edit")
             if form.is_valid():
                 chosen = form.cleaned_data.get("programme", programmes[0].pk)
                 programme = next(p for p in programmes if p.pk == chosen)
@@ -388,11 +302,11 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
                     actor=request.user, programme=programme, label=form.cleaned_data["label"]
                 )
                 messages.success(request, _("The kijkwijzer was changed."))
-                return redirect("trajectories:criteria_edit")
+                return redirect("followup:criteria_edit")
         except ValidationError as exc:
             errors_to_form(form, exc)
     sets = []
     for programme in programmes:
         services.observation_criteria_for(programme)  # the default list, the first time
         sets.append((programme, list(ObservationCriterion.objects.filter(programme=programme))))
-    return render(request, "trajectories/followup/criteria.html", {"sets": sets, "form": form})
+    return render(request, "followup/criteria.html", {"sets": sets, "form": form})

@@ -28,6 +28,7 @@ from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
 from buddywerk.referrals.models import ReferralStatus
 
+from .concern_services import concern_from_wellbeing
 from .enums import (
     CloseReason,
     CouplingOrganisation,
@@ -853,9 +854,7 @@ def _wellbeing_save(
     if errors:
         raise ValidationError(errors)
     entry.save()
-    # A score of 1 or 2 ('act now') opens an urgent concern (followup_services).
-    from .followup_services import concern_from_wellbeing
-
+    # A score of 1 or 2 ('act now') opens an urgent concern (concern_services).
     concern_from_wellbeing(score=entry)
     return entry
 

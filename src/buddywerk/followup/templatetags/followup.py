@@ -6,8 +6,7 @@ from django import template
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
-
-from ..followup_selectors import open_concerns_for
+from buddywerk.trajectories.selectors import open_concerns_for
 
 register = template.Library()
 
@@ -15,7 +14,7 @@ register = template.Library()
 HOME_CONCERNS = 10
 
 
-@register.inclusion_tag("trajectories/followup/partials/open_concerns.html", takes_context=True)
+@register.inclusion_tag("followup/partials/open_concerns.html", takes_context=True)
 def open_concerns_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Open concerns of the user's programmes (two queries), for programme coordinators
     only; other users get nothing."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from buddywerk.trajectories.followup_services import followup_reminders
+from buddywerk.followup.services import followup_reminders
 
 
 class Command(BaseCommand):
