@@ -7,7 +7,7 @@ class FollowupConfig(AppConfig):
 
     name = "buddywerk.followup"
     label = "followup"
-    verbose_name = _("Follow-up of duos")
+    verbose_name = _("Follow-up of the duos")
 
     def ready(self) -> None:
         # The duo's page links to the follow-up, and a concern's pages send the user back
