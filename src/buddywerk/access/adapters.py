@@ -14,6 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.mail.outbox import mail_enqueue
 
+# allauth's mails that carry a key or code: a reset link, an address confirmation, a login
+# code. The outbox erases their bodies once sent.
+SECRET_MAILS = frozenset(
+    {
+        "password_reset_key",
+        "password_reset_code",
+        "email_confirmation",
+        "email_confirmation_signup",
+        "email_confirm",
+        "login_code",
+    }
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts come from the domain's own registration and invitation forms (buddy
@@ -53,13 +66,15 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html = str(content)
+        name = template_prefix.rsplit("/", 1)[-1]
         mail_enqueue(
             to=email,
             subject=message.subject,
             body=body,
             html=html,
             from_email=message.from_email,
-            kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            kind=f"account.{name}",
+            sensitive=name in SECRET_MAILS,
         )
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:

@@ -64,4 +64,5 @@ def school_mail_send(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=body,
         kind=f"organisations.{kind}",
+        sensitive=bool(context["set_password_url"]),
     )
