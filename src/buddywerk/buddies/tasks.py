@@ -125,10 +125,8 @@ def send_import_invitations(import_id: int, base_url: str) -> None:
 
 @task
 def run_buddy_import(import_id: int, commit: bool, base_url: str) -> None:
-    """Check (dry run) or run an uploaded import; progress is written as it goes."""
-    from .importer import import_check, import_commit
+    """Check (dry run) or run an uploaded import; progress is written as it goes, and any
+    error marks the job failed with a message (importer.import_run)."""
+    from .importer import import_run
 
-    if commit:
-        import_commit(import_id=import_id, base_url=base_url)
-    else:
-        import_check(import_id=import_id)
+    import_run(import_id=import_id, commit=commit, base_url=base_url)

@@ -582,10 +582,13 @@ def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID)
         BuddyImport.objects.filter(programme=programme).defer("content"), uuid=import_uuid
     )
     if request.method == "POST":
+        step = (
+            importer.buddy_import_retry
+            if request.POST.get("action") == "retry"
+            else importer.buddy_import_confirm
+        )
         try:
-            importer.buddy_import_confirm(
-                actor=request.user, job=job, base_url=request.build_absolute_uri("/")
-            )
+            step(actor=request.user, job=job, base_url=request.build_absolute_uri("/"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("buddies:import_detail", programme.uuid, job.uuid)

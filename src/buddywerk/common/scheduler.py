@@ -52,6 +52,12 @@ def _report_reminders(now: dt.datetime, base_url: str) -> str:
     return f"sent={report_reminders_send(today=timezone.localdate(now))}"
 
 
+def _stale_imports(now: dt.datetime, base_url: str) -> str:
+    from buddywerk.buddies.importer import imports_recover_stale
+
+    return f"failed={imports_recover_stale(now=now)}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -65,6 +71,7 @@ JOBS: list[Job] = [
     Job("followup-reminders", _followup_reminders),
     Job("matching-expiry", _matching_expiry),
     Job("report-reminders", _report_reminders),
+    Job("stale-imports", _stale_imports),
 ]
 
 
