@@ -188,6 +188,12 @@ ACCOUNT_FORMS = {
 # lifts by itself. allauth's own "login_failed" count is replaced by these.
 LOGIN_FAILURE_LIMITS = {"ip": "20/m", "account_ip": "5/5m", "account": "100/h"}
 KNOWN_DEVICE_DAYS = 180
+# Public forms that send a mail (buddy and school registration, practice proposals):
+# submissions per client address and per recipient address, across the three forms.
+PUBLIC_FORM_LIMITS = {"ip": "10/h", "recipient": "3/d"}
+# Unconfirmed submissions (practice proposals, buddy registrations whose address was
+# never confirmed) are deleted after this many days (`buddywerk run-scheduled`).
+UNCONFIRMED_RETENTION_DAYS = env("UNCONFIRMED_RETENTION_DAYS", 7)
 # The client's address behind our own proxies: with n proxies (a load balancer: 1), the
 # n-th X-Forwarded-For entry from the right (common.throttle.client_ip). 0 ignores the
 # header, which anyone can send. allauth reads the same number.

@@ -58,6 +58,15 @@ def _stale_imports(now: dt.datetime, base_url: str) -> str:
     return f"failed={imports_recover_stale(now=now)}"
 
 
+def _unconfirmed_purge(now: dt.datetime, base_url: str) -> str:
+    from buddywerk.buddies.services import buddy_registrations_purge_unconfirmed
+    from buddywerk.network.services import practice_submissions_purge_unconfirmed
+
+    practices = practice_submissions_purge_unconfirmed(now=now)
+    buddies = buddy_registrations_purge_unconfirmed(now=now)
+    return f"practice_proposals={practices} buddy_registrations={buddies}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -72,6 +81,7 @@ JOBS: list[Job] = [
     Job("matching-expiry", _matching_expiry),
     Job("report-reminders", _report_reminders),
     Job("stale-imports", _stale_imports),
+    Job("unconfirmed-purge", _unconfirmed_purge),
 ]
 
 
