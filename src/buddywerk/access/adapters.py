@@ -59,6 +59,7 @@ class AccountAdapter(DefaultAccountAdapter):
         "login-failed:ip": "too_many_login_attempts_from_ip",
         "login-failed:account-ip": "too_many_login_attempts",
         "login-failed:account": "too_many_login_attempts_on_account",
+        "login-failed:known-device": "too_many_login_attempts",
     }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -86,13 +87,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """After a successful password reset (itself throttled): the account's failures
         no longer count, from anywhere; its owner starts afresh from this address."""
         email = str(credentials.get("email") or "")
-        throttle.clear(
-            *[
-                bucket
-                for bucket in login_throttle.failure_buckets(request, email, known_device=False)
-                if bucket.name != "login-failed:ip"
-            ]
-        )
+        buckets = [
+            *login_throttle.failure_buckets(request, email, known_device=False),
+            *login_throttle.failure_buckets(request, email, known_device=True),
+        ]
+        throttle.clear(*[b for b in buckets if b.name != "login-failed:ip"])
 
     def post_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any

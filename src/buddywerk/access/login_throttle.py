@@ -7,10 +7,12 @@ Three counts of failures (settings.LOGIN_FAILURE_LIMITS), each with its own mess
   address is slowed there, while the owner signing in from anywhere else is not;
 - per account ("account"): a high ceiling against guessing one account from many
   addresses.
-The two account counts do not apply to a known device: a browser that completed a sign-in
-to that account before (with the second factor, for accounts that have one) carries a
-signed cookie naming the account, so its owner always gets in from there. The cookie holds
-a fingerprint of the password hash, so a password change forgets every known device.
+None of them applies to a known device: a browser that completed a sign-in to that account
+before (with the second factor, for accounts that have one) carries a signed cookie naming
+the account. Its failures count apart, per account and device (the "account_ip" limit), so
+nobody else's failures, not even a flood from the same school network, keep its owner out.
+The cookie holds a fingerprint of the password hash, so a password change forgets every
+known device.
 
 Addresses come from common.throttle.client_ip (TRUSTED_PROXY_COUNT behind a load balancer).
 """
@@ -38,15 +40,15 @@ def _limits() -> dict[str, Limit]:
 def failure_buckets(request: HttpRequest, email: str, *, known_device: bool) -> list[Bucket]:
     """The counts one failed sign-in for `email` from this request goes into."""
     limits = _limits()
-    ip = client_ip(request)
     email = email.strip().lower()
-    buckets = [Bucket("login-failed:ip", ip, limits["ip"])]
-    if not known_device:
-        buckets += [
-            Bucket("login-failed:account-ip", f"{email}\0{ip}", limits["account_ip"]),
-            Bucket("login-failed:account", email, limits["account"]),
-        ]
-    return buckets
+    if known_device:
+        return [Bucket("login-failed:known-device", email, limits["account_ip"])]
+    ip = client_ip(request)
+    return [
+        Bucket("login-failed:ip", ip, limits["ip"]),
+        Bucket("login-failed:account-ip", f"{email}\0{ip}", limits["account_ip"]),
+        Bucket("login-failed:account", email, limits["account"]),
+    ]
 
 
 def _fingerprint(user: Any) -> str:

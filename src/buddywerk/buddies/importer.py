@@ -73,8 +73,8 @@ MAX_STORED_ERRORS = 2_000
 PROGRESS_EVERY = 250
 DEFAULT_RADIUS_KM = 10
 # A running job beats at least every PROGRESS_EVERY rows and before its one write
-# transaction (20,000 rows at most, well under a minute); one silent for this long was left
-# behind by a worker that stopped (killed, restarted, out of memory).
+# transaction (20,000 rows at most: 24 s on SQLite on a loaded 2-core machine); one silent
+# for this long was left behind by a worker that stopped (killed, restarted, out of memory).
 STALE_AFTER = dt.timedelta(minutes=15)
 
 logger = logging.getLogger(__name__)
