@@ -80,6 +80,9 @@ class AuditAction(models.TextChoices):
     BUDDY_IMPORT_START = "buddy_import.start", _("Buddy import started")
     BUDDY_IMPORT_CONFIRM = "buddy_import.confirm", _("Buddy import confirmed")
     BUDDY_IMPORT_COMMIT = "buddy_import.commit", _("Buddy import committed")
+    BUDDY_IMPORT_RETRY = "buddy_import.retry", _("Buddy import tried again")
+    BUDDY_IMPORT_STALE = "buddy_import.stale", _("Buddy import stopped: no sign of life")
+    BUDDY_PURGE_UNCONFIRMED = "buddy.purge_unconfirmed", _("Unconfirmed registration removed")
     # referrals
     PUPIL_CREATE = "pupil.create", _("Pupil created")
     PUPIL_UPDATE = "pupil.update", _("Pupil changed")
@@ -155,6 +158,10 @@ class AuditAction(models.TextChoices):
     )
     PRACTICE_SUBMISSION_REJECT = "practice_submission.rejected", _("Proposal rejected")
     PRACTICE_PUBLISH = "practice.publish", _("Practice sheet published")
+    PRACTICE_SUBMISSION_PURGE_UNCONFIRMED = (
+        "practice_submission.purge_unconfirmed",
+        _("Unconfirmed proposal removed"),
+    )
     QUESTION_SAVE = "question.save", _("Question saved")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
     # reports

@@ -33,6 +33,7 @@ class OutgoingMailAdmin(AuditedAdmin):
         "kind",
         "to",
         "subject",
+        "sensitive",
         "created_at",
         "sent_at",
         "attempts",

@@ -166,6 +166,7 @@ def school_registration_decline(*, actor: User, school: School, reason: str, bas
             kind="registration_declined",
             school_id=school.pk,
             school_name=school.name,
+            school_number=school.school_number,
             email=school.registrant_email,
             name=school.registrant_name,
             reason=reason,
