@@ -220,9 +220,10 @@ def buddy_registrations_purge_unconfirmed(*, now: dt.datetime) -> int:
             is_active=True,
             buddy__status=ScreeningStatus.APPLIED,
             buddy__source_import__isnull=True,
-            buddy__status_changes__isnull=True,
         )
         .exclude(emailaddress__verified=True)
+        # never screened: the only log row is the one of the registration itself
+        .exclude(buddy__status_changes__from_status__gt="")
         .values_list("pk", flat=True)
     )
     removed = 0
