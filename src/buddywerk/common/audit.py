@@ -55,6 +55,8 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_GRANT = "membership.grant", _("Membership granted")
     MEMBERSHIP_REVOKE = "membership.revoke", _("Membership revoked")
     # organisations
+    ORGANISATION_CREATE = "organisation.create", _("Organisation created")
+    ORGANISATION_CHANGE = "organisation.change", _("Organisation changed")
     SCHOOL_REGISTER = "school.register", _("School registered")
     SCHOOL_CONFIRM = "school.confirm", _("School confirmed")
     SCHOOL_DECLINE = "school.decline", _("School registration declined")
