@@ -173,12 +173,12 @@ def test_audit_events_are_read_only_in_the_admin(platform_admin, staff_and_pupil
 
 @pytest.mark.django_db
 def test_nobody_gets_a_permission_to_change_audit_events(platform_admin):
-    assert platform_admin.has_perm("access.view_auditevent")
+    assert platform_admin.has_perm("common.view_auditevent")
     assert platform_admin.has_perm("referrals.change_pupil")
     for perm in ("add", "change", "delete"):
-        assert not platform_admin.has_perm(f"access.{perm}_auditevent")
+        assert not platform_admin.has_perm(f"common.{perm}_auditevent")
     staff = member(UserFactory(is_staff=True), SchoolFactory(), Role.SCHOOL_STAFF)
-    assert not staff.has_perm("access.view_auditevent")
+    assert not staff.has_perm("common.view_auditevent")
     assert not staff.has_perm("referrals.view_pupil")
 
 
