@@ -20,6 +20,7 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.common.admin import ReferenceDataAdmin, ServiceAdmin
 from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality, Province
+from buddywerk.organisations.admin import ProgrammeAdmin
 from buddywerk.organisations.models import Organisation, OrganisationKind, Programme
 from buddywerk.referrals.models import Family, Pupil, Referral
 from buddywerk.trajectories.models import Trajectory
@@ -85,13 +86,20 @@ def back_doors(site: AdminSite, user: User) -> list[str]:
                 for method in ("save_model", "save_related", "save_formset"):
                     if getattr(type(model_admin), method) is not getattr(ServiceAdmin, method):
                         found.append(f"{name}: overrides {method}")
+                found += [
+                    f"{name}: list_editable {field} is no service field"
+                    for field in model_admin.list_editable
+                    if field not in model_admin.service_fields
+                ]
             elif isinstance(model_admin, ReferenceDataAdmin):
                 if not model_admin.reference_reason.strip():
                     found.append(f"{name}: reference data without a reason")
                 found += [
                     f"{name}: reference data pointing at {field.related_model._meta.label}"
                     for field in model._meta.get_fields()
-                    if field.is_relation and field.related_model in PERSONAL
+                    if field.is_relation
+                    and not field.auto_created  # its own fields, not who points at it
+                    and field.related_model in PERSONAL
                 ]
             else:
                 writes = [what for what in ("add", "change") if can[what]]
@@ -125,15 +133,20 @@ def test_the_registry_walk_finds_a_back_door(platform_admin):
     class Reasonless(ReferenceDataAdmin):
         pass
 
+    class PersonalReference(ReferenceDataAdmin):
+        reference_reason = "Not really."
+
     site = AdminSite(name="probe")
     site.register(User, PlainUserAdmin)
     site.register(Province, Reasonless)
+    site.register(Buddy, PersonalReference)
     found = back_doors(site, platform_admin)
     assert "access.User: deletes" in found
     assert "access.User: writable (add, change)" in found
     assert "access.User: inline access.Membership may add" in found
     assert "access.User: action delete_selected is not a service" in found
     assert "geo.Province: reference data without a reason" in found
+    assert "buddies.Buddy: reference data pointing at access.User" in found
 
 
 def test_no_admin_offers_a_delete_page(client):
@@ -142,6 +155,18 @@ def test_no_admin_offers_a_delete_page(client):
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/1/delete/"
         assert client.get(url).status_code == 403, url
         assert client.post(url, {"post": "yes"}).status_code == 403, url
+
+
+def test_every_admin_page_opens_and_offers_only_what_it_may(client, platform_admin):
+    """Each list opens; the add page opens where adding goes through a service or is
+    reference data, and is refused everywhere else."""
+    request = RequestFactory().get("/admin/")
+    request.user = platform_admin
+    for model, model_admin in admin.site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(base).status_code == 200, base
+        expected = 200 if model_admin.has_add_permission(request) else 403
+        assert client.get(f"{base}add/").status_code == expected, base
 
 
 # --- Personal data is not deleted or changed here ----------------------------------------
@@ -348,6 +373,8 @@ def test_a_programme_is_set_up_through_organisation_save(client, platform_admin)
     response = client.post("/admin/organisations/programme/add/", data)
     assert response.status_code == 302, _errors(response)
     programme = Programme.objects.get(name="Buddywerking Mechelen-Noord")
+    page = client.get(f"/admin/organisations/programme/{programme.pk}/change/")
+    assert set(page.context["adminform"].form.fields) == set(ProgrammeAdmin.service_fields)
     assert programme.kind == OrganisationKind.PROGRAMME  # from the model, not the form
     assert list(programme.municipalities.all()) == [mechelen]
     created = AuditEvent.objects.get(action="organisation.create")
@@ -377,6 +404,7 @@ def test_a_plain_organisation_is_added_but_its_kind_never_changes(client, platfo
     assert response.status_code == 302, _errors(response)
     funder = Organisation.objects.get(name="Vlaanderen")
     url = f"/admin/organisations/organisation/{funder.pk}/change/"
+    assert "kind" not in client.get(url).context["adminform"].form.fields  # read-only
     response = client.post(url, {"kind": "umbrella", "name": "Vlaamse overheid"})
     assert response.status_code == 302
     funder.refresh_from_db()
