@@ -251,7 +251,7 @@ class ServiceAdmin(ProjectAdmin):
     `save_model` only calls the hook and `save_related` saves nothing (the service wrote
     the many-to-many fields; inlines of a ServiceAdmin are read-only). A service that
     refuses the change (ValidationError) rolls the admin's transaction back, and the
-    admin shows its message on the form again.
+    admin opens the form again with the service's message on top.
     """
 
     service_fields: ClassVar[Sequence[str]] = ()
