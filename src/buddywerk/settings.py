@@ -183,9 +183,23 @@ ACCOUNT_FORMS = {
     "login": "buddywerk.access.forms.LoginForm",
     "reset_password": "buddywerk.access.forms.ResetPasswordForm",
 }
-# The sixth failed login for one account within five minutes is refused, whatever the IP;
-# the limit lifts by itself after five minutes (no permanent lock-out).
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# Failed sign-ins (access.login_throttle, issue 11): counted per address, per account AND
+# address, and per account; the account counts skip a known device (a browser that signed
+# in to the account before), so failing on purpose cannot lock the owner out. Every limit
+# lifts by itself. allauth's own "login_failed" count is replaced by these.
+LOGIN_FAILURE_LIMITS = {"ip": "20/m", "account_ip": "5/5m", "account": "100/h"}
+KNOWN_DEVICE_DAYS = 180
+# Public forms that send a mail (buddy and school registration, practice proposals):
+# submissions per client address and per recipient address, across the three forms.
+PUBLIC_FORM_LIMITS = {"ip": "10/h", "recipient": "3/d"}
+# Unconfirmed submissions (practice proposals, buddy registrations whose address was
+# never confirmed) are deleted after this many days (`buddywerk run-scheduled`).
+UNCONFIRMED_RETENTION_DAYS = env("UNCONFIRMED_RETENTION_DAYS", 7)
+# The client's address behind our own proxies: with n proxies (a load balancer: 1), the
+# n-th X-Forwarded-For entry from the right (common.throttle.client_ip). 0 ignores the
+# header, which anyone can send. allauth reads the same number.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_REAUTHENTICATION_REQUIRED = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Buddywerk"

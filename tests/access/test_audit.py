@@ -173,12 +173,12 @@ def test_audit_events_are_read_only_in_the_admin(platform_admin, staff_and_pupil
 
 @pytest.mark.django_db
 def test_nobody_gets_a_permission_to_change_audit_events(platform_admin):
-    assert platform_admin.has_perm("access.view_auditevent")
-    assert platform_admin.has_perm("referrals.change_pupil")
+    assert platform_admin.has_perm("common.view_auditevent")
+    assert platform_admin.has_perm("referrals.view_pupil")
     for perm in ("add", "change", "delete"):
-        assert not platform_admin.has_perm(f"access.{perm}_auditevent")
+        assert not platform_admin.has_perm(f"common.{perm}_auditevent")
     staff = member(UserFactory(is_staff=True), SchoolFactory(), Role.SCHOOL_STAFF)
-    assert not staff.has_perm("access.view_auditevent")
+    assert not staff.has_perm("common.view_auditevent")
     assert not staff.has_perm("referrals.view_pupil")
 
 
@@ -301,79 +301,30 @@ def test_followup_records_proposals_and_introductions_are_audited_as_their_child
 
 
 @pytest.mark.django_db
-def test_an_admin_save_is_audited_with_its_actor_and_the_log_keeps_no_name(platform_admin):
-    from buddywerk.referrals.models import Pupil, school_year_start
+def test_the_admin_history_of_a_pupil_is_a_look_at_the_pupil(platform_admin):
+    """The admin writes no pupil (tests/access/test_admin.py); its history page still
+    shows what was logged before, by neutral label, and counts as a look at the pupil."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
-    pupil = PupilFactory(first_name="Zinedine", last_name="Vandersteen", home_languages=["nl"])
-    school = pupil.school
+    from buddywerk.common.admin import neutral_label
+
+    pupil = PupilFactory(first_name="Zinedine", last_name="Vandersteen")
+    LogEntry.objects.create(
+        user=platform_admin,
+        content_type=ContentType.objects.get_for_model(pupil),
+        object_id=str(pupil.pk),
+        object_repr=neutral_label(pupil),
+        action_flag=CHANGE,
+    )
     client = _admin_client(platform_admin)
-    data = {
-        "school": str(school.pk),
-        "first_name": "Zinedine",
-        "last_name": "Vandersteen-Peeters",
-        "school_year": "6",
-        "birth_year": str(school_year_start() - 11),
-        "home_languages": ["nl"],
-        "_save": "Opslaan",
-    }
-    url = f"/admin/referrals/pupil/{pupil.pk}/change/"
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    pupil.refresh_from_db()
-    assert pupil.last_name == "Vandersteen-Peeters"
-    change = AuditEvent.objects.get(action="admin.change")
-    assert change.actor == platform_admin
-    assert (change.object_type, change.object_id) == pupil_ref(pupil)
-    assert change.detail == {"fields": ["last_name"]}
-    assert change.request_id == response["X-Request-ID"]
-    # adding one through the admin is audited too
-    response = client.post("/admin/referrals/pupil/add/", {**data, "first_name": "Noor"})
-    assert response.status_code == 302
-    added = Pupil.objects.get(first_name="Noor")
-    event = AuditEvent.objects.get(action="admin.add")
-    assert (event.actor, event.object_id) == (platform_admin, str(added.uuid))
-    # the history page shows the log (neutral) and is a look at the pupil
     response, [event] = get_with_events(client, f"/admin/referrals/pupil/{pupil.pk}/history/")
     assert response.status_code == 200
     assert (event.object_type, event.object_id) == pupil_ref(pupil)
+    assert event.detail == {"admin": True}
+    assert str(pupil.uuid) in response.content.decode()
     assert "Vandersteen" not in response.content.decode()
-    _no_name_in_the_admin_log(pupil, added)
-
-
-@pytest.mark.django_db
-def test_admin_deletes_are_audited_and_their_confirmation_is_a_view(platform_admin):
-    from django.contrib.admin.models import LogEntry
-
-    from buddywerk.referrals.models import Pupil
-
-    one, two, three = PupilFactory.create_batch(3)
-    client = _admin_client(platform_admin)
-    url = f"/admin/referrals/pupil/{one.pk}/delete/"
-    response, [event] = get_with_events(client, url)
-    assert response.status_code == 200
-    assert (event.object_type, event.object_id) == pupil_ref(one)
-    assert one.last_name not in response.content.decode()
-    response = client.post(url, {"post": "yes"})
-    assert response.status_code == 302
-    assert not Pupil.objects.filter(pk=one.pk).exists()
-    deleted = AuditEvent.objects.get(action="admin.delete")
-    assert (deleted.actor, deleted.object_id) == (platform_admin, str(one.uuid))
-    # the "delete selected" action: its confirmation lists both, the deletion audits both
-    action = {"action": "delete_selected", "_selected_action": [two.pk, three.pk]}
-    last = AuditEvent.objects.order_by("-id").first().id
-    response = client.post("/admin/referrals/pupil/", action)
-    assert response.status_code == 200
-    shown = AuditEvent.objects.filter(id__gt=last, action="view")
-    assert sorted(targets(shown)) == sorted([pupil_ref(two), pupil_ref(three)])
-    response = client.post("/admin/referrals/pupil/", {**action, "post": "yes"})
-    assert response.status_code == 302
-    assert not Pupil.objects.filter(pk__in=[two.pk, three.pk]).exists()
-    assert sorted(
-        AuditEvent.objects.filter(action="admin.delete").values_list("object_id", flat=True)
-    ) == sorted(str(p.uuid) for p in (one, two, three))
-    assert all(e.actor == platform_admin for e in AuditEvent.objects.filter(action="admin.delete"))
-    assert LogEntry.objects.count() == 3
-    _no_name_in_the_admin_log(one, two, three)
+    _no_name_in_the_admin_log(pupil)
 
 
 @pytest.mark.django_db

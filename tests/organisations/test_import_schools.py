@@ -120,6 +120,15 @@ def test_wrong_encoding_is_refused_and_changes_nothing(tmp_path):
     assert not School.objects.exists()
 
 
+def test_an_unreadable_row_is_a_clear_error_not_a_crash(tmp_path):
+    """A field beyond the csv module's limit (131,072 characters) used to end the command
+    in a traceback; it is a file error with its line, and nothing changes."""
+    text = VALID + "067890;" + "x" * 200_000 + ";Straat;1;2800;Mechelen;basisonderwijs\n"
+    with pytest.raises(CommandError, match="kan na regel 3 niet verder gelezen worden"):
+        _run(_file(tmp_path, text))
+    assert not School.objects.exists()
+
+
 def test_a_missing_column_is_named_and_changes_nothing(tmp_path):
     text = "instellingsnummer;naam;straat;postcode;gemeente\n012345;X;Y;2800;Mechelen\n"
     with pytest.raises(CommandError, match="Ontbrekende kolom\\(men\\): niveau"):

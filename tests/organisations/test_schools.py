@@ -63,7 +63,12 @@ def test_a_school_registers_and_waits_for_confirmation(client, django_capture_on
     assert AuditEvent.objects.filter(action="school.register", object_id=str(school.uuid)).exists()
     (message,) = mail.outbox
     assert message.to == ["zita@example.org"]
-    assert "We ontvingen de registratie van Vrije Basisschool De Linde" in message.subject
+    # The registrant's address is not confirmed: the mail names the school by its number
+    # only, never with the words typed in the form (issue 11, point 7).
+    assert "We ontvingen de registratie van je school" in message.subject
+    assert "012345" in message.body
+    assert "De Linde" not in message.subject + message.body
+    assert "Zita" not in message.body
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,29 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common import throttle
 from buddywerk.mail.outbox import mail_enqueue
+
+from . import login_throttle
+
+# allauth's mails that carry a key or code: a reset link, an address confirmation, a login
+# code. The outbox erases their bodies once sent.
+SECRET_MAILS = frozenset(
+    {
+        "password_reset_key",
+        "password_reset_code",
+        "email_confirmation",
+        "email_confirmation_signup",
+        "email_confirm",
+        "login_code",
+    }
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,15 +39,68 @@ class AccountAdapter(DefaultAccountAdapter):
 
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # Say how long to wait: the limit lifts by itself (no permanent lock-out).
+        # Say how long to wait: every limit lifts by itself (no permanent lock-out). One
+        # message per count of failures (access.login_throttle), with the defaults' times.
         "too_many_login_attempts": _(
             "Too many failed attempts to sign in to this account. "
             "Wait five minutes and try again, or reset your password."
         ),
+        "too_many_login_attempts_from_ip": _(
+            "Too many failed attempts to sign in from your internet connection. "
+            "Wait a minute and try again."
+        ),
+        "too_many_login_attempts_on_account": _(
+            "This account had very many failed sign-in attempts in the last hour, so for now "
+            "it can only be used on a device that signed in to it before. Wait an hour, or "
+            "reset your password."
+        ),
+    }
+    _throttle_messages = {
+        "login-failed:ip": "too_many_login_attempts_from_ip",
+        "login-failed:account-ip": "too_many_login_attempts",
+        "login-failed:account": "too_many_login_attempts_on_account",
+        "login-failed:known-device": "too_many_login_attempts",
     }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's own limits (sign-in page, reset) count the same address as ours."""
+        return throttle.client_ip(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count this attempt as a failure before the password is checked (so parallel
+        guesses cannot slip past the count); `authenticate` takes it back when the password
+        was right. See access.login_throttle for the counts and the known device."""
+        email = str(credentials.get("email") or credentials.get("username") or "")
+        buckets = login_throttle.failure_buckets(
+            request, email, known_device=login_throttle.is_known_device(request, email)
+        )
+        try:
+            # allauth's authenticate() rolls this back on success.
+            self._login_failed_rl_usage = throttle.consume(*buckets)
+        except throttle.Throttled as exc:
+            raise self.validation_error(self._throttle_messages[exc.bucket.name]) from None
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a successful password reset (itself throttled): the account's failures
+        no longer count, from anywhere; its owner starts afresh from this address."""
+        email = str(credentials.get("email") or "")
+        buckets = [
+            *login_throttle.failure_buckets(request, email, known_device=False),
+            *login_throttle.failure_buckets(request, email, known_device=True),
+        ]
+        throttle.clear(*[b for b in buckets if b.name != "login-failed:ip"])
+
+    def post_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse:
+        """A sign-in is complete (every stage, the second factor included): this browser
+        becomes a known device of the account."""
+        response = super().post_login(request, user, **kwargs)
+        login_throttle.remember_device(request, response, user)
+        return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's own mails (address confirmation, password reset, security notices)
@@ -53,13 +123,15 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html = str(content)
+        name = template_prefix.rsplit("/", 1)[-1]
         mail_enqueue(
             to=email,
             subject=message.subject,
             body=body,
             html=html,
             from_email=message.from_email,
-            kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            kind=f"account.{name}",
+            sensitive=name in SECRET_MAILS,
         )
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:

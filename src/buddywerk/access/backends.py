@@ -7,9 +7,9 @@ from django.contrib.auth.backends import BaseBackend
 from . import policy
 
 # Nobody may add, change or delete audit events, not even through a permission
-# (access.admin.AuditEventAdmin refuses them too).
+# (common.admin.AuditEventAdmin refuses them too).
 _NEVER = frozenset(
-    {"access.add_auditevent", "access.change_auditevent", "access.delete_auditevent"}
+    {"common.add_auditevent", "common.change_auditevent", "common.delete_auditevent"}
 )
 
 

@@ -343,6 +343,16 @@ def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
     )
 
 
+# --- Organisations -------------------------------------------------------------------
+
+
+def can_manage_organisations(user: AnyUser) -> bool:
+    """Programmes, training institutions, regional coordinations, the funder and the
+    umbrella organisation are set up by platform admins: an organisation's kind, province
+    and coverage decide who sees what through its memberships."""
+    return is_platform_admin(user)
+
+
 # --- Schools -------------------------------------------------------------------------
 
 

@@ -1,12 +1,18 @@
 """Import buddies from a teacher-training institution (CSV or XLSX).
 
 Three steps, each safe on its own:
-1. `buddy_import_start` checks the file itself (size, ZIP bomb, encoding, columns) while
-   the coordinator waits: a bad file gets a clear Dutch message and nothing is stored.
+1. `buddy_import_start` checks the file itself (size, ZIP bomb, a DOCTYPE in any XML part of
+   an XLSX, encoding, columns) while the coordinator waits: a bad file gets a clear Dutch
+   message and nothing is stored.
 2. `import_check` (a task) is the dry run: it reads every row and records every problem
    (line, column, message) with progress, and changes no buddy.
 3. `import_commit` (a task) checks again and writes all rows in one transaction, or none.
    The key is the email address: importing the same file again updates, never duplicates.
+
+The two tasks run through `import_run`, which marks the job failed with a Dutch message
+on any error, and beat a heartbeat (`heartbeat_at`) as they go; `imports_recover_stale`
+(run by `buddywerk run-scheduled`) fails a job whose worker stopped, so no job stays
+"checking" or "importing" forever and the coordinator can try again.
 
 Imported buddies are students of the institution, on internship or volunteering (R1). They
 get an account without password and an invitation to set one.
@@ -17,13 +23,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import ParseError, iterparse
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -62,6 +73,12 @@ MAX_ROWS = 20_000
 MAX_STORED_ERRORS = 2_000
 PROGRESS_EVERY = 250
 DEFAULT_RADIUS_KM = 10
+# A running job beats at least every PROGRESS_EVERY rows and before its one write
+# transaction (20,000 rows at most: 24 s on SQLite on a loaded 2-core machine); one silent
+# for this long was left behind by a worker that stopped (killed, restarted, out of memory).
+STALE_AFTER = dt.timedelta(minutes=15)
+
+logger = logging.getLogger(__name__)
 
 # Column headers (Dutch, as the institutions fill them in), in template order.
 COLUMNS = [
@@ -110,6 +127,10 @@ NO = {"nee", "n", "no", "0", "onwaar", "false", ""}
 
 class ImportFileError(ValidationError):
     """The file as a whole cannot be read; nothing was stored."""
+
+
+class ImportAbandoned(Exception):
+    """The job is no longer this task's: it was failed as stale, or already finished."""
 
 
 @dataclass
@@ -198,26 +219,57 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
+def _not_xlsx() -> ImportFileError:
+    return ImportFileError(
+        _("This is not a valid Excel file (.xlsx). Save it again from Excel, or use CSV.")
+    )
+
+
 def _check_zip(content: bytes) -> None:
     """Refuse a ZIP bomb before anything unpacks it: the sizes in the archive's directory
-    are what zipfile will at most unpack (it stops at the declared size)."""
+    are what zipfile will at most unpack (it stops at the declared size). Then refuse any
+    XML part that declares a document type (see _declares_doctype)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ImportFileError(
-            _("This is not a valid Excel file (.xlsx). Save it again from Excel, or use CSV.")
-        ) from None
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > (
-        MAX_UNCOMPRESSED_BYTES
-    ):
-        raise ImportFileError(
-            _(
-                "This Excel file unpacks to more than 20 MB, which is far more than a list "
-                "of buddies needs. It was not opened. Remove other sheets and images, or "
-                "use CSV."
-            )
-        )
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > (
+                MAX_UNCOMPRESSED_BYTES
+            ):
+                raise ImportFileError(
+                    _(
+                        "This Excel file unpacks to more than 20 MB, which is far more than a "
+                        "list of buddies needs. It was not opened. Remove other sheets and "
+                        "images, or use CSV."
+                    )
+                )
+            if any(_declares_doctype(archive, m) for m in members if not m.is_dir()):
+                raise ImportFileError(
+                    _(
+                        "This Excel file contains a document type declaration (DOCTYPE). "
+                        "Excel never writes one, and it can be used to attack the server, so "
+                        "the file was not opened. Save it again from Excel, or use CSV."
+                    )
+                )
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        # Broken, encrypted or compressed in a way zipfile cannot read.
+        raise _not_xlsx() from None
+
+
+def _declares_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether this part of the archive is XML with a DOCTYPE. A DTD is where entity
+    expansion ("billion laughs") and external entities start; Excel never writes one. Only
+    the prolog is read (a DOCTYPE must come before the first element), by an XML parser,
+    so the part's own encoding counts (a UTF-16 part cannot hide it) and nothing is
+    expanded. A part that is not XML (an image) is left to openpyxl."""
+    with archive.open(member) as stream:
+        try:
+            for _event in iterparse(stream, events=("start",), forbid_dtd=True):
+                return False
+        except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+            return True
+        except ParseError:
+            return False
+    return False
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -227,13 +279,14 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise ImportFileError(
-            _("This is not a valid Excel file (.xlsx). Save it again from Excel, or use CSV.")
-        ) from exc
+        raise _not_xlsx() from exc
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in row]
+        try:
+            sheet = workbook.worksheets[0]
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(value) for value in row]
+        except Exception as exc:  # a sheet that breaks halfway is as broken as the whole
+            raise _not_xlsx() from exc
     finally:
         workbook.close()
 
@@ -503,15 +556,51 @@ def buddy_import_confirm(*, actor: User, job: BuddyImport, base_url: str) -> Bud
         raise ValidationError(_("Only a checked file without errors can be imported."))
     job.status = ImportStatus.IMPORTING
     job.rows_done = 0
-    job.save(update_fields=["status", "rows_done", "updated_at"])
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "rows_done", "heartbeat_at", "updated_at"])
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_CONFIRM, target=job)
     transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True, base_url))
     return job
 
 
+@transaction.atomic
+def buddy_import_retry(*, actor: User, job: BuddyImport, base_url: str) -> BuddyImport:
+    """Run the dry run again on the stored file of a failed job (a worker stopped, or the
+    server had a problem): the coordinator need not upload it again."""
+    from . import tasks
+
+    job = BuddyImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.FAILED:
+        raise ValidationError(_("Only a failed import can be tried again."))
+    if not bytes(job.content):
+        raise ValidationError(_("The file of this import is no longer stored. Upload it again."))
+    job.status = ImportStatus.CHECKING
+    job.rows_total = job.rows_done = 0
+    job.errors = []
+    job.failure = ""
+    job.finished_at = None
+    job.heartbeat_at = timezone.now()
+    job.save()
+    audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_RETRY, target=job)
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False, base_url))
+    return job
+
+
+def _beat(job: BuddyImport, **fields: Any) -> None:
+    """A sign of life, with progress: only while the job is still in the state this task
+    runs it in. ImportAbandoned when the sweep failed it meanwhile (the task then stops)."""
+    now = timezone.now()
+    updated = BuddyImport.objects.filter(pk=job.pk, status=job.status).update(
+        heartbeat_at=now, updated_at=now, **fields
+    )
+    if not updated:
+        raise ImportAbandoned(job.pk)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
 def _progress(job: BuddyImport, done: int) -> None:
-    job.rows_done = done
-    BuddyImport.objects.filter(pk=job.pk).update(rows_done=done, updated_at=timezone.now())
+    _beat(job, rows_done=done)
 
 
 def _validate_all(job: BuddyImport) -> tuple[list[ParsedRow], list[RowError]]:
@@ -525,8 +614,7 @@ def _validate_all(job: BuddyImport) -> tuple[list[ParsedRow], list[RowError]]:
     lines = [(line, cells) for line, cells in lines if any(cells)]
     if len(lines) > MAX_ROWS:
         return [], [RowError(0, "", _("The file has more than %(max)s rows.") % {"max": MAX_ROWS})]
-    job.rows_total = len(lines)
-    BuddyImport.objects.filter(pk=job.pk).update(rows_total=job.rows_total, rows_done=0)
+    _beat(job, rows_total=len(lines), rows_done=0)
 
     reader = RowReader(header)
     parsed: list[ParsedRow] = []
@@ -610,14 +698,33 @@ def _store_errors(job: BuddyImport, errors: list[RowError]) -> list[dict[str, An
     return stored
 
 
+def _claim(import_id: int, status: str) -> BuddyImport:
+    """The job, if it is still waiting for this task (`status`), with a first heartbeat;
+    ImportAbandoned otherwise (failed as stale before a worker took it, or run already)."""
+    job = BuddyImport.objects.select_related("programme", "training_institution").get(pk=import_id)
+    if job.status != status:
+        raise ImportAbandoned(import_id)
+    _beat(job)
+    return job
+
+
+def _finish_checked(job: BuddyImport, errors: list[RowError]) -> None:
+    """Back to "checked" with the problems found, unless the sweep failed the job."""
+    updated = BuddyImport.objects.filter(pk=job.pk, status=job.status).update(
+        errors=_store_errors(job, errors),
+        status=ImportStatus.CHECKED,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ImportAbandoned(job.pk)
+
+
 def import_check(*, import_id: int) -> BuddyImport:
     """The dry run: every row's problems, and no change to any buddy."""
-    job = BuddyImport.objects.get(pk=import_id)
+    job = _claim(import_id, ImportStatus.CHECKING)
     _parsed, errors = _validate_all(job)
+    _finish_checked(job, errors)
     job.refresh_from_db()
-    job.errors = _store_errors(job, errors)
-    job.status = ImportStatus.CHECKED
-    job.save(update_fields=["errors", "status", "updated_at"])
     return job
 
 
@@ -626,36 +733,103 @@ def import_commit(*, import_id: int, base_url: str) -> BuddyImport:
     the same file updates the same buddies (key: email)."""
     from . import tasks
 
-    job = BuddyImport.objects.select_related("programme", "training_institution").get(pk=import_id)
+    job = _claim(import_id, ImportStatus.IMPORTING)
     parsed, errors = _validate_all(job)
-    job.refresh_from_db()
     if errors:
-        job.errors = _store_errors(job, errors)
-        job.status = ImportStatus.CHECKED
-        job.save(update_fields=["errors", "status", "updated_at"])
+        _finish_checked(job, errors)
+        job.refresh_from_db()
         return job
-    try:
-        with transaction.atomic():
-            created, updated = _write(job, parsed)
-            job.status = ImportStatus.DONE
-            job.created_count = created
-            job.updated_count = updated
-            job.content = b""
-            job.finished_at = timezone.now()
-            job.save()
-            audit_record(
-                actor=job.created_by,
-                action=AuditAction.BUDDY_IMPORT_COMMIT,
-                target=job,
-                detail={"created": created, "updated": updated},
-            )
-            transaction.on_commit(lambda: tasks.send_import_invitations.enqueue(job.pk, base_url))
-    except Exception:
-        BuddyImport.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now()
+    _beat(job)
+    with transaction.atomic():
+        # Locked for the write: the sweep cannot fail the job halfway; a job it failed
+        # before this point is not written.
+        locked = BuddyImport.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportStatus.IMPORTING:
+            raise ImportAbandoned(job.pk)
+        created, updated = _write(job, parsed)
+        job.status = ImportStatus.DONE
+        job.created_count = created
+        job.updated_count = updated
+        job.content = b""
+        job.finished_at = timezone.now()
+        job.save()
+        audit_record(
+            actor=job.created_by,
+            action=AuditAction.BUDDY_IMPORT_COMMIT,
+            target=job,
+            detail={"created": created, "updated": updated},
         )
-        raise
+        transaction.on_commit(lambda: tasks.send_import_invitations.enqueue(job.pk, base_url))
     return job
+
+
+def import_run(*, import_id: int, commit: bool, base_url: str) -> None:
+    """The import task: the dry run, or (`commit`) the import. Whatever goes wrong, the job
+    does not stay running: it is failed with a Dutch message for the coordinator, who can
+    try again. The traceback goes to the log, with the job's id only."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if commit:
+                import_commit(import_id=import_id, base_url=base_url)
+            else:
+                import_check(import_id=import_id)
+        except ImportAbandoned:
+            logger.warning("Buddy import %s: no longer running, the task stops", import_id)
+        except Exception:
+            logger.exception("Buddy import %s failed", import_id)
+            import_fail(
+                import_id=import_id,
+                message=_(
+                    "Something went wrong on our side while reading the file. Nothing was "
+                    "changed. Try again; if it fails again, tell the platform team."
+                ),
+            )
+
+
+def import_fail(*, import_id: int, message: str, silent_since: dt.datetime | None = None) -> bool:
+    """Mark a running job failed with `message` (with `silent_since`: only if it gave no
+    sign of life since then); False if it was no longer running."""
+    running = BuddyImport.objects.filter(
+        pk=import_id, status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING]
+    )
+    if silent_since is not None:
+        running = running.filter(heartbeat_at__lt=silent_since)
+    updated = running.update(
+        status=ImportStatus.FAILED,
+        failure=message[:500],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return bool(updated)
+
+
+def imports_recover_stale(*, now: dt.datetime) -> int:
+    """Fail every job left running by a worker that stopped: no heartbeat for STALE_AFTER.
+    Nothing was written (the import is one transaction), so the coordinator can try again
+    from the job's page. Each one leaves an audit event; returns how many."""
+    cutoff = now - STALE_AFTER
+    stale = BuddyImport.objects.filter(
+        status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING], heartbeat_at__lt=cutoff
+    ).values_list("pk", "status")
+    failed = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "The work on this file stopped unexpectedly (the server was probably "
+            "restarted). Nothing was changed. Try again."
+        )
+        for pk, status in list(stale):
+            with transaction.atomic():
+                if not import_fail(import_id=pk, message=message, silent_since=cutoff):
+                    continue  # it beat or finished meanwhile
+                job = BuddyImport.objects.defer("content").get(pk=pk)
+                audit_record(
+                    actor=None,
+                    action=AuditAction.BUDDY_IMPORT_STALE,
+                    target=job,
+                    detail={"status": status},
+                )
+                failed += 1
+    return failed
 
 
 def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:

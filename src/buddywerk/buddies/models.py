@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel, TransitionLog
@@ -347,6 +348,20 @@ class BuddyImport(TimeStampedModel):
     created_count = models.PositiveIntegerField(_("buddies created"), default=0)
     updated_count = models.PositiveIntegerField(_("buddies updated"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        default=timezone.now,
+        help_text=_(
+            "Set when the job is queued and as it makes progress; a running job whose last "
+            "sign of life is old was left behind by a stopped worker, and is failed."
+        ),
+    )
+    failure = models.CharField(
+        _("why it failed"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown to the coordinator when the job failed."),
+    )
 
     class Meta:
         verbose_name = _("buddy import")

@@ -23,9 +23,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,6 +202,59 @@ def buddy_register(
     )
     transaction.on_commit(lambda: tasks.send_email_verification.enqueue(address.pk, base_url))
     return buddy
+
+
+def buddy_registrations_purge_unconfirmed(*, now: dt.datetime) -> int:
+    """Remove the buddy registrations whose address was never confirmed, a week
+    (UNCONFIRMED_RETENTION_DAYS) after they were made (issue 11, point 7; R18): the
+    profile, its memberships and addresses are deleted, and the account is emptied and
+    closed (its audit trail still points at it, so the row stays, without the email
+    address or name). The address is free to register again. Only a registration that
+    nobody acted on goes: never signed in, no confirmed address, still "applied", not
+    imported. Each one leaves an audit event; returns how many were removed."""
+    cutoff = now - dt.timedelta(days=settings.UNCONFIRMED_RETENTION_DAYS)
+    users = (
+        User.objects.filter(
+            date_joined__lt=cutoff,
+            last_login__isnull=True,
+            is_active=True,
+            buddy__status=ScreeningStatus.APPLIED,
+            buddy__source_import__isnull=True,
+        )
+        .exclude(emailaddress__verified=True)
+        # never screened: the only log row is the one of the registration itself
+        .exclude(buddy__status_changes__from_status__gt="")
+        .values_list("pk", flat=True)
+    )
+    removed = 0
+    for user_pk in list(users):
+        try:
+            with transaction.atomic():
+                removed += _registration_purge(user_pk=user_pk)
+        except ProtectedError:
+            # Something refers to the profile after all (a proposal, an event): keep it.
+            continue
+    return removed
+
+
+def _registration_purge(*, user_pk: int) -> int:
+    user = User.objects.select_for_update().get(pk=user_pk)
+    buddy = Buddy.objects.get(user=user)
+    audit_record(
+        actor=None,
+        action=AuditAction.BUDDY_PURGE_UNCONFIRMED,
+        target=user,
+        detail={"buddy": str(buddy.uuid), "days": settings.UNCONFIRMED_RETENTION_DAYS},
+    )
+    buddy.delete()
+    Membership.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"removed-{user.uuid}@removed.invalid"
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.save()
+    return 1
 
 
 @transaction.atomic

@@ -17,13 +17,14 @@ from django.utils import translation
 from buddywerk.mail.outbox import mail_enqueue
 
 
-def _send(*, to: str, language: str, template: str, context: dict) -> None:
-    """Render `buddies/email/<template>_subject.txt` and `_body.txt` in the user's language."""
+def _send(*, to: str, language: str, template: str, context: dict, sensitive: bool = False) -> None:
+    """Render `buddies/email/<template>_subject.txt` and `_body.txt` in the user's language.
+    `sensitive`: the body carries a secret link (see mail.outbox)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"buddies/email/{template}_subject.txt", context)
         body = render_to_string(f"buddies/email/{template}_body.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    mail_enqueue(to=to, subject=subject, body=body, kind=f"buddies.{template}")
+    mail_enqueue(to=to, subject=subject, body=body, kind=f"buddies.{template}", sensitive=sensitive)
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -45,6 +46,7 @@ def send_email_verification(email_address_id: int, base_url: str) -> None:
             "user": address.user,
             "activate_url": _absolute(base_url, reverse("account_confirm_email", args=[key])),
         },
+        sensitive=True,
     )
 
 
@@ -117,15 +119,14 @@ def send_import_invitations(import_id: int, base_url: str) -> None:
                 "institution": job.training_institution,
                 "invite_url": invitation_url(buddy.user, base_url),
             },
+            sensitive=True,
         )
 
 
 @task
 def run_buddy_import(import_id: int, commit: bool, base_url: str) -> None:
-    """Check (dry run) or run an uploaded import; progress is written as it goes."""
-    from .importer import import_check, import_commit
+    """Check (dry run) or run an uploaded import; progress is written as it goes, and any
+    error marks the job failed with a message (importer.import_run)."""
+    from .importer import import_run
 
-    if commit:
-        import_commit(import_id=import_id, base_url=base_url)
-    else:
-        import_check(import_id=import_id)
+    import_run(import_id=import_id, commit=commit, base_url=base_url)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
 
@@ -143,6 +144,10 @@ def register_step(request: HttpRequest, step: int) -> HttpResponse:
             return redirect("buddies:register_step", step=earlier)
 
     if request.method == "POST":
+        if step == LAST_STEP and honeypot_filled(request):
+            # A bot: the same page as a person gets, and nothing stored or sent.
+            request.session.pop(SESSION_KEY, None)
+            return redirect("buddies:register_done")
         if step == LAST_STEP:
             form = _step_form(state, step, request.POST)
         else:
@@ -220,6 +225,13 @@ def _register(request: HttpRequest, state: dict[str, Any], form: AccountForm) ->
     profile, _in_reach = found
     profile["phone"] = form.cleaned_data["phone"]
     try:
+        hits = public_form_consume(request, recipient=form.cleaned_data["email"])
+    except PublicFormThrottled as exc:
+        form.add_error(None, exc.message)
+        response = _render_step(request, LAST_STEP, form, state)
+        response.status_code = 429
+        return response
+    try:
         services.buddy_register(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -231,6 +243,7 @@ def _register(request: HttpRequest, state: dict[str, Any], form: AccountForm) ->
             base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as exc:
+        hits.rollback()  # nothing was sent
         for message in exc.messages:
             form.add_error(None, message)
         return _render_step(request, LAST_STEP, form, state)
@@ -591,10 +604,13 @@ def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID)
         BuddyImport.objects.filter(programme=programme).defer("content"), uuid=import_uuid
     )
     if request.method == "POST":
+        step = (
+            importer.buddy_import_retry
+            if request.POST.get("action") == "retry"
+            else importer.buddy_import_confirm
+        )
         try:
-            importer.buddy_import_confirm(
-                actor=request.user, job=job, base_url=request.build_absolute_uri("/")
-            )
+            step(actor=request.user, job=job, base_url=request.build_absolute_uri("/"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("buddies:import_detail", programme.uuid, job.uuid)

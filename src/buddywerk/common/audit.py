@@ -3,9 +3,9 @@
 Writes. A service calls `audit_record(actor=..., action=AuditAction.<ENTITY_VERB>,
 target=<the row it wrote>)` inside its own transaction, so the event commits or rolls back
 with the write; the state-machine kernel (workflow.py) does it for every transition. The
-admin does the same for its saves and deletes (`AuditAction.ADMIN_*`, see
-access.admin.AuditedAdmin). Every action is a member of `AuditAction`, one list of all
-that is recorded; `audit_record` refuses any other value.
+admin writes through the same services, or audits its writes of reference data
+(`AuditAction.ADMIN_*`, see common.admin). Every action is a member of `AuditAction`, one
+list of all that is recorded; `audit_record` refuses any other value.
 
 Views: the convention. Every page that shows a pupil's or a family's personal data (a
 name or first name, needs, notes, agreements, follow-up), whatever its form: a detail page,
@@ -45,16 +45,18 @@ class AuditAction(models.TextChoices):
     """Everything the audit trail records. The value is stored; `<entity>.<what>`."""
 
     VIEW = "view", _("Viewed personal data")
-    # the Django admin (platform admins only)
+    # the Django admin (platform admins only): writes of reference data; the admin
+    # deletes nothing, and writes personal data through the services (common/admin.py)
     ADMIN_ADD = "admin.add", _("Added in the admin")
     ADMIN_CHANGE = "admin.change", _("Changed in the admin")
-    ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
     # access
     USER_CREATE = "user.create", _("User created")
     USER_DEACTIVATE = "user.deactivate", _("User deactivated")
     MEMBERSHIP_GRANT = "membership.grant", _("Membership granted")
     MEMBERSHIP_REVOKE = "membership.revoke", _("Membership revoked")
     # organisations
+    ORGANISATION_CREATE = "organisation.create", _("Organisation created")
+    ORGANISATION_CHANGE = "organisation.change", _("Organisation changed")
     SCHOOL_REGISTER = "school.register", _("School registered")
     SCHOOL_CONFIRM = "school.confirm", _("School confirmed")
     SCHOOL_DECLINE = "school.decline", _("School registration declined")
@@ -80,6 +82,9 @@ class AuditAction(models.TextChoices):
     BUDDY_IMPORT_START = "buddy_import.start", _("Buddy import started")
     BUDDY_IMPORT_CONFIRM = "buddy_import.confirm", _("Buddy import confirmed")
     BUDDY_IMPORT_COMMIT = "buddy_import.commit", _("Buddy import committed")
+    BUDDY_IMPORT_RETRY = "buddy_import.retry", _("Buddy import tried again")
+    BUDDY_IMPORT_STALE = "buddy_import.stale", _("Buddy import stopped: no sign of life")
+    BUDDY_PURGE_UNCONFIRMED = "buddy.purge_unconfirmed", _("Unconfirmed registration removed")
     # referrals
     PUPIL_CREATE = "pupil.create", _("Pupil created")
     PUPIL_UPDATE = "pupil.update", _("Pupil changed")
@@ -155,6 +160,10 @@ class AuditAction(models.TextChoices):
     )
     PRACTICE_SUBMISSION_REJECT = "practice_submission.rejected", _("Proposal rejected")
     PRACTICE_PUBLISH = "practice.publish", _("Practice sheet published")
+    PRACTICE_SUBMISSION_PURGE_UNCONFIRMED = (
+        "practice_submission.purge_unconfirmed",
+        _("Unconfirmed proposal removed"),
+    )
     QUESTION_SAVE = "question.save", _("Question saved")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
     # reports

@@ -52,6 +52,21 @@ def _report_reminders(now: dt.datetime, base_url: str) -> str:
     return f"sent={report_reminders_send(today=timezone.localdate(now))}"
 
 
+def _stale_imports(now: dt.datetime, base_url: str) -> str:
+    from buddywerk.buddies.importer import imports_recover_stale
+
+    return f"failed={imports_recover_stale(now=now)}"
+
+
+def _unconfirmed_purge(now: dt.datetime, base_url: str) -> str:
+    from buddywerk.buddies.services import buddy_registrations_purge_unconfirmed
+    from buddywerk.network.services import practice_submissions_purge_unconfirmed
+
+    practices = practice_submissions_purge_unconfirmed(now=now)
+    buddies = buddy_registrations_purge_unconfirmed(now=now)
+    return f"practice_proposals={practices} buddy_registrations={buddies}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -65,6 +80,8 @@ JOBS: list[Job] = [
     Job("followup-reminders", _followup_reminders),
     Job("matching-expiry", _matching_expiry),
     Job("report-reminders", _report_reminders),
+    Job("stale-imports", _stale_imports),
+    Job("unconfirmed-purge", _unconfirmed_purge),
 ]
 
 

@@ -1,10 +1,13 @@
-"""Admin of the duo follow-up: platform admins set a programme's kijkwijzer criteria (R12)
-and read the rest. Notes and kijkwijzers change only through the services (audit, mail),
-so they are read-only here (the read-only base is trajectories' admin, with concerns)."""
+"""Admin of the duo follow-up: read-only. A programme's coordinators set its kijkwijzer
+criteria (R12) on the kijkwijzer page (observation_criterion_add, ..._toggle); notes,
+kijkwijzers, check-ins and surveys change only through the services (audit, mail), on the
+duo's pages. Nothing is deleted here: that is the data lifecycle's job (issue 15). The
+read-only, audited base is trajectories' admin of the duo's records (concerns)."""
 
 from django.contrib import admin
 
-from buddywerk.trajectories.admin import ReadOnlyAdmin
+from buddywerk.common.admin import ReadOnlyAdmin
+from buddywerk.trajectories.admin import DuoRecordAdmin
 
 from .models import (
     CheckIn,
@@ -17,32 +20,32 @@ from .models import (
 
 
 @admin.register(ObservationCriterion)
-class ObservationCriterionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ObservationCriterionAdmin(ReadOnlyAdmin):
+    neutral_log = False
     list_display = ["label", "programme", "position", "is_active"]
     list_filter = ["programme", "is_active"]
-    list_editable = ["position", "is_active"]
 
 
 @admin.register(TandemNote)
-class TandemNoteAdmin(ReadOnlyAdmin):
+class TandemNoteAdmin(DuoRecordAdmin):
     list_display = ["uuid", "side", "kind", "created_at"]
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):
+class ObservationAdmin(DuoRecordAdmin):
     list_display = ["uuid", "observed_on", "observer"]
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(ReadOnlyAdmin):
+class FollowUpActionAdmin(DuoRecordAdmin):
     list_display = ["uuid", "due_on", "done_at"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(DuoRecordAdmin):
     list_display = ["uuid", "date", "channel", "by"]
 
 
 @admin.register(RelationshipSurvey)
-class RelationshipSurveyAdmin(ReadOnlyAdmin):
+class RelationshipSurveyAdmin(DuoRecordAdmin):
     list_display = ["uuid", "respondent", "moment", "answered_on", "mean_score"]

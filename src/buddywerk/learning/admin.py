@@ -1,8 +1,13 @@
-"""Admin of the learning app: platform admins write the academy's modules, set the modules a
-programme requires, and read events and registrations. Registrations change only through
-the services (waiting list, transition log), so they are read-only here."""
+"""The learning app in the admin. The academy's modules are reference data kept here.
+Everything else is read-only, because it changes through the services in the
+application: a programme's coordinators create events and set the modules their
+programme requires (required_modules_set) on their pages; registrations move through
+their workflow (waiting list, transition log); buddies complete modules, write meet-up
+notes and reset their calendar link themselves. Nothing is deleted here (issue 15)."""
 
 from django.contrib import admin
+
+from buddywerk.common.admin import ReadOnlyAdmin, ReferenceDataAdmin
 
 from .models import (
     CalendarFeed,
@@ -16,7 +21,12 @@ from .models import (
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ModuleAdmin(ReferenceDataAdmin):
+    reference_reason = (
+        "The Leerbuddy Academie's course material (R14): public content without personal "
+        "data, written by the umbrella organisation, with no page in the application. A "
+        "module is unpublished, never deleted (that would delete buddies' completions)."
+    )
     list_display = ["title", "theme", "audience", "format", "minutes", "is_published"]
     list_filter = ["audience", "format", "is_published"]
     search_fields = ["title", "theme"]
@@ -24,25 +34,22 @@ class ModuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RequiredModule)
-class RequiredModuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RequiredModuleAdmin(ReadOnlyAdmin):
+    neutral_log = False
     list_display = ["programme", "module"]
     list_filter = ["programme"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(ReadOnlyAdmin):
+    """A change of capacity or a cancellation must reach the waiting list and the
+    registered buddies: that is the services' job, on the event's pages."""
+
+    neutral_log = False
     list_display = ["title", "kind", "programme", "starts_at", "capacity", "is_cancelled"]
     list_filter = ["kind", "is_cancelled"]
     search_fields = ["title", "theme"]
     date_hierarchy = "starts_at"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Registration)

@@ -18,8 +18,16 @@ class OutgoingMail(models.Model):
     to = models.CharField(_("recipient"), max_length=254)
     from_email = models.CharField(_("sender"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("text body"))
+    body = models.TextField(_("text body"), blank=True)
     html = models.TextField(_("HTML body"), blank=True)
+    sensitive = models.BooleanField(
+        _("holds a secret link"),
+        default=False,
+        help_text=_(
+            "A password, invitation or confirmation link: the body is erased once the mail "
+            "is sent (or given up), so no working link stays readable in the database."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -13,6 +13,11 @@ and the row's update can send a mail twice.
 
 Log lines name the mail by id and kind, never the recipient, the subject or an SMTP error
 text (which can quote the address).
+
+A mail that carries a secret link (a password reset, an invitation to choose a password, an
+address confirmation) is enqueued with `sensitive=True`: its body is kept only as long as a
+retry may need it, and erased in the transaction that records the send (or the give-up), so
+a copy of the database never holds a working link.
 """
 
 from __future__ import annotations
@@ -66,9 +71,11 @@ def mail_enqueue(
     html: str = "",
     kind: str = "",
     from_email: str = "",
+    sensitive: bool = False,
 ) -> OutgoingMail:
     """Store one mail to one recipient in the current transaction; it is sent after the
-    commit. Never put a pupil's name in `subject`."""
+    commit. Never put a pupil's name in `subject`. `sensitive`: the body holds a secret
+    link, erased once the mail is sent or given up."""
     outgoing = OutgoingMail.objects.create(
         kind=kind[:100],
         to=to,
@@ -76,6 +83,7 @@ def mail_enqueue(
         subject=" ".join(subject.split())[:300],
         body=body,
         html=html,
+        sensitive=sensitive,
         next_attempt_at=timezone.now(),
     )
     transaction.on_commit(partial(_enqueue_send, outgoing.pk))
@@ -177,10 +185,15 @@ def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
                 outgoing.next_attempt_at.isoformat(),
                 type(error).__name__,
             )
-    OutgoingMail.objects.bulk_update(
-        batch,
-        ["attempts", "claim", "sent_at", "last_error", "next_attempt_at", "given_up_at"],
-    )
+    erase = [o.pk for o in batch if o.sensitive and (o.sent_at or o.given_up_at)]
+    with transaction.atomic(savepoint=False):
+        OutgoingMail.objects.bulk_update(
+            batch,
+            ["attempts", "claim", "sent_at", "last_error", "next_attempt_at", "given_up_at"],
+        )
+        if erase:
+            # A secret link is no longer needed once the mail left (or never will).
+            OutgoingMail.objects.filter(pk__in=erase).update(body="", html="")
     return DeliveryRun(sent=sent, failed=failed, given_up=given_up)
 
 

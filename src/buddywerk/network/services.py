@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -96,6 +97,45 @@ def practice_submission_create(
     )
     _mail_on_commit(kind="confirm", submission=submission, base_url=base_url)
     return submission
+
+
+@transaction.atomic
+def practice_submissions_purge_unconfirmed(*, now: dt.datetime) -> int:
+    """Delete the proposals whose author never confirmed the address, a week
+    (UNCONFIRMED_RETENTION_DAYS) after they were sent: their text came from someone
+    nobody knows, and nobody will read it (issue 11, point 7). Each one leaves an audit
+    event (actor: none, the schedule); returns how many were deleted. A photo goes with
+    its proposal unless a sheet or another proposal uses the same file."""
+    cutoff = now - dt.timedelta(days=settings.UNCONFIRMED_RETENTION_DAYS)
+    stale = list(
+        PracticeSubmission.objects.select_for_update().filter(
+            status=SubmissionStatus.UNCONFIRMED, created_at__lt=cutoff
+        )
+    )
+    photos = {str(submission.photo.name) for submission in stale if submission.photo}
+    for submission in stale:
+        audit_record(
+            actor=None,
+            action=AuditAction.PRACTICE_SUBMISSION_PURGE_UNCONFIRMED,
+            target=submission,
+            detail={"days": settings.UNCONFIRMED_RETENTION_DAYS},
+        )
+    PracticeSubmission.objects.filter(pk__in=[s.pk for s in stale]).delete()
+    unused = [
+        name
+        for name in photos
+        if not Practice.objects.filter(photo=name).exists()
+        and not PracticeSubmission.objects.filter(photo=name).exists()
+    ]
+    if unused:
+        transaction.on_commit(lambda: _delete_photos(unused))
+    return len(stale)
+
+
+def _delete_photos(names: list[str]) -> None:
+    field = PracticeSubmission._meta.get_field("photo")
+    for name in names:
+        field.storage.delete(name)
 
 
 def _take(

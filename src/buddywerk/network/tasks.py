@@ -11,6 +11,8 @@ from buddywerk.mail.outbox import mail_enqueue
 from .models import PracticeSubmission
 
 MAIL_KINDS = frozenset({"confirm", "published", "changes_requested", "rejected"})
+# These carry the proposal's secret key (confirm and edit links).
+SECRET_LINK_KINDS = frozenset({"confirm", "changes_requested"})
 
 
 @task()
@@ -44,4 +46,5 @@ def practice_mail_send(*, kind: str, submission_id: int, base_url: str) -> None:
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=body,
         kind=f"network.{kind}",
+        sensitive=kind in SECRET_LINK_KINDS,
     )

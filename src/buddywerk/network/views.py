@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
 
@@ -186,8 +187,25 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         if practice is not None and practice.photo
         else "",
     )
+    if request.method == "POST" and honeypot_filled(request):
+        # A bot: the same page as a person gets, and nothing stored or sent.
+        return render(
+            request,
+            "network/practice_submitted.html",
+            {"email": request.POST.get("submitter_email", "")[:254]},
+        )
     if request.method == "POST" and form.is_valid():
         fields, relations = form.content()
+        try:
+            hits = public_form_consume(request, recipient=form.cleaned_data["submitter_email"])
+        except PublicFormThrottled as exc:
+            form.add_error(None, exc.message)
+            return render(
+                request,
+                "network/practice_form.html",
+                {"form": form, "practice": practice},
+                status=429,
+            )
         try:
             services.practice_submission_create(
                 actor=request.user if request.user.is_authenticated else None,
@@ -199,6 +217,7 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
+            hits.rollback()  # nothing was sent
             _form_error(form, exc)
         else:
             return render(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,12 +110,36 @@ def _decode(data: bytes) -> str:
 
 
 def _reader(text: str) -> csv.DictReader[str]:
+    # Whole lines only: a line cut off halfway makes the delimiter look inconsistent.
     sample = text[:4096]
+    if "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     return csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+
+
+def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(line, record) for every row; a row the csv module cannot read (a field over its
+    size limit, a broken quote) is a file error with its line, not a crash."""
+    try:
+        for record in reader:
+            yield reader.line_num, record
+    except csv.Error as exc:
+        raise SchoolImportError(
+            [_("The CSV file cannot be read after line %(line)s.") % {"line": reader.line_num}]
+        ) from exc
+
+
+def _fieldnames(reader: csv.DictReader[str]) -> Sequence[str] | None:
+    try:
+        return reader.fieldnames
+    except csv.Error as exc:
+        raise SchoolImportError(
+            [_("The CSV file cannot be read after line %(line)s.") % {"line": reader.line_num}]
+        ) from exc
 
 
 def _columns(fieldnames: Sequence[str] | None) -> tuple[dict[str, str], str | None]:
@@ -146,14 +170,13 @@ def schools_read(data: bytes) -> tuple[list[SchoolRow], list[str]]:
     if len(data) > MAX_BYTES:
         raise SchoolImportError([_("The file is larger than 20 MB.")])
     reader = _reader(_decode(data))
-    columns, house = _columns(reader.fieldnames)
+    columns, house = _columns(_fieldnames(reader))
     postcodes = {p.code: p for p in Postcode.objects.select_related("municipality__province").all()}
     rows: list[SchoolRow] = []
     errors: list[str] = []
     warnings: list[str] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
+    for line, record in _records(reader):
 
         def value(column: str, record: dict[str, str | None] = record) -> str:
             return (record.get(columns[column]) or "").strip()

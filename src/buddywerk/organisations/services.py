@@ -1,12 +1,13 @@
-"""Writes on schools and their staff. Each service validates, runs in one transaction, leaves
-an audit event and sends its mail on commit (ARCHITECTURE.md 1, 5)."""
+"""Writes on organisations, schools and their staff. Each service validates, runs in one
+transaction, leaves an audit event and sends its mail on commit (ARCHITECTURE.md 1, 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,14 @@ from buddywerk.access.services import membership_grant, membership_revoke, user_
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.geo.models import Postcode, Region
 
-from .models import OrganisationKind, School, SchoolLevel
+from .models import (
+    Organisation,
+    OrganisationKind,
+    Programme,
+    School,
+    SchoolLevel,
+    TrainingInstitution,
+)
 from .tasks import school_mail_send
 
 if TYPE_CHECKING:
@@ -166,6 +174,7 @@ def school_registration_decline(*, actor: User, school: School, reason: str, bas
             kind="registration_declined",
             school_id=school.pk,
             school_name=school.name,
+            school_number=school.school_number,
             email=school.registrant_email,
             name=school.registrant_name,
             reason=reason,
@@ -229,3 +238,67 @@ def school_staff_revoke(*, actor: User, school: School, membership: Membership) 
     if not membership.is_active:
         raise ValidationError(_("This access was already revoked."))
     return membership_revoke(actor=actor, membership=membership)
+
+
+# --- Organisations (platform admins, through the admin) ---------------------------------
+
+# The kind of an organisation that has its own model follows the model.
+_OWN_KIND: dict[type[Organisation], str] = {
+    Programme: OrganisationKind.PROGRAMME,
+    School: OrganisationKind.SCHOOL,
+    TrainingInstitution: OrganisationKind.TRAINING_INSTITUTION,
+}
+
+
+@transaction.atomic
+def organisation_save(
+    *, actor: User, organisation: Organisation, fields: Mapping[str, Any]
+) -> Organisation:
+    """Create or change an organisation other than a school: a programme (its coverage
+    area, target years, what it takes now), a teacher-training institution, a regional
+    coordination, the funder, the umbrella organisation. Platform admins do it, from the
+    admin (there is no other page); `fields` are the values to set, many-to-many included.
+
+    The kind follows the model (a Programme is a programme) and never changes: the
+    memberships, referrals and figures of an organisation depend on it. A school
+    registers through its own form and a platform admin confirms it (school_register,
+    school_confirm)."""
+    from buddywerk.access import policy
+
+    if not policy.can_manage_organisations(actor):
+        raise PermissionDenied
+    if isinstance(organisation, School):
+        raise ValidationError(_("A school registers through its own form."))
+    creating = organisation._state.adding
+    many: dict[str, Any] = {}
+    for name, value in fields.items():
+        if organisation._meta.get_field(name).many_to_many:
+            many[name] = value
+        else:
+            setattr(organisation, name, value)
+    own_kind = next(
+        (kind for model, kind in _OWN_KIND.items() if isinstance(organisation, model)), None
+    )
+    if own_kind is not None:
+        organisation.kind = own_kind
+    elif creating and organisation.kind in _OWN_KIND.values():
+        raise ValidationError({"kind": _("This kind of organisation is added on its own page.")})
+    if not creating:
+        stored = (
+            Organisation.objects.select_for_update()
+            .values_list("kind", flat=True)
+            .get(pk=organisation.pk)
+        )
+        if stored != organisation.kind:
+            raise ValidationError({"kind": _("The kind of an organisation cannot change.")})
+    organisation.full_clean()
+    organisation.save()
+    for name, value in many.items():
+        getattr(organisation, name).set(value)
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORGANISATION_CREATE if creating else AuditAction.ORGANISATION_CHANGE,
+        target=organisation,
+        detail={"fields": sorted(fields)},
+    )
+    return organisation

@@ -39,8 +39,11 @@ def school_mail_send(
     name: str = "",
     reason: str = "",
     school_name: str = "",
+    school_number: str = "",
 ) -> None:
-    """Send one mail about a school. The subject names the school, never a pupil."""
+    """Send one mail about a school. The subject never names a pupil. Mails about a
+    registration go to an address nobody confirmed: they name the school by its number
+    only, never with words the registrant typed (issue 11, point 7)."""
     if kind not in MAIL_KINDS:
         raise ValueError(f"Unknown school mail: {kind}")
     school = School.objects.filter(pk=school_id).first()
@@ -48,6 +51,7 @@ def school_mail_send(
     base = base_url.rstrip("/")
     context = {
         "school_name": school.name if school else school_name,
+        "school_number": school.school_number if school else school_number,
         "name": name or (user.get_full_name() if user else ""),
         "reason": reason,
         "sign_in_url": base + reverse("account_login"),
@@ -64,4 +68,5 @@ def school_mail_send(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=body,
         kind=f"organisations.{kind}",
+        sensitive=bool(context["set_password_url"]),
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role
+from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 
 from . import selectors, services
 from .forms import DeclineForm, FinderForm, JoinForm, SchoolRegistrationForm, StaffInviteForm
@@ -84,9 +85,17 @@ def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse
 
 @login_not_required
 def school_register(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and honeypot_filled(request):
+        # A bot: the same page as a person gets, and nothing stored or sent.
+        return redirect("organisations:school_register_done")
     form = SchoolRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            hits = public_form_consume(request, recipient=data["registrant_email"])
+        except PublicFormThrottled as exc:
+            form.add_error(None, exc.message)
+            return render(request, "organisations/school_register.html", {"form": form}, status=429)
         try:
             services.school_register(
                 actor=request.user if request.user.is_authenticated else None,
@@ -100,6 +109,7 @@ def school_register(request: HttpRequest) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
+            hits.rollback()  # nothing was sent
             form.add_error(None, exc)
         else:
             return redirect("organisations:school_register_done")

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0001_initial"),
-        ("common", "0001_auditevent"),
+        ("common", "0002_auditevent"),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def name_old_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('buddies', '0003_buddy_source_import'),
+        ('buddies', '0004_import_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,10 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("access", "0001_initial"),
+        ("common", "0001_cache_table"),
     ]
 
     operations = [
