@@ -31,6 +31,19 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """A request through LocaleMiddleware leaves its language active in the thread: start
+    every test in the site's language (Dutch), whichever test ran before it in this worker
+    (with pytest-xdist, an English request of tests/common/test_i18n.py may come right
+    before a test that reads a Dutch error)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and TOTP replay marks live in the cache: start every test clean."""
     from django.core.cache import cache

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "buddywerk.referrals",
     "buddywerk.matching",
     "buddywerk.trajectories",
+    "buddywerk.followup",
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",

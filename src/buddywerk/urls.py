@@ -23,6 +23,7 @@ urlpatterns = [
     path("referrals/", include("buddywerk.referrals.urls")),
     path("matching/", include("buddywerk.matching.urls")),
     path("duos/", include("buddywerk.trajectories.urls")),
+    path("duos/", include("buddywerk.followup.urls")),
     path("learning/", include("buddywerk.learning.urls")),
     path("network/", include("buddywerk.network.urls")),
     path("reports/", include("buddywerk.reports.urls")),

@@ -271,7 +271,7 @@ def test_the_referral_changelist_and_page_audit_the_child_not_the_referral(platf
 def test_followup_records_proposals_and_introductions_are_audited_as_their_children(
     platform_admin,
 ):
-    from buddywerk.trajectories import followup_services as fs
+    from buddywerk.trajectories import concern_services as fs
     from tests.trajectories.factories import make_duo
 
     duo = make_duo(pupils=2)
@@ -288,11 +288,11 @@ def test_followup_records_proposals_and_introductions_are_audited_as_their_child
     assert sorted(targets(events)) == sorted(pupil_ref(p) for p in pupils)
     assert all(e.detail == {"concern": str(concern.uuid), "admin": True} for e in events)
     for path in (
-        "trajectories/tandemnote",
-        "trajectories/observation",
-        "trajectories/followupaction",
-        "trajectories/checkin",
-        "trajectories/relationshipsurvey",
+        "followup/tandemnote",
+        "followup/observation",
+        "followup/followupaction",
+        "followup/checkin",
+        "followup/relationshipsurvey",
         "matching/proposal",
         "network/serviceintroduction",
     ):

@@ -252,6 +252,6 @@ def _buddies_objects(*, programme, coordinator):
 
 def _followup_objects(*, duo, users):
     """trajectories follow-up: a concern the buddy raised, a kijkwijzer with one action."""
-    from tests.trajectories.followup_world import objects
+    from tests.followup.world import objects
 
     return objects(duo=duo, coordinator=users[Role.PROGRAMME_COORDINATOR])

@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from buddywerk.access.models import Role
-from buddywerk.trajectories import followup_services as fs
-from buddywerk.trajectories.followup_models import Concern, Observation, TandemNote
+from buddywerk.followup import services as fs
+from buddywerk.followup.models import Observation, TandemNote
+from buddywerk.trajectories import concern_services
+from buddywerk.trajectories.models import Concern
 from tests.factories import TEST_TOTP_SECRET, UserFactory, member
 from tests.trajectories.factories import make_duo
 
@@ -48,7 +50,7 @@ def test_a_coordinator_acknowledges_an_urgent_concern_and_fills_in_a_kijkwijzer(
         Role.PROGRAMME_COORDINATOR,
         is_lead=True,
     )
-    concern = fs.concern_raise(
+    concern = concern_services.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="Ze durft niet naar huis."
     )
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from buddywerk.access.models import Role
@@ -253,7 +253,7 @@ def test_too_long_fields_and_unknown_codes_are_refused(school, staff, programme)
 @pytest.mark.django_db
 def test_staff_of_another_school_cannot_create_for_this_school(school, programme):
     outsider = member(UserFactory(), SchoolFactory(), Role.SCHOOL_STAFF)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.pupil_referral_create(
             actor=outsider,
             school=school,

@@ -14,10 +14,10 @@ from buddywerk.access.models import Role
 from buddywerk.geo.models import Province
 from buddywerk.organisations.models import OrganisationKind
 from buddywerk.reports import dashboards
+from buddywerk.trajectories.concern_services import concern_acknowledge, concern_raise
 from buddywerk.trajectories.enums import MeetingStatus
-from buddywerk.trajectories.followup_selectors import open_concerns_for
-from buddywerk.trajectories.followup_services import concern_acknowledge, concern_raise
 from buddywerk.trajectories.models import Meeting
+from buddywerk.trajectories.selectors import open_concerns_for
 from tests.factories import OrganisationFactory, UserFactory, member
 from tests.reports.world import build
 

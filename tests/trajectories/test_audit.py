@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from buddywerk.followup import services as fs
 from buddywerk.referrals.models import ReferralStatus
-from buddywerk.trajectories import followup_services as fs
+from buddywerk.trajectories import concern_services
 from tests.access.audit_helpers import (
     assert_list_events,
     get_with_events,
@@ -111,12 +112,12 @@ def test_starting_a_duo_audits_the_referrals_offered_by_name(client):
     )
 
 
-# --- The follow-up pages (followup_views) -----------------------------------------------
+# --- The follow-up pages (buddywerk.followup) and the concern pages ---------------------
 
 
 def _followup_objects(duo):
     coordinator = coordinator_of(duo)
-    concern = fs.concern_raise(
+    concern = concern_services.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="attention", text="Hij lijkt moe."
     )
     criteria = fs.observation_criteria_for(duo.programme)
@@ -132,16 +133,16 @@ def _followup_objects(duo):
 @pytest.mark.parametrize(
     ("route", "who", "record"),
     [
-        ("followup", "buddy", None),
-        ("tandem", "school", None),
-        ("concern_create", "buddy", None),
-        ("concern_create", "school", None),
-        ("observation_create", "coordinator", None),
-        ("checkin_create", "coordinator", None),
-        ("survey_create:buddy", "buddy", None),
-        ("survey_create:participant", "school", None),
-        ("concern_acknowledge", "coordinator", "concern"),
-        ("observation_detail", "coordinator", "observation"),
+        ("followup:duo", "buddy", None),
+        ("followup:tandem", "school", None),
+        ("trajectories:concern_create", "buddy", None),
+        ("trajectories:concern_create", "school", None),
+        ("followup:observation_create", "coordinator", None),
+        ("followup:checkin_create", "coordinator", None),
+        ("followup:survey_create@buddy", "buddy", None),
+        ("followup:survey_create@participant", "school", None),
+        ("trajectories:concern_acknowledge", "coordinator", "concern"),
+        ("followup:observation_detail", "coordinator", "observation"),
     ],
 )
 def test_every_followup_page_audits_each_participant(client, route, who, record):
@@ -152,7 +153,7 @@ def test_every_followup_page_audits_each_participant(client, route, who, record)
         "school": school_staff_of(duo),
         "coordinator": coordinator,
     }[who]
-    name, _, respondent = route.partition(":")
+    name, _, respondent = route.partition("@")
     args = [duo.uuid]
     if respondent:
         args.append(respondent)
@@ -161,7 +162,7 @@ def test_every_followup_page_audits_each_participant(client, route, who, record)
     if record == "observation":
         args.append(observation.uuid)
     client.force_login(user)
-    response, events = get_with_events(client, reverse(f"trajectories:{name}", args=args))
+    response, events = get_with_events(client, reverse(name, args=args))
     assert response.status_code == 200
     via = {record: {"concern": concern, "observation": observation}[record].uuid} if record else {}
     assert_duo_events(events, duo=duo, actor=user, **via)
@@ -183,7 +184,7 @@ def test_the_followup_overview_audits_each_participant_in_one_insert(client):
     make_duo()  # another programme's
     coordinator = coordinator_of(first)
     client.force_login(coordinator)
-    url = reverse("trajectories:followup_overview")
+    url = reverse("followup:overview")
     response, events = get_with_events(client, url)
     assert response.status_code == 200
     assert_list_events(

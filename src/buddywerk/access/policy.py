@@ -762,7 +762,7 @@ def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:
     return proposal.referral.referrer_id in referrer_organisation_ids(user)
 
 
-# --- Follow-up of duos (trajectories.followup_*, R11, R12) ---------------------------
+# --- Follow-up of duos (buddywerk.followup) and their concerns (R11, R12) --------
 
 
 def can_write_tandem_note(user: AnyUser, trajectory: Trajectory) -> bool:

@@ -33,7 +33,7 @@ def _trajectory_reminders(now: dt.datetime, base_url: str) -> str:
 
 
 def _followup_reminders(now: dt.datetime, base_url: str) -> str:
-    from buddywerk.trajectories.followup_services import followup_reminders
+    from buddywerk.followup.services import followup_reminders
 
     counts = followup_reminders(today=timezone.localdate(now), now=now, base_url=base_url)
     return " ".join(f"{key}={value}" for key, value in counts.items())

@@ -18,14 +18,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.buddies.models import Buddy
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.permissions import check_allowed
 from buddywerk.common.workflow import transition_apply
 from buddywerk.geo.distance import distance_km
 from buddywerk.referrals.models import Referral
@@ -54,16 +56,6 @@ SETTINGS_FIELDS = (
 )
 
 
-def _check(actor: User | None, allowed: bool) -> None:
-    """`actor=None` is the system (demo data, the expiry command); people need a yes."""
-    if actor is not None and not allowed:
-        raise PermissionDenied
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
-
-
 def _mail(kind: str, proposal: Proposal, base_url: str) -> None:
     pk = proposal.pk
     transaction.on_commit(
@@ -79,7 +71,7 @@ def matching_settings_update(
     *, actor: User | None, programme: Programme, data: Mapping[str, Any]
 ) -> ProgrammeMatchingSettings:
     """The coordinator sets the programme's weights and answer deadline."""
-    _check(actor, actor is not None and policy.can_match(actor, programme))
+    check_allowed(actor, lambda user: policy.can_match(user, programme))
     unknown = set(data) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Fields not settable here: {sorted(unknown)}")
@@ -121,13 +113,13 @@ def proposals_create(
     meets every hard constraint and still has a place, counting the places this call gives
     away. Any problem refuses the whole call with a Dutch message naming what changed.
     """
-    _check(actor, actor is not None and policy.can_match(actor, programme))
+    check_allowed(actor, lambda user: policy.can_match(user, programme))
     if not pairs:
         raise ValidationError(_("Choose at least one match to propose."))
     referral_uuids = [r for r, _b in pairs]
     if len(set(referral_uuids)) != len(referral_uuids):
         raise ValidationError(_("A referral can get only one buddy at a time."))
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         buddy_pks = list(
             Buddy.objects.filter(uuid__in={b for _r, b in pairs}, programmes=programme)
@@ -236,7 +228,7 @@ def _take(
 ) -> Proposal:
     """Take a transition of `workflow.PROPOSAL`. Buddy and referral rows are locked first
     when the change gives a place (the lock order of this module's docstring)."""
-    moment = _now(now)
+    moment = clock.now(now)
 
     def lock_first() -> None:
         Buddy.objects.select_for_update().filter(pk=proposal.buddy_id).first()
@@ -329,7 +321,7 @@ def proposal_confirm(
             actor=None,
             buddy=locked.buddy,
             referral=Referral.objects.get(pk=locked.referral_id),
-            planned_start=timezone.localtime(_now(now)).date(),
+            planned_start=timezone.localtime(clock.now(now)).date(),
         )
         locked.trajectory = trajectory
         locked.save(update_fields=["trajectory", "updated_at"])
@@ -354,7 +346,7 @@ def proposals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> t
     time) is reminded first and gets one more day: nobody loses a proposal without a
     reminder. Returns (reminded, expired).
     """
-    now = _now(now)
+    now = clock.now(now)
     reminded = expired = 0
     due_soon = Proposal.objects.open().filter(due_at__lte=now + REMIND_BEFORE)
     for pk in due_soon.order_by("due_at", "id").values_list("pk", flat=True):

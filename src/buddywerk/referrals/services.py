@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.permissions import check_allowed
 from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Organisation, ParticipantKind, Programme, School
 
@@ -54,12 +55,6 @@ def _set(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValueError(f"Fields not settable here: {sorted(unknown)}")
     for name, value in data.items():
         setattr(obj, name, value)
-
-
-def _check_actor(actor: User | None, allowed: Callable[[User], bool]) -> None:
-    """`actor=None` is the system (demo data, scheduled jobs); people need the policy's yes."""
-    if actor is not None and not allowed(actor):
-        raise PermissionDenied
 
 
 # --- Which programme may receive a referral ---------------------------------------------
@@ -151,7 +146,7 @@ def pupil_referral_create(
     referral_data: Mapping[str, Any],
 ) -> Referral:
     """A school's draft referral for a new or an existing pupil of its own (R4)."""
-    _check_actor(actor, lambda user: school.pk in policy.referrer_organisation_ids(user))
+    check_allowed(actor, lambda user: school.pk in policy.referrer_organisation_ids(user))
     if pupil is None:
         pupil = Pupil(school=school)
     elif pupil.school_id != school.pk:
@@ -180,7 +175,7 @@ def family_referral_create(
     referral_data: Mapping[str, Any],
 ) -> Referral:
     """A service's or a school's draft referral for a family [004]."""
-    _check_actor(actor, lambda user: referrer.pk in policy.referrer_organisation_ids(user))
+    check_allowed(actor, lambda user: referrer.pk in policy.referrer_organisation_ids(user))
     family = Family(referred_by=referrer)
     _set(family, family_data, FAMILY_FIELDS)
     family.full_clean()
@@ -202,7 +197,7 @@ def referral_update(
 ) -> Referral:
     """Change a draft, and its pupil or family. Once submitted, it is the programme's."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_actor(actor, lambda user: policy.is_referrer_staff(user, locked))
+    check_allowed(actor, lambda user: policy.is_referrer_staff(user, locked))
     if locked.status != ReferralStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed."))
     if locked.pupil_id:

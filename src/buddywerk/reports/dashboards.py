@@ -22,10 +22,9 @@ from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus
 from buddywerk.referrals.workflow import QUEUE_STATUSES
-from buddywerk.trajectories.enums import MeetingStatus
-from buddywerk.trajectories.followup_models import Urgency
-from buddywerk.trajectories.followup_selectors import open_concerns_for
+from buddywerk.trajectories.enums import MeetingStatus, Urgency
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory
+from buddywerk.trajectories.selectors import open_concerns_for
 
 from .charts import Bar, bar_chart
 from .periods import school_year_of

@@ -420,7 +420,3 @@ def build() -> None:
         if not _exists(spec):
             _build_duo(spec)
     build_closed()
-
-    from .followup_demo import build_followup
-
-    build_followup()

@@ -112,3 +112,23 @@ class LeuvenScore(models.IntegerChoices):
     MODERATE = 3, _("3 – moderate")
     HIGH = 4, _("4 – high")
     VERY_HIGH = 5, _("5 – very high")
+
+
+class Side(models.TextChoices):
+    """Who wrote or raised something about a duo: the buddy, the school (or service), or
+    the programme. Concerns and the follow-up's tandem notes share it."""
+
+    BUDDY = "buddy", _("Buddy")
+    SCHOOL = "school", _("School")
+    PROGRAMME = "programme", _("Programme")
+
+
+class Urgency(models.TextChoices):
+    INFO = "info", _("For information")
+    ATTENTION = "attention", _("Needs attention")
+    URGENT = "urgent", _("Urgent")
+
+
+class ConcernOrigin(models.TextChoices):
+    PERSON = "person", _("Raised by a person")
+    WELLBEING = "wellbeing", _("A low well-being score (1 or 2)")

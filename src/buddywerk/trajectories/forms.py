@@ -1,4 +1,5 @@
-"""Forms of the duo pages. They only shape and check input; the rules live in services.py."""
+"""Forms of the duo pages and their concerns. They only shape and check input; the rules
+live in services.py and concern_services.py."""
 
 import datetime as dt
 from typing import Any
@@ -21,6 +22,7 @@ from .enums import (
     MeetingStatus,
     MeetingTopic,
     NoteVisibility,
+    Urgency,
     WellbeingMoment,
 )
 from .models import (
@@ -327,3 +329,41 @@ class EvaluationForm(StyledForm, forms.Form):
 
 class PauseForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+# --- Concerns (and the short texts of the follow-up, which builds on these) -------------
+
+SHORT_TEXT_ERRORS = {
+    "max_length": _(
+        "Keep it short: at most %(limit_value)d characters (now %(show_value)d). Nothing was saved."
+    ),
+    "required": _("Write a few words."),
+}
+
+
+def short_text_field(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    """A short note (at most NOTE_MAX_CHARS), with the same clear errors everywhere."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=SHORT_TEXT_ERRORS,
+    )
+
+
+class ConcernForm(StyledForm, forms.Form):
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"),
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Urgent: the programme coordinator and the school's care coordinator get a mail "
+            "at once. In danger, call 112 first."
+        ),
+    )
+    text = short_text_field(_("What did you notice?"), rows=4)
+
+
+class AcknowledgeForm(StyledForm, forms.Form):
+    note = short_text_field(_("What will be done? (optional)"), required=False, rows=2)

@@ -1,4 +1,6 @@
-"""Duos (trajectories), their participants, agreements, meetings and well-being (R7-R12).
+"""Duos (trajectories), their participants, agreements, meetings, well-being and concerns
+(R7-R12). The follow-up built on them (tandem, kijkwijzer, check-ins, surveys) is the
+followup app, which depends on this one.
 
 Status changes go through workflow.py and services.py only; every change leaves a
 TrajectoryTransition row (ARCHITECTURE.md 4).
@@ -21,13 +23,16 @@ from buddywerk.organisations.fields import MultipleChoiceJSONField
 from .enums import (
     CancelReason,
     CloseReason,
+    ConcernOrigin,
     CouplingOrganisation,
     Frequency,
     LeuvenScore,
     MeetingStatus,
     MeetingTopic,
     NoteVisibility,
+    Side,
     TrajectoryStatus,
+    Urgency,
     WellbeingMoment,
     WellbeingSource,
 )
@@ -604,5 +609,71 @@ class TrajectoryReminder(TimeStampedModel):
         return f"{self.kind} {self.about:%Y-%m-%d}"
 
 
-# The follow-up of a duo (tandem, concerns, kijkwijzer, check-ins, surveys) lives apart.
-from .followup_models import *  # noqa: E402, F403
+class ConcernQuerySet(models.QuerySet["Concern"]):
+    def open(self) -> "ConcernQuerySet":
+        """Not yet acknowledged by a named person."""
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Concern(TimeStampedModel):
+    """Something a buddy, parent or school noticed that someone must act on. Urgent ones
+    notify the programme and the school's care coordinator at once; each one is
+    acknowledged by a named person; unacknowledged after 2 working days it escalates to the
+    programme's lead coordinator. Concerns stay beside the duo: a low well-being score opens
+    one by itself (concern_services.concern_from_wellbeing)."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.CASCADE,
+        related_name="concerns",
+        verbose_name=_("trajectory"),
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    text = models.TextField(_("what is the concern"), max_length=NOTE_MAX_CHARS)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=ConcernOrigin.choices, default=ConcernOrigin.PERSON
+    )
+    side = models.CharField(_("raised by side"), max_length=10, choices=Side.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledgement = models.TextField(
+        _("what will be done"), max_length=NOTE_MAX_CHARS, blank=True
+    )
+    escalated_at = models.DateTimeField(
+        _("escalated at"),
+        null=True,
+        blank=True,
+        help_text=_("Not acknowledged within 2 working days: sent to the programme's lead."),
+    )
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["trajectory", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

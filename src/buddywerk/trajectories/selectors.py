@@ -8,13 +8,16 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
+from buddywerk.access.models import Role
 from buddywerk.common.audit import Seen, audit_view_many, seen
 
-from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, WellbeingSource
-from .models import Meeting, Participant, Trajectory, WellbeingScore
+from .concern_rules import escalation_due_at
+from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, Urgency, WellbeingSource
+from .models import Concern, Meeting, Participant, Trajectory, WellbeingScore
 
 
 def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
@@ -229,3 +232,54 @@ def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
         }
         for t in trajectories
     ]
+
+
+# --- Concerns ---------------------------------------------------------------------------
+
+
+def coordinated_programme_ids(user: Any) -> set[int]:
+    """The programmes the user coordinates."""
+    return policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def open_concerns_for(user: Any) -> QuerySet[Concern]:
+    """Open (unacknowledged) concerns of the duos of the programmes the user coordinates:
+    urgent first, then the oldest. For the coordinator's home page."""
+    programmes = coordinated_programme_ids(user)
+    if not programmes:
+        return Concern.objects.none()
+    urgency_rank = {Urgency.URGENT: 0, Urgency.ATTENTION: 1, Urgency.INFO: 2}
+    return (
+        Concern.objects.open()
+        .filter(
+            trajectory__in=Trajectory.objects.visible_to(user),
+            trajectory__programme_id__in=programmes,
+        )
+        .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")
+        .annotate(
+            rank=Case(
+                *[When(urgency=code, then=Value(rank)) for code, rank in urgency_rank.items()],
+                default=Value(3),
+            )
+        )
+        .order_by("rank", "raised_at", "id")
+    )
+
+
+def concerns_of(*, trajectory: Trajectory) -> list[Concern]:
+    """The duo's concerns, open ones first, each with the moment it escalates."""
+    concerns = list(
+        trajectory.concerns.select_related("raised_by", "acknowledged_by").order_by(
+            "acknowledged_at", "-raised_at"
+        )
+    )
+    for concern in concerns:
+        concern.escalates_at = escalation_due_at(timezone.localtime(concern.raised_at))  # type: ignore[attr-defined]
+    return concerns
+
+
+def concern_get(*, trajectory: Trajectory, concern_uuid: Any) -> Concern:
+    """One concern of a duo already loaded in the user's scope (404 otherwise)."""
+    return get_object_or_404(
+        Concern.objects.select_related("trajectory"), trajectory=trajectory, uuid=concern_uuid
+    )

@@ -21,11 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.access import policy
 from buddywerk.buddies.models import ScreeningStatus
 from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
 from buddywerk.referrals.models import ReferralStatus
 
+from .concern_services import concern_from_wellbeing
 from .enums import (
     CloseReason,
     CouplingOrganisation,
@@ -60,20 +63,6 @@ PUPIL_DEFAULT_WEEKS = 12
 FAMILY_DEFAULT_MONTHS = 6
 # A referral the programme accepted, and that waits for a buddy, can start a duo.
 STARTABLE_REFERRAL_STATUSES = frozenset({ReferralStatus.ACCEPTED})
-
-
-def _check(actor: User | None, allowed: bool) -> None:
-    """`actor=None` is the system (demo data, scheduled jobs); people need the policy's yes."""
-    if actor is not None and not allowed:
-        raise PermissionDenied
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -164,7 +153,7 @@ def trajectory_start(
     coupling organisation (R10) is the training institution for an internship, else the
     programme. Shorter than 6 weeks is allowed, with a warning (`is_shorter_than_advised`).
     """
-    _check(actor, actor is not None and policy.can_start_trajectory(actor, programme))
+    check_allowed(actor, lambda user: policy.can_start_trajectory(user, programme))
     referrals = list(referrals)
     errors = _participant_problems(programme=programme, buddy=buddy, referrals=referrals)
     if errors:
@@ -328,15 +317,15 @@ def trajectory_close(
     `rematch_reason` is required and the referrals go back to the queue with that reason
     (`participants_rematch`). Rematching is never automatic. A closed duo is read-only.
     """
-    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
     _refuse_if_closed(trajectory)
     errors: dict[str, list[str]] = {}
     if reason not in CloseReason.values:
         errors["close_reason"] = [gettext("Choose a reason from the list.")]
-    closed_on = closed_on or _today(today)
+    closed_on = closed_on or clock.today(today)
     if closed_on < trajectory.planned_start:
         errors["closed_on"] = [gettext("A duo cannot end before it started.")]
-    elif closed_on > _today(today):
+    elif closed_on > clock.today(today):
         errors["closed_on"] = [gettext("A duo is closed on or before today.")]
     if final_wellbeing is not None and final_wellbeing not in range(1, 6):
         errors["final_wellbeing"] = [gettext("A well-being score goes from 1 to 5.")]
@@ -441,7 +430,7 @@ def trajectory_evaluate(
             }
         )
     setattr(locked, f"{side}_evaluation", text)
-    setattr(locked, at_field, _now(now))
+    setattr(locked, at_field, clock.now(now))
     fields = [f"{side}_evaluation", at_field, "updated_at"]
     if side == "school":
         locked.school_evaluated_by = actor
@@ -514,7 +503,7 @@ def agreement_defaults(trajectory: Trajectory) -> dict[str, str]:
 def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str) -> Agreement:
     """The coordinator fills in the agreements of a duo (R9). A change after a confirmation
     asks both sides to confirm again: they agreed to the earlier text."""
-    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
     if trajectory.is_closed:
         raise ValidationError(CLOSED_MESSAGE, code="closed")
     unknown = set(texts) - set(Agreement.TEXT_FIELDS)
@@ -556,13 +545,13 @@ def agreement_confirm(
     agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
     if trajectory.is_closed:
         raise ValidationError(CLOSED_MESSAGE, code="closed")
-    moment = _now(now)
+    moment = clock.now(now)
     if side == "buddy":
-        _check(actor, policy.is_trajectory_buddy(actor, trajectory))
+        check_allowed(actor, policy.is_trajectory_buddy(actor, trajectory))
         if agreement.buddy_confirmed_at is None:
             agreement.buddy_confirmed_at = moment
     elif side == "school":
-        _check(actor, policy.is_trajectory_school_staff(actor, trajectory))
+        check_allowed(actor, policy.is_trajectory_school_staff(actor, trajectory))
         if agreement.school_confirmed_at is None:
             agreement.school_confirmed_at = moment
             agreement.school_confirmed_by = actor
@@ -589,7 +578,7 @@ def agreement_confirm(
 def trajectory_activate(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
     """Activate a duo whose agreements are confirmed, e.g. once the consent was recorded
     after both confirmed (R9)."""
-    _check(actor, actor is not None and policy.can_manage_trajectory(actor, trajectory))
+    check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
     agreement = Agreement.objects.get(trajectory=trajectory)
     if not agreement.is_confirmed:
         raise ValidationError(_("The buddy and the school must first confirm the agreements."))
@@ -607,13 +596,13 @@ def school_insurance_confirm(
     *, actor: User, trajectory: Trajectory, now: dt.datetime | None = None
 ) -> Trajectory:
     """R10: the school confirms that its insurance covers the volunteer who meets there."""
-    _check(actor, policy.is_trajectory_school_staff(actor, trajectory))
+    check_allowed(actor, policy.is_trajectory_school_staff(actor, trajectory))
     locked = Trajectory.objects.select_for_update().select_related("buddy").get(pk=trajectory.pk)
     _refuse_if_closed(locked)
     if not locked.insurance.needs_school_confirmation:
         raise ValidationError(_("This duo does not need the school's insurance."))
     if locked.school_insurance_confirmed_at is None:
-        locked.school_insurance_confirmed_at = _now(now)
+        locked.school_insurance_confirmed_at = clock.now(now)
         locked.school_insurance_confirmed_by = actor
         locked.save(
             update_fields=[
@@ -708,13 +697,13 @@ def meeting_log(
     """The buddy logs a meeting that happened or was cancelled, with an optional quick
     well-being check (Leuven scale) for each participant. Logged meetings are editable for
     7 days, then locked. R9: not before the agreements are confirmed."""
-    _check(actor, policy.can_log_meeting(actor, trajectory))
+    check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     _meeting_guard(trajectory)
     if status not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
         raise ValidationError({"status": _("Choose whether the meeting happened.")})
     if wellbeing is not None and wellbeing not in LeuvenScore.values:
         raise ValidationError({"wellbeing": SCORE_RANGE_MESSAGE})
-    today = _today(today)
+    today = clock.today(today)
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
@@ -726,7 +715,7 @@ def meeting_log(
         note_visibility=note_visibility,
         is_goodbye=is_goodbye,
         logged_by=actor,
-        logged_at=_now(now),
+        logged_at=clock.now(now),
     )
     _save_meeting(meeting=meeting, trajectory=trajectory, today=today)
     if wellbeing is not None and status == MeetingStatus.HAPPENED:
@@ -759,7 +748,7 @@ def meeting_plan(
 ) -> Meeting:
     """Plan a meeting ahead (it feeds the buddy's calendar). Planning is allowed before the
     agreements are confirmed: it is not a meeting yet."""
-    _check(actor, policy.can_log_meeting(actor, trajectory))
+    check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     if trajectory.is_closed:
         raise ValidationError(CLOSED_MESSAGE, code="closed")
     meeting = Meeting(
@@ -770,7 +759,7 @@ def meeting_plan(
         status=MeetingStatus.PLANNED,
         is_goodbye=is_goodbye,
     )
-    _save_meeting(meeting=meeting, trajectory=trajectory, today=_today(today))
+    _save_meeting(meeting=meeting, trajectory=trajectory, today=clock.today(today))
     audit_record(actor=actor, action=AuditAction.MEETING_PLAN, target=meeting)
     return meeting
 
@@ -795,9 +784,9 @@ def meeting_update(
     a planned meeting as happened or cancelled counts as logging it."""
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
     trajectory = locked.trajectory
-    _check(actor, policy.can_log_meeting(actor, trajectory))
+    check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     _refuse_if_closed(trajectory)
-    moment = _now(now)
+    moment = clock.now(now)
     if locked.is_locked(moment):
         raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
     if status != MeetingStatus.PLANNED:
@@ -816,7 +805,7 @@ def meeting_update(
     locked.note_visibility = note_visibility
     if is_goodbye is not None:
         locked.is_goodbye = is_goodbye
-    _save_meeting(meeting=locked, trajectory=trajectory, today=_today(today))
+    _save_meeting(meeting=locked, trajectory=trajectory, today=clock.today(today))
     audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
     return locked
 
@@ -865,9 +854,7 @@ def _wellbeing_save(
     if errors:
         raise ValidationError(errors)
     entry.save()
-    # A score of 1 or 2 ('act now') opens an urgent concern (followup_services).
-    from .followup_services import concern_from_wellbeing
-
+    # A score of 1 or 2 ('act now') opens an urgent concern (concern_services).
     concern_from_wellbeing(score=entry)
     return entry
 
@@ -887,10 +874,10 @@ def wellbeing_record(
     """Record a well-being score on the Leuven scale (1-5, Laevers) at intake, midway or
     the end, by the buddy or the school; or the pupil's own smiley answer (1-5), given
     through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
-    _check(actor, policy.can_score_wellbeing(actor, trajectory))
+    check_allowed(actor, policy.can_score_wellbeing(actor, trajectory))
     if trajectory.is_closed:
         raise ValidationError(CLOSED_MESSAGE, code="closed")
-    today = _today(today)
+    today = clock.today(today)
     source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
     entry = _wellbeing_save(
         trajectory=trajectory,

@@ -36,49 +36,10 @@ urlpatterns = [
         views.trajectory_certificate,
         name="certificate",
     ),
-]
-
-# The follow-up of duos (followup_views): tandem, concerns, kijkwijzer, check-ins, surveys.
-from . import followup_views  # noqa: E402
-
-urlpatterns += [
-    path("followup/", followup_views.followup_overview, name="followup_overview"),
-    path("followup/kijkwijzer/", followup_views.criteria_edit, name="criteria_edit"),
-    path("<uuid:trajectory_uuid>/followup/", followup_views.duo_followup, name="followup"),
-    path("<uuid:trajectory_uuid>/tandem/", followup_views.tandem, name="tandem"),
-    path(
-        "<uuid:trajectory_uuid>/concerns/new/",
-        followup_views.concern_create,
-        name="concern_create",
-    ),
+    path("<uuid:trajectory_uuid>/concerns/new/", views.concern_create, name="concern_create"),
     path(
         "<uuid:trajectory_uuid>/concerns/<uuid:concern_uuid>/acknowledge/",
-        followup_views.concern_acknowledge,
+        views.concern_acknowledge,
         name="concern_acknowledge",
-    ),
-    path(
-        "<uuid:trajectory_uuid>/kijkwijzer/new/",
-        followup_views.observation_create,
-        name="observation_create",
-    ),
-    path(
-        "<uuid:trajectory_uuid>/kijkwijzer/<uuid:observation_uuid>/",
-        followup_views.observation_detail,
-        name="observation_detail",
-    ),
-    path(
-        "<uuid:trajectory_uuid>/actions/<uuid:action_uuid>/done/",
-        followup_views.action_done,
-        name="action_done",
-    ),
-    path(
-        "<uuid:trajectory_uuid>/checkins/new/",
-        followup_views.checkin_create,
-        name="checkin_create",
-    ),
-    path(
-        "<uuid:trajectory_uuid>/surveys/<str:respondent>/",
-        followup_views.survey_create,
-        name="survey_create",
     ),
 ]

@@ -1,5 +1,5 @@
-"""Duo pages. Each view: guard -> load (scoped) -> validate (form) -> service -> render
-(ARCHITECTURE.md 7). Personal data views are audited in the selectors."""
+"""Duo pages and their concerns. Each view: guard -> load (scoped) -> validate (form) ->
+service -> render (ARCHITECTURE.md 7). Personal data views are audited in the selectors."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,7 +9,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,15 +17,19 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
+from buddywerk.common.forms import errors_to_form, form_submit
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals import selectors as referral_selectors
 
-from . import selectors, services
+from . import concern_services, selectors, services
 from .certificate import certificate_for, certificate_pdf
+from .duo_pages import concerns_page_url, duo_links
 from .enums import MeetingStatus
 from .forms import (
+    AcknowledgeForm,
     AgreementForm,
     CloseForm,
+    ConcernForm,
     DuoStartForm,
     EvaluationForm,
     MeetingEditForm,
@@ -38,15 +41,6 @@ from .forms import (
 from .models import Meeting, Trajectory
 
 
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
     return redirect("trajectories:detail", trajectory_uuid=trajectory.uuid)
 
@@ -56,14 +50,36 @@ def _load(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
     return selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
 
 
-def _render(
-    request: HttpRequest, trajectory: Trajectory, template: str, context: dict[str, Any]
+def render_duo_page(
+    request: HttpRequest,
+    trajectory: Trajectory,
+    template: str,
+    context: dict[str, Any],
+    *,
+    names: bool = False,
+    **via: Any,
 ) -> HttpResponse:
     """Render a page of the duo. Showing it (a GET, or a form shown again with its errors)
-    is a view of the participants' data, so it is audited: one event per participant
-    (issue 5: audit every view of a duo; common/audit.py)."""
-    selectors.trajectory_audit_view(user=request.user, trajectory=trajectory)
-    return render(request, template, {"trajectory": trajectory, **context})
+    is a view of the participants' data, so it is audited: one event per participant, with
+    the record shown in `via` (e.g. concern=<uuid>; common/audit.py). `names` adds the
+    participants' names as the user may see them (the header of the concern and follow-up
+    pages). The follow-up app (buddywerk.followup) renders its duo pages with it too."""
+    selectors.trajectory_audit_view(user=request.user, trajectory=trajectory, **via)
+    extra: dict[str, Any] = {"trajectory": trajectory}
+    if names:
+        extra["names"] = selectors.participant_names(user=request.user, trajectory=trajectory)
+    return render(request, template, {**extra, **context})
+
+
+def duo_guard(
+    request: HttpRequest, trajectory_uuid: UUID, allowed: Callable[[Any, Trajectory], bool]
+) -> Trajectory:
+    """The duo in the user's scope (404 otherwise) that the policy's `allowed(user, duo)`
+    lets them act on (403 otherwise). For the concern pages and the follow-up app's."""
+    trajectory = _load(request, trajectory_uuid)
+    if not allowed(request.user, trajectory):
+        raise PermissionDenied
+    return trajectory
 
 
 class ClosedDuo(Exception):
@@ -132,7 +148,7 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
                 coupled_by=data["coupled_by"] or None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo was created. Now fill in the agreements."))
             if trajectory.is_shorter_than_advised:
@@ -189,6 +205,8 @@ def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
             "goodbye_planned": any(m.is_goodbye for m in meetings),
             "can_certificate": policy.can_download_certificate(user, trajectory),
             "can_evaluate": _may_evaluate(user, trajectory, is_buddy=is_buddy),
+            # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
+            "duo_links": duo_links(trajectory),
         },
     )
 
@@ -216,13 +234,13 @@ def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("The agreements were saved. The buddy and the school confirm them.")
             )
             return _detail(trajectory)
-    return _render(request, trajectory, "trajectories/agreement_edit.html", {"form": form})
+    return render_duo_page(request, trajectory, "trajectories/agreement_edit.html", {"form": form})
 
 
 @require_POST
@@ -286,11 +304,11 @@ def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was saved. Thank you!"))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/meeting_form.html",
@@ -306,11 +324,11 @@ def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
         try:
             services.meeting_plan(actor=request.user, trajectory=trajectory, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was planned."))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/meeting_form.html",
@@ -353,11 +371,11 @@ def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
                 is_goodbye=data["is_goodbye"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/meeting_form.html",
@@ -390,11 +408,11 @@ def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 participant_answer=data["participant_answer"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The well-being score was saved."))
             return _detail(trajectory)
-    return _render(request, trajectory, "trajectories/wellbeing_form.html", {"form": form})
+    return render_duo_page(request, trajectory, "trajectories/wellbeing_form.html", {"form": form})
 
 
 def _guard_manage(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
@@ -415,11 +433,11 @@ def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 actor=request.user, trajectory=trajectory, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo is paused."))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/status_form.html",
@@ -457,11 +475,11 @@ def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespons
                 rematch_reason=data["rematch_reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The duo is closed."))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/status_form.html",
@@ -486,11 +504,11 @@ def trajectory_evaluate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResp
                 actor=request.user, trajectory=trajectory, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return _detail(trajectory)
-    return _render(
+    return render_duo_page(
         request,
         trajectory,
         "trajectories/status_form.html",
@@ -509,3 +527,64 @@ def trajectory_certificate(request: HttpRequest, trajectory_uuid: UUID) -> HttpR
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="buddywerk-certificaat.pdf"'
     return response
+
+
+# --- Concerns -----------------------------------------------------------------------------
+
+
+def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_raise_concern)
+    form = ConcernForm(request.POST or None)
+    if trajectory.is_closed:
+        form.add_error(
+            None,
+            _(
+                "This duo is closed: a concern can no longer be raised here. Contact the "
+                "programme coordinator directly."
+            ),
+        )
+    if request.method == "POST" and form.is_valid():
+        raised = form_submit(
+            form,
+            lambda: concern_services.concern_raise(
+                actor=request.user,
+                trajectory=trajectory,
+                urgency=form.cleaned_data["urgency"],
+                text=form.cleaned_data["text"],
+                base_url=request.build_absolute_uri("/"),
+            ),
+        )
+        if raised is not None:
+            messages.success(request, _("The concern was raised. Someone will acknowledge it."))
+            return redirect(concerns_page_url(trajectory))
+    return render_duo_page(
+        request, trajectory, "trajectories/concern_form.html", {"form": form}, names=True
+    )
+
+
+def concern_acknowledge(
+    request: HttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
+) -> HttpResponse:
+    trajectory = _load(request, trajectory_uuid)
+    concern = selectors.concern_get(trajectory=trajectory, concern_uuid=concern_uuid)
+    if not policy.can_acknowledge_concern(request.user, concern):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        acknowledged = form_submit(
+            form,
+            lambda: concern_services.concern_acknowledge(
+                actor=request.user, concern=concern, note=form.cleaned_data["note"]
+            ),
+        )
+        if acknowledged is not None:
+            messages.success(request, _("You acknowledged the concern."))
+            return redirect(concerns_page_url(trajectory))
+    return render_duo_page(
+        request,
+        trajectory,
+        "trajectories/concern_acknowledge.html",
+        {"concern": concern, "form": form},
+        names=True,
+        concern=concern.uuid,
+    )

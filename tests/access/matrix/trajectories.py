@@ -106,3 +106,20 @@ ROUTES = [
         args=_duo,
     ),
 ]
+
+# Concerns (beside the duo): raised by its three sides, acknowledged by the programme or
+# the school (not by whoever raised it: the world's concern is the buddy's).
+SIDES = {"buddy": 200, "school_staff": 200, "programme_coordinator": 200}
+
+ROUTES += [
+    Route(
+        "trajectories:concern_create",
+        outcomes(403, **SIDES, **OUT_OF_SCOPE),
+        args=_duo,
+    ),
+    Route(
+        "trajectories:concern_acknowledge",
+        outcomes(403, school_staff=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        args=lambda w: {"trajectory_uuid": w.duo.uuid, "concern_uuid": w.duo_concern.uuid},
+    ),
+]
