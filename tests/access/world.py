@@ -8,6 +8,8 @@ object route that is 404 (the object does not exist for them), never 200."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
+
 from buddywerk.access.models import Role, User
 from buddywerk.geo.models import Municipality, Province
 from buddywerk.organisations.models import OrganisationKind
@@ -51,6 +53,20 @@ class World:
             return self.objects[name]
         except KeyError as exc:
             raise AttributeError(name) from exc
+
+    def reread(self) -> "World":
+        """The same world with every user and object read again from the database, so
+        that no test sees what an earlier one did to the Python objects."""
+
+        def fresh(obj: Any) -> Any:
+            if isinstance(obj, Model):
+                return type(obj)._base_manager.get(pk=obj.pk)
+            return obj
+
+        return World(
+            users={role: fresh(user) for role, user in self.users.items()},
+            objects={name: fresh(obj) for name, obj in self.objects.items()},
+        )
 
 
 def build_world() -> World:
