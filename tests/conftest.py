@@ -39,6 +39,18 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates a request's language in the thread and nothing turns it
+    off: a test that asked a page in English would leave later tests (on the same xdist
+    worker, in whatever order) in English. Every test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and TOTP replay marks live in the cache: start every test clean."""
     from django.core.cache import cache
