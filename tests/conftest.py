@@ -22,12 +22,32 @@ class _InvalidVariable(str):
         return False
 
 
+# Settings every test runs with; fixtures wider than a test (the access matrix's world)
+# apply them with `override_settings(**TEST_SETTINGS)`.
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidVariable("%s")
-    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates a request's language in the thread and nothing turns it
+    off: a test that asked a page in English would leave later tests (on the same xdist
+    worker, in whatever order) in English. Every test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

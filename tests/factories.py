@@ -35,14 +35,26 @@ def postcode(code: str = "2800") -> Postcode:
     return Postcode.objects.select_related("municipality__province").get(code=code)
 
 
+class PlainName(factory.Faker):
+    """A Flemish name as a page shows it. Faker gives names such as D'hondt, which HTML
+    escapes: `name in page` then fails, and the privacy checks `name not in page` pass
+    whatever the page shows. Without the apostrophe both mean what they say."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(provider, locale="nl_BE")
+
+    def evaluate(self, instance, step, extra):
+        return super().evaluate(instance, step, extra).replace("'", "")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    first_name = factory.Faker("first_name", locale="nl_BE")
-    last_name = factory.Faker("last_name", locale="nl_BE")
+    first_name = PlainName("first_name")
+    last_name = PlainName("last_name")
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
@@ -99,8 +111,8 @@ class PupilFactory(factory.django.DjangoModelFactory):
         model = Pupil
 
     school = factory.SubFactory(SchoolFactory)
-    first_name = factory.Faker("first_name", locale="nl_BE")
-    last_name = factory.Faker("last_name", locale="nl_BE")
+    first_name = PlainName("first_name")
+    last_name = PlainName("last_name")
     school_year = 6
     birth_year = factory.LazyAttribute(lambda o: school_year_start() - usual_age(o.school_year))
 
@@ -110,7 +122,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
         model = Family
 
     referred_by = factory.SubFactory(OrganisationFactory)
-    contact_name = factory.Faker("name", locale="nl_BE")
+    contact_name = PlainName("name")
     household_size = 4
     children_ages = [6, 9]
     languages = ["ar"]

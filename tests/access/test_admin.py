@@ -173,9 +173,9 @@ def test_every_admin_page_opens_and_offers_only_what_it_may(client, platform_adm
 
 
 def _people():
-    from tests.trajectories.factories import make_duo
+    from tests.trajectories.factories import TrajectoryFactory
 
-    duo = make_duo()
+    duo = TrajectoryFactory()
     referral = duo.participants.select_related("referral").first().referral
     family_referral = FamilyReferralFactory()
     return {

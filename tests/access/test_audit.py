@@ -272,9 +272,9 @@ def test_followup_records_proposals_and_introductions_are_audited_as_their_child
     platform_admin,
 ):
     from buddywerk.trajectories import concern_services as fs
-    from tests.trajectories.factories import make_duo
+    from tests.trajectories.factories import TrajectoryFactory
 
-    duo = make_duo(pupils=2)
+    duo = TrajectoryFactory(pupils=2)
     pupils = [p.pupil for p in duo.participants.select_related("pupil")]
     concern = fs.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="info", text="Moe vandaag."

@@ -5,8 +5,11 @@ Besides one insider per role, the world holds OUTSIDERS: people with the same ro
 not on the record (issue 11). Every route's row declares what each of them gets: on an
 object route that is 404 (the object does not exist for them), never 200."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Model
 
 from buddywerk.access.models import Role, User
 from buddywerk.geo.models import Municipality, Province
@@ -51,6 +54,20 @@ class World:
             return self.objects[name]
         except KeyError as exc:
             raise AttributeError(name) from exc
+
+    def reread(self) -> "World":
+        """The same world with every user and object read again from the database, so
+        that no test sees what an earlier one did to the Python objects."""
+
+        def fresh(obj: Any) -> Any:
+            if isinstance(obj, Model):
+                return type(obj)._base_manager.get(pk=obj.pk)
+            return obj
+
+        return World(
+            users={role: fresh(user) for role, user in self.users.items()},
+            objects={name: fresh(obj) for name, obj in self.objects.items()},
+        )
 
 
 def build_world() -> World:
@@ -139,8 +156,7 @@ def _outsiders(world: World) -> dict[str, User]:
     from buddywerk.buddies import services as buddy_services
     from buddywerk.buddies.models import ScreeningStatus
     from buddywerk.learning.models import CalendarFeed
-    from tests.network.world import family_duo_of
-    from tests.trajectories.factories import make_duo
+    from tests.trajectories.factories import TrajectoryFactory
 
     programmes = [world.programme, world.family_programme]
 
@@ -154,8 +170,13 @@ def _outsiders(world: World) -> dict[str, User]:
     # An approved buddy with a duo of their own in each programme: a pupil of School A,
     # and another family referred by the same service.
     other_buddy = buddy_of_both("buddy-b@example.org", ScreeningStatus.APPROVED)
-    make_duo(programme=world.programme, buddy=other_buddy.buddy, school=world.school)
-    family_duo_of(other_buddy.buddy, world.service, programme=world.family_programme)
+    TrajectoryFactory(programme=world.programme, buddy=other_buddy.buddy, school=world.school)
+    TrajectoryFactory(
+        family=True,
+        programme=world.family_programme,
+        buddy=other_buddy.buddy,
+        service=world.service,
+    )
     # Declined through the screening service, as a coordinator does it.
     declined = buddy_of_both("declined@example.org", ScreeningStatus.APPLIED)
     buddy_services.buddy_decline(
@@ -205,30 +226,19 @@ def _matching_objects(*, programme, buddy, school):
 
 def _duo(*, programme, buddy, school):
     """trajectories: an active duo (agreements confirmed) with one logged meeting."""
-    import datetime as dt
-
     from django.utils import timezone
 
-    from buddywerk.referrals.models import ReferralStatus
     from buddywerk.trajectories import services as duo_services
+    from tests.trajectories.factories import TrajectoryFactory
 
-    referral = ReferralFactory(
-        programme=programme, pupil=PupilFactory(school=school), status=ReferralStatus.ACCEPTED
-    )
-    today = timezone.localdate()
-    duo = duo_services.trajectory_start(
-        actor=None,
+    duo = TrajectoryFactory(
         programme=programme,
         buddy=buddy,
-        referrals=[referral],
-        mode="school",
-        planned_start=today - dt.timedelta(days=14),
+        school=school,
+        planned_start=timezone.localdate() - dt.timedelta(days=14),
     )
-    duo_services.agreement_confirm(actor=buddy.user, trajectory=duo, side="buddy")
-    staff = member(UserFactory(email="duo-staff@example.org"), school, Role.SCHOOL_STAFF)
-    duo_services.agreement_confirm(actor=staff, trajectory=duo, side="school")
     meeting = duo_services.meeting_log(
-        actor=buddy.user, trajectory=duo, date=today, duration_minutes=45
+        actor=buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=45
     )
     return duo, meeting
 

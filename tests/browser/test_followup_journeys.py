@@ -11,13 +11,13 @@ from buddywerk.followup.models import Observation, TandemNote
 from buddywerk.trajectories import concern_services
 from buddywerk.trajectories.models import Concern
 from tests.factories import TEST_TOTP_SECRET, UserFactory, member
-from tests.trajectories.factories import make_duo
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_school_answers_a_tandem_note(journey, transactional_db):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = member(
         UserFactory(email="zorg@example.org", first_name="Zoë"),
         duo.school,
@@ -43,7 +43,7 @@ def test_a_school_answers_a_tandem_note(journey, transactional_db):
 def test_a_coordinator_acknowledges_an_urgent_concern_and_fills_in_a_kijkwijzer(
     journey, transactional_db
 ):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = member(
         UserFactory(email="coordinator@example.org", first_name="Chris"),
         duo.programme,
@@ -99,7 +99,7 @@ def test_a_buddy_raises_a_concern_and_answers_the_survey_and_the_coordinator_che
 ):
     """The remaining follow-up pages, each scanned: the concern form, the survey, the
     check-in form and the kijkwijzer criteria."""
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = member(
         UserFactory(email="coordinator@example.org"), duo.programme, Role.PROGRAMME_COORDINATOR
     )

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from buddywerk.access.models import Role
 from tests.browser.conftest import PHONE_VIEWPORT, has_horizontal_scroll
 from tests.factories import TEST_TOTP_SECRET, UserFactory, member
-from tests.trajectories.factories import make_duo
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_coordinator_on_a_phone_never_scrolls_sideways(new_journey, transactional_db):
     """At 375 px the report's period select, the kijkwijzer criteria table and a long
     e-mail address on the account's e-mail page made the whole page scroll sideways."""
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = member(
         # A long address, as in the demo: it must wrap on the e-mail page.
         UserFactory(email="coordinator.mechelen@demo.buddywerk.be", first_name="Chris"),
@@ -37,7 +37,7 @@ def test_a_coordinator_on_a_phone_never_scrolls_sideways(new_journey, transactio
 
 
 def test_a_coordinator_opens_the_follow_up_from_the_navigation(journey, transactional_db):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = member(
         UserFactory(email="coordinator@example.org", first_name="Chris"),
         duo.programme,

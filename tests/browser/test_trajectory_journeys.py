@@ -15,7 +15,7 @@ from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus
 from buddywerk.trajectories.models import Meeting
 from tests.browser.conftest import has_horizontal_scroll
 from tests.factories import TEST_TOTP_SECRET
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ PHONE = {"width": 375, "height": 740}
 
 
 def test_buddy_logs_a_meeting_on_a_phone_in_a_few_taps(new_journey, transactional_db):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     pupil = duo.participants.get().pupil
     phone = new_journey(viewport=PHONE, is_mobile=True, has_touch=True)
     phone.login(duo.buddy.user)
@@ -53,7 +53,7 @@ def test_buddy_logs_a_meeting_on_a_phone_in_a_few_taps(new_journey, transactiona
 def test_coordinator_closes_a_duo_and_the_buddy_downloads_a_certificate(
     journey, new_journey, transactional_db
 ):
-    duo = make_duo(planned_start=timezone.localdate() - dt.timedelta(weeks=10))
+    duo = TrajectoryFactory(planned_start=timezone.localdate() - dt.timedelta(weeks=10))
     buddy = duo.buddy.user
     buddy.first_name, buddy.last_name = "Hanne", "Vervoort"
     buddy.save()

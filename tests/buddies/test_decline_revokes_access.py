@@ -22,7 +22,7 @@ from tests.buddies.factories import applicant, coordinated_programme
 from tests.factories import ProgrammeFactory, UserFactory, member
 from tests.learning.factories import EventFactory, ModuleFactory
 from tests.matching.helpers import open_proposal
-from tests.trajectories.factories import make_duo
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_the_policy_asks_for_approval_even_where_an_old_membership_was_left_acti
 
 
 def test_withdrawing_an_approval_ends_the_buddys_access_to_duos_and_proposals():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     buddy = duo.buddy
     school = School.objects.get(pk=duo.school_id)
     proposal = open_proposal(programme=duo.programme, buddy=buddy, school=school)

@@ -15,7 +15,7 @@ from buddywerk.mail.outbox import mail_enqueue
 from buddywerk.reports.models import ReportReminder
 from buddywerk.trajectories.models import TrajectoryReminder
 from tests.common.smtp import SMTPServer, free_port
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ START = dt.date(2026, 1, 6)
 
 
 def _world():
-    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    duo = TrajectoryFactory(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
     coordinator_of(duo)
     return duo
 

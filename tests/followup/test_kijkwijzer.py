@@ -15,13 +15,13 @@ from buddywerk.followup.models import (
     ObservationCriterion,
     ObservationScore,
 )
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_programme_without_criteria_gets_the_default_six():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     labels = [c.label for c in fs.observation_criteria_for(duo.programme)]
     assert len(labels) == 6
     assert labels[0] == "Warme band"  # stored in the site's language
@@ -30,7 +30,7 @@ def test_a_programme_without_criteria_gets_the_default_six():
 
 
 def test_the_programme_sets_its_own_criteria():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     ObservationCriterion.objects.create(programme=duo.programme, label="Huiswerkaanpak")
     assert [c.label for c in fs.observation_criteria_for(duo.programme)] == ["Huiswerkaanpak"]
 
@@ -49,7 +49,7 @@ def _form(criteria, **extra):
 
 
 def test_the_coordinator_fills_in_a_kijkwijzer_with_an_action(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     criteria = fs.observation_criteria_for(duo.programme)
     client.force_login(coordinator)
@@ -80,7 +80,7 @@ def test_the_coordinator_fills_in_a_kijkwijzer_with_an_action(client):
     ],
 )
 def test_bad_input_clear_message_nothing_stored(client, change, message):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     criteria = fs.observation_criteria_for(duo.programme)
     first = criteria[0].pk
     data = _form(criteria)
@@ -100,7 +100,7 @@ def test_bad_input_clear_message_nothing_stored(client, change, message):
 
 
 def test_the_service_refuses_a_score_of_five_too():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     criteria = fs.observation_criteria_for(duo.programme)
     with pytest.raises(ValidationError) as caught:
         fs.observation_record(
@@ -114,7 +114,7 @@ def test_the_service_refuses_a_score_of_five_too():
 
 
 def test_an_action_is_marked_done_by_the_coordinator(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     criteria = fs.observation_criteria_for(duo.programme)
     today = timezone.localdate()
@@ -134,14 +134,14 @@ def test_an_action_is_marked_done_by_the_coordinator(client):
 
 
 def test_the_buddy_cannot_fill_in_a_kijkwijzer(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     url = reverse("followup:observation_create", args=[duo.uuid])
     assert client.get(url).status_code == 403
 
 
 def test_the_coordinator_adds_a_criterion_and_takes_one_out_of_use(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(coordinator_of(duo))
     url = reverse("followup:criteria_edit")
     assert "Warme band" in client.get(url).content.decode()
@@ -157,8 +157,8 @@ def test_the_coordinator_adds_a_criterion_and_takes_one_out_of_use(client):
 
 
 def test_criteria_of_another_programme_cannot_be_toggled(client):
-    duo = make_duo()
-    other = make_duo()
+    duo = TrajectoryFactory()
+    other = TrajectoryFactory()
     foreign = fs.observation_criteria_for(other.programme)[0]
     client.force_login(coordinator_of(duo))
     response = client.post(reverse("followup:criteria_edit"), {"toggle": foreign.pk})

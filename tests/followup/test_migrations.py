@@ -29,7 +29,7 @@ from buddywerk.followup.models import (
 from buddywerk.trajectories import concern_services
 from buddywerk.trajectories.models import Concern
 from tests.factories import UserFactory
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 MOVED = (
     TandemNote,
@@ -59,7 +59,7 @@ def _latest():
 
 
 def _world():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     today = timezone.localdate()
     services.tandem_note_add(actor=duo.buddy.user, trajectory=duo, text="Het gaat goed.")

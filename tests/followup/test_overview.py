@@ -14,7 +14,7 @@ from buddywerk.followup.health import Health
 from buddywerk.followup.models import CheckIn, RelationshipSurvey
 from buddywerk.followup.selectors import duo_followup, followup_overview
 from buddywerk.trajectories import concern_services, services
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def _healthy(duo, coordinator):
 
 
 def test_a_well_followed_duo_is_on_track():
-    duo = make_duo(planned_start=_days_ago(25))
+    duo = TrajectoryFactory(planned_start=_days_ago(25))
     _healthy(duo, coordinator_of(duo))
     state = duo_followup(trajectory=duo)
     assert state.health.status == Health.ON_TRACK, state.health.reasons
@@ -62,7 +62,7 @@ def test_a_well_followed_duo_is_on_track():
 
 
 def test_missed_checkins_and_a_missing_kijkwijzer_show():
-    duo = make_duo(planned_start=_days_ago(40))
+    duo = TrajectoryFactory(planned_start=_days_ago(40))
     coordinator_of(duo)
     state = duo_followup(trajectory=duo)
     assert state.health.status == Health.CHECK_IN
@@ -72,12 +72,12 @@ def test_missed_checkins_and_a_missing_kijkwijzer_show():
 
 
 def test_a_new_duo_is_too_early_to_tell():
-    duo = make_duo(planned_start=_days_ago(3))
+    duo = TrajectoryFactory(planned_start=_days_ago(3))
     assert duo_followup(trajectory=duo).health.status == Health.TOO_EARLY
 
 
 def test_overdue_actions_are_flagged():
-    duo = make_duo(planned_start=_days_ago(20))
+    duo = TrajectoryFactory(planned_start=_days_ago(20))
     criteria = fs.observation_criteria_for(duo.programme)
     fs.observation_record(
         actor=coordinator_of(duo),
@@ -90,7 +90,7 @@ def test_overdue_actions_are_flagged():
 
 
 def test_a_weak_relationship_survey_feeds_the_health():
-    duo = make_duo(planned_start=_days_ago(25))
+    duo = TrajectoryFactory(planned_start=_days_ago(25))
     coordinator = coordinator_of(duo)
     _healthy(duo, coordinator)
     fs.survey_record(
@@ -106,7 +106,7 @@ def test_a_weak_relationship_survey_feeds_the_health():
 
 
 def test_the_buddy_fills_in_their_own_survey_on_the_page(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     url = reverse("followup:survey_create", args=[duo.uuid, "buddy"])
     data = {"moment": "day30", "item1": "4", "item2": "5", "item3": "4", "item4": "3"}
@@ -124,7 +124,7 @@ def test_the_buddy_fills_in_their_own_survey_on_the_page(client):
 
 
 def test_the_buddy_does_not_record_the_participants_answers(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     url = reverse("followup:survey_create", args=[duo.uuid, "participant"])
     assert client.get(url).status_code == 403
@@ -133,7 +133,7 @@ def test_the_buddy_does_not_record_the_participants_answers(client):
 
 
 def test_a_checkin_in_the_future_is_refused():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError):
         fs.checkin_record(
             actor=coordinator_of(duo),
@@ -145,10 +145,10 @@ def test_a_checkin_in_the_future_is_refused():
 
 
 def _programme_with_duos(count):
-    first = make_duo(planned_start=_days_ago(45))
+    first = TrajectoryFactory(planned_start=_days_ago(45))
     coordinator = coordinator_of(first)
     for index in range(count - 1):
-        duo = make_duo(programme=first.programme, planned_start=_days_ago(10 + index * 7))
+        duo = TrajectoryFactory(programme=first.programme, planned_start=_days_ago(10 + index * 7))
         concern_services.concern_raise(
             actor=duo.buddy.user, trajectory=duo, urgency="info", text="x"
         )
@@ -161,7 +161,7 @@ def _programme_with_duos(count):
 @pytest.mark.parametrize("count", [2, 6])
 def test_the_overview_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
     first, coordinator = _programme_with_duos(count)
-    make_duo()  # another programme's duo: not listed
+    TrajectoryFactory()  # another programme's duo: not listed
     client.force_login(coordinator)
     # 8 queries measured for 2 and for 6 duos (session, user, memberships, the annotated
     # duos, participants, check-ins, audit, home panel): it must not grow.
@@ -180,7 +180,7 @@ def test_the_overview_runs_a_fixed_number_of_queries(client, django_assert_max_n
 
 
 def test_the_followup_page_shows_the_coordinator_everything_and_the_buddy_less(client):
-    duo = make_duo(planned_start=_days_ago(40))
+    duo = TrajectoryFactory(planned_start=_days_ago(40))
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
     html = client.get(reverse("followup:duo", args=[duo.uuid])).content.decode()
@@ -192,7 +192,7 @@ def test_the_followup_page_shows_the_coordinator_everything_and_the_buddy_less(c
 
 
 def test_the_30_day_survey_shows_as_due_until_both_answered(client):
-    duo = make_duo(planned_start=_days_ago(31))
+    duo = TrajectoryFactory(planned_start=_days_ago(31))
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
     url = reverse("followup:duo", args=[duo.uuid])
@@ -239,7 +239,7 @@ def _fill(duo, coordinator, count):
 def test_the_duo_pages_run_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, count, route, queries
 ):
-    duo = make_duo(planned_start=_days_ago(40))
+    duo = TrajectoryFactory(planned_start=_days_ago(40))
     coordinator = coordinator_of(duo)
     _fill(duo, coordinator, count)
     client.force_login(coordinator)

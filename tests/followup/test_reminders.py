@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from buddywerk.followup import services as fs
 from buddywerk.followup.models import FollowUpReminder
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ START = dt.date(2026, 3, 2)
 
 
 def test_checkin_reminder_in_the_first_two_weeks_once(django_capture_on_commit_callbacks):
-    duo = make_duo(planned_start=START)
+    duo = TrajectoryFactory(planned_start=START)
     coordinator = coordinator_of(duo)
     with django_capture_on_commit_callbacks(execute=True):
         assert fs.followup_reminders(today=START + dt.timedelta(days=6))["checkin_due"] == 0
@@ -30,7 +30,7 @@ def test_checkin_reminder_in_the_first_two_weeks_once(django_capture_on_commit_c
 
 
 def test_no_checkin_reminder_once_a_checkin_is_recorded():
-    duo = make_duo(planned_start=START)
+    duo = TrajectoryFactory(planned_start=START)
     fs.checkin_record(
         actor=coordinator_of(duo),
         trajectory=duo,
@@ -42,7 +42,7 @@ def test_no_checkin_reminder_once_a_checkin_is_recorded():
 
 
 def test_an_overdue_action_reminds_its_owner_once(django_capture_on_commit_callbacks):
-    duo = make_duo(planned_start=START - dt.timedelta(days=60))
+    duo = TrajectoryFactory(planned_start=START - dt.timedelta(days=60))
     coordinator = coordinator_of(duo)
     criteria = fs.observation_criteria_for(duo.programme)
     fs.observation_record(
@@ -62,7 +62,7 @@ def test_an_overdue_action_reminds_its_owner_once(django_capture_on_commit_callb
 
 
 def test_a_done_action_is_not_reminded():
-    duo = make_duo(planned_start=START - dt.timedelta(days=60))
+    duo = TrajectoryFactory(planned_start=START - dt.timedelta(days=60))
     coordinator = coordinator_of(duo)
     criteria = fs.observation_criteria_for(duo.programme)
     observation = fs.observation_record(
@@ -78,7 +78,7 @@ def test_a_done_action_is_not_reminded():
 
 
 def test_the_command_takes_a_fake_today():
-    duo = make_duo(planned_start=START)
+    duo = TrajectoryFactory(planned_start=START)
     coordinator_of(duo)
     out = StringIO()
     call_command("followup_reminders", "--today", "2026-03-10", stdout=out)
@@ -88,7 +88,7 @@ def test_the_command_takes_a_fake_today():
 def test_the_worker_task_runs_the_same_reminders():
     from buddywerk.followup.tasks import followup_reminders_run
 
-    duo = make_duo(planned_start=START)
+    duo = TrajectoryFactory(planned_start=START)
     coordinator_of(duo)
     result = followup_reminders_run.enqueue(today="2026-03-10", base_url="https://bw.example/")
     assert result.return_value == {"escalated": 0, "checkin_due": 1, "action_overdue": 0}

@@ -14,13 +14,13 @@ from buddywerk.followup import services as fs
 from buddywerk.followup.models import TandemNote
 from buddywerk.trajectories import services
 from tests.factories import SchoolFactory, UserFactory, member
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_buddy_writes_and_the_school_contact_gets_a_mail(django_capture_on_commit_callbacks):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = school_staff_of(duo)  # confirmed the agreements
     pupil = duo.participants.get().pupil
     with django_capture_on_commit_callbacks(execute=True):
@@ -33,7 +33,7 @@ def test_buddy_writes_and_the_school_contact_gets_a_mail(django_capture_on_commi
 
 
 def test_the_school_answers_and_the_buddy_gets_a_mail(client, django_capture_on_commit_callbacks):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = school_staff_of(duo)
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,7 +47,7 @@ def test_the_school_answers_and_the_buddy_gets_a_mail(client, django_capture_on_
 
 
 def test_home_visits_and_parents_signals_are_logged_by_the_buddy():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     note = fs.tandem_note_add(
         actor=duo.buddy.user,
         trajectory=duo,
@@ -60,13 +60,13 @@ def test_home_visits_and_parents_signals_are_logged_by_the_buddy():
 
 
 def test_the_coordinator_reads_but_does_not_write():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(PermissionDenied):
         fs.tandem_note_add(actor=coordinator_of(duo), trajectory=duo, text="x")
 
 
 def test_a_note_of_one_megabyte_is_refused_and_nothing_stored(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     response = client.post(
         reverse("followup:tandem", args=[duo.uuid]), {"text": "x" * 1_000_000, "kind": "note"}
@@ -80,7 +80,7 @@ def test_a_note_of_one_megabyte_is_refused_and_nothing_stored(client):
 
 
 def test_the_school_sees_tandem_notes_never_private_meeting_notes(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     services.meeting_log(
         actor=duo.buddy.user,
         trajectory=duo,
@@ -101,7 +101,7 @@ def test_the_school_sees_tandem_notes_never_private_meeting_notes(client):
 
 
 def test_staff_of_another_school_get_404(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     outsider = member(UserFactory(), SchoolFactory(), Role.SCHOOL_STAFF)
     client.force_login(outsider)
     assert client.get(reverse("followup:tandem", args=[duo.uuid])).status_code == 404
@@ -109,14 +109,14 @@ def test_staff_of_another_school_get_404(client):
 
 
 def test_another_buddy_gets_404(client):
-    duo = make_duo()
-    other = make_duo(programme=duo.programme)
+    duo = TrajectoryFactory()
+    other = TrajectoryFactory(programme=duo.programme)
     client.force_login(other.buddy.user)
     assert client.get(reverse("followup:tandem", args=[duo.uuid])).status_code == 404
 
 
 def test_no_tandem_note_on_a_closed_duo():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     services.trajectory_close(
         actor=coordinator_of(duo), trajectory=duo, reason="moved", final_wellbeing=3
     )

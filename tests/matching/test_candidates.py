@@ -6,9 +6,9 @@ from buddywerk.buddies.models import ScreeningStatus
 from buddywerk.matching import candidates
 from buddywerk.matching.models import ProgrammeMatchingSettings
 from buddywerk.referrals.models import ReferralStatus
-from buddywerk.trajectories import services as duo_services
 from tests.factories import FamilyReferralFactory, ProgrammeFactory, ReferralFactory
 from tests.matching.helpers import fitting_buddy, open_proposal, queued_referral
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_places_taken_count_running_duos_and_open_proposals():
     programme = ProgrammeFactory()
     buddy = fitting_buddy(programme, capacity=3)
     duo_referral = queued_referral(programme)
-    duo_services.trajectory_start_from_proposal(actor=None, buddy=buddy, referral=duo_referral)
+    TrajectoryFactory(programme=programme, buddy=buddy, referrals=[duo_referral])
     open_proposal(programme=programme, buddy=buddy, school=duo_referral.pupil.school)
     data = candidates.programme_input(programme)
     engine_buddy = next(b for b in data.buddies if b.id == str(buddy.uuid))

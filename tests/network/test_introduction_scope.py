@@ -20,7 +20,8 @@ from buddywerk.trajectories import services as duo_services
 from buddywerk.trajectories.enums import CloseReason
 from tests.factories import BuddyFactory, OrganisationFactory, UserFactory, member
 from tests.network.factories import LocalServiceFactory
-from tests.network.world import family_duo_of, family_programme
+from tests.network.world import family_programme
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def scene():
     programme = family_programme()
     service = OrganisationFactory(kind=OrganisationKind.SERVICE)
     coordinator = member(UserFactory(), programme, Role.PROGRAMME_COORDINATOR)
-    own = BuddyFactory()
-    duo = family_duo_of(own, service, programme=programme)
+    duo = TrajectoryFactory(family=True, programme=programme, service=service)
+    own = duo.buddy
     family = duo.participants.get().family
     services.service_introduction_record(
         actor=own.user,
@@ -48,7 +49,7 @@ def scene():
         return buddy
 
     other = buddy_in_programme(ScreeningStatus.APPROVED)
-    family_duo_of(other, service, programme=programme)  # a running duo of their own
+    TrajectoryFactory(family=True, programme=programme, service=service, buddy=other)  # their own
     declined = buddy_in_programme(ScreeningStatus.APPLIED)
     buddy_services.buddy_decline(
         actor=coordinator, buddy=declined, programme=programme, reason="Geen uittreksel."
@@ -122,17 +123,10 @@ def test_the_duo_must_be_running(scene):
 
 
 def test_a_planned_duo_gives_no_access_until_its_agreements(scene):
-    programme = scene["duo"].programme
-    buddy = BuddyFactory()
-    duo = family_duo_of(
-        buddy,
-        OrganisationFactory(kind=OrganisationKind.SERVICE),
-        programme=programme,
-        active=False,
-    )
+    duo = TrajectoryFactory(family=True, planned=True, programme=scene["duo"].programme)
     family = duo.participants.get().family
     client = Client()
-    client.force_login(buddy.user)
+    client.force_login(duo.buddy.user)
     assert client.get(_url(family)).status_code == 404
 
 

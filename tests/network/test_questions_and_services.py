@@ -13,9 +13,9 @@ from buddywerk.network import services
 from buddywerk.network.models import Question, ServiceIntroduction
 from buddywerk.network.selectors import services_reached
 from buddywerk.organisations.models import OrganisationKind
-from tests.factories import BuddyFactory, FamilyFactory, OrganisationFactory, UserFactory, member
+from tests.factories import FamilyFactory, OrganisationFactory, UserFactory, member
 from tests.network.factories import LocalServiceFactory, QuestionFactory
-from tests.network.world import family_duo_of, matched_family_of
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,8 @@ def test_local_services_per_municipality(client, django_assert_max_num_queries):
 
 def test_buddy_records_an_introduction_and_the_programme_sees_the_reach(client):
     service_org = OrganisationFactory(kind=OrganisationKind.SERVICE)
-    buddy = BuddyFactory()
-    family = matched_family_of(buddy, service_org)
+    duo = TrajectoryFactory(family=True, service=service_org)
+    buddy, family = duo.buddy, duo.participants.get().family
     library = LocalServiceFactory(name="Bib De Krook")
     client.force_login(buddy.user)
     response = client.post(
@@ -120,8 +120,8 @@ def test_buddy_records_an_introduction_and_the_programme_sees_the_reach(client):
 
 def test_introduction_bad_input_and_scope(client):
     service_org = OrganisationFactory(kind=OrganisationKind.SERVICE)
-    buddy = BuddyFactory()
-    family = matched_family_of(buddy, service_org)
+    duo = TrajectoryFactory(family=True, service=service_org)
+    buddy, family = duo.buddy, duo.participants.get().family
     library = LocalServiceFactory()
     with pytest.raises(ValidationError):
         services.service_introduction_record(
@@ -145,18 +145,10 @@ def test_introduction_bad_input_and_scope(client):
 
 def _family_duo_with_meeting():
     """A buddy's running duo with a family (through the trajectory services) and a meeting."""
-    from buddywerk.organisations.models import ParticipantKind
     from buddywerk.trajectories.models import Meeting
-    from tests.factories import ProgrammeFactory
-    from tests.network.factories import municipality
 
-    programme = ProgrammeFactory(
-        participant_kind=ParticipantKind.FAMILIES, municipalities=[municipality("44021")]
-    )
-    buddy = BuddyFactory()
-    duo = family_duo_of(
-        buddy, OrganisationFactory(kind=OrganisationKind.SERVICE), programme=programme
-    )
+    duo = TrajectoryFactory(family=True)
+    buddy = duo.buddy
     meeting = Meeting.objects.create(
         trajectory=duo, date=timezone.localdate() - dt.timedelta(days=2)
     )

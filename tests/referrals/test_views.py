@@ -226,8 +226,13 @@ def test_queue_is_oldest_first_with_waiting_days(coordinator, programme):
 
 @pytest.mark.django_db
 def test_school_list_filters_by_status(staff, school, programme):
-    submitted = ReferralFactory(programme=programme, pupil=PupilFactory(school=school))
-    draft = ReferralFactory(programme=programme, pupil=PupilFactory(school=school), draft=True)
+    # Names of our own: two Faker surnames (Maes, Peeters, ...) are sometimes the same.
+    submitted = ReferralFactory(
+        programme=programme, pupil=PupilFactory(school=school, last_name="Zwartkruis")
+    )
+    draft = ReferralFactory(
+        programme=programme, pupil=PupilFactory(school=school, last_name="Oudeland"), draft=True
+    )
     ReferralFactory()  # another school's
     client = client_for(staff)
     page = client.get(reverse("referrals:list")).content.decode()

@@ -83,6 +83,10 @@ def _buddy(kind, programmes, *, screened: str | None, extract: str | None, **kw)
 
 
 def _duo(programme, buddy, school, participants, *, start: str, **kw) -> Trajectory:
+    """A duo written as history, not built through the services as TrajectoryFactory
+    does: the figures are counted by hand from these exact rows (started and closed on
+    dates in 2025, t4 with a referral still submitted and a buddy whose extract was never
+    seen), which the services would refuse or date today."""
     duo = Trajectory.objects.create(
         programme=programme,
         buddy=buddy,

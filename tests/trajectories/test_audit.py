@@ -17,7 +17,7 @@ from tests.access.audit_helpers import (
     pupil_ref,
 )
 from tests.factories import PupilFactory, ReferralFactory
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +40,9 @@ def assert_duo_events(events, *, duo, actor, **via):
 
 
 def test_the_duo_list_audits_every_pupil_of_every_duo_shown(client):
-    group = make_duo(pupils=3)
-    single = make_duo(programme=group.programme)
-    make_duo()  # another programme's duo: not shown, not audited
+    group = TrajectoryFactory(group=True)
+    single = TrajectoryFactory(programme=group.programme)
+    TrajectoryFactory()  # another programme's duo: not shown, not audited
     coordinator = coordinator_of(group)
     client.force_login(coordinator)
     response, events = get_with_events(client, reverse("trajectories:list"))
@@ -57,14 +57,14 @@ def test_the_duo_list_audits_every_pupil_of_every_duo_shown(client):
 
 
 def test_the_duo_list_audits_in_one_insert_whatever_its_length(client):
-    first = make_duo(pupils=2)
-    make_duo(programme=first.programme)
+    first = TrajectoryFactory(pupils=2)
+    TrajectoryFactory(programme=first.programme)
     client.force_login(coordinator_of(first))
     url = reverse("trajectories:list")
     page_queries(client, url)
     few = page_queries(client, url)
     for _ in range(4):
-        make_duo(programme=first.programme, pupils=2)
+        TrajectoryFactory(programme=first.programme, pupils=2)
     assert page_queries(client, url) == few
     assert few[1] == 1
 
@@ -73,7 +73,7 @@ def test_the_duo_list_audits_in_one_insert_whatever_its_length(client):
 
 
 def test_the_page_of_a_group_duo_audits_each_pupil_in_one_insert(client):
-    duo = make_duo(pupils=3)
+    duo = TrajectoryFactory(group=True)
     client.force_login(coordinator_of(duo))
     response, events = get_with_events(client, reverse("trajectories:detail", args=[duo.uuid]))
     assert response.status_code == 200
@@ -82,7 +82,7 @@ def test_the_page_of_a_group_duo_audits_each_pupil_in_one_insert(client):
 
 
 def test_a_meeting_form_shown_again_with_its_errors_is_audited_again(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     url = reverse("trajectories:wellbeing_create", args=[duo.uuid])
     response = client.post(url, {"score": "9"})
@@ -92,7 +92,7 @@ def test_a_meeting_form_shown_again_with_its_errors_is_audited_again(client):
 
 
 def test_starting_a_duo_audits_the_referrals_offered_by_name(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     waiting = [
         ReferralFactory(
@@ -146,7 +146,7 @@ def _followup_objects(duo):
     ],
 )
 def test_every_followup_page_audits_each_participant(client, route, who, record):
-    duo = make_duo(pupils=2)
+    duo = TrajectoryFactory(pupils=2)
     coordinator, concern, observation = _followup_objects(duo)
     user = {
         "buddy": duo.buddy.user,
@@ -169,7 +169,7 @@ def test_every_followup_page_audits_each_participant(client, route, who, record)
 
 
 def test_a_concern_form_refused_and_shown_again_is_audited(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     url = reverse("trajectories:concern_create", args=[duo.uuid])
     response = client.post(url, {"urgency": "info", "text": ""})
@@ -179,9 +179,9 @@ def test_a_concern_form_refused_and_shown_again_is_audited(client):
 
 
 def test_the_followup_overview_audits_each_participant_in_one_insert(client):
-    first = make_duo(pupils=2)
-    second = make_duo(programme=first.programme)
-    make_duo()  # another programme's
+    first = TrajectoryFactory(pupils=2)
+    second = TrajectoryFactory(programme=first.programme)
+    TrajectoryFactory()  # another programme's
     coordinator = coordinator_of(first)
     client.force_login(coordinator)
     url = reverse("followup:overview")
@@ -194,6 +194,6 @@ def test_the_followup_overview_audits_each_participant_in_one_insert(client):
     )
     few = page_queries(client, url)
     for _ in range(3):
-        make_duo(programme=first.programme, pupils=2)
+        TrajectoryFactory(programme=first.programme, pupils=2)
     assert page_queries(client, url) == few
     assert few[1] == 1

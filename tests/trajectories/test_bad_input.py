@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Meeting, WellbeingScore
-from tests.trajectories.factories import make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def _messages(error: ValidationError) -> str:
     ],
 )
 def test_meeting_log_refuses_bad_input_and_stores_nothing(kwargs, message):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     values = {"date": TODAY, "duration_minutes": 45}
     values.update(kwargs)
     with pytest.raises(ValidationError) as error:
@@ -53,7 +53,7 @@ def test_meeting_log_refuses_bad_input_and_stores_nothing(kwargs, message):
     ],
 )
 def test_meeting_plan_refuses_bad_input_and_stores_nothing(kwargs, message):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     values = {"date": TODAY + dt.timedelta(days=3)}
     values.update(kwargs)
     with pytest.raises(ValidationError) as error:
@@ -63,7 +63,7 @@ def test_meeting_plan_refuses_bad_input_and_stores_nothing(kwargs, message):
 
 
 def test_meeting_update_refuses_a_megabyte_note():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     meeting = services.meeting_log(
         actor=duo.buddy.user, trajectory=duo, date=TODAY, duration_minutes=45, note="Kort."
     )
@@ -82,7 +82,7 @@ def test_meeting_update_refuses_a_megabyte_note():
 
 
 def test_a_wellbeing_score_of_seven_is_refused_by_the_service():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError) as error:
         services.wellbeing_record(
             actor=school_staff_of(duo),
@@ -96,7 +96,7 @@ def test_a_wellbeing_score_of_seven_is_refused_by_the_service():
 
 
 def test_a_quick_check_of_seven_in_the_meeting_form_is_refused(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     response = client.post(
         reverse("trajectories:meeting_create", args=[duo.uuid]),
@@ -114,7 +114,7 @@ def test_a_quick_check_of_seven_in_the_meeting_form_is_refused(client):
 
 
 def test_a_megabyte_evaluation_is_refused():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError) as error:
         services.trajectory_evaluate(actor=duo.buddy.user, trajectory=duo, text="x" * 1_000_000)
     assert "2000" in _messages(error.value)

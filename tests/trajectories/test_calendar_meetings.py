@@ -10,7 +10,7 @@ from icalendar import Calendar
 from buddywerk.learning import services as learning_services
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _feed(client, user):
 
 
 def test_planned_meetings_are_in_the_feed_without_the_pupils_name(client):
-    duo = make_duo(place="De bibliotheek")
+    duo = TrajectoryFactory(place="De bibliotheek")
     buddy = duo.buddy.user
     day = timezone.localdate() + dt.timedelta(days=4)
     timed = services.meeting_plan(
@@ -39,7 +39,7 @@ def test_planned_meetings_are_in_the_feed_without_the_pupils_name(client):
     services.meeting_log(
         actor=buddy, trajectory=duo, date=timezone.localdate(), duration_minutes=30
     )
-    other = make_duo()
+    other = TrajectoryFactory()
     services.meeting_plan(actor=other.buddy.user, trajectory=other, date=day)
     events = _feed(client, buddy)
     assert [str(e["summary"]) for e in events] == ["Buddymoment", "Buddymoment: afscheid"]
@@ -58,7 +58,7 @@ def test_planned_meetings_are_in_the_feed_without_the_pupils_name(client):
 
 
 def test_meetings_of_a_closed_duo_leave_the_feed(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     services.meeting_plan(
         actor=duo.buddy.user, trajectory=duo, date=timezone.localdate() + dt.timedelta(days=2)
     )

@@ -13,7 +13,7 @@ from buddywerk.learning.models import Registration
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason
 from tests.learning.factories import EventFactory
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _text(response) -> str:
 def test_certificate_states_hours_period_and_events_without_pupil_data(client):
     today = timezone.localdate()
     start = today - dt.timedelta(weeks=6)
-    duo = make_duo(planned_start=start)
+    duo = TrajectoryFactory(planned_start=start)
     buddy_user = duo.buddy.user
     buddy_user.first_name, buddy_user.last_name = "Hanne", "Vervoort"
     buddy_user.save()
@@ -71,12 +71,12 @@ def test_certificate_states_hours_period_and_events_without_pupil_data(client):
 
 
 def test_certificate_is_for_the_buddy_and_the_coordinator_only(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     url = reverse("trajectories:certificate", args=[duo.uuid])
     client.force_login(coordinator_of(duo))
     assert client.get(url).status_code == 200
     client.force_login(school_staff_of(duo))
     assert client.get(url).status_code == 403
-    other = make_duo()
+    other = TrajectoryFactory()
     client.force_login(other.buddy.user)
     assert client.get(url).status_code == 404

@@ -14,7 +14,7 @@ from buddywerk.referrals.models import ReferralStatus
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, TrajectoryStatus
 from buddywerk.trajectories.models import Meeting
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _close(duo, **kwargs):
 
 
 def test_closing_records_reason_score_goodbye_and_closes_the_referral():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     today = timezone.localdate()
     services.meeting_log(
         actor=duo.buddy.user, trajectory=duo, date=today, duration_minutes=50, is_goodbye=True
@@ -48,7 +48,7 @@ def test_closing_records_reason_score_goodbye_and_closes_the_referral():
 
 
 def test_no_goodbye_meeting_is_recorded_as_such():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     services.meeting_log(
         actor=duo.buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=50
     )
@@ -58,7 +58,7 @@ def test_no_goodbye_meeting_is_recorded_as_such():
 
 
 def test_final_score_is_required_and_bounded():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError) as error:
         _close(duo, final_wellbeing=None)
     assert "welbevinden" in error.value.message_dict["final_wellbeing"][0]
@@ -69,7 +69,7 @@ def test_final_score_is_required_and_bounded():
 
 
 def test_rematch_is_a_deliberate_decision_with_a_reason_after_an_early_end():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     referral = duo.participants.get().referral
     _close(
         duo,
@@ -87,7 +87,7 @@ def test_rematch_is_a_deliberate_decision_with_a_reason_after_an_early_end():
 
 
 def test_no_rematch_after_a_duo_that_reached_its_goals_and_never_automatic():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError) as error:
         _close(duo, reason=CloseReason.GOALS_REACHED, rematch_reason="Toch nog eens")
     assert "vroegtijdig" in error.value.message_dict["rematch_reason"][0]
@@ -101,7 +101,7 @@ def test_no_rematch_after_a_duo_that_reached_its_goals_and_never_automatic():
 
 
 def test_each_side_writes_its_own_evaluation_and_it_freezes_after_closure():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = school_staff_of(duo)
     services.trajectory_evaluate(actor=duo.buddy.user, trajectory=duo, text="Fijn duo.")
     _close(duo)
@@ -121,7 +121,7 @@ def test_each_side_writes_its_own_evaluation_and_it_freezes_after_closure():
 
 
 def test_closed_duo_refuses_every_write_with_a_clear_message():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     today = timezone.localdate()
     planned = services.meeting_plan(
         actor=duo.buddy.user, trajectory=duo, date=today + dt.timedelta(days=3)
@@ -158,7 +158,7 @@ def test_closed_duo_refuses_every_write_with_a_clear_message():
 
 
 def test_closed_duo_pages_hide_forms_and_redirect(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     _close(duo)
     client.force_login(duo.buddy.user)
     page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
@@ -187,7 +187,7 @@ def test_closed_duo_pages_hide_forms_and_redirect(client):
 
 
 def test_coordinator_closes_through_the_form(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(coordinator_of(duo))
     response = client.post(
         reverse("trajectories:close", args=[duo.uuid]),
@@ -206,10 +206,10 @@ def test_coordinator_closes_through_the_form(client):
 
 def test_goodbye_prompt_shows_within_two_weeks_of_the_end(client):
     today = timezone.localdate()
-    near = make_duo(
+    near = TrajectoryFactory(
         planned_start=today - dt.timedelta(weeks=8), planned_end=today + dt.timedelta(days=10)
     )
-    far = make_duo(
+    far = TrajectoryFactory(
         planned_start=today - dt.timedelta(weeks=2), planned_end=today + dt.timedelta(weeks=8)
     )
     assert near.end_is_near(today) and not far.end_is_near(today)
@@ -222,7 +222,7 @@ def test_goodbye_prompt_shows_within_two_weeks_of_the_end(client):
 
 
 def test_a_planned_meeting_can_be_the_goodbye_meeting(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     day = timezone.localdate() + dt.timedelta(days=5)
     response = client.post(
@@ -239,7 +239,7 @@ def test_a_planned_meeting_can_be_the_goodbye_meeting(client):
 
 
 def test_school_writes_its_evaluation_through_the_form(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = school_staff_of(duo)
     client.force_login(staff)
     url = reverse("trajectories:evaluate", args=[duo.uuid])

@@ -18,7 +18,7 @@ from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Concern
 from buddywerk.trajectories.selectors import open_concerns_for
 from tests.factories import UserFactory, member
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _care_coordinator(duo):
 def test_urgent_concern_mails_coordinator_and_care_coordinator_without_the_pupils_name(
     django_capture_on_commit_callbacks,
 ):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     care = _care_coordinator(duo)
     pupil = duo.participants.get().pupil
@@ -50,7 +50,7 @@ def test_urgent_concern_mails_coordinator_and_care_coordinator_without_the_pupil
 
 
 def test_a_concern_that_is_not_urgent_sends_no_mail(django_capture_on_commit_callbacks):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator_of(duo)
     with django_capture_on_commit_callbacks(execute=True):
         fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="info", text="Moe.")
@@ -58,7 +58,7 @@ def test_a_concern_that_is_not_urgent_sends_no_mail(django_capture_on_commit_cal
 
 
 def test_no_concern_on_a_closed_duo_clear_message_nothing_stored(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     services.trajectory_close(
         actor=coordinator, trajectory=duo, reason="ended_as_planned", final_wellbeing=4
@@ -77,7 +77,7 @@ def test_no_concern_on_a_closed_duo_clear_message_nothing_stored(client):
 
 
 def test_a_huge_concern_text_is_refused_and_nothing_stored(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     response = client.post(
         reverse("trajectories:concern_create", args=[duo.uuid]),
@@ -89,7 +89,7 @@ def test_a_huge_concern_text_is_refused_and_nothing_stored(client):
 
 
 def test_acknowledged_by_a_named_person_with_when():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     concern = fs.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="attention", text="Stil."
@@ -104,7 +104,7 @@ def test_acknowledged_by_a_named_person_with_when():
 
 
 def test_the_buddy_and_the_raiser_cannot_acknowledge():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = school_staff_of(duo)
     concern = fs.concern_raise(actor=staff, trajectory=duo, urgency="info", text="Afwezig.")
     with pytest.raises(PermissionDenied):
@@ -116,7 +116,7 @@ def test_the_buddy_and_the_raiser_cannot_acknowledge():
 def test_escalates_to_the_lead_after_two_working_days_skipping_the_weekend(
     django_capture_on_commit_callbacks,
 ):
-    duo = make_duo(planned_start=dt.date(2026, 2, 2))
+    duo = TrajectoryFactory(planned_start=dt.date(2026, 2, 2))
     coordinator_of(duo)
     lead = member(UserFactory(), duo.programme, Role.PROGRAMME_COORDINATOR, is_lead=True)
     friday = _aware(2026, 3, 6, 10)
@@ -134,7 +134,7 @@ def test_escalates_to_the_lead_after_two_working_days_skipping_the_weekend(
 
 
 def test_an_acknowledged_concern_does_not_escalate():
-    duo = make_duo(planned_start=dt.date(2026, 2, 2))
+    duo = TrajectoryFactory(planned_start=dt.date(2026, 2, 2))
     coordinator = coordinator_of(duo)
     concern = fs.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="info", text="x", now=_aware(2026, 3, 2, 9)
@@ -144,7 +144,7 @@ def test_an_acknowledged_concern_does_not_escalate():
 
 
 def test_the_command_runs_the_escalation_on_a_fake_clock():
-    duo = make_duo(planned_start=dt.date(2026, 2, 2))
+    duo = TrajectoryFactory(planned_start=dt.date(2026, 2, 2))
     coordinator_of(duo)
     fs.concern_raise(
         actor=duo.buddy.user, trajectory=duo, urgency="info", text="x", now=_aware(2026, 3, 6, 7)
@@ -159,7 +159,7 @@ def test_the_command_runs_the_escalation_on_a_fake_clock():
 
 @pytest.mark.parametrize(("score", "opens"), [(1, True), (2, True), (3, False), (5, False)])
 def test_a_low_wellbeing_score_opens_an_urgent_concern(score, opens):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     participant = duo.participants.get()
     services.wellbeing_record(
         actor=duo.buddy.user, trajectory=duo, participant=participant, moment="check", score=score
@@ -172,7 +172,7 @@ def test_a_low_wellbeing_score_opens_an_urgent_concern(score, opens):
 
 
 def test_a_second_low_score_does_not_open_a_second_concern_while_one_is_open():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     participant = duo.participants.get()
     for _ in range(2):
         services.wellbeing_record(
@@ -182,9 +182,9 @@ def test_a_second_low_score_does_not_open_a_second_concern_while_one_is_open():
 
 
 def test_open_concerns_are_on_the_coordinators_home_page(client, django_assert_max_num_queries):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
-    other = make_duo()  # another programme: not shown
+    other = TrajectoryFactory()  # another programme: not shown
     fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="x")
     fs.concern_raise(actor=other.buddy.user, trajectory=other, urgency="urgent", text="y")
     assert list(open_concerns_for(coordinator).values_list("trajectory", flat=True)) == [duo.pk]
@@ -197,13 +197,13 @@ def test_open_concerns_are_on_the_coordinators_home_page(client, django_assert_m
 
 
 def test_the_home_page_of_a_buddy_has_no_concerns_panel(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     assert "Open zorgsignalen" not in client.get(reverse("home")).content.decode()
 
 
 def test_acknowledge_through_the_page(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     concern = fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="x")
     client.force_login(coordinator)

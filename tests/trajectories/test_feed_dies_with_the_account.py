@@ -17,7 +17,7 @@ from buddywerk.learning import services as learning_services
 from buddywerk.learning.models import CalendarFeed
 from buddywerk.trajectories import services
 from tests.factories import OrganisationFactory, UserFactory, member
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ PLACE = "De bibliotheek van Sint-Ursula"
 
 
 def _duo_with_planned_meeting():
-    duo = make_duo(place=PLACE)
+    duo = TrajectoryFactory(place=PLACE)
     services.meeting_plan(
         actor=duo.buddy.user,
         trajectory=duo,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Meeting, WellbeingScore
-from tests.trajectories.factories import make_duo
+from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _post(client, duo, **data):
 
 
 def test_buddy_logs_a_meeting_with_a_quick_wellbeing_check(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     response = _post(client, duo, wellbeing="4")
     assert response.status_code == 302
     meeting = Meeting.objects.get()
@@ -41,7 +41,7 @@ def test_buddy_logs_a_meeting_with_a_quick_wellbeing_check(client):
 
 
 def test_the_form_is_ready_with_today(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     page = client.get(reverse("trajectories:meeting_create", args=[duo.uuid]))
     assert timezone.localdate().isoformat() in page.content.decode()
@@ -60,7 +60,7 @@ def test_the_form_is_ready_with_today(client):
     ],
 )
 def test_bad_input_gives_a_clear_dutch_message_and_stores_nothing(client, data, message):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     response = _post(client, duo, **data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -68,7 +68,7 @@ def test_bad_input_gives_a_clear_dutch_message_and_stores_nothing(client, data, 
 
 
 def test_no_meeting_before_the_agreements_are_confirmed(client):
-    duo = make_duo(active=False)
+    duo = TrajectoryFactory(planned=True)
     response = _post(client, duo)
     assert response.status_code == 200
     assert "eerst de afspraken bevestigen" in response.content.decode()
@@ -76,7 +76,7 @@ def test_no_meeting_before_the_agreements_are_confirmed(client):
 
 
 def test_a_meeting_is_editable_for_seven_days_then_locked():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     logged = timezone.now()
     meeting = services.meeting_log(
         actor=duo.buddy.user,
@@ -113,7 +113,7 @@ def test_a_meeting_is_editable_for_seven_days_then_locked():
 
 
 def test_locked_meeting_page_sends_the_buddy_back(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     meeting = services.meeting_log(
         actor=duo.buddy.user,
         trajectory=duo,
@@ -127,7 +127,7 @@ def test_locked_meeting_page_sends_the_buddy_back(client):
 
 
 def test_planned_meeting_ahead_then_recorded():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     today = timezone.localdate()
     planned = services.meeting_plan(
         actor=duo.buddy.user,
@@ -153,7 +153,7 @@ def test_planned_meeting_ahead_then_recorded():
 
 
 def test_planning_in_the_past_is_refused():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(ValidationError) as exc:
         services.meeting_plan(
             actor=duo.buddy.user, trajectory=duo, date=timezone.localdate() - dt.timedelta(days=1)

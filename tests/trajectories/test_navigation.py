@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import UserFactory
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +11,7 @@ LINK = 'href="/duos/"'
 
 
 def test_people_who_work_in_duos_see_the_link(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     for user in (duo.buddy.user, school_staff_of(duo), coordinator_of(duo)):
         client.force_login(user)
         page = client.get("/").content.decode()
@@ -30,14 +30,14 @@ FOLLOWUP_LINK = 'href="/duos/followup/"'
 def test_coordinators_reach_the_followup_overview_from_the_navigation(client):
     """QA: the overview of every duo's health was only linked from the home page's
     concerns panel; a coordinator now finds it in the navigation."""
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(coordinator_of(duo))
     page = client.get("/duos/").content.decode()
     assert FOLLOWUP_LINK in page and ">Opvolging<" in page
 
 
 def test_buddies_and_school_staff_get_no_followup_overview_link(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     for user in (duo.buddy.user, school_staff_of(duo)):
         client.force_login(user)
         assert FOLLOWUP_LINK not in client.get("/duos/").content.decode(), user

@@ -5,13 +5,13 @@ import pytest
 from django.urls import reverse
 
 from buddywerk.common.models import AuditEvent
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_buddy_sees_first_names_only_everywhere(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     pupil = duo.participants.get().pupil
     client.force_login(duo.buddy.user)
     for url in (
@@ -30,7 +30,7 @@ def test_buddy_sees_first_names_only_everywhere(client):
 
 
 def test_school_and_coordinator_see_the_full_name(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     pupil = duo.participants.get().pupil
     for user in (school_staff_of(duo), coordinator_of(duo)):
         client.force_login(user)
@@ -45,7 +45,7 @@ def test_school_and_coordinator_see_the_full_name(client):
     ["detail", "meeting_create", "meeting_plan", "wellbeing_create", "evaluate", "certificate"],
 )
 def test_every_view_of_a_duo_is_audited(client, name):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     client.force_login(duo.buddy.user)
     assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
     pupil = duo.participants.get().pupil
@@ -56,7 +56,7 @@ def test_every_view_of_a_duo_is_audited(client, name):
 
 @pytest.mark.parametrize("name", ["agreement_edit", "pause", "close"])
 def test_every_coordinator_page_of_a_duo_is_audited(client, name):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
     assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200

@@ -16,7 +16,7 @@ from buddywerk.trajectories import services
 from buddywerk.trajectories.models import ReminderKind, TrajectoryReminder
 from buddywerk.trajectories.reminders import send_due_reminders
 from tests.common.smtp import SMTPServer, free_port, subject_of
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _kinds():
 def test_no_meeting_reminds_the_buddy_then_the_coordinator_once(
     django_capture_on_commit_callbacks,
 ):
-    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    duo = TrajectoryFactory(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
     buddy, coordinator = duo.buddy.user, coordinator_of(duo)
     services.meeting_log(actor=buddy, trajectory=duo, date=START, duration_minutes=50, today=START)
     assert _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=13)).created == 0
@@ -71,7 +71,7 @@ def test_no_meeting_reminds_the_buddy_then_the_coordinator_once(
 
 def test_end_within_two_weeks_prompts_the_goodbye_meeting(django_capture_on_commit_callbacks):
     end = START + dt.timedelta(weeks=10)
-    duo = make_duo(planned_start=START, planned_end=end)
+    duo = TrajectoryFactory(planned_start=START, planned_end=end)
     buddy, coordinator = duo.buddy.user, coordinator_of(duo)
     services.meeting_log(
         actor=buddy,
@@ -89,9 +89,12 @@ def test_end_within_two_weeks_prompts_the_goodbye_meeting(django_capture_on_comm
     assert len(mail.outbox) == 2
 
 
-def test_paused_and_closed_duos_get_no_reminders(django_capture_on_commit_callbacks):
-    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=3))
-    services.trajectory_pause(actor=coordinator_of(duo), trajectory=duo, reason="Vakantie")
+@pytest.mark.parametrize("state", ["paused", "closed"])
+def test_paused_and_closed_duos_get_no_reminders(state, django_capture_on_commit_callbacks):
+    duo = TrajectoryFactory(
+        planned_start=START, planned_end=START + dt.timedelta(weeks=3), **{state: True}
+    )
+    coordinator_of(duo)  # someone to remind, were the duo running
     _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=20))
     assert TrajectoryReminder.objects.count() == 0
     assert mail.outbox == []
@@ -101,7 +104,9 @@ def test_due_reminders_take_a_fixed_number_of_queries(
     django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     for _ in range(3):
-        coordinator_of(make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=3)))
+        coordinator_of(
+            TrajectoryFactory(planned_start=START, planned_end=START + dt.timedelta(weeks=3))
+        )
     from buddywerk.trajectories.reminders import due_reminders
 
     with django_assert_max_num_queries(2):
@@ -110,7 +115,7 @@ def test_due_reminders_take_a_fixed_number_of_queries(
 
 
 def test_the_command_runs_it(django_capture_on_commit_callbacks, capsys):
-    make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    TrajectoryFactory(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("trajectory_reminders", "--today", "2026-09-21")
     assert "reminders created: 1" in capsys.readouterr().out
@@ -123,7 +128,7 @@ def test_the_command_runs_it(django_capture_on_commit_callbacks, capsys):
 def test_smtp_down_nothing_lost_retried_by_the_outbox(settings, django_capture_on_commit_callbacks):
     port = free_port()
     settings.MAILERS = mailers_from_url(f"smtp://127.0.0.1:{port}?timeout=5")
-    duo = make_duo(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
+    duo = TrajectoryFactory(planned_start=START, planned_end=START + dt.timedelta(weeks=12))
     today = START + dt.timedelta(days=14)
 
     # SMTP is down: the reminder is handed to the outbox, whose mail keeps the error.

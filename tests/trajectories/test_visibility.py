@@ -10,7 +10,7 @@ from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import Pupil
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Trajectory
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ SHARED = "Werkte goed mee aan breuken."
 
 @pytest.fixture
 def duo():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     pupil = duo.participants.get().pupil
     Pupil.objects.filter(pk=pupil.pk).update(first_name="Zinedine", last_name="Vandersteen")
     today = timezone.localdate()
@@ -66,7 +66,7 @@ def test_coordinator_sees_everything_of_the_programme(client, duo):
 
 
 def test_other_buddies_and_schools_get_404(client, duo):
-    other = make_duo()
+    other = TrajectoryFactory()
     for user in [other.buddy.user, school_staff_of(other), coordinator_of(other)]:
         client.force_login(user)
         response = client.get(reverse("trajectories:detail", args=[duo.uuid]))
@@ -86,7 +86,7 @@ def test_every_view_is_audited(client, duo):
 
 
 def test_a_buddy_sees_the_pupils_of_own_duos(duo):
-    other = make_duo()
+    other = TrajectoryFactory()
     visible = Pupil.objects.visible_to(duo.buddy.user)
     assert list(visible) == [duo.participants.get().pupil]
     assert other.participants.get().pupil not in visible
@@ -95,7 +95,7 @@ def test_a_buddy_sees_the_pupils_of_own_duos(duo):
 def test_list_query_count_does_not_grow(client, duo, django_assert_max_num_queries):
     coordinator = coordinator_of(duo)
     for _ in range(4):
-        make_duo(programme=duo.programme, pupils=2)
+        TrajectoryFactory(programme=duo.programme, pupils=2)
     client.force_login(coordinator)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("trajectories:list"))
@@ -105,7 +105,7 @@ def test_list_query_count_does_not_grow(client, duo, django_assert_max_num_queri
 
 def test_the_list_audits_every_duo_it_shows(client, duo):
     """Issue 5: every view of a duo is audited, also as a row of the list."""
-    other = make_duo(programme=duo.programme)
+    other = TrajectoryFactory(programme=duo.programme)
     coordinator = coordinator_of(duo)
     client.force_login(coordinator)
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import WellbeingScore
-from tests.trajectories.factories import make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_school_and_pupil_scores_and_the_chart(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     participant = duo.participants.get()
     staff = school_staff_of(duo)
     services.wellbeing_record(
@@ -44,7 +44,7 @@ def test_school_and_pupil_scores_and_the_chart(client):
 
 
 def test_a_score_of_seven_is_refused(client):
-    duo = make_duo()
+    duo = TrajectoryFactory()
     participant = duo.participants.get()
     with pytest.raises(ValidationError):
         services.wellbeing_record(

@@ -12,7 +12,7 @@ from buddywerk.referrals.models import ReferralStatus
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus
 from buddywerk.trajectories.workflow import TRAJECTORY
-from tests.trajectories.factories import coordinator_of, make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_table_knows_every_status_and_closed_is_final():
 
 
 def test_start_waits_for_agreements_and_matches_the_referral():
-    duo = make_duo(active=False)
+    duo = TrajectoryFactory(planned=True)
     assert duo.status == TrajectoryStatus.PLANNED
     participant = duo.participants.get()
     assert participant.referral.status == ReferralStatus.MATCHED
@@ -33,7 +33,7 @@ def test_start_waits_for_agreements_and_matches_the_referral():
 
 
 def test_both_confirmations_activate_the_duo_with_a_log():
-    duo = make_duo(active=False)
+    duo = TrajectoryFactory(planned=True)
     services.agreement_confirm(actor=duo.buddy.user, trajectory=duo, side="buddy")
     duo.refresh_from_db()
     assert duo.status == TrajectoryStatus.PLANNED
@@ -48,7 +48,7 @@ def test_both_confirmations_activate_the_duo_with_a_log():
 def test_parental_consent_is_on_record_for_every_duo():
     """R9: the parents' consent for a minor is on record. The referrals app guarantees it
     for every submitted referral (a database constraint), so no duo can lack it."""
-    duo = make_duo(active=False)
+    duo = TrajectoryFactory(planned=True)
     assert services.consent_problem(duo) == ""
     referral = duo.participants.get().referral
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -56,7 +56,7 @@ def test_parental_consent_is_on_record_for_every_duo():
 
 
 def test_changing_agreements_asks_for_new_confirmations():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     services.agreement_update(
         actor=coordinator_of(duo), trajectory=duo, buddy_does="Huiswerk en lezen."
     )
@@ -66,7 +66,7 @@ def test_changing_agreements_asks_for_new_confirmations():
 
 
 def test_pause_resume_close_and_closed_is_read_only():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     services.trajectory_pause(actor=coordinator, trajectory=duo, reason="Ziekte")
     assert duo.status == TrajectoryStatus.PAUSED
@@ -94,7 +94,7 @@ def test_pause_resume_close_and_closed_is_read_only():
 
 
 def test_only_the_programme_coordinator_closes():
-    duo = make_duo()
+    duo = TrajectoryFactory()
     with pytest.raises(PermissionDenied):
         services.trajectory_close(
             actor=duo.buddy.user, trajectory=duo, reason=CloseReason.ENDED_AS_PLANNED
@@ -105,10 +105,10 @@ def test_only_the_programme_coordinator_closes():
 
 def test_defaults_twelve_weeks_for_pupils_and_warning_below_six_weeks():
     start = dt.date(2026, 9, 1)
-    duo = make_duo(planned_start=start)
+    duo = TrajectoryFactory(planned_start=start)
     assert duo.planned_end == start + dt.timedelta(weeks=12)
     assert not duo.is_shorter_than_advised
-    short = make_duo(planned_start=start, planned_end=start + dt.timedelta(weeks=4))
+    short = TrajectoryFactory(planned_start=start, planned_end=start + dt.timedelta(weeks=4))
     assert short.is_shorter_than_advised
 
 
