@@ -36,7 +36,7 @@ def school_mail_send(
     school = School.objects.filter(pk=school_id).first()
     with transaction.atomic():
         if kind in {"invitation", "staff_added"}:
-            user = User.objects.filter(pk=user_id).first()
+            user = User.objects.filter(pk=user_id).first() if user_id else None
             if school is not None and user is not None:
                 school_staff_mail(kind=kind, school=school, user=user)
         elif kind == "registration_received" and school is not None:
