@@ -72,10 +72,10 @@ def test_an_address_without_an_account_gets_the_chosen_language_or_the_sites():
         ("https://buddywerk.example.be", []),
         ("https://buddywerk.example.be/", []),
         ("http://127.0.0.1:8001", []),
-        ("buddywerk.example.be", ["mail.E001"]),
-        ("https://buddywerk.example.be/app/", ["mail.E001"]),
-        ("ftp://buddywerk.example.be", ["mail.E001"]),
-        ("https://", ["mail.E001"]),
+        ("buddywerk.example.be", ["buddywerk.E001"]),
+        ("https://buddywerk.example.be/app/", ["buddywerk.E001"]),
+        ("ftp://buddywerk.example.be", ["buddywerk.E001"]),
+        ("https://", ["buddywerk.E001"]),
     ],
 )
 def test_site_url_must_be_an_origin(settings, value, errors):
@@ -87,9 +87,9 @@ def test_site_url_must_be_an_origin(settings, value, errors):
     ("value", "warnings"),
     [
         ("https://buddywerk.example.be", []),
-        ("http://buddywerk.example.be", ["mail.W001"]),
-        ("https://localhost", ["mail.W001"]),
-        ("http://127.0.0.1:8000", ["mail.W001"]),
+        ("http://buddywerk.example.be", ["buddywerk.W001"]),
+        ("https://localhost", ["buddywerk.W001"]),
+        ("http://127.0.0.1:8000", ["buddywerk.W001"]),
     ],
 )
 def test_check_deploy_wants_the_public_https_address(settings, value, warnings):

@@ -1,4 +1,5 @@
-"""System checks of SITE_URL, the address every link in a mail is built on.
+"""System checks of SITE_URL, the address every link in a mail is built on (ids
+`buddywerk.*`: Django's own mail checks use `mail.*`).
 
 Always: it must be an absolute http(s) address of the site's origin (no path, query or
 fragment: `reverse()` gives the path). With `check --deploy` (the release step runs it
@@ -29,7 +30,7 @@ def site_url_is_an_origin(**kwargs: Any) -> list[CheckMessage]:
             f"SITE_URL must be the site's address, like https://buddywerk.example.be (got "
             f"{value!r}).",
             hint="Set SITE_URL to the scheme and host people open the site with, no path.",
-            id="mail.E001",
+            id="buddywerk.E001",
         )
     ]
 
@@ -45,6 +46,6 @@ def site_url_is_https(**kwargs: Any) -> list[CheckMessage]:
             "(confirmations, invitations, duo pages) would not work or would travel in "
             "clear text.",
             hint="Set SITE_URL, e.g. SITE_URL=https://buddywerk.example.be (docs/deployment.md).",
-            id="mail.W001",
+            id="buddywerk.W001",
         )
     ]
