@@ -261,6 +261,11 @@ MEDIA_URL = "media/"
 WHITENOISE_USE_FINDERS = env("WHITENOISE_USE_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The site's public address: every link in a mail is built on it (buddywerk.mail.compose).
+# Production sets it to its https:// address (checked by `check --deploy`); the demo sets
+# it to its own port.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
 MAILERS = mailers_from_url(env("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Buddywerk <noreply@buddywerk.be>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

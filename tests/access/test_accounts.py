@@ -17,6 +17,15 @@ from buddywerk.common import throttle
 from tests.common.auth import LOGIN_URL, is_signed_in, main_text, post_login
 from tests.factories import TEST_PASSWORD, UserFactory, enrol_totp
 
+SITE = r"https://buddywerk\.test"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Links in mail are built on SITE_URL, never on the request's host."""
+    settings.SITE_URL = "https://buddywerk.test"
+
+
 NEW_PASSWORD = "Een-nieuw-wachtwoord-42"
 WRONG_CREDENTIALS_NL = "Het door jou opgegeven e-mailadres en/of wachtwoord is niet correct."
 THROTTLED_NL = "Te veel mislukte pogingen om aan te melden"
@@ -57,7 +66,7 @@ def test_unverified_email_cannot_sign_in_until_confirmed(django_capture_on_commi
     assert response["Location"] == "/accounts/confirm-email/"
     assert not is_signed_in(client)
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    link = re.search(rf"{SITE}(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     # Personal pages stay closed.
     assert client.get("/pupils/")["Location"].startswith("/accounts/login/")
@@ -81,7 +90,7 @@ def _request_reset(client: Client, email: str, capture) -> str:  # type: ignore[
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [email]
-    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", message.body)
+    link = re.search(rf"{SITE}(/accounts/password/reset/key/\S+/)", message.body)
     assert link, message.body
     return link.group(1)
 

@@ -95,14 +95,23 @@ def live_server(_live_server_settings: None, live_server: Any) -> Any:
 
 
 @pytest.fixture
-def journey(page: Page, live_server: Any) -> Iterator["Journey"]:
+def mail_links_to_live_server(settings: Any, live_server: Any) -> None:
+    """Links in mail are built on SITE_URL: point it at the live server, so a journey can
+    follow a mailed link."""
+    settings.SITE_URL = live_server.url
+
+
+@pytest.fixture
+def journey(page: Page, live_server: Any, mail_links_to_live_server: None) -> Iterator["Journey"]:
     trip = Journey(page, live_server.url)
     yield trip
     trip.assert_clean()
 
 
 @pytest.fixture
-def new_journey(new_context: Any, live_server: Any) -> Iterator[Any]:
+def new_journey(
+    new_context: Any, live_server: Any, mail_links_to_live_server: None
+) -> Iterator[Any]:
     """A Journey in a browser context of its own:
     `new_journey(viewport=PHONE_VIEWPORT)`, `new_journey(java_script_enabled=False)`."""
     trips: list[Journey] = []

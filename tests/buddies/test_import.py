@@ -18,7 +18,6 @@ from tests.buddies.factories import coordinated_programme, institution
 from tests.factories import BuddyFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-BASE = "https://buddywerk.test/"
 HEADER = ";".join(importer.COLUMNS)
 
 
@@ -41,13 +40,12 @@ def start(programme, coordinator, upload, capture):
             programme=programme,
             training_institution=institution(),
             upload=upload,
-            base_url=BASE,
         )
 
 
 def confirm(job, coordinator, capture):
     with capture(execute=True):
-        importer.buddy_import_confirm(actor=coordinator, job=job, base_url=BASE)
+        importer.buddy_import_confirm(actor=coordinator, job=job)
     job.refresh_from_db()
     return job
 
@@ -95,7 +93,7 @@ def test_broken_rows_are_all_listed_and_nothing_changes(django_capture_on_commit
     assert all(e["message"] for e in job.errors)
     assert "Onbekende postcode: 9999." in {e["message"] for e in job.errors}
     with pytest.raises(ValidationError):
-        importer.buddy_import_confirm(actor=coordinator, job=job, base_url=BASE)
+        importer.buddy_import_confirm(actor=coordinator, job=job)
     assert Buddy.objects.count() == 0 and User.objects.count() == 1
 
 
@@ -151,7 +149,6 @@ def _refused(programme, coordinator, upload, message):
             programme=programme,
             training_institution=institution(),
             upload=upload,
-            base_url=BASE,
         )
     assert message in " ".join(exc.value.messages)
     assert BuddyImport.objects.count() == 0 and Buddy.objects.count() == 0

@@ -20,7 +20,6 @@ from buddywerk.common.models import AuditEvent
 from tests.buddies.factories import coordinated_programme, institution
 
 pytestmark = pytest.mark.django_db
-BASE = "https://buddywerk.test/"
 REFUSED_NL = "documenttypedeclaratie (DOCTYPE)"
 
 DOCTYPE = b'<!DOCTYPE worksheet [<!ENTITY naam "Student">]>'
@@ -106,7 +105,7 @@ def test_a_hostile_file_already_stored_ends_checked_with_the_message_not_stuck(
         file_format="xlsx",
         content=HOSTILE["billion-laughs-in-sheet"],
     )
-    importer.import_run(import_id=job.pk, commit=False, base_url=BASE)
+    importer.import_run(import_id=job.pk, commit=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED
     assert REFUSED_NL in job.errors[0]["message"]
@@ -120,7 +119,6 @@ def test_a_valid_xlsx_still_passes(django_capture_on_commit_callbacks):
             programme=programme,
             training_institution=institution(),
             upload=SimpleUploadedFile("studenten.xlsx", _workbook()),
-            base_url=BASE,
         )
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED and job.errors == []
@@ -135,7 +133,6 @@ def _checked_job(capture):
             programme=programme,
             training_institution=institution(),
             upload=SimpleUploadedFile("s.csv", "\n".join(lines).encode()),
-            base_url=BASE,
         )
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED
@@ -152,7 +149,7 @@ def test_an_import_task_that_raises_marks_the_job_failed_with_a_dutch_message(
 
     monkeypatch.setattr(importer, "_write", crash)
     with django_capture_on_commit_callbacks(execute=True):
-        importer.buddy_import_confirm(actor=coordinator, job=job, base_url=BASE)
+        importer.buddy_import_confirm(actor=coordinator, job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.finished_at is not None
     assert job.failure.startswith("Er ging bij ons iets mis")
@@ -179,7 +176,6 @@ def test_a_dry_run_that_raises_marks_the_job_failed(
             programme=programme,
             training_institution=institution(),
             upload=SimpleUploadedFile("s.csv", "\n".join(lines).encode()),
-            base_url=BASE,
         )
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and job.failure
@@ -263,7 +259,7 @@ def test_a_worker_that_wakes_up_after_the_sweep_writes_nothing(
     _sweep(django_capture_on_commit_callbacks, capsys)
     # The "dead" worker was only paused; it goes on, sees the job is no longer its own.
     with django_capture_on_commit_callbacks(execute=True):
-        importer.import_run(import_id=job.pk, commit=True, base_url=BASE)
+        importer.import_run(import_id=job.pk, commit=True)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert Buddy.objects.count() == 0
@@ -274,4 +270,4 @@ def test_retry_is_refused_unless_the_job_failed(django_capture_on_commit_callbac
 
     _programme, coordinator, job = _checked_job(django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError):
-        importer.buddy_import_retry(actor=coordinator, job=job, base_url=BASE)
+        importer.buddy_import_retry(actor=coordinator, job=job)

@@ -18,7 +18,6 @@ from tests.buddies.factories import applicant, coordinated_programme, profile
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-BASE = "https://buddywerk.test/"
 
 
 def register(programmes, **overrides):
@@ -30,7 +29,6 @@ def register(programmes, **overrides):
         profile=profile(**overrides.pop("profile", {})),
         declaration_accepted=overrides.pop("declaration_accepted", True),
         programmes=programmes,
-        base_url=BASE,
     )
 
 

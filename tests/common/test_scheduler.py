@@ -32,7 +32,7 @@ def _world():
 
 def _run(capture, capsys, *args):
     with capture(execute=True):
-        call_command("run_scheduled", "--now", NOW, "--base-url", "https://bw.example/", *args)
+        call_command("run_scheduled", "--now", NOW, *args)
     return capsys.readouterr().out.splitlines()
 
 
@@ -74,7 +74,7 @@ def test_one_failing_job_does_not_stop_the_others(
 ):
     _world()
 
-    def broken(now, base_url):
+    def broken(now):
         raise RuntimeError("the follow-up job is broken")
 
     jobs = [

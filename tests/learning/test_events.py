@@ -21,7 +21,6 @@ from tests.factories import BuddyFactory, ProgrammeFactory, UserFactory, member
 from tests.learning.factories import EventFactory, next_season_day
 
 pytestmark = pytest.mark.django_db
-BASE = "http://testserver/"
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_cancel_moves_the_first_waiting_buddy_up_with_a_mail(
     services.registration_create(actor=second, event=event)
     services.registration_create(actor=third, event=event)
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=first, registration=taken, base_url=BASE)
+        services.registration_cancel(actor=first, registration=taken)
     statuses = {r.buddy.user: r.status for r in Registration.objects.filter(event=event)}
     assert statuses == {
         first: RegistrationStatus.CANCELLED,
@@ -75,7 +74,7 @@ def test_leaving_the_waiting_list_frees_no_place(programme, django_capture_on_co
     waiting = services.registration_create(actor=second, event=event)
     services.registration_create(actor=third, event=event)
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=second, registration=waiting, base_url=BASE)
+        services.registration_cancel(actor=second, registration=waiting)
     assert Registration.objects.get(buddy__user=third).status == "waiting"
     assert not mail.outbox
 
@@ -106,7 +105,7 @@ def test_register_again_after_cancelling(programme):
     event = EventFactory()
     user = buddy_user(programme)
     registration = services.registration_create(actor=user, event=event)
-    services.registration_cancel(actor=user, registration=registration, base_url=BASE)
+    services.registration_cancel(actor=user, registration=registration)
     again = services.registration_create(actor=user, event=event)
     assert again.status == "registered"
 

@@ -66,9 +66,7 @@ def test_concurrent_registrations_never_overfill_the_event():
     def cancel(registration):
         try:
             barrier.wait()
-            services.registration_cancel(
-                actor=registration.buddy.user, registration=registration, base_url="http://t/"
-            )
+            services.registration_cancel(actor=registration.buddy.user, registration=registration)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:

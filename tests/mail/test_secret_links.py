@@ -129,10 +129,9 @@ def test_import_invitations_keep_no_password_link(django_capture_on_commit_callb
             programme=programme,
             training_institution=institution(),
             upload=SimpleUploadedFile("s.csv", content.encode()),
-            base_url="https://buddywerk.test/",
         )
     with django_capture_on_commit_callbacks(execute=True):
-        importer.buddy_import_confirm(actor=coordinator, job=job, base_url="https://x/")
+        importer.buddy_import_confirm(actor=coordinator, job=job)
     [message] = mail.outbox
     assert "/accounts/password/reset/key/" in message.body
     outgoing = OutgoingMail.objects.get(kind="buddies.import_invitation")

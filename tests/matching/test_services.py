@@ -231,7 +231,7 @@ def test_expiry_task_runs_the_pass(world):
     r1, _, _ = world["referrals"]
     b1, _ = world["buddies"]
     (proposal,) = _propose(world, [(r1, b1)], now=timezone.now() - dt.timedelta(days=30))
-    proposals_expire_run.call(base_url="http://testserver/")
+    proposals_expire_run.call()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
     assert proposal.reminded_at is not None and proposal.due_at > timezone.now()

@@ -26,7 +26,12 @@ from tests.factories import OrganisationFactory, UserFactory, member
 from tests.network.factories import PracticeFactory, PracticeSubmissionFactory, municipality
 
 pytestmark = pytest.mark.django_db
-BASE = "http://testserver/"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Links in mail are built on SITE_URL, never on the request's host."""
+    settings.SITE_URL = "https://buddywerk.test"
 
 
 def regional_coordinator(code="VAN"):
@@ -78,7 +83,9 @@ def test_submit_confirm_and_publish_by_the_regional_coordinator(
     submission = PracticeSubmission.objects.get()
     assert submission.status == SubmissionStatus.UNCONFIRMED
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/network/practices/confirm/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        r"https://buddywerk\.test(/network/practices/confirm/\S+/)", mail.outbox[0].body
+    )
     assert link, mail.outbox[0].body
     # Opening the link confirms nothing; the button does.
     assert client.get(link.group(1)).status_code == 200
@@ -109,9 +116,9 @@ def test_submit_confirm_and_publish_by_the_regional_coordinator(
 def test_every_published_version_is_kept():
     admin = platform_admin()
     first = PracticeSubmissionFactory(title="Tandem Gent")
-    practice = services.practice_submission_publish(actor=admin, submission=first, base_url=BASE)
+    practice = services.practice_submission_publish(actor=admin, submission=first)
     change = PracticeSubmissionFactory(practice=practice, title="Tandem Gent (vernieuwd)")
-    services.practice_submission_publish(actor=admin, submission=change, base_url=BASE)
+    services.practice_submission_publish(actor=admin, submission=change)
     practice.refresh_from_db()
     assert practice.title == "Tandem Gent (vernieuwd)"
     assert practice.version == 2
@@ -128,7 +135,6 @@ def test_ask_for_changes_then_resubmit_then_reject(django_capture_on_commit_call
             actor=admin,
             submission=submission,
             reason="Voeg een contactpersoon toe.",
-            base_url=BASE,
         )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.CHANGES_REQUESTED
@@ -143,7 +149,7 @@ def test_ask_for_changes_then_resubmit_then_reject(django_capture_on_commit_call
     assert submission.status == SubmissionStatus.SUBMITTED
     assert submission.contact_name == "Jan Contact"
     services.practice_submission_reject(
-        actor=admin, submission=submission, reason="Dit is geen buddywerking.", base_url=BASE
+        actor=admin, submission=submission, reason="Dit is geen buddywerking."
     )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.REJECTED
@@ -153,7 +159,7 @@ def test_ask_for_changes_then_resubmit_then_reject(django_capture_on_commit_call
         "rejected",
     ]
     with pytest.raises(ValidationError):  # a rejected proposal is final
-        services.practice_submission_publish(actor=admin, submission=submission, base_url=BASE)
+        services.practice_submission_publish(actor=admin, submission=submission)
     assert not Practice.objects.exists()
 
 
@@ -161,7 +167,7 @@ def test_reject_needs_a_reason():
     submission = PracticeSubmissionFactory()
     with pytest.raises(ValidationError):
         services.practice_submission_reject(
-            actor=platform_admin(), submission=submission, reason="  ", base_url=BASE
+            actor=platform_admin(), submission=submission, reason="  "
         )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
@@ -171,9 +177,7 @@ def test_regional_coordinator_moderates_only_their_province(client):
     gent_submission = PracticeSubmissionFactory(places=[municipality("44021")])
     antwerp = regional_coordinator("VAN")
     with pytest.raises(PermissionDenied):
-        services.practice_submission_publish(
-            actor=antwerp, submission=gent_submission, base_url=BASE
-        )
+        services.practice_submission_publish(actor=antwerp, submission=gent_submission)
     client.force_login(antwerp)
     assert client.get(f"/network/moderation/{gent_submission.uuid}/").status_code == 404
     assert gent_submission.title not in client.get("/network/moderation/").content.decode()

@@ -13,6 +13,13 @@ from tests.factories import OrganisationFactory, SchoolFactory, UserFactory, mem
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Links in mail are built on SITE_URL, never on the request's host."""
+    settings.SITE_URL = "https://buddywerk.test"
+
+
 REGISTRATION = {
     "school_number": "012 345",
     "name": "Vrije Basisschool De Linde",
@@ -127,7 +134,7 @@ def test_confirmation_gives_the_care_coordinator_an_account_and_the_lead_role(
     assert AuditEvent.objects.filter(action="school.confirm", actor=admin_user).exists()
     (message,) = mail.outbox
     assert message.to == ["zita@example.org"]
-    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+)", message.body)
+    link = re.search(r"https://buddywerk\.test(/accounts/password/reset/key/\S+)", message.body)
     assert link, message.body
     # The link lets the care coordinator choose a password.
     client.logout()

@@ -20,12 +20,19 @@ from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Links in mail are built on SITE_URL, never on the request's host."""
+    settings.SITE_URL = "https://buddywerk.test"
+
+
 START = dt.date(2026, 9, 7)
 
 
 def _run(capture, today):
     with capture(execute=True):
-        return send_due_reminders(today=today, base_url="https://buddywerk.example")
+        return send_due_reminders(today=today)
 
 
 def _kinds():
@@ -50,7 +57,7 @@ def test_no_meeting_reminds_the_buddy_then_the_coordinator_once(
     pupil = duo.participants.get().pupil
     assert pupil.first_name not in message.subject + message.body
     assert "contactmoment" in message.subject.lower()
-    assert f"https://buddywerk.example/duos/{duo.uuid}/" in message.body
+    assert f"https://buddywerk.test/duos/{duo.uuid}/" in message.body
     # The next days: nothing twice.
     _run(django_capture_on_commit_callbacks, START + dt.timedelta(days=15))
     assert len(mail.outbox) == 1

@@ -1,22 +1,28 @@
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common import throttle
+from buddywerk.mail.compose import mail_language, site_url
 from buddywerk.mail.outbox import mail_enqueue
 
 from . import login_throttle
+from .models import User
 
 # allauth's mails that carry a key or code: a reset link, an address confirmation, a login
 # code. The outbox erases their bodies once sent.
@@ -30,6 +36,25 @@ SECRET_MAILS = frozenset(
         "login_code",
     }
 )
+
+
+@dataclass(frozen=True)
+class _Site:
+    """The site as allauth's mail templates name it ("Hello from ..."): SITE_URL's host,
+    not the request's Host header."""
+
+    domain: str
+
+    @property
+    def name(self) -> str:
+        return self.domain
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+def _site() -> _Site:
+    return _Site(urlsplit(str(settings.SITE_URL)).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -102,21 +127,36 @@ class AccountAdapter(DefaultAccountAdapter):
         login_throttle.remember_device(request, response, user)
         return response
 
+    # allauth builds its mail links from the request's Host; ours come from SITE_URL, like
+    # every other mail's (and a forged Host header cannot steer a reset link elsewhere).
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest | None, emailconfirmation: Any
+    ) -> str:
+        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's own mails (address confirmation, password reset, security notices)
-        go through the outbox like every other mail: sent after the commit, retried while
-        SMTP is down. allauth's rendering, only the final send differs."""
+        go through the outbox like every other mail: rendered and stored right here, in the
+        request's transaction, sent after the commit, retried while SMTP is down. allauth's
+        rendering, in the recipient's language (an account's preferred language, else the
+        page's); only the final send differs."""
         request = globals()["context"].request
-        message = self.render_mail(
-            template_prefix,
-            email,
-            {
-                "request": request,
-                "email": email,
-                "current_site": get_current_site(request),
-                **context,
-            },
-        )
+        owner = User.objects.filter(email__iexact=email).only("preferred_language").first()
+        language = owner.preferred_language if owner else translation.get_language()
+        ours: dict[str, Any] = {"current_site": _site()}
+        if "signup_url" in context:  # the mail to an address without an account
+            ours["signup_url"] = site_url(reverse("account_signup"))
+        with translation.override(mail_language(language)):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {"request": request, "email": email, **context, **ours},
+            )
         body, html = message.body, ""
         if getattr(message, "content_subtype", "plain") == "html":
             body, html = strip_tags(message.body), message.body

@@ -18,9 +18,13 @@ def user_create(
     password: str | None,
     first_name: str = "",
     last_name: str = "",
+    preferred_language: str = "",
 ) -> User:
-    """Create an account. Without a password the user sets one through the reset mail."""
+    """Create an account. Without a password the user sets one through the reset mail.
+    `preferred_language`: the language their mails are written in (default: the site's)."""
     user = User(email=email.strip().lower(), first_name=first_name, last_name=last_name)
+    if preferred_language:
+        user.preferred_language = preferred_language
     if password:
         user.set_password(password)
     else:

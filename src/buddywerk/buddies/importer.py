@@ -48,6 +48,7 @@ from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.models import AuditEvent
 from buddywerk.common.vocabulary import ALL_SLOTS, Competence, Language, MeetingMode
 from buddywerk.geo.models import Postcode
+from buddywerk.mail.compose import mail_to_users, password_set_url
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
 from .models import (
@@ -523,7 +524,6 @@ def buddy_import_start(
     programme: Programme,
     training_institution: TrainingInstitution,
     upload: UploadedFile,
-    base_url: str,
 ) -> BuddyImport:
     """Check the file itself, store it and start the dry run. ImportFileError (nothing
     stored) on a file that is too large, a ZIP bomb, in the wrong encoding or without a
@@ -542,12 +542,12 @@ def buddy_import_start(
         status=ImportStatus.CHECKING,
     )
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_START, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False, base_url))
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False))
     return job
 
 
 @transaction.atomic
-def buddy_import_confirm(*, actor: User, job: BuddyImport, base_url: str) -> BuddyImport:
+def buddy_import_confirm(*, actor: User, job: BuddyImport) -> BuddyImport:
     """The coordinator confirms a dry run without errors: run the import as a task."""
     from . import tasks
 
@@ -559,12 +559,12 @@ def buddy_import_confirm(*, actor: User, job: BuddyImport, base_url: str) -> Bud
     job.heartbeat_at = timezone.now()
     job.save(update_fields=["status", "rows_done", "heartbeat_at", "updated_at"])
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_CONFIRM, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True, base_url))
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True))
     return job
 
 
 @transaction.atomic
-def buddy_import_retry(*, actor: User, job: BuddyImport, base_url: str) -> BuddyImport:
+def buddy_import_retry(*, actor: User, job: BuddyImport) -> BuddyImport:
     """Run the dry run again on the stored file of a failed job (a worker stopped, or the
     server had a problem): the coordinator need not upload it again."""
     from . import tasks
@@ -582,7 +582,7 @@ def buddy_import_retry(*, actor: User, job: BuddyImport, base_url: str) -> Buddy
     job.heartbeat_at = timezone.now()
     job.save()
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_RETRY, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False, base_url))
+    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False))
     return job
 
 
@@ -728,11 +728,10 @@ def import_check(*, import_id: int) -> BuddyImport:
     return job
 
 
-def import_commit(*, import_id: int, base_url: str) -> BuddyImport:
-    """Check again, then write every row in one transaction (all or nothing). Re-importing
-    the same file updates the same buddies (key: email)."""
-    from . import tasks
-
+def import_commit(*, import_id: int) -> BuddyImport:
+    """Check again, then write every row in one transaction (all or nothing), with the
+    invitation mails of the new accounts. Re-importing the same file updates the same
+    buddies (key: email)."""
     job = _claim(import_id, ImportStatus.IMPORTING)
     parsed, errors = _validate_all(job)
     if errors:
@@ -759,18 +758,42 @@ def import_commit(*, import_id: int, base_url: str) -> BuddyImport:
             target=job,
             detail={"created": created, "updated": updated},
         )
-        transaction.on_commit(lambda: tasks.send_import_invitations.enqueue(job.pk, base_url))
+        buddy_import_invitations_mail(job=job)
     return job
 
 
-def import_run(*, import_id: int, commit: bool, base_url: str) -> None:
+def buddy_import_invitations_mail(*, job: BuddyImport) -> int:
+    """Invite every buddy the import created, who has no password yet, to choose one: one
+    mail each, in their language, written in the caller's transaction (a secret link: the
+    outbox erases it once sent). Returns how many."""
+    buddies = Buddy.objects.filter(source_import=job).select_related("user").order_by("pk")
+    count = 0
+    for buddy in buddies.iterator(chunk_size=500):
+        if buddy.user.has_usable_password():
+            continue
+        mail_to_users(
+            users=[buddy.user],
+            template="buddies/email/import_invitation",
+            kind="buddies.import_invitation",
+            context={
+                "programme": job.programme,
+                "institution": job.training_institution,
+                "invite_url": password_set_url(buddy.user),
+            },
+            sensitive=True,
+        )
+        count += 1
+    return count
+
+
+def import_run(*, import_id: int, commit: bool) -> None:
     """The import task: the dry run, or (`commit`) the import. Whatever goes wrong, the job
     does not stay running: it is failed with a Dutch message for the coordinator, who can
     try again. The traceback goes to the log, with the job's id only."""
     with translation.override(settings.LANGUAGE_CODE):
         try:
             if commit:
-                import_commit(import_id=import_id, base_url=base_url)
+                import_commit(import_id=import_id)
             else:
                 import_check(import_id=import_id)
         except ImportAbandoned:

@@ -12,8 +12,8 @@ buddy is ended) revokes in the same transaction what the buddy role gave: the bu
 memberships of every programme and the secret calendar link (issue 11). Reopening gives
 the memberships back, for the programmes the person applied to.
 
-Every service validates, runs in one transaction, leaves an audit event, and sends mail on
-commit through a django.tasks task (ARCHITECTURE.md 1, 4, 5).
+Every service validates, runs in one transaction, leaves an audit event, and writes its
+mail to the outbox in that transaction (ARCHITECTURE.md 1, 4, 5).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,9 +37,10 @@ from buddywerk.access.models import Membership, Role, User
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
+from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.organisations.models import Programme
 
-from . import rules, tasks
+from . import rules
 from .models import (
     Buddy,
     BuddyKind,
@@ -147,12 +149,11 @@ def buddy_register(
     profile: Mapping[str, Any],
     declaration_accepted: bool,
     programmes: Iterable[Programme],
-    base_url: str,
 ) -> Buddy | None:
     """A volunteer or student registers (public, no actor). R1: only eligible applicants are
     stored; R2: the declaration on honour is required and kept word for word with its
     moment. Creates the account, the profile (applied), a buddy membership in every chosen
-    programme, and sends allauth's email verification on commit.
+    programme, and writes the mail that confirms the address (allauth's key).
 
     The public form must not reveal whether an address has an account (account
     enumeration): for a known address nothing is stored, the owner of the address gets a
@@ -178,7 +179,7 @@ def buddy_register(
             target=existing,
             detail={"programmes": [p.pk for p in chosen]},
         )
-        transaction.on_commit(lambda: tasks.send_account_exists.enqueue(existing.pk, base_url))
+        buddy_account_exists_mail(user=existing)
         return None
 
     user = user_create(
@@ -200,8 +201,47 @@ def buddy_register(
         target=buddy,
         detail={"programmes": [p.pk for p in chosen], "kind": buddy.kind},
     )
-    transaction.on_commit(lambda: tasks.send_email_verification.enqueue(address.pk, base_url))
+    buddy_verification_mail(address=address)
     return buddy
+
+
+def buddy_verification_mail(*, address: EmailAddress) -> None:
+    """allauth's email verification for a new buddy: its key and its confirmation page.
+    Written in the caller's transaction; a secret link (the outbox erases it once sent)."""
+    key = EmailConfirmationHMAC(address).key
+    mail_to_users(
+        users=[address.user],
+        template="buddies/email/verify",
+        kind="buddies.verify",
+        context={"activate_url": site_url(reverse("account_confirm_email", args=[key]))},
+        sensitive=True,
+    )
+
+
+def buddy_account_exists_mail(*, user: User) -> None:
+    """Someone registered as a buddy with an address that already has an account: tell the
+    owner (not the visitor, see `buddy_register`), with links to sign in and to reset the
+    password. Written in the caller's transaction."""
+    mail_to_users(
+        users=[user],
+        template="buddies/email/account_exists",
+        kind="buddies.account_exists",
+        context={
+            "login_url": site_url(reverse("account_login")),
+            "reset_url": site_url(reverse("account_reset_password")),
+        },
+    )
+
+
+def buddy_screening_mail(*, buddy: Buddy, programme: Programme) -> None:
+    """Tell an applicant the programme's decision (approved, or declined with the reason),
+    in the caller's transaction."""
+    mail_to_users(
+        users=[buddy.user],
+        template=f"buddies/email/screening_{buddy.status}",
+        kind=f"buddies.screening_{buddy.status}",
+        context={"buddy": buddy, "programme": programme},
+    )
 
 
 def buddy_registrations_purge_unconfirmed(*, now: dt.datetime) -> int:
@@ -363,7 +403,7 @@ def buddy_approve(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
     """The programme's coordinator approves an applicant; the applicant is mailed. Approval
     does not yet allow a duo with a minor: that also needs the extract (R2)."""
     buddy = _take("approve", actor=actor, buddy=buddy, programme=programme)
-    transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
+    buddy_screening_mail(buddy=buddy, programme=programme)
     return buddy
 
 
@@ -375,7 +415,7 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
     if not reason:
         raise ValidationError({"reason": _("Give a reason: the applicant will read it.")})
     buddy = _take("decline", actor=actor, buddy=buddy, programme=programme, reason=reason)
-    transaction.on_commit(lambda: tasks.send_screening_decision.enqueue(buddy.pk, programme.pk))
+    buddy_screening_mail(buddy=buddy, programme=programme)
     return buddy
 
 

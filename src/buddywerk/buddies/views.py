@@ -240,7 +240,6 @@ def _register(request: HttpRequest, state: dict[str, Any], form: AccountForm) ->
             profile=profile,
             declaration_accepted=declaration.cleaned_data["accept"],
             programmes=programmes_form.cleaned_data["programmes"],
-            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as exc:
         hits.rollback()  # nothing was sent
@@ -549,7 +548,6 @@ def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
                     programme=programme,
                     training_institution=form.cleaned_data["training_institution"],
                     upload=form.cleaned_data["file"],
-                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
@@ -610,7 +608,7 @@ def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID)
             else importer.buddy_import_confirm
         )
         try:
-            step(actor=request.user, job=job, base_url=request.build_absolute_uri("/"))
+            step(actor=request.user, job=job)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("buddies:import_detail", programme.uuid, job.uuid)

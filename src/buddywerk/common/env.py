@@ -1,7 +1,8 @@
 """Read settings from the environment; the default's type decides how a value is parsed.
 
 One helper, so production differs from development only by environment variables
-(ARCHITECTURE.md 9).
+(ARCHITECTURE.md 9). This module, settings.py and the entry points (cli, wsgi, asgi) are
+the only code that touches the environment.
 """
 
 import os
@@ -38,3 +39,9 @@ def env(name: str, default: bool | int | list[str] | str) -> bool | int | list[s
     if isinstance(default, list):
         return [item.strip() for item in raw.split(",") if item.strip()]
     return raw
+
+
+def env_export(name: str, value: str) -> None:
+    """Set `name` for the processes this one starts (the demo's task worker and scheduler
+    read their settings from it, like any other process)."""
+    os.environ[name] = value

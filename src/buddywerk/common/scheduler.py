@@ -2,8 +2,8 @@
 demo every 5). Each job is idempotent, so running them more often than they fall due sends
 nothing twice; each one is wrapped so that one failing job does not stop the others.
 
-A job takes the moment of the run and the site's address (for links in mails) and returns
-a short summary of counts for the log line.
+A job takes the moment of the run and returns a short summary of counts for the log line.
+The links in the mails they write come from the SITE_URL setting.
 """
 
 from __future__ import annotations
@@ -18,47 +18,47 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
-def _mail_retries(now: dt.datetime, base_url: str) -> str:
+def _mail_retries(now: dt.datetime) -> str:
     from buddywerk.mail.outbox import retry_due_mail
 
     run = retry_due_mail(now=now)
     return f"sent={run.sent} failed={run.failed} given_up={run.given_up}"
 
 
-def _trajectory_reminders(now: dt.datetime, base_url: str) -> str:
+def _trajectory_reminders(now: dt.datetime) -> str:
     from buddywerk.trajectories.reminders import send_due_reminders
 
-    run = send_due_reminders(today=timezone.localdate(now), base_url=base_url)
+    run = send_due_reminders(today=timezone.localdate(now))
     return f"created={run.created} enqueued={run.enqueued}"
 
 
-def _followup_reminders(now: dt.datetime, base_url: str) -> str:
+def _followup_reminders(now: dt.datetime) -> str:
     from buddywerk.followup.services import followup_reminders
 
-    counts = followup_reminders(today=timezone.localdate(now), now=now, base_url=base_url)
+    counts = followup_reminders(today=timezone.localdate(now), now=now)
     return " ".join(f"{key}={value}" for key, value in counts.items())
 
 
-def _matching_expiry(now: dt.datetime, base_url: str) -> str:
+def _matching_expiry(now: dt.datetime) -> str:
     from buddywerk.matching.services import proposals_expire
 
-    reminded, expired = proposals_expire(now=now, base_url=base_url)
+    reminded, expired = proposals_expire(now=now)
     return f"reminded={reminded} expired={expired}"
 
 
-def _report_reminders(now: dt.datetime, base_url: str) -> str:
+def _report_reminders(now: dt.datetime) -> str:
     from buddywerk.reports.services import report_reminders_send
 
     return f"sent={report_reminders_send(today=timezone.localdate(now))}"
 
 
-def _stale_imports(now: dt.datetime, base_url: str) -> str:
+def _stale_imports(now: dt.datetime) -> str:
     from buddywerk.buddies.importer import imports_recover_stale
 
     return f"failed={imports_recover_stale(now=now)}"
 
 
-def _unconfirmed_purge(now: dt.datetime, base_url: str) -> str:
+def _unconfirmed_purge(now: dt.datetime) -> str:
     from buddywerk.buddies.services import buddy_registrations_purge_unconfirmed
     from buddywerk.network.services import practice_submissions_purge_unconfirmed
 
@@ -70,10 +70,10 @@ def _unconfirmed_purge(now: dt.datetime, base_url: str) -> str:
 @dataclass(frozen=True)
 class Job:
     name: str
-    run: Callable[[dt.datetime, str], str]
+    run: Callable[[dt.datetime], str]
 
 
-# Mail retries first: what the other jobs enqueue goes out through the worker anyway.
+# Mail retries first: what the other jobs write goes out through the worker anyway.
 JOBS: list[Job] = [
     Job("mail-retries", _mail_retries),
     Job("trajectory-reminders", _trajectory_reminders),
@@ -95,14 +95,14 @@ class JobResult:
         return f"{self.name}: {'ok' if self.ok else 'FAILED'} {self.summary}".rstrip()
 
 
-def run_scheduled(*, now: dt.datetime | None = None, base_url: str = "") -> list[JobResult]:
+def run_scheduled(*, now: dt.datetime | None = None) -> list[JobResult]:
     """Run every job once at `now`; a job that raises is logged and reported, the next one
     still runs."""
     now = now or timezone.now()
     results = []
     for job in JOBS:
         try:
-            summary = job.run(now, base_url)
+            summary = job.run(now)
         except Exception as exc:
             logger.exception("Scheduled job %s failed", job.name)
             results.append(JobResult(job.name, False, type(exc).__name__))

@@ -3,8 +3,8 @@ actions (R12), coordinator check-ins, relationship surveys, and the reminders ru
 also escalates the duo's unacknowledged concerns, trajectories.concern_services).
 
 Same shape as trajectories' services: keyword-only, validated, one transaction, an audit
-event, mail only on commit through the task queue. `today`/`now` may be passed (fake clock
-in tests).
+event, and the mail written to the outbox in that transaction. `today`/`now` may be passed
+(fake clock in tests).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from buddywerk.common.permissions import check_allowed
 from buddywerk.trajectories.concern_services import (
     concerns_escalate,
     coordinator_ids,
-    duo_mail_on_commit,
+    duo_mail,
     member_ids,
     refuse_closed_duo,
     school_care_coordinator_ids,
@@ -58,7 +58,6 @@ from .models import (
     TandemKind,
     TandemNote,
 )
-from .tasks import followup_mail_send
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -77,15 +76,14 @@ def school_contact_ids(trajectory: Trajectory) -> set[int]:
     return ids & school_staff
 
 
-def _mail_on_commit(
-    *, kind: str, trajectory: Trajectory, recipients: Iterable[int], base_url: str
-) -> None:
-    duo_mail_on_commit(
-        followup_mail_send,
-        kind=kind,
+def followup_mail(*, kind: str, trajectory: Trajectory, recipients: Iterable[int]) -> None:
+    """A follow-up mail (`tandem_note`, `checkin_due`, `action_overdue`) to each recipient,
+    in the caller's transaction; it only points to the duo's page."""
+    duo_mail(
+        template=f"followup/email/{kind}",
+        kind=f"followup.{kind}",
         trajectory=trajectory,
         recipients=recipients,
-        base_url=base_url,
     )
 
 
@@ -101,7 +99,6 @@ def tandem_note_add(
     trajectory: Trajectory,
     text: str,
     kind: str = TandemKind.NOTE,
-    base_url: str = "",
 ) -> TandemNote:
     """R11: the buddy or the school writes a short note in the duo's tandem thread; the
     other side is told by mail once it is saved. Home visits and parents' signals are
@@ -131,12 +128,7 @@ def tandem_note_add(
         recipients = school_contact_ids(trajectory)
     else:
         recipients = {trajectory.buddy.user_id}
-    _mail_on_commit(
-        kind="tandem_note",
-        trajectory=trajectory,
-        recipients=recipients - {actor.pk},
-        base_url=base_url,
-    )
+    followup_mail(kind="tandem_note", trajectory=trajectory, recipients=recipients - {actor.pk})
     return note
 
 
@@ -418,7 +410,7 @@ def _once(kind: str, key: str, today: dt.date) -> bool:
 
 
 def followup_reminders(
-    *, today: dt.date | None = None, now: dt.datetime | None = None, base_url: str = ""
+    *, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, int]:
     """The follow-up run (daily or more often), on a fake clock in tests:
     - concerns unacknowledged for 2 working days escalate to the programme's lead;
@@ -434,7 +426,7 @@ def followup_reminders(
             else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
         )
     today = clock.today(today)
-    counts = {"escalated": concerns_escalate(now=now, base_url=base_url)}
+    counts = {"escalated": concerns_escalate(now=now)}
     sent = 0
     young = (
         Trajectory.objects.filter(
@@ -448,11 +440,10 @@ def followup_reminders(
     for trajectory in young:
         with transaction.atomic():
             if _once("checkin_due", str(trajectory.uuid), today):
-                _mail_on_commit(
+                followup_mail(
                     kind="checkin_due",
                     trajectory=trajectory,
                     recipients=coordinator_ids(trajectory),
-                    base_url=base_url,
                 )
                 sent += 1
     counts["checkin_due"] = sent
@@ -463,11 +454,10 @@ def followup_reminders(
     for action in overdue:
         with transaction.atomic():
             if _once("action_overdue", str(action.uuid), today):
-                _mail_on_commit(
+                followup_mail(
                     kind="action_overdue",
                     trajectory=action.trajectory,
                     recipients={action.owner_id},
-                    base_url=base_url,
                 )
                 sent += 1
     counts["action_overdue"] = sent

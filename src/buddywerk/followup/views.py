@@ -109,7 +109,6 @@ def tandem(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                     trajectory=trajectory,
                     text=form.cleaned_data["text"],
                     kind=form.cleaned_data.get("kind") or "note",
-                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as exc:
                 errors_to_form(form, exc)

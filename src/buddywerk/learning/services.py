@@ -1,6 +1,7 @@
 """Writes of the learning app: events, registrations with a waiting list (R13), attendance,
 meet-up notes [004] and completed modules (R14). Each service validates, runs in one
-transaction, leaves an audit event and sends mail only on commit (ARCHITECTURE.md 1, 5).
+transaction, leaves an audit event and writes its mail to the outbox in that transaction
+(ARCHITECTURE.md 1, 5).
 
 Registrations and cancellations lock the event row (`select_for_update`) first, so two
 buddies who register for the last place at the same moment are served one after the
@@ -8,11 +9,11 @@ other: one gets the place, the other the waiting list.
 """
 
 import secrets
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
+from buddywerk.mail.compose import mail_to_users, site_url
 
 from .models import (
     Audience,
@@ -32,7 +34,6 @@ from .models import (
     RegistrationStatus,
     RequiredModule,
 )
-from .tasks import registration_mail_send
 from .workflow import ACTIVE_STATUSES, REGISTRATION
 
 EVENT_FIELDS = [
@@ -112,7 +113,7 @@ def registration_create(*, actor: User, event: Event) -> Registration:
 
 
 @transaction.atomic
-def registration_cancel(*, actor: User, registration: Registration, base_url: str) -> Registration:
+def registration_cancel(*, actor: User, registration: Registration) -> Registration:
     """The buddy cancels (or the organiser cancels for them). When a place comes free, the
     first buddy on the waiting list moves up at once and gets a mail (R13)."""
     if not policy.can_cancel_registration(actor, registration):
@@ -130,11 +131,11 @@ def registration_cancel(*, actor: User, registration: Registration, base_url: st
         REGISTRATION, "cancel", obj=registration, actor=actor, update=stamp
     )
     if was == RegistrationStatus.REGISTERED:
-        _promote(event=event, actor=actor, base_url=base_url)
+        _promote(event=event, actor=actor)
     return registration
 
 
-def _promote(*, event: Event, actor: User | None, base_url: str) -> None:
+def _promote(*, event: Event, actor: User | None) -> None:
     """Fill free places from the waiting list, first come first served. Runs under the
     event's row lock."""
     taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
@@ -154,14 +155,23 @@ def _promote(*, event: Event, actor: User | None, base_url: str) -> None:
 
         # The system moves them up; who freed the place is in the cancellation's log.
         transition_apply(REGISTRATION, "promote", obj=registration, actor=None, update=stamp)
-        transaction.on_commit(
-            partial(
-                registration_mail_send.enqueue,
-                kind="moved_up",
-                registration_id=registration.pk,
-                base_url=base_url,
-            )
-        )
+        registration_moved_up_mail(registration=registration)
+
+
+def registration_moved_up_mail(*, registration: Registration) -> None:
+    """Tell a buddy that they moved up from the waiting list (R13): one mail, written in the
+    caller's transaction, in the buddy's language."""
+    event = registration.event
+    mail_to_users(
+        users=[registration.buddy.user],
+        template="learning/email/moved_up",
+        kind="learning.moved_up",
+        context={
+            "registration": registration,
+            "event": event,
+            "event_url": site_url(reverse("learning:event_detail", args=[event.uuid])),
+        },
+    )
 
 
 @transaction.atomic

@@ -1,44 +1,31 @@
-"""Mail of the learning app, sent by the task worker after the write that caused it."""
+"""Tasks of the learning app. Mail is written by the services in their own transaction
+(services.registration_moved_up_mail); no task renders a new mail.
 
-from django.conf import settings
+`registration_mail_send` stays only for jobs an older release queued before it wrote mail
+in the service's transaction (issue 12): it writes the same mail a service writes now.
+Nothing enqueues it any more; drop it once no deployment can hold such a job.
+"""
+
+from typing import Any
+
+from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-
-from buddywerk.mail.outbox import mail_enqueue
-
-from .models import Registration
-
-MAIL_KINDS = frozenset({"moved_up"})
 
 
 @task()
-def registration_mail_send(*, kind: str, registration_id: int, base_url: str) -> None:
-    """Tell a buddy that they moved up from the waiting list (R13)."""
-    if kind not in MAIL_KINDS:
+def registration_mail_send(*, kind: str, registration_id: int, **_old: Any) -> None:
+    """An old queued job: tell a buddy that they moved up from the waiting list (links from
+    SITE_URL; the old job's `base_url` is ignored)."""
+    from .models import Registration
+    from .services import registration_moved_up_mail
+
+    if kind != "moved_up":
         raise ValueError(f"Unknown registration mail: {kind}")
     registration = (
         Registration.objects.select_related("event", "buddy__user")
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None:
-        return
-    user = registration.buddy.user
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "name": user.first_name or user.email,
-        "event_url": base_url.rstrip("/")
-        + reverse("learning:event_detail", args=[registration.event.uuid]),
-    }
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"learning/email/{kind}_subject.txt", context)
-        body = render_to_string(f"learning/email/{kind}_body.txt", context)
-    mail_enqueue(
-        to=user.email,
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body=body,
-        kind=f"learning.{kind}",
-    )
+    if registration is not None:
+        with transaction.atomic():
+            registration_moved_up_mail(registration=registration)

@@ -22,10 +22,6 @@ from .markdown import render_markdown
 from .models import CalendarFeed, Event, Module, Registration
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -101,9 +97,7 @@ def registration_cancel(request: HttpRequest, registration_uuid: UUID) -> HttpRe
     if not own and not policy.can_manage_event(request.user, registration.event):
         raise Http404
     try:
-        services.registration_cancel(
-            actor=request.user, registration=registration, base_url=_base_url(request)
-        )
+        services.registration_cancel(actor=request.user, registration=registration)
     except ValidationError as exc:
         _error_message(request, exc)
     else:

@@ -1,10 +1,15 @@
 """The mail outbox: no mail is lost when SMTP is down (issue 5).
 
 `mail_enqueue(...)` stores an OutgoingMail row in the caller's transaction and, once that
-commits, enqueues `tasks.outgoing_mail_send` for the worker. Sending marks `sent_at`; a
-failure records the error and the next attempt with backoff (1, 5, 15, 60 minutes, then
-hourly). `retry_due_mail(now=...)`, run by `buddywerk run-scheduled`, sends what is due.
-A mail that still fails three days after it was written is given up with an ERROR log.
+commits, enqueues `tasks.outgoing_mail_send` for the worker. Apps call it through
+compose.py (`mail_to_users`, `mail_to_address`), which renders the mail first; only
+allauth's adapter, which renders its own, calls it directly. If the process dies before
+the task is enqueued, the row is committed anyway and `retry_due_mail` sends it.
+
+Sending marks `sent_at`; a failure records the error and the next attempt with backoff
+(1, 5, 15, 60 minutes, then hourly). `retry_due_mail(now=...)`, run by `buddywerk
+run-scheduled`, sends what is due. A mail that still fails three days after it was
+written is given up with an ERROR log.
 
 Delivery is at least once: a pass first claims its rows with one conditional UPDATE (a
 fresh claim token and a lease on `next_attempt_at`), so the worker and a scheduled run

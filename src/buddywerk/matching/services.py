@@ -8,8 +8,8 @@ the same moment can never push a buddy over capacity nor give one referral two b
 (the second one gets a clear error and nothing is stored). A partial unique index on open
 proposals per referral is the database's own last line.
 
-`now` may be passed so that tests run on a fake clock. Mail goes out on commit through the
-task queue (tasks.py).
+`now` may be passed so that tests run on a fake clock. Each service writes its mail to the
+outbox in its own transaction (`proposal_mail`); the worker sends it after the commit.
 """
 
 from __future__ import annotations
@@ -20,22 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
+from buddywerk.access.models import Membership, Role
 from buddywerk.buddies.models import Buddy
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.workflow import transition_apply
 from buddywerk.geo.distance import distance_km
+from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
 from .enums import ProposalSource, ProposalStatus
 from .models import ProgrammeMatchingSettings, Proposal
-from .tasks import proposal_mail_send
 from .workflow import PROPOSAL
 
 if TYPE_CHECKING:
@@ -56,10 +58,43 @@ SETTINGS_FIELDS = (
 )
 
 
-def _mail(kind: str, proposal: Proposal, base_url: str) -> None:
-    pk = proposal.pk
-    transaction.on_commit(
-        lambda: proposal_mail_send.enqueue(kind=kind, proposal_id=pk, base_url=base_url)
+def _mail_recipients(proposal: Proposal, kind: str) -> list[User]:
+    """Who hears about it: the buddy when they must answer or the duo starts; the referring
+    school or service when it must confirm; the programme's coordinators otherwise."""
+
+    def members(organisation_id: int, role: Role) -> list[User]:
+        return [
+            m.user
+            for m in Membership.objects.active()
+            .filter(organisation_id=organisation_id, role=role)
+            .select_related("user")
+            .order_by("user_id")
+        ]
+
+    buddy = [proposal.buddy.user]
+    if kind == "proposed":
+        return buddy
+    school = members(proposal.referral.referrer_id, Role.SCHOOL_STAFF)
+    if kind == "accepted":
+        return school
+    if kind == "reminder":
+        return buddy if proposal.status == ProposalStatus.PENDING else school
+    coordinators = members(proposal.programme_id, Role.PROGRAMME_COORDINATOR)
+    if kind == "confirmed":
+        return buddy + coordinators
+    return coordinators
+
+
+def proposal_mail(*, kind: str, proposal: Proposal) -> None:
+    """Write the mail about `kind` (proposed, accepted, declined, refused, confirmed,
+    expired, reminder) to everyone concerned, in the caller's transaction. No participant's
+    name goes into it: it says that something waits and links to the proposal's page, where
+    the access policy decides what the reader sees."""
+    mail_to_users(
+        users=_mail_recipients(proposal, kind),
+        template=f"matching/email/{kind}",
+        context={"url": site_url(reverse("matching:proposal_detail", args=[proposal.uuid]))},
+        kind=f"matching.{kind}",
     )
 
 
@@ -102,7 +137,6 @@ def proposals_create(
     programme: Programme,
     pairs: Sequence[tuple[str, str]],
     source: str = ProposalSource.BATCH,
-    base_url: str = "",
     now: dt.datetime | None = None,
     texts: engine.Texts = engine.DUTCH,
 ) -> list[Proposal]:
@@ -199,7 +233,7 @@ def proposals_create(
                 target=proposal,
                 detail={"referral": referral_uuid, "buddy": buddy_uuid, "score": candidate.score},
             )
-            _mail("proposed", proposal, base_url)
+            proposal_mail(kind="proposed", proposal=proposal)
             created.append(proposal)
     return created
 
@@ -260,41 +294,42 @@ def _take(
     return locked
 
 
+@transaction.atomic
 def proposal_accept(
-    *, actor: User | None, proposal: Proposal, base_url: str = "", now: dt.datetime | None = None
+    *, actor: User | None, proposal: Proposal, now: dt.datetime | None = None
 ) -> Proposal:
     """The buddy says yes; the school (or service) is asked to confirm."""
     locked = _take("accept", actor=actor, proposal=proposal, now=now)
-    _mail("accepted", locked, base_url)
+    proposal_mail(kind="accepted", proposal=locked)
     return locked
 
 
+@transaction.atomic
 def proposal_decline(
     *,
     actor: User | None,
     proposal: Proposal,
     reason: str,
-    base_url: str = "",
     now: dt.datetime | None = None,
 ) -> Proposal:
     """The buddy says no, with a reason; the referral is back in the queue (it stayed
     accepted, and no open proposal holds it any more)."""
     locked = _take("decline", actor=actor, proposal=proposal, now=now, reason=reason)
-    _mail("declined", locked, base_url)
+    proposal_mail(kind="declined", proposal=locked)
     return locked
 
 
+@transaction.atomic
 def proposal_refuse(
     *,
     actor: User | None,
     proposal: Proposal,
     reason: str,
-    base_url: str = "",
     now: dt.datetime | None = None,
 ) -> Proposal:
     """The school or service does not want this buddy, with a reason; back to the queue."""
     locked = _take("refuse", actor=actor, proposal=proposal, now=now, reason=reason)
-    _mail("refused", locked, base_url)
+    proposal_mail(kind="refused", proposal=locked)
     return locked
 
 
@@ -302,7 +337,6 @@ def proposal_confirm(
     *,
     actor: User | None,
     proposal: Proposal,
-    base_url: str = "",
     now: dt.datetime | None = None,
 ) -> Trajectory:
     """The school (or service) confirms the buddy the buddy accepted: the duo starts.
@@ -332,12 +366,12 @@ def proposal_confirm(
             "confirm", actor=actor, proposal=proposal, now=now, lock_buddy_and_referral=True
         )
         start(locked)
+        proposal_mail(kind="confirmed", proposal=locked)
     proposal.refresh_from_db()
-    _mail("confirmed", locked, base_url)
     return started[0]
 
 
-def proposals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> tuple[int, int]:
+def proposals_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """The scheduled pass (`buddywerk matching_expire`): remind, then expire.
 
     A day before the deadline, whoever must answer (the buddy, or the school once the buddy
@@ -359,12 +393,12 @@ def proposals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> t
                 proposal.due_at = max(proposal.due_at, now + REMIND_BEFORE)
                 proposal.save(update_fields=["reminded_at", "due_at", "updated_at"])
                 audit_record(actor=None, action=AuditAction.PROPOSAL_REMIND, target=proposal)
-                _mail("reminder", proposal, base_url)
+                proposal_mail(kind="reminder", proposal=proposal)
                 reminded += 1
             elif proposal.due_at <= now:
                 _take(
                     "expire", actor=None, proposal=proposal, now=now, reason=_("No answer in time.")
                 )
-                _mail("expired", proposal, base_url)
+                proposal_mail(kind="expired", proposal=proposal)
                 expired += 1
     return reminded, expired

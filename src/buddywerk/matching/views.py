@@ -31,10 +31,6 @@ def _texts() -> engine.Texts:
     return engine.Texts(lang="en" if (get_language() or "nl").startswith("en") else "nl")
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _require_matcher(request: HttpRequest) -> set[int]:
     ids = policy.matching_programme_ids(request.user)
     if not ids:
@@ -115,7 +111,6 @@ def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpRespo
                 actor=request.user,
                 referral=referral,
                 buddy=buddy,
-                base_url=_base_url(request),
                 texts=_texts(),
             )
         except ValidationError as exc:
@@ -177,7 +172,6 @@ def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
                 actor=request.user,
                 programme=programme,
                 pairs=pairs,  # type: ignore[arg-type]
-                base_url=_base_url(request),
                 texts=_texts(),
             )
         except ValidationError as exc:
@@ -248,23 +242,18 @@ def proposal_detail(request: HttpRequest, proposal_uuid: UUID) -> HttpResponse:
                 raise PermissionDenied
             if action in ("confirm", "refuse") and not is_school:
                 raise PermissionDenied
-            base_url = _base_url(request)
             try:
                 if action == "accept":
-                    services.proposal_accept(actor=user, proposal=proposal, base_url=base_url)
+                    services.proposal_accept(actor=user, proposal=proposal)
                     messages.success(request, _("Thank you. The school is asked to confirm."))
                 elif action == "decline":
-                    services.proposal_decline(
-                        actor=user, proposal=proposal, reason=reason, base_url=base_url
-                    )
+                    services.proposal_decline(actor=user, proposal=proposal, reason=reason)
                     messages.success(request, _("You declined the proposal."))
                 elif action == "confirm":
-                    services.proposal_confirm(actor=user, proposal=proposal, base_url=base_url)
+                    services.proposal_confirm(actor=user, proposal=proposal)
                     messages.success(request, _("Confirmed. The duo starts."))
                 else:
-                    services.proposal_refuse(
-                        actor=user, proposal=proposal, reason=reason, base_url=base_url
-                    )
+                    services.proposal_refuse(actor=user, proposal=proposal, reason=reason)
                     messages.success(request, _("You refused the proposal."))
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):

@@ -257,6 +257,14 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
     submitter_email = models.EmailField(
         _("your email address"), help_text=_("We send a link to confirm the proposal.")
     )
+    submitter_language = models.CharField(
+        _("language of the author"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+        help_text=_("The language of the form the author filled in; their mails use it."),
+    )
     token = models.CharField(_("confirmation key"), max_length=64, unique=True, editable=False)
     status = models.CharField(
         _("status"),

@@ -1,6 +1,7 @@
 """Writes of the network app: practice proposals and their moderation (R15), the Q&A (R14)
 and introductions to local services [004]. Each service validates, runs in one
-transaction, leaves an audit event and sends mail only on commit (ARCHITECTURE.md 1, 5).
+transaction, leaves an audit event and writes its mail to the outbox in that transaction
+(ARCHITECTURE.md 1, 5).
 """
 
 import datetime as dt
@@ -10,13 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
+from buddywerk.mail.compose import mail_language, mail_to_address, site_url
 
 from .models import (
     CONTENT_FIELDS,
@@ -30,17 +33,36 @@ from .models import (
     SubmissionStatus,
 )
 from .search import practice_index
-from .tasks import practice_mail_send
 from .text import stem_document
 from .workflow import SUBMISSION
 
+# These mails carry the proposal's secret key (confirm and edit links).
+SECRET_LINK_KINDS = frozenset({"confirm", "changes_requested"})
 
-def _mail_on_commit(*, kind: str, submission: PracticeSubmission, base_url: str) -> None:
-    submission_id = submission.pk
-    transaction.on_commit(
-        lambda: practice_mail_send.enqueue(
-            kind=kind, submission_id=submission_id, base_url=base_url
-        )
+
+def practice_submission_mail(*, kind: str, submission: PracticeSubmission) -> None:
+    """Write one mail to the author of a practice proposal, in the caller's transaction
+    and in the language of the form they filled in: confirm the address (`confirm`), or
+    hear what the moderator decided (`published`, `changes_requested`, `rejected`)."""
+    context = {
+        "submission": submission,
+        "confirm_url": site_url(
+            reverse("network:practice_submission_confirm", args=[submission.token])
+        ),
+        "edit_url": site_url(reverse("network:practice_submission_edit", args=[submission.token])),
+        "practice_url": (
+            site_url(reverse("network:practice_detail", args=[submission.practice.uuid]))
+            if submission.practice is not None
+            else ""
+        ),
+    }
+    mail_to_address(
+        to=submission.submitter_email,
+        language=submission.submitter_language,
+        template=f"network/email/{kind}",
+        kind=f"network.{kind}",
+        context=context,
+        sensitive=kind in SECRET_LINK_KINDS,
     )
 
 
@@ -73,14 +95,16 @@ def practice_submission_create(
     submitter_name: str,
     submitter_email: str,
     practice: Practice | None = None,
-    base_url: str,
+    language: str | None = None,
 ) -> PracticeSubmission:
     """R15: anyone proposes a new sheet, or a change to a published one. The proposal waits
-    until its author confirms their email address through the mailed link."""
+    until its author confirms their email address through the mailed link. `language`: the
+    language of the form (default: the active one); the author's mails are written in it."""
     submission = PracticeSubmission(
         practice=practice,
         submitter_name=submitter_name,
         submitter_email=submitter_email.strip().lower(),
+        submitter_language=mail_language(language or translation.get_language()),
         token=secrets.token_urlsafe(32),
     )
     m2m = _apply_content(submission, fields, relations)
@@ -95,7 +119,7 @@ def practice_submission_create(
         target=submission,
         detail={"change_of": str(practice.uuid) if practice else None},
     )
-    _mail_on_commit(kind="confirm", submission=submission, base_url=base_url)
+    practice_submission_mail(kind="confirm", submission=submission)
     return submission
 
 
@@ -202,9 +226,7 @@ def _snapshot(practice: Practice) -> dict[str, Any]:
 
 
 @transaction.atomic
-def practice_submission_publish(
-    *, actor: User, submission: PracticeSubmission, base_url: str
-) -> Practice:
+def practice_submission_publish(*, actor: User, submission: PracticeSubmission) -> Practice:
     """R15: a moderator publishes a proposal: a new sheet, or the new version of an existing
     one. The published content is kept as a numbered version."""
     _require_moderator(actor, submission)
@@ -244,12 +266,12 @@ def practice_submission_publish(
         target=practice,
         detail={"version": practice.version, "submission": str(submission.uuid)},
     )
-    _mail_on_commit(kind="published", submission=submission, base_url=base_url)
+    practice_submission_mail(kind="published", submission=submission)
     return practice
 
 
 def _decide(
-    *, actor: User, submission: PracticeSubmission, to_status: str, reason: str, base_url: str
+    *, actor: User, submission: PracticeSubmission, to_status: str, reason: str
 ) -> PracticeSubmission:
     _require_moderator(actor, submission)
     reason = reason.strip()
@@ -267,13 +289,13 @@ def _decide(
     submission.moderated_at = timezone.now()
     submission.moderation_reason = reason
     submission.save()
-    _mail_on_commit(kind=str(to_status), submission=submission, base_url=base_url)
+    practice_submission_mail(kind=str(to_status), submission=submission)
     return submission
 
 
 @transaction.atomic
 def practice_submission_request_changes(
-    *, actor: User, submission: PracticeSubmission, reason: str, base_url: str
+    *, actor: User, submission: PracticeSubmission, reason: str
 ) -> PracticeSubmission:
     """R15: the moderator sends the proposal back to its author with what to change."""
     return _decide(
@@ -281,13 +303,12 @@ def practice_submission_request_changes(
         submission=submission,
         to_status=SubmissionStatus.CHANGES_REQUESTED,
         reason=reason,
-        base_url=base_url,
     )
 
 
 @transaction.atomic
 def practice_submission_reject(
-    *, actor: User, submission: PracticeSubmission, reason: str, base_url: str
+    *, actor: User, submission: PracticeSubmission, reason: str
 ) -> PracticeSubmission:
     """R15: the moderator rejects the proposal, with a reason the author receives."""
     return _decide(
@@ -295,7 +316,6 @@ def practice_submission_reject(
         submission=submission,
         to_status=SubmissionStatus.REJECTED,
         reason=reason,
-        base_url=base_url,
     )
 
 

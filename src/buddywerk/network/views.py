@@ -35,10 +35,6 @@ from .search import (
 PAGE_SIZE = 20
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _form_error(form: object, exc: ValidationError) -> None:
     """Put a service's validation error on the form, tied to its field when it has one."""
     if hasattr(exc, "error_dict"):
@@ -214,7 +210,6 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
                 submitter_name=form.cleaned_data["submitter_name"],
                 submitter_email=form.cleaned_data["submitter_email"],
                 practice=practice,
-                base_url=_base_url(request),
             )
         except ValidationError as exc:
             hits.rollback()  # nothing was sent
@@ -296,7 +291,7 @@ def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpRespon
         try:
             if decision == form.PUBLISH:
                 practice = services.practice_submission_publish(
-                    actor=request.user, submission=submission, base_url=_base_url(request)
+                    actor=request.user, submission=submission
                 )
                 messages.success(request, _("The practice sheet is published."))
                 return redirect("network:practice_detail", practice_uuid=practice.uuid)
@@ -305,7 +300,6 @@ def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpRespon
                     actor=request.user,
                     submission=submission,
                     reason=reason,
-                    base_url=_base_url(request),
                 )
                 messages.success(request, _("The author was asked for changes."))
             else:
@@ -313,7 +307,6 @@ def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpRespon
                     actor=request.user,
                     submission=submission,
                     reason=reason,
-                    base_url=_base_url(request),
                 )
                 messages.success(request, _("The proposal was rejected."))
             return redirect("network:moderation_queue")

@@ -7,6 +7,7 @@ Programme and School extend Organisation (multi-table), so a membership needs on
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -195,6 +196,14 @@ class School(Organisation):
         _("care coordinator's email"),
         blank=True,
         help_text=_("Receives the invitation when the school is confirmed."),
+    )
+    registrant_language = models.CharField(
+        _("care coordinator's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+        help_text=_("The language of the registration form; mails about it use it."),
     )
 
     objects = SchoolQuerySet.as_manager()  # type: ignore[misc]

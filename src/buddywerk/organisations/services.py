@@ -1,5 +1,6 @@
 """Writes on organisations, schools and their staff. Each service validates, runs in one
-transaction, leaves an audit event and sends its mail on commit (ARCHITECTURE.md 1, 5)."""
+transaction, leaves an audit event and writes its mail to the outbox in that transaction
+(ARCHITECTURE.md 1, 5)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buddywerk.access.models import Membership, Role
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.geo.models import Postcode, Region
+from buddywerk.mail.compose import (
+    mail_language,
+    mail_to_address,
+    mail_to_users,
+    password_set_url,
+    site_url,
+)
 
 from .models import (
     Organisation,
@@ -25,7 +34,6 @@ from .models import (
     SchoolLevel,
     TrainingInstitution,
 )
-from .tasks import school_mail_send
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User
@@ -33,8 +41,38 @@ if TYPE_CHECKING:
 SERVED_REGIONS = {Region.FLANDERS, Region.BRUSSELS}
 
 
-def _mail_on_commit(**kwargs: Any) -> None:
-    transaction.on_commit(lambda: school_mail_send.enqueue(**kwargs))
+def school_registrant_mail(*, kind: str, school: School, reason: str = "") -> None:
+    """Write a mail about a school's registration (`registration_received`,
+    `registration_declined`) to the address given in the form, in the form's language, in
+    the caller's transaction. Nobody confirmed that address: the mail names the school by
+    its number only, never with words the registrant typed (issue 11, point 7)."""
+    mail_to_address(
+        to=school.registrant_email,
+        language=school.registrant_language,
+        template=f"organisations/email/{kind}",
+        kind=f"organisations.{kind}",
+        context={"school_number": school.school_number, "reason": reason},
+    )
+
+
+def school_staff_mail(*, kind: str, school: School, user: User) -> None:
+    """Write a mail that gives `user` access to `school` (`invitation` for its care
+    coordinator, `staff_added` for a colleague), in their language, in the caller's
+    transaction: sign in, or choose a password when the account has none yet (a secret
+    link: the outbox erases the body once sent)."""
+    set_password_url = "" if user.has_usable_password() else password_set_url(user)
+    mail_to_users(
+        users=[user],
+        template=f"organisations/email/{kind}",
+        kind=f"organisations.{kind}",
+        context={
+            "school_name": school.name,
+            "name": user.get_full_name() or user.email,
+            "sign_in_url": site_url(reverse("account_login")),
+            "set_password_url": set_password_url,
+        },
+        sensitive=bool(set_password_url),
+    )
 
 
 def _school_fill(school: School, *, postcode: Postcode) -> None:
@@ -60,10 +98,12 @@ def school_register(
     postcode: Postcode,
     registrant_name: str,
     registrant_email: str,
-    base_url: str,
+    language: str | None = None,
 ) -> School:
     """A school asks to join Buddywerk. It waits for a platform admin's confirmation
-    (R4: only schools refer pupils, so a school must be real before it can)."""
+    (R4: only schools refer pupils, so a school must be real before it can). `language`:
+    the language of the form (default: the active one), kept for the registrant's mails and
+    their account."""
     number = school_number_normalise(school_number)
     if School.objects.filter(school_number=number).exists():
         raise ValidationError(
@@ -81,22 +121,19 @@ def school_register(
         street=street.strip(),
         registrant_name=registrant_name.strip(),
         registrant_email=registrant_email.strip().lower(),
+        registrant_language=mail_language(language or translation.get_language()),
     )
     _school_fill(school, postcode=postcode)
     school.full_clean()
     school.save()
     audit_record(actor=actor, action=AuditAction.SCHOOL_REGISTER, target=school)
-    _mail_on_commit(
-        kind="registration_received",
-        school_id=school.pk,
-        email=school.registrant_email,
-        name=school.registrant_name,
-        base_url=base_url,
-    )
+    school_registrant_mail(kind="registration_received", school=school)
     return school
 
 
-def _account_for(*, actor: User | None, email: str, first_name: str, last_name: str) -> User:
+def _account_for(
+    *, actor: User | None, email: str, first_name: str, last_name: str, language: str = ""
+) -> User:
     """The existing account for `email`, or a new one without a password.
 
     The new person sets a password through the link in the invitation mail, which only
@@ -108,7 +145,12 @@ def _account_for(*, actor: User | None, email: str, first_name: str, last_name: 
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = user_create(
-            actor=actor, email=email, password=None, first_name=first_name, last_name=last_name
+            actor=actor,
+            email=email,
+            password=None,
+            first_name=first_name,
+            last_name=last_name,
+            preferred_language=language,
         )
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -122,7 +164,7 @@ def _split_name(full_name: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def school_confirm(*, actor: User, school: School, base_url: str) -> School:
+def school_confirm(*, actor: User, school: School) -> School:
     """A platform admin confirms a registered school: its care coordinator gets an
     account (without a password: they choose one from the invitation mail) and the
     school_staff role as lead, so they can invite colleagues."""
@@ -139,22 +181,17 @@ def school_confirm(*, actor: User, school: School, base_url: str) -> School:
             email=school.registrant_email,
             first_name=first_name,
             last_name=last_name,
+            language=school.registrant_language,
         )
         membership_grant(
             actor=actor, user=user, organisation=school, role=Role.SCHOOL_STAFF, is_lead=True
         )
-        _mail_on_commit(
-            kind="invitation",
-            school_id=school.pk,
-            email=user.email,
-            user_id=user.pk,
-            base_url=base_url,
-        )
+        school_staff_mail(kind="invitation", school=school, user=user)
     return school
 
 
 @transaction.atomic
-def school_registration_decline(*, actor: User, school: School, reason: str, base_url: str) -> None:
+def school_registration_decline(*, actor: User, school: School, reason: str) -> None:
     """A platform admin turns down a registration (not a school, a duplicate...). The
     unconfirmed school is removed; the audit event and the mail keep the reason."""
     school = School.objects.select_for_update().get(pk=school.pk)
@@ -170,16 +207,7 @@ def school_registration_decline(*, actor: User, school: School, reason: str, bas
         detail={"school_number": school.school_number},
     )
     if school.registrant_email:
-        _mail_on_commit(
-            kind="registration_declined",
-            school_id=school.pk,
-            school_name=school.name,
-            school_number=school.school_number,
-            email=school.registrant_email,
-            name=school.registrant_name,
-            reason=reason,
-            base_url=base_url,
-        )
+        school_registrant_mail(kind="registration_declined", school=school, reason=reason)
     school.delete()
 
 
@@ -198,7 +226,6 @@ def school_staff_invite(
     email: str,
     first_name: str = "",
     last_name: str = "",
-    base_url: str,
 ) -> Membership:
     """The care coordinator invites a colleague: they get the school_staff role in this
     school (R4: the school's staff refer its pupils) and a mail to sign in or to choose
@@ -215,13 +242,7 @@ def school_staff_invite(
     membership = membership_grant(
         actor=actor, user=user, organisation=school, role=Role.SCHOOL_STAFF
     )
-    _mail_on_commit(
-        kind="staff_added",
-        school_id=school.pk,
-        email=user.email,
-        user_id=user.pk,
-        base_url=base_url,
-    )
+    school_staff_mail(kind="staff_added", school=school, user=user)
     return membership
 
 

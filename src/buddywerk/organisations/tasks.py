@@ -1,31 +1,16 @@
-"""Mail about schools, sent by the task worker after the write that caused it committed."""
+"""Tasks of the organisations app. Mail is written by the services in their own transaction
+(services.school_registrant_mail, services.school_staff_mail); no task renders a new mail.
+
+`school_mail_send` stays only for jobs an older release queued before it wrote mail in the
+service's transaction (issue 12): it writes the same mail a service writes now. Nothing
+enqueues it any more; drop it once no deployment can hold such a job.
+"""
+
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-
-from buddywerk.mail.outbox import mail_enqueue
-
-from .models import School
-
-MAIL_KINDS = frozenset(
-    {"registration_received", "registration_declined", "invitation", "staff_added"}
-)
-
-
-def password_set_path(user: object) -> str:
-    """The allauth "set a new password" link for `user`: the invitation to choose one."""
-    from allauth.account import app_settings
-    from allauth.account.utils import user_pk_to_url_str
-
-    key = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
-    return reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-    )
 
 
 @task()
@@ -34,39 +19,33 @@ def school_mail_send(
     kind: str,
     school_id: int,
     email: str,
-    base_url: str,
     user_id: int | None = None,
-    name: str = "",
     reason: str = "",
-    school_name: str = "",
     school_number: str = "",
+    **_old: Any,
 ) -> None:
-    """Send one mail about a school. The subject never names a pupil. Mails about a
-    registration go to an address nobody confirmed: they name the school by its number
-    only, never with words the registrant typed (issue 11, point 7)."""
-    if kind not in MAIL_KINDS:
-        raise ValueError(f"Unknown school mail: {kind}")
+    """An old queued job: write one mail about a school (links from SITE_URL; the old job's
+    `base_url` and the registrant's typed words are ignored). A declined registration's
+    school is gone: its number came with the job."""
+    from buddywerk.access.models import User
+    from buddywerk.mail.compose import mail_to_address
+
+    from .models import School
+    from .services import school_registrant_mail, school_staff_mail
+
     school = School.objects.filter(pk=school_id).first()
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    base = base_url.rstrip("/")
-    context = {
-        "school_name": school.name if school else school_name,
-        "school_number": school.school_number if school else school_number,
-        "name": name or (user.get_full_name() if user else ""),
-        "reason": reason,
-        "sign_in_url": base + reverse("account_login"),
-        "set_password_url": (
-            base + password_set_path(user) if user and not user.has_usable_password() else ""
-        ),
-    }
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string(f"organisations/email/{kind}_subject.txt", context)
-        body = render_to_string(f"organisations/email/{kind}_body.txt", context)
-    mail_enqueue(
-        to=email,
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body=body,
-        kind=f"organisations.{kind}",
-        sensitive=bool(context["set_password_url"]),
-    )
+    with transaction.atomic():
+        if kind in {"invitation", "staff_added"}:
+            user = User.objects.filter(pk=user_id).first() if user_id else None
+            if school is not None and user is not None:
+                school_staff_mail(kind=kind, school=school, user=user)
+        elif kind == "registration_received" and school is not None:
+            school_registrant_mail(kind=kind, school=school)
+        elif kind == "registration_declined":
+            mail_to_address(
+                to=email,
+                language=settings.LANGUAGE_CODE,
+                template=f"organisations/email/{kind}",
+                kind=f"organisations.{kind}",
+                context={"school_number": school_number, "reason": reason},
+            )

@@ -23,11 +23,6 @@ from .forms import DeclineForm, FinderForm, JoinForm, SchoolRegistrationForm, St
 from .models import Programme, School
 
 
-def _base_url(request: HttpRequest) -> str:
-    """Where links in mail point: this site, as the visitor reached it."""
-    return request.build_absolute_uri("/")
-
-
 def _referral_url(programme: Programme) -> str:
     """Where school or service staff ask this programme for a buddy (the referrals app)."""
     url = reverse("referrals:create_pupil" if programme.takes_pupils else "referrals:create_family")
@@ -106,7 +101,6 @@ def school_register(request: HttpRequest) -> HttpResponse:
                 postcode=data["postcode"],
                 registrant_name=data["registrant_name"],
                 registrant_email=data["registrant_email"],
-                base_url=_base_url(request),
             )
         except ValidationError as exc:
             hits.rollback()  # nothing was sent
@@ -142,7 +136,7 @@ def school_registration_list(request: HttpRequest) -> HttpResponse:
 def school_registration_confirm(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
     _require_confirmer(request)
     school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
-    services.school_confirm(actor=request.user, school=school, base_url=_base_url(request))  # type: ignore[arg-type]
+    services.school_confirm(actor=request.user, school=school)  # type: ignore[arg-type]
     messages.success(
         request,
         _("%(school)s is confirmed; its care coordinator gets an invitation.")
@@ -163,7 +157,6 @@ def school_registration_decline(request: HttpRequest, school_uuid: UUID) -> Http
         actor=request.user,  # type: ignore[arg-type]
         school=school,
         reason=form.cleaned_data["reason"],
-        base_url=_base_url(request),
     )
     messages.success(
         request, _("The registration of %(school)s is declined.") % {"school": school.name}
@@ -203,7 +196,6 @@ def school_staff(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                base_url=_base_url(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

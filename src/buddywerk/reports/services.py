@@ -1,18 +1,19 @@
 """Reminders of the funder's report deadlines (R16): the interim report is due on
 1 February, the final report on 15 October. Two weeks before each, the coordinators of
-every programme get a mail. Running this again the same day (or later) sends nothing new."""
+every programme get a mail, written to the outbox in the transaction that records the
+reminder. Running this again the same day (or later) sends nothing new."""
 
 import datetime as dt
-from functools import partial
 
 from django.db import transaction
 
+from buddywerk.access.models import Membership, Role
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.mail.compose import mail_to_users
 from buddywerk.organisations.models import Programme
 
-from . import tasks
 from .models import ReportReminder
-from .periods import Deadline, deadlines, school_year_of
+from .periods import FINAL, Deadline, deadlines, school_year_label, school_year_of
 
 NOTICE = dt.timedelta(weeks=2)
 
@@ -25,6 +26,29 @@ def due_reminders(today: dt.date) -> list[Deadline]:
         for deadline in deadlines(year - 1) + deadlines(year)
         if deadline.due - NOTICE <= today < deadline.due
     ]
+
+
+def report_reminder_mail(*, programme: Programme, kind: str, due: dt.date) -> None:
+    """Tell the programme's coordinators, each in their language, that a report (`kind`:
+    interim or final) is due on `due`; in the caller's transaction."""
+    year = school_year_of(due) - (1 if kind == FINAL else 0)
+    coordinators = (
+        Membership.objects.active()
+        .filter(organisation=programme, role=Role.PROGRAMME_COORDINATOR)
+        .select_related("user")
+        .order_by("pk")
+    )
+    mail_to_users(
+        users=[membership.user for membership in coordinators],
+        template="reports/email/reminder",
+        kind=f"reports.{kind}_reminder",
+        context={
+            "programme": programme,
+            "final": kind == FINAL,
+            "due": due,
+            "school_year": school_year_label(year),
+        },
+    )
 
 
 def report_reminders_send(*, today: dt.date) -> int:
@@ -52,13 +76,8 @@ def report_reminders_send(*, today: dt.date) -> int:
                     target=reminder,
                     detail={"kind": deadline.kind, "due_on": deadline.due.isoformat()},
                 )
-                transaction.on_commit(
-                    partial(
-                        tasks.send_report_reminder.enqueue,
-                        reminder.programme_id,
-                        deadline.kind,
-                        deadline.due.isoformat(),
-                    )
+                report_reminder_mail(
+                    programme=reminder.programme, kind=deadline.kind, due=deadline.due
                 )
             sent += len(created)
     return sent

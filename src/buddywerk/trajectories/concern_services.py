@@ -3,12 +3,13 @@ well-being score, acknowledged by a named person, escalated when nobody did.
 
 Concerns stay beside the duo (a well-being score of 1 or 2 opens one inside
 `wellbeing_record`). The helpers above the concern services (who wrote something, which
-side they are on, who is told, short texts, mail after commit) are public because the
+side they are on, who is told, short texts, the duo's mail) are public because the
 follow-up app (buddywerk.followup), which builds on trajectories, writes its tandem notes,
 kijkwijzers and reminders with them.
 
-Same shape as services.py: keyword-only, validated, one transaction, an audit event, mail
-only on commit through the task queue. `now` may be passed (fake clock in tests).
+Same shape as services.py: keyword-only, validated, one transaction, an audit event, and
+the mail written to the outbox in that transaction. `now` may be passed (fake clock in
+tests).
 """
 
 from __future__ import annotations
@@ -17,51 +18,44 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.tasks import Task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Membership, Role, User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
+from buddywerk.mail.compose import mail_to_users, site_url
 
 from .concern_rules import escalation_due_at, is_act_now
 from .enums import ConcernOrigin, Side, Urgency
 from .models import NOTE_MAX_CHARS, Concern
-from .tasks import concern_mail_send
 
 if TYPE_CHECKING:
-    from buddywerk.access.models import User
-
     from .models import Trajectory, WellbeingScore
 
-# Where mail links point when no request gives the site's address (scheduled runs).
-DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
-
-def duo_mail_on_commit(
-    send: Task[..., None],
-    *,
-    kind: str,
-    trajectory: Trajectory,
-    recipients: Iterable[int],
-    base_url: str,
+def duo_mail(
+    *, template: str, kind: str, trajectory: Trajectory, recipients: Iterable[int]
 ) -> None:
-    """Queue the mail task `send` for `kind` once the current transaction commits (nothing
-    goes out for a write that rolls back); no task without recipients."""
-    ids = sorted(set(recipients))
+    """Write one mail per active recipient (user ids), each in their language, with a link
+    to the duo's page, in the caller's transaction (it rolls back with the write). `template`
+    names the `..._subject.txt`/`..._body.txt` pair and `kind` the mail in the outbox. No
+    mail names a pupil or a family, nor quotes what was written: it only points to the duo.
+    Shared by the concern mails and the follow-up's (buddywerk.followup)."""
+    ids = set(recipients)
     if not ids:
         return
-    duo = str(trajectory.uuid)
-    url = base_url or getattr(settings, "BUDDYWERK_BASE_URL", DEFAULT_BASE_URL)
-    transaction.on_commit(
-        lambda: send.enqueue(kind=kind, trajectory_uuid=duo, recipient_ids=ids, base_url=url)
+    mail_to_users(
+        users=User.objects.filter(pk__in=ids, is_active=True).order_by("pk"),
+        template=template,
+        kind=kind,
+        context={"link": site_url(reverse("trajectories:detail", args=[trajectory.uuid]))},
     )
 
 
@@ -131,15 +125,19 @@ def school_care_coordinator_ids(trajectory: Trajectory) -> set[int]:
 # --- Concerns ---------------------------------------------------------------------------
 
 
-def _notify_urgent(concern: Concern, base_url: str, *, actor_id: int | None) -> None:
+def _notify_urgent(concern: Concern, *, actor_id: int | None) -> None:
     trajectory = concern.trajectory
     recipients = coordinator_ids(trajectory) | school_care_coordinator_ids(trajectory)
-    duo_mail_on_commit(
-        concern_mail_send,
-        kind="urgent_concern",
+    concern_mail(kind="urgent_concern", trajectory=trajectory, recipients=recipients - {actor_id})
+
+
+def concern_mail(*, kind: str, trajectory: Trajectory, recipients: Iterable[int]) -> None:
+    """An urgent concern (`urgent_concern`), or one that escalated (`concern_escalated`)."""
+    duo_mail(
+        template=f"trajectories/email/{kind}",
+        kind=f"trajectories.{kind}",
         trajectory=trajectory,
-        recipients=recipients - {actor_id},
-        base_url=base_url,
+        recipients=recipients,
     )
 
 
@@ -150,11 +148,10 @@ def concern_raise(
     trajectory: Trajectory,
     urgency: str,
     text: str,
-    base_url: str = "",
     now: dt.datetime | None = None,
 ) -> Concern:
     """The buddy, the school or the coordinator raises a concern with an urgency. An urgent
-    one is mailed at once (after commit) to the programme's coordinators and the school's
+    one is mailed at once (in this transaction) to the programme's coordinators and the school's
     care coordinator. Never on a closed duo."""
     check_allowed(actor, policy.can_raise_concern(actor, trajectory))
     refuse_closed_duo(
@@ -180,7 +177,7 @@ def concern_raise(
         actor=actor, action=AuditAction.CONCERN_RAISE, target=concern, detail={"urgency": urgency}
     )
     if urgency == Urgency.URGENT:
-        _notify_urgent(concern, base_url, actor_id=actor.pk)
+        _notify_urgent(concern, actor_id=actor.pk)
     return concern
 
 
@@ -210,7 +207,7 @@ def concern_from_wellbeing(
         raised_at=clock.now(now),
     )
     audit_record(actor=actor, action=AuditAction.CONCERN_RAISE_WELLBEING, target=concern)
-    _notify_urgent(concern, "", actor_id=actor.pk if actor is not None else None)
+    _notify_urgent(concern, actor_id=actor.pk if actor is not None else None)
     return concern
 
 
@@ -236,7 +233,7 @@ def concern_acknowledge(
     return locked
 
 
-def concerns_escalate(*, now: dt.datetime | None = None, base_url: str = "") -> int:
+def concerns_escalate(*, now: dt.datetime | None = None) -> int:
     """Concerns not acknowledged within 2 working days (weekends skipped) go to the
     programme's lead coordinator, once. Returns how many escalated."""
     moment = clock.now(now)
@@ -259,12 +256,10 @@ def concerns_escalate(*, now: dt.datetime | None = None, base_url: str = "") -> 
             concern.escalated_at = moment
             concern.save(update_fields=["escalated_at", "updated_at"])
             audit_record(actor=None, action=AuditAction.CONCERN_ESCALATE, target=concern)
-            duo_mail_on_commit(
-                concern_mail_send,
+            concern_mail(
                 kind="concern_escalated",
                 trajectory=concern.trajectory,
                 recipients=programme_lead_ids(concern.trajectory),
-                base_url=base_url,
             )
             count += 1
     return count

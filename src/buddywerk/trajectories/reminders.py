@@ -7,10 +7,9 @@
 
 `send_due_reminders(today=...)` is the one entry point (`buddywerk run-scheduled` calls it,
 and `buddywerk trajectory-reminders` alone). It is idempotent: each reminder is a
-TrajectoryReminder row, unique per duo, kind, recipient and the date it is about. After the
-commit the task worker hands its mail to the outbox (mail/outbox.py) and sets `sent_at` in
-one transaction; the outbox sends it and retries it while SMTP is down. A reminder whose
-task failed before that stays unsent and the next run enqueues it again. Nothing is lost
+TrajectoryReminder row, unique per duo, kind, recipient and the date it is about. In the
+same transaction its mail is written to the outbox (mail/outbox.py) and `sent_at` is set;
+the outbox sends it after the commit and retries it while SMTP is down. Nothing is lost
 and nothing is sent twice.
 """
 
@@ -19,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.access.models import Membership, Role
+from buddywerk.mail.compose import mail_to_users, site_url
 
 from .enums import MeetingStatus, TrajectoryStatus
 from .models import GOODBYE_PROMPT_DAYS, ReminderKind, Trajectory, TrajectoryReminder
@@ -39,7 +39,7 @@ RETRY_DAYS = 7
 @dataclass(frozen=True)
 class ReminderRun:
     created: int
-    enqueued: int
+    enqueued: int  # reminders whose mail this run wrote to the outbox
 
 
 def _coordinators_by_programme(programme_ids: set[int]) -> dict[int, list[int]]:
@@ -90,17 +90,46 @@ def due_reminders(*, today: dt.date) -> list[tuple[int, str, int, dt.date]]:
     return due
 
 
-def _enqueue(*, reminder_id: int, base_url: str) -> None:
-    from . import tasks
+def reminder_mail(*, reminder: TrajectoryReminder) -> None:
+    """Write the mail of one reminder to its recipient, in their language, in the caller's
+    transaction. No pupil's name in the subject or the body."""
+    trajectory = reminder.trajectory
+    mail_to_users(
+        users=[reminder.recipient],
+        template=f"trajectories/email/{reminder.kind}",
+        kind=f"trajectories.{reminder.kind}",
+        context={
+            "kind": reminder.kind,
+            "about": reminder.about,
+            "school": trajectory.school.name,
+            "programme": trajectory.programme.name,
+            "duo_url": site_url(reverse("trajectories:detail", args=[trajectory.uuid])),
+        },
+    )
 
-    tasks.reminder_send.enqueue(reminder_id=reminder_id, base_url=base_url)
+
+def reminder_hand_over(*, reminder_id: int) -> bool:
+    """Mark one unsent reminder sent and write its mail, in the caller's transaction. Only
+    the run whose UPDATE marks it writes the mail (two runs at once may hold the same id);
+    False when it was sent already or is gone."""
+    marked = TrajectoryReminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+    if not marked:
+        return False
+    reminder_mail(
+        reminder=TrajectoryReminder.objects.select_related(
+            "recipient", "trajectory__school", "trajectory__programme"
+        ).get(pk=reminder_id)
+    )
+    return True
 
 
-def send_due_reminders(*, today: dt.date | None = None, base_url: str = "") -> ReminderRun:
-    """Record every reminder due `today` (once), and enqueue the mail of every unsent one,
-    new or left over from a run when SMTP was down. The mails go out after the commit."""
+def send_due_reminders(*, today: dt.date | None = None) -> ReminderRun:
+    """Record every reminder due `today` (once), and write the mail of every unsent one, new
+    or left over from an older release that mailed after the commit, in one transaction."""
     today = today or timezone.localdate()
-    created = 0
+    created = mailed = 0
     with transaction.atomic():
         for trajectory_id, kind, recipient_id, about in due_reminders(today=today):
             _reminder, was_created = TrajectoryReminder.objects.get_or_create(
@@ -112,8 +141,10 @@ def send_due_reminders(*, today: dt.date | None = None, base_url: str = "") -> R
                 sent_at__isnull=True,
                 trajectory__status=TrajectoryStatus.ACTIVE,
                 created_at__gte=timezone.now() - dt.timedelta(days=RETRY_DAYS),
-            ).values_list("pk", flat=True)
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         for reminder_id in pending:
-            transaction.on_commit(partial(_enqueue, reminder_id=reminder_id, base_url=base_url))
-    return ReminderRun(created=created, enqueued=len(pending))
+            mailed += reminder_hand_over(reminder_id=reminder_id)
+    return ReminderRun(created=created, enqueued=mailed)

@@ -551,7 +551,6 @@ def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
                 trajectory=trajectory,
                 urgency=form.cleaned_data["urgency"],
                 text=form.cleaned_data["text"],
-                base_url=request.build_absolute_uri("/"),
             ),
         )
         if raised is not None:

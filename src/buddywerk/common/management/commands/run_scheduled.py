@@ -1,14 +1,14 @@
-"""`buddywerk run-scheduled [--now ISO] [--base-url URL] [--every SECONDS]`.
+"""`buddywerk run-scheduled [--now ISO] [--every SECONDS]`.
 
 Runs every periodic job once (mail retries, duo reminders, follow-up reminders, matching
 expiry, report reminders; see common/scheduler.py) and prints one line per job. Cron runs
 it every 15 minutes (docs/deployment.md); the jobs are idempotent. It exits with an error
 when a job failed, after running all the others. `--every` repeats it until stopped (the
-demo's scheduler process); `--now` runs it for another moment (testing, replays).
+demo's scheduler process); `--now` runs it for another moment (testing, replays). The
+links in the mails come from the SITE_URL setting.
 """
 
 import datetime as dt
-import os
 import time
 from typing import Any
 
@@ -33,11 +33,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", help="The moment to run for (ISO 8601); default now.")
         parser.add_argument(
-            "--base-url",
-            default=os.environ.get("BUDDYWERK_BASE_URL", "http://127.0.0.1:8000/"),
-            help="The site's address, for the links in the mails (env BUDDYWERK_BASE_URL).",
-        )
-        parser.add_argument(
             "--every",
             type=int,
             default=0,
@@ -47,18 +42,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = _moment(options["now"]) if options["now"] else None
         if options["every"] <= 0:
-            self._run_once(now, options["base_url"])
+            self._run_once(now)
             return
         while True:
             try:
-                self._run_once(now, options["base_url"])
+                self._run_once(now)
             except CommandError as exc:
                 self.stderr.write(str(exc))
             close_old_connections()
             time.sleep(options["every"])
 
-    def _run_once(self, now: dt.datetime | None, base_url: str) -> None:
-        results = run_scheduled(now=now, base_url=base_url)
+    def _run_once(self, now: dt.datetime | None) -> None:
+        results = run_scheduled(now=now)
         for result in results:
             self.stdout.write(result.line())
         failed = [result.name for result in results if not result.ok]

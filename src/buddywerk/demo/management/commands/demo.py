@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from buddywerk.common.env import env_export
 from buddywerk.demo.guard import require_demo_database
 from buddywerk.demo.world import (
     ACCOUNTS,
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             self.stdout.write("Demo database removed.")
+        # The demo serves itself on --port: the links in its mails (written here, by the web
+        # server and by the scheduler) must point there. The worker and the scheduler get it
+        # from the environment they inherit.
+        site_url = f"http://127.0.0.1:{options['port']}"
+        settings.SITE_URL = site_url
+        env_export("SITE_URL", site_url)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         build_world()
@@ -73,8 +80,6 @@ class Command(BaseCommand):
                 "run_scheduled",
                 "--every",
                 str(SCHEDULER_EVERY_SECONDS),
-                "--base-url",
-                f"http://127.0.0.1:{options['port']}/",
             ]
         )
         # Stopping the demo (Ctrl+C, or SIGTERM) stops the worker and the scheduler too.

@@ -1,7 +1,8 @@
 """`buddywerk followup-reminders [--today YYYY-MM-DD]`: escalate concerns left
 unacknowledged for 2 working days, remind coordinators of a check-in due in a duo's first
 two weeks and owners of follow-up actions past due. Run it daily (cron or the worker);
-`--today` sets a fake clock, e.g. to replay a day."""
+`--today` sets a fake clock, e.g. to replay a day. The links in its mails come from
+SITE_URL."""
 
 import datetime as dt
 from typing import Any
@@ -17,16 +18,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="The day to run for (YYYY-MM-DD); default today.")
-        parser.add_argument(
-            "--base-url", default="", help="The site's address for links in the mails."
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             today = dt.date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError as exc:
             raise CommandError("--today must be a date like 2026-03-02.") from exc
-        counts = followup_reminders(today=today, base_url=options["base_url"])
+        counts = followup_reminders(today=today)
         self.stdout.write(
             f"{today or timezone.localdate()}: {counts['escalated']} concern(s) escalated, "
             f"{counts['checkin_due']} check-in reminder(s), "
