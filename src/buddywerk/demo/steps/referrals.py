@@ -84,7 +84,7 @@ def _actor(local: str | None) -> User | None:
     return person(local) if local else None
 
 
-def walk(referral: Referral, to_status: str, *, start: dt.datetime, reason: str = "") -> Referral:
+def walk(referral: Referral, to_status: str, *, start: dt.datetime) -> Referral:
     """Take a draft to `to_status` the way people do, one transition service at a time:
     the school submits (`start`), the programme's coordinator triages a day later, and so
     on, each step on its own day (the services' fake clock), never later than now."""
@@ -100,7 +100,7 @@ def walk(referral: Referral, to_status: str, *, start: dt.datetime, reason: str 
             referral = service(
                 actor=actor,
                 referral=referral,
-                reason=reason or REASONS.get(transition.target, ""),
+                reason=REASONS.get(transition.target, ""),
                 now=moment,
             )
     return referral
