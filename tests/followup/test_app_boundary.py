@@ -26,6 +26,7 @@ ALLOWED = {
     "settings.py": "INSTALLED_APPS lists every app",
     "urls.py": "the project's URL map includes every app's URLs",
     "common/scheduler.py": "the scheduler runs every app's periodic job (followup-reminders)",
+    "demo/steps/followup.py": "the demo world builds the duos' follow-up through its services",
     "templates/partials/nav_links.html": "the site's navigation links every app's pages",
     "reports/templates/reports/home.html": (
         "the coordinator's home page shows the follow-up's open-concerns panel"

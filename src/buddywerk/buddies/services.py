@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
@@ -149,6 +150,7 @@ def buddy_register(
     profile: Mapping[str, Any],
     declaration_accepted: bool,
     programmes: Iterable[Programme],
+    now: dt.datetime | None = None,
 ) -> Buddy | None:
     """A volunteer or student registers (public, no actor). R1: only eligible applicants are
     stored; R2: the declaration on honour is required and kept word for word with its
@@ -158,7 +160,11 @@ def buddy_register(
     The public form must not reveal whether an address has an account (account
     enumeration): for a known address nothing is stored, the owner of the address gets a
     mail that says so (sign in or reset the password), and the caller gets None, so the
-    visitor sees the same "check your mailbox" page either way."""
+    visitor sees the same "check your mailbox" page either way.
+
+    `now` is the fake clock (tests, demo data): the moment of the registration, of its
+    declaration and of the first row of its screening log."""
+    moment = clock.now(now)
     email = email.strip().lower()
     buddy = Buddy(user=User(email=email))
     _apply_profile(buddy, profile)
@@ -187,11 +193,16 @@ def buddy_register(
     )
     buddy.user = user
     buddy.declaration_text = rules.DECLARATION_TEXT
-    buddy.declaration_accepted_at = timezone.now()
+    buddy.declaration_accepted_at = moment
     buddy.full_clean()
     buddy.save()
+    if now is not None:
+        # created_at is stamped on insert (auto_now_add); the screening queue counts the
+        # days waiting from it, so a registration on a fake clock carries that date.
+        Buddy.objects.filter(pk=buddy.pk).update(created_at=moment)
+        buddy.created_at = moment
     buddy.programmes.set(chosen)
-    SCREENING.log_start(buddy, actor=user)
+    SCREENING.log_start(buddy, actor=user, at=moment)
     for programme in chosen:
         membership_grant(actor=user, user=user, organisation=programme, role=Role.BUDDY)
     address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)

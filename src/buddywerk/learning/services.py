@@ -8,6 +8,7 @@ buddies who register for the last place at the same moment are served one after 
 other: one gets the place, the other the waiting list.
 """
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
@@ -72,9 +74,13 @@ def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
 
 
 @transaction.atomic
-def registration_create(*, actor: User, event: Event) -> Registration:
+def registration_create(
+    *, actor: User, event: Event, now: dt.datetime | None = None
+) -> Registration:
     """R13: a buddy chooses an event and registers; a full event puts them on its waiting
-    list. Refused after the deadline, for a cancelled event, or a second time."""
+    list. Refused after the deadline, for a cancelled event, or a second time. `now` is
+    the fake clock (tests, demo data): the moment of the registration."""
+    moment = clock.now(now)
     buddy = getattr(actor, "buddy", None)
     if buddy is None or not policy.can_register_for_events(actor):
         raise PermissionDenied
@@ -86,7 +92,7 @@ def registration_create(*, actor: User, event: Event) -> Registration:
         raise ValidationError(_("This event is cancelled."))
     if event.audience != Audience.BUDDIES:
         raise ValidationError(_("This event is not meant for buddies."))
-    if timezone.now() > event.registration_deadline:
+    if moment > event.registration_deadline:
         raise ValidationError(
             _("Registration closed on %(date)s.")
             % {"date": timezone.localtime(event.registration_deadline).strftime("%d/%m/%Y %H:%M")}
@@ -102,7 +108,7 @@ def registration_create(*, actor: User, event: Event) -> Registration:
             registration.save()
     except IntegrityError as exc:  # the database's unique constraint, should a race slip by
         raise ValidationError(_("You are already registered for this event.")) from exc
-    REGISTRATION.log_start(registration, actor=actor)
+    REGISTRATION.log_start(registration, actor=actor, at=moment)
     audit_record(
         actor=actor,
         action=AuditAction.REGISTRATION_CREATE,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
+from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_language, mail_to_address, site_url
@@ -324,16 +325,22 @@ def practice_submission_reject(
 
 @transaction.atomic
 def question_save(
-    *, actor: User, question: Question, fields: dict[str, Any], reviewed: bool = True
+    *,
+    actor: User,
+    question: Question,
+    fields: dict[str, Any],
+    reviewed: bool = True,
+    today: dt.date | None = None,
 ) -> Question:
     """R14: a platform admin writes or updates a question and its answer; saving counts as
-    a review unless said otherwise."""
+    a review unless said otherwise. `today` is the fake clock (tests, demo data): the day
+    of the review."""
     if not policy.can_edit_questions(actor):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(question, name, value)
     if reviewed or question.last_reviewed_on is None:
-        question.last_reviewed_on = timezone.localdate()
+        question.last_reviewed_on = clock.today(today)
     question.search_stems = stem_document(f"{question.question} {question.answer}")
     question.full_clean()
     question.save()

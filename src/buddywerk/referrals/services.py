@@ -231,8 +231,10 @@ def _take(
     referral: Referral,
     reason: str = "",
     check: Callable[[Referral], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> Referral:
-    """Take a transition of `workflow.REFERRAL`; the submission time is set with it."""
+    """Take a transition of `workflow.REFERRAL`; the submission time is set with it.
+    `now` is the fake clock (tests, demo data): the moment of the step and its log row."""
 
     def update(locked: Referral, now: dt.datetime) -> list[str]:
         locked.status_changed_at = now
@@ -251,6 +253,7 @@ def _take(
             reason=reason,
             check=check,
             update=update,
+            now=now,
             clean=False,
         ),
     )
@@ -289,15 +292,23 @@ def _ready_to_submit(referral: Referral) -> None:
     programme_check(programme=referral.programme, referral=referral)
 
 
-def referral_submit(*, actor: User | None, referral: Referral) -> Referral:
+def referral_submit(
+    *, actor: User | None, referral: Referral, now: dt.datetime | None = None
+) -> Referral:
     """Send a draft to the programme. Refused without recorded consent (issue 3), or when
     the programme does not cover the school's or family's municipality."""
-    return _take("submit", actor=actor, referral=referral, check=_ready_to_submit)
+    return _take("submit", actor=actor, referral=referral, check=_ready_to_submit, now=now)
 
 
-def referral_accept(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_accept(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """The programme takes the referral into its matching queue."""
-    return _take("accept", actor=actor, referral=referral, reason=reason)
+    return _take("accept", actor=actor, referral=referral, reason=reason, now=now)
 
 
 def _reason_required(reason: str) -> Callable[[Referral], None]:
@@ -308,36 +319,73 @@ def _reason_required(reason: str) -> Callable[[Referral], None]:
     return check
 
 
-def referral_decline(*, actor: User | None, referral: Referral, reason: str) -> Referral:
+def referral_decline(
+    *, actor: User | None, referral: Referral, reason: str, now: dt.datetime | None = None
+) -> Referral:
     """The programme declines, always with a reason the referrer can read."""
     return _take(
-        "decline", actor=actor, referral=referral, reason=reason, check=_reason_required(reason)
+        "decline",
+        actor=actor,
+        referral=referral,
+        reason=reason,
+        check=_reason_required(reason),
+        now=now,
     )
 
 
-def referral_wait(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_wait(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """The programme has no room now: the referral goes on the waiting list."""
-    return _take("wait", actor=actor, referral=referral, reason=reason)
+    return _take("wait", actor=actor, referral=referral, reason=reason, now=now)
 
 
-def referral_match(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_match(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """A buddy was found (called by matching when a proposal is confirmed)."""
-    return _take("match", actor=actor, referral=referral, reason=reason)
+    return _take("match", actor=actor, referral=referral, reason=reason, now=now)
 
 
-def referral_requeue(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_requeue(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """A declined proposal or a rematch returns the referral to the queue."""
-    return _take("requeue", actor=actor, referral=referral, reason=reason)
+    return _take("requeue", actor=actor, referral=referral, reason=reason, now=now)
 
 
-def referral_close(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_close(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """The trajectory ended: the referral is closed."""
-    return _take("close", actor=actor, referral=referral, reason=reason)
+    return _take("close", actor=actor, referral=referral, reason=reason, now=now)
 
 
-def referral_withdraw(*, actor: User | None, referral: Referral, reason: str = "") -> Referral:
+def referral_withdraw(
+    *,
+    actor: User | None,
+    referral: Referral,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
     """The referring school or service withdraws an open referral."""
-    return _take("withdraw", actor=actor, referral=referral, reason=reason)
+    return _take("withdraw", actor=actor, referral=referral, reason=reason, now=now)
 
 
 # Every transition service, by the transition it takes (tests walk the table with it).
@@ -356,8 +404,8 @@ TRANSITION_SERVICES: dict[str, Callable[..., Referral]] = {
 def referral_walk(
     *, actor: User | None, referral: Referral, to_status: str, reason: str = ""
 ) -> Referral:
-    """Take a draft through every transition on the way to `to_status` (demo data and
-    test fixtures): a real history, each step logged, never a status set by hand."""
+    """Take a draft through every transition on the way to `to_status` (test fixtures): a
+    real history, each step logged, never a status set by hand."""
     for step in REFERRAL.path(ReferralStatus.DRAFT, to_status):
         service = TRANSITION_SERVICES[step.name]
         if step.name == "submit":

@@ -1,9 +1,6 @@
-"""Demo programmes and teacher-training institutions. Idempotent: keyed on names.
-
-The programmes are real initiatives from data/buddy_initiatives.csv, described in our own
-words; their target years, buddy kinds and modes are plausible demo settings, not facts
-about the initiatives. The institutions come from data/teacher_training_institutions.csv.
-"""
+"""Step: the organisations a platform admin sets up: the funder, a regional coordination,
+a reception service for newcomer families, the programmes and the teacher-training
+institutions."""
 
 import csv
 from dataclasses import dataclass, field
@@ -11,9 +8,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from buddywerk.common.vocabulary import MeetingMode
-from buddywerk.geo.models import Municipality
+from buddywerk.geo.models import Municipality, Province
+from buddywerk.organisations.models import (
+    Organisation,
+    OrganisationKind,
+    ParticipantKind,
+    Programme,
+    TrainingInstitution,
+)
+from buddywerk.organisations.services import organisation_save
 
-from .models import OrganisationKind, ParticipantKind, Programme, TrainingInstitution
+from ..people import person
 
 PRIMARY = [1, 2, 3, 4, 5, 6]
 FIRST_GRADE = [7, 8]
@@ -22,42 +27,56 @@ SECONDARY = [7, 8, 9, 10, 11, 12]
 # additions some programmes make [001].
 R1_KINDS = ["student_internship", "student", "teacher", "retired_teacher"]
 
+# (name, kind, province code)
+OTHERS = [
+    ("Departement Onderwijs en Vorming", OrganisationKind.FUNDER, None),
+    ("Regio Antwerpen", OrganisationKind.REGION, "VAN"),
+    ("Onthaalbureau Gent", OrganisationKind.SERVICE, None),
+]
+
 
 @dataclass(frozen=True)
 class DemoProgramme:
     name: str
     organising_body: str
     participant_kind: str
-    coverage: list[str]
+    coverage: list[str]  # NIS codes; the first gives the province
     description: str
     years: list[int] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
     website: str = ""
+    contact_email: str = ""
     accepts_buddies: bool = True
     accepts_referrals: bool = True
 
 
-# The two programmes of demo/world.py get their lists here; the others are created.
+# Real initiatives of data/buddy_initiatives.csv, described in our own words; their target
+# years, buddy kinds and modes are plausible demo settings, not facts about them.
 PROGRAMMES = [
     DemoProgramme(
         "Buddy Mechelen",
         "Stad Mechelen, team Leerrecht en GOK",
         ParticipantKind.PUPILS,
         ["12025"],
-        "",
+        "Een buddy komt elke week naar school voor één leerling die het moeilijk heeft. "
+        "Samen werken ze aan welbevinden, zelfvertrouwen en talenten.",
         years=PRIMARY + FIRST_GRADE,
         kinds=[*R1_KINDS, "role_model", "sector_mentor"],
         modes=[MeetingMode.SCHOOL],
+        website="https://www.mechelen.be/buddy",
+        contact_email="buddy@demo.buddywerk.be",
     ),
     DemoProgramme(
         "Gezinsbuddy Gent",
-        "",
+        "Stad Gent, Agentschap Integratie en Inburgering",
         ParticipantKind.FAMILIES,
         ["44021", "44084", "44085"],
-        "",
+        "Een vrijwilliger gaat zes maanden lang twee keer per maand op bezoek bij een "
+        "nieuw gezin. Samen ontdekken ze de buurt, de school en de diensten in Gent.",
         kinds=R1_KINDS,
         modes=[MeetingMode.HOME],
+        contact_email="gezinsbuddy@demo.buddywerk.be",
     ),
     DemoProgramme(
         "Buddy Leuven",
@@ -141,50 +160,74 @@ PROGRAMMES = [
     ),
 ]
 
-
-def _programmes() -> None:
-    municipalities = {m.nis_code: m for m in Municipality.objects.select_related("province")}
-    for spec in PROGRAMMES:
-        home = municipalities[spec.coverage[0]]
-        programme = Programme.objects.filter(name=spec.name).first()
-        if programme is None:
-            programme = Programme(
-                name=spec.name,
-                kind=OrganisationKind.PROGRAMME,
-                province=home.province,
-                organising_body=spec.organising_body,
-                participant_kind=spec.participant_kind,
-                description=spec.description,
-                website=spec.website,
-                accepts_buddies=spec.accepts_buddies,
-                accepts_referrals=spec.accepts_referrals,
-            )
-        programme.target_school_years = spec.years
-        programme.buddy_kinds = spec.kinds
-        programme.meeting_modes = [str(mode) for mode in spec.modes]
-        programme.full_clean()
-        programme.save()
-        if not programme.municipalities.exists():
-            programme.municipalities.set([municipalities[code] for code in spec.coverage])
+# The campus of the demo's student buddies; the others come from the data file.
+THOMAS_MORE_MECHELEN = ("Thomas More", "Mechelen", "12025")
 
 
-def _training_institutions() -> None:
+def _institutions() -> list[tuple[str, str, str]]:
+    """(name, campus, NIS code) of data/teacher_training_institutions.csv."""
     path = settings.DATA_DIR / "teacher_training_institutions.csv"
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            nis_code = row["nis_code"].strip()
-            TrainingInstitution.objects.get_or_create(
-                name=row["institution"].strip()[:200],
-                campus=row["campus"].strip()[:120],
-                defaults={
-                    "kind": OrganisationKind.TRAINING_INSTITUTION,
-                    "municipality": Municipality.objects.filter(nis_code=nis_code).first()
-                    if nis_code
-                    else None,
+        return [
+            (row["institution"].strip()[:200], row["campus"].strip()[:120], row["nis_code"].strip())
+            for row in csv.DictReader(handle)
+        ]
+
+
+def organisations() -> None:
+    """The platform admin sets up, through the admin's service (`organisation_save`):
+    the funder (Departement Onderwijs en Vorming), the regional coordination of
+    Antwerpen, the reception service Onthaalbureau Gent (it refers newcomer families),
+    nine programmes from data/buddy_initiatives.csv (Buddy Mechelen for pupils and
+    Gezinsbuddy Gent for families are the demo's own; Compagnons Pelt takes no buddies
+    now and the Arteveldehogeschool tutor project no referrals) and the teacher-training
+    institutions of data/teacher_training_institutions.csv. The public programme finder
+    and the buddy registration form list them."""
+    admin = person("admin")
+    provinces = {p.code: p for p in Province.objects.all()}
+    for name, kind, province in OTHERS:
+        if not Organisation.objects.filter(name=name).exists():
+            organisation_save(
+                actor=admin,
+                organisation=Organisation(),
+                fields={
+                    "name": name,
+                    "kind": kind,
+                    "province": provinces[province] if province else None,
                 },
             )
-
-
-def build() -> None:
-    _programmes()
-    _training_institutions()
+    municipalities = {m.nis_code: m for m in Municipality.objects.select_related("province")}
+    for spec in PROGRAMMES:
+        if Programme.objects.filter(name=spec.name).exists():
+            continue
+        organisation_save(
+            actor=admin,
+            organisation=Programme(),
+            fields={
+                "name": spec.name,
+                "province": municipalities[spec.coverage[0]].province,
+                "organising_body": spec.organising_body,
+                "participant_kind": spec.participant_kind,
+                "description": spec.description,
+                "website": spec.website,
+                "contact_email": spec.contact_email,
+                "accepts_buddies": spec.accepts_buddies,
+                "accepts_referrals": spec.accepts_referrals,
+                "target_school_years": spec.years,
+                "buddy_kinds": spec.kinds,
+                "meeting_modes": [str(mode) for mode in spec.modes],
+                "municipalities": [municipalities[code] for code in spec.coverage],
+            },
+        )
+    for name, campus, nis_code in [THOMAS_MORE_MECHELEN, *_institutions()]:
+        if TrainingInstitution.objects.filter(name=name, campus=campus).exists():
+            continue
+        organisation_save(
+            actor=admin,
+            organisation=TrainingInstitution(),
+            fields={
+                "name": name,
+                "campus": campus,
+                "municipality": municipalities.get(nis_code) if nis_code else None,
+            },
+        )

@@ -1,34 +1,30 @@
-"""Demo data of the network: the real initiatives of data/buddy_initiatives.csv and seed
-004 as practice sheets (described in our own words), proposals waiting for moderation,
-Q&A for every audience, and local services in Gent and Mechelen.
+"""Step: the practice database: sheets of real initiatives, published the way every sheet
+is (a proposal, its author's confirmation, a moderator's publication), and proposals
+waiting for moderation (R15)."""
 
-Idempotent: sheets are keyed on their title, questions on their text, services on
-(municipality, name); a second run changes nothing.
-"""
-
-import datetime as dt
-from dataclasses import dataclass, field
-
-from django.utils import timezone
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from buddywerk.geo.models import Municipality
-from buddywerk.organisations.models import Programme
-
-from .models import (
-    LocalService,
+from buddywerk.network.models import (
     PolicyDomain,
     Practice,
     PracticeCategory,
     PracticeSubmission,
-    PracticeVersion,
-    Question,
-    ServiceCategory,
-    ServiceIntroduction,
-    SubmissionStatus,
     TargetGroup,
 )
-from .search import practice_index
-from .text import stem_document
+from buddywerk.network.services import (
+    practice_submission_confirm,
+    practice_submission_create,
+    practice_submission_publish,
+)
+from buddywerk.organisations.models import Programme
+
+from ..people import person
+
+# The sheets are proposed by the platform's editors (described in our own words from
+# data/buddy_initiatives.csv and seed 004).
+EDITOR = ("Redactie Buddywerk", "redactie@demo.buddywerk.be")
 
 # Places for Flemish-wide initiatives: the centre cities where they are most visible.
 CENTRE_CITIES = ["11002", "44021", "24062", "31005", "71016", "12025"]
@@ -50,7 +46,6 @@ class Sheet:
     description: str = ""
     website: str = ""
     programme: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 SHEETS = [
@@ -265,136 +260,51 @@ SHEETS = [
 ]
 
 PENDING = [
-    # (title, organisation, place, submitter, status)
-    (
-        "Leesbuddy's in de bib van Lier",
-        "Bibliotheek Lier",
-        "12021",
-        "Lien Lezer",
-        SubmissionStatus.SUBMITTED,
-    ),
-    (
-        "Speelpleinbuddy's in Gent",
-        "Jeugddienst Gent",
-        "44021",
-        "Pieter Plein",
-        SubmissionStatus.SUBMITTED,
-    ),
-]
-
-QUESTIONS = [
-    (
-        "buddies",
-        "Moet ik een uittreksel uit het strafregister hebben?",
-        "Ja. Je verklaart op eer dat je een uittreksel model 2 kunt tonen (voor werken met "
-        "minderjarigen). De buddywerking noteert wanneer ze het zag.",
-    ),
-    (
-        "buddies",
-        "Kan ik zelf kiezen naar welke intervisie ik ga?",
-        "Ja. Je kiest zelf. De intervisies lopen van half januari tot eind mei, telkens rond "
-        "een thema zoals een warme band opbouwen.",
-    ),
-    (
-        "buddies",
-        "Ben ik verzekerd als ik bij een gezin thuis kom?",
-        "Ja. De organisatie die jou koppelde, verzekert je: je opleiding als het een stage "
-        "is, anders de buddywerking.",
-    ),
-    (
-        "schools",
-        "Hoe vraagt een school een buddy aan voor een leerling?",
-        "De zorgcoördinator meldt de leerling aan bij een buddywerking in de buurt. Alleen "
-        "scholen kunnen een leerbuddy aanvragen: de school houdt de regie.",
-    ),
-    (
-        "teacher_training",
-        "Kan buddywerk meetellen als stage?",
-        "Ja. Een student kan buddy zijn als deel van de opleiding; de opleiding verzekert de "
-        "student dan, op school en aan huis.",
-    ),
-    (
-        "programmes",
-        "Hoe lang duurt een traject?",
-        "Een traject begint te renderen na zes tot twaalf weken. Gezinstrajecten lopen vaak "
-        "zes maanden, twee keer per maand.",
-    ),
-]
-
-LOCAL_SERVICES = [
-    # (nis, name, category, address, phone, languages, description)
-    (
-        "44021",
-        "Bibliotheek De Krook",
-        ServiceCategory.LIBRARY,
-        "Miriam Makebaplein 1, 9000 Gent",
-        "09 323 68 00",
-        ["nl", "fr", "en", "ar", "tr"],
-        "Gratis lidkaart voor kinderen, boeken in veel talen, voorleesmomenten.",
-    ),
-    (
-        "44021",
-        "Speelpleinwerking Gent",
-        ServiceCategory.YOUTH,
-        "Kortrijksesteenweg 1, 9000 Gent",
-        "",
-        ["nl"],
-        "Speelpleinen in de vakanties voor kinderen van 3 tot 15 jaar.",
-    ),
-    (
-        "44021",
-        "Huis van het Kind Gent",
-        ServiceCategory.CHILDCARE,
-        "Sint-Salvatorstraat 18, 9000 Gent",
-        "",
-        ["nl", "fr", "en", "ar"],
-        "Hulp bij het vinden van kinderopvang en opvoedingsvragen.",
-    ),
-    (
-        "44021",
-        "Zomertaalkamp Gent",
-        ServiceCategory.LANGUAGE,
-        "Kortrijksepoortstraat 1, 9000 Gent",
-        "",
-        ["nl"],
-        "Kinderen oefenen in de zomer spelenderwijs Nederlands.",
-    ),
-    (
-        "44021",
-        "OCMW Gent – Sociaal Huis",
-        ServiceCategory.WELFARE,
-        "Onderbergen 86, 9000 Gent",
-        "",
-        ["nl", "fr", "en"],
-        "",
-    ),
-    (
-        "12025",
-        "Stadsbibliotheek Mechelen",
-        ServiceCategory.LIBRARY,
-        "Blokstraat 21, 2800 Mechelen",
-        "",
-        ["nl", "fr", "en"],
-        "",
-    ),
-    (
-        "12025",
-        "Sportdienst Mechelen",
-        ServiceCategory.SPORTS,
-        "Veemarkt 45, 2800 Mechelen",
-        "",
-        ["nl"],
-        "Sportkampen en een vrijetijdspas voor gezinnen met een beperkt inkomen.",
-    ),
+    # (title, organisation, place, submitter)
+    ("Leesbuddy's in de bib van Lier", "Bibliotheek Lier", "12021", "Lien Lezer"),
+    ("Speelpleinbuddy's in Gent", "Jeugddienst Gent", "44021", "Pieter Plein"),
 ]
 
 
-def _sheets() -> None:
-    now = timezone.now()
+def _propose(
+    *,
+    title: str,
+    fields: dict[str, object],
+    places: Sequence[str],
+    categories: Sequence[str],
+    domains: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    submitter: tuple[str, str],
+) -> PracticeSubmission:
+    """Someone proposes a sheet on the public form and confirms their address from the
+    mail (`practice_submission_confirm` with the mailed token): it joins the queue."""
+    submission = practice_submission_create(
+        actor=None,
+        fields={"title": title, **fields},
+        relations={
+            "places": list(Municipality.objects.filter(nis_code__in=places)),
+            "categories": list(PracticeCategory.objects.filter(slug__in=categories)),
+            "policy_domains": list(PolicyDomain.objects.filter(slug__in=domains)),
+            "target_groups": list(TargetGroup.objects.filter(slug__in=targets)),
+        },
+        submitter_name=submitter[0],
+        submitter_email=submitter[1],
+    )
+    return practice_submission_confirm(token=submission.token)
+
+
+def practices() -> None:
+    """Everyone finds fifteen practice sheets in the public practice database (search,
+    filters by place, category, policy domain and target group), two of them linked to
+    the demo's programmes; the platform admin and the regional coordinator of Antwerpen
+    find two proposals waiting for moderation (Netwerk > Moderatie)."""
+    admin = person("admin")
     for spec in SHEETS:
-        practice, created = Practice.objects.get_or_create(
+        if Practice.objects.filter(title=spec.title).exists():
+            continue
+        submission = _propose(
             title=spec.title,
-            defaults={
+            fields={
                 "organisation_name": spec.organisation,
                 "summary": spec.summary,
                 "description": spec.description,
@@ -406,118 +316,27 @@ def _sheets() -> None:
                 "programme": Programme.objects.filter(name=spec.programme).first()
                 if spec.programme
                 else None,
-                "published_at": now,
             },
+            places=spec.places,
+            categories=spec.categories,
+            domains=spec.domains,
+            targets=spec.targets,
+            submitter=EDITOR,
         )
-        if not created:
+        practice_submission_publish(actor=admin, submission=submission)
+    for title, organisation, nis_code, submitter in PENDING:
+        if PracticeSubmission.objects.filter(title=title).exists():
             continue
-        practice.full_clean()
-        practice.places.set(Municipality.objects.filter(nis_code__in=spec.places))
-        practice.categories.set(PracticeCategory.objects.filter(slug__in=spec.categories))
-        practice.policy_domains.set(PolicyDomain.objects.filter(slug__in=spec.domains))
-        practice.target_groups.set(TargetGroup.objects.filter(slug__in=spec.targets))
-        PracticeVersion.objects.create(
-            practice=practice, number=1, content={"title": spec.title}, published_at=now
-        )
-        practice_index(practice)
-
-
-def _pending() -> None:
-    for title, organisation, nis_code, submitter, status in PENDING:
-        submission, created = PracticeSubmission.objects.get_or_create(
+        _propose(
             title=title,
-            defaults={
+            fields={
                 "organisation_name": organisation,
                 "summary": "Vrijwilligers lezen en spelen met kinderen die thuis weinig "
                 "Nederlands horen.",
                 "goals": "Leesplezier\nNederlands oefenen",
                 "target_group": "Kinderen van 6 tot 12 jaar",
-                "submitter_name": submitter,
-                "submitter_email": f"{submitter.split()[0].lower()}@demo.buddywerk.be",
-                "token": f"demo-{title.split()[0].lower()}-{nis_code}",
-                "status": status,
-                "confirmed_at": timezone.now(),
             },
+            places=[nis_code],
+            categories=["taalbeleid"],
+            submitter=(submitter, f"{submitter.split()[0].lower()}@demo.buddywerk.be"),
         )
-        if created:
-            submission.places.set(Municipality.objects.filter(nis_code=nis_code))
-            submission.categories.set(PracticeCategory.objects.filter(slug="taalbeleid"))
-
-
-def _questions() -> None:
-    today = timezone.localdate()
-    for position, (audience, text, answer) in enumerate(QUESTIONS):
-        question, created = Question.objects.get_or_create(
-            question=text,
-            defaults={
-                "audience": audience,
-                "answer": answer,
-                "position": position,
-                "last_reviewed_on": today - dt.timedelta(days=30 * position),
-                "search_stems": stem_document(f"{text} {answer}"),
-            },
-        )
-
-
-def _local_services() -> None:
-    for nis_code, name, category, address, phone, languages, description in LOCAL_SERVICES:
-        LocalService.objects.get_or_create(
-            municipality=Municipality.objects.get(nis_code=nis_code),
-            name=name,
-            defaults={
-                "category": category,
-                "address": address,
-                "phone": phone,
-                "languages": languages,
-                "description": description,
-            },
-        )
-
-
-# [004] The family buddies of the demo led their families to these services (by name).
-INTRODUCTIONS = ["Bibliotheek De Krook", "Speelpleinwerking Gent"]
-
-
-def _introductions() -> None:
-    """Each demo duo with a family: the buddy introduced the family to two local services,
-    the first at their latest meeting, through the service (so the audit trail is real).
-    The programme's "services reached" page then has figures."""
-    from buddywerk.trajectories.models import Meeting, Participant
-
-    from .services import service_introduction_record
-
-    participants = Participant.objects.filter(family__isnull=False).select_related(
-        "family", "trajectory__buddy__user"
-    )
-    for participant in participants:
-        family, trajectory = participant.family, participant.trajectory
-        if ServiceIntroduction.objects.filter(family=family).exists():
-            continue  # idempotent
-        meeting = (
-            Meeting.objects.filter(trajectory=trajectory, date__lte=timezone.localdate())
-            .order_by("-date")
-            .first()
-        )
-        for position, name in enumerate(INTRODUCTIONS):
-            service = LocalService.objects.filter(name=name).first()
-            if service is None:
-                continue
-            at_meeting = meeting if position == 0 else None
-            service_introduction_record(
-                actor=trajectory.buddy.user,
-                family=family,
-                service=service,
-                introduced_on=at_meeting.date
-                if at_meeting
-                else timezone.localdate() - dt.timedelta(days=10),
-                meeting=at_meeting,
-                note="",
-            )
-
-
-def build() -> None:
-    _sheets()
-    _pending()
-    _questions()
-    _local_services()
-    _introductions()

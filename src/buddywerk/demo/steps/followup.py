@@ -1,39 +1,28 @@
-"""Demo follow-up of the demo duos (a step of the demo world after trajectories' duos, see
-demo/world.py): tandem notes, open and acknowledged concerns (one escalated), kijkwijzers
-with open, done and overdue actions, coordinator check-ins and relationship surveys.
-Everything goes through the services with the clock passed in. Idempotent: a duo that
-already has tandem notes is left alone."""
+"""Step: the follow-up of the running duos: tandem notes, concerns, kijkwijzers, check-ins
+and relationship surveys."""
 
 import datetime as dt
 
-from django.utils import timezone
-
 from buddywerk.access.models import User
+from buddywerk.followup import services as fs
+from buddywerk.followup.models import Observation
 from buddywerk.trajectories import concern_services as cs
+from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Trajectory
 
-from . import services as fs
-
-DEMO = "demo.buddywerk.be"
-
-
-def _user(local: str) -> User:
-    return User.objects.get(email=f"{local}@{DEMO}")
+from .. import dates
+from ..people import person
+from .duos import at
 
 
-def _duo(**participant: str) -> Trajectory | None:
-    return (
-        Trajectory.objects.filter(**{f"participants__{k}": v for k, v in participant.items()})
-        .exclude(status="closed")
-        .first()
-    )
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
-def _kijkwijzer(duo, coordinator, day, scores, actions, today):  # type: ignore[no-untyped-def]
+def _kijkwijzer(
+    duo: Trajectory,
+    coordinator: User,
+    day: dt.date,
+    scores: list[int],
+    actions: list[tuple[str, dt.date]],
+    today: dt.date,
+) -> Observation:
     criteria = fs.observation_criteria_for(duo.programme)
     notes = {0: "Ze lachen veel samen; de buddy vraagt door.", 3: "Voorbereiding kan beter."}
     return fs.observation_record(
@@ -49,8 +38,8 @@ def _kijkwijzer(duo, coordinator, day, scores, actions, today):  # type: ignore[
 
 def _on_track(duo: Trajectory, today: dt.date) -> None:
     """Ilias and his student buddy: followed closely, everything in order."""
-    buddy, staff = duo.buddy.user, _user("zorg.ursulinen")
-    teacher, coordinator = _user("leerkracht.ursulinen"), _user("coordinator.mechelen")
+    buddy, staff = duo.buddy.user, person("zorg.ursulinen")
+    teacher, coordinator = person("leerkracht.ursulinen"), person("coordinator.mechelen")
     start = duo.planned_start
     fs.tandem_note_add(
         actor=buddy,
@@ -75,20 +64,20 @@ def _on_track(duo: Trajectory, today: dt.date) -> None:
             actor=coordinator,
             concern=automatic,
             note="Besproken met de zorgcoördinator; we volgen het welbevinden wekelijks op.",
-            now=_at(start + dt.timedelta(days=2), 10),
+            now=at(start + dt.timedelta(days=2), 10),
         )
     concern = cs.concern_raise(
         actor=buddy,
         trajectory=duo,
         urgency="attention",
         text="Ilias zegt dat hij 's avonds weinig slaapt door de drukte thuis.",
-        now=_at(start + dt.timedelta(days=20), 17),
+        now=at(start + dt.timedelta(days=20), 17),
     )
     cs.concern_acknowledge(
         actor=staff,
         concern=concern,
         note="Ik spreek de ouders aan op het oudercontact.",
-        now=_at(start + dt.timedelta(days=21), 9),
+        now=at(start + dt.timedelta(days=21), 9),
     )
     for offset in (4, 18, 40):
         if start + dt.timedelta(days=offset) <= today:
@@ -112,7 +101,9 @@ def _on_track(duo: Trajectory, today: dt.date) -> None:
         ],
         today,
     )
-    fs.action_done(actor=coordinator, action=observation.actions.order_by("due_on").first())
+    first = observation.actions.order_by("due_on").first()
+    if first is not None:
+        fs.action_done(actor=coordinator, action=first)
     fs.survey_record(
         actor=buddy,
         trajectory=duo,
@@ -136,7 +127,7 @@ def _on_track(duo: Trajectory, today: dt.date) -> None:
 def _needs_attention(duo: Trajectory, today: dt.date) -> None:
     """Sem and Jana: an urgent concern of the school, still open; a check-in missed; no
     kijkwijzer yet."""
-    buddy, staff = duo.buddy.user, _user("zorg.busleyden")
+    buddy, staff = duo.buddy.user, person("zorg.busleyden")
     fs.tandem_note_add(
         actor=staff,
         trajectory=duo,
@@ -153,10 +144,10 @@ def _needs_attention(duo: Trajectory, today: dt.date) -> None:
         trajectory=duo,
         urgency="urgent",
         text="Jana vertelde in de klas dat ze thuis niet meer durft te slapen.",
-        now=_at(today - dt.timedelta(days=1), 11),
+        now=at(today - dt.timedelta(days=1), 11),
     )
     fs.checkin_record(
-        actor=_user("coordinator.mechelen"),
+        actor=person("coordinator.mechelen"),
         trajectory=duo,
         date=duo.planned_start + dt.timedelta(days=5),
         channel="message",
@@ -176,7 +167,7 @@ def _needs_attention(duo: Trajectory, today: dt.date) -> None:
 def _family(duo: Trajectory, today: dt.date) -> None:
     """The Diallo family: a concern nobody acknowledged (escalated to the lead), an action
     past its due date."""
-    buddy, coordinator = duo.buddy.user, _user("coordinator.gent")
+    buddy, coordinator = duo.buddy.user, person("coordinator.gent")
     fs.tandem_note_add(
         actor=buddy,
         trajectory=duo,
@@ -184,7 +175,7 @@ def _family(duo: Trajectory, today: dt.date) -> None:
         text="Huisbezoek: samen de schoolagenda en het schoolplatform overlopen.",
     )
     fs.tandem_note_add(
-        actor=_user("onthaal.gent"),
+        actor=person("onthaal.gent"),
         trajectory=duo,
         text="Fijn! Wij zoeken een plaats in de taalkampen voor de zomer.",
     )
@@ -193,9 +184,9 @@ def _family(duo: Trajectory, today: dt.date) -> None:
         trajectory=duo,
         urgency="info",
         text="De huurbaas dreigt de huur op te zeggen; de familie weet niet waar ze terecht kan.",
-        now=_at(today - dt.timedelta(days=6), 18),
+        now=at(today - dt.timedelta(days=6), 18),
     )
-    cs.concerns_escalate(now=_at(today, 8))
+    cs.concerns_escalate(now=at(today, 8))
     for offset in (3, 17, 45):
         fs.checkin_record(
             actor=coordinator,
@@ -220,14 +211,27 @@ def _family(duo: Trajectory, today: dt.date) -> None:
     )
 
 
-def build() -> None:
-    today = timezone.localdate()
-    for finder, build in (
-        ({"pupil__first_name": "Ilias", "pupil__school__school_number": "900001"}, _on_track),
-        ({"pupil__first_name": "Sem", "pupil__school__school_number": "900002"}, _needs_attention),
-        ({"family__contact_name": "Familie Diallo"}, _family),
-    ):
-        duo = _duo(**finder)
-        if duo is None or duo.status != "active" or duo.tandem_notes.exists():
-            continue
-        build(duo, today)
+# (how the duo is found, what its follow-up looks like)
+FOLLOWED = [
+    ({"pupil__first_name": "Ilias", "pupil__school__school_number": "900001"}, _on_track),
+    ({"pupil__first_name": "Sem", "pupil__school__school_number": "900002"}, _needs_attention),
+    ({"family__contact_name": "Familie Diallo"}, _family),
+]
+
+
+def followup() -> None:
+    """Coordinators find the follow-up overview with one duo of each kind: Ilias's duo on
+    track (tandem notes between buddy and teacher, a parent's signal, acknowledged
+    concerns, check-ins, a kijkwijzer with one action done and one open, relationship
+    surveys); Sem and Jana's duo needing attention (an urgent concern of the school still
+    open, a missed check-in); Familie Diallo's duo with a concern nobody acknowledged,
+    escalated to the programme's lead, and an action past its due date."""
+    today = dates.today()
+    for finder, build in FOLLOWED:
+        duo = (
+            Trajectory.objects.filter(**{f"participants__{k}": v for k, v in finder.items()})
+            .filter(status=TrajectoryStatus.ACTIVE)
+            .first()
+        )
+        if duo is not None and not duo.tandem_notes.exists():
+            build(duo, today)

@@ -1,0 +1,1 @@
+"""The steps of the demo world, one module each; demo/world.py runs them in order."""
