@@ -22,6 +22,7 @@ from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.organisations.models import Programme, School
+from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.trajectories.models import Concern, Trajectory
 
@@ -302,6 +303,11 @@ def can_refer_family(user: AnyUser) -> bool:
     return can_refer(user)
 
 
+def can_refer_for_pupil(user: AnyUser, pupil: Pupil) -> bool:
+    """R4: the pupil's own school refers them (again) to a programme."""
+    return pupil.school_id in referrer_organisation_ids(user)
+
+
 def can_list_own_referrals(user: AnyUser) -> bool:
     """The referring school or service follows its referrals; platform admins see all."""
     return can_refer(user) or is_platform_admin(user)
@@ -334,6 +340,12 @@ def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
     return referral.submitted_at is not None and referral.programme_id in organisation_ids(
         user, Role.PROGRAMME_COORDINATOR
     )
+
+
+def can_decide_referral(user: AnyUser, referral: Referral) -> bool:
+    """The programme's coordinator (see `can_triage_referral`) decides once on a referral
+    that waits for it: submitted, or on the waiting list."""
+    return referral.status in TRIAGE_STATUSES and can_triage_referral(user, referral)
 
 
 # --- Organisations -------------------------------------------------------------------
