@@ -232,7 +232,9 @@ def pupil_initial(referral: Referral) -> dict[str, Any]:
 
 def family_initial(referral: Referral) -> dict[str, Any]:
     """The form's starting values for a family referral being edited."""
-    family = referral.family
+    family = referral.participant
+    if not isinstance(family, Family):
+        raise TypeError("family_initial needs a family referral")
     initial = {name: getattr(family, name) for name in FAMILY_FORM_FIELDS}
     initial["children_ages"] = family.children_ages
     initial["postcode"] = family.postcode_id

@@ -31,7 +31,7 @@ from .forms import (
     pupil_initial,
     schools_for,
 )
-from .models import FamilyGoal, Referral, ReferralStatus, SelectionCriterion, slot_choices
+from .models import FamilyGoal, Pupil, Referral, ReferralStatus, SelectionCriterion, slot_choices
 from .workflow import QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
 
 PAGE_SIZE = 50
@@ -316,15 +316,16 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> H
     """One referral with its history; the look is audited."""
     referral = selectors.referral_get_for_view(user=request.user, referral_uuid=referral_uuid)
     user = request.user
+    participant = referral.participant
+    languages = (
+        participant.home_languages if isinstance(participant, Pupil) else participant.languages
+    )
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "home_languages": _labels(
-                referral.pupil.home_languages if referral.pupil else referral.family.languages,
-                Language.choices,
-            ),
+            "home_languages": _labels(languages, Language.choices),
             "labels": {
                 "needs": _labels(referral.needs, Competence.choices),
                 "criteria": _labels(referral.criteria, SelectionCriterion.choices),
