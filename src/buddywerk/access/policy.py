@@ -21,7 +21,7 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
-from buddywerk.organisations.models import Programme, School
+from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.trajectories.models import Concern, Trajectory
@@ -308,6 +308,11 @@ def can_refer_for_pupil(user: AnyUser, pupil: Pupil) -> bool:
     return pupil.school_id in referrer_organisation_ids(user)
 
 
+def can_refer_for(user: AnyUser, referrer: Organisation) -> bool:
+    """R4: staff refer in the name of their own school or service only."""
+    return referrer.pk in referrer_organisation_ids(user)
+
+
 def can_list_own_referrals(user: AnyUser) -> bool:
     """The referring school or service follows its referrals; platform admins see all."""
     return can_refer(user) or is_platform_admin(user)
@@ -505,8 +510,6 @@ def can_evaluate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
 
 def regional_province_codes(user: AnyUser) -> set[str]:
     """The provinces of the regional coordinations in which the user is a coordinator."""
-    from buddywerk.organisations.models import Organisation
-
     ids = organisation_ids(user, Role.REGIONAL_COORDINATOR)
     if not ids:
         return set()
