@@ -7,7 +7,7 @@ transition of `workflow.REFERRAL` taken by the kernel (common/workflow.py).
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -300,15 +300,53 @@ def referral_submit(
     return _take("submit", actor=actor, referral=referral, check=_ready_to_submit, now=now)
 
 
-def referral_accept(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The programme takes the referral into its matching queue."""
-    return _take("accept", actor=actor, referral=referral, reason=reason, now=now)
+class ReferralTransitionService(Protocol):
+    """The signature of a referral transition service that takes an optional reason."""
+
+    def __call__(
+        self,
+        *,
+        actor: User | None,
+        referral: Referral,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> Referral: ...
+
+
+def _transition_service(name: str, doc: str) -> ReferralTransitionService:
+    """`referral_<name>`: take transition `name` with an optional reason (one body for the
+    services that differ only in the transition they take)."""
+
+    def service(
+        *,
+        actor: User | None,
+        referral: Referral,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> Referral:
+        return _take(name, actor=actor, referral=referral, reason=reason, now=now)
+
+    service.__name__ = service.__qualname__ = f"referral_{name}"
+    service.__doc__ = doc
+    return service
+
+
+referral_accept = _transition_service(
+    "accept", "The programme takes the referral into its matching queue."
+)
+referral_wait = _transition_service(
+    "wait", "The programme has no room now: the referral goes on the waiting list."
+)
+referral_match = _transition_service(
+    "match", "A buddy was found (called by matching when a proposal is confirmed)."
+)
+referral_requeue = _transition_service(
+    "requeue", "A declined proposal or a rematch returns the referral to the queue."
+)
+referral_close = _transition_service("close", "The trajectory ended: the referral is closed.")
+referral_withdraw = _transition_service(
+    "withdraw", "The referring school or service withdraws an open referral."
+)
 
 
 def _reason_required(reason: str) -> Callable[[Referral], None]:
@@ -331,61 +369,6 @@ def referral_decline(
         check=_reason_required(reason),
         now=now,
     )
-
-
-def referral_wait(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The programme has no room now: the referral goes on the waiting list."""
-    return _take("wait", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_match(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """A buddy was found (called by matching when a proposal is confirmed)."""
-    return _take("match", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_requeue(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """A declined proposal or a rematch returns the referral to the queue."""
-    return _take("requeue", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_close(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The trajectory ended: the referral is closed."""
-    return _take("close", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_withdraw(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The referring school or service withdraws an open referral."""
-    return _take("withdraw", actor=actor, referral=referral, reason=reason, now=now)
 
 
 # Every transition service, by the transition it takes (tests walk the table with it).

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -47,6 +48,21 @@ def _status_filter(request: AuthenticatedHttpRequest, allowed: Any) -> str:
     return status if status in allowed else ""
 
 
+def _referral_page(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    referrals: QuerySet[Referral],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One page of a referral list (the referrer's list, the programme's queue): every
+    participant it names is audited as viewed; htmx asks for the results only."""
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
+    if getattr(request, "htmx", False):
+        template += "#results"
+    return render(request, template, {"page": page, **context})
+
+
 # --- Pupils --------------------------------------------------------------------------
 
 
@@ -84,18 +100,11 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_list_own_referrals(request.user):
         raise PermissionDenied
     status = _status_filter(request, ReferralStatus.values)
-    page = Paginator(
-        selectors.referral_list_for_referrer(user=request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
-    template = "referrals/referral_list.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(
+    return _referral_page(
         request,
-        template,
+        "referrals/referral_list.html",
+        selectors.referral_list_for_referrer(user=request.user, status=status),
         {
-            "page": page,
             "status": status,
             "statuses": ReferralStatus.choices,
             "can_refer_pupil": policy.can_refer_pupil(request.user),
@@ -350,21 +359,11 @@ def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_view_referral_queue(request.user):
         raise PermissionDenied
     status = _status_filter(request, QUEUE_STATUSES)
-    page = Paginator(
-        selectors.referral_queue(user=request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
-    template = "referrals/referral_queue.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(
+    return _referral_page(
         request,
-        template,
-        {
-            "page": page,
-            "status": status,
-            "statuses": [(s, ReferralStatus(s).label) for s in QUEUE_STATUSES],
-        },
+        "referrals/referral_queue.html",
+        selectors.referral_queue(user=request.user, status=status),
+        {"status": status, "statuses": [(s, ReferralStatus(s).label) for s in QUEUE_STATUSES]},
     )
 
 
