@@ -2,17 +2,19 @@
 school year, programme coverage, consent before submission) live in the models and
 services, whose errors the views put back on these fields."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.vocabulary import DayPart, Weekday
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Organisation, School
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
 
@@ -91,7 +93,7 @@ class ReferralFormMixin:
     referral_fields: list[str]
     not_asked: str
 
-    def _add_referral_fields(self, programmes: Any, programme_help: str | Promise) -> None:
+    def _add_referral_fields(self, programmes: Any, programme_help: "str | _StrPromise") -> None:
         self.fields["programme"] = forms.ModelChoiceField(
             queryset=programmes, label=_("Programme"), help_text=programme_help, empty_label=None
         )
