@@ -135,6 +135,21 @@ def _save_referral(*, actor: User | None, referral: Referral, action: AuditActio
     return referral
 
 
+def _participant_save(
+    *,
+    actor: User | None,
+    participant: Pupil | Family,
+    data: Mapping[str, Any],
+    fields: tuple[str, ...],
+    action: AuditAction,
+) -> None:
+    """Write a referral's pupil or family from the form's data, validated and audited."""
+    _set(participant, data, fields)
+    participant.full_clean()
+    participant.save()
+    audit_record(actor=actor, action=action, target=participant)
+
+
 @transaction.atomic
 def pupil_referral_create(
     *,
@@ -151,14 +166,12 @@ def pupil_referral_create(
         pupil = Pupil(school=school)
     elif pupil.school_id != school.pk:
         raise ValidationError(_("This pupil does not belong to this school."))
-    _set(pupil, pupil_data, PUPIL_FIELDS)
-    pupil.full_clean()
-    is_new = pupil.pk is None
-    pupil.save()
-    audit_record(
+    _participant_save(
         actor=actor,
-        action=AuditAction.PUPIL_CREATE if is_new else AuditAction.PUPIL_UPDATE,
-        target=pupil,
+        participant=pupil,
+        data=pupil_data,
+        fields=PUPIL_FIELDS,
+        action=AuditAction.PUPIL_CREATE if pupil.pk is None else AuditAction.PUPIL_UPDATE,
     )
     referral = Referral(programme=programme, referrer=school, pupil=pupil)
     _set(referral, referral_data, REFERRAL_FIELDS)
@@ -177,10 +190,13 @@ def family_referral_create(
     """A service's or a school's draft referral for a family [004]."""
     check_allowed(actor, lambda user: policy.can_refer_for(user, referrer))
     family = Family(referred_by=referrer)
-    _set(family, family_data, FAMILY_FIELDS)
-    family.full_clean()
-    family.save()
-    audit_record(actor=actor, action=AuditAction.FAMILY_CREATE, target=family)
+    _participant_save(
+        actor=actor,
+        participant=family,
+        data=family_data,
+        fields=FAMILY_FIELDS,
+        action=AuditAction.FAMILY_CREATE,
+    )
     referral = Referral(programme=programme, referrer=referrer, family=family)
     _set(referral, referral_data, REFERRAL_FIELDS)
     return _save_referral(actor=actor, referral=referral, action=AuditAction.REFERRAL_CREATE)
@@ -202,16 +218,15 @@ def referral_update(
         raise ValidationError(_("Only a draft can be changed."))
     if locked.pupil_id:
         participant: Pupil | Family = Pupil.objects.select_for_update().get(pk=locked.pupil_id)
-        _set(participant, participant_data, PUPIL_FIELDS)
+        fields: tuple[str, ...] = PUPIL_FIELDS
         action = AuditAction.PUPIL_UPDATE
     else:
         family_id = cast(int, locked.family_id)  # a referral is for a pupil xor a family
         participant = Family.objects.select_for_update().get(pk=family_id)
-        _set(participant, participant_data, FAMILY_FIELDS)
-        action = AuditAction.FAMILY_UPDATE
-    participant.full_clean()
-    participant.save()
-    audit_record(actor=actor, action=action, target=participant)
+        fields, action = FAMILY_FIELDS, AuditAction.FAMILY_UPDATE
+    _participant_save(
+        actor=actor, participant=participant, data=participant_data, fields=fields, action=action
+    )
     locked.pupil = participant if isinstance(participant, Pupil) else None
     locked.family = participant if isinstance(participant, Family) else None
     locked.programme = programme
