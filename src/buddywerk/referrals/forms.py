@@ -2,7 +2,7 @@
 school year, programme coverage, consent before submission) live in the models and
 services, whose errors the views put back on these fields."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,38 +13,19 @@ from buddywerk.common.vocabulary import DayPart, Weekday
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Organisation, School
 
-from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
-PUPIL_FORM_FIELDS = ["first_name", "last_name", "school_year", "birth_year", "home_languages"]
-PUPIL_REFERRAL_FIELDS = [
-    "needs",
-    "needs_note",
-    "criteria",
-    "meeting_modes",
-    "time_slots",
-    "urgency",
-    "complexity",
-    "consent_given_on",
-    "consent_given_by",
-]
-FAMILY_FORM_FIELDS = [
-    "contact_name",
-    "contact_phone",
-    "household_size",
-    "languages",
-    "contact_language",
-]
-FAMILY_REFERRAL_FIELDS = [
-    "goals",
-    "needs",
-    "needs_note",
-    "meeting_modes",
-    "time_slots",
-    "urgency",
-    "complexity",
-    "consent_given_on",
-    "consent_given_by",
-]
+from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
+from .services import FAMILY_FIELDS, PUPIL_FIELDS, REFERRAL_FIELDS
+
+# What the forms set is what the services accept (services.*_FIELDS), split per kind.
+PUPIL_FORM_FIELDS = list(PUPIL_FIELDS)
+# The family form has its own fields for the children's ages and the postcode.
+FAMILY_FORM_FIELDS = [name for name in FAMILY_FIELDS if name not in {"children_ages", "postcode"}]
+# A pupil's referral asks R6's selection criteria, a family's its goals [004].
+PUPIL_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "goals"]
+FAMILY_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "criteria"]
 
 
 class DateInput(forms.DateInput):
@@ -81,9 +62,26 @@ def style_widgets(form: forms.Form) -> None:
 
 
 class ReferralFormMixin:
-    """Shared helpers: the weekly grid, and placing service errors on the right field."""
+    """What a pupil's and a family's referral form share: the programme and referral
+    fields, the referral's data for the service, and the weekly grid."""
 
     fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+    # The referral fields of this kind of referral, and the one that does not apply to it.
+    referral_fields: list[str]
+    not_asked: str
+
+    def _add_referral_fields(self, programmes: Any, programme_help: "str | _StrPromise") -> None:
+        self.fields["programme"] = forms.ModelChoiceField(
+            queryset=programmes, label=_("Programme"), help_text=programme_help, empty_label=None
+        )
+        self.fields.update(_referral_fields(self.referral_fields))
+        style_widgets(self)  # type: ignore[arg-type]
+
+    def referral_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.referral_fields}
+        data[self.not_asked] = []
+        return data
 
     def slot_grid(self) -> list[tuple[str, list[Any]]]:
         """The time-slot checkboxes as rows of days and columns of parts of the day."""
@@ -100,19 +98,12 @@ class ReferralFormMixin:
     def day_parts(self) -> list[str]:
         return [str(label) for label in DayPart.labels]
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the form fields it names (others on top)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(  # type: ignore[attr-defined]
-                    field if field in self.fields else None, errors
-                )
-        else:
-            self.add_error(None, error)  # type: ignore[attr-defined]
-
 
 class PupilReferralForm(ReferralFormMixin, forms.Form):
     """A school's referral of a pupil (R4-R6): the pupil, what is asked, consent."""
+
+    referral_fields = PUPIL_REFERRAL_FIELDS
+    not_asked = "goals"
 
     def __init__(
         self,
@@ -129,22 +120,12 @@ class PupilReferralForm(ReferralFormMixin, forms.Form):
             )
         self.fields.update(fields_for_model(Pupil, fields=PUPIL_FORM_FIELDS))
         self.fields["birth_year"].required = True
-        self.fields["programme"] = forms.ModelChoiceField(
-            queryset=programmes,
-            label=_("Programme"),
-            help_text=_("Only programmes that work in your school's municipality are shown."),
-            empty_label=None,
+        self._add_referral_fields(
+            programmes, _("Only programmes that work in your school's municipality are shown.")
         )
-        self.fields.update(_referral_fields(PUPIL_REFERRAL_FIELDS))
-        style_widgets(self)
 
     def pupil_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PUPIL_FORM_FIELDS}
-
-    def referral_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in PUPIL_REFERRAL_FIELDS}
-        data["goals"] = []
-        return data
 
 
 class AgesField(forms.CharField):
@@ -177,6 +158,9 @@ class AgesField(forms.CharField):
 class FamilyReferralForm(ReferralFormMixin, forms.Form):
     """A service's or a school's referral of a family [004]."""
 
+    referral_fields = FAMILY_REFERRAL_FIELDS
+    not_asked = "criteria"
+
     def __init__(
         self,
         *args: Any,
@@ -203,14 +187,9 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
             min_length=4,
             help_text=_("Where the family lives: the buddy meets them near home."),
         )
-        self.fields["programme"] = forms.ModelChoiceField(
-            queryset=programmes,
-            label=_("Programme"),
-            help_text=_("Only family programmes that take referrals now are shown."),
-            empty_label=None,
+        self._add_referral_fields(
+            programmes, _("Only family programmes that take referrals now are shown.")
         )
-        self.fields.update(_referral_fields(FAMILY_REFERRAL_FIELDS))
-        style_widgets(self)
 
     def clean_postcode(self) -> Postcode:
         code = self.cleaned_data["postcode"].strip()
@@ -225,11 +204,6 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
         data["postcode"] = self.cleaned_data["postcode"]
         return data
 
-    def referral_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in FAMILY_REFERRAL_FIELDS}
-        data["criteria"] = []
-        return data
-
 
 def pupil_initial(referral: Referral) -> dict[str, Any]:
     """The form's starting values for a pupil referral being edited."""
@@ -242,7 +216,9 @@ def pupil_initial(referral: Referral) -> dict[str, Any]:
 
 def family_initial(referral: Referral) -> dict[str, Any]:
     """The form's starting values for a family referral being edited."""
-    family = referral.family
+    family = referral.participant
+    if not isinstance(family, Family):
+        raise TypeError("family_initial needs a family referral")
     initial = {name: getattr(family, name) for name in FAMILY_FORM_FIELDS}
     initial["children_ages"] = family.children_ages
     initial["postcode"] = family.postcode_id
@@ -264,20 +240,21 @@ class ReasonForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """The programme's decision on a submitted referral."""
+    """The programme's decision on a submitted referral (accept or the waiting list): each
+    decision posts to its own endpoint, with an optional note for the school."""
 
-    ACCEPT = "accept"
-    WAIT = "wait"
-    DECLINE = "decline"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            (ACCEPT, _("Accept: look for a buddy")),
-            (WAIT, _("Put on the waiting list")),
-            (DECLINE, _("Decline")),
-        ],
-        widget=forms.RadioSelect,
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("The school or service reads it."),
     )
+
+
+class DeclineForm(DecisionForm):
+    """Declining needs a reason (the service refuses an empty one, with a clear error)."""
+
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -285,23 +262,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Required when you decline: the school or service reads it."),
     )
-
-    def __init__(self, *args: Any, allow_wait: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not allow_wait:
-            field = self.fields["decision"]
-            field.choices = [  # type: ignore[attr-defined]
-                choice
-                for choice in field.choices  # type: ignore[attr-defined]
-                if choice[0] != self.WAIT
-            ]
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 def organisations_for(ids: set[int]) -> Any:
