@@ -35,7 +35,7 @@ from buddywerk.trajectories.models import (
     Trajectory,
     WellbeingScore,
 )
-from buddywerk.trajectories.selectors import coordinated_programme_ids
+from buddywerk.trajectories.selectors import coordinated_programme_ids, trajectories_visible
 
 from .health import (
     SILENT_DAYS,
@@ -171,7 +171,7 @@ def followup_overview(*, user: Any, today: dt.date | None = None) -> list[DuoFol
     prefetched)."""
     today = clock.today(today)
     qs = (
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .filter(programme_id__in=coordinated_programme_ids(user), status__in=LOGGING_STATUSES)
         .select_related("school", "buddy__user", "programme")
         .prefetch_related(

@@ -20,10 +20,15 @@ from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, Urgency, Wel
 from .models import Concern, Meeting, Participant, Trajectory, WellbeingScore
 
 
+def trajectories_visible(*, user: Any) -> QuerySet[Trajectory]:
+    """Every duo in the user's scope: the policy's scoped queryset (ARCHITECTURE.md 2)."""
+    return policy.trajectories_visible_to(user, Trajectory.objects.all())
+
+
 def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
     """The duos the user may see, with what a list shows, in a fixed number of queries."""
     return (
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .select_related("programme", "school", "buddy__user", "agreement")
         .prefetch_related(
             Prefetch(
@@ -43,7 +48,7 @@ def trajectory_get(*, user: Any, trajectory_uuid: Any) -> Trajectory:
     """One duo in the user's scope (404 otherwise), for actions on it, with its
     participants (what a page names and its audit events need)."""
     return get_object_or_404(
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .select_related("programme", "school", "buddy__user", "agreement")
         .prefetch_related(
             Prefetch(
@@ -252,7 +257,7 @@ def open_concerns_for(user: Any) -> QuerySet[Concern]:
     return (
         Concern.objects.open()
         .filter(
-            trajectory__in=Trajectory.objects.visible_to(user),
+            trajectory__in=trajectories_visible(user=user),
             trajectory__programme_id__in=programmes,
         )
         .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")
