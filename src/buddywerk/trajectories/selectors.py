@@ -206,7 +206,7 @@ def participant_names(*, user: Any, trajectory: Trajectory) -> str:
 def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
     """What the user still has to do for this duo (R9 agreements, R10 insurance)."""
     tasks: list[str] = []
-    if trajectory.is_closed:
+    if policy.duo_is_read_only(trajectory):
         return tasks
     agreement = trajectory.agreement
     if policy.is_trajectory_buddy(user, trajectory) and agreement.buddy_confirmed_at is None:
