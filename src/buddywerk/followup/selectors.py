@@ -132,6 +132,7 @@ def followup_of(
     trajectory: Trajectory, *, today: dt.date, checkin_dates: list[dt.date]
 ) -> DuoFollowUp:
     """Health and flags of an annotated duo (see `with_followup_figures`)."""
+    figures: Any = trajectory  # the fu_* annotations are not fields of the model
     schedule = checkin_schedule(
         start=trajectory.planned_start,
         today=today,
@@ -141,12 +142,12 @@ def followup_of(
     health = duo_health(
         start=trajectory.planned_start,
         today=today,
-        meetings_held=trajectory.fu_meetings_held,
-        last_meeting_on=trajectory.fu_last_meeting_on,
-        last_wellbeing=trajectory.fu_last_wellbeing,
-        open_concerns=trajectory.fu_open_concerns,
+        meetings_held=figures.fu_meetings_held,
+        last_meeting_on=figures.fu_last_meeting_on,
+        last_wellbeing=figures.fu_last_wellbeing,
+        open_concerns=figures.fu_open_concerns,
         missed_checkins=schedule.missed,
-        survey_mean=trajectory.fu_survey_mean,
+        survey_mean=figures.fu_survey_mean,
         silent_days=SILENT_DAYS_TWICE_MONTHLY
         if trajectory.frequency == Frequency.TWICE_MONTHLY
         else SILENT_DAYS,
@@ -158,10 +159,10 @@ def followup_of(
         observation_missing=observation_missing(
             start=trajectory.planned_start,
             today=today,
-            first_observation=trajectory.fu_first_observation,
+            first_observation=figures.fu_first_observation,
         ),
-        overdue_actions=trajectory.fu_overdue_actions,
-        open_concerns=trajectory.fu_open_concerns,
+        overdue_actions=figures.fu_overdue_actions,
+        open_concerns=figures.fu_open_concerns,
     )
 
 

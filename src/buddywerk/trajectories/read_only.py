@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from .models import Trajectory
 
 CLOSED_MESSAGE = _("This duo is closed; it can no longer be changed.")
@@ -23,9 +24,7 @@ CONCERN_CLOSED_MESSAGE = _(
 )
 
 
-def duo_refuse_if_read_only(
-    trajectory: Trajectory, message: str | Promise = CLOSED_MESSAGE
-) -> None:
+def duo_refuse_if_read_only(trajectory: Trajectory, message: StrOrPromise = CLOSED_MESSAGE) -> None:
     """Refuse a change to a closed duo with a clear message (code "closed")."""
     if policy.duo_is_read_only(trajectory):
         raise ValidationError(message, code="closed")

@@ -5,9 +5,11 @@ A closed duo is read-only (`policy.duo_is_read_only`): every page that changes a
 through `duo_write_guard`, which sends the user back to the duo with the reason; the
 services refuse the write anyway (trajectories/read_only.py)."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,9 @@ from .read_only import CLOSED_MESSAGE, CONCERN_CLOSED_MESSAGE
 
 DuoPredicate = Callable[[User, Trajectory], bool]
 View = Callable[..., HttpResponse]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
@@ -94,7 +98,7 @@ def duo_guard(
 class DuoReadOnly(Exception):
     """A page that changes a duo was asked for a closed duo (`duo_write_view` answers)."""
 
-    def __init__(self, trajectory_uuid: UUID, message: str | Promise) -> None:
+    def __init__(self, trajectory_uuid: UUID, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.trajectory_uuid = trajectory_uuid
         self.message = message
@@ -104,7 +108,7 @@ def duo_write_guard(
     request: AuthenticatedHttpRequest,
     trajectory_uuid: UUID,
     allowed: DuoPredicate,
-    message: str | Promise = CLOSED_MESSAGE,
+    message: StrOrPromise = CLOSED_MESSAGE,
 ) -> Trajectory:
     """`duo_guard` for a page that changes the duo: a read-only (closed) duo is refused
     with `message` (the view must be wrapped in `duo_write_view`)."""
