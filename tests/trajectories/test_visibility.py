@@ -88,7 +88,7 @@ def test_every_view_is_audited(client, duo):
 
 def test_a_buddy_sees_the_pupils_of_own_duos(duo):
     other = TrajectoryFactory()
-    visible = Pupil.objects.visible_to(duo.buddy.user)
+    visible = policy.pupils_visible_to(duo.buddy.user, Pupil.objects.all())
     assert list(visible) == [duo.participants.get().pupil]
     assert other.participants.get().pupil not in visible
 

@@ -935,3 +935,9 @@ def can_write_evaluation(user: AnyUser, trajectory: Trajectory) -> bool:
         else trajectory.school_evaluation
     )
     return not (duo_is_read_only(trajectory) and own)
+
+
+def can_see_open_concerns(user: AnyUser) -> bool:
+    """The home page lists the open concerns of the duos a programme coordinator follows
+    up, so that someone takes each up in time (concerns escalate after 2 working days)."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR)

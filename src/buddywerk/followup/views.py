@@ -207,7 +207,7 @@ def checkin_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
         CheckInForm(request.POST or None, today=timezone.localdate()),
         lambda data: services.checkin_record(actor=request.user, trajectory=trajectory, **data),
         success=_("The check-in was saved."),
-        template="followup/simple_form.html",
+        template="trajectories/phone_form.html",
         context={"title": _("Record a check-in")},
         done=lambda _checkin: _followup(trajectory),
         names=True,
@@ -246,7 +246,7 @@ def survey_create(
             answers=form.answers(),
         ),
         success=_("Thank you: the answers were saved."),
-        template="followup/simple_form.html",
+        template="trajectories/phone_form.html",
         context={
             "title": title,
             "intro": _(

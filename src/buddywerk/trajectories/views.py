@@ -159,6 +159,28 @@ def duo_form_page(
     )
 
 
+def _titled_page(
+    request: AuthenticatedHttpRequest,
+    trajectory: Trajectory,
+    form: Any,
+    service: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    title: str,
+    template: str = "trajectories/status_form.html",
+) -> HttpResponse:
+    """A duo form page whose template takes its title from the view (meetings, status)."""
+    return duo_form_page(
+        request,
+        trajectory,
+        form,
+        service,
+        success=success,
+        template=template,
+        context={"title": title},
+    )
+
+
 def _post_service(
     request: AuthenticatedHttpRequest,
     trajectory: Trajectory,
@@ -296,7 +318,14 @@ def agreement_edit(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
             **{name: data[name] for name in AgreementForm.Meta.fields},
         ),
         success=_("The agreements were saved. The buddy and the school confirm them."),
-        template="trajectories/agreement_edit.html",
+        template="trajectories/status_form.html",
+        context={
+            "title": _("Agreements"),
+            "intro": _(
+                "Fill in the frame of this duo. After a change, the buddy and the school "
+                "confirm the agreements again."
+            ),
+        },
     )
 
 
@@ -338,30 +367,10 @@ MEETING_FIELDS = (
 )
 
 
-def _meeting_page(
-    request: AuthenticatedHttpRequest,
-    trajectory: Trajectory,
-    form: Any,
-    service: Callable[[dict[str, Any]], object],
-    *,
-    success: str,
-    title: str,
-) -> HttpResponse:
-    return duo_form_page(
-        request,
-        trajectory,
-        form,
-        service,
-        success=success,
-        template="trajectories/meeting_form.html",
-        context={"title": title},
-    )
-
-
 @duo_write_view
 def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
-    return _meeting_page(
+    return _titled_page(
         request,
         trajectory,
         MeetingForm(request.POST or None),
@@ -373,19 +382,21 @@ def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
         ),
         success=_("The meeting was saved. Thank you!"),
         title=_("Log a meeting"),
+        template="trajectories/phone_form.html",
     )
 
 
 @duo_write_view
 def meeting_plan(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
-    return _meeting_page(
+    return _titled_page(
         request,
         trajectory,
         MeetingPlanForm(request.POST or None),
         lambda data: services.meeting_plan(actor=request.user, trajectory=trajectory, **data),
         success=_("The meeting was planned."),
         title=_("Plan a meeting"),
+        template="trajectories/phone_form.html",
     )
 
 
@@ -403,7 +414,7 @@ def meeting_edit(
         initial={name: getattr(meeting, name) for name in MEETING_FIELDS},
         planned=meeting.status == MeetingStatus.PLANNED,
     )
-    return _meeting_page(
+    return _titled_page(
         request,
         trajectory,
         form,
@@ -414,6 +425,7 @@ def meeting_edit(
         ),
         success=_("The meeting was saved."),
         title=_("Change a meeting"),
+        template="trajectories/phone_form.html",
     )
 
 
@@ -443,34 +455,22 @@ def wellbeing_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -
         form,
         record,
         success=_("The well-being score was saved."),
-        template="trajectories/wellbeing_form.html",
-    )
-
-
-def _status_page(
-    request: AuthenticatedHttpRequest,
-    trajectory: Trajectory,
-    form: Any,
-    service: Callable[[dict[str, Any]], object],
-    *,
-    success: str,
-    title: str,
-) -> HttpResponse:
-    return duo_form_page(
-        request,
-        trajectory,
-        form,
-        service,
-        success=success,
-        template="trajectories/status_form.html",
-        context={"title": title},
+        template="trajectories/phone_form.html",
+        context={
+            "title": _("Score well-being"),
+            "intro": _(
+                "The Leuven well-being scale (Laevers): 1 very low to 5 very high. For the "
+                "pupil's own answer, let them point at a smiley from 1 (very sad) to 5 (very "
+                "happy)."
+            ),
+        },
     )
 
 
 @duo_write_view
 def trajectory_pause(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
-    return _status_page(
+    return _titled_page(
         request,
         trajectory,
         PauseForm(request.POST or None),
@@ -497,7 +497,7 @@ def trajectory_resume(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
 @duo_write_view
 def trajectory_close(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
-    return _status_page(
+    return _titled_page(
         request,
         trajectory,
         CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()}),
@@ -524,7 +524,7 @@ def trajectory_evaluate(request: AuthenticatedHttpRequest, trajectory_uuid: UUID
         return _detail(trajectory)
     is_buddy = policy.is_trajectory_buddy(request.user, trajectory)
     current = trajectory.buddy_evaluation if is_buddy else trajectory.school_evaluation
-    return _status_page(
+    return _titled_page(
         request,
         trajectory,
         EvaluationForm(request.POST or None, initial={"text": current}),
