@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +33,7 @@ from buddywerk.trajectories.views import (
     duo_guard,
     duo_write_guard,
     duo_write_view,
+    post_service,
     render_duo_page,
 )
 
@@ -190,9 +191,12 @@ def action_done(
 ) -> HttpResponse:
     trajectory = _write_guard(request, trajectory_uuid)
     action = selectors.action_get(trajectory=trajectory, action_uuid=action_uuid)
-    services.action_done(actor=request.user, action=action)
-    messages.success(request, _("The action is marked as done."))
-    return _followup(trajectory)
+    return post_service(
+        request,
+        lambda: services.action_done(actor=request.user, action=action),
+        _("The action is marked as done."),
+        _followup(trajectory),
+    )
 
 
 # --- Check-ins ----------------------------------------------------------------------------
@@ -321,10 +325,9 @@ def criterion_toggle(request: AuthenticatedHttpRequest, criterion_id: int) -> Ht
     for a criterion of another programme)."""
     programmes = _coordinated_programmes(request)
     criterion = get_object_or_404(ObservationCriterion, pk=criterion_id, programme__in=programmes)
-    try:
-        services.observation_criterion_toggle(actor=request.user, criterion=criterion)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The kijkwijzer was changed."))
-    return redirect("followup:criteria_edit")
+    return post_service(
+        request,
+        lambda: services.observation_criterion_toggle(actor=request.user, criterion=criterion),
+        _("The kijkwijzer was changed."),
+        redirect("followup:criteria_edit"),
+    )

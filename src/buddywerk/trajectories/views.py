@@ -181,21 +181,21 @@ def _titled_page(
     )
 
 
-def _post_service(
+def post_service(
     request: AuthenticatedHttpRequest,
-    trajectory: Trajectory,
     call: Callable[[], object],
     success: str,
+    back: HttpResponse,
 ) -> HttpResponse:
-    """A button that posts to a service without a form: the service's refusal is shown as
-    a message on the duo's page."""
+    """A button that posts to a service without a form: the service's refusal (or
+    `success`) is shown as a message on the page the user goes `back` to."""
     try:
         call()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, success)
-    return _detail(trajectory)
+    return back
 
 
 def trajectory_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -334,11 +334,11 @@ def agreement_edit(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
 def agreement_confirm(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_confirm_agreements)
     side = "buddy" if policy.is_trajectory_buddy(request.user, trajectory) else "school"
-    return _post_service(
+    return post_service(
         request,
-        trajectory,
         lambda: services.agreement_confirm(actor=request.user, trajectory=trajectory, side=side),
         _("Thank you: you confirmed the agreements."),
+        _detail(trajectory),
     )
 
 
@@ -346,11 +346,11 @@ def agreement_confirm(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
 @duo_write_view
 def insurance_confirm(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_confirm_school_insurance)
-    return _post_service(
+    return post_service(
         request,
-        trajectory,
         lambda: services.school_insurance_confirm(actor=request.user, trajectory=trajectory),
         _("Thank you: the school's insurance covers this buddy."),
+        _detail(trajectory),
     )
 
 
@@ -486,11 +486,11 @@ def trajectory_pause(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -
 @duo_write_view
 def trajectory_resume(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
-    return _post_service(
+    return post_service(
         request,
-        trajectory,
         lambda: services.trajectory_resume(actor=request.user, trajectory=trajectory),
         _("The duo is active again."),
+        _detail(trajectory),
     )
 
 
