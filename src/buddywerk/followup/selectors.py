@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
+from buddywerk.access.policy import AnyUser
 from buddywerk.common import clock
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Frequency, MeetingStatus
 from buddywerk.trajectories.models import (
@@ -166,7 +167,7 @@ def followup_of(
     )
 
 
-def followup_overview(*, user: Any, today: dt.date | None = None) -> list[DuoFollowUp]:
+def followup_overview(*, user: AnyUser, today: dt.date | None = None) -> list[DuoFollowUp]:
     """The coordinator's programmes' running duos, each with its health and flags, in a
     fixed number of queries (one annotated queryset, participants and check-ins
     prefetched)."""
@@ -242,7 +243,7 @@ def checkins_of(*, trajectory: Trajectory) -> QuerySet[CheckIn]:
     return trajectory.checkins.select_related("by")
 
 
-def surveys_of(*, user: Any, trajectory: Trajectory) -> QuerySet[RelationshipSurvey]:
+def surveys_of(*, user: AnyUser, trajectory: Trajectory) -> QuerySet[RelationshipSurvey]:
     """The buddy sees their own answers; the school and the programme see all."""
     qs = trajectory.surveys.all()
     if policy.is_trajectory_buddy(user, trajectory) and not (
