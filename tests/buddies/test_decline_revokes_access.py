@@ -132,7 +132,7 @@ def test_withdrawing_an_approval_ends_the_buddys_access_to_duos_and_proposals():
     assert client.get(f"/duos/{duo.uuid}/meetings/new/").status_code == 404
     assert client.get(f"/matching/proposals/{proposal.uuid}/").status_code == 404
     user = _fresh(buddy.user)
-    assert not Trajectory.objects.visible_to(user).exists()
+    assert not policy.trajectories_visible_to(user, Trajectory.objects.all()).exists()
     assert not Proposal.objects.filter(
         pk__in=policy.proposals_visible_to(user, Proposal.objects.all())
     ).exists()

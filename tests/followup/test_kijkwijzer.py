@@ -147,7 +147,8 @@ def test_the_coordinator_adds_a_criterion_and_takes_one_out_of_use(client):
     assert "Warme band" in client.get(url).content.decode()
     assert client.post(url, {"label": "Huiswerkaanpak"}).status_code == 302
     first = ObservationCriterion.objects.get(programme=duo.programme, label="Warme band")
-    assert client.post(url, {"toggle": first.pk}).status_code == 302
+    toggle = reverse("followup:criterion_toggle", args=[first.pk])
+    assert client.post(toggle).status_code == 302
     labels = [c.label for c in fs.observation_criteria_for(duo.programme)]
     assert "Huiswerkaanpak" in labels and "Warme band" not in labels
     # The same label twice: a clear message, nothing added.
@@ -161,7 +162,21 @@ def test_criteria_of_another_programme_cannot_be_toggled(client):
     other = TrajectoryFactory()
     foreign = fs.observation_criteria_for(other.programme)[0]
     client.force_login(coordinator_of(duo))
-    response = client.post(reverse("followup:criteria_edit"), {"toggle": foreign.pk})
+    response = client.post(reverse("followup:criterion_toggle", args=[foreign.pk]))
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.is_active
+
+
+def test_the_last_criterion_in_use_is_not_taken_out_of_use(client):
+    """The toggle has its own POST endpoint; the service's refusal is shown as a message."""
+    duo = TrajectoryFactory()
+    client.force_login(coordinator_of(duo))
+    criteria = fs.observation_criteria_for(duo.programme)
+    for criterion in criteria[1:]:
+        fs.observation_criterion_toggle(actor=coordinator_of(duo), criterion=criterion)
+    last = criteria[0]
+    response = client.post(reverse("followup:criterion_toggle", args=[last.pk]), follow=True)
+    assert "minstens" in response.content.decode()
+    last.refresh_from_db()
+    assert last.is_active

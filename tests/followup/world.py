@@ -23,4 +23,5 @@ def objects(*, duo, coordinator) -> dict:
         "duo_concern": concern,
         "duo_observation": observation,
         "duo_action": observation.actions.get(),
+        "duo_criterion": criteria[0],
     }

@@ -67,11 +67,13 @@ def test_no_concern_on_a_closed_duo_clear_message_nothing_stored(client):
     with pytest.raises(ValidationError):
         fs.concern_raise(actor=duo.buddy.user, trajectory=duo, urgency="urgent", text="Help")
     client.force_login(duo.buddy.user)
+    # Like every page that changes a closed duo: back to the duo, with the reason.
     response = client.post(
         reverse("trajectories:concern_create", args=[duo.uuid]),
         {"urgency": "urgent", "text": "Help"},
+        follow=True,
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("trajectories:detail", args=[duo.uuid]), 302)]
     assert "Dit duo is afgesloten" in response.content.decode()
     assert Concern.objects.count() == 0
 

@@ -72,7 +72,7 @@ def test_other_buddies_and_schools_get_404(client, duo):
         client.force_login(user)
         response = client.get(reverse("trajectories:detail", args=[duo.uuid]))
         assert response.status_code == 404
-        assert Trajectory.objects.visible_to(user).filter(pk=duo.pk).count() == 0
+        assert not policy.trajectories_visible_to(user, Trajectory.objects.filter(pk=duo.pk))
 
 
 def test_every_view_is_audited(client, duo):

@@ -891,3 +891,53 @@ def can_see_every_programme(user: AnyUser) -> bool:
     """Lists across programmes (the queue, reports) show which programme a row belongs to
     to those who see every programme: platform admins."""
     return is_platform_admin(user)
+
+
+# --- Trajectories and follow-up (V2) ---
+
+
+def duo_is_read_only(trajectory: Trajectory) -> bool:
+    """A closed duo is read-only: its record stays as it was at the closure (R7-R12), so
+    nothing is added to it or changed (meetings, scores, agreements, status, tandem notes,
+    kijkwijzers, actions, check-ins, surveys, concerns). Decided here only: every service
+    refuses through `trajectories.read_only.duo_refuse_if_read_only`, every view and
+    template that offers a change asks this. Two writes stay open on purpose: a side that
+    has not written its evaluation yet adds it once (`can_write_evaluation`), and an open
+    concern is still acknowledged (safeguarding does not stop at the closure)."""
+    return trajectory.status == "closed"
+
+
+def can_read_followup(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R12: the duo's quality follow-up (health, kijkwijzers, actions, check-ins) is read by
+    the programme's coordinators who keep it, and by platform admins."""
+    return can_follow_up_duo(user, trajectory) or is_platform_admin(user)
+
+
+def can_confirm_agreements(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R9: the buddy and the school (or service) each confirm the duo's agreements."""
+    return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+
+
+def can_confirm_school_insurance(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R10: the school confirms that its insurance covers a volunteer buddy at school."""
+    return is_trajectory_school_staff(user, trajectory)
+
+
+def can_write_evaluation(user: AnyUser, trajectory: Trajectory) -> bool:
+    """The buddy and the school each write their own evaluation once the duo has started;
+    it can be changed while the duo runs. A closed duo is read-only, but a side that has
+    not written one yet adds it once after the closure."""
+    if not can_evaluate_trajectory(user, trajectory) or trajectory.status == "planned":
+        return False
+    own = (
+        trajectory.buddy_evaluation
+        if is_trajectory_buddy(user, trajectory)
+        else trajectory.school_evaluation
+    )
+    return not (duo_is_read_only(trajectory) and own)
+
+
+def can_see_open_concerns(user: AnyUser) -> bool:
+    """The home page lists the open concerns of the duos a programme coordinator follows
+    up, so that someone takes each up in time (concerns escalate after 2 working days)."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR)

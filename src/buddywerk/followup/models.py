@@ -7,7 +7,10 @@ names from when these models lived in the trajectories app (`db_table`): the mov
 no data (migrations/0001_initial.py).
 """
 
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.trajectories.enums import Side
 from buddywerk.trajectories.models import NOTE_MAX_CHARS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The longest text of a tandem note or a kijkwijzer note: short notes, not files.
 FOLLOWUP_TEXT_MAX_CHARS = NOTE_MAX_CHARS
@@ -64,7 +70,7 @@ class SurveyMoment(models.TextChoices):
     END = "end", _("At the end")
 
 
-def _text(label: str) -> models.TextField:
+def _text(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, max_length=FOLLOWUP_TEXT_MAX_CHARS)
 
 
@@ -281,7 +287,7 @@ class CheckIn(TimeStampedModel):
         return f"{self._meta.verbose_name} {self.date:%Y-%m-%d}"
 
 
-def _survey_item(label: str) -> models.PositiveSmallIntegerField:
+def _survey_item(label: StrOrPromise) -> models.PositiveSmallIntegerField[int, int]:
     return models.PositiveSmallIntegerField(
         label,
         validators=[

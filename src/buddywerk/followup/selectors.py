@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
+from buddywerk.access.policy import AnyUser
 from buddywerk.common import clock
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Frequency, MeetingStatus
 from buddywerk.trajectories.models import (
@@ -35,7 +36,7 @@ from buddywerk.trajectories.models import (
     Trajectory,
     WellbeingScore,
 )
-from buddywerk.trajectories.selectors import coordinated_programme_ids
+from buddywerk.trajectories.selectors import coordinated_programme_ids, trajectories_visible
 
 from .health import (
     SILENT_DAYS,
@@ -132,6 +133,7 @@ def followup_of(
     trajectory: Trajectory, *, today: dt.date, checkin_dates: list[dt.date]
 ) -> DuoFollowUp:
     """Health and flags of an annotated duo (see `with_followup_figures`)."""
+    figures: Any = trajectory  # the fu_* annotations are not fields of the model
     schedule = checkin_schedule(
         start=trajectory.planned_start,
         today=today,
@@ -141,12 +143,12 @@ def followup_of(
     health = duo_health(
         start=trajectory.planned_start,
         today=today,
-        meetings_held=trajectory.fu_meetings_held,
-        last_meeting_on=trajectory.fu_last_meeting_on,
-        last_wellbeing=trajectory.fu_last_wellbeing,
-        open_concerns=trajectory.fu_open_concerns,
+        meetings_held=figures.fu_meetings_held,
+        last_meeting_on=figures.fu_last_meeting_on,
+        last_wellbeing=figures.fu_last_wellbeing,
+        open_concerns=figures.fu_open_concerns,
         missed_checkins=schedule.missed,
-        survey_mean=trajectory.fu_survey_mean,
+        survey_mean=figures.fu_survey_mean,
         silent_days=SILENT_DAYS_TWICE_MONTHLY
         if trajectory.frequency == Frequency.TWICE_MONTHLY
         else SILENT_DAYS,
@@ -158,20 +160,20 @@ def followup_of(
         observation_missing=observation_missing(
             start=trajectory.planned_start,
             today=today,
-            first_observation=trajectory.fu_first_observation,
+            first_observation=figures.fu_first_observation,
         ),
-        overdue_actions=trajectory.fu_overdue_actions,
-        open_concerns=trajectory.fu_open_concerns,
+        overdue_actions=figures.fu_overdue_actions,
+        open_concerns=figures.fu_open_concerns,
     )
 
 
-def followup_overview(*, user: Any, today: dt.date | None = None) -> list[DuoFollowUp]:
+def followup_overview(*, user: AnyUser, today: dt.date | None = None) -> list[DuoFollowUp]:
     """The coordinator's programmes' running duos, each with its health and flags, in a
     fixed number of queries (one annotated queryset, participants and check-ins
     prefetched)."""
     today = clock.today(today)
     qs = (
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .filter(programme_id__in=coordinated_programme_ids(user), status__in=LOGGING_STATUSES)
         .select_related("school", "buddy__user", "programme")
         .prefetch_related(
@@ -241,7 +243,7 @@ def checkins_of(*, trajectory: Trajectory) -> QuerySet[CheckIn]:
     return trajectory.checkins.select_related("by")
 
 
-def surveys_of(*, user: Any, trajectory: Trajectory) -> QuerySet[RelationshipSurvey]:
+def surveys_of(*, user: AnyUser, trajectory: Trajectory) -> QuerySet[RelationshipSurvey]:
     """The buddy sees their own answers; the school and the programme see all."""
     qs = trajectory.surveys.all()
     if policy.is_trajectory_buddy(user, trajectory) and not (

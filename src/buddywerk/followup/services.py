@@ -30,13 +30,13 @@ from buddywerk.trajectories.concern_services import (
     coordinator_ids,
     duo_mail,
     member_ids,
-    refuse_closed_duo,
     school_care_coordinator_ids,
     short_text,
     side_of,
 )
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Side
 from buddywerk.trajectories.models import Trajectory
+from buddywerk.trajectories.read_only import FOLLOWUP_CLOSED_MESSAGE, duo_refuse_if_read_only
 
 from .models import (
     DEFAULT_CRITERIA,
@@ -104,7 +104,7 @@ def tandem_note_add(
     other side is told by mail once it is saved. Home visits and parents' signals are
     logged by the buddy and so passed to the school."""
     check_allowed(actor, policy.can_write_tandem_note(actor, trajectory))
-    refuse_closed_duo(trajectory)
+    duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
     side = side_of(actor, trajectory)
     if kind not in TandemKind.values:
         raise ValidationError({"kind": _("Choose a kind from the list.")})
@@ -209,7 +209,7 @@ def observation_record(
     scored 1-4 with an optional note, and follow-up actions each with a due date.
     `scores` maps a criterion id to (score, note); errors name `score_<id>` fields."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
-    refuse_closed_duo(trajectory)
+    duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
     today = clock.today(today)
     errors: dict[str, list[str]] = {}
 
@@ -288,11 +288,12 @@ def observation_record(
 def action_done(
     *, actor: User, action: FollowUpAction, now: dt.datetime | None = None
 ) -> FollowUpAction:
-    """Mark a follow-up action done (who and when)."""
+    """Mark a follow-up action done (who and when). Not on a closed duo (read-only)."""
     locked = (
         FollowUpAction.objects.select_for_update().select_related("trajectory").get(pk=action.pk)
     )
     check_allowed(actor, policy.can_follow_up_duo(actor, locked.trajectory))
+    duo_refuse_if_read_only(locked.trajectory, FOLLOWUP_CLOSED_MESSAGE)
     if locked.done_at is None:
         locked.done_at = clock.now(now)
         locked.done_by = actor
@@ -317,7 +318,7 @@ def checkin_record(
     """The coordinator records a contact with the duo (twice in the first month, then
     monthly)."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
-    refuse_closed_duo(trajectory)
+    duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
     if date > clock.today(today):
         raise ValidationError({"date": _("A check-in is recorded once it took place.")})
     if date < trajectory.planned_start:
@@ -356,7 +357,7 @@ def survey_record(
     if respondent not in SurveyRespondent.values or moment not in SurveyMoment.values:
         raise ValidationError(_("Choose who answers and when."))
     check_allowed(actor, policy.can_answer_survey(actor, trajectory, respondent))
-    refuse_closed_duo(trajectory)
+    duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
     today = clock.today(today)
     answered_on = answered_on or today
     if len(answers) != len(RelationshipSurvey.ITEMS):

@@ -11,6 +11,11 @@ app_name = "followup"
 urlpatterns = [
     path("followup/", views.followup_overview, name="overview"),
     path("followup/kijkwijzer/", views.criteria_edit, name="criteria_edit"),
+    path(
+        "followup/kijkwijzer/<int:criterion_id>/toggle/",
+        views.criterion_toggle,
+        name="criterion_toggle",
+    ),
     path("<uuid:trajectory_uuid>/followup/", views.duo_followup, name="duo"),
     path("<uuid:trajectory_uuid>/tandem/", views.tandem, name="tandem"),
     path(

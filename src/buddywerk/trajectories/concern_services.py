@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +35,7 @@ from buddywerk.mail.compose import mail_to_users, site_url
 from .concern_rules import escalation_due_at, is_act_now
 from .enums import ConcernOrigin, Side, Urgency
 from .models import NOTE_MAX_CHARS, Concern
+from .read_only import CONCERN_CLOSED_MESSAGE, duo_refuse_if_read_only
 
 if TYPE_CHECKING:
     from .models import Trajectory, WellbeingScore
@@ -57,14 +58,6 @@ def duo_mail(
         kind=kind,
         context={"link": site_url(reverse("trajectories:detail", args=[trajectory.uuid]))},
     )
-
-
-def refuse_closed_duo(trajectory: Trajectory, message: Any = None) -> None:
-    """Nothing is added to the follow-up of a closed duo (a concern, a note, a kijkwijzer)."""
-    if trajectory.is_closed:
-        raise ValidationError(
-            message or _("This duo is closed; nothing can be added to its follow-up anymore.")
-        )
 
 
 def short_text(value: str, *, field: str, required: bool = True) -> str:
@@ -154,13 +147,7 @@ def concern_raise(
     one is mailed at once (in this transaction) to the programme's coordinators and the school's
     care coordinator. Never on a closed duo."""
     check_allowed(actor, policy.can_raise_concern(actor, trajectory))
-    refuse_closed_duo(
-        trajectory,
-        _(
-            "This duo is closed: a concern can no longer be raised here. Contact the "
-            "programme coordinator directly."
-        ),
-    )
+    duo_refuse_if_read_only(trajectory, CONCERN_CLOSED_MESSAGE)
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Choose how urgent it is.")})
     concern = Concern(

@@ -2,7 +2,7 @@
 live in services.py and concern_services.py."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -115,32 +115,36 @@ class DuoStartForm(StyledForm, forms.Form):
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        programme = cast(forms.ModelChoiceField, self.fields["programme"])  # type: ignore[type-arg]
+        buddy = cast(forms.ModelChoiceField, self.fields["buddy"])  # type: ignore[type-arg]
+        referrals = cast(forms.ModelMultipleChoiceField, self.fields["referrals"])  # type: ignore[type-arg]
+        programme.queryset = programmes
         if programmes.count() == 1:
-            self.fields["programme"].initial = programmes.first()
-        self.fields["buddy"].queryset = (
+            programme.initial = programmes.first()
+        buddy.queryset = (
             Buddy.objects.filter(programmes__in=programmes, status=ScreeningStatus.APPROVED)
             .select_related("user")
             .distinct()
             .order_by("user__first_name", "user__last_name")
         )
-        self.fields["buddy"].label_from_instance = lambda b: b.user.get_full_name() or b.user.email
-        self.fields["referrals"].queryset = (
+        buddy.label_from_instance = lambda b: b.user.get_full_name() or b.user.email  # type: ignore[method-assign, assignment]
+        referrals.queryset = (
             Referral.objects.filter(programme__in=programmes, status=ReferralStatus.ACCEPTED)
             .select_related("pupil__school", "family")
             .order_by("created_at")
         )
-        self.fields["referrals"].label_from_instance = _referral_label
+        referrals.label_from_instance = _referral_label  # type: ignore[method-assign, assignment]
         self.fields["planned_start"].initial = timezone.localdate()
 
 
 def _referral_label(referral: Referral) -> str:
-    if referral.pupil_id:
+    if referral.pupil is not None:
         return f"{referral.pupil.first_name} {referral.pupil.last_name} – {referral.pupil.school}"
-    return str(referral.family.contact_name)
+    # a referral is of a pupil or of a family
+    return str(referral.family.contact_name) if referral.family is not None else ""
 
 
-class AgreementForm(StyledForm, forms.ModelForm):
+class AgreementForm(StyledForm, forms.ModelForm[Agreement]):
     class Meta:
         model = Agreement
         fields = list(Agreement.TEXT_FIELDS)
@@ -149,7 +153,7 @@ class AgreementForm(StyledForm, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.max_length = AGREEMENT_MAX_CHARS
+            cast(forms.CharField, field).max_length = AGREEMENT_MAX_CHARS
 
 
 class MeetingForm(StyledForm, forms.Form):
@@ -232,9 +236,10 @@ class MeetingEditForm(MeetingForm):
         super().__init__(*args, **kwargs)
         del self.fields["wellbeing"]
         if planned:
-            self.fields["status"].choices = [
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [
                 (MeetingStatus.PLANNED, _("Still planned")),
-                *self.fields["status"].choices,
+                *cast(list[tuple[str, str]], status.choices),
             ]
 
 
@@ -281,7 +286,7 @@ class WellbeingForm(StyledForm, forms.Form):
         self, *args: Any, participants: list[tuple[str, str]], today: dt.date, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participant"].choices = participants
+        cast(forms.ChoiceField, self.fields["participant"]).choices = participants
         self.fields["date"].initial = today
 
 

@@ -8,7 +8,6 @@ TrajectoryTransition row (ARCHITECTURE.md 4).
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -56,11 +55,6 @@ def slot_choices() -> list[tuple[str, str]]:
 
 
 class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
-    def visible_to(self, user: Any) -> "TrajectoryQuerySet":
-        from buddywerk.access import policy
-
-        return policy.trajectories_visible_to(user, self)  # type: ignore[return-value]
-
     def running(self) -> "TrajectoryQuerySet":
         return self.filter(status__in=[TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
+from buddywerk.access.policy import AnyUser
 from buddywerk.common.audit import Seen, audit_view_many, seen
 
 from .concern_rules import escalation_due_at
@@ -20,10 +22,15 @@ from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, Urgency, Wel
 from .models import Concern, Meeting, Participant, Trajectory, WellbeingScore
 
 
-def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
+def trajectories_visible(*, user: AnyUser) -> QuerySet[Trajectory]:
+    """Every duo in the user's scope: the policy's scoped queryset (ARCHITECTURE.md 2)."""
+    return policy.trajectories_visible_to(user, Trajectory.objects.all())
+
+
+def trajectory_list(*, user: AnyUser) -> QuerySet[Trajectory]:
     """The duos the user may see, with what a list shows, in a fixed number of queries."""
     return (
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .select_related("programme", "school", "buddy__user", "agreement")
         .prefetch_related(
             Prefetch(
@@ -39,11 +46,11 @@ def trajectory_list(*, user: Any) -> QuerySet[Trajectory]:
     )
 
 
-def trajectory_get(*, user: Any, trajectory_uuid: Any) -> Trajectory:
+def trajectory_get(*, user: AnyUser, trajectory_uuid: UUID) -> Trajectory:
     """One duo in the user's scope (404 otherwise), for actions on it, with its
     participants (what a page names and its audit events need)."""
     return get_object_or_404(
-        Trajectory.objects.visible_to(user)
+        trajectories_visible(user=user)
         .select_related("programme", "school", "buddy__user", "agreement")
         .prefetch_related(
             Prefetch(
@@ -65,19 +72,19 @@ def seen_in(trajectory: Trajectory, **via: Any) -> list[Seen]:
     ]
 
 
-def trajectory_audit_view(*, user: Any, trajectory: Trajectory, **via: Any) -> None:
+def trajectory_audit_view(*, user: AnyUser, trajectory: Trajectory, **via: Any) -> None:
     """Record that `user` saw a page of the duo: one event per participant, one INSERT."""
     audit_view_many(actor=user, targets=seen_in(trajectory, **via), listed=False)
 
 
-def trajectory_get_for_view(*, user: Any, trajectory_uuid: Any) -> Trajectory:
+def trajectory_get_for_view(*, user: AnyUser, trajectory_uuid: UUID) -> Trajectory:
     """One duo in scope, with the view written to the audit (it shows personal data)."""
     trajectory = trajectory_get(user=user, trajectory_uuid=trajectory_uuid)
     trajectory_audit_view(user=user, trajectory=trajectory)
     return trajectory
 
 
-def meetings_for(*, user: Any, trajectory: Trajectory) -> QuerySet[Meeting]:
+def meetings_for(*, user: AnyUser, trajectory: Trajectory) -> QuerySet[Meeting]:
     """The duo's meetings with `visible_note`: the note itself for those who may read it,
     otherwise only notes shared with the school. A private note never leaves the database
     for school staff (DOMAIN.md: the school sees shared notes, never private ones)."""
@@ -192,16 +199,16 @@ def wellbeing_charts(*, trajectory: Trajectory) -> list[WellbeingChart]:
 # --- What a row of the list shows -----------------------------------------------------
 
 
-def participant_names(*, user: Any, trajectory: Trajectory) -> str:
+def participant_names(*, user: AnyUser, trajectory: Trajectory) -> str:
     """First names only for the buddy; full names for the school and the programme."""
     full = policy.can_see_participant_full_name(user, trajectory)
     return ", ".join(p.full_name if full else p.first_name for p in trajectory.participants.all())
 
 
-def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
+def tasks_for(*, user: AnyUser, trajectory: Trajectory) -> list[str]:
     """What the user still has to do for this duo (R9 agreements, R10 insurance)."""
     tasks: list[str] = []
-    if trajectory.is_closed:
+    if policy.duo_is_read_only(trajectory):
         return tasks
     agreement = trajectory.agreement
     if policy.is_trajectory_buddy(user, trajectory) and agreement.buddy_confirmed_at is None:
@@ -219,7 +226,7 @@ def tasks_for(*, user: Any, trajectory: Trajectory) -> list[str]:
     return tasks
 
 
-def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
+def trajectory_rows(*, user: AnyUser, trajectories: Any) -> list[dict[str, Any]]:
     """The list's rows. They name each duo's participants, so every participant listed is
     audited as viewed (one INSERT for the page; the participants are prefetched)."""
     trajectories = list(trajectories)
@@ -237,12 +244,12 @@ def trajectory_rows(*, user: Any, trajectories: Any) -> list[dict[str, Any]]:
 # --- Concerns ---------------------------------------------------------------------------
 
 
-def coordinated_programme_ids(user: Any) -> set[int]:
+def coordinated_programme_ids(user: AnyUser) -> set[int]:
     """The programmes the user coordinates."""
     return policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
 
-def open_concerns_for(user: Any) -> QuerySet[Concern]:
+def open_concerns_for(user: AnyUser) -> QuerySet[Concern]:
     """Open (unacknowledged) concerns of the duos of the programmes the user coordinates:
     urgent first, then the oldest. For the coordinator's home page."""
     programmes = coordinated_programme_ids(user)
@@ -252,7 +259,7 @@ def open_concerns_for(user: Any) -> QuerySet[Concern]:
     return (
         Concern.objects.open()
         .filter(
-            trajectory__in=Trajectory.objects.visible_to(user),
+            trajectory__in=trajectories_visible(user=user),
             trajectory__programme_id__in=programmes,
         )
         .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")

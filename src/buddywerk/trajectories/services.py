@@ -50,6 +50,7 @@ from .models import (
     Trajectory,
     WellbeingScore,
 )
+from .read_only import CLOSED_MESSAGE, duo_refuse_if_read_only
 from .workflow import LOGGING_STATUSES, TRAJECTORY
 
 if TYPE_CHECKING:
@@ -253,7 +254,9 @@ def _take(
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> Trajectory:
-    """Take a transition of `workflow.TRAJECTORY`, setting `extra` fields with it."""
+    """Take a transition of `workflow.TRAJECTORY`, setting `extra` fields with it. A closed
+    duo is read-only: refused with its clear message before the transition table is asked."""
+    duo_refuse_if_read_only(trajectory)
 
     def update(locked: Trajectory, _now: dt.datetime) -> list[str]:
         for field, value in (extra or {}).items():
@@ -287,13 +290,6 @@ REMATCH_REASONS = frozenset(
     }
 )
 SCORE_RANGE_MESSAGE = _("Choose a score from 1 to 5 (the Leuven well-being scale).")
-CLOSED_MESSAGE = _("This duo is closed; it can no longer be changed.")
-
-
-def _refuse_if_closed(trajectory: Trajectory) -> None:
-    """Closed trajectories are read-only everywhere (issue 5)."""
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
 
 
 @transaction.atomic
@@ -318,7 +314,7 @@ def trajectory_close(
     (`participants_rematch`). Rematching is never automatic. A closed duo is read-only.
     """
     check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
-    _refuse_if_closed(trajectory)
+    duo_refuse_if_read_only(trajectory)
     errors: dict[str, list[str]] = {}
     if reason not in CloseReason.values:
         errors["close_reason"] = [gettext("Choose a reason from the list.")]
@@ -413,7 +409,7 @@ def trajectory_evaluate(
         side, at_field = "school", "school_evaluated_at"
     else:
         raise PermissionDenied
-    if locked.is_closed and getattr(locked, at_field) is not None:
+    if policy.duo_is_read_only(locked) and getattr(locked, at_field) is not None:
         raise ValidationError(CLOSED_MESSAGE, code="closed")
     if locked.status == TrajectoryStatus.PLANNED:
         raise ValidationError(_("The duo has not started yet."))
@@ -504,8 +500,7 @@ def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str
     """The coordinator fills in the agreements of a duo (R9). A change after a confirmation
     asks both sides to confirm again: they agreed to the earlier text."""
     check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    duo_refuse_if_read_only(trajectory)
     unknown = set(texts) - set(Agreement.TEXT_FIELDS)
     if unknown:
         raise ValueError(f"Not agreement fields: {sorted(unknown)}")
@@ -543,8 +538,7 @@ def agreement_confirm(
     """The buddy or the school confirms the agreements (R9). Once both confirmed (and the
     parents' consent is on record for a minor), the duo becomes active."""
     agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    duo_refuse_if_read_only(trajectory)
     moment = clock.now(now)
     if side == "buddy":
         check_allowed(actor, policy.is_trajectory_buddy(actor, trajectory))
@@ -598,7 +592,7 @@ def school_insurance_confirm(
     """R10: the school confirms that its insurance covers the volunteer who meets there."""
     check_allowed(actor, policy.is_trajectory_school_staff(actor, trajectory))
     locked = Trajectory.objects.select_for_update().select_related("buddy").get(pk=trajectory.pk)
-    _refuse_if_closed(locked)
+    duo_refuse_if_read_only(locked)
     if not locked.insurance.needs_school_confirmation:
         raise ValidationError(_("This duo does not need the school's insurance."))
     if locked.school_insurance_confirmed_at is None:
@@ -655,8 +649,7 @@ def _meeting_problems(
 
 def _meeting_guard(trajectory: Trajectory) -> None:
     """R9: no meeting before the agreements are confirmed; nothing on a closed duo."""
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    duo_refuse_if_read_only(trajectory)
     if trajectory.status not in LOGGING_STATUSES:
         raise ValidationError(_("The buddy and the school must first confirm the agreements."))
 
@@ -749,8 +742,7 @@ def meeting_plan(
     """Plan a meeting ahead (it feeds the buddy's calendar). Planning is allowed before the
     agreements are confirmed: it is not a meeting yet."""
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    duo_refuse_if_read_only(trajectory)
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
@@ -785,7 +777,7 @@ def meeting_update(
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
     trajectory = locked.trajectory
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
-    _refuse_if_closed(trajectory)
+    duo_refuse_if_read_only(trajectory)
     moment = clock.now(now)
     if locked.is_locked(moment):
         raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
@@ -875,8 +867,7 @@ def wellbeing_record(
     the end, by the buddy or the school; or the pupil's own smiley answer (1-5), given
     through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
     check_allowed(actor, policy.can_score_wellbeing(actor, trajectory))
-    if trajectory.is_closed:
-        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    duo_refuse_if_read_only(trajectory)
     today = clock.today(today)
     source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
     entry = _wellbeing_save(

@@ -1,23 +1,30 @@
 """Duo pages and their concerns. Each view: guard -> load (scoped) -> validate (form) ->
-service -> render (ARCHITECTURE.md 7). Personal data views are audited in the selectors."""
+service -> render (ARCHITECTURE.md 7). Personal data views are audited in the selectors.
+
+A closed duo is read-only (`policy.duo_is_read_only`): every page that changes a duo goes
+through `duo_write_guard`, which sends the user back to the duo with the reason; the
+services refuse the write anyway (trajectories/read_only.py)."""
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
-from buddywerk.common.forms import errors_to_form, form_submit
+from buddywerk.access.models import User
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals import selectors as referral_selectors
 
@@ -39,19 +46,21 @@ from .forms import (
     WellbeingForm,
 )
 from .models import Meeting, Trajectory
+from .read_only import CLOSED_MESSAGE, CONCERN_CLOSED_MESSAGE
+
+DuoPredicate = Callable[[User, Trajectory], bool]
+View = Callable[..., HttpResponse]
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _detail(trajectory: Trajectory) -> HttpResponseRedirect:
     return redirect("trajectories:detail", trajectory_uuid=trajectory.uuid)
 
 
-def _load(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    """The duo in the user's scope (404 otherwise), with its participants."""
-    return selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
-
-
 def render_duo_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     trajectory: Trajectory,
     template: str,
     context: dict[str, Any],
@@ -63,51 +72,133 @@ def render_duo_page(
     is a view of the participants' data, so it is audited: one event per participant, with
     the record shown in `via` (e.g. concern=<uuid>; common/audit.py). `names` adds the
     participants' names as the user may see them (the header of the concern and follow-up
-    pages). The follow-up app (buddywerk.followup) renders its duo pages with it too."""
+    pages). `read_only` tells the template whether it may offer changes. The follow-up app
+    (buddywerk.followup) renders its duo pages with it too."""
     selectors.trajectory_audit_view(user=request.user, trajectory=trajectory, **via)
-    extra: dict[str, Any] = {"trajectory": trajectory}
+    extra: dict[str, Any] = {
+        "trajectory": trajectory,
+        "read_only": policy.duo_is_read_only(trajectory),
+    }
     if names:
         extra["names"] = selectors.participant_names(user=request.user, trajectory=trajectory)
     return render(request, template, {**extra, **context})
 
 
 def duo_guard(
-    request: HttpRequest, trajectory_uuid: UUID, allowed: Callable[[Any, Trajectory], bool]
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, allowed: DuoPredicate
 ) -> Trajectory:
-    """The duo in the user's scope (404 otherwise) that the policy's `allowed(user, duo)`
-    lets them act on (403 otherwise). For the concern pages and the follow-up app's."""
-    trajectory = _load(request, trajectory_uuid)
+    """The duo in the user's scope (404 otherwise), with its participants, that the
+    policy's `allowed(user, duo)` lets them act on (403 otherwise)."""
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
     if not allowed(request.user, trajectory):
         raise PermissionDenied
     return trajectory
 
 
-class ClosedDuo(Exception):
-    pass
+class DuoReadOnly(Exception):
+    """A page that changes a duo was asked for a closed duo (`duo_write_view` answers)."""
+
+    def __init__(self, trajectory_uuid: UUID, message: StrOrPromise) -> None:
+        super().__init__(str(message))
+        self.trajectory_uuid = trajectory_uuid
+        self.message = message
 
 
-def closed_to_detail(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A write page of a closed duo sends the user back to the duo with the reason."""
+def duo_write_guard(
+    request: AuthenticatedHttpRequest,
+    trajectory_uuid: UUID,
+    allowed: DuoPredicate,
+    message: StrOrPromise = CLOSED_MESSAGE,
+) -> Trajectory:
+    """`duo_guard` for a page that changes the duo: a read-only (closed) duo is refused
+    with `message` (the view must be wrapped in `duo_write_view`)."""
+    trajectory = duo_guard(request, trajectory_uuid, allowed)
+    if policy.duo_is_read_only(trajectory):
+        raise DuoReadOnly(trajectory.uuid, message)
+    return trajectory
+
+
+def duo_write_view(view: View) -> View:
+    """A page that changes a duo sends the user back to a closed duo's page with the
+    reason: its forms are not shown, and nothing is changed."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, trajectory_uuid: UUID, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, trajectory_uuid, **kwargs)
-        except ClosedDuo:
-            return redirect("trajectories:detail", trajectory_uuid=trajectory_uuid)
+            return view(request, *args, **kwargs)
+        except DuoReadOnly as refused:
+            messages.error(request, str(refused.message))
+            return redirect("trajectories:detail", trajectory_uuid=refused.trajectory_uuid)
 
     return wrapper
 
 
-def _refuse_closed(request: HttpRequest, trajectory: Trajectory) -> None:
-    """A closed duo is read-only: its forms are not shown; the user goes back to the duo
-    with the reason (the services refuse the write anyway)."""
-    if trajectory.is_closed:
-        messages.error(request, str(services.CLOSED_MESSAGE))
-        raise ClosedDuo
+def duo_form_page(
+    request: AuthenticatedHttpRequest,
+    trajectory: Trajectory,
+    form: Any,
+    service: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    done: Callable[[Any], HttpResponse] | None = None,
+    names: bool = False,
+) -> HttpResponse:
+    """The one shape of a form page of a duo: a valid POST calls `service(cleaned_data)`
+    through `form_submit` (its refusal is shown on the form and nothing changes); on
+    success a message and back to the duo (or to `done(result)`); otherwise the page, with
+    the form and its errors."""
+    if request.method == "POST" and form.is_valid():
+        result = form_submit(form, lambda: service(form.cleaned_data))
+        if result is not None:
+            messages.success(request, success)
+            return done(result) if done else _detail(trajectory)
+    return render_duo_page(
+        request, trajectory, template, {"form": form, **(context or {})}, names=names
+    )
 
 
-def trajectory_list(request: HttpRequest) -> HttpResponse:
+def _titled_page(
+    request: AuthenticatedHttpRequest,
+    trajectory: Trajectory,
+    form: Any,
+    service: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    title: str,
+    template: str = "trajectories/status_form.html",
+) -> HttpResponse:
+    """A duo form page whose template takes its title from the view (meetings, status)."""
+    return duo_form_page(
+        request,
+        trajectory,
+        form,
+        service,
+        success=success,
+        template=template,
+        context={"title": title},
+    )
+
+
+def post_service(
+    request: AuthenticatedHttpRequest,
+    call: Callable[[], object],
+    success: str,
+    back: HttpResponse,
+) -> HttpResponse:
+    """A button that posts to a service without a form: the service's refusal (or
+    `success`) is shown as a message on the page the user goes `back` to."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return back
+
+
+def trajectory_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_list_trajectories(request.user):
         raise PermissionDenied
     page = Paginator(selectors.trajectory_list(user=request.user), 50).get_page(
@@ -124,17 +215,18 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def trajectory_start(request: HttpRequest) -> HttpResponse:
+def trajectory_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_start_trajectories(request.user):
         raise PermissionDenied
     programmes = Programme.objects.filter(
-        pk__in=policy.organisation_ids(request.user, Role.PROGRAMME_COORDINATOR)
+        pk__in=selectors.coordinated_programme_ids(request.user)
     ).order_by("name")
     form = DuoStartForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            trajectory = services.trajectory_start(
+        trajectory = form_submit(
+            form,
+            lambda: services.trajectory_start(
                 actor=request.user,
                 programme=data["programme"],
                 buddy=data["buddy"],
@@ -146,10 +238,9 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
                 planned_start=data["planned_start"],
                 planned_end=data["planned_end"],
                 coupled_by=data["coupled_by"] or None,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
+            ),
+        )
+        if trajectory is not None:
             messages.success(request, _("The duo was created. Now fill in the agreements."))
             if trajectory.is_shorter_than_advised:
                 messages.warning(
@@ -165,7 +256,7 @@ def trajectory_start(request: HttpRequest) -> HttpResponse:
     return render(request, "trajectories/trajectory_start.html", {"form": form})
 
 
-def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = selectors.trajectory_get_for_view(
         user=request.user, trajectory_uuid=trajectory_uuid
     )
@@ -173,20 +264,21 @@ def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
     now = timezone.now()
     meetings = list(selectors.meetings_for(user=user, trajectory=trajectory))
     for meeting in meetings:
-        meeting.locked = meeting.is_locked(now)
+        meeting.locked = meeting.is_locked(now)  # type: ignore[attr-defined]
     is_buddy = policy.is_trajectory_buddy(user, trajectory)
-    is_school = policy.is_trajectory_school_staff(user, trajectory)
+    read_only = policy.duo_is_read_only(trajectory)
     participants = selectors.participants_of(trajectory)
     # A family buddy records from a meeting that they introduced the family to a local
     # service (seed 004: the sociale kaart); the network app owns that page.
     service_family = None
-    if is_buddy and not trajectory.is_closed:
+    if is_buddy and not read_only:
         service_family = next((p.family for p in participants if p.family_id), None)
     return render(
         request,
         "trajectories/trajectory_detail.html",
         {
             "trajectory": trajectory,
+            "read_only": read_only,
             "agreement": trajectory.agreement,
             "participants": participants,
             "service_family": service_family,
@@ -197,330 +289,258 @@ def trajectory_detail(request: HttpRequest, trajectory_uuid: UUID) -> HttpRespon
             "transitions": trajectory.transitions.select_related("actor"),
             "consent_problem": services.consent_problem(trajectory),
             "is_buddy": is_buddy,
-            "is_school": is_school,
+            "is_school": policy.is_trajectory_school_staff(user, trajectory),
             "can_manage": policy.can_manage_trajectory(user, trajectory),
             "can_log": policy.can_log_meeting(user, trajectory),
             "can_score": policy.can_score_wellbeing(user, trajectory),
+            "can_raise": policy.can_raise_concern(user, trajectory),
             "end_is_near": trajectory.end_is_near(),
             "goodbye_planned": any(m.is_goodbye for m in meetings),
             "can_certificate": policy.can_download_certificate(user, trajectory),
-            "can_evaluate": _may_evaluate(user, trajectory, is_buddy=is_buddy),
+            "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
             "duo_links": duo_links(trajectory),
         },
     )
 
 
-def _may_evaluate(user: Any, trajectory: Trajectory, *, is_buddy: bool) -> bool:
-    if not policy.can_evaluate_trajectory(user, trajectory) or trajectory.status == "planned":
-        return False
-    own = trajectory.buddy_evaluation if is_buddy else trajectory.school_evaluation
-    return not (trajectory.is_closed and own)
-
-
-def agreement_edit(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_manage_trajectory(request.user, trajectory):
-        raise PermissionDenied
-    if trajectory.is_closed:
-        messages.error(request, str(services.CLOSED_MESSAGE))
-        return _detail(trajectory)
+@duo_write_view
+def agreement_edit(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
     form = AgreementForm(request.POST or None, instance=trajectory.agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(
-                actor=request.user,
-                trajectory=trajectory,
-                **{name: form.cleaned_data[name] for name in form.Meta.fields},
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("The agreements were saved. The buddy and the school confirm them.")
-            )
-            return _detail(trajectory)
-    return render_duo_page(request, trajectory, "trajectories/agreement_edit.html", {"form": form})
-
-
-@require_POST
-def agreement_confirm(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
-    if policy.is_trajectory_buddy(request.user, trajectory):
-        side = "buddy"
-    elif policy.is_trajectory_school_staff(request.user, trajectory):
-        side = "school"
-    else:
-        raise PermissionDenied
-    try:
-        services.agreement_confirm(actor=request.user, trajectory=trajectory, side=side)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you: you confirmed the agreements."))
-    return _detail(trajectory)
-
-
-@require_POST
-def insurance_confirm(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
-    if not policy.is_trajectory_school_staff(request.user, trajectory):
-        raise PermissionDenied
-    try:
-        services.school_insurance_confirm(actor=request.user, trajectory=trajectory)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you: the school's insurance covers this buddy."))
-    return _detail(trajectory)
-
-
-def _guard_log(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_log_meeting(request.user, trajectory):
-        raise PermissionDenied
-    _refuse_closed(request, trajectory)
-    return trajectory
-
-
-@closed_to_detail
-def meeting_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_log(request, trajectory_uuid)
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_log(
-                actor=request.user,
-                trajectory=trajectory,
-                date=data["date"],
-                status=data["status"],
-                duration_minutes=data["duration_minutes"],
-                cancel_reason=data["cancel_reason"],
-                topics=data["topics"],
-                note=data["note"],
-                note_visibility=data["note_visibility"],
-                wellbeing=data["wellbeing"],
-                is_goodbye=data["is_goodbye"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The meeting was saved. Thank you!"))
-            return _detail(trajectory)
-    return render_duo_page(
+    return duo_form_page(
         request,
         trajectory,
-        "trajectories/meeting_form.html",
-        {"form": form, "title": _("Log a meeting")},
+        form,
+        lambda data: services.agreement_update(
+            actor=request.user,
+            trajectory=trajectory,
+            **{name: data[name] for name in AgreementForm.Meta.fields},
+        ),
+        success=_("The agreements were saved. The buddy and the school confirm them."),
+        template="trajectories/status_form.html",
+        context={
+            "title": _("Agreements"),
+            "intro": _(
+                "Fill in the frame of this duo. After a change, the buddy and the school "
+                "confirm the agreements again."
+            ),
+        },
     )
 
 
-@closed_to_detail
-def meeting_plan(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_log(request, trajectory_uuid)
-    form = MeetingPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_plan(actor=request.user, trajectory=trajectory, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The meeting was planned."))
-            return _detail(trajectory)
-    return render_duo_page(
+@require_POST
+@duo_write_view
+def agreement_confirm(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_confirm_agreements)
+    side = "buddy" if policy.is_trajectory_buddy(request.user, trajectory) else "school"
+    return post_service(
         request,
-        trajectory,
-        "trajectories/meeting_form.html",
-        {"form": form, "title": _("Plan a meeting")},
+        lambda: services.agreement_confirm(actor=request.user, trajectory=trajectory, side=side),
+        _("Thank you: you confirmed the agreements."),
+        _detail(trajectory),
     )
 
 
-@closed_to_detail
-def meeting_edit(request: HttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_log(request, trajectory_uuid)
+@require_POST
+@duo_write_view
+def insurance_confirm(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_confirm_school_insurance)
+    return post_service(
+        request,
+        lambda: services.school_insurance_confirm(actor=request.user, trajectory=trajectory),
+        _("Thank you: the school's insurance covers this buddy."),
+        _detail(trajectory),
+    )
+
+
+# What a meeting's form and its services share (the new meeting adds a well-being score).
+MEETING_FIELDS = (
+    "date",
+    "status",
+    "duration_minutes",
+    "cancel_reason",
+    "topics",
+    "note",
+    "note_visibility",
+    "is_goodbye",
+)
+
+
+@duo_write_view
+def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
+    return _titled_page(
+        request,
+        trajectory,
+        MeetingForm(request.POST or None),
+        lambda data: services.meeting_log(
+            actor=request.user,
+            trajectory=trajectory,
+            wellbeing=data["wellbeing"],
+            **{name: data[name] for name in MEETING_FIELDS},
+        ),
+        success=_("The meeting was saved. Thank you!"),
+        title=_("Log a meeting"),
+        template="trajectories/phone_form.html",
+    )
+
+
+@duo_write_view
+def meeting_plan(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
+    return _titled_page(
+        request,
+        trajectory,
+        MeetingPlanForm(request.POST or None),
+        lambda data: services.meeting_plan(actor=request.user, trajectory=trajectory, **data),
+        success=_("The meeting was planned."),
+        title=_("Plan a meeting"),
+        template="trajectories/phone_form.html",
+    )
+
+
+@duo_write_view
+def meeting_edit(
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, meeting_uuid: UUID
+) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
     meeting = get_object_or_404(Meeting, trajectory=trajectory, uuid=meeting_uuid)
     if meeting.is_locked():
         messages.error(request, _("This meeting was logged more than 7 days ago and is locked."))
         return _detail(trajectory)
-    planned = meeting.status == MeetingStatus.PLANNED
-    initial: dict[str, Any] = {
-        "date": meeting.date,
-        "status": meeting.status,
-        "duration_minutes": meeting.duration_minutes,
-        "cancel_reason": meeting.cancel_reason,
-        "topics": meeting.topics,
-        "note": meeting.note,
-        "note_visibility": meeting.note_visibility,
-        "is_goodbye": meeting.is_goodbye,
-    }
-    form = MeetingEditForm(request.POST or None, initial=initial, planned=planned)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_update(
-                actor=request.user,
-                meeting=meeting,
-                date=data["date"],
-                status=data["status"],
-                duration_minutes=data["duration_minutes"],
-                cancel_reason=data["cancel_reason"],
-                topics=data["topics"],
-                note=data["note"],
-                note_visibility=data["note_visibility"],
-                is_goodbye=data["is_goodbye"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return _detail(trajectory)
-    return render_duo_page(
+    form = MeetingEditForm(
+        request.POST or None,
+        initial={name: getattr(meeting, name) for name in MEETING_FIELDS},
+        planned=meeting.status == MeetingStatus.PLANNED,
+    )
+    return _titled_page(
         request,
         trajectory,
-        "trajectories/meeting_form.html",
-        {"form": form, "title": _("Change a meeting")},
+        form,
+        lambda data: services.meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            **{name: data[name] for name in MEETING_FIELDS},
+        ),
+        success=_("The meeting was saved."),
+        title=_("Change a meeting"),
+        template="trajectories/phone_form.html",
     )
 
 
-def wellbeing_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_score_wellbeing(request.user, trajectory):
-        raise PermissionDenied
-    if trajectory.is_closed:
-        messages.error(request, str(services.CLOSED_MESSAGE))
-        return _detail(trajectory)
+@duo_write_view
+def wellbeing_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_score_wellbeing)
     participants = selectors.participants_of(trajectory)
     full = policy.can_see_participant_full_name(request.user, trajectory)
     choices = [(str(p.uuid), p.full_name if full else p.first_name) for p in participants]
     form = WellbeingForm(request.POST or None, participants=choices, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict[str, Any]) -> object:
         participant = next(p for p in participants if str(p.uuid) == data["participant"])
-        try:
-            services.wellbeing_record(
-                actor=request.user,
-                trajectory=trajectory,
-                participant=participant,
-                moment=data["moment"],
-                score=data["score"],
-                date=data["date"],
-                participant_answer=data["participant_answer"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The well-being score was saved."))
-            return _detail(trajectory)
-    return render_duo_page(request, trajectory, "trajectories/wellbeing_form.html", {"form": form})
+        return services.wellbeing_record(
+            actor=request.user,
+            trajectory=trajectory,
+            participant=participant,
+            moment=data["moment"],
+            score=data["score"],
+            date=data["date"],
+            participant_answer=data["participant_answer"],
+        )
 
-
-def _guard_manage(request: HttpRequest, trajectory_uuid: UUID) -> Trajectory:
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_manage_trajectory(request.user, trajectory):
-        raise PermissionDenied
-    _refuse_closed(request, trajectory)
-    return trajectory
-
-
-@closed_to_detail
-def trajectory_pause(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_manage(request, trajectory_uuid)
-    form = PauseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.trajectory_pause(
-                actor=request.user, trajectory=trajectory, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The duo is paused."))
-            return _detail(trajectory)
-    return render_duo_page(
+    return duo_form_page(
         request,
         trajectory,
-        "trajectories/status_form.html",
-        {"form": form, "title": _("Pause the duo")},
+        form,
+        record,
+        success=_("The well-being score was saved."),
+        template="trajectories/phone_form.html",
+        context={
+            "title": _("Score well-being"),
+            "intro": _(
+                "The Leuven well-being scale (Laevers): 1 very low to 5 very high. For the "
+                "pupil's own answer, let them point at a smiley from 1 (very sad) to 5 (very "
+                "happy)."
+            ),
+        },
+    )
+
+
+@duo_write_view
+def trajectory_pause(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
+    return _titled_page(
+        request,
+        trajectory,
+        PauseForm(request.POST or None),
+        lambda data: services.trajectory_pause(
+            actor=request.user, trajectory=trajectory, reason=data["reason"]
+        ),
+        success=_("The duo is paused."),
+        title=_("Pause the duo"),
     )
 
 
 @require_POST
-@closed_to_detail
-def trajectory_resume(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_manage(request, trajectory_uuid)
-    try:
-        services.trajectory_resume(actor=request.user, trajectory=trajectory)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The duo is active again."))
-    return _detail(trajectory)
-
-
-@closed_to_detail
-def trajectory_close(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = _guard_manage(request, trajectory_uuid)
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.trajectory_close(
-                actor=request.user,
-                trajectory=trajectory,
-                reason=data["close_reason"],
-                closed_on=data["closed_on"],
-                note=data["note"],
-                final_wellbeing=data["final_wellbeing"],
-                rematch_reason=data["rematch_reason"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The duo is closed."))
-            return _detail(trajectory)
-    return render_duo_page(
+@duo_write_view
+def trajectory_resume(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
+    return post_service(
         request,
-        trajectory,
-        "trajectories/status_form.html",
-        {"form": form, "title": _("Close the duo")},
+        lambda: services.trajectory_resume(actor=request.user, trajectory=trajectory),
+        _("The duo is active again."),
+        _detail(trajectory),
     )
 
 
-def trajectory_evaluate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    """The buddy or the school writes its own short evaluation of the duo."""
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_evaluate_trajectory(request.user, trajectory):
-        raise PermissionDenied
+@duo_write_view
+def trajectory_close(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_manage_trajectory)
+    return _titled_page(
+        request,
+        trajectory,
+        CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()}),
+        lambda data: services.trajectory_close(
+            actor=request.user,
+            trajectory=trajectory,
+            reason=data["close_reason"],
+            closed_on=data["closed_on"],
+            note=data["note"],
+            final_wellbeing=data["final_wellbeing"],
+            rematch_reason=data["rematch_reason"],
+        ),
+        success=_("The duo is closed."),
+        title=_("Close the duo"),
+    )
+
+
+def trajectory_evaluate(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    """The buddy or the school writes its own short evaluation of the duo (once more after
+    the closure if it had not: `policy.can_write_evaluation`)."""
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_evaluate_trajectory)
+    if not policy.can_write_evaluation(request.user, trajectory):
+        messages.error(request, str(CLOSED_MESSAGE))
+        return _detail(trajectory)
     is_buddy = policy.is_trajectory_buddy(request.user, trajectory)
     current = trajectory.buddy_evaluation if is_buddy else trajectory.school_evaluation
-    if trajectory.is_closed and current:
-        messages.error(request, str(services.CLOSED_MESSAGE))
-        return _detail(trajectory)
-    form = EvaluationForm(request.POST or None, initial={"text": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.trajectory_evaluate(
-                actor=request.user, trajectory=trajectory, text=form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Thank you for your evaluation."))
-            return _detail(trajectory)
-    return render_duo_page(
+    return _titled_page(
         request,
         trajectory,
-        "trajectories/status_form.html",
-        {"form": form, "title": _("Evaluate the duo")},
+        EvaluationForm(request.POST or None, initial={"text": current}),
+        lambda data: services.trajectory_evaluate(
+            actor=request.user, trajectory=trajectory, text=data["text"]
+        ),
+        success=_("Thank you for your evaluation."),
+        title=_("Evaluate the duo"),
     )
 
 
-def trajectory_certificate(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+def trajectory_certificate(
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID
+) -> HttpResponse:
     """The buddy's certificate of participation as a PDF: no pupil data in it."""
-    trajectory = _load(request, trajectory_uuid)
-    if not policy.can_download_certificate(request.user, trajectory):
-        raise PermissionDenied
+    trajectory = duo_guard(request, trajectory_uuid, policy.can_download_certificate)
     # audited like every page of the duo, although the file names no participant
     selectors.trajectory_audit_view(user=request.user, trajectory=trajectory)
     pdf = certificate_pdf(certificate_for(trajectory))
@@ -532,39 +552,31 @@ def trajectory_certificate(request: HttpRequest, trajectory_uuid: UUID) -> HttpR
 # --- Concerns -----------------------------------------------------------------------------
 
 
-def concern_create(request: HttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = duo_guard(request, trajectory_uuid, policy.can_raise_concern)
-    form = ConcernForm(request.POST or None)
-    if trajectory.is_closed:
-        form.add_error(
-            None,
-            _(
-                "This duo is closed: a concern can no longer be raised here. Contact the "
-                "programme coordinator directly."
-            ),
-        )
-    if request.method == "POST" and form.is_valid():
-        raised = form_submit(
-            form,
-            lambda: concern_services.concern_raise(
-                actor=request.user,
-                trajectory=trajectory,
-                urgency=form.cleaned_data["urgency"],
-                text=form.cleaned_data["text"],
-            ),
-        )
-        if raised is not None:
-            messages.success(request, _("The concern was raised. Someone will acknowledge it."))
-            return redirect(concerns_page_url(trajectory))
-    return render_duo_page(
-        request, trajectory, "trajectories/concern_form.html", {"form": form}, names=True
+@duo_write_view
+def concern_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    trajectory = duo_write_guard(
+        request, trajectory_uuid, policy.can_raise_concern, CONCERN_CLOSED_MESSAGE
+    )
+    return duo_form_page(
+        request,
+        trajectory,
+        ConcernForm(request.POST or None),
+        lambda data: concern_services.concern_raise(
+            actor=request.user, trajectory=trajectory, urgency=data["urgency"], text=data["text"]
+        ),
+        success=_("The concern was raised. Someone will acknowledge it."),
+        template="trajectories/concern_form.html",
+        done=lambda _concern: redirect(concerns_page_url(trajectory)),
+        names=True,
     )
 
 
 def concern_acknowledge(
-    request: HttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
 ) -> HttpResponse:
-    trajectory = _load(request, trajectory_uuid)
+    """An open concern is acknowledged also on a closed duo (safeguarding does not stop at
+    the closure: `policy.duo_is_read_only`)."""
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
     concern = selectors.concern_get(trajectory=trajectory, concern_uuid=concern_uuid)
     if not policy.can_acknowledge_concern(request.user, concern):
         raise PermissionDenied

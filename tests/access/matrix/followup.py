@@ -76,4 +76,24 @@ ROUTES += [
         "followup:criteria_edit",
         role_outcomes(403, anonymous=LOGIN, programme_coordinator=200),
     ),
+    # One POST endpoint per action: adding is the page's own POST, toggling has its own.
+    Route(
+        "followup:criteria_edit",
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=REDIRECT),
+        method="post",
+        data={"label": "Luistert goed"},
+    ),
+    Route(
+        "followup:criterion_toggle",
+        role_outcomes(
+            403, anonymous=LOGIN, programme_coordinator=REDIRECT, coordinator_other_programme=404
+        ),
+        args=lambda w: {"criterion_id": w.duo_criterion.pk},
+        method="post",
+    ),
+    Route(
+        "followup:criterion_toggle",
+        outcomes(405, anonymous=LOGIN),
+        args=lambda w: {"criterion_id": w.duo_criterion.pk},
+    ),
 ]

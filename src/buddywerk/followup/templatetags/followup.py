@@ -5,7 +5,6 @@ from typing import Any
 from django import template
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
 from buddywerk.trajectories.selectors import open_concerns_for
 
 register = template.Library()
@@ -19,7 +18,7 @@ def open_concerns_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Open concerns of the user's programmes (two queries), for programme coordinators
     only; other users get nothing."""
     user = context["request"].user
-    if not policy.has_role(user, Role.PROGRAMME_COORDINATOR):
+    if not policy.can_see_open_concerns(user):
         return {"show": False}
     concerns = list(open_concerns_for(user)[: HOME_CONCERNS + 1])
     more = 0
