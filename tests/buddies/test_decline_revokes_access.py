@@ -100,11 +100,17 @@ def test_the_policy_asks_for_approval_even_where_an_old_membership_was_left_acti
     assert policy.has_role(declined.user, Role.BUDDY)  # the left-over membership
     for buddy in (declined, pending):
         assert not policy.can_register_for_events(buddy.user)
-        assert not Event.objects.visible_to(buddy.user).filter(pk=meetup.pk).exists()
+        assert (
+            not policy.events_visible_to(buddy.user, Event.objects.all())
+            .filter(pk=meetup.pk)
+            .exists()
+        )
         assert not policy.can_have_calendar_feed(buddy.user)
         with pytest.raises(PermissionDenied):
             learning_services.registration_create(actor=buddy.user, event=meetup)
-    assert Event.objects.visible_to(approved.user).filter(pk=meetup.pk).exists()
+    assert (
+        policy.events_visible_to(approved.user, Event.objects.all()).filter(pk=meetup.pk).exists()
+    )
     assert policy.can_register_for_events(approved.user)
     # Modules: an applicant prepares (a programme may require them before a first duo);
     # a declined person no longer takes them.
@@ -132,7 +138,7 @@ def test_withdrawing_an_approval_ends_the_buddys_access_to_duos_and_proposals():
     assert client.get(f"/duos/{duo.uuid}/meetings/new/").status_code == 404
     assert client.get(f"/matching/proposals/{proposal.uuid}/").status_code == 404
     user = _fresh(buddy.user)
-    assert not Trajectory.objects.visible_to(user).exists()
+    assert not policy.trajectories_visible_to(user, Trajectory.objects.all()).exists()
     assert not Proposal.objects.filter(
         pk__in=policy.proposals_visible_to(user, Proposal.objects.all())
     ).exists()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from buddywerk.buddies.models import Buddy
+    from buddywerk.organisations.models import Programme
     from buddywerk.referrals.models import Family, Pupil, Referral
     from buddywerk.trajectories.models import Trajectory
 
@@ -881,3 +882,17 @@ def can_see_every_programme(user: AnyUser) -> bool:
     """Lists across programmes (the queue, reports) show which programme a row belongs to
     to those who see every programme: platform admins."""
     return is_platform_admin(user)
+
+
+# --- Buddies, learning, matching, network (V3) ---
+
+
+def programmes_screened_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose applicants the user screens (R2, R3; see `can_screen_buddies`)."""
+    return qs.filter(pk__in=screening_programmes_of(user))
+
+
+def can_import_any_buddies(user: AnyUser) -> bool:
+    """The import pages are for the coordinators of at least one programme; which
+    programme's import they reach is `can_import_buddies`."""
+    return bool(screening_programmes_of(user))

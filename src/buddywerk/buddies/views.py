@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -19,10 +20,12 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.forms import errors_to_form, form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
@@ -258,11 +261,13 @@ def register_done(request: HttpRequest) -> HttpResponse:
 # --- The buddy's own profile -------------------------------------------------------------
 
 
-def _own_buddy(request: HttpRequest) -> Buddy:
+def _own_buddy(request: AuthenticatedHttpRequest) -> Buddy:
     if not policy.can_edit_own_buddy_profile(request.user):
         raise PermissionDenied
     return get_object_or_404(
-        Buddy.objects.visible_to(request.user).select_related("home_postcode", "user"),
+        policy.buddies_visible_to(request.user, Buddy.objects.all()).select_related(
+            "home_postcode", "user"
+        ),
         user=request.user,
     )
 
@@ -290,19 +295,18 @@ def _profile_initial(buddy: Buddy) -> dict[str, Any]:
     }
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            try:
-                services.buddy_update_profile(
+            saved = form_submit(
+                form,
+                lambda: services.buddy_update_profile(
                     actor=request.user, buddy=buddy, profile=form.profile()
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+                ),
+            )
+            if saved is not None:
                 messages.success(request, _("Your profile is saved."))
                 return redirect("buddies:profile")
     else:
@@ -333,19 +337,23 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def profile_pause(request: HttpRequest) -> HttpResponse:
+def profile_pause(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
-    if request.POST.get("pause") == "1":
-        services.buddy_pause(actor=request.user, buddy=buddy)
-        messages.success(request, _("Your availability is paused. You get no new proposals."))
-    else:
-        services.buddy_resume(actor=request.user, buddy=buddy)
-        messages.success(request, _("Welcome back: you are available again."))
+    services.buddy_pause(actor=request.user, buddy=buddy)
+    messages.success(request, _("Your availability is paused. You get no new proposals."))
     return redirect("buddies:profile")
 
 
 @require_POST
-def profile_declaration(request: HttpRequest) -> HttpResponse:
+def profile_resume(request: AuthenticatedHttpRequest) -> HttpResponse:
+    buddy = _own_buddy(request)
+    services.buddy_resume(actor=request.user, buddy=buddy)
+    messages.success(request, _("Welcome back: you are available again."))
+    return redirect("buddies:profile")
+
+
+@require_POST
+def profile_declaration(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
     form = DeclarationForm(request.POST)
     if form.is_valid():
@@ -359,11 +367,11 @@ def profile_declaration(request: HttpRequest) -> HttpResponse:
 # --- Screening (programme coordinators) --------------------------------------------------
 
 
-def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+def _screening_programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> Programme:
     """A programme whose applicants the user screens. A user who screens for no programme
     gets 403 (the page is not for their role); another programme's screening is not found
     (404, issue 11)."""
-    if not policy.screening_programmes_of(request.user):
+    if not policy.can_screen_applicants(request.user):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_screen_buddies(request.user, programme):
@@ -371,13 +379,12 @@ def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programm
     return programme
 
 
-def screening_home(request: HttpRequest) -> HttpResponse:
+def screening_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's programmes, each with its number of applicants."""
-    ids = policy.screening_programmes_of(request.user)
-    if not ids:
+    if not policy.can_screen_applicants(request.user):
         raise PermissionDenied
     programmes = (
-        Programme.objects.filter(pk__in=ids)
+        policy.programmes_screened_by(request.user, Programme.objects.all())
         .annotate(
             applicants=Count(
                 "buddies",
@@ -391,13 +398,13 @@ def screening_home(request: HttpRequest) -> HttpResponse:
     return render(request, "buddies/screening_home.html", {"programmes": programmes})
 
 
-def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def screening_queue(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = _screening_programme(request, programme_uuid)
     status = request.GET.get("status", ScreeningStatus.APPLIED)
     if status not in ScreeningStatus.values:
         status = ScreeningStatus.APPLIED
     buddies = (
-        Buddy.objects.visible_to(request.user)
+        policy.buddies_visible_to(request.user, Buddy.objects.all())
         .filter(programmes=programme, status=status)
         .select_related("user", "training_institution", "home_postcode__municipality")
         .order_by("created_at", "pk")
@@ -429,70 +436,30 @@ def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
 
 
-def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUID) -> HttpResponse:
+def _screened_buddy(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> tuple[Programme, Buddy]:
+    """The applicant of one of the user's programmes (404 for anyone else's)."""
     programme = _screening_programme(request, programme_uuid)
     buddy = get_object_or_404(
-        Buddy.objects.visible_to(request.user)
+        policy.buddies_visible_to(request.user, Buddy.objects.all())
         .filter(programmes=programme)
         .select_related("user", "training_institution", "home_postcode__municipality"),
         uuid=buddy_uuid,
     )
-    decline_form = DeclineForm(prefix="decline")
-    extract_form = ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()})
-    level_form = LevelForm(prefix="level", initial={"level": buddy.level})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                services.buddy_approve(actor=request.user, buddy=buddy, programme=programme)
-                messages.success(request, _("The applicant is approved and gets a mail."))
-                return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-            if action == "decline":
-                decline_form = DeclineForm(request.POST, prefix="decline")
-                if decline_form.is_valid():
-                    services.buddy_decline(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        reason=decline_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The applicant is declined and gets a mail."))
-                    return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-            elif action == "reopen":
-                services.buddy_reopen(actor=request.user, buddy=buddy, programme=programme)
-                messages.success(request, _("The applicant is back in the queue."))
-                return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-            elif action == "extract":
-                extract_form = ExtractForm(request.POST, prefix="extract")
-                if extract_form.is_valid():
-                    services.buddy_record_extract(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        seen_on=extract_form.cleaned_data["seen_on"],
-                    )
-                    messages.success(request, _("The date of the extract is saved."))
-                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-            elif action == "level":
-                level_form = LevelForm(request.POST, prefix="level")
-                if level_form.is_valid():
-                    services.buddy_set_level(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        level=level_form.cleaned_data["level"],
-                    )
-                    messages.success(request, _("The level is saved."))
-                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-        except ValidationError as exc:
-            form = {"decline": decline_form, "extract": extract_form}.get(action or "")
-            items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-            for field, field_messages in items:
-                for message in field_messages:
-                    if form is not None and field in form.fields:
-                        form.add_error(field, message)
-                    else:
-                        messages.error(request, message)
+    return programme, buddy
+
+
+def _screening_page(
+    request: AuthenticatedHttpRequest,
+    programme: Programme,
+    buddy: Buddy,
+    *,
+    decline_form: DeclineForm | None = None,
+    extract_form: ExtractForm | None = None,
+    level_form: LevelForm | None = None,
+) -> HttpResponse:
+    """The applicant's page; a decision that failed comes back with its form bound."""
     audit_view(actor=request.user, target=buddy)
     return render(
         request,
@@ -500,9 +467,10 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
         {
             "programme": programme,
             "buddy": buddy,
-            "decline_form": decline_form,
-            "extract_form": extract_form,
-            "level_form": level_form,
+            "decline_form": decline_form or DeclineForm(prefix="decline"),
+            "extract_form": extract_form
+            or ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()}),
+            "level_form": level_form or LevelForm(prefix="level", initial={"level": buddy.level}),
             "may_meet_minors": rules.buddy_may_meet_minors(buddy),
             "missing_modules": learning_selectors.missing_required_modules(
                 buddies=[buddy], programme=programme
@@ -522,13 +490,136 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
     )
 
 
+@require_GET
+def screening_detail(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    return _screening_page(request, programme, buddy)
+
+
+def _screening_decision(
+    request: AuthenticatedHttpRequest,
+    programme_uuid: UUID,
+    buddy_uuid: UUID,
+    decide: Callable[[Programme, Buddy], object],
+    done: str,
+    *,
+    back_to_queue: bool,
+) -> HttpResponse:
+    """A decision without a form (approve, reopen): a refusal is shown on the page."""
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    try:
+        decide(programme, buddy)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _screening_page(request, programme, buddy)
+    messages.success(request, done)
+    if back_to_queue:
+        return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+
+
+@require_POST
+def screening_approve(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    return _screening_decision(
+        request,
+        programme_uuid,
+        buddy_uuid,
+        lambda programme, buddy: services.buddy_approve(
+            actor=request.user, buddy=buddy, programme=programme
+        ),
+        _("The applicant is approved and gets a mail."),
+        back_to_queue=True,
+    )
+
+
+@require_POST
+def screening_reopen(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    return _screening_decision(
+        request,
+        programme_uuid,
+        buddy_uuid,
+        lambda programme, buddy: services.buddy_reopen(
+            actor=request.user, buddy=buddy, programme=programme
+        ),
+        _("The applicant is back in the queue."),
+        back_to_queue=False,
+    )
+
+
+@require_POST
+def screening_decline(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    form = DeclineForm(request.POST, prefix="decline")
+    if form.is_valid() and form_submit(
+        form,
+        lambda: services.buddy_decline(
+            actor=request.user,
+            buddy=buddy,
+            programme=programme,
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, _("The applicant is declined and gets a mail."))
+        return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+    return _screening_page(request, programme, buddy, decline_form=form)
+
+
+@require_POST
+def screening_extract(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    form = ExtractForm(request.POST, prefix="extract")
+    if form.is_valid() and form_submit(
+        form,
+        lambda: services.buddy_record_extract(
+            actor=request.user,
+            buddy=buddy,
+            programme=programme,
+            seen_on=form.cleaned_data["seen_on"],
+        ),
+    ):
+        messages.success(request, _("The date of the extract is saved."))
+        return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+    return _screening_page(request, programme, buddy, extract_form=form)
+
+
+@require_POST
+def screening_level(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    form = LevelForm(request.POST, prefix="level")
+    if form.is_valid() and form_submit(
+        form,
+        lambda: services.buddy_set_level(
+            actor=request.user,
+            buddy=buddy,
+            programme=programme,
+            level=form.cleaned_data["level"],
+        ),
+    ):
+        messages.success(request, _("The level is saved."))
+        return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+    return _screening_page(request, programme, buddy, level_form=form)
+
+
 # --- Import (programme coordinators) ------------------------------------------------------
 
 
-def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+def _import_programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> Programme:
     """A programme the user imports buddies for: 403 for a role that never imports, 404
     for another programme (issue 11)."""
-    if not policy.screening_programmes_of(request.user):
+    if not policy.can_import_any_buddies(request.user):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_import_buddies(request.user, programme):
@@ -536,7 +627,7 @@ def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
     return programme
 
 
-def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = _import_programme(request, programme_uuid)
     form = ImportForm()
     if request.method == "POST":
@@ -550,7 +641,8 @@ def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as exc:
-                form.add_error("file", exc.messages)
+                # Every refusal here is about the file itself: show it beside the input.
+                errors_to_form(form, ValidationError({"file": exc.error_list}))
             else:
                 return redirect("buddies:import_detail", programme.uuid, job.uuid)
     imports = (
@@ -565,7 +657,9 @@ def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
 
 
-def import_template(request: HttpRequest, programme_uuid: UUID, file_format: str) -> HttpResponse:
+def import_template(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, file_format: str
+) -> HttpResponse:
     _import_programme(request, programme_uuid)
     if file_format not in {"csv", "xlsx"}:
         raise Http404
@@ -596,22 +690,21 @@ def import_template(request: HttpRequest, programme_uuid: UUID, file_format: str
     return response
 
 
-def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID) -> HttpResponse:
+def _import_job(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> tuple[Programme, BuddyImport]:
     programme = _import_programme(request, programme_uuid)
     job = get_object_or_404(
         BuddyImport.objects.filter(programme=programme).defer("content"), uuid=import_uuid
     )
-    if request.method == "POST":
-        step = (
-            importer.buddy_import_retry
-            if request.POST.get("action") == "retry"
-            else importer.buddy_import_confirm
-        )
-        try:
-            step(actor=request.user, job=job)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("buddies:import_detail", programme.uuid, job.uuid)
+    return programme, job
+
+
+@require_GET
+def import_detail(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> HttpResponse:
+    programme, job = _import_job(request, programme_uuid, import_uuid)
     context = {"programme": programme, "job": job}
     if request.htmx:
         if not job.is_running:
@@ -621,3 +714,33 @@ def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID)
             return response
         return render(request, "buddies/import_detail.html#progress", context)
     return render(request, "buddies/import_detail.html", context)
+
+
+def _import_step(
+    request: AuthenticatedHttpRequest,
+    programme_uuid: UUID,
+    import_uuid: UUID,
+    step: Callable[..., object],
+) -> HttpResponse:
+    programme, job = _import_job(request, programme_uuid, import_uuid)
+    try:
+        step(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("buddies:import_detail", programme.uuid, job.uuid)
+
+
+@require_POST
+def import_confirm(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> HttpResponse:
+    """Import the rows of a clean dry run."""
+    return _import_step(request, programme_uuid, import_uuid, importer.buddy_import_confirm)
+
+
+@require_POST
+def import_retry(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> HttpResponse:
+    """Run a failed import's dry run again."""
+    return _import_step(request, programme_uuid, import_uuid, importer.buddy_import_retry)

@@ -45,7 +45,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     event = get_object_or_404(
-        Event.objects.visible_to(request.user).select_related("programme"), uuid=event_uuid
+        policy.events_visible_to(request.user, Event.objects.all()).select_related("programme"),
+        uuid=event_uuid,
     )
     buddy = getattr(request.user, "buddy", None)
     registration = selectors.registration_of(buddy=buddy, event=event)
@@ -69,7 +70,9 @@ def event_detail(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 def event_register(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     if not policy.can_register_for_events(request.user) or not hasattr(request.user, "buddy"):
         raise PermissionDenied
-    event = get_object_or_404(Event.objects.visible_to(request.user), uuid=event_uuid)
+    event = get_object_or_404(
+        policy.events_visible_to(request.user, Event.objects.all()), uuid=event_uuid
+    )
     try:
         registration = services.registration_create(actor=request.user, event=event)
     except ValidationError as exc:

@@ -97,7 +97,7 @@ def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpRespo
     one hard constraint blocks. A POST proposes one buddy."""
     ids = _require_matcher(request)
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).with_participant(),
+        policy.referrals_visible_to(request.user, Referral.objects.all()).with_participant(),
         uuid=referral_uuid,
         programme_id__in=ids,
     )

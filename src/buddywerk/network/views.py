@@ -148,7 +148,8 @@ def moderation_photo(request: HttpRequest, submission_uuid: UUID) -> HttpRespons
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
     submission = get_object_or_404(
-        PracticeSubmission.objects.moderated_by(request.user), uuid=submission_uuid
+        policy.practice_submissions_moderated_by(request.user, PracticeSubmission.objects.all()),
+        uuid=submission_uuid,
     )
     response = _photo_response(submission.photo)
     response["Cache-Control"] = "private, no-store"
@@ -281,7 +282,9 @@ def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpRespon
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
     submission = get_object_or_404(
-        PracticeSubmission.objects.moderated_by(request.user).select_related("practice"),
+        policy.practice_submissions_moderated_by(
+            request.user, PracticeSubmission.objects.all()
+        ).select_related("practice"),
         uuid=submission_uuid,
     )
     form = forms.ModerationForm(request.POST or None)
