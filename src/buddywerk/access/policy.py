@@ -896,3 +896,19 @@ def can_import_any_buddies(user: AnyUser) -> bool:
     """The import pages are for the coordinators of at least one programme; which
     programme's import they reach is `can_import_buddies`."""
     return bool(screening_programmes_of(user))
+
+
+def can_read_meetup_notes(user: AnyUser, programme: Programme) -> bool:
+    """[004] What buddies raise at a programme's meet-ups feeds back to that programme's
+    coordinators (and platform admins), nobody else."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+def can_set_required_modules(user: AnyUser, programme: Programme) -> bool:
+    """R14 (issue 6): a programme's coordinators (and platform admins) choose the academy
+    modules its buddies complete before a first duo."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
