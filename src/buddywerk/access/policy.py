@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from buddywerk.buddies.models import Buddy
+    from buddywerk.matching.models import Proposal
     from buddywerk.organisations.models import Programme
     from buddywerk.referrals.models import Family, Pupil, Referral
     from buddywerk.trajectories.models import Trajectory
@@ -911,4 +912,26 @@ def can_set_required_modules(user: AnyUser, programme: Programme) -> bool:
     modules its buddies complete before a first duo."""
     return is_platform_admin(user) or programme.pk in organisation_ids(
         user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+def programmes_matched_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose queue the user matches (R8, R9; see `can_match`)."""
+    return qs.filter(pk__in=matching_programme_ids(user))
+
+
+def can_see_proposals_as_buddy(user: AnyUser) -> bool:
+    """Someone with a buddy profile has a list of the proposals made to them (R9); it
+    stays empty unless they are an approved buddy (see `proposals_visible_to`)."""
+    return user.is_authenticated and hasattr(user, "buddy")
+
+
+def can_see_proposal_in_full(user: AnyUser, proposal: Proposal) -> bool:
+    """DOMAIN.md: the buddy sees the participant's first name and needs only; the school
+    that referred (R4), the programme's matchers (R9) and platform admins see the full
+    name, the school and the proposal's history."""
+    return (
+        can_confirm_proposal(user, proposal)
+        or can_match(user, proposal.programme)
+        or is_platform_admin(user)
     )

@@ -19,12 +19,9 @@ class MatchingSettingsForm(forms.ModelForm):
 
 
 class AnswerForm(forms.Form):
-    """Accept or decline (the buddy), confirm or refuse (the school): one form, the action
-    is the button pressed. A no needs a reason."""
+    """Accept or decline (the buddy), confirm or refuse (the school): one form, each button
+    posts to its own answer's endpoint. A no needs a reason (the service says so)."""
 
-    ACTIONS = ("accept", "decline", "confirm", "refuse")
-
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason (needed when you say no)"),
         required=False,
