@@ -935,3 +935,9 @@ def can_see_proposal_in_full(user: AnyUser, proposal: Proposal) -> bool:
         or can_match(user, proposal.programme)
         or is_platform_admin(user)
     )
+
+
+def can_view_services_reached(user: AnyUser) -> bool:
+    """The services-reached pages are for programme coordinators and platform admins;
+    which programme's counts they see is `can_view_service_reach`."""
+    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)

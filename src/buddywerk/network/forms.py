@@ -134,18 +134,9 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
 
 
 class ModerationForm(BootstrapMixin, forms.Form):
-    PUBLISH = "publish"
-    CHANGES = "changes"
-    REJECT = "reject"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[
-            (PUBLISH, _("Publish")),
-            (CHANGES, _("Ask the author for changes")),
-            (REJECT, _("Reject")),
-        ],
-    )
+    """The moderator's message; each decision (publish, ask for changes, reject) is its own
+    button and endpoint. Asking for changes and rejecting need a reason."""
+
     reason = forms.CharField(
         label=_("Message to the author"),
         required=False,
@@ -154,12 +145,13 @@ class ModerationForm(BootstrapMixin, forms.Form):
         help_text=_("Needed when you ask for changes or reject."),
     )
 
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (
-            data.get("decision") in {self.CHANGES, self.REJECT}
-            and not (data.get("reason") or "").strip()
-        ):
+        if self.reason_required and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell the author why, in a sentence or two."))
         return data
 
