@@ -941,3 +941,18 @@ def can_view_services_reached(user: AnyUser) -> bool:
     """The services-reached pages are for programme coordinators and platform admins;
     which programme's counts they see is `can_view_service_reach`."""
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def programmes_organised_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose events the user organises (see `can_organise_events`): a
+    platform admin every programme, a programme coordinator their own."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_organise_events_for_everyone(user: AnyUser) -> bool:
+    """R13, R14: an event open to every programme (the Flemish intervisions, learning
+    networks and leersprongdagen) is organised by the umbrella organisation's platform
+    admins; a programme coordinator's events belong to one of their programmes."""
+    return is_platform_admin(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -74,6 +74,19 @@ def _multi(choices: Any, label: Any, required_message: Any, help_text: Any = "")
     )
 
 
+if TYPE_CHECKING:
+    _InstitutionField = forms.ModelChoiceField[TrainingInstitution]
+else:
+    _InstitutionField = forms.ModelChoiceField
+
+
+class InstitutionChoiceField(_InstitutionField):
+    """Institutions by name and campus: one school often has several campuses."""
+
+    def label_from_instance(self, obj: TrainingInstitution) -> str:
+        return f"{obj.name} ({obj.campus})" if obj.campus else obj.name
+
+
 class WhoForm(BootstrapMixin, forms.Form):
     """Step 1: who you are, with what your kind must tell (R1)."""
 
@@ -83,7 +96,7 @@ class WhoForm(BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what fits you best.")},
     )
-    training_institution = forms.ModelChoiceField(
+    training_institution = InstitutionChoiceField(
         label=_("Your school or university college"),
         queryset=TrainingInstitution.objects.order_by("name", "campus"),
         required=False,
@@ -118,13 +131,11 @@ class WhoForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["training_institution"].label_from_instance = lambda obj: (
-            f"{obj.name} ({obj.campus})" if obj.campus else obj.name
-        )
         self._style()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind in STUDENT_KINDS:
             if (
@@ -279,7 +290,8 @@ class WhenWhereForm(BootstrapMixin, forms.Form):
         return postcode
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("online_only"):
             if not data.get("home_postcode") and "home_postcode" not in self.errors:
                 self.add_error(
@@ -342,9 +354,10 @@ class ProgrammesForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programmes"].queryset = Programme.objects.filter(
-            pk__in=[p.pk for p in programmes]
-        ).order_by("name")
+        field = cast("forms.ModelMultipleChoiceField[Programme]", self.fields["programmes"])
+        field.queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes]).order_by(
+            "name"
+        )
         self._style()
 
 
@@ -375,10 +388,12 @@ class AccountForm(BootstrapMixin, forms.Form):
     def clean_email(self) -> str:
         # Whether the address has an account is not said here (account enumeration): the
         # service mails the owner instead (services.buddy_register).
-        return self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are not the same."))

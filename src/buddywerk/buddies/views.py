@@ -69,14 +69,15 @@ LAST_STEP = 6
 
 
 def _wizard(request: HttpRequest) -> dict[str, Any]:
-    return request.session.get(SESSION_KEY, {"data": {}, "valid": []})
+    state: dict[str, Any] = request.session.get(SESSION_KEY, {"data": {}, "valid": []})
+    return state
 
 
 def _save_wizard(request: HttpRequest, state: dict[str, Any]) -> None:
     request.session[SESSION_KEY] = state
 
 
-def _step_data(state: dict[str, Any], step: int) -> MultiValueDict | None:
+def _step_data(state: dict[str, Any], step: int) -> MultiValueDict[str, Any] | None:
     stored = state["data"].get(str(step))
     return MultiValueDict(stored) if stored is not None else None
 
@@ -559,14 +560,18 @@ def screening_decline(
 ) -> HttpResponse:
     programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
     form = DeclineForm(request.POST, prefix="decline")
-    if form.is_valid() and form_submit(
-        form,
-        lambda: services.buddy_decline(
-            actor=request.user,
-            buddy=buddy,
-            programme=programme,
-            reason=form.cleaned_data["reason"],
-        ),
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.buddy_decline(
+                actor=request.user,
+                buddy=buddy,
+                programme=programme,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The applicant is declined and gets a mail."))
         return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
@@ -579,14 +584,18 @@ def screening_extract(
 ) -> HttpResponse:
     programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
     form = ExtractForm(request.POST, prefix="extract")
-    if form.is_valid() and form_submit(
-        form,
-        lambda: services.buddy_record_extract(
-            actor=request.user,
-            buddy=buddy,
-            programme=programme,
-            seen_on=form.cleaned_data["seen_on"],
-        ),
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.buddy_record_extract(
+                actor=request.user,
+                buddy=buddy,
+                programme=programme,
+                seen_on=form.cleaned_data["seen_on"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The date of the extract is saved."))
         return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
@@ -599,14 +608,18 @@ def screening_level(
 ) -> HttpResponse:
     programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
     form = LevelForm(request.POST, prefix="level")
-    if form.is_valid() and form_submit(
-        form,
-        lambda: services.buddy_set_level(
-            actor=request.user,
-            buddy=buddy,
-            programme=programme,
-            level=form.cleaned_data["level"],
-        ),
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.buddy_set_level(
+                actor=request.user,
+                buddy=buddy,
+                programme=programme,
+                level=form.cleaned_data["level"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The level is saved."))
         return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
@@ -706,7 +719,7 @@ def import_detail(
 ) -> HttpResponse:
     programme, job = _import_job(request, programme_uuid, import_uuid)
     context = {"programme": programme, "job": job}
-    if request.htmx:
+    if getattr(request, "htmx", False):
         if not job.is_running:
             # Finished: let htmx reload the whole page, which shows the result.
             response = HttpResponse(status=204)

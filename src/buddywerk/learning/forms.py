@@ -1,6 +1,6 @@
 """Forms of the learning app. They validate input; the services hold the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -41,13 +41,10 @@ class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.all()
-        if not policy.is_platform_admin(user):
-            programmes = programmes.filter(
-                pk__in=policy.organisation_ids(user, "programme_coordinator")
-            )
-            self.fields["programme"].required = True
-        self.fields["programme"].queryset = programmes
+        programme = cast("forms.ModelChoiceField[Programme]", self.fields["programme"])
+        programme.queryset = policy.programmes_organised_by(user, Programme.objects.all())
+        # An event for every programme (no programme) is a platform admin's to organise.
+        programme.required = not policy.can_organise_events_for_everyone(user)
         self.fields["capacity"].widget.attrs["min"] = 1
 
 
@@ -58,7 +55,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
+        cast(forms.ChoiceField, self.fields["present"]).choices = [
             (str(r.pk), str(r.buddy)) for r in registrations if r.status == "registered"
         ]
         self.initial.setdefault("present", [str(r.pk) for r in registrations if r.attended])

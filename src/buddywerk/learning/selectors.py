@@ -20,8 +20,7 @@ from .workflow import ACTIVE_STATUSES
 def event_list(*, user: Any) -> QuerySet[Event]:
     """Upcoming events the user may see, with the number of places taken."""
     qs = (
-        policy.events_visible_to(user, Event.objects.all())
-        .upcoming()
+        policy.events_visible_to(user, Event.objects.upcoming())
         .select_related("programme")
         .annotate(
             taken=Count("registrations", filter=Q(registrations__status="registered")),

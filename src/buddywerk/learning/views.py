@@ -123,10 +123,11 @@ def _organised_event(request: AuthenticatedHttpRequest, event_uuid: UUID) -> Eve
     404 for another programme's event."""
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
-    return get_object_or_404(
+    event: Event = get_object_or_404(
         policy.events_organised_by(request.user, Event.objects.select_related("programme")),
         uuid=event_uuid,
     )
+    return event
 
 
 def _event_manage_page(
@@ -183,9 +184,15 @@ def event_attendance(request: AuthenticatedHttpRequest, event_uuid: UUID) -> Htt
 def event_note(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
     event = _organised_event(request, event_uuid)
     form = forms.MeetupNoteForm(request.POST)
-    if form.is_valid() and form_submit(
-        form,
-        lambda: services.meetup_note_record(actor=request.user, event=event, **form.cleaned_data),
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.meetup_note_record(
+                actor=request.user, event=event, **form.cleaned_data
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The note is saved for the programme."))
         return redirect("learning:event_manage", event_uuid=event.uuid)
@@ -269,11 +276,15 @@ def module_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not policy.can_take_modules(request.user):
             raise PermissionDenied
-        if form.is_valid() and form_submit(
-            form,
-            lambda: services.module_complete(
-                actor=request.user, module=module, reflection=form.cleaned_data["reflection"]
-            ),
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: services.module_complete(
+                    actor=request.user, module=module, reflection=form.cleaned_data["reflection"]
+                ),
+            )
+            is not None
         ):
             messages.success(request, _("Well done: the module is marked as done."))
             return redirect("learning:module_detail", slug=module.slug)

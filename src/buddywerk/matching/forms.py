@@ -1,5 +1,7 @@
 """Forms of matching: the programme's settings and the answers to a proposal."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,12 +9,12 @@ from .models import ProgrammeMatchingSettings
 from .services import SETTINGS_FIELDS
 
 
-class MatchingSettingsForm(forms.ModelForm):
+class MatchingSettingsForm(forms.ModelForm[ProgrammeMatchingSettings]):
     class Meta:
         model = ProgrammeMatchingSettings
         fields = SETTINGS_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -104,7 +104,7 @@ def referral_suggestions(request: AuthenticatedHttpRequest, referral_uuid: UUID)
     one hard constraint blocks. A POST proposes one buddy."""
     programmes = _matched_programmes(request)
     referral = get_object_or_404(
-        policy.referrals_visible_to(request.user, Referral.objects.all()).with_participant(),
+        policy.referrals_visible_to(request.user, Referral.objects.with_participant()),
         uuid=referral_uuid,
         programme__in=programmes,
     )
@@ -142,6 +142,8 @@ def buddy_suggestions(request: AuthenticatedHttpRequest, buddy_uuid: UUID) -> Ht
         uuid=buddy_uuid,
     )
     programme = buddy.programmes.filter(pk__in=programmes).order_by("name").first()
+    if programme is None:  # cannot happen: the buddy was found through these programmes
+        raise Http404
     context = selectors.buddy_suggestions(programme=programme, buddy=buddy, texts=_texts())
     # every participant the page names: the fitting and the almost fitting referrals
     audit_view_many(
@@ -274,7 +276,10 @@ def _proposal_answer(
     if not allowed(request.user, proposal):
         raise PermissionDenied
     form = AnswerForm(request.POST)
-    if form.is_valid() and form_submit(form, lambda: answer(proposal, form.cleaned_data["reason"])):
+    if (
+        form.is_valid()
+        and form_submit(form, lambda: answer(proposal, form.cleaned_data["reason"])) is not None
+    ):
         messages.success(request, done)
         return redirect("matching:proposal_detail", proposal_uuid=proposal.uuid)
     return _proposal_page(request, proposal, form)

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
-from .models import PracticeSubmission, Question, SubmissionStatus
+from .models import CONTENT_FIELDS, PracticeSubmission, Question, SubmissionStatus
 from .search import (
     PracticeFilters,
     has_facet_filters,
@@ -57,12 +57,13 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     # The match runs once; the page and the facets work from its ids (see search.py).
     if not has_facet_filters(filters):
         results: Any = practice_search(filters)
-        page = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
+        page: Page[Any] = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
     else:
         results = practice_search_ids(filters)
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The page of ids becomes the page of their sheets, in the same order.
         page.object_list = practices_in_order(list(page.object_list))
     facets = practice_facets(results)
     chosen = {
@@ -125,7 +126,7 @@ def _photo_response(photo: Any) -> FileResponse:
 
 @login_not_required
 @require_http_methods(["GET", "HEAD"])
-def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
+def practice_photo(request: HttpRequest, practice_uuid: UUID) -> FileResponse:
     """The photo of a published sheet (public)."""
     practice = selectors.practice_get_public(practice_uuid=practice_uuid)
     response = _photo_response(practice.photo)
@@ -134,7 +135,7 @@ def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def moderation_photo(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
+def moderation_photo(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> FileResponse:
     """The photo of a proposal, for its moderators only (not published yet)."""
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
@@ -164,7 +165,7 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         }
     instance = PracticeSubmission()
     if practice is not None:
-        for name in forms.CONTENT_FIELDS:
+        for name in CONTENT_FIELDS:
             setattr(instance, name, getattr(practice, name))
     form = forms.PracticeSubmissionForm(
         request.POST or None,
@@ -310,14 +311,15 @@ def moderation_detail(request: AuthenticatedHttpRequest, submission_uuid: UUID) 
 def moderation_publish(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
     submission = _moderated_submission(request, submission_uuid)
     form = forms.ModerationForm(request.POST)
-    practice = form.is_valid() and form_submit(
-        form,
-        lambda: services.practice_submission_publish(actor=request.user, submission=submission),
-    )
-    if not practice:
-        return _moderation_page(request, submission, form)
-    messages.success(request, _("The practice sheet is published."))
-    return redirect("network:practice_detail", practice_uuid=practice.uuid)
+    if form.is_valid():
+        practice = form_submit(
+            form,
+            lambda: services.practice_submission_publish(actor=request.user, submission=submission),
+        )
+        if practice is not None:
+            messages.success(request, _("The practice sheet is published."))
+            return redirect("network:practice_detail", practice_uuid=practice.uuid)
+    return _moderation_page(request, submission, form)
 
 
 def _moderation_send_back(
@@ -329,11 +331,15 @@ def _moderation_send_back(
     """Ask for changes or reject: both tell the author why."""
     submission = _moderated_submission(request, submission_uuid)
     form = forms.ModerationForm(request.POST, reason_required=True)
-    if form.is_valid() and form_submit(
-        form,
-        lambda: decide(
-            actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
-        ),
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: decide(
+                actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, done)
         return redirect("network:moderation_queue")
@@ -429,10 +435,10 @@ def service_introduction_create(
         uuid=family_uuid,
     )
     meeting = None
-    meeting_uuid = request.POST.get("meeting") or request.GET.get("meeting")
-    if meeting_uuid:
+    meeting_param = request.POST.get("meeting") or request.GET.get("meeting")
+    if meeting_param:
         try:
-            meeting_uuid = UUID(meeting_uuid)
+            meeting_uuid = UUID(meeting_param)
         except ValueError as exc:
             raise Http404 from exc
         meeting = selectors.meeting_for_introduction(
