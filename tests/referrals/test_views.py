@@ -180,24 +180,40 @@ def test_coordinator_declines_only_with_a_reason_then_accepts_another(coordinato
     first = ReferralFactory(programme=programme)
     second = ReferralFactory(programme=programme)
     client = client_for(coordinator)
-    url = reverse("referrals:decide", args=[first.uuid])
-    response = client.post(url, {"decision": "decline", "reason": ""})
+    page = client.get(reverse("referrals:decide", args=[first.uuid])).content.decode()
+    # One form per decision, each posting to its own endpoint.
+    for name in ("accept", "wait", "decline"):
+        assert f'action="{reverse(f"referrals:{name}", args=[first.uuid])}"' in page
+    decline = reverse("referrals:decline", args=[first.uuid])
+    response = client.post(decline, {"decline-reason": ""})
     assert response.status_code == 200 and "Geef de school of dienst een reden" in (
         response.content.decode()
     )
     first.refresh_from_db()
     assert first.status == ReferralStatus.SUBMITTED
-    client.post(url, {"decision": "decline", "reason": "Al begeleiding via CLB"})
-    client.post(reverse("referrals:decide", args=[second.uuid]), {"decision": "wait"})
+    client.post(decline, {"decline-reason": "Al begeleiding via CLB"})
+    client.post(reverse("referrals:wait", args=[second.uuid]), {"wait-reason": ""})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (ReferralStatus.DECLINED, ReferralStatus.WAITING)
-    response = client.post(reverse("referrals:decide", args=[second.uuid]), {"decision": "accept"})
+    assert first.transitions.last().reason == "Al begeleiding via CLB"
+    # A referral on the waiting list is accepted or declined, not put on the list again.
+    page = client.get(reverse("referrals:decide", args=[second.uuid])).content.decode()
+    assert reverse("referrals:wait", args=[second.uuid]) not in page
+    response = client.post(reverse("referrals:wait", args=[second.uuid]), {"wait-reason": ""})
+    second.refresh_from_db()
+    assert response.status_code == 200 and second.status == ReferralStatus.WAITING
+    client.post(reverse("referrals:accept", args=[second.uuid]), {"accept-reason": ""})
     second.refresh_from_db()
     assert second.status == ReferralStatus.ACCEPTED
     # A decided referral cannot be decided again.
     response = client.get(reverse("referrals:decide", args=[first.uuid]))
     assert response.status_code == 302
+    response = client.post(reverse("referrals:accept", args=[first.uuid]), {"accept-reason": ""})
+    first.refresh_from_db()
+    assert response.status_code == 302 and first.status == ReferralStatus.DECLINED
+    # The page is only read: decisions have their own endpoints.
+    assert client.post(reverse("referrals:decide", args=[second.uuid])).status_code == 405
 
 
 @pytest.mark.django_db
@@ -205,7 +221,7 @@ def test_coordinator_of_another_programme_cannot_decide(programme):
     referral = ReferralFactory(programme=programme)
     outsider = member(UserFactory(), ProgrammeFactory(), Role.PROGRAMME_COORDINATOR)
     response = client_for(outsider).post(
-        reverse("referrals:decide", args=[referral.uuid]), {"decision": "accept"}
+        reverse("referrals:accept", args=[referral.uuid]), {"accept-reason": ""}
     )
     assert response.status_code == 404
     referral.refresh_from_db()

@@ -1,10 +1,10 @@
 """The access policy: who may see and do what. Written once, here.
 
 Each predicate is small, named, and documented with the rule it enforces. Querysets of
-personal data are built on the same facts (`*_visible_to`), and every model that holds
-personal data exposes them as `Model.objects.visible_to(user)`. An object outside the
-user's scope is simply not in the queryset, so views answer 404 and never confirm that a
-pupil exists (ARCHITECTURE.md 2-3).
+personal data are built on the same facts: `<things>_visible_to(user, qs)` narrows a
+queryset of the model to the user's scope, and selectors start from it (models know
+nothing of access). An object outside the user's scope is simply not in the queryset, so
+views answer 404 and never confirm that a pupil exists (ARCHITECTURE.md 2-3).
 
 Rights over a record come from being the person on that record (the buddy of this duo, the
 school that referred this pupil), never from merely holding a role somewhere in the same
@@ -14,24 +14,22 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from .models import ROLES_REQUIRING_MFA, Membership, Role
+from buddywerk.buddies.models import Buddy
+from buddywerk.learning.models import Event, Registration
+from buddywerk.matching.models import Proposal
+from buddywerk.network.models import PracticeSubmission, SubmissionStatus
+from buddywerk.organisations.models import Organisation, Programme, School
+from buddywerk.referrals.enums import TRIAGE_STATUSES
+from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
+from buddywerk.trajectories.models import Concern, Trajectory
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+from .models import ROLES_REQUIRING_MFA, Membership, Role, User
 
-    from buddywerk.buddies.models import Buddy
-    from buddywerk.matching.models import Proposal
-    from buddywerk.organisations.models import Programme
-    from buddywerk.referrals.models import Family, Pupil, Referral
-    from buddywerk.trajectories.models import Trajectory
-
-    from .models import User
-
-    AnyUser = User | AnonymousUser
+# Anonymous visitors reach some pages (and templates ask `can` for them too).
+type AnyUser = User | AnonymousUser
 
 _CACHE_ATTR = "_buddywerk_memberships"
 _BUDDY_STATUS_ATTR = "_buddywerk_buddy_status"
@@ -53,7 +51,7 @@ def _memberships(user: AnyUser) -> list[tuple[str, int]]:
     return cached
 
 
-def forget_memberships(user: Any) -> None:
+def forget_memberships(user: AnyUser) -> None:
     """Drop the cached memberships (and screening status) after a change to them."""
     for attr in (_CACHE_ATTR, _BUDDY_STATUS_ATTR):
         if hasattr(user, attr):
@@ -82,8 +80,6 @@ def _buddy_status(user: AnyUser) -> str | None:
     if not user.is_authenticated:
         return None
     if not hasattr(user, _BUDDY_STATUS_ATTR):
-        from buddywerk.buddies.models import Buddy
-
         status = Buddy.objects.filter(user_id=user.pk).values_list("status", flat=True).first()
         setattr(user, _BUDDY_STATUS_ATTR, status)
     status_now: str | None = getattr(user, _BUDDY_STATUS_ATTR)
@@ -251,7 +247,7 @@ def buddies_visible_to(user: AnyUser, qs: QuerySet[Buddy]) -> QuerySet[Buddy]:
     return qs.filter(condition).distinct()
 
 
-def can_screen_buddies(user: AnyUser, programme: Any) -> bool:
+def can_screen_buddies(user: AnyUser, programme: Programme) -> bool:
     """R2, R3: only a coordinator of the programme screens its applicants (approve or
     decline, record the extract, set junior or expert)."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
@@ -264,7 +260,7 @@ def can_screen_buddy(user: AnyUser, buddy: Buddy) -> bool:
     return bool(programmes) and buddy.programmes.filter(pk__in=programmes).exists()
 
 
-def can_import_buddies(user: AnyUser, programme: Any) -> bool:
+def can_import_buddies(user: AnyUser, programme: Programme) -> bool:
     """A programme's coordinator imports the buddies a teacher-training institution sends
     to that programme."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
@@ -298,8 +294,6 @@ def can_refer(user: AnyUser) -> bool:
 def can_refer_pupil(user: AnyUser) -> bool:
     """R4: only schools request a buddy for a pupil; the school keeps central direction of
     the pupil's learning."""
-    from buddywerk.organisations.models import School
-
     ids = referrer_organisation_ids(user)
     return bool(ids) and School.objects.filter(pk__in=ids).exists()
 
@@ -307,6 +301,16 @@ def can_refer_pupil(user: AnyUser) -> bool:
 def can_refer_family(user: AnyUser) -> bool:
     """[004]: family programmes take referrals from services and from schools."""
     return can_refer(user)
+
+
+def can_refer_for_pupil(user: AnyUser, pupil: Pupil) -> bool:
+    """R4: the pupil's own school refers them (again) to a programme."""
+    return pupil.school_id in referrer_organisation_ids(user)
+
+
+def can_refer_for(user: AnyUser, referrer: Organisation) -> bool:
+    """R4: staff refer in the name of their own school or service only."""
+    return referrer.pk in referrer_organisation_ids(user)
 
 
 def can_list_own_referrals(user: AnyUser) -> bool:
@@ -322,8 +326,6 @@ def is_referrer_staff(user: AnyUser, referral: Referral) -> bool:
 def can_edit_referral(user: AnyUser, referral: Referral) -> bool:
     """The referring school or service edits (and submits) its referral while it is a
     draft; once submitted, the programme decides on what was sent."""
-    from buddywerk.referrals.models import ReferralStatus
-
     return is_referrer_staff(user, referral) and referral.status == ReferralStatus.DRAFT
 
 
@@ -345,6 +347,12 @@ def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
     )
 
 
+def can_decide_referral(user: AnyUser, referral: Referral) -> bool:
+    """The programme's coordinator (see `can_triage_referral`) decides once on a referral
+    that waits for it: submitted, or on the waiting list."""
+    return referral.status in TRIAGE_STATUSES and can_triage_referral(user, referral)
+
+
 # --- Organisations -------------------------------------------------------------------
 
 
@@ -364,7 +372,7 @@ def can_confirm_schools(user: AnyUser) -> bool:
     return is_platform_admin(user)
 
 
-def schools_led_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def schools_led_by(user: AnyUser, qs: QuerySet[School]) -> QuerySet[School]:
     """The schools in which the user is the care coordinator (lead school_staff), who
     invites and revokes the school's staff."""
     if not user.is_authenticated:
@@ -377,7 +385,7 @@ def schools_led_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
     ).distinct()
 
 
-def can_manage_school_staff(user: AnyUser, school: Any) -> bool:
+def can_manage_school_staff(user: AnyUser, school: School) -> bool:
     """True for the school's care coordinator (see `schools_led_by`)."""
     return user.is_authenticated and (
         Membership.objects.active()
@@ -423,7 +431,7 @@ def can_start_trajectories(user: AnyUser) -> bool:
     return has_role(user, Role.PROGRAMME_COORDINATOR)
 
 
-def can_start_trajectory(user: AnyUser, programme: Any) -> bool:
+def can_start_trajectory(user: AnyUser, programme: Programme) -> bool:
     """A coordinator starts duos of their own programme only."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
@@ -502,8 +510,6 @@ def can_evaluate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
 
 def regional_province_codes(user: AnyUser) -> set[str]:
     """The provinces of the regional coordinations in which the user is a coordinator."""
-    from buddywerk.organisations.models import Organisation
-
     ids = organisation_ids(user, Role.REGIONAL_COORDINATOR)
     if not ids:
         return set()
@@ -524,7 +530,9 @@ def can_moderate_practices(user: AnyUser) -> bool:
     return is_platform_admin(user) or bool(regional_province_codes(user))
 
 
-def practice_submissions_moderated_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def practice_submissions_moderated_by(
+    user: AnyUser, qs: QuerySet[PracticeSubmission]
+) -> QuerySet[PracticeSubmission]:
     """R15: a platform admin moderates every proposal; a regional coordinator those with a
     place in their province. Proposals still waiting for email confirmation are nobody's."""
     if not user.is_authenticated:
@@ -538,10 +546,10 @@ def practice_submissions_moderated_by(user: AnyUser, qs: QuerySet[Any]) -> Query
     return qs.filter(places__province_id__in=provinces).distinct()
 
 
-def can_moderate_practice(user: AnyUser, submission: Any) -> bool:
+def can_moderate_practice(user: AnyUser, submission: PracticeSubmission) -> bool:
     """R15: whether `user` may publish, send back or reject this proposal: a platform admin,
     or the regional coordinator of a province one of the proposal's places lies in."""
-    if not user.is_authenticated or submission.status == "unconfirmed":
+    if not user.is_authenticated or submission.status == SubmissionStatus.UNCONFIRMED:
         return False
     if is_platform_admin(user):
         return True
@@ -586,8 +594,6 @@ def families_for_service_introduction(user: AnyUser, qs: QuerySet[Family]) -> Qu
     family's own buddy only: the approved buddy of a running duo with this family (see
     `service_introduction_duos`). Anyone else, buddies of the same programme included,
     finds no such family (404)."""
-    from buddywerk.trajectories.models import Trajectory
-
     duos = service_introduction_duos(user, Trajectory.objects.all())
     return qs.filter(participations__trajectory__in=duos).distinct()
 
@@ -599,7 +605,7 @@ def can_have_calendar_feed(user: AnyUser) -> bool:
     return is_approved_buddy(user)
 
 
-def can_view_service_reach(user: AnyUser, programme: Any) -> bool:
+def can_view_service_reach(user: AnyUser, programme: Programme) -> bool:
     """The programme's coordinators (and platform admins) see which services its families
     reached, as counts per service."""
     return is_platform_admin(user) or programme.pk in organisation_ids(
@@ -630,7 +636,7 @@ def can_organise_events(user: AnyUser) -> bool:
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
 
 
-def events_organised_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def events_organised_by(user: AnyUser, qs: QuerySet[Event]) -> QuerySet[Event]:
     """The events whose registrations and attendance the user manages: a platform admin all
     of them, a programme coordinator those of their programmes."""
     if is_platform_admin(user):
@@ -638,7 +644,7 @@ def events_organised_by(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
 
 
-def can_manage_event(user: AnyUser, event: Any) -> bool:
+def can_manage_event(user: AnyUser, event: Event) -> bool:
     """See `events_organised_by`."""
     return is_platform_admin(user) or (
         event.programme_id is not None
@@ -646,7 +652,7 @@ def can_manage_event(user: AnyUser, event: Any) -> bool:
     )
 
 
-def events_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def events_visible_to(user: AnyUser, qs: QuerySet[Event]) -> QuerySet[Event]:
     """Events open to everyone (no programme), and a programme's internal events for its
     coordinators and its approved buddies (see `approved_buddy_programme_ids`; an applicant
     who is waiting or was declined does not see them, R13 [004]); platform admins see
@@ -682,7 +688,7 @@ def report_sees_everything(user: AnyUser) -> bool:
     return is_platform_admin(user) or has_role(user, Role.FUNDER)
 
 
-def report_programmes_of(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def report_programmes_of(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
     """The programmes whose report the user may open: all for admins and the funder, those
     of their province for a regional coordinator, their own for a programme coordinator."""
     if report_sees_everything(user):
@@ -693,7 +699,9 @@ def report_programmes_of(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def report_is_suppressed(user: AnyUser, *, province: str | None, programme: Any) -> bool:
+def report_is_suppressed(
+    user: AnyUser, *, province: str | None, programme: Programme | None
+) -> bool:
     """R16: the funder sees small cells as "<5", unless the user also holds a role that sees
     this scope's figures in full (a platform admin; the regional coordinator of the
     province; the coordinator of the programme)."""
@@ -717,7 +725,7 @@ def matching_programme_ids(user: AnyUser) -> set[int]:
     return organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
 
-def can_match(user: AnyUser, programme: Any) -> bool:
+def can_match(user: AnyUser, programme: Programme) -> bool:
     """A coordinator of the programme sees suggestions, runs batches, makes proposals and
     sets the programme's matching weights (R9: both profiles count)."""
     return programme.pk in matching_programme_ids(user)
@@ -729,7 +737,7 @@ def can_preview_region_batch(user: AnyUser) -> bool:
     return bool(regional_province_codes(user))
 
 
-def proposals_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
+def proposals_visible_to(user: AnyUser, qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """An approved buddy sees the proposals made to them in the programmes they are a buddy
     of (R17: not once declined); school staff those for their school's (or service's)
     referrals; the programme's coordinators those of the programme; platform admins
@@ -748,7 +756,7 @@ def proposals_visible_to(user: AnyUser, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(condition)
 
 
-def is_proposal_buddy(user: AnyUser, proposal: Any) -> bool:
+def is_proposal_buddy(user: AnyUser, proposal: Proposal) -> bool:
     """The buddy to whom the proposal was made accepts or declines it, while an approved
     buddy of the proposal's programme (R2, R17)."""
     return (
@@ -758,7 +766,7 @@ def is_proposal_buddy(user: AnyUser, proposal: Any) -> bool:
     )
 
 
-def can_confirm_proposal(user: AnyUser, proposal: Any) -> bool:
+def can_confirm_proposal(user: AnyUser, proposal: Proposal) -> bool:
     """The school (or service) that made the referral confirms or refuses the buddy: the
     school keeps central direction of the pupil's learning (R4)."""
     return proposal.referral.referrer_id in referrer_organisation_ids(user)
@@ -789,7 +797,7 @@ def can_raise_concern(user: AnyUser, trajectory: Trajectory) -> bool:
     return can_write_tandem_note(user, trajectory) or can_manage_trajectory(user, trajectory)
 
 
-def can_acknowledge_concern(user: AnyUser, concern: Any) -> bool:
+def can_acknowledge_concern(user: AnyUser, concern: Concern) -> bool:
     """A concern is acknowledged by a named person of the programme or of the school, not
     by the person who raised it (someone else must take it up)."""
     trajectory = concern.trajectory
@@ -817,7 +825,7 @@ def can_answer_survey(user: AnyUser, trajectory: Trajectory, respondent: str) ->
     return is_trajectory_school_staff(user, trajectory) or can_manage_trajectory(user, trajectory)
 
 
-def can_configure_kijkwijzer(user: AnyUser, programme: Any) -> bool:
+def can_configure_kijkwijzer(user: AnyUser, programme: Programme) -> bool:
     """R12: a programme's coordinators set the criteria of its kijkwijzer."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
@@ -832,7 +840,7 @@ def can_activate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
     )
 
 
-def can_cancel_registration(user: AnyUser, registration: Any) -> bool:
+def can_cancel_registration(user: AnyUser, registration: Registration) -> bool:
     """R13: a buddy cancels their own registration; the event's organiser may cancel it
     for them."""
     return (user.is_authenticated and registration.buddy.user_id == user.pk) or can_manage_event(

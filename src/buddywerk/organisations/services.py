@@ -5,7 +5,7 @@ transaction, leaves an audit event and writes its mail to the outbox in that tra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from buddywerk.access.models import Membership, Role
+from buddywerk.access import policy
+from buddywerk.access.models import Membership, Role, User
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.geo.models import Postcode, Region
@@ -34,9 +35,6 @@ from .models import (
     SchoolLevel,
     TrainingInstitution,
 )
-
-if TYPE_CHECKING:
-    from buddywerk.access.models import User
 
 SERVED_REGIONS = {Region.FLANDERS, Region.BRUSSELS}
 
@@ -139,7 +137,6 @@ def _account_for(
     The new person sets a password through the link in the invitation mail, which only
     the owner of the mailbox receives; that is why the address counts as verified.
     """
-    from buddywerk.access.models import User
 
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -212,8 +209,6 @@ def school_registration_decline(*, actor: User, school: School, reason: str) -> 
 
 
 def _require_lead(actor: User, school: School) -> None:
-    from buddywerk.access import policy
-
     if not policy.can_manage_school_staff(actor, school):
         raise ValidationError(_("Only the school's care coordinator manages its staff."))
 
@@ -284,8 +279,6 @@ def organisation_save(
     memberships, referrals and figures of an organisation depend on it. A school
     registers through its own form and a platform admin confirms it (school_register,
     school_confirm)."""
-    from buddywerk.access import policy
-
     if not policy.can_manage_organisations(actor):
         raise PermissionDenied
     if isinstance(organisation, School):

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 
 from . import selectors, services
@@ -70,7 +72,6 @@ def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse
         "municipalities": list(programme.municipalities.all()),
         "buddy_register_url": f"{buddy_url}?programme={programme.uuid}",
         "referral_url": _referral_url(programme),
-        "is_school_staff": policy.has_role(request.user, Role.SCHOOL_STAFF),
     }
     return render(request, "organisations/programme_detail.html", context)
 
@@ -91,8 +92,9 @@ def school_register(request: HttpRequest) -> HttpResponse:
         except PublicFormThrottled as exc:
             form.add_error(None, exc.message)
             return render(request, "organisations/school_register.html", {"form": form}, status=429)
-        try:
-            services.school_register(
+        school = form_submit(
+            form,
+            lambda: services.school_register(
                 actor=request.user if request.user.is_authenticated else None,
                 school_number=data["school_number"],
                 name=data["name"],
@@ -101,10 +103,10 @@ def school_register(request: HttpRequest) -> HttpResponse:
                 postcode=data["postcode"],
                 registrant_name=data["registrant_name"],
                 registrant_email=data["registrant_email"],
-            )
-        except ValidationError as exc:
+            ),
+        )
+        if school is None:
             hits.rollback()  # nothing was sent
-            form.add_error(None, exc)
         else:
             return redirect("organisations:school_register_done")
     return render(request, "organisations/school_register.html", {"form": form})
@@ -116,13 +118,13 @@ def school_register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/school_register_done.html")
 
 
-def _require_confirmer(request: HttpRequest) -> None:
+def _require_confirmer(request: AuthenticatedHttpRequest) -> None:
     if not policy.can_confirm_schools(request.user):
         raise PermissionDenied
 
 
 @require_GET
-def school_registration_list(request: HttpRequest) -> HttpResponse:
+def school_registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Platform admins confirm or decline the schools that registered."""
     _require_confirmer(request)
     context = {
@@ -133,10 +135,12 @@ def school_registration_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def school_registration_confirm(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+def school_registration_confirm(
+    request: AuthenticatedHttpRequest, school_uuid: UUID
+) -> HttpResponse:
     _require_confirmer(request)
     school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
-    services.school_confirm(actor=request.user, school=school)  # type: ignore[arg-type]
+    services.school_confirm(actor=request.user, school=school)
     messages.success(
         request,
         _("%(school)s is confirmed; its care coordinator gets an invitation.")
@@ -146,7 +150,9 @@ def school_registration_confirm(request: HttpRequest, school_uuid: UUID) -> Http
 
 
 @require_POST
-def school_registration_decline(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+def school_registration_decline(
+    request: AuthenticatedHttpRequest, school_uuid: UUID
+) -> HttpResponse:
     _require_confirmer(request)
     school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
     form = DeclineForm(request.POST)
@@ -154,7 +160,7 @@ def school_registration_decline(request: HttpRequest, school_uuid: UUID) -> Http
         messages.error(request, _("Say why the registration is declined."))
         return redirect("organisations:school_registration_list")
     services.school_registration_decline(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         school=school,
         reason=form.cleaned_data["reason"],
     )
@@ -167,14 +173,14 @@ def school_registration_decline(request: HttpRequest, school_uuid: UUID) -> Http
 # --- The care coordinator's staff page -------------------------------------------------
 
 
-def _require_school_staff(request: HttpRequest) -> None:
+def _require_school_staff(request: AuthenticatedHttpRequest) -> None:
     """Only school staff use these pages; which school they lead decides the rest (404)."""
-    if not policy.has_role(request.user, Role.SCHOOL_STAFF):
+    if not policy.can_see_school_staff(request.user):
         raise PermissionDenied
 
 
 @require_GET
-def school_staff_home(request: HttpRequest) -> HttpResponse:
+def school_staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The care coordinator's way in: their school's staff page (or a choice of schools)."""
     _require_school_staff(request)
     schools = selectors.schools_led_by(user=request.user)
@@ -183,23 +189,23 @@ def school_staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/school_staff_home.html", {"schools": schools})
 
 
-def school_staff(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
+def school_staff(request: AuthenticatedHttpRequest, school_uuid: UUID) -> HttpResponse:
     _require_school_staff(request)
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.school_staff_invite(
-                actor=request.user,  # type: ignore[arg-type]
+        invited = form_submit(
+            form,
+            lambda: services.school_staff_invite(
+                actor=request.user,
                 school=school,
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+            ),
+        )
+        if invited is not None:
             messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
             return redirect("organisations:school_staff", school_uuid=school.uuid)
     context = {
@@ -211,7 +217,9 @@ def school_staff(request: HttpRequest, school_uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def school_staff_revoke(request: HttpRequest, school_uuid: UUID, user_uuid: UUID) -> HttpResponse:
+def school_staff_revoke(
+    request: AuthenticatedHttpRequest, school_uuid: UUID, user_uuid: UUID
+) -> HttpResponse:
     _require_school_staff(request)
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
     membership = get_object_or_404(
@@ -221,7 +229,7 @@ def school_staff_revoke(request: HttpRequest, school_uuid: UUID, user_uuid: UUID
         user__uuid=user_uuid,
     )
     try:
-        services.school_staff_revoke(actor=request.user, school=school, membership=membership)  # type: ignore[arg-type]
+        services.school_staff_revoke(actor=request.user, school=school, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

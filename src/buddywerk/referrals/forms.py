@@ -100,16 +100,6 @@ class ReferralFormMixin:
     def day_parts(self) -> list[str]:
         return [str(label) for label in DayPart.labels]
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the form fields it names (others on top)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(  # type: ignore[attr-defined]
-                    field if field in self.fields else None, errors
-                )
-        else:
-            self.add_error(None, error)  # type: ignore[attr-defined]
-
 
 class PupilReferralForm(ReferralFormMixin, forms.Form):
     """A school's referral of a pupil (R4-R6): the pupil, what is asked, consent."""
@@ -242,7 +232,9 @@ def pupil_initial(referral: Referral) -> dict[str, Any]:
 
 def family_initial(referral: Referral) -> dict[str, Any]:
     """The form's starting values for a family referral being edited."""
-    family = referral.family
+    family = referral.participant
+    if not isinstance(family, Family):
+        raise TypeError("family_initial needs a family referral")
     initial = {name: getattr(family, name) for name in FAMILY_FORM_FIELDS}
     initial["children_ages"] = family.children_ages
     initial["postcode"] = family.postcode_id
@@ -264,20 +256,21 @@ class ReasonForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """The programme's decision on a submitted referral."""
+    """The programme's decision on a submitted referral (accept or the waiting list): each
+    decision posts to its own endpoint, with an optional note for the school."""
 
-    ACCEPT = "accept"
-    WAIT = "wait"
-    DECLINE = "decline"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            (ACCEPT, _("Accept: look for a buddy")),
-            (WAIT, _("Put on the waiting list")),
-            (DECLINE, _("Decline")),
-        ],
-        widget=forms.RadioSelect,
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("The school or service reads it."),
     )
+
+
+class DeclineForm(DecisionForm):
+    """Declining needs a reason (the service refuses an empty one, with a clear error)."""
+
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -285,23 +278,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Required when you decline: the school or service reads it."),
     )
-
-    def __init__(self, *args: Any, allow_wait: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not allow_wait:
-            field = self.fields["decision"]
-            field.choices = [  # type: ignore[attr-defined]
-                choice
-                for choice in field.choices  # type: ignore[attr-defined]
-                if choice[0] != self.WAIT
-            ]
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 def organisations_for(ids: set[int]) -> Any:

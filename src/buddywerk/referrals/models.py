@@ -99,26 +99,7 @@ class MeetingPlace:
     postcode: str
 
 
-class PupilQuerySet(models.QuerySet["Pupil"]):
-    def visible_to(self, user: Any) -> "PupilQuerySet":
-        from buddywerk.access import policy
-
-        return policy.pupils_visible_to(user, self)  # type: ignore[return-value]
-
-
-class FamilyQuerySet(models.QuerySet["Family"]):
-    def visible_to(self, user: Any) -> "FamilyQuerySet":
-        from buddywerk.access import policy
-
-        return policy.families_visible_to(user, self)  # type: ignore[return-value]
-
-
 class ReferralQuerySet(models.QuerySet["Referral"]):
-    def visible_to(self, user: Any) -> "ReferralQuerySet":
-        from buddywerk.access import policy
-
-        return policy.referrals_visible_to(user, self)  # type: ignore[return-value]
-
     def open(self) -> "ReferralQuerySet":
         """Referrals that still ask for (or have) a buddy: not declined, closed or withdrawn."""
         return self.filter(status__in=OPEN_STATUSES)
@@ -161,8 +142,6 @@ class Pupil(TimeStampedModel):
     home_languages = MultipleChoiceJSONField(
         _("home languages"), item_choices=Language, help_text=_("The languages spoken at home.")
     )
-
-    objects = PupilQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pupil")
@@ -254,8 +233,6 @@ class Family(TimeStampedModel):
     postcode = models.ForeignKey(
         "geo.Postcode", on_delete=models.PROTECT, related_name="+", verbose_name=_("postcode")
     )
-
-    objects = FamilyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("family")

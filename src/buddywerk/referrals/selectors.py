@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
+from buddywerk.access.models import Role, User
 from buddywerk.common.audit import (
     Seen,
     audit_view,
@@ -20,28 +20,28 @@ from .models import Family, Pupil, Referral
 from .workflow import QUEUE_STATUSES
 
 
-def pupil_list(*, user: Any) -> QuerySet[Pupil]:
+def pupil_list(*, user: User) -> QuerySet[Pupil]:
     """Pupils the user may see, with their school, for a list without a query per row."""
-    return (
-        Pupil.objects.visible_to(user).select_related("school").order_by("last_name", "first_name")
+    return policy.pupils_visible_to(user, Pupil.objects.select_related("school")).order_by(
+        "last_name", "first_name"
     )
 
 
-def pupil_get_for_view(*, user: Any, pupil_uuid: Any) -> Pupil:
+def pupil_get_for_view(*, user: User, pupil_uuid: Any) -> Pupil:
     """One pupil in the user's scope (404 otherwise), with the view written to the audit."""
     pupil = get_object_or_404(pupil_list(user=user), uuid=pupil_uuid)
     audit_view(actor=user, target=pupil)
     return pupil
 
 
-def pupil_rows(*, user: Any, pupils: Any) -> list[Pupil]:
+def pupil_rows(*, user: User, pupils: Any) -> list[Pupil]:
     """A page of the pupil list: every pupil it names is audited as viewed (one INSERT)."""
     rows = list(pupils)
     audit_view_many(actor=user, targets=rows)
     return rows
 
 
-def pupils_to_refer(*, user: Any) -> QuerySet[Pupil]:
+def pupils_to_refer(*, user: User) -> QuerySet[Pupil]:
     """The pupils of the user's own schools, for a new referral (R4)."""
     return (
         Pupil.objects.filter(school_id__in=policy.referrer_organisation_ids(user))
@@ -66,36 +66,40 @@ def referral_programmes_for_schools(*, school_ids: set[int]) -> QuerySet[Program
     )
 
 
-def referral_list_for_referrer(*, user: Any, status: str = "") -> QuerySet[Referral]:
+def referrals_visible(*, user: User) -> QuerySet[Referral]:
+    """The referrals in the user's scope (see `policy.referrals_visible_to`), with their
+    participant and programme in the same query."""
+    return policy.referrals_visible_to(user, Referral.objects.with_participant())
+
+
+def referral_list_for_referrer(*, user: User, status: str = "") -> QuerySet[Referral]:
     """The referrals the user's schools or services made (all of them for a platform
     admin), newest first, with the participant and programme in the same query."""
-    qs = Referral.objects.visible_to(user)
+    qs = referrals_visible(user=user)
     if not policy.is_platform_admin(user):
         qs = qs.filter(referrer_id__in=policy.referrer_organisation_ids(user))
     if status:
         qs = qs.filter(status=status)
-    return qs.with_participant().order_by("-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
 
 
-def referral_queue(*, user: Any, status: str = "") -> QuerySet[Referral]:
+def referral_queue(*, user: User, status: str = "") -> QuerySet[Referral]:
     """The programme's queue: referrals submitted to it and not yet matched or ended,
     oldest first (the waiting days count from submission)."""
-    qs = Referral.objects.visible_to(user).filter(status__in=QUEUE_STATUSES)
+    qs = referrals_visible(user=user).filter(status__in=QUEUE_STATUSES)
     if not policy.is_platform_admin(user):
         qs = qs.filter(programme_id__in=policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR))
     if status:
         qs = qs.filter(status=status)
-    return qs.with_participant().order_by("submitted_at", "id")
+    return qs.order_by("submitted_at", "id")
 
 
-def referral_get(*, user: Any, referral_uuid: Any) -> Referral:
+def referral_get(*, user: User, referral_uuid: Any) -> Referral:
     """One referral in the user's scope, or 404 (never confirms it exists)."""
-    return get_object_or_404(
-        Referral.objects.visible_to(user).with_participant(), uuid=referral_uuid
-    )
+    return get_object_or_404(referrals_visible(user=user), uuid=referral_uuid)
 
 
-def referral_get_for_view(*, user: Any, referral_uuid: Any) -> Referral:
+def referral_get_for_view(*, user: User, referral_uuid: Any) -> Referral:
     """One referral for its detail page: the look at the pupil's or family's data is
     written to the audit (ARCHITECTURE.md 5)."""
     referral = referral_get(user=user, referral_uuid=referral_uuid)
@@ -115,7 +119,7 @@ def seen_in_row(row: dict[str, Any], **via: Any) -> Seen:
     return seen_ref(Family._meta.label_lower, target_id=row["family__uuid"], **via)
 
 
-def referral_rows(*, user: Any, referrals: Any) -> list[Referral]:
+def referral_rows(*, user: User, referrals: Any) -> list[Referral]:
     """A page of a referral list (the referrer's list, the programme's queue, ...): every
     pupil or family it names is audited as viewed, in one INSERT. `referrals` come with
     their participant (`with_participant()`), so this costs no query per row."""

@@ -146,7 +146,7 @@ def pupil_referral_create(
     referral_data: Mapping[str, Any],
 ) -> Referral:
     """A school's draft referral for a new or an existing pupil of its own (R4)."""
-    check_allowed(actor, lambda user: school.pk in policy.referrer_organisation_ids(user))
+    check_allowed(actor, lambda user: policy.can_refer_for(user, school))
     if pupil is None:
         pupil = Pupil(school=school)
     elif pupil.school_id != school.pk:
@@ -175,7 +175,7 @@ def family_referral_create(
     referral_data: Mapping[str, Any],
 ) -> Referral:
     """A service's or a school's draft referral for a family [004]."""
-    check_allowed(actor, lambda user: referrer.pk in policy.referrer_organisation_ids(user))
+    check_allowed(actor, lambda user: policy.can_refer_for(user, referrer))
     family = Family(referred_by=referrer)
     _set(family, family_data, FAMILY_FIELDS)
     family.full_clean()

@@ -14,4 +14,7 @@ urlpatterns = [
     path("<uuid:referral_uuid>/submit/", views.referral_submit, name="submit"),
     path("<uuid:referral_uuid>/withdraw/", views.referral_withdraw, name="withdraw"),
     path("<uuid:referral_uuid>/decide/", views.referral_decide, name="decide"),
+    path("<uuid:referral_uuid>/accept/", views.referral_accept, name="accept"),
+    path("<uuid:referral_uuid>/wait/", views.referral_wait, name="wait"),
+    path("<uuid:referral_uuid>/decline/", views.referral_decline, name="decline"),
 ]

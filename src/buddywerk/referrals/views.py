@@ -4,20 +4,25 @@ call a service, render (ARCHITECTURE.md 7)."""
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view, audit_view_many
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 
 from . import selectors, services
 from .forms import (
     DecisionForm,
+    DeclineForm,
     FamilyReferralForm,
     PupilReferralForm,
     ReasonForm,
@@ -26,8 +31,8 @@ from .forms import (
     pupil_initial,
     schools_for,
 )
-from .models import FamilyGoal, Referral, ReferralStatus, SelectionCriterion, slot_choices
-from .workflow import QUEUE_STATUSES, TRIAGE_STATUSES
+from .models import FamilyGoal, Pupil, Referral, ReferralStatus, SelectionCriterion, slot_choices
+from .workflow import QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
 
 PAGE_SIZE = 50
 
@@ -37,7 +42,7 @@ def _labels(values: list[Any], choices: Any) -> str:
     return ", ".join(str(names.get(value, value)) for value in values)
 
 
-def _status_filter(request: HttpRequest, allowed: Any) -> str:
+def _status_filter(request: AuthenticatedHttpRequest, allowed: Any) -> str:
     status = request.GET.get("status", "")
     return status if status in allowed else ""
 
@@ -45,7 +50,7 @@ def _status_filter(request: HttpRequest, allowed: Any) -> str:
 # --- Pupils --------------------------------------------------------------------------
 
 
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_list_pupils(request.user):
         raise PermissionDenied
     page = Paginator(selectors.pupil_list(user=request.user), PAGE_SIZE).get_page(
@@ -55,11 +60,9 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/pupil_list.html", {"page": page})
 
 
-def pupil_detail(request: HttpRequest, pupil_uuid: UUID) -> HttpResponse:
+def pupil_detail(request: AuthenticatedHttpRequest, pupil_uuid: UUID) -> HttpResponse:
     pupil = selectors.pupil_get_for_view(user=request.user, pupil_uuid=pupil_uuid)
-    referrals = (
-        Referral.objects.visible_to(request.user).filter(pupil=pupil).select_related("programme")
-    )
+    referrals = selectors.referrals_visible(user=request.user).filter(pupil=pupil)
     return render(
         request,
         "referrals/pupil_detail.html",
@@ -68,7 +71,7 @@ def pupil_detail(request: HttpRequest, pupil_uuid: UUID) -> HttpResponse:
             "full_name": policy.can_see_pupil_full_name(request.user, pupil),
             "home_languages": _labels(pupil.home_languages, Language.choices),
             "referrals": referrals.order_by("-created_at"),
-            "can_refer": pupil.school_id in policy.referrer_organisation_ids(request.user),
+            "can_refer": policy.can_refer_for_pupil(request.user, pupil),
         },
     )
 
@@ -76,7 +79,7 @@ def pupil_detail(request: HttpRequest, pupil_uuid: UUID) -> HttpResponse:
 # --- The referrer's side ---------------------------------------------------------------
 
 
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The school's (or service's) referrals at a glance, filterable by status."""
     if not policy.can_list_own_referrals(request.user):
         raise PermissionDenied
@@ -102,7 +105,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_pupil_form(
-    request: HttpRequest, form: PupilReferralForm, referral: Referral | None, pupil: Any
+    request: AuthenticatedHttpRequest,
+    form: PupilReferralForm,
+    referral: Referral | None,
+    pupil: Any,
 ) -> HttpResponse:
     """The pupil form. What it shows of children already on file is audited: the pupil
     it is filled in for, and on a new referral the school's pupils to choose from."""
@@ -121,7 +127,7 @@ def _render_pupil_form(
     )
 
 
-def referral_create_pupil(request: HttpRequest) -> HttpResponse:
+def referral_create_pupil(request: AuthenticatedHttpRequest) -> HttpResponse:
     """School staff start a draft referral for a new or an existing pupil (R4)."""
     if not policy.can_refer_pupil(request.user):
         raise PermissionDenied
@@ -157,24 +163,24 @@ def referral_create_pupil(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         school = pupil.school if pupil else form.cleaned_data.get("school") or schools.first()
-        try:
-            referral = services.pupil_referral_create(
+        referral = form_submit(
+            form,
+            lambda: services.pupil_referral_create(
                 actor=request.user,
                 school=school,
                 programme=form.cleaned_data["programme"],
                 pupil=pupil,
                 pupil_data=form.pupil_data(),
                 referral_data=form.referral_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+            ),
+        )
+        if referral is not None:
             messages.success(request, _("The draft referral is saved."))
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     return _render_pupil_form(request, form, None, pupil)
 
 
-def referral_create_family(request: HttpRequest) -> HttpResponse:
+def referral_create_family(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A service (or a school) starts a draft referral for a family [004]."""
     if not policy.can_refer_family(request.user):
         raise PermissionDenied
@@ -187,23 +193,23 @@ def referral_create_family(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         referrer = form.cleaned_data.get("referrer") or referrers.first()
-        try:
-            referral = services.family_referral_create(
+        referral = form_submit(
+            form,
+            lambda: services.family_referral_create(
                 actor=request.user,
                 referrer=referrer,
                 programme=form.cleaned_data["programme"],
                 family_data=form.family_data(),
                 referral_data=form.referral_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+            ),
+        )
+        if referral is not None:
             messages.success(request, _("The draft referral is saved."))
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     return render(request, "referrals/referral_form_family.html", {"form": form, "referral": None})
 
 
-def _referral_for_referrer(request: HttpRequest, referral_uuid: UUID) -> Referral:
+def _referral_for_referrer(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> Referral:
     """A referral in scope (404 otherwise) that the user's organisation made (403)."""
     referral = selectors.referral_get(user=request.user, referral_uuid=referral_uuid)
     if not policy.is_referrer_staff(request.user, referral):
@@ -211,7 +217,7 @@ def _referral_for_referrer(request: HttpRequest, referral_uuid: UUID) -> Referra
     return referral
 
 
-def referral_edit(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """Change a draft (and its pupil or family)."""
     referral = _referral_for_referrer(request, referral_uuid)
     if not policy.can_edit_referral(request.user, referral):
@@ -240,17 +246,17 @@ def referral_edit(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
         participant_data = (
             form.pupil_data() if isinstance(form, PupilReferralForm) else form.family_data()
         )
-        try:
-            services.referral_update(
+        saved = form_submit(
+            form,
+            lambda: services.referral_update(
                 actor=request.user,
                 referral=referral,
                 programme=form.cleaned_data["programme"],
                 participant_data=participant_data,
                 referral_data=form.referral_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The draft referral is saved."))
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     if isinstance(form, PupilReferralForm):
@@ -261,27 +267,29 @@ def referral_edit(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
     )
 
 
-def referral_submit(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """Send a draft to the programme; refused without consent (see services)."""
     referral = _referral_for_referrer(request, referral_uuid)
     if not policy.can_edit_referral(request.user, referral):
         messages.info(request, _("This referral was already sent."))
         return redirect("referrals:detail", referral_uuid=referral.uuid)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.referral_submit(actor=request.user, referral=referral)
-        except ValidationError as error:
-            errors = error.messages
-        else:
+    # Nothing to fill in: the form only carries what the service refuses (no consent yet).
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        sent = form_submit(
+            form, lambda: services.referral_submit(actor=request.user, referral=referral)
+        )
+        if sent is not None:
             messages.success(request, _("The referral was sent to the programme."))
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     return render(
-        request, "referrals/referral_submit.html", {"referral": referral, "errors": errors}
+        request,
+        "referrals/referral_submit.html",
+        {"referral": referral, "errors": form.non_field_errors()},
     )
 
 
-def referral_withdraw(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """The referring school or service withdraws an open referral."""
     referral = _referral_for_referrer(request, referral_uuid)
     if not policy.can_withdraw_referral(request.user, referral):
@@ -289,13 +297,13 @@ def referral_withdraw(request: HttpRequest, referral_uuid: UUID) -> HttpResponse
         return redirect("referrals:detail", referral_uuid=referral.uuid)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_withdraw(
+        done = form_submit(
+            form,
+            lambda: services.referral_withdraw(
                 actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, _("The referral was withdrawn."))
             return redirect("referrals:detail", referral_uuid=referral.uuid)
     return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form})
@@ -304,19 +312,20 @@ def referral_withdraw(request: HttpRequest, referral_uuid: UUID) -> HttpResponse
 # --- Both sides -------------------------------------------------------------------------
 
 
-def referral_detail(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """One referral with its history; the look is audited."""
     referral = selectors.referral_get_for_view(user=request.user, referral_uuid=referral_uuid)
     user = request.user
+    participant = referral.participant
+    languages = (
+        participant.home_languages if isinstance(participant, Pupil) else participant.languages
+    )
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "home_languages": _labels(
-                referral.pupil.home_languages if referral.pupil else referral.family.languages,
-                Language.choices,
-            ),
+            "home_languages": _labels(languages, Language.choices),
             "labels": {
                 "needs": _labels(referral.needs, Competence.choices),
                 "criteria": _labels(referral.criteria, SelectionCriterion.choices),
@@ -327,8 +336,7 @@ def referral_detail(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
             "transitions": referral.transitions.select_related("actor"),
             "can_edit": policy.can_edit_referral(user, referral),
             "can_withdraw": policy.can_withdraw_referral(user, referral),
-            "can_decide": policy.can_triage_referral(user, referral)
-            and referral.status in TRIAGE_STATUSES,
+            "can_decide": policy.can_decide_referral(user, referral),
             "can_match": policy.can_match(user, referral.programme),
         },
     )
@@ -337,7 +345,7 @@ def referral_detail(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
 # --- The programme's side ---------------------------------------------------------------
 
 
-def referral_queue(request: HttpRequest) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The programme's queue, oldest first, with the days each referral has waited."""
     if not policy.can_view_referral_queue(request.user):
         raise PermissionDenied
@@ -360,30 +368,84 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def referral_decide(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
-    """Accept, put on the waiting list, or decline with a reason."""
+def _referral_to_decide(
+    request: AuthenticatedHttpRequest, referral_uuid: UUID
+) -> Referral | HttpResponse:
+    """A referral in scope (404) that the user's programme triages (403) and that still
+    waits for a decision (otherwise back to its page)."""
     referral = selectors.referral_get(user=request.user, referral_uuid=referral_uuid)
     if not policy.can_triage_referral(request.user, referral):
         raise PermissionDenied
     if referral.status not in TRIAGE_STATUSES:
         messages.info(request, _("This referral was already decided on."))
         return redirect("referrals:detail", referral_uuid=referral.uuid)
-    form = DecisionForm(
-        request.POST or None, allow_wait=referral.status == ReferralStatus.SUBMITTED
-    )
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        reason = form.cleaned_data["reason"]
-        service = {
-            DecisionForm.ACCEPT: services.referral_accept,
-            DecisionForm.WAIT: services.referral_wait,
-            DecisionForm.DECLINE: services.referral_decline,
-        }[decision]
-        try:
-            service(actor=request.user, referral=referral, reason=reason)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+    return referral
+
+
+def _decide_page(
+    request: AuthenticatedHttpRequest,
+    referral: Referral,
+    bound: dict[str, DecisionForm] | None = None,
+) -> HttpResponse:
+    """The decision page: one form per decision the coordinator may take now, each
+    posting to its own endpoint."""
+    forms = {
+        "accept": DecisionForm(prefix="accept"),
+        "decline": DeclineForm(prefix="decline"),
+    }
+    if REFERRAL.allows(request.user, referral, "wait"):
+        forms["wait"] = DecisionForm(prefix="wait")
+    forms |= bound or {}
+    return render(request, "referrals/referral_decide.html", {"referral": referral, "forms": forms})
+
+
+@require_GET
+def referral_decide(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
+    """Accept, put on the waiting list, or decline with a reason."""
+    referral = _referral_to_decide(request, referral_uuid)
+    if isinstance(referral, HttpResponse):
+        return referral
+    return _decide_page(request, referral)
+
+
+def _decision(
+    request: AuthenticatedHttpRequest,
+    referral_uuid: UUID,
+    name: str,
+    service: Any,
+) -> HttpResponse:
+    """One decision (`name`) through its service; errors re-show the page with them."""
+    referral = _referral_to_decide(request, referral_uuid)
+    if isinstance(referral, HttpResponse):
+        return referral
+    form_class = DeclineForm if name == "decline" else DecisionForm
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid():
+        done = form_submit(
+            form,
+            lambda: service(
+                actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
             messages.success(request, _("Your decision is saved."))
             return redirect("referrals:queue")
-    return render(request, "referrals/referral_decide.html", {"referral": referral, "form": form})
+    return _decide_page(request, referral, {name: form})
+
+
+@require_POST
+def referral_accept(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
+    """Accept: the referral joins the matching queue."""
+    return _decision(request, referral_uuid, "accept", services.referral_accept)
+
+
+@require_POST
+def referral_wait(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
+    """Put a submitted referral on the waiting list."""
+    return _decision(request, referral_uuid, "wait", services.referral_wait)
+
+
+@require_POST
+def referral_decline(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
+    """Decline, with a reason the school or service reads."""
+    return _decision(request, referral_uuid, "decline", services.referral_decline)

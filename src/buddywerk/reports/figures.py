@@ -511,7 +511,7 @@ def _build_report(scope: Scope, period: Period) -> Report:
 def _wellbeing_changes(scores: Any) -> list[tuple]:
     """(programme id, name, province, intake score, latest later score) per participant
     with an intake score and a later one (rows come ordered by participant and date)."""
-    result = []
+    result: list[tuple[Any, ...]] = []
     current, first, last, intake_date = None, None, None, None
     info: tuple = ()
 

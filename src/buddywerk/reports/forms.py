@@ -2,7 +2,7 @@
 link (GET)."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -58,18 +58,21 @@ class ReportForm(forms.Form):
             .order_by("name")
         }
         choices += [(f"programme:{pk}", p.name) for pk, p in self.programmes.items()]
-        self.fields["area"].choices = choices
+        self._choice_field("area").choices = choices
         self.provinces = {p.code: p for p in provinces}
         this_year = periods.school_year_of(timezone.localdate())
-        self.fields["school_year"].choices = [
+        self._choice_field("school_year").choices = [
             (year, periods.school_year_label(year)) for year in range(this_year, this_year - 6, -1)
         ]
         if not self.is_bound:
             self.fields["area"].initial = choices[0][0] if choices else None
             self.fields["school_year"].initial = this_year
 
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("period") == periods.CUSTOM:
             start, end = data.get("start"), data.get("end")
             if not start or not end:
@@ -101,7 +104,7 @@ def default_query(user: Any, today: dt.date | None = None) -> dict[str, str]:
     """The report a user sees first: the interim report of the current school year of their
     first area."""
     form = ReportForm(user=user)
-    choices = form.fields["area"].choices
+    choices = cast(list[tuple[str, str]], form._choice_field("area").choices)
     year = periods.school_year_of(today or timezone.localdate())
     return {
         "area": choices[0][0] if choices else ALL,

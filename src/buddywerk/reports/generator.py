@@ -183,7 +183,7 @@ def generate(
         municipalities = list(
             Municipality.objects.served().select_related("province").order_by("nis_code")
         )
-        postcode_of = {}
+        postcode_of: dict[str, str] = {}
         for code, nis in Postcode.objects.order_by("code").values_list("code", "municipality"):
             postcode_of.setdefault(nis, code)
         municipalities = [m for m in municipalities if m.nis_code in postcode_of]
@@ -203,7 +203,7 @@ def generate(
                 province_id=home.province_id,
                 participant_kind=rng.choice([ParticipantKind.PUPILS] * 3 + [ParticipantKind.BOTH]),
             )
-            programme.municipalities.set({m.nis_code for m in area})
+            programme.municipalities.set(area)
             programmes.append(programme)
             areas[programme.pk] = area
         services = {
@@ -224,23 +224,23 @@ def generate(
         schools: list[tuple[School, Programme]] = []
         for i in progress(range(n["schools"]), "schools", n["schools"]):
             programme = programmes[i % len(programmes)]
-            place = rng.choice(areas[programme.pk])
+            town = rng.choice(areas[programme.pk])
             school = School.objects.create(
                 kind=OrganisationKind.SCHOOL,
-                name=f"School {i + 1} {place.name}",
+                name=f"School {i + 1} {town.name}",
                 school_number=f"9{i:06d}",
                 level=rng.choice([SchoolLevel.PRIMARY, SchoolLevel.SECONDARY]),
                 street=f"Schoolstraat {i % 90 + 1}",
-                postcode_id=postcode_of[place.nis_code],
-                municipality=place,
-                province_id=place.province_id,
+                postcode_id=postcode_of[town.nis_code],
+                municipality=town,
+                province_id=town.province_id,
                 confirmed_at=_aware(start - dt.timedelta(days=60)),
             )
             schools.append((school, programme))
 
         # Buddies, each with a user account that cannot sign in.
         kinds = list(KIND_WEIGHTS)
-        weights = list(KIND_WEIGHTS.values())
+        kind_weights = list(KIND_WEIGHTS.values())
         users = _bulk(
             User,
             (
@@ -259,7 +259,7 @@ def generate(
         buddy_rows = []
         buddy_programmes: list[list[Programme]] = []
         for user in users:
-            kind = rng.choices(kinds, weights)[0]
+            kind = rng.choices(kinds, kind_weights)[0]
             mine = [rng.choice(programmes)]
             if rng.random() < 0.05:
                 mine.append(rng.choice(programmes))
@@ -319,14 +319,15 @@ def generate(
                 }
                 day = submitted
                 for step in [t.target for t in REFERRAL.path(ReferralStatus.DRAFT, status)]:
+                    when: dt.date | None = day
                     if step == ReferralStatus.MATCHED:
-                        day = day + dt.timedelta(days=int(rng.expovariate(1 / 25)) + 1)
+                        day = when = day + dt.timedelta(days=int(rng.expovariate(1 / 25)) + 1)
                         plan["matched"] = day
                     elif step == ReferralStatus.CLOSED:
-                        day = None  # the day the duo closes, known once it is planned
+                        when = None  # the day the duo closes, known once it is planned
                     elif step != ReferralStatus.SUBMITTED:
-                        day = day + dt.timedelta(days=rng.randint(1, 7))
-                    plan["steps"].append([step, day])
+                        day = when = day + dt.timedelta(days=rng.randint(1, 7))
+                    plan["steps"].append([step, when])
                 plans.append(plan)
 
         # Duos: the buddy of the programme whose place frees up first takes the referral
@@ -357,9 +358,9 @@ def generate(
             free_from, buddy_index, place = heapq.heappop(pool)
             begin = max(begin, free_from)  # waits for a place with a screened buddy
             if plan["family"]:
-                weeks, step = 26, 14  # R7: six months, twice a month
+                weeks, every = 26, 14  # R7: six months, twice a month
             else:
-                weeks, step = rng.choice([10, 12, 16, 20, 26, 30, 32, 32]), 7
+                weeks, every = rng.choice([10, 12, 16, 20, 26, 30, 32, 32]), 7
             end = begin + dt.timedelta(weeks=weeks)
             year_end = dt.date(plan["year"] + 1, 6, 30)
             closed = plan["status"] == ReferralStatus.CLOSED
@@ -375,7 +376,7 @@ def generate(
                 "begin": begin,
                 "end": end,
                 "last": last,
-                "step": step,
+                "step": every,
                 "status": plan["status"],
                 "closed": closed,
                 "reason": reason if closed else "",

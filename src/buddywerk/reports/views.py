@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from buddywerk.access import policy
+from buddywerk.common.http import AuthenticatedHttpRequest
 
 from . import dashboards, exports
 from .charts import table_chart
@@ -22,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", {"panels": dashboards.panels_for(request.user)})
 
 
-def _report_form(request: HttpRequest) -> ReportForm:
+def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
     if not policy.can_view_reports(request.user):
         raise PermissionDenied
     data = (
@@ -31,7 +33,7 @@ def _report_form(request: HttpRequest) -> ReportForm:
     return ReportForm(data, user=request.user)
 
 
-def _build(form: ReportForm, request: HttpRequest) -> Report:
+def _build(form: ReportForm, request: AuthenticatedHttpRequest) -> Report:
     scope = form.get_scope()
     suppressed = policy.report_is_suppressed(
         request.user,
@@ -41,17 +43,17 @@ def _build(form: ReportForm, request: HttpRequest) -> Report:
     return with_display(build_report(scope, form.get_period()), suppress=suppressed)
 
 
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The funder's report (R16) for a scope and a period chosen in the query string, so the
     link can be shared. Figures only: no person is ever shown."""
     form = _report_form(request)
-    context: dict = {"form": form}
+    context: dict[str, Any] = {"form": form}
     if form.is_valid():
         result = _build(form, request)
         context |= {
             "report": result,
             "tables": [(table, table_chart(table)) for table in result.tables],
-            "query": form.data.urlencode(),
+            "query": form.data.urlencode() if isinstance(form.data, QueryDict) else "",
         }
     return render(request, "reports/report.html", context)
 
@@ -63,7 +65,7 @@ CONTENT_TYPES = {
 }
 
 
-def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def report_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The same report as a file."""
     if fmt not in CONTENT_TYPES:
         raise Http404

@@ -2,7 +2,7 @@
 decisions; the audited detail page. Objects: world.referral (submitted by School A to the
 coordinator's programme) and world.draft_referral (a draft of School A)."""
 
-from tests.access.matrix import LOGIN, Route, outcomes, role_outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ROUTES = [
     Route(
@@ -46,4 +46,29 @@ ROUTES = [
         ),
         args=lambda w: {"referral_uuid": w.referral.uuid},
     ),
+    # One POST endpoint per decision (the decide page only shows the forms).
+    *[
+        Route(
+            f"referrals:{name}",
+            outcomes(405, anonymous=LOGIN),
+            args=lambda w: {"referral_uuid": w.referral.uuid},
+        )
+        for name in ("accept", "wait", "decline")
+    ],
+    *[
+        Route(
+            f"referrals:{name}",
+            outcomes(
+                404,
+                anonymous=LOGIN,
+                school_staff=403,
+                programme_coordinator=REDIRECT,
+                platform_admin=403,
+            ),
+            args=lambda w: {"referral_uuid": w.referral.uuid},
+            method="post",
+            data={f"{name}-reason": "Past niet in het aanbod"},
+        )
+        for name in ("accept", "wait", "decline")
+    ],
 ]
