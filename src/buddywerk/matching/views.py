@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -36,7 +37,7 @@ def _texts() -> engine.Texts:
     return engine.Texts(lang="en" if (get_language() or "nl").startswith("en") else "nl")
 
 
-def _matched_programmes(request: AuthenticatedHttpRequest) -> Any:
+def _matched_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
     """The programmes whose queue the user matches; 403 for a role that matches none."""
     if not policy.can_match_referrals(request.user):
         raise PermissionDenied
