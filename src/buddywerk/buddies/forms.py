@@ -49,7 +49,8 @@ KIND_CHOICES = [
 
 
 class BootstrapMixin:
-    """Bootstrap classes on the widgets (the templates render `field.as_field_group`)."""
+    """Bootstrap classes on the widgets (the templates render `field.as_field_group`), set
+    once the form is built; a form that adds widgets later calls `_style()` again."""
 
     def _style(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
@@ -129,10 +130,6 @@ class WhoForm(BootstrapMixin, forms.Form):
         help_text=_("Role models: your school career. Mentors: your trade or company."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -189,10 +186,6 @@ class DeclarationForm(BootstrapMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class OfferForm(BootstrapMixin, forms.Form):
     """Step 3: what you offer (R3, R8, R9)."""
@@ -214,10 +207,6 @@ class OfferForm(BootstrapMixin, forms.Form):
     meeting_modes = _multi(
         MeetingMode.choices, _("Where you want to meet"), _("Choose at least one place.")
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def profile(self) -> dict[str, Any]:
         names = ("languages", "competences", "school_levels", "meeting_modes")
@@ -275,10 +264,6 @@ class WhenWhereForm(BootstrapMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty if you do not know yet."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def clean_home_postcode(self) -> Any:
         code = self.cleaned_data.get("home_postcode", "").strip()
@@ -358,7 +343,6 @@ class ProgrammesForm(BootstrapMixin, forms.Form):
         field.queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes]).order_by(
             "name"
         )
-        self._style()
 
 
 class AccountForm(BootstrapMixin, forms.Form):
@@ -383,7 +367,6 @@ class AccountForm(BootstrapMixin, forms.Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self._style()
 
     def clean_email(self) -> str:
         # Whether the address has an account is not said here (account enumeration): the
@@ -433,10 +416,6 @@ class DeclineForm(BootstrapMixin, forms.Form):
         error_messages={"required": _("Give a reason: the applicant will read it.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class ExtractForm(BootstrapMixin, forms.Form):
     seen_on = forms.DateField(
@@ -444,17 +423,9 @@ class ExtractForm(BootstrapMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class LevelForm(BootstrapMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=ExperienceLevel.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class ImportForm(BootstrapMixin, forms.Form):
@@ -467,7 +438,3 @@ class ImportForm(BootstrapMixin, forms.Form):
         label=_("File (CSV or XLSX, at most 5 MB)"),
         error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()

@@ -6,9 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,9 @@ from .forms import (
     WhoForm,
 )
 from .models import STUDENT_KINDS, Buddy, BuddyImport, BuddyKind, ScreeningStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Registration: a small stepper that keeps each step's input in the session ----------
 
@@ -456,9 +460,9 @@ def _screening_page(
     programme: Programme,
     buddy: Buddy,
     *,
-    decline_form: DeclineForm | None = None,
-    extract_form: ExtractForm | None = None,
-    level_form: LevelForm | None = None,
+    decline_form: forms.Form | None = None,
+    extract_form: forms.Form | None = None,
+    level_form: forms.Form | None = None,
 ) -> HttpResponse:
     """The applicant's page; a decision that failed comes back with its form bound."""
     audit_view(actor=request.user, target=buddy)
@@ -500,130 +504,72 @@ def screening_detail(
 
 
 def _screening_decision(
-    request: AuthenticatedHttpRequest,
-    programme_uuid: UUID,
-    buddy_uuid: UUID,
-    decide: Callable[[Programme, Buddy], object],
-    done: str,
+    service: Callable[..., object],
+    done: StrOrPromise,
     *,
-    back_to_queue: bool,
-) -> HttpResponse:
-    """A decision without a form (approve, reopen): a refusal is shown on the page."""
-    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
-    try:
-        decide(programme, buddy)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return _screening_page(request, programme, buddy)
-    messages.success(request, done)
-    if back_to_queue:
-        return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+    form_class: type[forms.Form] | None = None,
+    prefix: str = "",
+    back_to_queue: bool = False,
+) -> Callable[..., HttpResponse]:
+    """One screening decision as its own POST endpoint: the service gets the form's
+    fields; a refusal comes back on the page, on the decision's form where it has one."""
+
+    @require_POST
+    def view(
+        request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+    ) -> HttpResponse:
+        programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+        form = (form_class or forms.Form)(request.POST, prefix=prefix or None)
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: service(
+                    actor=request.user, buddy=buddy, programme=programme, **form.cleaned_data
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, done)
+            if back_to_queue:
+                return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+            return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+        if form_class is None:  # no form on the page to carry the refusal
+            for message in form.non_field_errors():
+                messages.error(request, str(message))
+            return _screening_page(request, programme, buddy)
+        return _screening_page(request, programme, buddy, **{f"{prefix}_form": form})
+
+    return view
 
 
-@require_POST
-def screening_approve(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
-) -> HttpResponse:
-    return _screening_decision(
-        request,
-        programme_uuid,
-        buddy_uuid,
-        lambda programme, buddy: services.buddy_approve(
-            actor=request.user, buddy=buddy, programme=programme
-        ),
-        _("The applicant is approved and gets a mail."),
-        back_to_queue=True,
-    )
-
-
-@require_POST
-def screening_reopen(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
-) -> HttpResponse:
-    return _screening_decision(
-        request,
-        programme_uuid,
-        buddy_uuid,
-        lambda programme, buddy: services.buddy_reopen(
-            actor=request.user, buddy=buddy, programme=programme
-        ),
-        _("The applicant is back in the queue."),
-        back_to_queue=False,
-    )
-
-
-@require_POST
-def screening_decline(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
-) -> HttpResponse:
-    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
-    form = DeclineForm(request.POST, prefix="decline")
-    if (
-        form.is_valid()
-        and form_submit(
-            form,
-            lambda: services.buddy_decline(
-                actor=request.user,
-                buddy=buddy,
-                programme=programme,
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        is not None
-    ):
-        messages.success(request, _("The applicant is declined and gets a mail."))
-        return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-    return _screening_page(request, programme, buddy, decline_form=form)
-
-
-@require_POST
-def screening_extract(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
-) -> HttpResponse:
-    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
-    form = ExtractForm(request.POST, prefix="extract")
-    if (
-        form.is_valid()
-        and form_submit(
-            form,
-            lambda: services.buddy_record_extract(
-                actor=request.user,
-                buddy=buddy,
-                programme=programme,
-                seen_on=form.cleaned_data["seen_on"],
-            ),
-        )
-        is not None
-    ):
-        messages.success(request, _("The date of the extract is saved."))
-        return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-    return _screening_page(request, programme, buddy, extract_form=form)
-
-
-@require_POST
-def screening_level(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
-) -> HttpResponse:
-    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
-    form = LevelForm(request.POST, prefix="level")
-    if (
-        form.is_valid()
-        and form_submit(
-            form,
-            lambda: services.buddy_set_level(
-                actor=request.user,
-                buddy=buddy,
-                programme=programme,
-                level=form.cleaned_data["level"],
-            ),
-        )
-        is not None
-    ):
-        messages.success(request, _("The level is saved."))
-        return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-    return _screening_page(request, programme, buddy, level_form=form)
+screening_approve = _screening_decision(
+    services.buddy_approve,
+    gettext_lazy("The applicant is approved and gets a mail."),
+    back_to_queue=True,
+)
+screening_reopen = _screening_decision(
+    services.buddy_reopen, gettext_lazy("The applicant is back in the queue.")
+)
+screening_decline = _screening_decision(
+    services.buddy_decline,
+    gettext_lazy("The applicant is declined and gets a mail."),
+    form_class=DeclineForm,
+    prefix="decline",
+    back_to_queue=True,
+)
+screening_extract = _screening_decision(
+    services.buddy_record_extract,
+    gettext_lazy("The date of the extract is saved."),
+    form_class=ExtractForm,
+    prefix="extract",
+)
+screening_level = _screening_decision(
+    services.buddy_set_level,
+    gettext_lazy("The level is saved."),
+    form_class=LevelForm,
+    prefix="level",
+)
 
 
 # --- Import (programme coordinators) ------------------------------------------------------
@@ -729,31 +675,21 @@ def import_detail(
     return render(request, "buddies/import_detail.html", context)
 
 
-def _import_step(
-    request: AuthenticatedHttpRequest,
-    programme_uuid: UUID,
-    import_uuid: UUID,
-    step: Callable[..., object],
-) -> HttpResponse:
-    programme, job = _import_job(request, programme_uuid, import_uuid)
-    try:
-        step(actor=request.user, job=job)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("buddies:import_detail", programme.uuid, job.uuid)
+def _import_step(service: Callable[..., object], doc: str) -> Callable[..., HttpResponse]:
+    @require_POST
+    def view(
+        request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+    ) -> HttpResponse:
+        programme, job = _import_job(request, programme_uuid, import_uuid)
+        try:
+            service(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("buddies:import_detail", programme.uuid, job.uuid)
+
+    view.__doc__ = doc
+    return view
 
 
-@require_POST
-def import_confirm(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
-) -> HttpResponse:
-    """Import the rows of a clean dry run."""
-    return _import_step(request, programme_uuid, import_uuid, importer.buddy_import_confirm)
-
-
-@require_POST
-def import_retry(
-    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
-) -> HttpResponse:
-    """Run a failed import's dry run again."""
-    return _import_step(request, programme_uuid, import_uuid, importer.buddy_import_retry)
+import_confirm = _import_step(importer.buddy_import_confirm, "Import the rows of a clean dry run.")
+import_retry = _import_step(importer.buddy_import_retry, "Run a failed import's dry run again.")
