@@ -5,8 +5,10 @@ Roles without any part in matching get 403; objects outside the user's scope get
 Pages that show a participant write an audit event.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +33,11 @@ from buddywerk.referrals.selectors import seen_in_row, seen_through
 from . import candidates, engine, selectors, services
 from .forms import AnswerForm, MatchingSettingsForm
 from .models import Proposal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from buddywerk.access.policy import AnyUser
 
 
 def _texts() -> engine.Texts:
@@ -265,70 +272,56 @@ def proposal_detail(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> H
 
 
 def _proposal_answer(
-    request: AuthenticatedHttpRequest,
-    proposal_uuid: UUID,
-    allowed: Callable[[Any, Proposal], bool],
-    answer: Callable[[Proposal, str], object],
-    done: str,
-) -> HttpResponse:
-    """One answer to a proposal: 404 outside the reader's scope, 403 for a reader who may
-    not give this answer (the buddy does not confirm in the school's place)."""
-    proposal = _proposal(request, proposal_uuid)
-    if not allowed(request.user, proposal):
-        raise PermissionDenied
-    form = AnswerForm(request.POST)
-    if (
-        form.is_valid()
-        and form_submit(form, lambda: answer(proposal, form.cleaned_data["reason"])) is not None
-    ):
-        messages.success(request, done)
-        return redirect("matching:proposal_detail", proposal_uuid=proposal.uuid)
-    return _proposal_page(request, proposal, form)
+    allowed: Callable[[AnyUser, Proposal], bool],
+    service: Callable[..., object],
+    done: StrOrPromise,
+    *,
+    with_reason: bool,
+) -> Callable[..., HttpResponse]:
+    """One answer to a proposal as its own POST endpoint: 404 outside the reader's scope,
+    403 for a reader who may not give this answer (the buddy does not confirm in the
+    school's place); a refusal comes back on the page's form."""
+
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
+        proposal = _proposal(request, proposal_uuid)
+        if not allowed(request.user, proposal):
+            raise PermissionDenied
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            extra = {"reason": form.cleaned_data["reason"]} if with_reason else {}
+            answered = form_submit(
+                form, lambda: service(actor=request.user, proposal=proposal, **extra)
+            )
+            if answered is not None:
+                messages.success(request, done)
+                return redirect("matching:proposal_detail", proposal_uuid=proposal.uuid)
+        return _proposal_page(request, proposal, form)
+
+    return view
 
 
-@require_POST
-def proposal_accept(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
-    return _proposal_answer(
-        request,
-        proposal_uuid,
-        policy.is_proposal_buddy,
-        lambda proposal, _reason: services.proposal_accept(actor=request.user, proposal=proposal),
-        _("Thank you. The school is asked to confirm."),
-    )
-
-
-@require_POST
-def proposal_decline(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
-    return _proposal_answer(
-        request,
-        proposal_uuid,
-        policy.is_proposal_buddy,
-        lambda proposal, reason: services.proposal_decline(
-            actor=request.user, proposal=proposal, reason=reason
-        ),
-        _("You declined the proposal."),
-    )
-
-
-@require_POST
-def proposal_confirm(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
-    return _proposal_answer(
-        request,
-        proposal_uuid,
-        policy.can_confirm_proposal,
-        lambda proposal, _reason: services.proposal_confirm(actor=request.user, proposal=proposal),
-        _("Confirmed. The duo starts."),
-    )
-
-
-@require_POST
-def proposal_refuse(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
-    return _proposal_answer(
-        request,
-        proposal_uuid,
-        policy.can_confirm_proposal,
-        lambda proposal, reason: services.proposal_refuse(
-            actor=request.user, proposal=proposal, reason=reason
-        ),
-        _("You refused the proposal."),
-    )
+proposal_accept = _proposal_answer(
+    policy.is_proposal_buddy,
+    services.proposal_accept,
+    gettext_lazy("Thank you. The school is asked to confirm."),
+    with_reason=False,
+)
+proposal_decline = _proposal_answer(
+    policy.is_proposal_buddy,
+    services.proposal_decline,
+    gettext_lazy("You declined the proposal."),
+    with_reason=True,
+)
+proposal_confirm = _proposal_answer(
+    policy.can_confirm_proposal,
+    services.proposal_confirm,
+    gettext_lazy("Confirmed. The duo starts."),
+    with_reason=False,
+)
+proposal_refuse = _proposal_answer(
+    policy.can_confirm_proposal,
+    services.proposal_refuse,
+    gettext_lazy("You refused the proposal."),
+    with_reason=True,
+)

@@ -2,8 +2,10 @@
 the Q&A and the local services map. Views: guard, load (scoped), validate, service, render.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buddywerk.access import policy
@@ -34,6 +37,9 @@ from .search import (
     practice_search_ids,
     practices_in_order,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 20
 
@@ -323,49 +329,37 @@ def moderation_publish(request: AuthenticatedHttpRequest, submission_uuid: UUID)
 
 
 def _moderation_send_back(
-    request: AuthenticatedHttpRequest,
-    submission_uuid: UUID,
-    decide: Callable[..., object],
-    done: str,
-) -> HttpResponse:
-    """Ask for changes or reject: both tell the author why."""
-    submission = _moderated_submission(request, submission_uuid)
-    form = forms.ModerationForm(request.POST, reason_required=True)
-    if (
-        form.is_valid()
-        and form_submit(
-            form,
-            lambda: decide(
-                actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
-            ),
-        )
-        is not None
-    ):
-        messages.success(request, done)
-        return redirect("network:moderation_queue")
-    return _moderation_page(request, submission, form)
+    service: Callable[..., object], done: StrOrPromise
+) -> Callable[..., HttpResponse]:
+    """Ask for changes or reject, as its own POST endpoint: both tell the author why."""
+
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
+        submission = _moderated_submission(request, submission_uuid)
+        form = forms.ModerationForm(request.POST, reason_required=True)
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: service(
+                    actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, done)
+            return redirect("network:moderation_queue")
+        return _moderation_page(request, submission, form)
+
+    return view
 
 
-@require_POST
-def moderation_request_changes(
-    request: AuthenticatedHttpRequest, submission_uuid: UUID
-) -> HttpResponse:
-    return _moderation_send_back(
-        request,
-        submission_uuid,
-        services.practice_submission_request_changes,
-        _("The author was asked for changes."),
-    )
-
-
-@require_POST
-def moderation_reject(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
-    return _moderation_send_back(
-        request,
-        submission_uuid,
-        services.practice_submission_reject,
-        _("The proposal was rejected."),
-    )
+moderation_request_changes = _moderation_send_back(
+    services.practice_submission_request_changes, gettext_lazy("The author was asked for changes.")
+)
+moderation_reject = _moderation_send_back(
+    services.practice_submission_reject, gettext_lazy("The proposal was rejected.")
+)
 
 
 # --- Q&A ------------------------------------------------------------------------------
