@@ -11,6 +11,7 @@ from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
 from .models import Event, Module, NoteKind
+from .services import EVENT_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -18,20 +19,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "theme",
-            "description",
-            "programme",
-            "audience",
-            "starts_at",
-            "ends_at",
-            "registration_deadline",
-            "place",
-            "online_url",
-            "capacity",
-        ]
+        fields = EVENT_FIELDS  # what the service takes, in the order the page shows
         widgets = {
             "starts_at": DATETIME,
             "ends_at": DATETIME,

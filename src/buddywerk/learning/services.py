@@ -47,10 +47,10 @@ EVENT_FIELDS = [
     "audience",
     "starts_at",
     "ends_at",
+    "registration_deadline",
     "place",
     "online_url",
     "capacity",
-    "registration_deadline",
 ]
 
 
