@@ -118,15 +118,16 @@ def school_register_done(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/school_register_done.html")
 
 
-def _require_confirmer(request: AuthenticatedHttpRequest) -> None:
-    if not policy.can_confirm_schools(request.user):
+def _require(allowed: bool) -> None:
+    """The page's policy predicate said no: 403 (objects out of scope answer 404)."""
+    if not allowed:
         raise PermissionDenied
 
 
 @require_GET
 def school_registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Platform admins confirm or decline the schools that registered."""
-    _require_confirmer(request)
+    _require(policy.can_confirm_schools(request.user))
     context = {
         "schools": selectors.school_registrations_pending(),
         "decline_form": DeclineForm(),
@@ -138,7 +139,7 @@ def school_registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def school_registration_confirm(
     request: AuthenticatedHttpRequest, school_uuid: UUID
 ) -> HttpResponse:
-    _require_confirmer(request)
+    _require(policy.can_confirm_schools(request.user))
     school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
     services.school_confirm(actor=request.user, school=school)
     messages.success(
@@ -153,7 +154,7 @@ def school_registration_confirm(
 def school_registration_decline(
     request: AuthenticatedHttpRequest, school_uuid: UUID
 ) -> HttpResponse:
-    _require_confirmer(request)
+    _require(policy.can_confirm_schools(request.user))
     school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
     form = DeclineForm(request.POST)
     if not form.is_valid():
@@ -173,16 +174,11 @@ def school_registration_decline(
 # --- The care coordinator's staff page -------------------------------------------------
 
 
-def _require_school_staff(request: AuthenticatedHttpRequest) -> None:
-    """Only school staff use these pages; which school they lead decides the rest (404)."""
-    if not policy.can_see_school_staff(request.user):
-        raise PermissionDenied
-
-
 @require_GET
 def school_staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The care coordinator's way in: their school's staff page (or a choice of schools)."""
-    _require_school_staff(request)
+    # Only school staff use these pages; which school they lead decides the rest (404).
+    _require(policy.can_see_school_staff(request.user))
     schools = selectors.schools_led_by(user=request.user)
     if len(schools) == 1:
         return redirect("organisations:school_staff", school_uuid=schools[0].uuid)
@@ -190,7 +186,8 @@ def school_staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def school_staff(request: AuthenticatedHttpRequest, school_uuid: UUID) -> HttpResponse:
-    _require_school_staff(request)
+    # Only school staff use these pages; which school they lead decides the rest (404).
+    _require(policy.can_see_school_staff(request.user))
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +217,8 @@ def school_staff(request: AuthenticatedHttpRequest, school_uuid: UUID) -> HttpRe
 def school_staff_revoke(
     request: AuthenticatedHttpRequest, school_uuid: UUID, user_uuid: UUID
 ) -> HttpResponse:
-    _require_school_staff(request)
+    # Only school staff use these pages; which school they lead decides the rest (404).
+    _require(policy.can_see_school_staff(request.user))
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
     membership = get_object_or_404(
         Membership.objects.active().select_related("user"),

@@ -2,7 +2,7 @@
 school year, programme coverage, consent before submission) live in the models and
 services, whose errors the views put back on these fields."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.common.vocabulary import DayPart, Weekday
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Organisation, School
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
 
@@ -81,9 +84,26 @@ def style_widgets(form: forms.Form) -> None:
 
 
 class ReferralFormMixin:
-    """Shared helpers: the weekly grid, and placing service errors on the right field."""
+    """What a pupil's and a family's referral form share: the programme and referral
+    fields, the referral's data for the service, and the weekly grid."""
 
     fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+    # The referral fields of this kind of referral, and the one that does not apply to it.
+    referral_fields: list[str]
+    not_asked: str
+
+    def _add_referral_fields(self, programmes: Any, programme_help: "str | _StrPromise") -> None:
+        self.fields["programme"] = forms.ModelChoiceField(
+            queryset=programmes, label=_("Programme"), help_text=programme_help, empty_label=None
+        )
+        self.fields.update(_referral_fields(self.referral_fields))
+        style_widgets(self)  # type: ignore[arg-type]
+
+    def referral_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.referral_fields}
+        data[self.not_asked] = []
+        return data
 
     def slot_grid(self) -> list[tuple[str, list[Any]]]:
         """The time-slot checkboxes as rows of days and columns of parts of the day."""
@@ -104,6 +124,9 @@ class ReferralFormMixin:
 class PupilReferralForm(ReferralFormMixin, forms.Form):
     """A school's referral of a pupil (R4-R6): the pupil, what is asked, consent."""
 
+    referral_fields = PUPIL_REFERRAL_FIELDS
+    not_asked = "goals"
+
     def __init__(
         self,
         *args: Any,
@@ -119,22 +142,12 @@ class PupilReferralForm(ReferralFormMixin, forms.Form):
             )
         self.fields.update(fields_for_model(Pupil, fields=PUPIL_FORM_FIELDS))
         self.fields["birth_year"].required = True
-        self.fields["programme"] = forms.ModelChoiceField(
-            queryset=programmes,
-            label=_("Programme"),
-            help_text=_("Only programmes that work in your school's municipality are shown."),
-            empty_label=None,
+        self._add_referral_fields(
+            programmes, _("Only programmes that work in your school's municipality are shown.")
         )
-        self.fields.update(_referral_fields(PUPIL_REFERRAL_FIELDS))
-        style_widgets(self)
 
     def pupil_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PUPIL_FORM_FIELDS}
-
-    def referral_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in PUPIL_REFERRAL_FIELDS}
-        data["goals"] = []
-        return data
 
 
 class AgesField(forms.CharField):
@@ -167,6 +180,9 @@ class AgesField(forms.CharField):
 class FamilyReferralForm(ReferralFormMixin, forms.Form):
     """A service's or a school's referral of a family [004]."""
 
+    referral_fields = FAMILY_REFERRAL_FIELDS
+    not_asked = "criteria"
+
     def __init__(
         self,
         *args: Any,
@@ -193,14 +209,9 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
             min_length=4,
             help_text=_("Where the family lives: the buddy meets them near home."),
         )
-        self.fields["programme"] = forms.ModelChoiceField(
-            queryset=programmes,
-            label=_("Programme"),
-            help_text=_("Only family programmes that take referrals now are shown."),
-            empty_label=None,
+        self._add_referral_fields(
+            programmes, _("Only family programmes that take referrals now are shown.")
         )
-        self.fields.update(_referral_fields(FAMILY_REFERRAL_FIELDS))
-        style_widgets(self)
 
     def clean_postcode(self) -> Postcode:
         code = self.cleaned_data["postcode"].strip()
@@ -213,11 +224,6 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
         data = {name: self.cleaned_data[name] for name in FAMILY_FORM_FIELDS}
         data["children_ages"] = self.cleaned_data["children_ages"]
         data["postcode"] = self.cleaned_data["postcode"]
-        return data
-
-    def referral_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in FAMILY_REFERRAL_FIELDS}
-        data["criteria"] = []
         return data
 
 

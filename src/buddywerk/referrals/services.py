@@ -7,7 +7,7 @@ transition of `workflow.REFERRAL` taken by the kernel (common/workflow.py).
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -135,6 +135,21 @@ def _save_referral(*, actor: User | None, referral: Referral, action: AuditActio
     return referral
 
 
+def _participant_save(
+    *,
+    actor: User | None,
+    participant: Pupil | Family,
+    data: Mapping[str, Any],
+    fields: tuple[str, ...],
+    action: AuditAction,
+) -> None:
+    """Write a referral's pupil or family from the form's data, validated and audited."""
+    _set(participant, data, fields)
+    participant.full_clean()
+    participant.save()
+    audit_record(actor=actor, action=action, target=participant)
+
+
 @transaction.atomic
 def pupil_referral_create(
     *,
@@ -151,14 +166,12 @@ def pupil_referral_create(
         pupil = Pupil(school=school)
     elif pupil.school_id != school.pk:
         raise ValidationError(_("This pupil does not belong to this school."))
-    _set(pupil, pupil_data, PUPIL_FIELDS)
-    pupil.full_clean()
-    is_new = pupil.pk is None
-    pupil.save()
-    audit_record(
+    _participant_save(
         actor=actor,
-        action=AuditAction.PUPIL_CREATE if is_new else AuditAction.PUPIL_UPDATE,
-        target=pupil,
+        participant=pupil,
+        data=pupil_data,
+        fields=PUPIL_FIELDS,
+        action=AuditAction.PUPIL_CREATE if pupil.pk is None else AuditAction.PUPIL_UPDATE,
     )
     referral = Referral(programme=programme, referrer=school, pupil=pupil)
     _set(referral, referral_data, REFERRAL_FIELDS)
@@ -177,10 +190,13 @@ def family_referral_create(
     """A service's or a school's draft referral for a family [004]."""
     check_allowed(actor, lambda user: policy.can_refer_for(user, referrer))
     family = Family(referred_by=referrer)
-    _set(family, family_data, FAMILY_FIELDS)
-    family.full_clean()
-    family.save()
-    audit_record(actor=actor, action=AuditAction.FAMILY_CREATE, target=family)
+    _participant_save(
+        actor=actor,
+        participant=family,
+        data=family_data,
+        fields=FAMILY_FIELDS,
+        action=AuditAction.FAMILY_CREATE,
+    )
     referral = Referral(programme=programme, referrer=referrer, family=family)
     _set(referral, referral_data, REFERRAL_FIELDS)
     return _save_referral(actor=actor, referral=referral, action=AuditAction.REFERRAL_CREATE)
@@ -202,16 +218,15 @@ def referral_update(
         raise ValidationError(_("Only a draft can be changed."))
     if locked.pupil_id:
         participant: Pupil | Family = Pupil.objects.select_for_update().get(pk=locked.pupil_id)
-        _set(participant, participant_data, PUPIL_FIELDS)
+        fields: tuple[str, ...] = PUPIL_FIELDS
         action = AuditAction.PUPIL_UPDATE
     else:
         family_id = cast(int, locked.family_id)  # a referral is for a pupil xor a family
         participant = Family.objects.select_for_update().get(pk=family_id)
-        _set(participant, participant_data, FAMILY_FIELDS)
-        action = AuditAction.FAMILY_UPDATE
-    participant.full_clean()
-    participant.save()
-    audit_record(actor=actor, action=action, target=participant)
+        fields, action = FAMILY_FIELDS, AuditAction.FAMILY_UPDATE
+    _participant_save(
+        actor=actor, participant=participant, data=participant_data, fields=fields, action=action
+    )
     locked.pupil = participant if isinstance(participant, Pupil) else None
     locked.family = participant if isinstance(participant, Family) else None
     locked.programme = programme
@@ -300,15 +315,53 @@ def referral_submit(
     return _take("submit", actor=actor, referral=referral, check=_ready_to_submit, now=now)
 
 
-def referral_accept(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The programme takes the referral into its matching queue."""
-    return _take("accept", actor=actor, referral=referral, reason=reason, now=now)
+class ReferralTransitionService(Protocol):
+    """The signature of a referral transition service that takes an optional reason."""
+
+    def __call__(
+        self,
+        *,
+        actor: User | None,
+        referral: Referral,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> Referral: ...
+
+
+def _transition_service(name: str, doc: str) -> ReferralTransitionService:
+    """`referral_<name>`: take transition `name` with an optional reason (one body for the
+    services that differ only in the transition they take)."""
+
+    def service(
+        *,
+        actor: User | None,
+        referral: Referral,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> Referral:
+        return _take(name, actor=actor, referral=referral, reason=reason, now=now)
+
+    service.__name__ = service.__qualname__ = f"referral_{name}"
+    service.__doc__ = doc
+    return service
+
+
+referral_accept = _transition_service(
+    "accept", "The programme takes the referral into its matching queue."
+)
+referral_wait = _transition_service(
+    "wait", "The programme has no room now: the referral goes on the waiting list."
+)
+referral_match = _transition_service(
+    "match", "A buddy was found (called by matching when a proposal is confirmed)."
+)
+referral_requeue = _transition_service(
+    "requeue", "A declined proposal or a rematch returns the referral to the queue."
+)
+referral_close = _transition_service("close", "The trajectory ended: the referral is closed.")
+referral_withdraw = _transition_service(
+    "withdraw", "The referring school or service withdraws an open referral."
+)
 
 
 def _reason_required(reason: str) -> Callable[[Referral], None]:
@@ -331,61 +384,6 @@ def referral_decline(
         check=_reason_required(reason),
         now=now,
     )
-
-
-def referral_wait(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The programme has no room now: the referral goes on the waiting list."""
-    return _take("wait", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_match(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """A buddy was found (called by matching when a proposal is confirmed)."""
-    return _take("match", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_requeue(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """A declined proposal or a rematch returns the referral to the queue."""
-    return _take("requeue", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_close(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The trajectory ended: the referral is closed."""
-    return _take("close", actor=actor, referral=referral, reason=reason, now=now)
-
-
-def referral_withdraw(
-    *,
-    actor: User | None,
-    referral: Referral,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The referring school or service withdraws an open referral."""
-    return _take("withdraw", actor=actor, referral=referral, reason=reason, now=now)
 
 
 # Every transition service, by the transition it takes (tests walk the table with it).

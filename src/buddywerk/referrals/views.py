@@ -8,8 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,6 +47,21 @@ def _labels(values: list[Any], choices: Any) -> str:
 def _status_filter(request: AuthenticatedHttpRequest, allowed: Any) -> str:
     status = request.GET.get("status", "")
     return status if status in allowed else ""
+
+
+def _referral_page(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    referrals: QuerySet[Referral],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One page of a referral list (the referrer's list, the programme's queue): every
+    participant it names is audited as viewed; htmx asks for the results only."""
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
+    if getattr(request, "htmx", False):
+        template += "#results"
+    return render(request, template, {"page": page, **context})
 
 
 # --- Pupils --------------------------------------------------------------------------
@@ -84,18 +101,11 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_list_own_referrals(request.user):
         raise PermissionDenied
     status = _status_filter(request, ReferralStatus.values)
-    page = Paginator(
-        selectors.referral_list_for_referrer(user=request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
-    template = "referrals/referral_list.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(
+    return _referral_page(
         request,
-        template,
+        "referrals/referral_list.html",
+        selectors.referral_list_for_referrer(user=request.user, status=status),
         {
-            "page": page,
             "status": status,
             "statuses": ReferralStatus.choices,
             "can_refer_pupil": policy.can_refer_pupil(request.user),
@@ -125,6 +135,11 @@ def _render_pupil_form(
         "referrals/referral_form_pupil.html",
         {"form": form, "referral": referral, "pupil": pupil, "pupils": pupils},
     )
+
+
+def _draft_saved(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
+    messages.success(request, _("The draft referral is saved."))
+    return redirect("referrals:detail", referral_uuid=referral.uuid)
 
 
 def referral_create_pupil(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -175,8 +190,7 @@ def referral_create_pupil(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if referral is not None:
-            messages.success(request, _("The draft referral is saved."))
-            return redirect("referrals:detail", referral_uuid=referral.uuid)
+            return _draft_saved(request, referral)
     return _render_pupil_form(request, form, None, pupil)
 
 
@@ -204,8 +218,7 @@ def referral_create_family(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if referral is not None:
-            messages.success(request, _("The draft referral is saved."))
-            return redirect("referrals:detail", referral_uuid=referral.uuid)
+            return _draft_saved(request, referral)
     return render(request, "referrals/referral_form_family.html", {"form": form, "referral": None})
 
 
@@ -257,8 +270,7 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> Htt
             ),
         )
         if saved is not None:
-            messages.success(request, _("The draft referral is saved."))
-            return redirect("referrals:detail", referral_uuid=referral.uuid)
+            return _draft_saved(request, referral)
     if isinstance(form, PupilReferralForm):
         return _render_pupil_form(request, form, referral, referral.pupil)
     audit_view(actor=request.user, target=selectors.seen_through(referral))
@@ -350,21 +362,11 @@ def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_view_referral_queue(request.user):
         raise PermissionDenied
     status = _status_filter(request, QUEUE_STATUSES)
-    page = Paginator(
-        selectors.referral_queue(user=request.user, status=status), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
-    template = "referrals/referral_queue.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(
+    return _referral_page(
         request,
-        template,
-        {
-            "page": page,
-            "status": status,
-            "statuses": [(s, ReferralStatus(s).label) for s in QUEUE_STATUSES],
-        },
+        "referrals/referral_queue.html",
+        selectors.referral_queue(user=request.user, status=status),
+        {"status": status, "statuses": [(s, ReferralStatus(s).label) for s in QUEUE_STATUSES]},
     )
 
 
@@ -382,21 +384,35 @@ def _referral_to_decide(
     return referral
 
 
+# The form of each decision (a decline needs a reason: its help text says so).
+DECISION_FORMS: dict[str, type[DecisionForm]] = {
+    "accept": DecisionForm,
+    "wait": DecisionForm,
+    "decline": DeclineForm,
+}
+
+
 def _decide_page(
     request: AuthenticatedHttpRequest,
     referral: Referral,
-    bound: dict[str, DecisionForm] | None = None,
+    bound: tuple[str, DecisionForm] | None = None,
 ) -> HttpResponse:
     """The decision page: one form per decision the coordinator may take now, each
-    posting to its own endpoint."""
-    forms = {
-        "accept": DecisionForm(prefix="accept"),
-        "decline": DeclineForm(prefix="decline"),
-    }
-    if REFERRAL.allows(request.user, referral, "wait"):
-        forms["wait"] = DecisionForm(prefix="wait")
-    forms |= bound or {}
-    return render(request, "referrals/referral_decide.html", {"referral": referral, "forms": forms})
+    posting to its own endpoint (`bound`: the decision just refused, with its errors)."""
+    decisions = []
+    for name, label, style in (
+        ("accept", _("Accept: look for a buddy"), "btn-primary"),
+        ("wait", _("Put on the waiting list"), "btn-secondary"),
+        ("decline", _("Decline"), "btn-danger"),
+    ):
+        if not REFERRAL.allows(request.user, referral, name):
+            continue
+        form = bound[1] if bound and bound[0] == name else DECISION_FORMS[name](prefix=name)
+        url = reverse(f"referrals:{name}", kwargs={"referral_uuid": referral.uuid})
+        decisions.append({"form": form, "url": url, "label": label, "style": style})
+    return render(
+        request, "referrals/referral_decide.html", {"referral": referral, "decisions": decisions}
+    )
 
 
 @require_GET
@@ -418,8 +434,7 @@ def _decision(
     referral = _referral_to_decide(request, referral_uuid)
     if isinstance(referral, HttpResponse):
         return referral
-    form_class = DeclineForm if name == "decline" else DecisionForm
-    form = form_class(request.POST, prefix=name)
+    form = DECISION_FORMS[name](request.POST, prefix=name)
     if form.is_valid():
         done = form_submit(
             form,
@@ -430,7 +445,7 @@ def _decision(
         if done is not None:
             messages.success(request, _("Your decision is saved."))
             return redirect("referrals:queue")
-    return _decide_page(request, referral, {name: form})
+    return _decide_page(request, referral, (name, form))
 
 
 @require_POST
