@@ -116,8 +116,8 @@ def test_school_staff_refer_a_pupil_and_the_programme_accepts(journey, new_journ
     programme.check()
     cpage.get_by_role("link", name="Beslissen").click()
     programme.check()
-    cpage.get_by_label("Aanvaarden: een buddy zoeken").check()
-    cpage.get_by_role("button", name="Beslissing bewaren").click()
+    # One form per decision, each with its own button (and endpoint).
+    cpage.get_by_role("button", name="Aanvaarden: een buddy zoeken").click()
     cpage.wait_for_load_state()
     programme.check()
     expect(cpage.locator("table .bw-status")).to_have_text("Aanvaard")

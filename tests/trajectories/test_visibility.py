@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from buddywerk.access import policy
 from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import Pupil
 from buddywerk.trajectories import services
@@ -87,7 +88,7 @@ def test_every_view_is_audited(client, duo):
 
 def test_a_buddy_sees_the_pupils_of_own_duos(duo):
     other = TrajectoryFactory()
-    visible = Pupil.objects.visible_to(duo.buddy.user)
+    visible = policy.pupils_visible_to(duo.buddy.user, Pupil.objects.all())
     assert list(visible) == [duo.participants.get().pupil]
     assert other.participants.get().pupil not in visible
 

@@ -135,12 +135,17 @@ def school_registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "organisations/school_registration_list.html", context)
 
 
+def _registration(request: AuthenticatedHttpRequest, school_uuid: UUID) -> School:
+    """A school awaiting confirmation, for a user who confirms schools."""
+    _require(policy.can_confirm_schools(request.user))
+    return get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
+
+
 @require_POST
 def school_registration_confirm(
     request: AuthenticatedHttpRequest, school_uuid: UUID
 ) -> HttpResponse:
-    _require(policy.can_confirm_schools(request.user))
-    school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
+    school = _registration(request, school_uuid)
     services.school_confirm(actor=request.user, school=school)
     messages.success(
         request,
@@ -154,8 +159,7 @@ def school_registration_confirm(
 def school_registration_decline(
     request: AuthenticatedHttpRequest, school_uuid: UUID
 ) -> HttpResponse:
-    _require(policy.can_confirm_schools(request.user))
-    school = get_object_or_404(School.objects.awaiting_confirmation(), uuid=school_uuid)
+    school = _registration(request, school_uuid)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the registration is declined."))

@@ -17,37 +17,15 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
+from .services import FAMILY_FIELDS, PUPIL_FIELDS, REFERRAL_FIELDS
 
-PUPIL_FORM_FIELDS = ["first_name", "last_name", "school_year", "birth_year", "home_languages"]
-PUPIL_REFERRAL_FIELDS = [
-    "needs",
-    "needs_note",
-    "criteria",
-    "meeting_modes",
-    "time_slots",
-    "urgency",
-    "complexity",
-    "consent_given_on",
-    "consent_given_by",
-]
-FAMILY_FORM_FIELDS = [
-    "contact_name",
-    "contact_phone",
-    "household_size",
-    "languages",
-    "contact_language",
-]
-FAMILY_REFERRAL_FIELDS = [
-    "goals",
-    "needs",
-    "needs_note",
-    "meeting_modes",
-    "time_slots",
-    "urgency",
-    "complexity",
-    "consent_given_on",
-    "consent_given_by",
-]
+# What the forms set is what the services accept (services.*_FIELDS), split per kind.
+PUPIL_FORM_FIELDS = list(PUPIL_FIELDS)
+# The family form has its own fields for the children's ages and the postcode.
+FAMILY_FORM_FIELDS = [name for name in FAMILY_FIELDS if name not in {"children_ages", "postcode"}]
+# A pupil's referral asks R6's selection criteria, a family's its goals [004].
+PUPIL_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "goals"]
+FAMILY_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "criteria"]
 
 
 class DateInput(forms.DateInput):
