@@ -86,8 +86,8 @@ def test_another_programmes_coordinator_gets_404_on_every_page(scene):
 def test_posts_to_another_programme_are_404_and_change_nothing(scene):
     client = _client(scene["other_coordinator"])
     p, buddy = scene["programme"].uuid, scene["buddy"]
-    detail = reverse("buddies:screening_detail", args=[p, buddy.uuid])
-    assert client.post(detail, {"action": "approve"}).status_code == 404
+    approve = reverse("buddies:screening_approve", args=[p, buddy.uuid])
+    assert client.post(approve).status_code == 404
     buddy.refresh_from_db()
     assert buddy.status == ScreeningStatus.APPLIED
     url = reverse("learning:required_modules", args=[p])

@@ -147,8 +147,7 @@ def test_a_practice_is_sent_and_the_regional_coordinator_publishes_it(
     moderator.visit("/network/moderation/")
     moderator.page.get_by_role("link", name="Leesbuddy's in de bib van Lier").click()
     moderator.check()
-    moderator.page.get_by_label("Publiceren").check()
-    moderator.page.get_by_role("button", name="Beslissing bewaren").click()
+    moderator.page.get_by_role("button", name="Publiceren").click()
     moderator.check()
     expect(moderator.page.get_by_role("heading", level=1)).to_have_text(
         "Leesbuddy's in de bib van Lier"

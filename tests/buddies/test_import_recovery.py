@@ -225,13 +225,13 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_by_the_sweep_and_can_ru
 
     # The coordinator tries again from the job's page: the dry run, then the import.
     client.force_login(coordinator)
-    url = reverse("buddies:import_detail", args=[programme.uuid, job.uuid])
+    args = [programme.uuid, job.uuid]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "retry"})
+        client.post(reverse("buddies:import_retry", args=args))
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED and job.failure == ""
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(reverse("buddies:import_confirm", args=args))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Buddy.objects.count() == 1
 

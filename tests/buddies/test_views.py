@@ -42,7 +42,8 @@ def test_other_coordinator_and_foreign_buddy_are_404(client):
     assert client.get(reverse("buddies:screening_queue", args=[programme.uuid])).status_code == 404
     url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"action": "approve"}).status_code == 404
+    approve = reverse("buddies:screening_approve", args=[programme.uuid, buddy.uuid])
+    assert client.post(approve).status_code == 404
     buddy.refresh_from_db()
     assert buddy.status == ScreeningStatus.APPLIED
     client.force_login(coordinator)
@@ -58,17 +59,24 @@ def test_screening_actions(client, django_capture_on_commit_callbacks):
     programme, coordinator = coordinated_programme()
     buddy = applicant(programme)
     client.force_login(coordinator)
-    url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
-    response = client.post(url, {"action": "decline", "decline-reason": ""})
+
+    def url(action):
+        return reverse(f"buddies:screening_{action}", args=[programme.uuid, buddy.uuid])
+
+    response = client.post(url("decline"), {"decline-reason": ""})
     assert "Geef een reden" in response.content.decode()
     buddy.refresh_from_db()
     assert buddy.status == ScreeningStatus.APPLIED
-    response = client.post(url, {"action": "extract", "extract-seen_on": "2099-01-01"})
+    response = client.post(url("extract"), {"extract-seen_on": "2099-01-01"})
     assert "toekomst" in response.content.decode()
-    client.post(url, {"action": "extract", "extract-seen_on": str(timezone.localdate())})
-    client.post(url, {"action": "level", "level-level": "expert"})
+    client.post(url("extract"), {"extract-seen_on": str(timezone.localdate())})
+    client.post(url("level"), {"level-level": "expert"})
+    # The page itself only shows: a POST to it changes nothing.
+    assert client.post(url("detail"), {"action": "approve"}).status_code == 405
+    buddy.refresh_from_db()
+    assert buddy.status == ScreeningStatus.APPLIED
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "approve"})
+        client.post(url("approve"))
     buddy.refresh_from_db()
     assert buddy.status == ScreeningStatus.APPROVED and buddy.level == "expert"
     assert buddy.extract_seen_on == timezone.localdate()
@@ -104,10 +112,10 @@ def test_profile_edit_and_pause(client):
     buddy.refresh_from_db()
     assert buddy.slots == ["fri-eve"] and buddy.capacity == 2
     assert buddy.field_of_study == "speech_therapy"
-    client.post(reverse("buddies:profile_pause"), {"pause": "1"})
+    client.post(reverse("buddies:profile_pause"))
     buddy.refresh_from_db()
     assert buddy.is_paused
-    client.post(reverse("buddies:profile_pause"), {"pause": "0"})
+    client.post(reverse("buddies:profile_resume"))
     buddy.refresh_from_db()
     assert not buddy.is_paused
 
@@ -175,7 +183,8 @@ def test_detail_says_which_other_programmes_a_decision_counts_for(client):
     buddy.programmes.add(other)
     client.force_login(coordinator)
     url = reverse("buddies:screening_detail", args=[programme.uuid, buddy.uuid])
-    client.post(url, {"action": "decline", "decline-reason": "Geen plaats."})
+    decline = reverse("buddies:screening_decline", args=[programme.uuid, buddy.uuid])
+    client.post(decline, {"decline-reason": "Geen plaats."})
     html = client.get(url).content.decode()
     assert "Buddy Rumst" in html
     assert "Geen plaats." in html and "Buddy Mechelen" in html  # the log names the decider

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.access.models import Role
@@ -275,3 +276,43 @@ def test_event_manage_query_count(client, programme, django_assert_max_num_queri
     with django_assert_max_num_queries(14):
         body = client.get(url).content.decode()
     assert body.count("registration_cancel") == 0 and body.count("/cancel/") == 8
+
+
+def test_attendance_and_note_are_one_post_endpoint_each(client, programme):
+    """Issue 12, point 8: the organiser's page only shows; attendance and a meet-up note
+    are posted to their own endpoints, and a refusal comes back on the form."""
+    organiser = coordinator(programme)
+    now = timezone.now()
+    event = EventFactory(
+        kind=EventKind.MEETUP,
+        programme=programme,
+        starts_at=now + dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1, hours=2),
+        registration_deadline=now + dt.timedelta(hours=1),
+    )
+    came = services.registration_create(actor=buddy_user(programme), event=event)
+    client.force_login(organiser)
+    manage = reverse("learning:event_manage", args=[event.uuid])
+    attendance = reverse("learning:event_attendance", args=[event.uuid])
+    note = reverse("learning:event_note", args=[event.uuid])
+    assert client.post(manage, {"action": "attendance", "present": [came.pk]}).status_code == 405
+
+    response = client.post(attendance, {"present": [came.pk]})  # before the event
+    assert response.status_code == 200
+    assert response.context["attendance"].non_field_errors()
+    came.refresh_from_db()
+    assert not came.attended
+
+    Event.objects.filter(pk=event.pk).update(starts_at=now - dt.timedelta(hours=1))
+    assert client.post(attendance, {"present": [came.pk]})["Location"] == manage
+    came.refresh_from_db()
+    assert came.attended
+
+    response = client.post(note, {"kind": "idea", "text": "<b>x</b>"})
+    assert response.status_code == 200 and not MeetupNote.objects.exists()
+    assert client.post(note, {"kind": "idea", "text": "Een uitstap."})["Location"] == manage
+    assert MeetupNote.objects.get().text == "Een uitstap."
+
+    client.force_login(coordinator(ProgrammeFactory()))
+    assert client.post(note, {"kind": "idea", "text": "Niet van mij."}).status_code == 404
+    assert MeetupNote.objects.count() == 1

@@ -166,15 +166,22 @@ def test_buddy_sees_first_name_and_needs_only_and_answers(client, setup):
     assert "Wiskunde" in page
     listing = client.get(reverse("matching:my_proposals")).content.decode()
     assert pupil.first_name in listing and pupil.last_name not in listing
+
     # no without a reason: a Dutch error, nothing changes
-    response = client.post(url, {"action": "decline", "reason": ""})
+    def answer(name):
+        return reverse(f"matching:proposal_{name}", args=[proposal.uuid])
+
+    response = client.post(answer("decline"), {"reason": ""})
     assert response.status_code == 200
     assert "Geef een korte reden" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
-    # the buddy cannot confirm in the school's place
-    assert client.post(url, {"action": "confirm"}).status_code == 403
-    assert client.post(url, {"action": "accept"}).status_code == 302
+    # the buddy cannot confirm in the school's place; the page itself takes no answer
+    assert client.post(answer("confirm")).status_code == 403
+    assert client.post(url, {"action": "accept"}).status_code == 405
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert client.post(answer("accept")).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED
 
@@ -185,11 +192,14 @@ def test_school_confirms_and_the_duo_exists(client, setup):
     )
     client.force_login(setup["buddy"].user)
     url = reverse("matching:proposal_detail", args=[proposal.uuid])
-    client.post(url, {"action": "accept"})
+    client.post(reverse("matching:proposal_accept", args=[proposal.uuid]))
     client.force_login(setup["staff"])
     page = client.get(url).content.decode()
     assert proposal.referral.pupil.last_name in page
-    assert client.post(url, {"action": "confirm"}).status_code == 302
+    # the school cannot accept in the buddy's place
+    assert client.post(reverse("matching:proposal_accept", args=[proposal.uuid])).status_code == 403
+    confirm = reverse("matching:proposal_confirm", args=[proposal.uuid])
+    assert client.post(confirm).status_code == 302
     assert Trajectory.objects.filter(buddy=setup["buddy"]).exists()
 
 

@@ -100,9 +100,7 @@ def test_submit_confirm_and_publish_by_the_regional_coordinator(
     client.force_login(coordinator)
     assert "Huiswerkbuddy Lier" in client.get("/network/moderation/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/network/moderation/{submission.uuid}/", {"decision": "publish", "reason": ""}
-        )
+        response = client.post(f"/network/moderation/{submission.uuid}/publish/", {"reason": ""})
     practice = Practice.objects.get()
     assert response.status_code == 302
     assert practice.title == "Huiswerkbuddy Lier"

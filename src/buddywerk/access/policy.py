@@ -941,3 +941,76 @@ def can_see_open_concerns(user: AnyUser) -> bool:
     """The home page lists the open concerns of the duos a programme coordinator follows
     up, so that someone takes each up in time (concerns escalate after 2 working days)."""
     return has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+# --- Buddies, learning, matching, network (V3) ---
+
+
+def programmes_screened_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose applicants the user screens (R2, R3; see `can_screen_buddies`)."""
+    return qs.filter(pk__in=screening_programmes_of(user))
+
+
+def can_import_any_buddies(user: AnyUser) -> bool:
+    """The import pages are for the coordinators of at least one programme; which
+    programme's import they reach is `can_import_buddies`."""
+    return bool(screening_programmes_of(user))
+
+
+def can_read_meetup_notes(user: AnyUser, programme: Programme) -> bool:
+    """[004] What buddies raise at a programme's meet-ups feeds back to that programme's
+    coordinators (and platform admins), nobody else."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+def can_set_required_modules(user: AnyUser, programme: Programme) -> bool:
+    """R14 (issue 6): a programme's coordinators (and platform admins) choose the academy
+    modules its buddies complete before a first duo."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+def programmes_matched_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose queue the user matches (R8, R9; see `can_match`)."""
+    return qs.filter(pk__in=matching_programme_ids(user))
+
+
+def can_see_proposals_as_buddy(user: AnyUser) -> bool:
+    """Someone with a buddy profile has a list of the proposals made to them (R9); it
+    stays empty unless they are an approved buddy (see `proposals_visible_to`)."""
+    return user.is_authenticated and hasattr(user, "buddy")
+
+
+def can_see_proposal_in_full(user: AnyUser, proposal: Proposal) -> bool:
+    """DOMAIN.md: the buddy sees the participant's first name and needs only; the school
+    that referred (R4), the programme's matchers (R9) and platform admins see the full
+    name, the school and the proposal's history."""
+    return (
+        can_confirm_proposal(user, proposal)
+        or can_match(user, proposal.programme)
+        or is_platform_admin(user)
+    )
+
+
+def can_view_services_reached(user: AnyUser) -> bool:
+    """The services-reached pages are for programme coordinators and platform admins;
+    which programme's counts they see is `can_view_service_reach`."""
+    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def programmes_organised_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose events the user organises (see `can_organise_events`): a
+    platform admin every programme, a programme coordinator their own."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_organise_events_for_everyone(user: AnyUser) -> bool:
+    """R13, R14: an event open to every programme (the Flemish intervisions, learning
+    networks and leersprongdagen) is organised by the umbrella organisation's platform
+    admins; a programme coordinator's events belong to one of their programmes."""
+    return is_platform_admin(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -49,7 +49,8 @@ KIND_CHOICES = [
 
 
 class BootstrapMixin:
-    """Bootstrap classes on the widgets (the templates render `field.as_field_group`)."""
+    """Bootstrap classes on the widgets (the templates render `field.as_field_group`), set
+    once the form is built; a form that adds widgets later calls `_style()` again."""
 
     def _style(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
@@ -74,6 +75,19 @@ def _multi(choices: Any, label: Any, required_message: Any, help_text: Any = "")
     )
 
 
+if TYPE_CHECKING:
+    _InstitutionField = forms.ModelChoiceField[TrainingInstitution]
+else:
+    _InstitutionField = forms.ModelChoiceField
+
+
+class InstitutionChoiceField(_InstitutionField):
+    """Institutions by name and campus: one school often has several campuses."""
+
+    def label_from_instance(self, obj: TrainingInstitution) -> str:
+        return f"{obj.name} ({obj.campus})" if obj.campus else obj.name
+
+
 class WhoForm(BootstrapMixin, forms.Form):
     """Step 1: who you are, with what your kind must tell (R1)."""
 
@@ -83,7 +97,7 @@ class WhoForm(BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what fits you best.")},
     )
-    training_institution = forms.ModelChoiceField(
+    training_institution = InstitutionChoiceField(
         label=_("Your school or university college"),
         queryset=TrainingInstitution.objects.order_by("name", "campus"),
         required=False,
@@ -116,15 +130,9 @@ class WhoForm(BootstrapMixin, forms.Form):
         help_text=_("Role models: your school career. Mentors: your trade or company."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["training_institution"].label_from_instance = lambda obj: (
-            f"{obj.name} ({obj.campus})" if obj.campus else obj.name
-        )
-        self._style()
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind in STUDENT_KINDS:
             if (
@@ -178,10 +186,6 @@ class DeclarationForm(BootstrapMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class OfferForm(BootstrapMixin, forms.Form):
     """Step 3: what you offer (R3, R8, R9)."""
@@ -203,10 +207,6 @@ class OfferForm(BootstrapMixin, forms.Form):
     meeting_modes = _multi(
         MeetingMode.choices, _("Where you want to meet"), _("Choose at least one place.")
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def profile(self) -> dict[str, Any]:
         names = ("languages", "competences", "school_levels", "meeting_modes")
@@ -265,10 +265,6 @@ class WhenWhereForm(BootstrapMixin, forms.Form):
         help_text=_("Leave empty if you do not know yet."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
     def clean_home_postcode(self) -> Any:
         code = self.cleaned_data.get("home_postcode", "").strip()
         if not code:
@@ -279,7 +275,8 @@ class WhenWhereForm(BootstrapMixin, forms.Form):
         return postcode
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("online_only"):
             if not data.get("home_postcode") and "home_postcode" not in self.errors:
                 self.add_error(
@@ -342,10 +339,10 @@ class ProgrammesForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programmes"].queryset = Programme.objects.filter(
-            pk__in=[p.pk for p in programmes]
-        ).order_by("name")
-        self._style()
+        field = cast("forms.ModelMultipleChoiceField[Programme]", self.fields["programmes"])
+        field.queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes]).order_by(
+            "name"
+        )
 
 
 class AccountForm(BootstrapMixin, forms.Form):
@@ -370,15 +367,16 @@ class AccountForm(BootstrapMixin, forms.Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self._style()
 
     def clean_email(self) -> str:
         # Whether the address has an account is not said here (account enumeration): the
         # service mails the owner instead (services.buddy_register).
-        return self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are not the same."))
@@ -418,10 +416,6 @@ class DeclineForm(BootstrapMixin, forms.Form):
         error_messages={"required": _("Give a reason: the applicant will read it.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class ExtractForm(BootstrapMixin, forms.Form):
     seen_on = forms.DateField(
@@ -429,17 +423,9 @@ class ExtractForm(BootstrapMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class LevelForm(BootstrapMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=ExperienceLevel.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class ImportForm(BootstrapMixin, forms.Form):
@@ -452,7 +438,3 @@ class ImportForm(BootstrapMixin, forms.Form):
         label=_("File (CSV or XLSX, at most 5 MB)"),
         error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()

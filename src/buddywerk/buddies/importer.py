@@ -165,7 +165,7 @@ def _file_format(name: str) -> str:
     raise ImportFileError(_("Upload a CSV file (.csv) or an Excel file (.xlsx)."))
 
 
-def check_upload(upload: UploadedFile) -> tuple[str, bytes]:
+def check_upload(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
     """The format and bytes of an upload, or ImportFileError: too large, not CSV/XLSX."""
     file_format = _file_format(upload.name or "")
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -523,7 +523,7 @@ def buddy_import_start(
     actor: User,
     programme: Programme,
     training_institution: TrainingInstitution,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
 ) -> BuddyImport:
     """Check the file itself, store it and start the dry run. ImportFileError (nothing
     stored) on a file that is too large, a ZIP bomb, in the wrong encoding or without a

@@ -92,11 +92,6 @@ class ExperienceLevel(models.TextChoices):
 
 
 class BuddyQuerySet(models.QuerySet["Buddy"]):
-    def visible_to(self, user: Any) -> "BuddyQuerySet":
-        from buddywerk.access import policy
-
-        return policy.buddies_visible_to(user, self)  # type: ignore[return-value]
-
     def applied(self) -> "BuddyQuerySet":
         return self.filter(status=ScreeningStatus.APPLIED)
 

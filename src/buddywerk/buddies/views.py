@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +21,12 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.forms import errors_to_form, form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.learning import selectors as learning_selectors
 from buddywerk.organisations.models import Programme
@@ -42,6 +46,9 @@ from .forms import (
     WhoForm,
 )
 from .models import STUDENT_KINDS, Buddy, BuddyImport, BuddyKind, ScreeningStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Registration: a small stepper that keeps each step's input in the session ----------
 
@@ -66,14 +73,15 @@ LAST_STEP = 6
 
 
 def _wizard(request: HttpRequest) -> dict[str, Any]:
-    return request.session.get(SESSION_KEY, {"data": {}, "valid": []})
+    state: dict[str, Any] = request.session.get(SESSION_KEY, {"data": {}, "valid": []})
+    return state
 
 
 def _save_wizard(request: HttpRequest, state: dict[str, Any]) -> None:
     request.session[SESSION_KEY] = state
 
 
-def _step_data(state: dict[str, Any], step: int) -> MultiValueDict | None:
+def _step_data(state: dict[str, Any], step: int) -> MultiValueDict[str, Any] | None:
     stored = state["data"].get(str(step))
     return MultiValueDict(stored) if stored is not None else None
 
@@ -258,11 +266,13 @@ def register_done(request: HttpRequest) -> HttpResponse:
 # --- The buddy's own profile -------------------------------------------------------------
 
 
-def _own_buddy(request: HttpRequest) -> Buddy:
+def _own_buddy(request: AuthenticatedHttpRequest) -> Buddy:
     if not policy.can_edit_own_buddy_profile(request.user):
         raise PermissionDenied
     return get_object_or_404(
-        Buddy.objects.visible_to(request.user).select_related("home_postcode", "user"),
+        policy.buddies_visible_to(request.user, Buddy.objects.all()).select_related(
+            "home_postcode", "user"
+        ),
         user=request.user,
     )
 
@@ -290,19 +300,18 @@ def _profile_initial(buddy: Buddy) -> dict[str, Any]:
     }
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            try:
-                services.buddy_update_profile(
+            saved = form_submit(
+                form,
+                lambda: services.buddy_update_profile(
                     actor=request.user, buddy=buddy, profile=form.profile()
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+                ),
+            )
+            if saved is not None:
                 messages.success(request, _("Your profile is saved."))
                 return redirect("buddies:profile")
     else:
@@ -333,19 +342,23 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def profile_pause(request: HttpRequest) -> HttpResponse:
+def profile_pause(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
-    if request.POST.get("pause") == "1":
-        services.buddy_pause(actor=request.user, buddy=buddy)
-        messages.success(request, _("Your availability is paused. You get no new proposals."))
-    else:
-        services.buddy_resume(actor=request.user, buddy=buddy)
-        messages.success(request, _("Welcome back: you are available again."))
+    services.buddy_pause(actor=request.user, buddy=buddy)
+    messages.success(request, _("Your availability is paused. You get no new proposals."))
     return redirect("buddies:profile")
 
 
 @require_POST
-def profile_declaration(request: HttpRequest) -> HttpResponse:
+def profile_resume(request: AuthenticatedHttpRequest) -> HttpResponse:
+    buddy = _own_buddy(request)
+    services.buddy_resume(actor=request.user, buddy=buddy)
+    messages.success(request, _("Welcome back: you are available again."))
+    return redirect("buddies:profile")
+
+
+@require_POST
+def profile_declaration(request: AuthenticatedHttpRequest) -> HttpResponse:
     buddy = _own_buddy(request)
     form = DeclarationForm(request.POST)
     if form.is_valid():
@@ -359,11 +372,11 @@ def profile_declaration(request: HttpRequest) -> HttpResponse:
 # --- Screening (programme coordinators) --------------------------------------------------
 
 
-def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+def _screening_programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> Programme:
     """A programme whose applicants the user screens. A user who screens for no programme
     gets 403 (the page is not for their role); another programme's screening is not found
     (404, issue 11)."""
-    if not policy.screening_programmes_of(request.user):
+    if not policy.can_screen_applicants(request.user):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_screen_buddies(request.user, programme):
@@ -371,13 +384,12 @@ def _screening_programme(request: HttpRequest, programme_uuid: UUID) -> Programm
     return programme
 
 
-def screening_home(request: HttpRequest) -> HttpResponse:
+def screening_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's programmes, each with its number of applicants."""
-    ids = policy.screening_programmes_of(request.user)
-    if not ids:
+    if not policy.can_screen_applicants(request.user):
         raise PermissionDenied
     programmes = (
-        Programme.objects.filter(pk__in=ids)
+        policy.programmes_screened_by(request.user, Programme.objects.all())
         .annotate(
             applicants=Count(
                 "buddies",
@@ -391,13 +403,13 @@ def screening_home(request: HttpRequest) -> HttpResponse:
     return render(request, "buddies/screening_home.html", {"programmes": programmes})
 
 
-def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def screening_queue(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = _screening_programme(request, programme_uuid)
     status = request.GET.get("status", ScreeningStatus.APPLIED)
     if status not in ScreeningStatus.values:
         status = ScreeningStatus.APPLIED
     buddies = (
-        Buddy.objects.visible_to(request.user)
+        policy.buddies_visible_to(request.user, Buddy.objects.all())
         .filter(programmes=programme, status=status)
         .select_related("user", "training_institution", "home_postcode__municipality")
         .order_by("created_at", "pk")
@@ -429,70 +441,30 @@ def screening_queue(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
 
 
-def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUID) -> HttpResponse:
+def _screened_buddy(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> tuple[Programme, Buddy]:
+    """The applicant of one of the user's programmes (404 for anyone else's)."""
     programme = _screening_programme(request, programme_uuid)
     buddy = get_object_or_404(
-        Buddy.objects.visible_to(request.user)
+        policy.buddies_visible_to(request.user, Buddy.objects.all())
         .filter(programmes=programme)
         .select_related("user", "training_institution", "home_postcode__municipality"),
         uuid=buddy_uuid,
     )
-    decline_form = DeclineForm(prefix="decline")
-    extract_form = ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()})
-    level_form = LevelForm(prefix="level", initial={"level": buddy.level})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                services.buddy_approve(actor=request.user, buddy=buddy, programme=programme)
-                messages.success(request, _("The applicant is approved and gets a mail."))
-                return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-            if action == "decline":
-                decline_form = DeclineForm(request.POST, prefix="decline")
-                if decline_form.is_valid():
-                    services.buddy_decline(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        reason=decline_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The applicant is declined and gets a mail."))
-                    return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
-            elif action == "reopen":
-                services.buddy_reopen(actor=request.user, buddy=buddy, programme=programme)
-                messages.success(request, _("The applicant is back in the queue."))
-                return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-            elif action == "extract":
-                extract_form = ExtractForm(request.POST, prefix="extract")
-                if extract_form.is_valid():
-                    services.buddy_record_extract(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        seen_on=extract_form.cleaned_data["seen_on"],
-                    )
-                    messages.success(request, _("The date of the extract is saved."))
-                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-            elif action == "level":
-                level_form = LevelForm(request.POST, prefix="level")
-                if level_form.is_valid():
-                    services.buddy_set_level(
-                        actor=request.user,
-                        buddy=buddy,
-                        programme=programme,
-                        level=level_form.cleaned_data["level"],
-                    )
-                    messages.success(request, _("The level is saved."))
-                    return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
-        except ValidationError as exc:
-            form = {"decline": decline_form, "extract": extract_form}.get(action or "")
-            items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-            for field, field_messages in items:
-                for message in field_messages:
-                    if form is not None and field in form.fields:
-                        form.add_error(field, message)
-                    else:
-                        messages.error(request, message)
+    return programme, buddy
+
+
+def _screening_page(
+    request: AuthenticatedHttpRequest,
+    programme: Programme,
+    buddy: Buddy,
+    *,
+    decline_form: forms.Form | None = None,
+    extract_form: forms.Form | None = None,
+    level_form: forms.Form | None = None,
+) -> HttpResponse:
+    """The applicant's page; a decision that failed comes back with its form bound."""
     audit_view(actor=request.user, target=buddy)
     return render(
         request,
@@ -500,9 +472,10 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
         {
             "programme": programme,
             "buddy": buddy,
-            "decline_form": decline_form,
-            "extract_form": extract_form,
-            "level_form": level_form,
+            "decline_form": decline_form or DeclineForm(prefix="decline"),
+            "extract_form": extract_form
+            or ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()}),
+            "level_form": level_form or LevelForm(prefix="level", initial={"level": buddy.level}),
             "may_meet_minors": rules.buddy_may_meet_minors(buddy),
             "missing_modules": learning_selectors.missing_required_modules(
                 buddies=[buddy], programme=programme
@@ -522,13 +495,90 @@ def screening_detail(request: HttpRequest, programme_uuid: UUID, buddy_uuid: UUI
     )
 
 
+@require_GET
+def screening_detail(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+) -> HttpResponse:
+    programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+    return _screening_page(request, programme, buddy)
+
+
+def _screening_decision(
+    service: Callable[..., object],
+    done: StrOrPromise,
+    *,
+    form_class: type[forms.Form] | None = None,
+    prefix: str = "",
+    back_to_queue: bool = False,
+) -> Callable[..., HttpResponse]:
+    """One screening decision as its own POST endpoint: the service gets the form's
+    fields; a refusal comes back on the page, on the decision's form where it has one."""
+
+    @require_POST
+    def view(
+        request: AuthenticatedHttpRequest, programme_uuid: UUID, buddy_uuid: UUID
+    ) -> HttpResponse:
+        programme, buddy = _screened_buddy(request, programme_uuid, buddy_uuid)
+        form = (form_class or forms.Form)(request.POST, prefix=prefix or None)
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: service(
+                    actor=request.user, buddy=buddy, programme=programme, **form.cleaned_data
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, done)
+            if back_to_queue:
+                return redirect("buddies:screening_queue", programme_uuid=programme.uuid)
+            return redirect("buddies:screening_detail", programme.uuid, buddy.uuid)
+        if form_class is None:  # no form on the page to carry the refusal
+            for message in form.non_field_errors():
+                messages.error(request, str(message))
+            return _screening_page(request, programme, buddy)
+        return _screening_page(request, programme, buddy, **{f"{prefix}_form": form})
+
+    return view
+
+
+screening_approve = _screening_decision(
+    services.buddy_approve,
+    gettext_lazy("The applicant is approved and gets a mail."),
+    back_to_queue=True,
+)
+screening_reopen = _screening_decision(
+    services.buddy_reopen, gettext_lazy("The applicant is back in the queue.")
+)
+screening_decline = _screening_decision(
+    services.buddy_decline,
+    gettext_lazy("The applicant is declined and gets a mail."),
+    form_class=DeclineForm,
+    prefix="decline",
+    back_to_queue=True,
+)
+screening_extract = _screening_decision(
+    services.buddy_record_extract,
+    gettext_lazy("The date of the extract is saved."),
+    form_class=ExtractForm,
+    prefix="extract",
+)
+screening_level = _screening_decision(
+    services.buddy_set_level,
+    gettext_lazy("The level is saved."),
+    form_class=LevelForm,
+    prefix="level",
+)
+
+
 # --- Import (programme coordinators) ------------------------------------------------------
 
 
-def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
+def _import_programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> Programme:
     """A programme the user imports buddies for: 403 for a role that never imports, 404
     for another programme (issue 11)."""
-    if not policy.screening_programmes_of(request.user):
+    if not policy.can_import_any_buddies(request.user):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_import_buddies(request.user, programme):
@@ -536,7 +586,7 @@ def _import_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
     return programme
 
 
-def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = _import_programme(request, programme_uuid)
     form = ImportForm()
     if request.method == "POST":
@@ -550,7 +600,8 @@ def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as exc:
-                form.add_error("file", exc.messages)
+                # Every refusal here is about the file itself: show it beside the input.
+                errors_to_form(form, ValidationError({"file": exc.error_list}))
             else:
                 return redirect("buddies:import_detail", programme.uuid, job.uuid)
     imports = (
@@ -565,7 +616,9 @@ def import_upload(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     )
 
 
-def import_template(request: HttpRequest, programme_uuid: UUID, file_format: str) -> HttpResponse:
+def import_template(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, file_format: str
+) -> HttpResponse:
     _import_programme(request, programme_uuid)
     if file_format not in {"csv", "xlsx"}:
         raise Http404
@@ -596,24 +649,23 @@ def import_template(request: HttpRequest, programme_uuid: UUID, file_format: str
     return response
 
 
-def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID) -> HttpResponse:
+def _import_job(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> tuple[Programme, BuddyImport]:
     programme = _import_programme(request, programme_uuid)
     job = get_object_or_404(
         BuddyImport.objects.filter(programme=programme).defer("content"), uuid=import_uuid
     )
-    if request.method == "POST":
-        step = (
-            importer.buddy_import_retry
-            if request.POST.get("action") == "retry"
-            else importer.buddy_import_confirm
-        )
-        try:
-            step(actor=request.user, job=job)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("buddies:import_detail", programme.uuid, job.uuid)
+    return programme, job
+
+
+@require_GET
+def import_detail(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+) -> HttpResponse:
+    programme, job = _import_job(request, programme_uuid, import_uuid)
     context = {"programme": programme, "job": job}
-    if request.htmx:
+    if getattr(request, "htmx", False):
         if not job.is_running:
             # Finished: let htmx reload the whole page, which shows the result.
             response = HttpResponse(status=204)
@@ -621,3 +673,23 @@ def import_detail(request: HttpRequest, programme_uuid: UUID, import_uuid: UUID)
             return response
         return render(request, "buddies/import_detail.html#progress", context)
     return render(request, "buddies/import_detail.html", context)
+
+
+def _import_step(service: Callable[..., object], doc: str) -> Callable[..., HttpResponse]:
+    @require_POST
+    def view(
+        request: AuthenticatedHttpRequest, programme_uuid: UUID, import_uuid: UUID
+    ) -> HttpResponse:
+        programme, job = _import_job(request, programme_uuid, import_uuid)
+        try:
+            service(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("buddies:import_detail", programme.uuid, job.uuid)
+
+    view.__doc__ = doc
+    return view
+
+
+import_confirm = _import_step(importer.buddy_import_confirm, "Import the rows of a clean dry run.")
+import_retry = _import_step(importer.buddy_import_retry, "Run a failed import's dry run again.")

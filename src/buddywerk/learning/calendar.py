@@ -38,4 +38,5 @@ def calendar_for(buddy: Any, *, request: HttpRequest) -> bytes:
 
     for entry in meeting_entries(buddy):
         calendar.add_component(entry)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -1,6 +1,6 @@
 """Forms of the learning app. They validate input; the services hold the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
 from .models import Event, Module, NoteKind
+from .services import EVENT_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -18,20 +19,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "theme",
-            "description",
-            "programme",
-            "audience",
-            "starts_at",
-            "ends_at",
-            "registration_deadline",
-            "place",
-            "online_url",
-            "capacity",
-        ]
+        fields = EVENT_FIELDS  # what the service takes, in the order the page shows
         widgets = {
             "starts_at": DATETIME,
             "ends_at": DATETIME,
@@ -41,13 +29,10 @@ class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.all()
-        if not policy.is_platform_admin(user):
-            programmes = programmes.filter(
-                pk__in=policy.organisation_ids(user, "programme_coordinator")
-            )
-            self.fields["programme"].required = True
-        self.fields["programme"].queryset = programmes
+        programme = cast("forms.ModelChoiceField[Programme]", self.fields["programme"])
+        programme.queryset = policy.programmes_organised_by(user, Programme.objects.all())
+        # An event for every programme (no programme) is a platform admin's to organise.
+        programme.required = not policy.can_organise_events_for_everyone(user)
         self.fields["capacity"].widget.attrs["min"] = 1
 
 
@@ -58,7 +43,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
+        cast(forms.ChoiceField, self.fields["present"]).choices = [
             (str(r.pk), str(r.buddy)) for r in registrations if r.status == "registered"
         ]
         self.initial.setdefault("present", [str(r.pk) for r in registrations if r.attended])

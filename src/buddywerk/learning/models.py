@@ -141,11 +141,6 @@ class EventKind(models.TextChoices):
 
 
 class EventQuerySet(models.QuerySet["Event"]):
-    def visible_to(self, user: Any) -> "EventQuerySet":
-        from buddywerk.access import policy
-
-        return policy.events_visible_to(user, self)  # type: ignore[return-value]
-
     def upcoming(self) -> "EventQuerySet":
         return self.filter(ends_at__gte=timezone.now(), is_cancelled=False)
 

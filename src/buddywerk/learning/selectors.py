@@ -20,8 +20,7 @@ from .workflow import ACTIVE_STATUSES
 def event_list(*, user: Any) -> QuerySet[Event]:
     """Upcoming events the user may see, with the number of places taken."""
     qs = (
-        Event.objects.visible_to(user)
-        .upcoming()
+        policy.events_visible_to(user, Event.objects.upcoming())
         .select_related("programme")
         .annotate(
             taken=Count("registrations", filter=Q(registrations__status="registered")),
@@ -62,7 +61,7 @@ def events_for_calendar(buddy: Any) -> QuerySet[Event]:
     """The events a buddy holds a place for (not the waiting list) and may still see (a
     programme's internal events only while its approved buddy), for the calendar feed."""
     return (
-        Event.objects.visible_to(buddy.user)
+        policy.events_visible_to(buddy.user, Event.objects.all())
         .filter(
             registrations__buddy=buddy,
             registrations__status=RegistrationStatus.REGISTERED,

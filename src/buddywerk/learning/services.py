@@ -47,10 +47,10 @@ EVENT_FIELDS = [
     "audience",
     "starts_at",
     "ends_at",
+    "registration_deadline",
     "place",
     "online_url",
     "capacity",
-    "registration_deadline",
 ]
 
 
@@ -84,7 +84,7 @@ def registration_create(
     buddy = getattr(actor, "buddy", None)
     if buddy is None or not policy.can_register_for_events(actor):
         raise PermissionDenied
-    if not Event.objects.visible_to(actor).filter(pk=event.pk).exists():
+    if not policy.events_visible_to(actor, Event.objects.all()).filter(pk=event.pk).exists():
         raise PermissionDenied
     # The lock: every registration and cancellation of this event waits here in turn.
     event = Event.objects.select_for_update().get(pk=event.pk)

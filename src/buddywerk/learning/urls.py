@@ -10,6 +10,8 @@ urlpatterns = [
     path("events/<uuid:event_uuid>/", views.event_detail, name="event_detail"),
     path("events/<uuid:event_uuid>/register/", views.event_register, name="event_register"),
     path("events/<uuid:event_uuid>/manage/", views.event_manage, name="event_manage"),
+    path("events/<uuid:event_uuid>/attendance/", views.event_attendance, name="event_attendance"),
+    path("events/<uuid:event_uuid>/notes/", views.event_note, name="event_note"),
     path(
         "registrations/<uuid:registration_uuid>/cancel/",
         views.registration_cancel,

@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buddywerk.access import policy
-from buddywerk.network.views import _form_error
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.organisations.models import Programme
 
 from . import forms, selectors, services
@@ -30,22 +31,16 @@ def _error_message(request: HttpRequest, exc: ValidationError) -> None:
 # --- Events ------------------------------------------------------------------------------
 
 
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
-        request,
-        "learning/event_list.html",
-        {
-            "events": selectors.event_list(user=request.user),
-            "can_organise": policy.can_organise_events(request.user),
-            # The calendar link is offered to those who may have one.
-            "is_buddy": policy.can_have_calendar_feed(request.user),
-        },
+        request, "learning/event_list.html", {"events": selectors.event_list(user=request.user)}
     )
 
 
-def event_detail(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
+def event_detail(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
     event = get_object_or_404(
-        Event.objects.visible_to(request.user).select_related("programme"), uuid=event_uuid
+        policy.events_visible_to(request.user, Event.objects.all()).select_related("programme"),
+        uuid=event_uuid,
     )
     buddy = getattr(request.user, "buddy", None)
     registration = selectors.registration_of(buddy=buddy, event=event)
@@ -59,17 +54,18 @@ def event_detail(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
             if registration and registration.status == "waiting"
             else None,
             "taken": event.registrations.filter(status="registered").count(),
-            "can_register": buddy is not None and policy.can_register_for_events(request.user),
-            "can_manage": policy.can_manage_event(request.user, event),
+            "can_manage_event": policy.can_manage_event(request.user, event),
         },
     )
 
 
 @require_POST
-def event_register(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
-    if not policy.can_register_for_events(request.user) or not hasattr(request.user, "buddy"):
+def event_register(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
+    if not policy.can_register_for_events(request.user):
         raise PermissionDenied
-    event = get_object_or_404(Event.objects.visible_to(request.user), uuid=event_uuid)
+    event = get_object_or_404(
+        policy.events_visible_to(request.user, Event.objects.all()), uuid=event_uuid
+    )
     try:
         registration = services.registration_create(actor=request.user, event=event)
     except ValidationError as exc:
@@ -89,12 +85,11 @@ def event_register(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 
 
 @require_POST
-def registration_cancel(request: HttpRequest, registration_uuid: UUID) -> HttpResponse:
+def registration_cancel(request: AuthenticatedHttpRequest, registration_uuid: UUID) -> HttpResponse:
     registration = get_object_or_404(
         Registration.objects.select_related("event", "buddy"), uuid=registration_uuid
     )
-    own = registration.buddy.user_id == request.user.pk
-    if not own and not policy.can_manage_event(request.user, registration.event):
+    if not policy.can_cancel_registration(request.user, registration):
         raise Http404
     try:
         services.registration_cancel(actor=request.user, registration=registration)
@@ -102,86 +97,117 @@ def registration_cancel(request: HttpRequest, registration_uuid: UUID) -> HttpRe
         _error_message(request, exc)
     else:
         messages.success(request, _("The registration is cancelled."))
-    if own:
+    # The buddy goes back to the event, the organiser to the event's registrations.
+    if registration.buddy.user_id == request.user.pk:
         return redirect("learning:event_detail", event_uuid=registration.event.uuid)
     return redirect("learning:event_manage", event_uuid=registration.event.uuid)
 
 
 @require_http_methods(["GET", "POST"])
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
     form = forms.EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(actor=request.user, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
+        event = form_submit(
+            form, lambda: services.event_create(actor=request.user, fields=form.cleaned_data)
+        )
+        if event is not None:
             messages.success(request, _("The event is created."))
             return redirect("learning:event_manage", event_uuid=event.uuid)
     return render(request, "learning/event_form.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def event_manage(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
-    """The organiser's page: registrations, the waiting list, attendance, meet-up notes."""
+def _organised_event(request: AuthenticatedHttpRequest, event_uuid: UUID) -> Event:
+    """An event whose registrations the user manages; 403 for a role that organises none,
+    404 for another programme's event."""
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
-    event = get_object_or_404(
+    event: Event = get_object_or_404(
         policy.events_organised_by(request.user, Event.objects.select_related("programme")),
         uuid=event_uuid,
     )
-    registrations = list(selectors.event_registrations(event=event))
-    attendance = forms.AttendanceForm(registrations=registrations)
-    note_form = forms.MeetupNoteForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "attendance":
-                attendance = forms.AttendanceForm(request.POST, registrations=registrations)
-                if attendance.is_valid():
-                    present = {int(pk) for pk in attendance.cleaned_data["present"]}
-                    services.attendance_record(actor=request.user, event=event, present=present)
-                    messages.success(request, _("Attendance is saved."))
-                    return redirect("learning:event_manage", event_uuid=event.uuid)
-            elif action == "note":
-                note_form = forms.MeetupNoteForm(request.POST)
-                if note_form.is_valid():
-                    services.meetup_note_record(
-                        actor=request.user, event=event, **note_form.cleaned_data
-                    )
-                    messages.success(request, _("The note is saved for the programme."))
-                    return redirect("learning:event_manage", event_uuid=event.uuid)
-        except ValidationError as exc:
-            _error_message(request, exc)
+    return event
+
+
+def _event_manage_page(
+    request: AuthenticatedHttpRequest,
+    event: Event,
+    registrations: list[Registration],
+    *,
+    attendance: forms.AttendanceForm | None = None,
+    note_form: forms.MeetupNoteForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "learning/event_manage.html",
         {
             "event": event,
             "registrations": registrations,
-            "attendance": attendance,
-            "note_form": note_form,
+            "attendance": attendance or forms.AttendanceForm(registrations=registrations),
+            "note_form": note_form or forms.MeetupNoteForm(),
             "notes": event.notes.all(),
         },
     )
 
 
-def _own_programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
-    """A programme the user coordinates (or any, for a platform admin); 404 otherwise."""
-    programme = get_object_or_404(Programme, uuid=programme_uuid)
-    if not policy.can_view_service_reach(request.user, programme):
-        raise Http404
-    return programme
+@require_GET
+def event_manage(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
+    """The organiser's page: registrations, the waiting list, attendance, meet-up notes."""
+    event = _organised_event(request, event_uuid)
+    return _event_manage_page(request, event, list(selectors.event_registrations(event=event)))
 
 
-def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+@require_POST
+def event_attendance(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
+    event = _organised_event(request, event_uuid)
+    registrations = list(selectors.event_registrations(event=event))
+    form = forms.AttendanceForm(request.POST, registrations=registrations)
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.attendance_record(
+                actor=request.user,
+                event=event,
+                present={int(pk) for pk in form.cleaned_data["present"]},
+            ),
+        )
+        is not None
+    ):
+        messages.success(request, _("Attendance is saved."))
+        return redirect("learning:event_manage", event_uuid=event.uuid)
+    return _event_manage_page(request, event, registrations, attendance=form)
+
+
+@require_POST
+def event_note(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
+    event = _organised_event(request, event_uuid)
+    form = forms.MeetupNoteForm(request.POST)
+    if (
+        form.is_valid()
+        and form_submit(
+            form,
+            lambda: services.meetup_note_record(
+                actor=request.user, event=event, **form.cleaned_data
+            ),
+        )
+        is not None
+    ):
+        messages.success(request, _("The note is saved for the programme."))
+        return redirect("learning:event_manage", event_uuid=event.uuid)
+    registrations = list(selectors.event_registrations(event=event))
+    return _event_manage_page(request, event, registrations, note_form=form)
+
+
+def programme_notes(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     """[004] What buddies raised at the programme's meet-ups. Another programme's notes are
     not found (404), like any object outside the user's scope."""
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
-    programme = _own_programme(request, programme_uuid)
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_read_meetup_notes(request.user, programme):
+        raise Http404
     return render(
         request,
         "learning/programme_notes.html",
@@ -193,20 +219,27 @@ def programme_notes(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def required_modules(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def required_modules(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     """The programme setting of the modules required before a first duo, and the buddies
     who still miss one. Another programme's setting is not found (404)."""
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
-    programme = _own_programme(request, programme_uuid)
+    programme = get_object_or_404(Programme, uuid=programme_uuid)
+    if not policy.can_set_required_modules(request.user, programme):
+        raise Http404
     form = forms.RequiredModulesForm(
         request.POST or None,
         initial={"modules": list(Module.objects.filter(required_by__programme=programme))},
     )
     if request.method == "POST" and form.is_valid():
-        services.required_modules_set(
-            actor=request.user, programme=programme, modules=list(form.cleaned_data["modules"])
+        form_submit(
+            form,
+            lambda: services.required_modules_set(
+                actor=request.user, programme=programme, modules=list(form.cleaned_data["modules"])
+            ),
         )
+    # Still valid after the service: nothing was refused (the service returns nothing).
+    if request.method == "POST" and form.is_valid():
         messages.success(request, _("The required modules are saved."))
         return redirect("learning:required_modules", programme_uuid=programme.uuid)
     return render(
@@ -223,7 +256,7 @@ def required_modules(request: HttpRequest, programme_uuid: UUID) -> HttpResponse
 # --- Academy -------------------------------------------------------------------------
 
 
-def module_list(request: HttpRequest) -> HttpResponse:
+def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/module_list.html",
@@ -232,7 +265,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def module_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     module = get_object_or_404(Module, slug=slug, is_published=True)
     buddy = getattr(request.user, "buddy", None)
     completion = module.completions.filter(buddy=buddy).first() if buddy else None
@@ -241,20 +274,20 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         initial={"reflection": completion.reflection if completion else ""},
     )
     if request.method == "POST":
-        if not policy.can_take_modules(request.user) or buddy is None:
+        if not policy.can_take_modules(request.user):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.module_complete(
-                    actor=request.user,
-                    module=module,
-                    reflection=form.cleaned_data["reflection"],
-                )
-            except ValidationError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Well done: the module is marked as done."))
-                return redirect("learning:module_detail", slug=module.slug)
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: services.module_complete(
+                    actor=request.user, module=module, reflection=form.cleaned_data["reflection"]
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, _("Well done: the module is marked as done."))
+            return redirect("learning:module_detail", slug=module.slug)
     return render(
         request,
         "learning/module_detail.html",
@@ -263,7 +296,6 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "body": render_markdown(module.body),
             "completion": completion,
             "form": form,
-            "can_complete": buddy is not None and policy.can_take_modules(request.user),
         },
     )
 
@@ -272,7 +304,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_have_calendar_feed(request.user):
         raise PermissionDenied
     if request.method == "POST":

@@ -1,5 +1,7 @@
 """Forms of matching: the programme's settings and the answers to a proposal."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,24 +9,21 @@ from .models import ProgrammeMatchingSettings
 from .services import SETTINGS_FIELDS
 
 
-class MatchingSettingsForm(forms.ModelForm):
+class MatchingSettingsForm(forms.ModelForm[ProgrammeMatchingSettings]):
     class Meta:
         model = ProgrammeMatchingSettings
         fields = SETTINGS_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
 
 
 class AnswerForm(forms.Form):
-    """Accept or decline (the buddy), confirm or refuse (the school): one form, the action
-    is the button pressed. A no needs a reason."""
+    """Accept or decline (the buddy), confirm or refuse (the school): one form, each button
+    posts to its own answer's endpoint. A no needs a reason (the service says so)."""
 
-    ACTIONS = ("accept", "decline", "confirm", "refuse")
-
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason (needed when you say no)"),
         required=False,

@@ -6,6 +6,7 @@ in workflow.py; each change writes a `ProposalTransition` row.
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,11 +23,14 @@ from buddywerk.referrals.models import Referral
 from . import engine
 from .enums import OPEN_STATUSES, ProposalSource, ProposalStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DEFAULT_WEIGHTS = engine.Weights()
 DEFAULT_PROPOSAL_DAYS = 7
 
 
-def _weight(label: object, default: int) -> models.PositiveSmallIntegerField:
+def _weight(label: "StrOrPromise", default: int) -> "models.PositiveSmallIntegerField[int, int]":
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MaxValueValidator(engine.MAX_SCORE)]
     )

@@ -97,7 +97,7 @@ def my_proposals(*, user: Any) -> dict[str, Any]:
     schools = policy.referrer_organisation_ids(user)
     return {
         "as_buddy": list(visible.filter(buddy__user_id=user.pk)[:100])
-        if hasattr(user, "buddy")
+        if policy.can_see_proposals_as_buddy(user)
         else [],
         "as_school": list(visible.filter(referral__referrer_id__in=schools)[:100])
         if schools
@@ -238,8 +238,9 @@ def _solve_preview(data: candidates.MatchingInput, texts: engine.Texts) -> dict[
 
 
 def region_preview(codes: set[str]) -> dict[str, Any]:
-    """Per programme of the provinces: the batch figures and the greedy figures."""
-    rows = []
+    """Per programme of the provinces: the batch figures and the greedy figures (None for a
+    programme without referrals or buddies to match)."""
+    rows: list[tuple[Programme, engine.Figures | None, engine.Figures | None]] = []
     for data in candidates.region_inputs(codes):
         if data.referrals and data.buddies:
             rows.append(

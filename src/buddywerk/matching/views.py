@@ -5,45 +5,58 @@ Roles without any part in matching get 403; objects outside the user's scope get
 Pages that show a participant write an audit event.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import audit_view, audit_view_many
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 from buddywerk.referrals.selectors import seen_in_row, seen_through
 
 from . import candidates, engine, selectors, services
 from .forms import AnswerForm, MatchingSettingsForm
+from .models import Proposal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from buddywerk.access.policy import AnyUser
 
 
 def _texts() -> engine.Texts:
     return engine.Texts(lang="en" if (get_language() or "nl").startswith("en") else "nl")
 
 
-def _require_matcher(request: HttpRequest) -> set[int]:
-    ids = policy.matching_programme_ids(request.user)
-    if not ids:
+def _matched_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
+    """The programmes whose queue the user matches; 403 for a role that matches none."""
+    if not policy.can_match_referrals(request.user):
         raise PermissionDenied
-    return ids
+    return policy.programmes_matched_by(request.user, Programme.objects.all())
 
 
-def _programme(request: HttpRequest, programme_uuid: UUID) -> Programme:
-    ids = _require_matcher(request)
-    return get_object_or_404(Programme, uuid=programme_uuid, pk__in=ids)
+def _programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> Programme:
+    programme: Programme = get_object_or_404(_matched_programmes(request), uuid=programme_uuid)
+    return programme
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
+def _error(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
@@ -51,12 +64,15 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
 # --- Overview and settings --------------------------------------------------------------
 
 
-def matching_home(request: HttpRequest) -> HttpResponse:
+def matching_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's start: their programmes with the queue size, open proposals."""
-    ids = policy.matching_programme_ids(request.user)
-    region = policy.can_preview_region_batch(request.user)
-    if not ids and not region:
+    if not policy.can_use_matching(request.user):
         raise PermissionDenied
+    ids = set(
+        policy.programmes_matched_by(request.user, Programme.objects.all()).values_list(
+            "pk", flat=True
+        )
+    )
     return render(
         request,
         "matching/home.html",
@@ -65,25 +81,24 @@ def matching_home(request: HttpRequest) -> HttpResponse:
             "proposals": selectors.proposal_rows(
                 user=request.user, proposals=selectors.open_proposals(user=request.user)[:50]
             ),
-            "region": region,
         },
     )
 
 
-def matching_settings(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def matching_settings(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = _programme(request, programme_uuid)
     current = candidates.settings_for(programme)
     form = MatchingSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.matching_settings_update(
+        saved = form_submit(
+            form,
+            lambda: services.matching_settings_update(
                 actor=request.user,
                 programme=programme,
                 data={name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The matching settings are saved."))
             return redirect("matching:home")
     return render(request, "matching/settings.html", {"programme": programme, "form": form})
@@ -92,14 +107,14 @@ def matching_settings(request: HttpRequest, programme_uuid: UUID) -> HttpRespons
 # --- Suggestions ------------------------------------------------------------------------
 
 
-def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpResponse:
+def referral_suggestions(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """For one referral: the 10 best buddies with score and reasons, and the buddies that
     one hard constraint blocks. A POST proposes one buddy."""
-    ids = _require_matcher(request)
+    programmes = _matched_programmes(request)
     referral = get_object_or_404(
         policy.referrals_visible_to(request.user, Referral.objects.with_participant()),
         uuid=referral_uuid,
-        programme_id__in=ids,
+        programme__in=programmes,
     )
     if request.method == "POST":
         buddy = get_object_or_404(
@@ -127,14 +142,16 @@ def referral_suggestions(request: HttpRequest, referral_uuid: UUID) -> HttpRespo
     return render(request, template, {"referral": referral, **context})
 
 
-def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
+def buddy_suggestions(request: AuthenticatedHttpRequest, buddy_uuid: UUID) -> HttpResponse:
     """For one buddy: the referrals in the queue that fit them best."""
-    ids = _require_matcher(request)
+    programmes = _matched_programmes(request)
     buddy = get_object_or_404(
-        Buddy.objects.filter(programmes__in=ids).select_related("user").distinct(),
+        Buddy.objects.filter(programmes__in=programmes).select_related("user").distinct(),
         uuid=buddy_uuid,
     )
-    programme = buddy.programmes.filter(pk__in=ids).order_by("name").first()
+    programme = buddy.programmes.filter(pk__in=programmes).order_by("name").first()
+    if programme is None:  # cannot happen: the buddy was found through these programmes
+        raise Http404
     context = selectors.buddy_suggestions(programme=programme, buddy=buddy, texts=_texts())
     # every participant the page names: the fitting and the almost fitting referrals
     audit_view_many(
@@ -154,7 +171,7 @@ def buddy_suggestions(request: HttpRequest, buddy_uuid: UUID) -> HttpResponse:
 # --- Batch ------------------------------------------------------------------------------
 
 
-def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def batch(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     """Preview the optimal batch for the programme's queue next to a greedy pass; a POST
     proposes the ticked matches (all, some or none)."""
     programme = _programme(request, programme_uuid)
@@ -200,79 +217,111 @@ def batch(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     return render(request, "matching/batch.html", {"programme": programme, **preview})
 
 
-def region_batch(request: HttpRequest) -> HttpResponse:
+def region_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What a batch over every queue of the province would give, per programme: figures
     only, no participant and no buddy (the regional coordinator sees aggregates)."""
-    codes = policy.regional_province_codes(request.user)
-    if not codes:
+    if not policy.can_preview_region_batch(request.user):
         raise PermissionDenied
+    codes = policy.regional_province_codes(request.user)
     return render(request, "matching/region_batch.html", selectors.region_preview(codes))
 
 
 # --- Proposals --------------------------------------------------------------------------
 
 
-def my_proposals(request: HttpRequest) -> HttpResponse:
+def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The buddy's proposals (first name and needs only) and the school's proposals to
     confirm."""
     user = request.user
-    is_buddy = hasattr(user, "buddy")
-    schools = policy.referrer_organisation_ids(user)
-    if not is_buddy and not schools:
+    if not policy.can_answer_proposals(user):
         raise PermissionDenied
     lists = selectors.my_proposals(user=user)
     selectors.proposal_rows(user=user, proposals=[*lists["as_buddy"], *lists["as_school"]])
-    return render(request, "matching/my_proposals.html", {"is_buddy": is_buddy, **lists})
+    return render(request, "matching/my_proposals.html", lists)
 
 
-def proposal_detail(request: HttpRequest, proposal_uuid: UUID) -> HttpResponse:
+def _proposal(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> Proposal:
+    proposal: Proposal = get_object_or_404(
+        selectors.proposals_for(user=request.user), uuid=proposal_uuid
+    )
+    return proposal
+
+
+def _proposal_page(
+    request: AuthenticatedHttpRequest, proposal: Proposal, form: AnswerForm
+) -> HttpResponse:
     """One proposal, with the answers the reader may give."""
-    proposal = get_object_or_404(selectors.proposals_for(user=request.user), uuid=proposal_uuid)
     user = request.user
-    is_buddy = policy.is_proposal_buddy(user, proposal)
-    is_school = policy.can_confirm_proposal(user, proposal)
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST":
-        if not (is_buddy or is_school):
-            raise PermissionDenied
-        if form.is_valid():
-            action = form.cleaned_data["action"]
-            reason = form.cleaned_data["reason"]
-            if action in ("accept", "decline") and not is_buddy:
-                raise PermissionDenied
-            if action in ("confirm", "refuse") and not is_school:
-                raise PermissionDenied
-            try:
-                if action == "accept":
-                    services.proposal_accept(actor=user, proposal=proposal)
-                    messages.success(request, _("Thank you. The school is asked to confirm."))
-                elif action == "decline":
-                    services.proposal_decline(actor=user, proposal=proposal, reason=reason)
-                    messages.success(request, _("You declined the proposal."))
-                elif action == "confirm":
-                    services.proposal_confirm(actor=user, proposal=proposal)
-                    messages.success(request, _("Confirmed. The duo starts."))
-                else:
-                    services.proposal_refuse(actor=user, proposal=proposal, reason=reason)
-                    messages.success(request, _("You refused the proposal."))
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    form.add_error(None, exc.message_dict.get("reason", exc.messages))
-                else:
-                    form.add_error(None, exc)
-            else:
-                return redirect("matching:proposal_detail", proposal_uuid=proposal.uuid)
     context: dict[str, Any] = {
         "proposal": proposal,
         "form": form,
-        "is_buddy": is_buddy,
-        "is_school": is_school,
+        "is_proposal_buddy": policy.is_proposal_buddy(user, proposal),
+        "can_confirm_proposal": policy.can_confirm_proposal(user, proposal),
         # a buddy sees the participant's first name and needs only (DOMAIN.md)
-        "full_view": is_school
-        or policy.can_match(user, proposal.programme)
-        or policy.is_platform_admin(user),
+        "can_see_proposal_in_full": policy.can_see_proposal_in_full(user, proposal),
         "needs": selectors.needs_labels(proposal.referral),
         "transitions": proposal.transitions.select_related("actor"),
     }
     audit_view(actor=user, target=selectors.seen_in_proposal(proposal))
     return render(request, "matching/proposal_detail.html", context)
+
+
+@require_GET
+def proposal_detail(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
+    return _proposal_page(request, _proposal(request, proposal_uuid), AnswerForm())
+
+
+def _proposal_answer(
+    allowed: Callable[[AnyUser, Proposal], bool],
+    service: Callable[..., object],
+    done: StrOrPromise,
+    *,
+    with_reason: bool,
+) -> Callable[..., HttpResponse]:
+    """One answer to a proposal as its own POST endpoint: 404 outside the reader's scope,
+    403 for a reader who may not give this answer (the buddy does not confirm in the
+    school's place); a refusal comes back on the page's form."""
+
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> HttpResponse:
+        proposal = _proposal(request, proposal_uuid)
+        if not allowed(request.user, proposal):
+            raise PermissionDenied
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            extra = {"reason": form.cleaned_data["reason"]} if with_reason else {}
+            answered = form_submit(
+                form, lambda: service(actor=request.user, proposal=proposal, **extra)
+            )
+            if answered is not None:
+                messages.success(request, done)
+                return redirect("matching:proposal_detail", proposal_uuid=proposal.uuid)
+        return _proposal_page(request, proposal, form)
+
+    return view
+
+
+proposal_accept = _proposal_answer(
+    policy.is_proposal_buddy,
+    services.proposal_accept,
+    gettext_lazy("Thank you. The school is asked to confirm."),
+    with_reason=False,
+)
+proposal_decline = _proposal_answer(
+    policy.is_proposal_buddy,
+    services.proposal_decline,
+    gettext_lazy("You declined the proposal."),
+    with_reason=True,
+)
+proposal_confirm = _proposal_answer(
+    policy.can_confirm_proposal,
+    services.proposal_confirm,
+    gettext_lazy("Confirmed. The duo starts."),
+    with_reason=False,
+)
+proposal_refuse = _proposal_answer(
+    policy.can_confirm_proposal,
+    services.proposal_refuse,
+    gettext_lazy("You refused the proposal."),
+    with_reason=True,
+)

@@ -1,6 +1,6 @@
 """Forms of the network app. They validate input; the services hold the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ class BootstrapMixin:
     labels, help text and errors tied to their field) looks like the rest of the site."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for bound in self.fields.values():  # type: ignore[attr-defined]
             widget = bound.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
@@ -60,12 +60,16 @@ class PracticeSearchForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = PracticeCategory.objects.values_list("slug", "name")
-        self.fields["domain"].choices = PolicyDomain.objects.values_list("slug", "name")
-        self.fields["target"].choices = TargetGroup.objects.values_list("slug", "name")
-        self.fields["province"].choices = Province.objects.filter(
-            region__in=["VLG", "BRU"]
-        ).values_list("code", "name")
+        choices = {
+            "category": PracticeCategory.objects.values_list("slug", "name"),
+            "domain": PolicyDomain.objects.values_list("slug", "name"),
+            "target": TargetGroup.objects.values_list("slug", "name"),
+            "province": Province.objects.filter(region__in=["VLG", "BRU"]).values_list(
+                "code", "name"
+            ),
+        }
+        for name, values in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = values
 
 
 class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -134,18 +138,9 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
 
 
 class ModerationForm(BootstrapMixin, forms.Form):
-    PUBLISH = "publish"
-    CHANGES = "changes"
-    REJECT = "reject"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[
-            (PUBLISH, _("Publish")),
-            (CHANGES, _("Ask the author for changes")),
-            (REJECT, _("Reject")),
-        ],
-    )
+    """The moderator's message; each decision (publish, ask for changes, reject) is its own
+    button and endpoint. Asking for changes and rejecting need a reason."""
+
     reason = forms.CharField(
         label=_("Message to the author"),
         required=False,
@@ -154,12 +149,14 @@ class ModerationForm(BootstrapMixin, forms.Form):
         help_text=_("Needed when you ask for changes or reject."),
     )
 
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if (
-            data.get("decision") in {self.CHANGES, self.REJECT}
-            and not (data.get("reason") or "").strip()
-        ):
+        super().clean()
+        data = self.cleaned_data
+        if self.reason_required and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell the author why, in a sentence or two."))
         return data
 

@@ -229,13 +229,6 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class PracticeSubmissionQuerySet(models.QuerySet["PracticeSubmission"]):
-    def moderated_by(self, user: Any) -> "PracticeSubmissionQuerySet":
-        from buddywerk.access import policy
-
-        return policy.practice_submissions_moderated_by(user, self)  # type: ignore[return-value]
-
-
 class PracticeSubmission(PracticeContent, TimeStampedModel):
     """A proposed new sheet, or a proposed change to a published one (R15)."""
 
@@ -283,8 +276,6 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderation_reason = models.TextField(_("message from the moderator"), blank=True)
-
-    objects = PracticeSubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice proposal")

@@ -157,7 +157,7 @@ def practices_in_order(ids: list[int]) -> list[Practice]:
 def practice_facets(results: QuerySet[Practice] | list[int]) -> list[Facet]:
     """How many of the results fall in each category, policy domain, province and target
     group: four grouped queries, whatever the number of results."""
-    ids = results if isinstance(results, list) else results.order_by().values("pk")
+    ids: Any = results if isinstance(results, list) else results.order_by().values("pk")
 
     def counted(qs: QuerySet[Any], relation: str, code: str) -> list[Any]:
         return list(
@@ -173,8 +173,12 @@ def practice_facets(results: QuerySet[Practice] | list[int]) -> list[Facet]:
         .order_by("-n", "name")
     )
     return [
-        Facet(_("Category"), "category", counted(PracticeCategory.objects, "practices", "slug")),
-        Facet(_("Policy domain"), "domain", counted(PolicyDomain.objects, "practices", "slug")),
+        Facet(
+            _("Category"), "category", counted(PracticeCategory.objects.all(), "practices", "slug")
+        ),
+        Facet(
+            _("Policy domain"), "domain", counted(PolicyDomain.objects.all(), "practices", "slug")
+        ),
         Facet(_("Province"), "province", provinces),
-        Facet(_("Target group"), "target", counted(TargetGroup.objects, "practices", "slug")),
+        Facet(_("Target group"), "target", counted(TargetGroup.objects.all(), "practices", "slug")),
     ]

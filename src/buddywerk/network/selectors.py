@@ -49,7 +49,7 @@ def practice_get_public(*, practice_uuid: Any) -> Practice:
 def moderation_queue(*, user: Any) -> QuerySet[PracticeSubmission]:
     """The proposals the user may moderate that wait for a decision."""
     return (
-        PracticeSubmission.objects.moderated_by(user)
+        policy.practice_submissions_moderated_by(user, PracticeSubmission.objects.all())
         .filter(status__in=MODERATION_STATUSES)
         .select_related("practice")
         .prefetch_related(Prefetch("places", queryset=_places()))

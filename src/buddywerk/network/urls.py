@@ -31,6 +31,21 @@ urlpatterns = [
         name="moderation_detail",
     ),
     path(
+        "moderation/<uuid:submission_uuid>/publish/",
+        views.moderation_publish,
+        name="moderation_publish",
+    ),
+    path(
+        "moderation/<uuid:submission_uuid>/changes/",
+        views.moderation_request_changes,
+        name="moderation_request_changes",
+    ),
+    path(
+        "moderation/<uuid:submission_uuid>/reject/",
+        views.moderation_reject,
+        name="moderation_reject",
+    ),
+    path(
         "moderation/<uuid:submission_uuid>/photo/",
         views.moderation_photo,
         name="moderation_photo",

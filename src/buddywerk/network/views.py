@@ -2,27 +2,33 @@
 the Q&A and the local services map. Views: guard, load (scoped), validate, service, render.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.forms import errors_to_form, form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
-from .models import PracticeSubmission, Question, SubmissionStatus
+from .models import CONTENT_FIELDS, PracticeSubmission, Question, SubmissionStatus
 from .search import (
     PracticeFilters,
     has_facet_filters,
@@ -32,19 +38,10 @@ from .search import (
     practices_in_order,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 20
-
-
-def _form_error(form: object, exc: ValidationError) -> None:
-    """Put a service's validation error on the form, tied to its field when it has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(target, error)  # type: ignore[attr-defined]
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 # --- The public practice database ---------------------------------------------------
@@ -66,12 +63,13 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     # The match runs once; the page and the facets work from its ids (see search.py).
     if not has_facet_filters(filters):
         results: Any = practice_search(filters)
-        page = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
+        page: Page[Any] = Paginator(selectors.practice_list_related(results), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
     else:
         results = practice_search_ids(filters)
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The page of ids becomes the page of their sheets, in the same order.
         page.object_list = practices_in_order(list(page.object_list))
     facets = practice_facets(results)
     chosen = {
@@ -134,7 +132,7 @@ def _photo_response(photo: Any) -> FileResponse:
 
 @login_not_required
 @require_http_methods(["GET", "HEAD"])
-def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
+def practice_photo(request: HttpRequest, practice_uuid: UUID) -> FileResponse:
     """The photo of a published sheet (public)."""
     practice = selectors.practice_get_public(practice_uuid=practice_uuid)
     response = _photo_response(practice.photo)
@@ -143,12 +141,13 @@ def practice_photo(request: HttpRequest, practice_uuid: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def moderation_photo(request: HttpRequest, submission_uuid: UUID) -> HttpResponse:
+def moderation_photo(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> FileResponse:
     """The photo of a proposal, for its moderators only (not published yet)."""
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
     submission = get_object_or_404(
-        PracticeSubmission.objects.moderated_by(request.user), uuid=submission_uuid
+        policy.practice_submissions_moderated_by(request.user, PracticeSubmission.objects.all()),
+        uuid=submission_uuid,
     )
     response = _photo_response(submission.photo)
     response["Cache-Control"] = "private, no-store"
@@ -172,7 +171,7 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         }
     instance = PracticeSubmission()
     if practice is not None:
-        for name in forms.CONTENT_FIELDS:
+        for name in CONTENT_FIELDS:
             setattr(instance, name, getattr(practice, name))
     form = forms.PracticeSubmissionForm(
         request.POST or None,
@@ -213,7 +212,7 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
             )
         except ValidationError as exc:
             hits.rollback()  # nothing was sent
-            _form_error(form, exc)
+            errors_to_form(form, exc)
         else:
             return render(
                 request,
@@ -251,11 +250,12 @@ def practice_submission_edit(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         fields, relations = form.content()
-        try:
-            services.practice_submission_resubmit(token=token, fields=fields, relations=relations)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
+        if form_submit(
+            form,
+            lambda: services.practice_submission_resubmit(
+                token=token, fields=fields, relations=relations
+            ),
+        ):
             messages.success(request, _("Thank you. Your proposal now waits for a moderator."))
             return redirect("network:practice_list")
     return render(
@@ -268,7 +268,7 @@ def practice_submission_edit(request: HttpRequest, token: str) -> HttpResponse:
 # --- Moderation ---------------------------------------------------------------------
 
 
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def moderation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
     queue = selectors.moderation_queue(user=request.user)
@@ -276,42 +276,25 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "network/moderation_queue.html", {"page": page})
 
 
-@require_http_methods(["GET", "POST"])
-def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpResponse:
+def _moderated_submission(
+    request: AuthenticatedHttpRequest, submission_uuid: UUID
+) -> PracticeSubmission:
+    """A proposal the user moderates: 403 for a role that moderates none, 404 for one
+    outside their provinces (R15)."""
     if not policy.can_moderate_practices(request.user):
         raise PermissionDenied
-    submission = get_object_or_404(
-        PracticeSubmission.objects.moderated_by(request.user).select_related("practice"),
+    submission: PracticeSubmission = get_object_or_404(
+        policy.practice_submissions_moderated_by(
+            request.user, PracticeSubmission.objects.all()
+        ).select_related("practice"),
         uuid=submission_uuid,
     )
-    form = forms.ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        reason = form.cleaned_data["reason"]
-        try:
-            if decision == form.PUBLISH:
-                practice = services.practice_submission_publish(
-                    actor=request.user, submission=submission
-                )
-                messages.success(request, _("The practice sheet is published."))
-                return redirect("network:practice_detail", practice_uuid=practice.uuid)
-            if decision == form.CHANGES:
-                services.practice_submission_request_changes(
-                    actor=request.user,
-                    submission=submission,
-                    reason=reason,
-                )
-                messages.success(request, _("The author was asked for changes."))
-            else:
-                services.practice_submission_reject(
-                    actor=request.user,
-                    submission=submission,
-                    reason=reason,
-                )
-                messages.success(request, _("The proposal was rejected."))
-            return redirect("network:moderation_queue")
-        except ValidationError as exc:
-            _form_error(form, exc)
+    return submission
+
+
+def _moderation_page(
+    request: AuthenticatedHttpRequest, submission: PracticeSubmission, form: forms.ModerationForm
+) -> HttpResponse:
     return render(
         request,
         "network/moderation_detail.html",
@@ -322,6 +305,61 @@ def moderation_detail(request: HttpRequest, submission_uuid: UUID) -> HttpRespon
             in {SubmissionStatus.SUBMITTED, SubmissionStatus.CHANGES_REQUESTED},
         },
     )
+
+
+@require_GET
+def moderation_detail(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
+    submission = _moderated_submission(request, submission_uuid)
+    return _moderation_page(request, submission, forms.ModerationForm())
+
+
+@require_POST
+def moderation_publish(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
+    submission = _moderated_submission(request, submission_uuid)
+    form = forms.ModerationForm(request.POST)
+    if form.is_valid():
+        practice = form_submit(
+            form,
+            lambda: services.practice_submission_publish(actor=request.user, submission=submission),
+        )
+        if practice is not None:
+            messages.success(request, _("The practice sheet is published."))
+            return redirect("network:practice_detail", practice_uuid=practice.uuid)
+    return _moderation_page(request, submission, form)
+
+
+def _moderation_send_back(
+    service: Callable[..., object], done: StrOrPromise
+) -> Callable[..., HttpResponse]:
+    """Ask for changes or reject, as its own POST endpoint: both tell the author why."""
+
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, submission_uuid: UUID) -> HttpResponse:
+        submission = _moderated_submission(request, submission_uuid)
+        form = forms.ModerationForm(request.POST, reason_required=True)
+        if (
+            form.is_valid()
+            and form_submit(
+                form,
+                lambda: service(
+                    actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, done)
+            return redirect("network:moderation_queue")
+        return _moderation_page(request, submission, form)
+
+    return view
+
+
+moderation_request_changes = _moderation_send_back(
+    services.practice_submission_request_changes, gettext_lazy("The author was asked for changes.")
+)
+moderation_reject = _moderation_send_back(
+    services.practice_submission_reject, gettext_lazy("The proposal was rejected.")
+)
 
 
 # --- Q&A ------------------------------------------------------------------------------
@@ -339,23 +377,25 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "questions": selectors.question_list(audience=audience, q=q),
-            "can_edit": policy.can_edit_questions(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, question_id: int | None = None) -> HttpResponse:
+def question_edit(
+    request: AuthenticatedHttpRequest, question_id: int | None = None
+) -> HttpResponse:
     if not policy.can_edit_questions(request.user):
         raise PermissionDenied
     question = get_object_or_404(Question, pk=question_id) if question_id else Question()
     form = forms.QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.question_save(actor=request.user, question=question, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
+        if form_submit(
+            form,
+            lambda: services.question_save(
+                actor=request.user, question=question, fields=form.cleaned_data
+            ),
+        ):
             messages.success(request, _("The question is saved."))
             return redirect("network:question_list")
     return render(request, "network/question_form.html", {"form": form, "question": question})
@@ -378,7 +418,9 @@ def local_service_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> HttpResponse:
+def service_introduction_create(
+    request: AuthenticatedHttpRequest, family_uuid: UUID
+) -> HttpResponse:
     """A family's introductions to local services: for the family's own buddy only (the
     approved buddy of a running duo with the family); anyone else gets 404, buddies of
     the same programme included (issue 11)."""
@@ -387,10 +429,10 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         uuid=family_uuid,
     )
     meeting = None
-    meeting_uuid = request.POST.get("meeting") or request.GET.get("meeting")
-    if meeting_uuid:
+    meeting_param = request.POST.get("meeting") or request.GET.get("meeting")
+    if meeting_param:
         try:
-            meeting_uuid = UUID(meeting_uuid)
+            meeting_uuid = UUID(meeting_param)
         except ValueError as exc:
             raise Http404 from exc
         meeting = selectors.meeting_for_introduction(
@@ -405,13 +447,12 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
         initial={"introduced_on": meeting.date if meeting else None},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.service_introduction_record(
+        if form_submit(
+            form,
+            lambda: services.service_introduction_record(
                 actor=request.user, family=family, meeting=meeting, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
+            ),
+        ):
             messages.success(request, _("The introduction is recorded."))
             return redirect("network:service_introduction_create", family_uuid=family.uuid)
     return render(
@@ -426,12 +467,10 @@ def service_introduction_create(request: HttpRequest, family_uuid: UUID) -> Http
     )
 
 
-def services_reached(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
+def services_reached(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
     """Counts per service for the programme's coordinators: 403 for a role that never sees
     them, 404 for another programme's (issue 11)."""
-    if not policy.has_role(request.user, "programme_coordinator") and not policy.is_platform_admin(
-        request.user
-    ):
+    if not policy.can_view_services_reached(request.user):
         raise PermissionDenied
     programme = get_object_or_404(Programme, uuid=programme_uuid)
     if not policy.can_view_service_reach(request.user, programme):

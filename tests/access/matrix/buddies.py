@@ -22,6 +22,11 @@ ROUTES = [
         data={"pause": "0"},
     ),
     Route(
+        "buddies:profile_resume",
+        role_outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
+        method="post",
+    ),
+    Route(
         "buddies:profile_declaration",
         role_outcomes(403, anonymous=LOGIN, buddy=REDIRECT),
         method="post",
@@ -41,6 +46,35 @@ ROUTES = [
         COORDINATOR_ONLY,
         args=lambda w: {"programme_uuid": w.programme.uuid, "buddy_uuid": w.buddy.uuid},
     ),
+    # The applicant's page only shows; each decision is its own POST endpoint.
+    Route(
+        "buddies:screening_detail",
+        outcomes(405, anonymous=LOGIN),
+        args=lambda w: {"programme_uuid": w.programme.uuid, "buddy_uuid": w.buddy.uuid},
+        method="post",
+    ),
+    # The world's buddy is approved: approving or reopening is refused on the page (200).
+    *[
+        Route(
+            f"buddies:screening_{decision}",
+            outcomes(
+                403,
+                anonymous=LOGIN,
+                programme_coordinator=coordinator,
+                coordinator_other_programme=404,
+            ),
+            args=lambda w: {"programme_uuid": w.programme.uuid, "buddy_uuid": w.buddy.uuid},
+            method="post",
+            data=data,
+        )
+        for decision, coordinator, data in [
+            ("approve", 200, {}),
+            ("decline", REDIRECT, {"decline-reason": "Geen plaats."}),
+            ("reopen", 200, {}),
+            ("extract", REDIRECT, {"extract-seen_on": "2020-01-01"}),
+            ("level", REDIRECT, {"level-level": "expert"}),
+        ]
+    ],
     Route(
         "buddies:import_upload",
         COORDINATOR_ONLY,
@@ -56,4 +90,18 @@ ROUTES = [
         COORDINATOR_ONLY,
         args=lambda w: {"programme_uuid": w.programme.uuid, "import_uuid": w.buddy_import.uuid},
     ),
+    *[
+        Route(
+            f"buddies:import_{step}",
+            outcomes(
+                403,
+                anonymous=LOGIN,
+                programme_coordinator=REDIRECT,
+                coordinator_other_programme=404,
+            ),
+            args=lambda w: {"programme_uuid": w.programme.uuid, "import_uuid": w.buddy_import.uuid},
+            method="post",
+        )
+        for step in ("confirm", "retry")
+    ],
 ]

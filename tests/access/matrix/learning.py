@@ -63,6 +63,33 @@ ROUTES = [
         ),
         args=lambda w: {"event_uuid": w.event.uuid},
     ),
+    # The page only shows; attendance and notes are posted to their own endpoints.
+    Route(
+        "learning:event_manage",
+        outcomes(405, anonymous=LOGIN),
+        args=lambda w: {"event_uuid": w.meetup.uuid},
+        method="post",
+    ),
+    Route(
+        "learning:event_attendance",
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
+        args=lambda w: {"event_uuid": w.meetup.uuid},
+        method="post",
+        data={"present": []},
+    ),
+    Route(
+        "learning:event_note",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=REDIRECT,
+            platform_admin=REDIRECT,
+            coordinator_other_programme=404,
+        ),
+        args=lambda w: {"event_uuid": w.meetup.uuid},
+        method="post",
+        data={"kind": "idea", "text": "Een uitstap."},
+    ),
     Route(
         "learning:registration_cancel",
         outcomes(404, anonymous=LOGIN, buddy=REDIRECT, platform_admin=REDIRECT),

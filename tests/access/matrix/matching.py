@@ -3,7 +3,7 @@ regional coordinator's province figures; the buddy's and the school's proposals.
 world.programme, world.referral, world.buddy and world.proposal (a pending proposal of the
 world's buddy for a pupil of School A)."""
 
-from tests.access.matrix import LOGIN, Route, outcomes, role_outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 # The programme's own matching pages: another programme's coordinator gets 404.
 OWN_PROGRAMME = {"programme_coordinator": 200, "coordinator_other_programme": 404}
@@ -51,4 +51,35 @@ ROUTES = [
         ),
         args=lambda w: {"proposal_uuid": w.proposal.uuid},
     ),
+    # The page only shows; each answer is its own POST endpoint. The world's proposal is
+    # pending: its buddy accepts or declines it; the school confirms or refuses only once
+    # it is accepted (refused on the page, 200).
+    Route(
+        "matching:proposal_detail",
+        outcomes(405, anonymous=LOGIN),
+        args=lambda w: {"proposal_uuid": w.proposal.uuid},
+        method="post",
+    ),
+    *[
+        Route(
+            f"matching:proposal_{answer}",
+            outcomes(
+                404,
+                anonymous=LOGIN,
+                buddy=buddy,
+                school_staff=school,
+                programme_coordinator=403,
+                platform_admin=403,
+            ),
+            args=lambda w: {"proposal_uuid": w.proposal.uuid},
+            method="post",
+            data={"reason": "Geen tijd."},
+        )
+        for answer, buddy, school in [
+            ("accept", REDIRECT, 403),
+            ("decline", REDIRECT, 403),
+            ("confirm", 403, 200),
+            ("refuse", 403, 200),
+        ]
+    ],
 ]

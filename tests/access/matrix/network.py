@@ -1,6 +1,6 @@
 """Network routes: the public practice database, proposals, moderation, Q&A, local services."""
 
-from tests.access.matrix import LOGIN, Route, outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
 
 ROUTES = [
     Route("network:practice_list", outcomes(200)),
@@ -42,6 +42,30 @@ ROUTES = [
         outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
         args=lambda w: {"submission_uuid": w.practice_submission.uuid},
     ),
+    # The page only shows; each decision is its own POST endpoint (rows: a no without a
+    # reason is refused on the page, 200; publishing leads to the published sheet).
+    Route(
+        "network:moderation_detail",
+        outcomes(405, anonymous=LOGIN),
+        args=lambda w: {"submission_uuid": w.practice_submission.uuid},
+        method="post",
+    ),
+    Route(
+        "network:moderation_publish",
+        outcomes(403, anonymous=LOGIN, regional_coordinator=REDIRECT, platform_admin=REDIRECT),
+        args=lambda w: {"submission_uuid": w.practice_submission.uuid},
+        method="post",
+    ),
+    *[
+        Route(
+            f"network:moderation_{decision}",
+            outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+            args=lambda w: {"submission_uuid": w.practice_submission.uuid},
+            method="post",
+            data={"reason": ""},
+        )
+        for decision in ("request_changes", "reject")
+    ],
     Route(
         "network:moderation_photo",
         outcomes(403, anonymous=LOGIN, regional_coordinator=404, platform_admin=404),

@@ -5,6 +5,8 @@ this command runs it alone. The links in its mails come from SITE_URL.
 It is idempotent: a proposal gets one reminder and expires once.
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from buddywerk.matching.services import proposals_expire
@@ -13,6 +15,6 @@ from buddywerk.matching.services import proposals_expire
 class Command(BaseCommand):
     help = "Send reminders for proposals due within a day; expire those past their deadline."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         reminded, expired = proposals_expire()
         self.stdout.write(f"reminded={reminded} expired={expired}")
