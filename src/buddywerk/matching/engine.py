@@ -33,8 +33,12 @@ from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import min_cost_flow
-from scipy.spatial import cKDTree
+
+# Weights and MAX_SCORE live apart so that the models can use them without loading numpy:
+# the engine (numpy, OR-tools, scipy) is imported only where matching runs.
+from buddywerk.matching.weights import MAX_SCORE, Weights
+
+__all__ = ["MAX_SCORE", "Weights"]  # re-exported: callers say engine.Weights
 
 EARTH_RADIUS_KM: Final = 6371.0088
 _EARTH_RADIUS_M: Final = EARTH_RADIUS_KM * 1000.0
@@ -60,7 +64,6 @@ CONSTRAINTS: Final = (
 )
 TAKEN: Final = "taken"  # every feasible buddy went to other referrals
 SCORE_PARTS: Final = ("distance", "slots", "needs", "language", "fit")
-MAX_SCORE: Final = 1000
 
 _MODE_BIT: Final = {"school": 1, "home": 2, "online": 4}
 _IN_PERSON_BITS: Final = 1 | 2
@@ -117,48 +120,6 @@ class Referral:
     home_languages: frozenset[str] = frozenset()  # a match beyond the contact language scores
     start: date | None = None  # the buddy must be available on these dates (when given)
     end: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """A programme's weights: points per score part out of 1000, and how each part is scaled.
-
-    The five part weights must add up to 1000, so the parts of a score add up to the score.
-    """
-
-    distance: int = 300
-    slots: int = 150
-    needs: int = 250
-    language: int = 100
-    fit: int = 200
-    # full distance points at 0 km, none from this distance on (in-person meetings)
-    distance_scale_km: float = 20.0
-    # distance points for a pair that meets online (distance plays no role there)
-    online_percent: int = 50
-    # shared weekly slots that earn all slot points
-    slots_full: int = 3
-    # R3: fit in percent for a junior / an expert, by demand (0 simple, 1 normal, 2 demanding);
-    # demand = complexity (low 0, normal 1, high 2), one higher when urgency is 3.
-    junior_fit: tuple[int, int, int] = (100, 80, 30)
-    expert_fit: tuple[int, int, int] = (60, 90, 100)
-    # batch only: each urgency step above 1 weighs a referral's score this many percent more.
-    # It never changes how many referrals are matched, only which ones and with whom.
-    urgency_percent: int = 0
-
-    def __post_init__(self) -> None:
-        parts = (self.distance, self.slots, self.needs, self.language, self.fit)
-        if any(p < 0 for p in parts) or sum(parts) != MAX_SCORE:
-            raise ValueError("the five score weights must be >= 0 and add up to 1000")
-        if self.distance_scale_km <= 0 or self.slots_full < 1:
-            raise ValueError("distance_scale_km must be > 0 and slots_full >= 1")
-        if not 0 <= self.online_percent <= 100 or self.urgency_percent < 0:
-            raise ValueError("online_percent must be 0..100 and urgency_percent >= 0")
-        for table in (self.junior_fit, self.expert_fit):
-            if len(table) != 3 or not all(0 <= p <= 100 for p in table):
-                raise ValueError("fit tables hold three percentages 0..100")
-
-    def urgency_multiplier(self, urgency: int) -> int:
-        return 100 + self.urgency_percent * (urgency - 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -922,6 +883,9 @@ class Problem:
         b_in_person = eligible[(self._b_modes[eligible] & _IN_PERSON_BITS) != 0]
         r_in_person = np.flatnonzero((self._r_modes & _IN_PERSON_BITS) != 0)
         if b_in_person.size and r_in_person.size:
+            # scipy loads only when pairs are listed (a start-up cost of ~0.3 s otherwise).
+            from scipy.spatial import cKDTree
+
             tree = cKDTree(self._r_xyz[r_in_person])
             radius = self._b_radius_m[b_in_person]
             # one query per radius bucket: buckets are the distinct radii when there are
@@ -956,6 +920,9 @@ class Problem:
         n_r, n_b, n_p = len(self.referrals), len(self.buddies), len(pairs)
         if n_p == 0:
             return self._batch(np.zeros(0, dtype=np.int64), texts)
+        # OR-tools loads only when a batch is solved (a start-up cost of ~0.1 s otherwise).
+        from ortools.graph.python import min_cost_flow
+
         flow = min_cost_flow.SimpleMinCostFlow()
         source, sink = 0, 1
         r_node = np.arange(n_r, dtype=np.int32) + 2
