@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.email_url import mailers_from_url
 from buddywerk.common.env import env
+from buddywerk.common.logs import logging_config
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent
@@ -55,9 +56,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command is replaced by common's, which waits
+    # out a database outage (the first app that has a command name wins).
+    "buddywerk.common",
     "django_tasks_db",
     "bootstrap",
-    "buddywerk.common",
     "buddywerk.mail",
     "buddywerk.geo",
     "buddywerk.access",
@@ -268,26 +271,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # so they commit with the write that caused them and survive an SMTP outage.
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend, keeping the enqueuing request's id with each task.
+        "BACKEND": env("TASKS_BACKEND", "buddywerk.common.tasks.DatabaseBackend"),
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
-    },
-    "filters": {"request_id": {"()": "buddywerk.common.middleware.RequestIdLogFilter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# JSON lines by default (what a log collector reads); LOG_FORMAT=plain for a terminal.
+LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
 
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 5 * 365)
+
+# /readyz (common/health.py): the queue is stuck when a ready task has waited this long,
+# the outbox when an unsent mail has been failing this long.
+READY_TASK_MAX_AGE_MINUTES = env("READY_TASK_MAX_AGE_MINUTES", 15)
+READY_MAIL_FAILING_MINUTES = env("READY_MAIL_FAILING_MINUTES", 60)
