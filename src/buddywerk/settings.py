@@ -281,6 +281,14 @@ LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "
 
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 5 * 365)
 
+# `buddywerk serve` (common/management/commands/serve.py): the production stack.
+SERVE_BIND = env("SERVE_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env("WEB_WORKERS", 0)  # 0: 2 x CPU cores + 1
+WEB_THREADS = env("WEB_THREADS", 1)
+TASK_WORKERS = env("TASK_WORKERS", 1)
+SCHEDULER_EVERY_SECONDS = env("SCHEDULER_EVERY_SECONDS", 300)  # 0: no scheduler here
+SERVE_STOP_TIMEOUT = env("SERVE_STOP_TIMEOUT", 25)
+
 # /readyz (common/health.py): the queue is stuck when a ready task has waited this long,
 # the outbox when an unsent mail has been failing this long.
 READY_TASK_MAX_AGE_MINUTES = env("READY_TASK_MAX_AGE_MINUTES", 15)
