@@ -289,6 +289,10 @@ TASK_WORKERS = env("TASK_WORKERS", 1)
 SCHEDULER_EVERY_SECONDS = env("SCHEDULER_EVERY_SECONDS", 300)  # 0: no scheduler here
 SERVE_STOP_TIMEOUT = env("SERVE_STOP_TIMEOUT", 25)
 
+# `buddywerk backup --dir`: backups older than this are deleted, so data erased in the
+# application is gone from every backup after this many days (docs/deployment.md).
+BACKUP_RETENTION_DAYS = env("BACKUP_RETENTION_DAYS", 35)
+
 # /readyz (common/health.py): the queue is stuck when a ready task has waited this long,
 # the outbox when an unsent mail has been failing this long.
 READY_TASK_MAX_AGE_MINUTES = env("READY_TASK_MAX_AGE_MINUTES", 15)
