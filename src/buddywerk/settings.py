@@ -127,6 +127,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer makes a page fail in seconds (a 503, see
+    # common/views.server_error), not hang until gunicorn kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and web process share the demo database.
     DATABASES["default"]["OPTIONS"] = {
@@ -246,10 +252,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The container image collects static files into the image, apart from VAR_DIR (a volume).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, but a write that fails (a full disk) leaves no half-written file.
+    "default": {"BACKEND": "buddywerk.common.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",

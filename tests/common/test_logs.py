@@ -83,6 +83,7 @@ def test_production_logs_are_json_lines_without_paths(tmp_path):
     assert ids[3] != "x y\nz" and len(ids[3]) == 32  # a strange one is replaced
     not_found = [line for line in lines if line["logger"] == "django.request"]
     assert not_found and not_found[0]["message"] == "Not Found: -"
+    assert not_found[0]["request_id"] == ids[1]  # Django logs it after the middleware
     assert "secret-key" not in done.stderr
     for line in lines:
         assert {"timestamp", "level", "logger", "message", "request_id"} <= set(line)

@@ -79,5 +79,7 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             # gunicorn's own lines (worker boots, timeouts) through the same handler.
             "gunicorn.error": {"level": level, "propagate": True},
             "gunicorn.access": {"level": "WARNING", "propagate": True},
+            # Python warnings (Django captures them) as JSON lines too, not bare text.
+            "py.warnings": {"handlers": [], "propagate": True},
         },
     }

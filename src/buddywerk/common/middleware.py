@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from .logs import ContextFilter, request_id_var
@@ -35,29 +36,35 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        # Not reset here: Django's own "Not Found"/"Internal Server Error" lines come after
+        # the middleware returns. `request_finished` clears it (below).
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            match = request.resolver_match
-            route = match.route if match else "-"
-            access_logger.log(
-                logging.DEBUG if match and match.url_name in _QUIET_ROUTES else logging.INFO,
-                "%s %s %s",
-                request.method,
-                route,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        match = request.resolver_match
+        route = match.route if match else "-"
+        access_logger.log(
+            logging.DEBUG if match and match.url_name in _QUIET_ROUTES else logging.INFO,
+            "%s %s %s",
+            request.method,
+            route,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
         response["X-Request-ID"] = request_id
         return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    request_id_var.set("")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="buddywerk-request-id")
 
 
 # The filter's old name (settings of earlier releases name it).
