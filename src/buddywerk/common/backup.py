@@ -205,7 +205,7 @@ class Database:
     password: str = ""
 
     @classmethod
-    def from_settings(cls, settings_dict: dict[str, Any]) -> Database:
+    def from_settings(cls, settings_dict: Any) -> Database:
         engine = settings_dict["ENGINE"]
         if engine.endswith("sqlite3"):
             return cls("sqlite", str(settings_dict["NAME"]))
@@ -274,8 +274,8 @@ class Database:
             user=self.user or None,
             password=self.password or None,
             connect_timeout=10,
-        ) as connection:
-            yield connection
+        ) as pg_connection:
+            yield pg_connection
 
 
 def _tables(connection: Any, vendor: str) -> list[str]:
@@ -536,7 +536,7 @@ def _extract(path: Path, key: bytes, into: Path) -> dict[str, Any]:
     manifest_path = into / MANIFEST
     if not manifest_path.exists():
         raise BackupError("The backup has no manifest: it is incomplete.")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     problems = []
     database = manifest["database"]
     if sha256_of(into / database["file"]) != database["sha256"]:

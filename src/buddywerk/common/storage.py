@@ -36,7 +36,7 @@ class FileSystemStorage(DjangoFileSystemStorage):
         full_path = self.path(name)
         existed = os.path.lexists(full_path)
         try:
-            return super()._save(name, content)
+            return str(super()._save(name, content))  # type: ignore[misc]
         except OSError:
             if not existed and os.path.lexists(full_path):
                 try:

@@ -23,7 +23,7 @@ REQUEST_ID_KEY = "request_id"
 
 
 class DatabaseBackend(_DatabaseBackend):
-    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         from django_tasks_db.models import DBTaskResult
 
         args_kwargs: dict[str, Any] = {"args": args, "kwargs": kwargs}
@@ -39,12 +39,12 @@ class DatabaseBackend(_DatabaseBackend):
             backend_name=self.alias,
         )
 
-    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         from asgiref.sync import sync_to_async
 
         return await sync_to_async(self._task_to_db_task)(task, args, kwargs)
 
 
-def request_id_of(db_task_result: DBTaskResult) -> str:
+def request_id_of(db_task_result: DBTaskResult[Any, Any]) -> str:
     value = (db_task_result.args_kwargs or {}).get(REQUEST_ID_KEY, "")
     return value if isinstance(value, str) else ""

@@ -56,7 +56,7 @@ class Worker(db_worker.Worker):
             else:
                 delay = RETRY_FIRST_SECONDS
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         request_token = request_id_var.set(request_id_of(db_task_result))
         task_token = task_id_var.set(str(db_task_result.id))
         try:

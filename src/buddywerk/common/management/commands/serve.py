@@ -101,7 +101,7 @@ class Child:
     def schedule_restart(self, code: int) -> float:
         ran = time.monotonic() - self.started_at
         self.failures = 1 if ran >= HEALTHY_AFTER else self.failures + 1
-        delay = min(BACKOFF_FIRST * 2 ** (self.failures - 1), BACKOFF_MAX)
+        delay = float(min(BACKOFF_FIRST * 2 ** (self.failures - 1), BACKOFF_MAX))
         self.start_after = time.monotonic() + delay
         self.restarts += 1
         self.process = None
