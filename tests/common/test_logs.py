@@ -173,3 +173,31 @@ def test_the_log_guard_catches_a_name_a_mail_line_and_a_secret(_no_personal_data
     guard.clear_lines()
     logger.warning("referral %s submitted by school %s", 42, 7)
     assert guard.leaks() == []
+
+
+@pytest.mark.django_db
+def test_a_whole_demo_scenario_logs_no_pupil_name(_no_personal_data_in_logs, settings):
+    """The demo world is built (through the services, with their mails), the scheduled jobs
+    run, a coordinator and a buddy look at their pages: every line logged meanwhile is
+    checked against the demo pupils' and families' names, every mail body and every key
+    (the suite-wide guard, made explicit here)."""
+    from buddywerk.access.models import User
+    from buddywerk.demo.world import build_world
+
+    settings.LOG_LEVEL = "DEBUG"
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        build_world()
+        call_command("run_scheduled")
+        for email in ("coordinator.mechelen@demo.buddywerk.be", "buddy.stagiair@demo.buddywerk.be"):
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            for url in ("/", "/duos/", "/referrals/queue/", "/pupils/"):
+                client.get(url)
+    finally:
+        logging.getLogger().setLevel(logging.INFO)
+    guard = _no_personal_data_in_logs
+    # the guard knows the demo's children (referrals/demo_data.py, trajectories/demo_data.py)
+    assert {"lotte", "peeters", "kowalczyk", "rahimi"} <= guard.names
+    assert guard.formatted, "the scenario logged nothing: the check would be empty"
+    assert guard.leaks() == []
