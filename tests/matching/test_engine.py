@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from buddywerk.matching import engine as engine_module
 from buddywerk.matching.engine import (
     DUTCH,
     TAKEN,
@@ -352,14 +353,16 @@ def test_importing_the_engine_does_not_import_django():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_grid_search_finds_exactly_the_pairs_within_reach():
-    """The batch's in-person candidates come from a grid search (engine._pairs_within),
-    which replaced scipy's k-d tree for start-up time: against a brute force, on random
-    clouds of every scale, with points exactly on top of each other."""
+@pytest.mark.parametrize("grid_max", [engine_module.GRID_MAX_PRODUCT, 0])
+def test_the_pair_search_finds_exactly_the_pairs_within_reach(grid_max, monkeypatch):
+    """The batch's in-person candidates come from a grid search (engine._pairs_within; a
+    k-d tree for very large inputs): against a brute force, on random clouds of every
+    scale, with points exactly on top of each other, both ways."""
     import numpy as np
 
     from buddywerk.matching.engine import _pairs_within
 
+    monkeypatch.setattr(engine_module, "GRID_MAX_PRODUCT", grid_max)
     rng = np.random.default_rng(20261202)
     for case in range(200):
         n, m = (int(x) for x in rng.integers(0, 40, size=2))

@@ -1014,6 +1014,10 @@ def _slot_order(label: str) -> tuple[int, int, str]:
     return (_DAY_ORDER.get(day, 99), _PART_ORDER.get(part, 99), label)
 
 
+# Above this many point pairs, scipy's k-d tree lists the pairs within reach faster than the
+# grid (20,000 referrals x 8,000 buddies: 6-9 s against 10-12 s); below, scipy's import
+# time is most of the cost (see _pairs_within).
+GRID_MAX_PRODUCT = 20_000_000
 _NEIGHBOURS: Final = np.array(
     [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)],
     dtype=np.int64,
@@ -1023,12 +1027,14 @@ _NEIGHBOURS: Final = np.array(
 def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
     """Every index pair (i, j) with |a[i] - b[j]| <= reach (3-D points).
 
-    A uniform grid of cells of side `reach`: a point within reach of another lies in the
+    Up to GRID_MAX_PRODUCT candidate pairs (the 1x instance and every programme's batch):
+    a uniform grid of cells of side `reach`. A point within reach of another lies in the
     same cell or one of the 26 around it, so each point of `a` is compared with the points
     of `b` in those 27 cells only (sorted cell keys, one binary search per cell). Plain
-    numpy: importing scipy for its k-d tree cost `buddywerk match` 0.3 s of start-up (issue
-    17, point 5). When the cells would be too many to number in 64 bits (a tiny reach over
-    a wide area), scipy's k-d tree does it instead.
+    numpy, because importing scipy for its k-d tree costs `buddywerk match` 0.3 s of
+    start-up (issue 17, point 5). Beyond that size (all of Flanders at once), and when the
+    cells could not be numbered in 64 bits, scipy's k-d tree is faster and its import
+    does not matter.
     """
     empty = np.zeros(0, dtype=np.int64)
     if not len(a) or not len(b):
@@ -1037,7 +1043,10 @@ def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
     cells_a = np.floor((a - origin) / reach).astype(np.int64) + 1  # room for the -1 offset
     cells_b = np.floor((b - origin) / reach).astype(np.int64) + 1
     span = np.maximum(cells_a.max(axis=0), cells_b.max(axis=0)) + 2
-    if float(span[0]) * float(span[1]) * float(span[2]) >= 2.0**62:
+    if (
+        len(a) * len(b) > GRID_MAX_PRODUCT
+        or float(span[0]) * float(span[1]) * float(span[2]) >= 2.0**62
+    ):
         from scipy.spatial import cKDTree
 
         found = cKDTree(a).sparse_distance_matrix(cKDTree(b), reach, output_type="ndarray")
