@@ -4,6 +4,7 @@ The defaults run the demo on SQLite under `var/`; production sets DATABASE_URL,
 SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and friends (see README.md).
 """
 
+import logging
 import secrets
 from pathlib import Path
 
@@ -286,6 +287,8 @@ TASKS = {
 
 # JSON lines by default (what a log collector reads); LOG_FORMAT=plain for a terminal.
 LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
+# Python warnings (a library's UserWarning) through the same handler, as JSON lines.
+logging.captureWarnings(True)
 
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 5 * 365)
 
