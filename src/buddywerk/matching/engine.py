@@ -1053,7 +1053,8 @@ def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
         return found["i"].astype(np.int64), found["j"].astype(np.int64)
 
     def key(cells: IntArray) -> IntArray:
-        return (cells[:, 0] * span[1] + cells[:, 1]) * span[2] + cells[:, 2]
+        keys: IntArray = (cells[:, 0] * span[1] + cells[:, 1]) * span[2] + cells[:, 2]
+        return keys
 
     order = np.argsort(key(cells_b), kind="stable")
     sorted_keys = key(cells_b)[order]
