@@ -54,7 +54,6 @@ def _register(programme, email, **clock):
         profile=profile(),
         declaration_accepted=True,
         programmes=[programme],
-        base_url="https://buddywerk.test/",
         **clock,
     )
 

@@ -7,7 +7,7 @@ from buddywerk.followup import services as fs
 from buddywerk.followup.models import TandemNote
 from buddywerk.mail.models import OutgoingMail
 from tests.mail.helpers import PREFIX, dutch, rolled_back, speaks
-from tests.trajectories.factories import make_duo, school_staff_of
+from tests.trajectories.factories import TrajectoryFactory, school_staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ NOTE = "A new tandem note in one of your duos"
 
 def test_a_tandem_note_mail_rolls_back_with_the_note_and_speaks_each_language(settings):
     settings.SITE_URL = "https://buddywerk.test"
-    duo = make_duo()
+    duo = TrajectoryFactory()
     staff = speaks(school_staff_of(duo), "en")
     buddy = duo.buddy.user  # Dutch
 

@@ -21,7 +21,7 @@ from tests.factories import ProgrammeFactory, SchoolFactory
 from tests.learning.factories import EventFactory
 from tests.matching.helpers import open_proposal, staff_of
 from tests.network.factories import PracticeSubmissionFactory
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,7 +72,7 @@ def _old_jobs():
     address = screened.user.emailaddress_set.get()
     address.verified = False
     address.save()
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)
     reminder = TrajectoryReminder.objects.create(
         trajectory=duo, kind="end_near", recipient=duo.buddy.user, about=duo.planned_end

@@ -12,7 +12,7 @@ from buddywerk.trajectories.models import Concern, TrajectoryReminder
 from buddywerk.trajectories.reminders import send_due_reminders
 from tests.factories import UserFactory, member
 from tests.mail.helpers import PREFIX, by_recipient, dutch, rolled_back, speaks
-from tests.trajectories.factories import coordinator_of, make_duo
+from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ URGENT = "Urgent concern in one of your duos"
 
 def test_an_urgent_concern_mail_rolls_back_with_the_concern_and_speaks_each_language(settings):
     settings.SITE_URL = "https://buddywerk.test"
-    duo = make_duo()
+    duo = TrajectoryFactory()
     coordinator = coordinator_of(duo)  # Dutch
     care = speaks(member(UserFactory(), duo.school, Role.SCHOOL_STAFF, is_lead=True), "en")
 
@@ -42,7 +42,7 @@ def test_an_urgent_concern_mail_rolls_back_with_the_concern_and_speaks_each_lang
 
 def test_a_reminder_and_its_mail_are_one_write():
     start = dt.date(2026, 1, 5)
-    duo = make_duo(planned_start=start, planned_end=start + dt.timedelta(weeks=12))
+    duo = TrajectoryFactory(planned_start=start, planned_end=start + dt.timedelta(weeks=12))
     speaks(duo.buddy.user, "en")
     (written,) = rolled_back(lambda: send_due_reminders(today=start + dt.timedelta(days=14)))
     assert (written.kind, written.to) == ("trajectories.no_meeting_buddy", duo.buddy.user.email)
