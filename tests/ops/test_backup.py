@@ -16,7 +16,9 @@ from PIL import Image
 from buddywerk.common import backup
 from buddywerk.demo.world import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the demo needs the reference rows (categories, criteria) the
+# migrations seed, which a transactional test would otherwise flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
