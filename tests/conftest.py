@@ -64,6 +64,21 @@ def _site_language():
 
 
 @pytest.fixture(autouse=True)
+def _no_personal_data_in_logs():
+    """Fail a test whose log lines hold a pupil's or family's name, a mail body line or a
+    secret key (tests/log_guard.py)."""
+    from tests.log_guard import install
+
+    guard = install()
+    guard.clear_lines()
+    yield guard
+    leaks = guard.leaks()
+    guard.clear_lines()
+    if leaks:
+        pytest.fail("Log lines hold personal data or secrets:\n  " + "\n  ".join(leaks))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and TOTP replay marks live in the cache: start every test clean."""
     from django.core.cache import cache

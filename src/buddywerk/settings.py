@@ -4,6 +4,7 @@ The defaults run the demo on SQLite under `var/`; production sets DATABASE_URL,
 SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and friends (see README.md).
 """
 
+import logging
 import secrets
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.email_url import mailers_from_url
 from buddywerk.common.env import env
+from buddywerk.common.logs import logging_config
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent
@@ -55,9 +57,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command is replaced by common's, which waits
+    # out a database outage (the first app that has a command name wins).
+    "buddywerk.common",
     "django_tasks_db",
     "bootstrap",
-    "buddywerk.common",
     "buddywerk.mail",
     "buddywerk.geo",
     "buddywerk.access",
@@ -125,6 +129,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer makes a page fail in seconds (a 503, see
+    # common/views.server_error), not hang until gunicorn kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and web process share the demo database.
     DATABASES["default"]["OPTIONS"] = {
@@ -244,10 +254,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The container image collects static files into the image, apart from VAR_DIR (a volume).
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, but a write that fails (a full disk) leaves no half-written file.
+    "default": {"BACKEND": "buddywerk.common.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
@@ -274,26 +286,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # so they commit with the write that caused them and survive an SMTP outage.
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend, keeping the enqueuing request's id with each task.
+        "BACKEND": env("TASKS_BACKEND", "buddywerk.common.tasks.DatabaseBackend"),
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
-    },
-    "filters": {"request_id": {"()": "buddywerk.common.middleware.RequestIdLogFilter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# JSON lines by default (what a log collector reads); LOG_FORMAT=plain for a terminal.
+LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
+# Python warnings (a library's UserWarning) through the same handler, as JSON lines.
+logging.captureWarnings(True)
 
 AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 5 * 365)
+
+# `buddywerk serve` (common/management/commands/serve.py): the production stack.
+SERVE_BIND = env("SERVE_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env("WEB_WORKERS", 0)  # 0: 2 x CPU cores + 1
+WEB_THREADS = env("WEB_THREADS", 1)
+TASK_WORKERS = env("TASK_WORKERS", 1)
+SCHEDULER_EVERY_SECONDS = env("SCHEDULER_EVERY_SECONDS", 300)  # 0: no scheduler here
+SERVE_STOP_TIMEOUT = env("SERVE_STOP_TIMEOUT", 25)
+
+# `buddywerk backup --dir`: backups older than this are deleted, so data erased in the
+# application is gone from every backup after this many days (docs/deployment.md).
+BACKUP_RETENTION_DAYS = env("BACKUP_RETENTION_DAYS", 35)
+
+# /readyz (common/health.py): the queue is stuck when a ready task has waited this long,
+# the outbox when an unsent mail has been failing this long.
+READY_TASK_MAX_AGE_MINUTES = env("READY_TASK_MAX_AGE_MINUTES", 15)
+READY_MAIL_FAILING_MINUTES = env("READY_MAIL_FAILING_MINUTES", 60)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from buddywerk.common import health
 from buddywerk.common import views as common_views
 from buddywerk.referrals import views as referral_views
 from buddywerk.reports import views as report_views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", common_views.privacy, name="privacy"),
+    # Probes of load balancers and orchestrators: no sign-in, no personal data.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("buddywerk.organisations.urls")),
     path("buddies/", include("buddywerk.buddies.urls")),
     path("referrals/", include("buddywerk.referrals.urls")),

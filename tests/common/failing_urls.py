@@ -14,6 +14,18 @@ def fail(request):
     raise RuntimeError(SECRET_DETAIL)
 
 
-urlpatterns = [path("test-failure/", fail), *real_urlpatterns]
+@login_not_required
+def database_gone(request):
+    """What a view meets when PostgreSQL restarts under it (psycopg's error, wrapped)."""
+    from django.db import OperationalError
+
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+urlpatterns = [
+    path("test-failure/", fail),
+    path("test-database-gone/", database_gone),
+    *real_urlpatterns,
+]
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]

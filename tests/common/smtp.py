@@ -34,6 +34,14 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 data = b""
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data += chunk
+                owner: SMTPServer = self.server.owner  # type: ignore[attr-defined]
+                if owner.hold is not None and len(owner.received) >= owner.hold:
+                    # Stall before "queued": the client waits; if it goes away now, the
+                    # message was never accepted and is discarded (RFC 5321, 4.1.1.4).
+                    owner.holding.set()
+                    while self.rfile.readline():
+                        pass
+                    return
                 self.server.received.append(data)  # type: ignore[attr-defined]
                 self._reply("250 queued")
             elif verb == "QUIT":
@@ -50,16 +58,22 @@ def free_port() -> int:
 
 
 class SMTPServer:
-    """`with SMTPServer(port) as server:` SMTP is up; `server.messages()` parses what came."""
+    """`with SMTPServer(port) as server:` SMTP is up; `server.messages()` parses what came.
+    `hold=n`: accept n messages, then stall on the next one before acknowledging it
+    (`holding` is set then), until `hold` is None again."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, hold: int | None = None) -> None:
         self.port = port
         self.received: list[bytes] = []
+        self.hold = hold
+        self.holding = threading.Event()
 
     def __enter__(self) -> SMTPServer:
         socketserver.ThreadingTCPServer.allow_reuse_address = True
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), _SMTPHandler)
         self._server.received = self.received  # type: ignore[attr-defined]
+        self._server.owner = self  # type: ignore[attr-defined]
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from buddywerk.matching import engine as engine_module
 from buddywerk.matching.engine import (
     DUTCH,
     TAKEN,
@@ -350,3 +351,32 @@ def test_importing_the_engine_does_not_import_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("grid_max", [engine_module.GRID_MAX_PRODUCT, 0])
+def test_the_pair_search_finds_exactly_the_pairs_within_reach(grid_max, monkeypatch):
+    """The batch's in-person candidates come from a grid search (engine._pairs_within; a
+    k-d tree for very large inputs): against a brute force, on random clouds of every
+    scale, with points exactly on top of each other, both ways."""
+    import numpy as np
+
+    from buddywerk.matching.engine import _pairs_within
+
+    monkeypatch.setattr(engine_module, "GRID_MAX_PRODUCT", grid_max)
+    rng = np.random.default_rng(20261202)
+    for case in range(200):
+        n, m = (int(x) for x in rng.integers(0, 40, size=2))
+        scale = 10 ** rng.uniform(-5, 0)
+        a = rng.normal(size=(n, 3)) * scale
+        b = rng.normal(size=(m, 3)) * scale
+        if case % 4 == 0 and n and m:
+            b[: min(n, m)] = a[: min(n, m)]
+        reach = scale * 10 ** rng.uniform(-2, 0.5)
+        ia, jb = _pairs_within(a, b, reach)
+        got = sorted(zip(ia.tolist(), jb.tolist(), strict=True))
+        distances = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+        # the brute force, with a hair of tolerance for rounding exactly at the edge
+        sure = {(i, j) for i, j in zip(*np.nonzero(distances <= reach * (1 - 1e-12)), strict=True)}
+        maybe = {(i, j) for i, j in zip(*np.nonzero(distances <= reach * (1 + 1e-12)), strict=True)}
+        assert len(got) == len(set(got)), "a pair twice"
+        assert sure <= set(got) <= maybe, case

@@ -1,6 +1,9 @@
 """Pages that belong to no domain: errors and the privacy statement."""
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -20,5 +23,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors: the failure may lie in one of them.
+    """500, or 503 with a "try again shortly" page when the database cannot be reached
+    (an outage or a restart of PostgreSQL: issue 17, point 6). Django calls this inside
+    its exception handler, so the exception is the one being handled. Nothing here may
+    touch the database: no context processors, no session, no user."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(render_to_string("500.html"), status=500)

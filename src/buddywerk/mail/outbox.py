@@ -11,10 +11,14 @@ Sending marks `sent_at`; a failure records the error and the next attempt with b
 run-scheduled`, sends what is due. A mail that still fails three days after it was
 written is given up with an ERROR log.
 
-Delivery is at least once: a pass first claims its rows with one conditional UPDATE (a
-fresh claim token and a lease on `next_attempt_at`), so the worker and a scheduled run
-never send the same row at the same time. Only a crash between the SMTP server's "queued"
-and the row's update can send a mail twice.
+A pass first claims its rows with one conditional UPDATE (a fresh claim token and a lease
+on `next_attempt_at`), so the worker and a scheduled run never send the same row at the
+same time. Each mail the SMTP server accepted is recorded as sent at once, in its own
+UPDATE, before the next one goes out: a worker killed in the middle of a batch sends none
+of the batch's earlier mails again; the rest wait for the lease to end and go out once
+(tests/ops/test_faults.py kills a real worker). What no outbox can close is a crash in the
+moment between the server's "queued" and that UPDATE; a mail sent again from there
+carries the same Message-ID (one per row), by which mail stores recognise a duplicate.
 
 Log lines name the mail by id and kind, never the recipient, the subject or an SMTP error
 text (which can quote the address).
@@ -32,6 +36,7 @@ import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -128,9 +133,33 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def message_id(outgoing: OutgoingMail) -> str:
+    """The same Message-ID on every attempt of one mail."""
+    domain = parseaddr(outgoing.from_email)[1].rpartition("@")[2] or "buddywerk.invalid"
+    return f"<outbox.{outgoing.pk}.{outgoing.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _record_sent(outgoing: OutgoingMail, now: dt.datetime) -> None:
+    """Sent: recorded (and committed, outside a transaction) before the next mail goes out.
+    A secret link is no longer needed once the mail left."""
+    outgoing.attempts += 1
+    outgoing.claim = None
+    outgoing.sent_at = now
+    outgoing.last_error = ""
+    changes: dict[str, object] = {
+        "attempts": outgoing.attempts,
+        "claim": None,
+        "sent_at": now,
+        "last_error": "",
+    }
+    if outgoing.sensitive:
+        changes.update(body="", html="")
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(**changes)
+
+
 def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
-    """Send the claimed rows through one connection of the default mailer and record each
-    outcome; one UPDATE for the whole batch."""
+    """Send the claimed rows through one connection of the default mailer; each sent mail
+    is recorded at once, the failures together at the end."""
     if not batch:
         return DeliveryRun()
     outcome: dict[int, BaseException | None] = {}
@@ -139,7 +168,11 @@ def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
         connection.open()
         for outgoing in batch:
             message = EmailMultiAlternatives(
-                outgoing.subject, outgoing.body, outgoing.from_email, [outgoing.to]
+                outgoing.subject,
+                outgoing.body,
+                outgoing.from_email,
+                [outgoing.to],
+                headers={"Message-ID": message_id(outgoing)},
             )
             if outgoing.html:
                 message.attach_alternative(outgoing.html, "text/html")
@@ -148,6 +181,7 @@ def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
             except _MESSAGE_ERRORS as exc:
                 outcome[outgoing.pk] = exc
                 continue
+            _record_sent(outgoing, now)
             outcome[outgoing.pk] = None
     except Exception as exc:  # the server is down or went away: the rest waits too
         for outgoing in batch:
@@ -158,15 +192,15 @@ def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
         except Exception:  # noqa: S110 - closing a broken connection may fail too
             pass
     sent = failed = given_up = 0
+    unsent = []
     for outgoing in batch:
         error = outcome[outgoing.pk]
-        outgoing.attempts += 1
-        outgoing.claim = None
         if error is None:
-            outgoing.sent_at = now
-            outgoing.last_error = ""
             sent += 1
             continue
+        unsent.append(outgoing)
+        outgoing.attempts += 1
+        outgoing.claim = None
         outgoing.last_error = _error_text(error)
         if now - outgoing.created_at >= GIVE_UP_AFTER:
             outgoing.given_up_at = now
@@ -190,14 +224,15 @@ def _deliver(batch: list[OutgoingMail], now: dt.datetime) -> DeliveryRun:
                 outgoing.next_attempt_at.isoformat(),
                 type(error).__name__,
             )
-    erase = [o.pk for o in batch if o.sensitive and (o.sent_at or o.given_up_at)]
+    if not unsent:
+        return DeliveryRun(sent=sent)
+    erase = [o.pk for o in unsent if o.sensitive and o.given_up_at]
     with transaction.atomic(savepoint=False):
         OutgoingMail.objects.bulk_update(
-            batch,
-            ["attempts", "claim", "sent_at", "last_error", "next_attempt_at", "given_up_at"],
+            unsent, ["attempts", "claim", "last_error", "next_attempt_at", "given_up_at"]
         )
         if erase:
-            # A secret link is no longer needed once the mail left (or never will).
+            # A secret link is no longer needed once the mail will never leave.
             OutgoingMail.objects.filter(pk__in=erase).update(body="", html="")
     return DeliveryRun(sent=sent, failed=failed, given_up=given_up)
 

@@ -1,7 +1,7 @@
 """The matching engine: hard constraints, an explainable integer score, suggestions and an
 exact batch assignment (R3, R8, R9 in DOMAIN.md).
 
-Pure on purpose (ARCHITECTURE.md, point 6): numpy, scipy and OR-tools only, no Django, so the
+Pure on purpose (ARCHITECTURE.md, point 6): numpy and OR-tools only, no Django, so the
 engine runs from the web app, from `buddywerk match` on a JSON instance file and from the
 benchmark alike, and a test can pin it against a brute force.
 
@@ -10,8 +10,8 @@ into arrays, sorted by id so that the same input in any order gives the same out
 hard constraint is one vectorised test over arrays of pair indices (`_evaluate`), and the score
 is five integer parts (`_score_parts`). Suggestions evaluate one referral against all buddies
 (or one buddy against all referrals) in one pass. The batch first lists every feasible pair:
-a k-d tree on unit-sphere coordinates finds the buddies within reach of each in-person
-referral (one query per radius bucket), both-online pairs come from a cross product, and the
+a grid on unit-sphere coordinates finds the buddies within reach of each in-person
+referral (one search per radius bucket), both-online pairs come from a cross product, and the
 same `_evaluate` filters them chunk by chunk. Nothing is pruned. A min-cost flow
 (source -> referral -> buddy -> sink) then gives the maximum number of matched referrals and,
 among all maximum matchings, the highest total (urgency-weighted) score: exactly the
@@ -33,8 +33,12 @@ from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import min_cost_flow
-from scipy.spatial import cKDTree
+
+# Weights and MAX_SCORE live apart so that the models can use them without loading numpy:
+# the engine (numpy, OR-tools) is imported only where matching runs.
+from buddywerk.matching.weights import MAX_SCORE, Weights
+
+__all__ = ["MAX_SCORE", "Weights"]  # re-exported: callers say engine.Weights
 
 EARTH_RADIUS_KM: Final = 6371.0088
 _EARTH_RADIUS_M: Final = EARTH_RADIUS_KM * 1000.0
@@ -60,7 +64,6 @@ CONSTRAINTS: Final = (
 )
 TAKEN: Final = "taken"  # every feasible buddy went to other referrals
 SCORE_PARTS: Final = ("distance", "slots", "needs", "language", "fit")
-MAX_SCORE: Final = 1000
 
 _MODE_BIT: Final = {"school": 1, "home": 2, "online": 4}
 _IN_PERSON_BITS: Final = 1 | 2
@@ -117,48 +120,6 @@ class Referral:
     home_languages: frozenset[str] = frozenset()  # a match beyond the contact language scores
     start: date | None = None  # the buddy must be available on these dates (when given)
     end: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """A programme's weights: points per score part out of 1000, and how each part is scaled.
-
-    The five part weights must add up to 1000, so the parts of a score add up to the score.
-    """
-
-    distance: int = 300
-    slots: int = 150
-    needs: int = 250
-    language: int = 100
-    fit: int = 200
-    # full distance points at 0 km, none from this distance on (in-person meetings)
-    distance_scale_km: float = 20.0
-    # distance points for a pair that meets online (distance plays no role there)
-    online_percent: int = 50
-    # shared weekly slots that earn all slot points
-    slots_full: int = 3
-    # R3: fit in percent for a junior / an expert, by demand (0 simple, 1 normal, 2 demanding);
-    # demand = complexity (low 0, normal 1, high 2), one higher when urgency is 3.
-    junior_fit: tuple[int, int, int] = (100, 80, 30)
-    expert_fit: tuple[int, int, int] = (60, 90, 100)
-    # batch only: each urgency step above 1 weighs a referral's score this many percent more.
-    # It never changes how many referrals are matched, only which ones and with whom.
-    urgency_percent: int = 0
-
-    def __post_init__(self) -> None:
-        parts = (self.distance, self.slots, self.needs, self.language, self.fit)
-        if any(p < 0 for p in parts) or sum(parts) != MAX_SCORE:
-            raise ValueError("the five score weights must be >= 0 and add up to 1000")
-        if self.distance_scale_km <= 0 or self.slots_full < 1:
-            raise ValueError("distance_scale_km must be > 0 and slots_full >= 1")
-        if not 0 <= self.online_percent <= 100 or self.urgency_percent < 0:
-            raise ValueError("online_percent must be 0..100 and urgency_percent >= 0")
-        for table in (self.junior_fit, self.expert_fit):
-            if len(table) != 3 or not all(0 <= p <= 100 for p in table):
-                raise ValueError("fit tables hold three percentages 0..100")
-
-    def urgency_multiplier(self, urgency: int) -> int:
-        return 100 + self.urgency_percent * (urgency - 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -912,7 +873,8 @@ class Problem:
         )
 
     def _candidate_pairs(self, eligible: IntArray) -> Iterable[tuple[IntArray, IntArray]]:
-        """Pairs that can meet: within reach for in-person modes (k-d tree), or both online.
+        """Pairs that can meet: within reach for in-person modes (a grid search), or both
+        online.
 
         The two sets are disjoint (pairs where both offer online come only from the second),
         so no pair is evaluated twice. Candidates still go through every hard constraint.
@@ -922,20 +884,18 @@ class Problem:
         b_in_person = eligible[(self._b_modes[eligible] & _IN_PERSON_BITS) != 0]
         r_in_person = np.flatnonzero((self._r_modes & _IN_PERSON_BITS) != 0)
         if b_in_person.size and r_in_person.size:
-            tree = cKDTree(self._r_xyz[r_in_person])
+            r_xyz = self._r_xyz[r_in_person]
             radius = self._b_radius_m[b_in_person]
-            # one query per radius bucket: buckets are the distinct radii when there are
+            # one search per radius bucket: buckets are the distinct radii when there are
             # few (the usual case), else whole kilometres rounded up
             buckets = radius if np.unique(radius).size <= 64 else -(-radius // 1000) * 1000
             for bucket in np.unique(buckets):
                 group = b_in_person[buckets == bucket]
                 # 1 m and a relative epsilon of slack: the exact test comes after
                 reach = _chord(float(bucket) + 1.0) * (1 + 1e-9) + 1e-12
-                found = cKDTree(self._b_xyz[group]).sparse_distance_matrix(
-                    tree, reach, output_type="ndarray"
-                )
-                bi = group[found["i"]]
-                ri = r_in_person[found["j"]]
+                found_b, found_r = _pairs_within(self._b_xyz[group], r_xyz, reach)
+                bi = group[found_b]
+                ri = r_in_person[found_r]
                 keep = ~(((self._b_modes[bi] & self._r_modes[ri]) & _ONLINE_BIT) != 0)
                 yield bi[keep].astype(np.int64), ri[keep].astype(np.int64)
         b_on = eligible[b_online]
@@ -956,6 +916,9 @@ class Problem:
         n_r, n_b, n_p = len(self.referrals), len(self.buddies), len(pairs)
         if n_p == 0:
             return self._batch(np.zeros(0, dtype=np.int64), texts)
+        # OR-tools loads only when a batch is solved (a start-up cost of ~0.1 s otherwise).
+        from ortools.graph.python import min_cost_flow
+
         flow = min_cost_flow.SimpleMinCostFlow()
         source, sink = 0, 1
         r_node = np.arange(n_r, dtype=np.int32) + 2
@@ -1049,6 +1012,71 @@ def _slot_order(label: str) -> tuple[int, int, str]:
     """Week order for labels like "wed-pm"; other labels after them, alphabetically."""
     day, _, part = label.partition("-")
     return (_DAY_ORDER.get(day, 99), _PART_ORDER.get(part, 99), label)
+
+
+# Above this many point pairs, scipy's k-d tree lists the pairs within reach faster than the
+# grid (20,000 referrals x 8,000 buddies: 6-9 s against 10-12 s); below, scipy's import
+# time is most of the cost (see _pairs_within).
+GRID_MAX_PRODUCT = 20_000_000
+_NEIGHBOURS: Final = np.array(
+    [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)],
+    dtype=np.int64,
+)
+
+
+def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
+    """Every index pair (i, j) with |a[i] - b[j]| <= reach (3-D points).
+
+    Up to GRID_MAX_PRODUCT candidate pairs (the 1x instance and every programme's batch):
+    a uniform grid of cells of side `reach`. A point within reach of another lies in the
+    same cell or one of the 26 around it, so each point of `a` is compared with the points
+    of `b` in those 27 cells only (sorted cell keys, one binary search per cell). Plain
+    numpy, because importing scipy for its k-d tree costs `buddywerk match` 0.3 s of
+    start-up (issue 17, point 5). Beyond that size (all of Flanders at once), and when the
+    cells could not be numbered in 64 bits, scipy's k-d tree is faster and its import
+    does not matter.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(a) or not len(b):
+        return empty, empty
+    origin = np.minimum(a.min(axis=0), b.min(axis=0))
+    cells_a = np.floor((a - origin) / reach).astype(np.int64) + 1  # room for the -1 offset
+    cells_b = np.floor((b - origin) / reach).astype(np.int64) + 1
+    span = np.maximum(cells_a.max(axis=0), cells_b.max(axis=0)) + 2
+    if (
+        len(a) * len(b) > GRID_MAX_PRODUCT
+        or float(span[0]) * float(span[1]) * float(span[2]) >= 2.0**62
+    ):
+        from scipy.spatial import cKDTree
+
+        found = cKDTree(a).sparse_distance_matrix(cKDTree(b), reach, output_type="ndarray")
+        return found["i"].astype(np.int64), found["j"].astype(np.int64)
+
+    def key(cells: IntArray) -> IntArray:
+        keys: IntArray = (cells[:, 0] * span[1] + cells[:, 1]) * span[2] + cells[:, 2]
+        return keys
+
+    order = np.argsort(key(cells_b), kind="stable")
+    sorted_keys = key(cells_b)[order]
+    reach_sq = reach * reach
+    found_a: list[IntArray] = []
+    found_b: list[IntArray] = []
+    for offset in _NEIGHBOURS:
+        wanted = key(cells_a + offset)
+        low = np.searchsorted(sorted_keys, wanted, side="left")
+        counts = np.searchsorted(sorted_keys, wanted, side="right") - low
+        total = int(counts.sum())
+        if not total:
+            continue
+        ia = np.repeat(np.arange(len(a), dtype=np.int64), counts)
+        within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        jb = order[np.repeat(low, counts) + within]
+        close = ((a[ia] - b[jb]) ** 2).sum(axis=1) <= reach_sq
+        found_a.append(ia[close])
+        found_b.append(jb[close].astype(np.int64))
+    if not found_a:
+        return empty, empty
+    return np.concatenate(found_a), np.concatenate(found_b)
 
 
 def _unit_vectors(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> Any:

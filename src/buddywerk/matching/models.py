@@ -20,19 +20,19 @@ from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
-from . import engine
 from .enums import OPEN_STATUSES, ProposalSource, ProposalStatus
+from .weights import MAX_SCORE, Weights
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DEFAULT_WEIGHTS = engine.Weights()
+DEFAULT_WEIGHTS = Weights()
 DEFAULT_PROPOSAL_DAYS = 7
 
 
 def _weight(label: "StrOrPromise", default: int) -> "models.PositiveSmallIntegerField[int, int]":
     return models.PositiveSmallIntegerField(
-        label, default=default, validators=[MaxValueValidator(engine.MAX_SCORE)]
+        label, default=default, validators=[MaxValueValidator(MAX_SCORE)]
     )
 
 
@@ -83,13 +83,13 @@ class ProgrammeMatchingSettings(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         parts = (self.distance, self.slots, self.needs, self.language, self.fit)
-        if None not in parts and sum(parts) != engine.MAX_SCORE:
+        if None not in parts and sum(parts) != MAX_SCORE:
             raise ValidationError(
                 _("The five weights must add up to 1000 (now %(total)s).") % {"total": sum(parts)}
             )
 
-    def weights(self) -> engine.Weights:
-        return engine.Weights(
+    def weights(self) -> Weights:
+        return Weights(
             distance=self.distance,
             slots=self.slots,
             needs=self.needs,

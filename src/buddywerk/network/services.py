@@ -19,6 +19,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.storage import storage_full_as_error
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_language, mail_to_address, site_url
 
@@ -111,7 +112,9 @@ def practice_submission_create(
     m2m = _apply_content(submission, fields, relations)
     _check_relations(m2m)
     submission.full_clean()
-    submission.save()
+    # The photo is written before the row: a full disk fails here and nothing is kept.
+    with storage_full_as_error("photo"):
+        submission.save()
     for name, values in m2m.items():
         getattr(submission, name).set(values)
     audit_record(
@@ -199,7 +202,8 @@ def practice_submission_resubmit(
     m2m = _apply_content(submission, fields, relations)
     _check_relations(m2m)
     submission.full_clean()
-    submission.save()
+    with storage_full_as_error("photo"):
+        submission.save()
     for name, values in m2m.items():
         getattr(submission, name).set(values)
     return submission
