@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 
 class MatchError(Exception):
@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class Writer(Protocol):
+    """A stream the summary and result go to: a file, or a management command's wrapper."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
 HELP = (
     "Solve a matching instance file (JSON) exactly: the most referrals matched, then the "
     "highest total score. Writes the result as JSON (to --out, or standard output)."
@@ -47,8 +53,8 @@ def run(
     pairs: Path | str | None,
     greedy: bool,
     lang: str,
-    stdout: TextIO,
-    stderr: TextIO,
+    stdout: Writer,
+    stderr: Writer,
 ) -> None:
     """Solve `instance` and write the result; a summary line goes to stdout (or stderr when
     the result itself goes to stdout)."""
