@@ -1,5 +1,6 @@
 """Shared test set-up: real database, fast hashing, strict templates, Chromium for browser tests."""
 
+import importlib
 import os
 import shutil
 
@@ -88,9 +89,10 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _reference_geography(request):
+def _reference_data(request):
     """Transactional tests (the browser journeys' live_server among them) empty every table
-    when they end, the geography that a migration loaded included: put it back first."""
+    when they end, the reference rows that migrations loaded included (the geography, the
+    practice database's facet lists): put them back first."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
@@ -98,11 +100,15 @@ def _reference_geography(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
     from buddywerk.geo.loader import load_geography
     from buddywerk.geo.models import Municipality, Postcode, Province
 
     if not Postcode.objects.exists():
         load_geography(Province, Municipality, Postcode)
+    facets = importlib.import_module("buddywerk.network.migrations.0002_vocabularies_search_index")
+    facets.seed(apps, None)  # get_or_create: nothing doubles
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,7 @@ from PIL import Image
 from buddywerk.common import backup
 from buddywerk.demo.world import build_world
 
-# serialized_rollback: the demo needs the reference rows (categories, criteria) the
-# migrations seed, which a transactional test would otherwise flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
