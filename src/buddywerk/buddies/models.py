@@ -19,6 +19,19 @@ from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
+from .enums import (  # noqa: F401 - the app's choices, still named from here
+    CORE_KINDS,
+    ELIGIBLE_FIELDS,
+    STUDENT_KINDS,
+    TEACHER_KINDS,
+    BuddyKind,
+    ExperienceLevel,
+    FieldOfStudy,
+    ImportStatus,
+    SchoolLevelPreference,
+    ScreeningStatus,
+    TeachingQualification,
+)
 from .validators import CodeListValidator
 
 # R1/R3: a buddy supports one to three participants at a time.
@@ -26,69 +39,6 @@ MIN_CAPACITY = 1
 MAX_CAPACITY = 3
 # A radius beyond this is not a travel distance inside Flanders and Brussels.
 MAX_RADIUS_KM = 100
-
-
-class BuddyKind(models.TextChoices):
-    """R1: who may be a buddy; role model and sector mentor are programme additions [001]."""
-
-    STUDENT_INTERNSHIP = "student_internship", _("Student on internship")
-    STUDENT = "student", _("Student (volunteer)")
-    TEACHER = "teacher", _("Teaching qualification")
-    RETIRED_TEACHER = "retired_teacher", _("Retired teacher")
-    ROLE_MODEL = "role_model", _("Role model")
-    SECTOR_MENTOR = "sector_mentor", _("Sector mentor")
-
-
-STUDENT_KINDS = frozenset({BuddyKind.STUDENT_INTERNSHIP, BuddyKind.STUDENT})
-TEACHER_KINDS = frozenset({BuddyKind.TEACHER, BuddyKind.RETIRED_TEACHER})
-# R1 names these four for every programme; the other kinds only where a programme adds them.
-CORE_KINDS = STUDENT_KINDS | TEACHER_KINDS
-
-
-class FieldOfStudy(models.TextChoices):
-    """R1: a volunteer student studies in an education-related or social field [002]."""
-
-    TEACHER_TRAINING = "teacher_training", _("Teacher training")
-    PEDAGOGY = "pedagogy", _("Pedagogy or educational sciences")
-    SOCIAL_WORK = "social_work", _("Social work")
-    OCCUPATIONAL_THERAPY = "occupational_therapy", _("Occupational therapy")
-    SPEECH_THERAPY = "speech_therapy", _("Speech therapy")
-    PSYCHOLOGY = "psychology", _("Psychology")
-    OTHER = "other", _("Another field")
-
-
-# R1: the fields that make a student eligible as a volunteer.
-ELIGIBLE_FIELDS = frozenset(FieldOfStudy.values) - {FieldOfStudy.OTHER}
-
-
-class TeachingQualification(models.TextChoices):
-    """R1: a teaching qualification (pedagogisch bekwaamheidsbewijs) [002]."""
-
-    BACHELOR = "bachelor", _("Bachelor in education (pre-school, primary or secondary)")
-    EDUCATIONAL_MASTER = "educational_master", _("Educational master")
-    TEACHER_CERTIFICATE = (
-        "teacher_certificate",
-        _("Teacher training certificate (SLO, GPB, CAP or similar)"),
-    )
-    NONE = "none", _("I have no teaching qualification")
-
-
-class SchoolLevelPreference(models.TextChoices):
-    PRIMARY = "primary", _("Primary school")
-    SECONDARY = "secondary", _("Secondary school")
-
-
-class ScreeningStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
-
-
-class ExperienceLevel(models.TextChoices):
-    """R3: programmes may distinguish junior and expert buddies."""
-
-    JUNIOR = "junior", _("Junior")
-    EXPERT = "expert", _("Expert")
 
 
 class BuddyQuerySet(models.QuerySet["Buddy"]):
@@ -292,14 +242,6 @@ class BuddyStatusChange(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("buddy status change")
         verbose_name_plural = _("buddy status changes")
-
-
-class ImportStatus(models.TextChoices):
-    CHECKING = "checking", _("Checking")
-    CHECKED = "checked", _("Checked")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
 
 
 class BuddyImport(TimeStampedModel):

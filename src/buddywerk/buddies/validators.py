@@ -6,16 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common import vocabulary as vocab
+
+from . import enums
+
 
 def allowed_codes(vocabulary: str) -> set[str]:
-    """The codes of a controlled list, by name (looked up late, so migrations stay small)."""
-    from buddywerk.common import vocabulary as vocab
-
-    from . import models
-
+    """The codes of a controlled list, by name (named, not passed, so migrations stay small)."""
     if vocabulary == "slots":
         return set(vocab.ALL_SLOTS)
-    source = getattr(vocab, vocabulary, None) or getattr(models, vocabulary)
+    source = getattr(vocab, vocabulary, None) or getattr(enums, vocabulary)
     return set(source.values)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.buddies.enums import BuddyKind
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.common.vocabulary import MeetingMode, SchoolYear
 from buddywerk.geo.models import Municipality, Postcode, Province
@@ -58,9 +59,7 @@ class ParticipantKind(models.TextChoices):
 
 
 def buddy_kind_choices() -> list[tuple[str, str]]:
-    """The buddy kinds of R1 (buddies.BuddyKind), read lazily: buddies imports this module."""
-    from buddywerk.buddies.models import BuddyKind
-
+    """The buddy kinds of R1 (buddies.BuddyKind)."""
     return [(code, str(label)) for code, label in BuddyKind.choices]
 
 
