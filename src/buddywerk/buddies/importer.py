@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -528,8 +529,6 @@ def buddy_import_start(
     """Check the file itself, store it and start the dry run. ImportFileError (nothing
     stored) on a file that is too large, a ZIP bomb, in the wrong encoding or without a
     required column."""
-    from . import tasks
-
     file_format, content = check_upload(upload)
     read_table(file_format, content)  # the header: fails fast on encoding and columns
     job = BuddyImport.objects.create(
@@ -542,15 +541,13 @@ def buddy_import_start(
         status=ImportStatus.CHECKING,
     )
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_START, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False))
+    transaction.on_commit(lambda: run_buddy_import.enqueue(job.pk, False))
     return job
 
 
 @transaction.atomic
 def buddy_import_confirm(*, actor: User, job: BuddyImport) -> BuddyImport:
     """The coordinator confirms a dry run without errors: run the import as a task."""
-    from . import tasks
-
     job = BuddyImport.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.CHECKED or job.errors:
         raise ValidationError(_("Only a checked file without errors can be imported."))
@@ -559,7 +556,7 @@ def buddy_import_confirm(*, actor: User, job: BuddyImport) -> BuddyImport:
     job.heartbeat_at = timezone.now()
     job.save(update_fields=["status", "rows_done", "heartbeat_at", "updated_at"])
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_CONFIRM, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, True))
+    transaction.on_commit(lambda: run_buddy_import.enqueue(job.pk, True))
     return job
 
 
@@ -567,8 +564,6 @@ def buddy_import_confirm(*, actor: User, job: BuddyImport) -> BuddyImport:
 def buddy_import_retry(*, actor: User, job: BuddyImport) -> BuddyImport:
     """Run the dry run again on the stored file of a failed job (a worker stopped, or the
     server had a problem): the coordinator need not upload it again."""
-    from . import tasks
-
     job = BuddyImport.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.FAILED:
         raise ValidationError(_("Only a failed import can be tried again."))
@@ -582,7 +577,7 @@ def buddy_import_retry(*, actor: User, job: BuddyImport) -> BuddyImport:
     job.heartbeat_at = timezone.now()
     job.save()
     audit_record(actor=actor, action=AuditAction.BUDDY_IMPORT_RETRY, target=job)
-    transaction.on_commit(lambda: tasks.run_buddy_import.enqueue(job.pk, False))
+    transaction.on_commit(lambda: run_buddy_import.enqueue(job.pk, False))
     return job
 
 
@@ -947,3 +942,11 @@ def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:
         batch_size=500,
     )
     return len(new_buddies), len(old_buddies)
+
+
+@task
+def run_buddy_import(import_id: int, commit: bool, *_old: Any) -> None:
+    """Check (dry run) or run an uploaded import; progress is written as it goes, and any
+    error marks the job failed with a message (`import_run`). Extra arguments of jobs an
+    older release queued are ignored."""
+    import_run(import_id=import_id, commit=commit)

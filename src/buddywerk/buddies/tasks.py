@@ -1,5 +1,7 @@
-"""Background work of the buddies app: the import. Mail is written by the services in
-their own transaction (services.buddy_*_mail, importer.buddy_import_invitations_mail).
+"""Background work of the buddies app. The import's task lives beside the import
+(importer.run_buddy_import) and is named here too, for jobs queued under this module's
+name. Mail is written by the services in their own transaction (services.buddy_*_mail,
+importer.buddy_import_invitations_mail).
 
 Task arguments are ids only (they are stored in the task queue).
 
@@ -16,14 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.tasks import task
 
-
-@task
-def run_buddy_import(import_id: int, commit: bool, *_old: Any) -> None:
-    """Check (dry run) or run an uploaded import; progress is written as it goes, and any
-    error marks the job failed with a message (importer.import_run)."""
-    from .importer import import_run
-
-    import_run(import_id=import_id, commit=commit)
+from .importer import run_buddy_import  # noqa: F401 - jobs queued under this name
 
 
 @task

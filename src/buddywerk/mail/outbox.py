@@ -1,7 +1,7 @@
 """The mail outbox: no mail is lost when SMTP is down (issue 5).
 
 `mail_enqueue(...)` stores an OutgoingMail row in the caller's transaction and, once that
-commits, enqueues `tasks.outgoing_mail_send` for the worker. Apps call it through
+commits, enqueues `outgoing_mail_send` (below) for the worker. Apps call it through
 compose.py (`mail_to_users`, `mail_to_address`), which renders the mail first; only
 allauth's adapter, which renders its own, calls it directly. If the process dies before
 the task is enqueued, the row is committed anyway and `retry_due_mail` sends it.
@@ -44,6 +44,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
+from django.tasks import task
 from django.utils import timezone
 
 from .models import OutgoingMail
@@ -101,8 +102,6 @@ def mail_enqueue(
 
 
 def _enqueue_send(mail_id: int) -> None:
-    from .tasks import outgoing_mail_send
-
     try:
         outgoing_mail_send.enqueue(mail_id=mail_id)
     except Exception:
@@ -253,3 +252,11 @@ def retry_due_mail(*, now: dt.datetime | None = None) -> DeliveryRun:
         if len(batch) < BATCH:
             break
     return total
+
+
+@task()
+def outgoing_mail_send(*, mail_id: int) -> int:
+    """The worker's first attempt to send one OutgoingMail, right after the commit; a
+    failure is recorded on the row and retried by `retry_due_mail` (the scheduler), so the
+    task itself does not fail. Returns 1 if sent."""
+    return mail_send(mail_id=mail_id).sent

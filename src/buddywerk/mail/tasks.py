@@ -1,12 +1,4 @@
-"""The outbox's task: the first attempt to send a stored mail, right after the commit."""
+"""The outbox's task lives beside what it sends (outbox.outgoing_mail_send); it is named
+here too, because jobs queued by earlier releases name it by this module."""
 
-from django.tasks import task
-
-
-@task()
-def outgoing_mail_send(*, mail_id: int) -> int:
-    """Send one OutgoingMail; a failure is recorded on the row and retried by
-    `retry_due_mail` (the scheduler), so the task itself does not fail. Returns 1 if sent."""
-    from .outbox import mail_send
-
-    return mail_send(mail_id=mail_id).sent
+from .outbox import outgoing_mail_send  # noqa: F401 - jobs queued under this name
