@@ -60,13 +60,14 @@ class Instance:
         """One instance per region, in region order: each can be solved on its own (issue
         22, point 4), so no more than one region's pairs need to be in memory at once.
         Raises InstanceError when a record has no region."""
+        ids: tuple[tuple[str, list[str], list[str | None]], ...] = (
+            ("buddies", [b.id for b in self.buddies], self.buddy_regions),
+            ("referrals", [r.id for r in self.referrals], self.referral_regions),
+        )
         missing = [
-            f'{kind}[{i}] (id "{item.id}"): missing field "region"'
-            for kind, items, regions in (
-                ("buddies", self.buddies, self.buddy_regions),
-                ("referrals", self.referrals, self.referral_regions),
-            )
-            for i, (item, region) in enumerate(zip(items, regions, strict=True))
+            f'{kind}[{i}] (id "{item_id}"): missing field "region"'
+            for kind, item_ids, regions in ids
+            for i, (item_id, region) in enumerate(zip(item_ids, regions, strict=True))
             if region is None
         ]
         if missing:

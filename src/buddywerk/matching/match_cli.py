@@ -138,7 +138,7 @@ def _run_by_region(
     out_path = Path(out) if out else None
     log = stderr if out_path is None else stdout
     document: dict[str, Any] = {"matched": 0, "total_score": 0, "assignments": [], "unmatched": []}
-    summaries = []
+    summaries: list[dict[str, Any]] = []
     handle = None
     try:
         if pairs:
