@@ -12,7 +12,8 @@ is five integer parts (`_score_parts`). Suggestions evaluate one referral agains
 (or one buddy against all referrals) in one pass. The batch first lists every feasible pair:
 a grid on unit-sphere coordinates finds the buddies within reach of each in-person
 referral (one search per radius bucket), both-online pairs come from a cross product, and the
-same `_evaluate` filters them chunk by chunk. Nothing is pruned. A min-cost flow
+same hard constraints as `_evaluate` filter them chunk by chunk (`_pair_rules`, the integer
+tests first, then the distance for the pairs left). Nothing is pruned. A min-cost flow
 (source -> referral -> buddy -> sink) then gives the maximum number of matched referrals and,
 among all maximum matchings, the highest total (urgency-weighted) score: exactly the
 lexicographic optimum that the issue asks for.
