@@ -9,6 +9,7 @@ that names the record and the field; fields the engine does not use are ignored.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -192,9 +193,16 @@ def _labels(non_empty: bool = False, among: Iterable[str] | None = None) -> Call
             raise TypeError
         if (non_empty and not value) or (allowed is not None and not set(value) <= allowed):
             raise ValueError
-        return frozenset(value)
+        return _label_set(tuple(value))
 
     return check
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _label_set(labels: tuple[str, ...]) -> frozenset[str]:
+    """One shared frozenset per distinct list of labels: most records repeat a few
+    combinations, and at 100x one set per record was most of the instance's memory."""
+    return frozenset(labels)
 
 
 def _day(value: Any) -> date | None:
