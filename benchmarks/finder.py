@@ -8,6 +8,10 @@ Sets up ~200 programmes with coverage areas across Flanders and Brussels, then r
 varied queries (postcodes, municipality names with a typo, localities, with and without a
 distance and filters) through the finder page, and prints median and p95 times and the
 number of SQL queries per request. Deterministic (fixed random seed).
+
+The floor (issue 22, point 1): the cheapest page of the same server, the privacy statement
+(no data behind it), requested through the same client right after each finder request.
+The finder's median and p95 are printed as multiples of the floor's first.
 """
 
 import argparse
@@ -156,6 +160,9 @@ def run(configured_db: bool) -> None:
         built_ms = (time.perf_counter() - started) * 1000
         print(f"Gazetteer built once per process in {built_ms:.0f} ms.")
         client.get(url, {"q": "2800"})  # warm up templates
+        floor_url = reverse("privacy")
+        client.get(floor_url)
+        floors: list[float] = []
         timings: dict[str, list[float]] = {}
         counts: list[int] = []
         resolved = {}
@@ -166,6 +173,9 @@ def run(configured_db: bool) -> None:
                 response = client.get(url, params)
                 elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200
+            started = time.perf_counter()
+            assert client.get(floor_url).status_code == 200
+            floors.append((time.perf_counter() - started) * 1000)
             timings.setdefault(kind, []).append(elapsed)
             counts.append(len(captured))
             lookup = response.context["lookup"]
@@ -176,16 +186,27 @@ def run(configured_db: bool) -> None:
         transaction.set_rollback(True)
 
     every = [t for values in timings.values() for t in values]
+    floor_median, floor_p95 = statistics.median(floors), _percentile(floors, 95)
     print(f"\n{QUERIES} finder requests (full page through the Django test client):")
-    print(f"{'query':24} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'resolved':>9}")
+    print(
+        f"floor: the privacy page of the same server, median {floor_median:.1f} ms,"
+        f" p95 {floor_p95:.1f} ms; load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)"
+    )
+    print(
+        f"{'query':24} {'n':>4} {'median/floor':>13} {'p95/floor':>10}"
+        f" {'median ms':>10} {'p95 ms':>8} {'resolved':>9}"
+    )
     for kind, values in timings.items():
         hits = resolved[kind]
         print(
-            f"{kind:24} {len(values):4} {statistics.median(values):10.1f} "
+            f"{kind:24} {len(values):4} {statistics.median(values) / floor_median:12.1f}x"
+            f" {_percentile(values, 95) / floor_p95:9.1f}x {statistics.median(values):10.1f} "
             f"{_percentile(values, 95):8.1f} {sum(hits):5}/{len(hits)}"
         )
     print(
-        f"{'all':24} {len(every):4} {statistics.median(every):10.1f} {_percentile(every, 95):8.1f}"
+        f"{'all':24} {len(every):4} {statistics.median(every) / floor_median:12.1f}x"
+        f" {_percentile(every, 95) / floor_p95:9.1f}x {statistics.median(every):10.1f}"
+        f" {_percentile(every, 95):8.1f}"
     )
     print(f"SQL queries per request: min {min(counts)}, max {max(counts)}")
     print(f"Programmes listed in all answers: {results}")

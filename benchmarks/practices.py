@@ -7,6 +7,12 @@ Builds the schema in a fresh database, generates 10,000 published sheets with Du
 places, categories, policy domains and target groups, then times what the search page
 does for a set of queries (count, first page of 20 with its relations, four facets) and
 prints the median and 95th percentile and the number of SQL queries per search.
+
+The floor (issue 22, point 1), timed in the same run on the same sheets: one bare query for
+the first page of the same words, without facets, filters or relations. On PostgreSQL the
+`search_vector @@ to_tsquery('dutch', ...)` match ordered by `ts_rank` (the GIN index); on
+SQLite, which has no tsvector, the equivalent: the stems matched with LIKE on the stored
+stem column, ordered by title. Each search prints its time as a multiple of its floor first.
 """
 
 import atexit
@@ -57,7 +63,7 @@ from buddywerk.network.search import (  # noqa: E402
     uses_postgres,
 )
 from buddywerk.network.selectors import practice_list_related  # noqa: E402
-from buddywerk.network.text import stem_document  # noqa: E402
+from buddywerk.network.text import stem_document, stems, tsquery_text  # noqa: E402
 
 WORDS = (
     "buddy buddy's gezin gezinnen kind kinderen leerling leerlingen school scholen huiswerk "
@@ -186,6 +192,30 @@ def one_search(filters: PracticeFilters) -> tuple[float, int, int]:
     return elapsed, len(queries), total
 
 
+def floor_search(filters: PracticeFilters) -> float:
+    """One bare query for the first page of the same words (no facets, filters, relations)."""
+    table = Practice._meta.db_table
+    if not filters.q.strip():
+        sql, params = f"SELECT id, title FROM {table} ORDER BY title LIMIT 20", []  # noqa: S608
+    elif uses_postgres():
+        sql = (
+            f"SELECT id, title FROM {table}, to_tsquery('dutch', %s) query"  # noqa: S608
+            " WHERE search_vector @@ query ORDER BY ts_rank(search_vector, query) DESC"
+            " LIMIT 20"
+        )
+        params = [tsquery_text(filters.q)]
+    else:
+        terms = list(dict.fromkeys(stems(filters.q)))
+        where = " AND ".join("search_stems LIKE %s" for _ in terms) or "1 = 1"
+        sql = f"SELECT id, title FROM {table} WHERE {where} ORDER BY title LIMIT 20"  # noqa: S608
+        params = [f"% {term} %" for term in terms]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     vendor = connection.vendor
     print(f"Database: {vendor} ({connection.settings_dict['NAME']})")
@@ -195,12 +225,23 @@ def main() -> None:
     start = time.perf_counter()
     generate()
     print(f"Generated {SHEETS:,} sheets in {time.perf_counter() - start:.1f} s")
+    load = os.getloadavg()
+    print(f"Load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} ({os.cpu_count()} cores)")
     timings: list[float] = []
+    floors: list[float] = []
+    ratios: list[float] = []
     for filters in QUERIES:
         one_search(filters)  # warm the caches once
-        runs = [one_search(filters) for _ in range(ROUNDS)]
+        floor_search(filters)
+        runs, floor_runs = [], []
+        for _ in range(ROUNDS):  # alternately, so both see the same load
+            runs.append(one_search(filters))
+            floor_runs.append(floor_search(filters))
         elapsed = [r[0] for r in runs]
         timings.extend(elapsed)
+        floors.extend(floor_runs)
+        ratio = statistics.median(elapsed) / statistics.median(floor_runs)
+        ratios.append(ratio)
         label = filters.q or "(no words)"
         facets = ",".join(
             f"{k}={v}"
@@ -212,14 +253,18 @@ def main() -> None:
             if v
         )
         print(
-            f"  {label:32} {facets:28} {runs[0][2]:6} hits  "
-            f"median {statistics.median(elapsed) * 1000:7.1f} ms  queries {runs[0][1]}"
+            f"  {label:32} {facets:28} {runs[0][2]:6} hits  {ratio:6.1f} x floor  "
+            f"(median {statistics.median(elapsed) * 1000:7.1f} ms,"
+            f" floor {statistics.median(floor_runs) * 1000:6.1f} ms)  queries {runs[0][1]}"
         )
     timings.sort()
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     print(
-        f"All searches ({len(timings)}): median {statistics.median(timings) * 1000:.1f} ms, "
-        f"p95 {p95 * 1000:.1f} ms"
+        f"All searches ({len(timings)}): median {statistics.median(ratios):.1f} x floor"
+        f" (per search {min(ratios):.1f}-{max(ratios):.1f} x);"
+        f" median {statistics.median(timings) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms;"
+        f" floor median {statistics.median(floors) * 1000:.1f} ms;"
+        f" load average after {os.getloadavg()[0]:.2f}"
     )
 
 

@@ -8,7 +8,12 @@
 Builds the schema, runs `buddywerk generate --scale N` (seeded), then times the full
 report of Flanders and Brussels for the interim and the final period of the school year,
 and each role's dashboard, and prints the median time and the number of SQL queries.
-Targets at N=10 on PostgreSQL: report <= 2 s, every dashboard <= 300 ms.
+
+The floor (issue 22, point 1): one grouped aggregate over the period's meetings joined to
+their duos (meetings and minutes per programme and status, and the distinct duos), timed in
+the same run on the same data. Every figure is printed as a multiple of that floor first,
+then in milliseconds, with the load average. Targets at N=10 on PostgreSQL: report <= 2 s,
+every dashboard <= 300 ms.
 """
 
 import atexit
@@ -42,6 +47,21 @@ from buddywerk.access import policy  # noqa: E402
 from buddywerk.access.models import Membership, Role  # noqa: E402
 from buddywerk.reports import dashboards, generator, periods  # noqa: E402
 from buddywerk.reports.figures import Scope, build_report, with_display  # noqa: E402
+from buddywerk.trajectories.models import Meeting, Trajectory  # noqa: E402
+
+
+def floor_query(period) -> None:
+    """One grouped aggregate over the period's meetings joined to their duos."""
+    meetings, duos = Meeting._meta.db_table, Trajectory._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.programme_id, m.status, COUNT(*), SUM(m.duration_minutes),"  # noqa: S608
+            f" COUNT(DISTINCT m.trajectory_id) FROM {meetings} m"
+            f" JOIN {duos} d ON d.id = m.trajectory_id"
+            " WHERE m.date BETWEEN %s AND %s GROUP BY d.programme_id, m.status",
+            [period.start, period.end],
+        )
+        cursor.fetchall()
 
 
 def timed(func, rounds=ROUNDS):
@@ -72,12 +92,20 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    load = os.getloadavg()
+    print(f"  load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} ({os.cpu_count()} cores)")
+    floor = None
     for label, period in (("interim", periods.interim(2025)), ("final", periods.final(2025))):
+        floor_s, _ = timed(lambda p=period: floor_query(p))
+        floor = floor_s if floor is None else max(floor, floor_s)
         seconds, queries = timed(
             lambda p=period: with_display(build_report(Scope(), p), suppress=True)
         )
-        ms = seconds * 1000
-        print(f"  report Flanders+Brussels {label:8} median {ms:7.0f} ms  queries {queries}")
+        print(
+            f"  report Flanders+Brussels {label:8} {seconds / floor_s:5.1f} x floor"
+            f"  (median {seconds * 1000:7.0f} ms, floor {floor_s * 1000:6.0f} ms)"
+            f"  queries {queries}"
+        )
     for role in Role:
         membership = Membership.objects.filter(role=role).select_related("user").first()
         if membership is None:
@@ -92,7 +120,15 @@ def main() -> None:
             dashboards.panels_for(u)
 
         seconds, queries = timed(run)
-        print(f"  dashboard {role.value:24} median {seconds * 1000:7.1f} ms  queries {queries}")
+        print(
+            f"  dashboard {role.value:24} {seconds / floor:5.2f} x floor"
+            f"  (median {seconds * 1000:7.1f} ms)  queries {queries}"
+        )
+    load = os.getloadavg()
+    print(
+        f"  floor = the aggregate over the final period's meetings; load average after"
+        f" {load[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -73,14 +73,15 @@ def main() -> None:
         f"start-up, median of {args.runs} runs; {os.cpu_count()} cores, load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
+    # ratios to the floor first (issue 22, point 1), then the times
     print(
-        f"  {'command':<28} {'wall':>8} {'CPU':>8} {'wall/pass':>10} {'CPU/pass':>9}"
-        f" {'CPU/django':>11}"
+        f"  {'command':<28} {'wall/pass':>10} {'CPU/pass':>9} {'CPU/django':>11}"
+        f" {'wall':>8} {'CPU':>8}"
     )
     for label, (wall, cpu) in results.items():
         print(
-            f"  {label:<28} {wall:7.3f}s {cpu:7.3f}s {wall / base_wall:9.1f}x"
-            f" {cpu / max(base_cpu, 1e-3):8.1f}x {cpu / max(django_cpu, 1e-3):10.1f}x"
+            f"  {label:<28} {wall / base_wall:9.1f}x {cpu / max(base_cpu, 1e-3):8.1f}x"
+            f" {cpu / max(django_cpu, 1e-3):10.1f}x {wall:7.3f}s {cpu:7.3f}s"
         )
     print("  targets on a quiet machine: --help <= 0.5 s, match <= 1 s (wall)")
 

@@ -179,3 +179,34 @@ def test_pairs_csv_quotes_awkward_ids():
     out = io.StringIO()
     assert write_pairs(problem, out) == 1
     assert out.getvalue() == 'referral,buddy,score\n"r,1 ""x""",b1,740\n'
+
+
+def test_regions_are_read_and_split_into_independent_instances():
+    data = copy.deepcopy(ISSUE_EXAMPLE)
+    data["buddies"][0]["region"] = "VAN"
+    data["buddies"].append({**data["buddies"][0], "id": "b2", "region": "VOV"})
+    data["referrals"][0]["region"] = "VOV"
+    instance = parse_instance(json.dumps(data))
+    assert instance.buddy_regions == ["VAN", "VOV"]
+    assert instance.referral_regions == ["VOV"]
+    parts = instance.by_region()
+    assert [
+        (name, [b.id for b in part.buddies], [r.id for r in part.referrals]) for name, part in parts
+    ] == [
+        ("VAN", ["b1"], []),
+        ("VOV", ["b2"], ["r1"]),
+    ]
+    assert all(part.weights == instance.weights for _, part in parts)
+
+
+def test_a_region_is_optional_but_must_be_text_and_splitting_needs_one_everywhere():
+    with pytest.raises(InstanceError) as caught:
+        parse_instance(example(referrals__region=7))
+    assert (
+        'referrals[0] (id "r1"): field "region" must be a non-empty string or null, got 7'
+        in str(caught.value)
+    )
+    instance = parse_instance(example(buddies__region="VAN"))
+    assert instance.referral_regions == [None]
+    with pytest.raises(InstanceError, match=r'referrals\[0\] \(id "r1"\): missing field "region"'):
+        instance.by_region()

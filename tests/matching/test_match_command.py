@@ -107,3 +107,49 @@ def test_the_command_runs_where_no_database_can_be_opened(tmp_path):
     )
     assert done.returncode == 1
     assert 'referrals[0] (id "r1"): missing required field "lat"' in done.stderr
+
+
+def test_by_region_solves_each_region_on_its_own(tmp_path, capsys):
+    """A buddy next door in another region is not proposed: each region is an independent
+    solve, and the result is each region's optimum, put together."""
+    data = json.loads(json.dumps(ISSUE_EXAMPLE))
+    buddy, referral = data["buddies"][0], data["referrals"][0]
+    data["buddies"] = [
+        {**buddy, "id": "b1", "region": "VAN", "capacity": 1},
+        {**buddy, "id": "b2", "region": "VOV", "capacity": 1, "languages": ["nl"]},
+    ]
+    data["referrals"] = [
+        {**referral, "id": "r1", "region": "VOV"},  # needs Arabic: only b1 speaks it
+        {**referral, "id": "r2", "region": "VAN", "contact_language": None},
+    ]
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(data))
+    out, pairs = tmp_path / "result.json", tmp_path / "pairs.csv"
+    call_command("match", instance=str(path), out=str(out), pairs=str(pairs), by_region=True)
+    result = json.loads(out.read_text())
+    # together, b1 would take r1 and b2 r2 (2 matched); apart, only r2 finds a buddy
+    call_command("match", instance=str(path), out=str(tmp_path / "whole.json"))
+    assert json.loads((tmp_path / "whole.json").read_text())["matched"] == 2
+    assert result["matched"] == 1
+    assert result["assignments"] == [{"referral": "r2", "buddy": "b1", "score": 740}]
+    assert [u["referral"] for u in result["unmatched"]] == ["r1"]
+    assert result["unmatched"][0]["constraint"] == "language"
+    assert [
+        (r["region"], r["referrals"], r["buddies"], r["pairs"], r["matched"])
+        for r in result["regions"]
+    ] == [
+        ("VAN", 1, 1, 1, 1),
+        ("VOV", 1, 1, 0, 0),
+    ]
+    with pairs.open(newline="") as f:
+        assert list(csv.reader(f)) == [["referral", "buddy", "score"], ["r2", "b1", "740"]]
+    printed = capsys.readouterr().out
+    assert "region VAN: 1 of 1 referrals matched, 1 buddies, 1 feasible pairs" in printed
+    assert "1 of 2 referrals matched in 2 regions, total score 740, 1 feasible pairs" in printed
+
+
+def test_by_region_refuses_records_without_a_region_and_greedy(tmp_path):
+    with pytest.raises(CommandError, match='missing field "region"'):
+        call_command("match", instance=str(instance_file(tmp_path)), by_region=True)
+    with pytest.raises(CommandError, match="--greedy cannot be combined with --by-region"):
+        call_command("match", instance=str(instance_file(tmp_path)), by_region=True, greedy=True)

@@ -12,7 +12,8 @@ is five integer parts (`_score_parts`). Suggestions evaluate one referral agains
 (or one buddy against all referrals) in one pass. The batch first lists every feasible pair:
 a grid on unit-sphere coordinates finds the buddies within reach of each in-person
 referral (one search per radius bucket), both-online pairs come from a cross product, and the
-same `_evaluate` filters them chunk by chunk. Nothing is pruned. A min-cost flow
+same hard constraints as `_evaluate` filter them chunk by chunk (`_pair_rules`, the integer
+tests first, then the distance for the pairs left). Nothing is pruned. A min-cost flow
 (source -> referral -> buddy -> sink) then gives the maximum number of matched referrals and,
 among all maximum matchings, the highest total (urgency-weighted) score: exactly the
 lexicographic optimum that the issue asks for.
@@ -419,12 +420,15 @@ class _Vocabulary:
         self.words = max(1, (len(self.labels) + 63) // 64)
 
     def encode(self, sets: Sequence[Iterable[str]]) -> npt.NDArray[np.uint64]:
+        # one Python integer per set (a label no buddy has can never be shared), then split
+        # into 64-bit words: a numpy operation per label would cost seconds at 10x
+        index = self.index
+        values = [sum(1 << index[x] for x in labels if x in index) for labels in sets]
+        mask = (1 << 64) - 1
         masks = np.zeros((len(sets), self.words), dtype=np.uint64)
-        for row, labels in enumerate(sets):
-            for label in labels:
-                bit = self.index.get(label)
-                if bit is not None:  # a label no buddy has can never be shared
-                    masks[row, bit >> 6] |= np.uint64(1 << (bit & 63))
+        for word in range(self.words):
+            shift = 64 * word
+            masks[:, word] = np.array([(v >> shift) & mask for v in values], dtype=np.uint64)
         return masks
 
 
@@ -489,6 +493,13 @@ class Problem:
         self._arrival[np.asarray(r_order, dtype=np.int64)] = np.arange(len(referrals))
         self._build_buddies()
         self._build_referrals()
+        # whether any date bounds a pair (else the availability window test is skipped)
+        self._has_dates = bool(
+            (self._b_from != _NO_DAY_LOW).any()
+            or (self._b_until != _NO_DAY_HIGH).any()
+            or (self._r_lo != _NO_DAY_HIGH).any()
+            or (self._r_hi != _NO_DAY_LOW).any()
+        )
         self._pairs: Pairs | None = None
 
     # ---- arrays
@@ -848,13 +859,17 @@ class Problem:
         for bi, ri in self._candidate_pairs(eligible):
             for start in range(0, bi.shape[0], _CHUNK):
                 cb, cr = bi[start : start + _CHUNK], ri[start : start + _CHUNK]
+                # the same hard constraints as _evaluate (approved, available and capacity
+                # hold for every eligible buddy), the cheap integer tests first, so the
+                # distance is computed only for the pairs that pass them
+                ok = self._pair_rules(cb, cr)
+                cb, cr = cb[ok], cr[ok]
                 dist = self._distance_m(cb, cr)
-                ok = np.logical_and.reduce(self._evaluate(cb, cr, dist))
-                cb, cr, dist = cb[ok], cr[ok], dist[ok]
+                shared = self._b_modes[cb] & self._r_modes[cr]
+                in_person = ((shared & _IN_PERSON_BITS) != 0) & (dist <= self._b_radius_m[cb])
+                ok = ((shared & _ONLINE_BIT) != 0) | in_person
+                cb, cr, dist, in_person = cb[ok], cr[ok], dist[ok], in_person[ok]
                 score = np.add.reduce(self._score_parts(cb, cr, dist))
-                in_person = ((self._b_modes[cb] & self._r_modes[cr] & _IN_PERSON_BITS) != 0) & (
-                    dist <= self._b_radius_m[cb]
-                )
                 chunks.append((cr, cb, score, dist, in_person))
         if chunks:
             ri_all, bi_all, score, dist, in_person = (
@@ -863,7 +878,12 @@ class Problem:
         else:
             ri_all = bi_all = score = dist = np.zeros(0, dtype=np.int64)
             in_person = np.zeros(0, dtype=np.bool_)
-        order = np.argsort(ri_all * max(len(self.buddies), 1) + bi_all, kind="stable")
+        # the keys are unique, so any sort gives the same order (the default is the fastest)
+        n_b = max(len(self.buddies), 1)
+        key = ri_all * n_b + bi_all
+        if len(self.referrals) * n_b < 2**31:
+            key = key.astype(np.int32)  # a 32-bit sort is faster
+        order = np.argsort(key)
         return Pairs(
             referral=ri_all[order].astype(np.int32),
             buddy=bi_all[order].astype(np.int32),
@@ -871,6 +891,19 @@ class Problem:
             distance_m=dist[order].astype(np.int64),
             in_person=in_person[order].astype(np.bool_),
         )
+
+    def _pair_rules(self, bi: IntArray, ri: IntArray) -> BoolArray:
+        """The hard constraints of _evaluate that need no distance, for eligible buddies
+        (approved, available, with a place left): the dates, screening, slots, language,
+        needs."""
+        ok = _any_common(self._b_slots[bi], self._r_slots[ri])
+        ok &= _any_common(self._b_comps[bi], self._r_needs[ri])
+        ok &= ~self._r_minor[ri] | self._b_screened[bi]
+        if self._r_wants_contact.any():
+            ok &= ~self._r_wants_contact[ri] | _any_common(self._b_langs[bi], self._r_contact[ri])
+        if self._has_dates:
+            ok &= (self._b_from[bi] <= self._r_lo[ri]) & (self._r_hi[ri] <= self._b_until[bi])
+        return ok
 
     def _candidate_pairs(self, eligible: IntArray) -> Iterable[tuple[IntArray, IntArray]]:
         """Pairs that can meet: within reach for in-person modes (a grid search), or both
@@ -885,6 +918,7 @@ class Problem:
         r_in_person = np.flatnonzero((self._r_modes & _IN_PERSON_BITS) != 0)
         if b_in_person.size and r_in_person.size:
             r_xyz = self._r_xyz[r_in_person]
+            r_tree: list[Any] = []  # the referrals' k-d tree, built once for every bucket
             radius = self._b_radius_m[b_in_person]
             # one search per radius bucket: buckets are the distinct radii when there are
             # few (the usual case), else whole kilometres rounded up
@@ -893,7 +927,7 @@ class Problem:
                 group = b_in_person[buckets == bucket]
                 # 1 m and a relative epsilon of slack: the exact test comes after
                 reach = _chord(float(bucket) + 1.0) * (1 + 1e-9) + 1e-12
-                found_b, found_r = _pairs_within(self._b_xyz[group], r_xyz, reach)
+                found_b, found_r = _pairs_within(self._b_xyz[group], r_xyz, reach, r_tree)
                 bi = group[found_b]
                 ri = r_in_person[found_r]
                 keep = ~(((self._b_modes[bi] & self._r_modes[ri]) & _ONLINE_BIT) != 0)
@@ -1024,7 +1058,9 @@ _NEIGHBOURS: Final = np.array(
 )
 
 
-def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
+def _pairs_within(
+    a: Any, b: Any, reach: float, b_tree: list[Any] | None = None
+) -> tuple[IntArray, IntArray]:
     """Every index pair (i, j) with |a[i] - b[j]| <= reach (3-D points).
 
     Up to GRID_MAX_PRODUCT candidate pairs (the 1x instance and every programme's batch):
@@ -1034,7 +1070,7 @@ def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
     numpy, because importing scipy for its k-d tree costs `buddywerk match` 0.3 s of
     start-up (issue 17, point 5). Beyond that size (all of Flanders at once), and when the
     cells could not be numbered in 64 bits, scipy's k-d tree is faster and its import
-    does not matter.
+    does not matter. `b_tree` keeps the k-d tree of `b` for the next call with the same `b`.
     """
     empty = np.zeros(0, dtype=np.int64)
     if not len(a) or not len(b):
@@ -1049,7 +1085,11 @@ def _pairs_within(a: Any, b: Any, reach: float) -> tuple[IntArray, IntArray]:
     ):
         from scipy.spatial import cKDTree
 
-        found = cKDTree(a).sparse_distance_matrix(cKDTree(b), reach, output_type="ndarray")
+        if b_tree is None:
+            b_tree = []
+        if not b_tree:
+            b_tree.append(cKDTree(b))
+        found = cKDTree(a).sparse_distance_matrix(b_tree[0], reach, output_type="ndarray")
         return found["i"].astype(np.int64), found["j"].astype(np.int64)
 
     def key(cells: IntArray) -> IntArray:

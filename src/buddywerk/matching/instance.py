@@ -9,14 +9,15 @@ that names the record and the field; fields the engine does not use are ignored.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -49,9 +50,48 @@ class Instance:
     buddies: list[Buddy]
     referrals: list[Referral]
     weights: Weights
+    # the optional "region" of each record, in the same order (None where it has none)
+    buddy_regions: list[str | None] = field(default_factory=list)
+    referral_regions: list[str | None] = field(default_factory=list)
 
     def problem(self) -> Problem:
         return Problem(self.buddies, self.referrals, self.weights)
+
+    def by_region(self) -> list[tuple[str, Instance]]:
+        """One instance per region, in region order: each can be solved on its own (issue
+        22, point 4), so no more than one region's pairs need to be in memory at once.
+        Raises InstanceError when a record has no region."""
+        ids: tuple[tuple[str, list[str], list[str | None]], ...] = (
+            ("buddies", [b.id for b in self.buddies], self.buddy_regions),
+            ("referrals", [r.id for r in self.referrals], self.referral_regions),
+        )
+        missing = [
+            f'{kind}[{i}] (id "{item_id}"): missing field "region"'
+            for kind, item_ids, regions in ids
+            for i, (item_id, region) in enumerate(zip(item_ids, regions, strict=True))
+            if region is None
+        ]
+        if missing:
+            raise InstanceError(missing[:MAX_ERRORS])
+        buddies: dict[str, list[Buddy]] = {}
+        referrals: dict[str, list[Referral]] = {}
+        for buddy, region in zip(self.buddies, self.buddy_regions, strict=True):
+            buddies.setdefault(cast(str, region), []).append(buddy)
+        for referral, region in zip(self.referrals, self.referral_regions, strict=True):
+            referrals.setdefault(cast(str, region), []).append(referral)
+        return [
+            (
+                region,
+                Instance(
+                    buddies.get(region, []),
+                    referrals.get(region, []),
+                    self.weights,
+                    [region] * len(buddies.get(region, [])),
+                    [region] * len(referrals.get(region, [])),
+                ),
+            )
+            for region in sorted(buddies.keys() | referrals.keys())
+        ]
 
 
 class _Stop(Exception):
@@ -153,9 +193,16 @@ def _labels(non_empty: bool = False, among: Iterable[str] | None = None) -> Call
             raise TypeError
         if (non_empty and not value) or (allowed is not None and not set(value) <= allowed):
             raise ValueError
-        return frozenset(value)
+        return _label_set(tuple(value))
 
     return check
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _label_set(labels: tuple[str, ...]) -> frozenset[str]:
+    """One shared frozenset per distinct list of labels: most records repeat a few
+    combinations, and at 100x one set per record was most of the instance's memory."""
+    return frozenset(labels)
 
 
 def _day(value: Any) -> date | None:
@@ -304,15 +351,20 @@ def parse_instance(text: str | bytes) -> Instance:
     reader = _Reader()
     buddies: list[Buddy] = []
     referrals: list[Referral] = []
+    buddy_regions: list[str | None] = []
+    referral_regions: list[str | None] = []
     weights = Weights()
     try:
-        for kind, build, out in (
-            ("buddies", _buddy, buddies),
-            ("referrals", _referral, referrals),
+        for kind, build, out, regions in (
+            ("buddies", _buddy, buddies, buddy_regions),
+            ("referrals", _referral, referrals, referral_regions),
         ):
             seen: dict[str, str] = {}
             for where, record in _records(reader, data, kind):
                 item = build(reader, where, record)
+                region = reader.field(
+                    record, where, "region", _optional_text, "a non-empty string or null", None
+                )
                 if item is None:
                     continue
                 if item.id in seen:
@@ -320,12 +372,13 @@ def parse_instance(text: str | bytes) -> Instance:
                     continue
                 seen[item.id] = where
                 out.append(item)  # type: ignore[arg-type]
+                regions.append(region)
         weights = _weights(reader, data)
     except _Stop:
         pass
     if reader.errors:
         raise InstanceError(reader.errors)
-    return Instance(buddies, referrals, weights)
+    return Instance(buddies, referrals, weights, buddy_regions, referral_regions)
 
 
 def load_instance(path: str | Path) -> Instance:
@@ -371,7 +424,7 @@ def _csv_field(value: str) -> str:
     return value
 
 
-def write_pairs(problem: Problem, out: IO[str]) -> int:
+def write_pairs(problem: Problem, out: IO[str], *, header: bool = True) -> int:
     """Every feasible pair as CSV `referral,buddy,score`, sorted by referral then buddy.
 
     Built with numpy string operations: at Flanders scale there are millions of rows.
@@ -380,7 +433,8 @@ def write_pairs(problem: Problem, out: IO[str]) -> int:
     text_type = np.dtypes.StringDType()
     referral = np.array([_csv_field(i) + "," for i in problem.referral_ids], dtype=text_type)
     buddy = np.array([_csv_field(i) + "," for i in problem.buddy_ids], dtype=text_type)
-    out.write("referral,buddy,score\n")
+    if header:
+        out.write("referral,buddy,score\n")
     step = 1 << 18
     for start in range(0, len(pairs), step):
         chunk = slice(start, start + step)

@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 lang=options["lang"],
                 stdout=self.stdout,
                 stderr=self.stderr,
+                by_region=options["by_region"],
             )
         except match_cli.MatchError as error:
             raise CommandError(str(error)) from None
