@@ -417,10 +417,11 @@ class Referral(TimeStampedModel):
 
     @property
     def waiting_days(self) -> int | None:
-        """Whole days since the referral was submitted."""
+        """Calendar days (in Belgian time) since the referral was submitted: submitted
+        yesterday evening is one day, whatever the hour now."""
         if self.submitted_at is None:
             return None
-        return (timezone.now() - self.submitted_at).days
+        return (timezone.localdate() - timezone.localdate(self.submitted_at)).days
 
     @property
     def is_open(self) -> bool:

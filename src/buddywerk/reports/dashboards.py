@@ -153,8 +153,9 @@ def coordinator_panel(user: Any) -> Panel:
     queue = Referral.objects.filter(
         programme_id__in=programmes, status__in=QUEUE_STATUSES
     ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
-    now = timezone.now()
-    longest = (now - queue["oldest"]).days if queue["oldest"] else 0
+    # calendar days in Belgian time, as Referral.waiting_days counts them
+    oldest = queue["oldest"]
+    longest = (timezone.localdate() - timezone.localdate(oldest)).days if oldest else 0
     active = Trajectory.objects.filter(programme_id__in=programmes).running().count()
     weeks = meetings_per_week(programmes, timezone.localdate())
     # The same concerns as the open-concerns panel above the figures: one aggregate query.
