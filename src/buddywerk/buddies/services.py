@@ -42,12 +42,8 @@ from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.organisations.models import Programme
 
 from . import rules
-from .models import (
-    Buddy,
-    BuddyKind,
-    ExperienceLevel,
-    ScreeningStatus,
-)
+from .enums import BuddyKind, ExperienceLevel, ScreeningStatus
+from .models import Buddy
 from .workflow import SCREENING
 
 # The profile fields a buddy (or the registration form) may set; screening fields are

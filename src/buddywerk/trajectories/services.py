@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.buddies.models import ScreeningStatus
+from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
