@@ -112,6 +112,7 @@ def main() -> int:
     (work / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "buddywerk.settings",
         "BUDDYWERK_VAR_DIR": str(work / "var"),
         # plain http on the loopback: cookies without the Secure flag
         "COOKIE_SECURE": "false",
