@@ -262,8 +262,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             for name in ("held", "cancelled", "minutes"):
                 row[name] = row.pop(f"sum_{name}") or 0
         held_months = months.filter(held__gt=0)
-        held_in_period = held_months.filter(trajectory=OuterRef("trajectory"))
-        active_held = held_months.filter(trajectory=OuterRef("pk"))
+        held_in_period: QuerySet[Any] = held_months.filter(trajectory=OuterRef("trajectory"))
+        active_held: QuerySet[Any] = held_months.filter(trajectory=OuterRef("pk"))
     else:
         in_period = Q(date__gte=start, date__lte=end)
         held = Q(status=MeetingStatus.HAPPENED)
