@@ -379,6 +379,7 @@ def _take(name: str, *, actor: User, buddy: Buddy, programme: Programme, reason:
     )
     if locked.status == ScreeningStatus.DECLINED:
         _revoke_buddy_rights(actor=actor, buddy=locked)
+        _safeguarding_cascade(buddy=locked)
     elif name == "reopen":
         _restore_memberships(actor=actor, buddy=locked)
     return locked
@@ -396,6 +397,15 @@ def _revoke_buddy_rights(*, actor: User, buddy: Buddy) -> None:
         membership_revoke(actor=actor, membership=membership)
     policy.forget_memberships(buddy.user)
     calendar_feed_drop(actor=actor, buddy=buddy)
+
+
+def _safeguarding_cascade(*, buddy: Buddy) -> None:
+    """Issue 13: a declined (or ended) buddy's duos are paused and their proposals
+    withdrawn, in the decision's transaction (trajectories/safeguarding_services.py)."""
+    from buddywerk.trajectories.enums import SafeguardingStep
+    from buddywerk.trajectories.safeguarding_services import buddy_safeguarding_cascade
+
+    buddy_safeguarding_cascade(buddy=buddy, step=SafeguardingStep.BUDDY_DECLINED)
 
 
 def _restore_memberships(*, actor: User, buddy: Buddy) -> None:

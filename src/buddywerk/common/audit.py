@@ -109,6 +109,7 @@ class AuditAction(models.TextChoices):
     PROPOSAL_CONFIRM = "proposal.confirmed", _("Proposal confirmed by the school")
     PROPOSAL_REFUSE = "proposal.refused", _("Proposal refused by the school")
     PROPOSAL_EXPIRE = "proposal.expired", _("Proposal expired")
+    PROPOSAL_WITHDRAW = "proposal.withdrawn", _("Proposal withdrawn (safeguarding)")
     # trajectories
     TRAJECTORY_START = "trajectory.start", _("Duo started")
     TRAJECTORY_ACTIVATE = "trajectory.activate", _("Duo active")

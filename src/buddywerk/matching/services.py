@@ -36,7 +36,7 @@ from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
-from .enums import ProposalSource, ProposalStatus
+from .enums import OPEN_STATUSES, ProposalSource, ProposalStatus
 from .models import ProgrammeMatchingSettings, Proposal
 from .workflow import PROPOSAL
 
@@ -369,6 +369,16 @@ def proposal_confirm(
         proposal_mail(kind="confirmed", proposal=locked)
     proposal.refresh_from_db()
     return started[0]
+
+
+def proposals_withdraw_for_buddy(*, buddy: Buddy, reason: str) -> list[Proposal]:
+    """Issue 13, the safeguarding cascade: every open proposal to `buddy` is withdrawn by
+    the system, in the caller's transaction. Its referral stayed accepted while the proposal
+    was open, so it is back in the programme's queue without a transition of its own."""
+    withdrawn = []
+    for proposal in Proposal.objects.filter(buddy=buddy, status__in=OPEN_STATUSES).order_by("pk"):
+        withdrawn.append(_take("withdraw", actor=None, proposal=proposal, reason=reason))
+    return withdrawn
 
 
 def proposals_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:

@@ -150,6 +150,14 @@ class Trajectory(TimeStampedModel):
         blank=True,
         help_text=_("Recorded when the duo closes: a goodbye meeting took place or not."),
     )
+    paused_for_safeguarding = models.BooleanField(
+        _("paused for safeguarding"),
+        default=False,
+        help_text=_(
+            "The buddy was declined or suspended: the buddy logs nothing until a "
+            "coordinator resumes the duo."
+        ),
+    )
     buddy_evaluation = models.TextField(
         _("evaluation by the buddy"), max_length=EVALUATION_MAX_CHARS, blank=True
     )

@@ -275,7 +275,16 @@ def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str)
 
 
 def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
-    return _take("resume", actor=actor, trajectory=trajectory)
+    """The coordinator resumes a paused duo; one paused for safeguarding is only ever
+    resumed this way, duo by duo (issue 13: reinstating the buddy resumes nothing). A duo
+    paused before it ever started goes back to planned: the agreements come first (R9)."""
+    started = trajectory.transitions.filter(to_status=TrajectoryStatus.ACTIVE).exists()
+    return _take(
+        "resume" if started else "resume_planned",
+        actor=actor,
+        trajectory=trajectory,
+        extra={"paused_for_safeguarding": False},
+    )
 
 
 # Closures after which the coordinator may decide to look for another buddy (never
@@ -647,9 +656,20 @@ def _meeting_problems(
     return errors
 
 
+def _refuse_if_paused_for_safeguarding(trajectory: Trajectory) -> None:
+    """Issue 13: a duo paused by the safeguarding cascade takes no meetings until a
+    coordinator resumes it."""
+    if trajectory.paused_for_safeguarding:
+        raise ValidationError(
+            _("This duo is paused by the programme. The coordinator will contact you.")
+        )
+
+
 def _meeting_guard(trajectory: Trajectory) -> None:
-    """R9: no meeting before the agreements are confirmed; nothing on a closed duo."""
+    """R9: no meeting before the agreements are confirmed; nothing on a closed duo, nor on
+    a duo paused for safeguarding."""
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     if trajectory.status not in LOGGING_STATUSES:
         raise ValidationError(_("The buddy and the school must first confirm the agreements."))
 
@@ -743,6 +763,7 @@ def meeting_plan(
     agreements are confirmed: it is not a meeting yet."""
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
@@ -778,6 +799,7 @@ def meeting_update(
     trajectory = locked.trajectory
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     moment = clock.now(now)
     if locked.is_locked(moment):
         raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
@@ -799,6 +821,20 @@ def meeting_update(
         locked.is_goodbye = is_goodbye
     _save_meeting(meeting=locked, trajectory=trajectory, today=clock.today(today))
     audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
+    return locked
+
+
+def meeting_cancel_for_safeguarding(*, meeting: Meeting, reason: str) -> Meeting:
+    """The safeguarding cascade cancels a planned meeting (the system, in the caller's
+    transaction): it leaves the buddy's calendar feed with it."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    status = MeetingStatus.CANCELLED
+    locked.status = status
+    locked.cancel_reason = reason
+    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=None, action=AuditAction.MEETING_UPDATE, target=locked, detail={"safeguarding": True}
+    )
     return locked
 
 
