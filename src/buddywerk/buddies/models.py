@@ -184,6 +184,12 @@ class Buddy(TimeStampedModel):
         blank=True,
         help_text=_("R2: the date the programme saw the extract model 2."),
     )
+    extract_dated_on = models.DateField(
+        _("date on the criminal-record extract"),
+        null=True,
+        blank=True,
+        help_text=_("R2: the date printed on the extract; the extract itself is never stored."),
+    )
 
     objects = BuddyQuerySet.as_manager()
 

@@ -445,22 +445,40 @@ def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
 
 @transaction.atomic
 def buddy_record_extract(
-    *, actor: User, buddy: Buddy, programme: Programme, seen_on: dt.date
+    *,
+    actor: User,
+    buddy: Buddy,
+    programme: Programme,
+    seen_on: dt.date,
+    dated_on: dt.date | None = None,
 ) -> Buddy:
-    """R2: record the day the programme saw the criminal-record extract model 2. Only from
-    then on may the buddy be in a duo with a minor (rules.buddy_may_meet_minors)."""
+    """R2: record the day the programme saw the criminal-record extract model 2, and the
+    date on it (never the extract itself). Only from then on, and for the programme's
+    number of months, may the buddy be in a duo with a minor (rules.buddy_may_meet_minors).
+    An extract older than the programme allows on the day it is seen is refused."""
     if seen_on > timezone.localdate():
         raise ValidationError({"seen_on": _("This date is in the future.")})
+    if dated_on is not None:
+        problem = rules.extract_date_problem(
+            seen_on=seen_on, dated_on=dated_on, programme=programme
+        )
+        if problem:
+            raise ValidationError({"dated_on": problem})
     buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
     if not buddy.programmes.filter(pk=programme.pk).exists():
         raise ValidationError(_("This buddy did not apply to this programme."))
     buddy.extract_seen_on = seen_on
-    buddy.save(update_fields=["extract_seen_on", "updated_at"])
+    buddy.extract_dated_on = dated_on
+    buddy.save(update_fields=["extract_seen_on", "extract_dated_on", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.BUDDY_RECORD_EXTRACT,
         target=buddy,
-        detail={"programme": programme.pk, "seen_on": seen_on.isoformat()},
+        detail={
+            "programme": programme.pk,
+            "seen_on": seen_on.isoformat(),
+            "dated_on": dated_on.isoformat() if dated_on else None,
+        },
     )
     return buddy
 

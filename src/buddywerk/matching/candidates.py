@@ -28,10 +28,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.buddies.rules import EXTRACT_VALID_MONTHS, extract_last_valid_day
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Participant
+from buddywerk.trajectories.services import default_planned_end
 
 from . import engine
 from .enums import OPEN_STATUSES
@@ -201,10 +203,12 @@ def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
         contact_language=contact,
         home_languages=frozenset(home) - {"nl"},
         start=today,  # the duo would start now: the buddy must be available today
+        # R2 over time: the extract must count until the default planned end (R7)
+        planned_end=default_planned_end(for_family=not row["pupil_id"], planned_start=today),
     )
 
 
-def to_engine_buddy(row: dict[str, Any]) -> engine.Buddy:
+def to_engine_buddy(row: dict[str, Any], programme: Programme | None = None) -> engine.Buddy:
     modes = set(row["meeting_modes"] or [])
     if row["online_only"]:
         modes = {"online"}
@@ -222,6 +226,14 @@ def to_engine_buddy(row: dict[str, Any]) -> engine.Buddy:
         competences=frozenset(row["competences"] or []),
         level=row["level"] if row["level"] in engine.LEVELS else "junior",
         screened=row["status"] == ScreeningStatus.APPROVED and row["extract_seen_on"] is not None,
+        screened_until=(
+            extract_last_valid_day(
+                row["extract_seen_on"],
+                programme.extract_valid_months if programme else EXTRACT_VALID_MONTHS,
+            )
+            if row["extract_seen_on"]
+            else None
+        ),
         approved=row["status"] == ScreeningStatus.APPROVED,
         available=not row["is_paused"],
         available_from=row["available_from"],
@@ -280,8 +292,9 @@ def build_inputs(
         _BUDDY_JSON,
     )
     for row in rows:
-        buddy = to_engine_buddy(row)
         for programme_id in programmes_of[row["id"]]:
+            # the extract counts for as long as each programme says (issue 13)
+            buddy = to_engine_buddy(row, by_id[programme_id])
             inputs[programme_id].buddies.append(buddy)
             inputs[programme_id].buddy_rows[buddy.id] = row
     return inputs

@@ -97,6 +97,7 @@ class Buddy:
     competences: frozenset[str]
     level: str = "junior"
     screened: bool = False  # R2: the model-2 extract was seen
+    screened_until: date | None = None  # R2: the extract's last valid day (None: no end)
     approved: bool = True
     available: bool = True  # False while the buddy has paused
     available_from: date | None = None  # inclusive; None = open
@@ -121,6 +122,7 @@ class Referral:
     home_languages: frozenset[str] = frozenset()  # a match beyond the contact language scores
     start: date | None = None  # the buddy must be available on these dates (when given)
     end: date | None = None
+    planned_end: date | None = None  # R2: a duo starting now ends then (None: not checked)
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,7 +152,9 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.capacity": "heeft geen plaats meer ({active} van {capacity})",
         "block.place.far": "woont {km} km van de afspraakplaats, verder dan {radius} km",
         "block.place.mode": "spreekt niet op dezelfde manier af ({modes})",
-        "block.screening": "uittreksel model 2 nog niet gezien, nodig bij een minderjarige",
+        "block.screening": (
+            "uittreksel model 2 niet gezien of verloopt voor het einde, nodig bij een minderjarige"
+        ),
         "block.slots": "heeft geen moment samen",
         "block.language": "spreekt {language} niet, de contacttaal",
         "block.needs": "helpt niet met {needs}",
@@ -198,7 +202,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.capacity": "has no place left ({active} of {capacity})",
         "block.place.far": "lives {km} km from the meeting place, further than {radius} km",
         "block.place.mode": "does not meet the same way ({modes})",
-        "block.screening": "model-2 extract not seen yet, needed for a minor",
+        "block.screening": "model-2 extract not seen or ending before the duo, needed for a minor",
         "block.slots": "has no time slot in common",
         "block.language": "does not speak {language}, the contact language",
         "block.needs": "does not help with {needs}",
@@ -531,6 +535,9 @@ class Problem:
             [_ordinal(b.available_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
         )
         self._b_screened = np.array([b.screened for b in bs], dtype=np.bool_)
+        self._b_screened_until = np.array(
+            [_ordinal(b.screened_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
+        )
         self._b_expert = np.array([b.level == "expert" for b in bs], dtype=np.bool_)
         self._b_modes = np.array([sum(_MODE_BIT[m] for m in b.modes) for b in bs], dtype=np.int64)
         self._b_slots = self._slot_vocab.encode([b.slots for b in bs])
@@ -556,6 +563,9 @@ class Problem:
         )
         self._r_hi = np.array([_ordinal(r.end or r.start, _NO_DAY_LOW) for r in rs], dtype=np.int64)
         self._r_minor = np.array([r.minor for r in rs], dtype=np.bool_)
+        self._r_planned_end = np.array(
+            [_ordinal(r.planned_end, _NO_DAY_LOW) for r in rs], dtype=np.int64
+        )
         self._r_modes = np.array([sum(_MODE_BIT[m] for m in r.modes) for r in rs], dtype=np.int64)
         self._r_slots = self._slot_vocab.encode([r.slots for r in rs])
         self._r_needs = self._comp_vocab.encode([r.needs for r in rs])
@@ -604,8 +614,10 @@ class Problem:
             # place (R8): both online, or a shared in-person mode within the buddy's radius
             ((shared_modes & _ONLINE_BIT) != 0)
             | (((shared_modes & _IN_PERSON_BITS) != 0) & in_reach),
-            # screening (R2): a minor only with a buddy whose model-2 extract was seen
-            ~self._r_minor[ri] | self._b_screened[bi],
+            # screening (R2): a minor only with a buddy whose model-2 extract was seen and
+            # still counts on the duo's planned end (issue 13)
+            ~self._r_minor[ri]
+            | (self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])),
             # slots: at least one weekly time slot in common
             _any_common(self._b_slots[bi], self._r_slots[ri]),
             # language: the buddy speaks the required contact language
@@ -898,7 +910,9 @@ class Problem:
         needs."""
         ok = _any_common(self._b_slots[bi], self._r_slots[ri])
         ok &= _any_common(self._b_comps[bi], self._r_needs[ri])
-        ok &= ~self._r_minor[ri] | self._b_screened[bi]
+        ok &= ~self._r_minor[ri] | (
+            self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])
+        )
         if self._r_wants_contact.any():
             ok &= ~self._r_wants_contact[ri] | _any_common(self._b_langs[bi], self._r_contact[ri])
         if self._has_dates:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.buddies.enums import ScreeningStatus
-from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -118,7 +119,7 @@ def _participant_problems(
             add("referrals", _("A referral belongs to another programme."))
         if referral.status not in STARTABLE_REFERRAL_STATUSES:
             add("referrals", _("Only an accepted referral can start a duo."))
-        if referral.involves_minor and not buddy_may_meet_minors(buddy):
+        if referral.involves_minor and not buddy_may_meet_minors(buddy, programme=programme):
             add(
                 "buddy",
                 _(
@@ -190,6 +191,18 @@ def trajectory_start(
         raise ValidationError({"mode": _("The programme does not offer this way of meeting.")})
     if planned_end <= planned_start:
         raise ValidationError({"planned_end": _("The end must come after the start.")})
+    last_valid = buddy_extract_valid_until(buddy, programme)
+    if any(r.involves_minor for r in referrals) and last_valid and planned_end > last_valid:
+        # R2 over time (issue 13): the extract must count for the whole duo.
+        raise ValidationError(
+            {
+                "planned_end": gettext(
+                    "The buddy's criminal-record extract counts until %(day)s: a duo with a "
+                    "minor may not end later."
+                )
+                % {"day": date_format(last_valid, "j F Y")}
+            }
+        )
     trajectory.save()
     for referral in referrals:
         Participant.objects.create(
