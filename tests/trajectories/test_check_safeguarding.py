@@ -90,3 +90,29 @@ def test_an_urgent_concern_unacknowledged_past_its_deadline_is_found():
     ]
     concern_services.concern_acknowledge(actor=coordinator, concern=concern)
     assert safeguarding_findings() == []
+
+
+def test_the_scheduled_run_mails_the_platform_admins_once_a_day():
+    from buddywerk.access.models import Role
+    from buddywerk.mail.models import OutgoingMail
+    from buddywerk.trajectories.safeguarding_check import (
+        FINDINGS_MAIL_KIND,
+        safeguarding_check_run,
+    )
+    from tests.factories import OrganisationFactory, UserFactory, member
+
+    admin = member(
+        UserFactory(is_staff=True), OrganisationFactory(kind="umbrella"), Role.PLATFORM_ADMIN
+    )
+    duo = TrajectoryFactory()
+    assert safeguarding_check_run() == 0
+    assert not OutgoingMail.objects.filter(kind=FINDINGS_MAIL_KIND).exists()
+    Buddy.objects.filter(pk=duo.buddy_id).update(status=ScreeningStatus.DECLINED)
+    assert safeguarding_check_run() == 2  # declined, and so no longer allowed with a minor
+    assert safeguarding_check_run() == 2
+    mails = OutgoingMail.objects.filter(kind=FINDINGS_MAIL_KIND)
+    assert [m.to for m in mails] == [admin.email]
+    assert str(duo.uuid) in mails[0].body
+    assert "2 problemen" in mails[0].subject
+    pupil = duo.participants.get().pupil
+    assert pupil.last_name not in mails[0].body

@@ -67,6 +67,12 @@ def _unconfirmed_purge(now: dt.datetime) -> str:
     return f"practice_proposals={practices} buddy_registrations={buddies}"
 
 
+def _check_safeguarding(now: dt.datetime) -> str:
+    from buddywerk.trajectories.safeguarding_check import safeguarding_check_run
+
+    return f"findings={safeguarding_check_run(now=now)}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -82,6 +88,7 @@ JOBS: list[Job] = [
     Job("report-reminders", _report_reminders),
     Job("stale-imports", _stale_imports),
     Job("unconfirmed-purge", _unconfirmed_purge),
+    Job("check-safeguarding", _check_safeguarding),
 ]
 
 

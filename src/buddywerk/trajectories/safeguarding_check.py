@@ -12,6 +12,9 @@ to a terminal, a log and an admin's mail.
 - `declined_buddy`: an active duo whose buddy is declined (the cascade pauses those);
 - `urgent_unacknowledged`: an urgent concern nobody acknowledged, past its escalation
   deadline (2 working days).
+
+The scheduled run (`safeguarding_check_run`) mails the platform admins once a day while
+there are findings.
 """
 
 from __future__ import annotations
@@ -19,15 +22,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.mail.compose import mail_to_users
+from buddywerk.mail.models import OutgoingMail
 
 from .concern_rules import escalation_due_at
 from .enums import TrajectoryStatus, Urgency
 from .models import Concern, Trajectory
+
+FINDINGS_MAIL_KIND = "trajectories.safeguarding_findings"
 
 
 @dataclass(frozen=True, order=True)
@@ -78,3 +87,39 @@ def safeguarding_findings(*, now: dt.datetime | None = None) -> list[Finding]:
         if escalation_due_at(c.raised_at) < now
     ]
     return sorted(findings)
+
+
+def _platform_admins() -> list[User]:
+    admins = {
+        m.user
+        for m in Membership.objects.active()
+        .filter(role=Role.PLATFORM_ADMIN, user__is_active=True)
+        .select_related("user")
+    }
+    admins |= set(User.objects.filter(is_superuser=True, is_active=True))
+    return sorted(admins, key=lambda user: user.pk)
+
+
+@transaction.atomic
+def safeguarding_check_run(*, now: dt.datetime | None = None) -> int:
+    """The scheduled run (`buddywerk run-scheduled`): find, and when there is anything, mail
+    the platform admins once a day (the run is every 15 minutes; a day that already has
+    the mail gets no second one). Returns the number of findings."""
+    now = now or timezone.now()
+    findings = safeguarding_findings(now=now)
+    if not findings:
+        return 0
+    day_start = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+    already = OutgoingMail.objects.filter(
+        kind=FINDINGS_MAIL_KIND,
+        created_at__gte=day_start,
+        created_at__lt=day_start + dt.timedelta(days=1),
+    ).exists()
+    if not already:
+        mail_to_users(
+            users=_platform_admins(),
+            template="trajectories/email/safeguarding_findings",
+            context={"count": len(findings), "lines": [f.line() for f in findings]},
+            kind=FINDINGS_MAIL_KIND,
+        )
+    return len(findings)
