@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://... uv run python benchmarks/reports.py   # an EMPTY database
     BENCH_SCALE=10 ...                                   # the Flanders-scale data set
     BENCH_REUSE=1 ...           # time again on a database this script filled before
+    BENCH_FROM_MEETINGS=1 ...   # the report from the meetings, not the rollup (before/after)
 
 Builds the schema, runs `buddywerk generate --scale N` (seeded), then times the full
 report of Flanders and Brussels for the interim and the final period of the school year,
@@ -27,6 +28,8 @@ from pathlib import Path
 
 SCALE = int(os.environ.get("BENCH_SCALE", "1"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+# None: the rollup per duo and month for whole-month periods (the product's choice).
+FROM_ROLLUP = False if os.environ.get("BENCH_FROM_MEETINGS") else None
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -77,6 +80,7 @@ def timed(func, rounds=ROUNDS):
 
 def main() -> None:
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}), scale {SCALE}")
+    print("Report from " + ("the meetings" if FROM_ROLLUP is False else "the rollup"))
     call_command("migrate", verbosity=0)
     if not generator.is_empty():
         if not os.environ.get("BENCH_REUSE"):
@@ -99,7 +103,9 @@ def main() -> None:
         floor_s, _ = timed(lambda p=period: floor_query(p))
         floor = floor_s if floor is None else max(floor, floor_s)
         seconds, queries = timed(
-            lambda p=period: with_display(build_report(Scope(), p), suppress=True)
+            lambda p=period: with_display(
+                build_report(Scope(), p, from_rollup=FROM_ROLLUP), suppress=True
+            )
         )
         print(
             f"  report Flanders+Brussels {label:8} {seconds / floor_s:5.1f} x floor"

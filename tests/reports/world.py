@@ -22,6 +22,7 @@ from buddywerk.trajectories.enums import (
     WellbeingSource,
 )
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory, WellbeingScore
+from buddywerk.trajectories.rollup import duo_months_rebuild
 from tests.factories import (
     BuddyFactory,
     FamilyFactory,
@@ -309,4 +310,7 @@ def build() -> ReportWorld:
     _score(t2, r["r3"], "2025-11-03", WellbeingMoment.INTAKE, 3)
     _score(t3, r["r9"], "2025-06-10", WellbeingMoment.INTAKE, 2)
     _score(t3, r["r9"], "2025-09-15", WellbeingMoment.CHECK, 3)
+    # The meetings above are history written directly: the report's rollup is rebuilt from
+    # them, as `buddywerk generate` does.
+    duo_months_rebuild()
     return ReportWorld(p1=p1, p2=p2, objects={"t1": t1, "t2": t2, "t3": t3, **r, **pupils})

@@ -50,6 +50,7 @@ from buddywerk.trajectories.enums import (
     WellbeingSource,
 )
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory, WellbeingScore
+from buddywerk.trajectories.rollup import duo_months_rebuild
 
 BATCH = 2000
 # The hash Django stores for an unusable password: these accounts cannot sign in.
@@ -573,6 +574,8 @@ def generate(
 
         expected = sum((d["end"] - d["begin"]).days // d["step"] + 1 for d in duos_plan)
         n_meetings = _write(Meeting, meetings(), "meetings", expected, progress)
+        # Meetings written here bypass the services that keep the report's rollup.
+        duo_months_rebuild()
 
         participant_iter = iter(participants)
 

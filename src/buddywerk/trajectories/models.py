@@ -679,3 +679,33 @@ class Concern(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class DuoMonth(models.Model):
+    """The funder's report near the floor (issue 22): per duo and calendar month, the
+    meetings held and cancelled and the minutes held. Derived data only, never edited by
+    hand: the meeting services refresh the months they touch in their own transaction
+    (`rollup.py`), and `buddywerk rollup-rebuild` recomputes every row from the meetings
+    (after history written outside the services, e.g. `buddywerk generate`). A month
+    without a held or cancelled meeting has no row."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="months", verbose_name=_("trajectory")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    held = models.PositiveIntegerField(_("meetings held"), default=0)
+    cancelled = models.PositiveIntegerField(_("meetings cancelled"), default=0)
+    minutes = models.PositiveIntegerField(_("minutes held"), default=0)
+
+    class Meta:
+        verbose_name = _("duo month")
+        verbose_name_plural = _("duo months")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "month"], name="duo_month_unique"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="duo_month_first_day"),
+        ]
+        # The report scans a period's months across all duos.
+        indexes = [models.Index(fields=["month", "trajectory"], name="duo_month_month_duo")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -52,6 +52,7 @@ from .models import (
     WellbeingScore,
 )
 from .read_only import CLOSED_MESSAGE, duo_refuse_if_read_only
+from .rollup import duo_months_refresh, lock_duo
 from .workflow import LOGGING_STATUSES, TRAJECTORY
 
 if TYPE_CHECKING:
@@ -730,6 +731,7 @@ def meeting_log(
     if wellbeing is not None and wellbeing not in LeuvenScore.values:
         raise ValidationError({"wellbeing": SCORE_RANGE_MESSAGE})
     today = clock.today(today)
+    lock_duo(trajectory.pk)
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
@@ -744,6 +746,7 @@ def meeting_log(
         logged_at=clock.now(now),
     )
     _save_meeting(meeting=meeting, trajectory=trajectory, today=today)
+    duo_months_refresh(trajectory_id=trajectory.pk, days=[meeting.date])
     if wellbeing is not None and status == MeetingStatus.HAPPENED:
         for participant in trajectory.participants.all():
             _wellbeing_save(
@@ -808,7 +811,9 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting: editable for 7 days after it was logged, then locked. Recording
     a planned meeting as happened or cancelled counts as logging it."""
+    lock_duo(meeting.trajectory_id)
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
+    old_date = locked.date
     trajectory = locked.trajectory
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
@@ -833,6 +838,8 @@ def meeting_update(
     if is_goodbye is not None:
         locked.is_goodbye = is_goodbye
     _save_meeting(meeting=locked, trajectory=trajectory, today=clock.today(today))
+    # The month it left and the month it is in now (a date or status change).
+    duo_months_refresh(trajectory_id=trajectory.pk, days=[old_date, locked.date])
     audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
     return locked
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trajectories', '0006_followup_moved_out'),
+        ('trajectories', '0007_duo_month'),
     ]
 
     operations = [

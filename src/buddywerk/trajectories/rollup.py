@@ -1,0 +1,103 @@
+"""Upkeep of the per-duo, per-month rollup of meetings (`DuoMonth`, issue 22).
+
+The rollup is recomputed from the meetings rather than adjusted by deltas: a refresh of
+one duo's months reads that duo's meetings of those months (a handful of rows, on the
+(trajectory, date) index) and writes the result, so it cannot drift from the raw rows.
+The caller takes the duo's row lock (`lock_duo`) before it writes a meeting and holds it
+to the end of its transaction: two transactions writing meetings of the same duo then refresh one
+after the other, and the second reads the first one's meetings (READ COMMITTED reads
+what is committed when its statement starts), so no update is lost.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from .enums import MeetingStatus
+from .models import DuoMonth, Meeting, Trajectory
+
+HELD = Q(status=MeetingStatus.HAPPENED)
+CANCELLED = Q(status=MeetingStatus.CANCELLED)
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _figures(meetings) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    totals = meetings.aggregate(
+        held=Count("pk", filter=HELD),
+        cancelled=Count("pk", filter=CANCELLED),
+        minutes=Sum("duration_minutes", filter=HELD),
+    )
+    return {name: value or 0 for name, value in totals.items()}
+
+
+def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
+    """Recompute the rollup rows of one duo for the months of `days` (inside the
+    caller's transaction, which must hold the duo's row lock)."""
+    for month in sorted({month_of(day) for day in days}):
+        figures = _figures(
+            Meeting.objects.filter(
+                trajectory_id=trajectory_id, date__gte=month, date__lt=_next_month(month)
+            )
+        )
+        if figures["held"] or figures["cancelled"]:
+            DuoMonth.objects.update_or_create(
+                trajectory_id=trajectory_id, month=month, defaults=figures
+            )
+        else:
+            DuoMonth.objects.filter(trajectory_id=trajectory_id, month=month).delete()
+
+
+def lock_duo(trajectory_id: int) -> None:
+    """Serialise the writers of one duo's meetings (see the module docstring)."""
+    # NO KEY UPDATE: writers of the duo wait for each other, while an insert that only
+    # references the duo (its KEY SHARE lock) does not wait, so no deadlock either.
+    list(
+        Trajectory.objects.select_for_update(no_key=True)
+        .filter(pk=trajectory_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def rollup_from_meetings() -> list[DuoMonth]:
+    """Every rollup row as the meetings give it: one grouped aggregate."""
+    rows = (
+        Meeting.objects.filter(HELD | CANCELLED)
+        .annotate(month=TruncMonth("date"))
+        .values("trajectory_id", "month")
+        .annotate(
+            held=Count("pk", filter=HELD),
+            cancelled=Count("pk", filter=CANCELLED),
+            minutes=Sum("duration_minutes", filter=HELD),
+        )
+        .order_by()
+    )
+    return [
+        DuoMonth(
+            trajectory_id=row["trajectory_id"],
+            month=row["month"],
+            held=row["held"],
+            cancelled=row["cancelled"],
+            minutes=row["minutes"] or 0,
+        )
+        for row in rows.iterator(chunk_size=20_000)
+    ]
+
+
+@transaction.atomic
+def duo_months_rebuild() -> int:
+    """Throw the rollup away and recompute it from the meetings (the rebuild command and
+    the synthetic-data generator). Returns the number of rows."""
+    DuoMonth.objects.all().delete()
+    rows = rollup_from_meetings()
+    DuoMonth.objects.bulk_create(rows, batch_size=5_000)
+    return len(rows)
