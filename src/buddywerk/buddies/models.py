@@ -190,6 +190,12 @@ class Buddy(TimeStampedModel):
         blank=True,
         help_text=_("R2: the date printed on the extract; the extract itself is never stored."),
     )
+    extract_reminded_on = models.DateField(
+        _("reminded that the extract runs out"),
+        null=True,
+        blank=True,
+        help_text=_("Issue 13: the day the buddy was told the extract runs out within 6 weeks."),
+    )
 
     objects = BuddyQuerySet.as_manager()
 

@@ -379,7 +379,11 @@ def _take(name: str, *, actor: User, buddy: Buddy, programme: Programme, reason:
     )
     if locked.status == ScreeningStatus.DECLINED:
         _revoke_buddy_rights(actor=actor, buddy=locked)
-        _safeguarding_cascade(buddy=locked)
+        _safeguarding_cascade(buddy=locked, suspended=False)
+    elif locked.status == ScreeningStatus.SUSPENDED:
+        # The memberships stay (the buddy may be reinstated); without the approved status
+        # the buddy holds no buddy's rights and no calendar feed (policy.is_approved_buddy).
+        _safeguarding_cascade(buddy=locked, suspended=True)
     elif name == "reopen":
         _restore_memberships(actor=actor, buddy=locked)
     return locked
@@ -399,13 +403,14 @@ def _revoke_buddy_rights(*, actor: User, buddy: Buddy) -> None:
     calendar_feed_drop(actor=actor, buddy=buddy)
 
 
-def _safeguarding_cascade(*, buddy: Buddy) -> None:
-    """Issue 13: a declined (or ended) buddy's duos are paused and their proposals
+def _safeguarding_cascade(*, buddy: Buddy, suspended: bool) -> None:
+    """Issue 13: a declined, ended or suspended buddy's duos are paused and their proposals
     withdrawn, in the decision's transaction (trajectories/safeguarding_services.py)."""
     from buddywerk.trajectories.enums import SafeguardingStep
     from buddywerk.trajectories.safeguarding_services import buddy_safeguarding_cascade
 
-    buddy_safeguarding_cascade(buddy=buddy, step=SafeguardingStep.BUDDY_DECLINED)
+    step = SafeguardingStep.BUDDY_SUSPENDED if suspended else SafeguardingStep.BUDDY_DECLINED
+    buddy_safeguarding_cascade(buddy=buddy, step=step)
 
 
 def _restore_memberships(*, actor: User, buddy: Buddy) -> None:
@@ -434,6 +439,24 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
     buddy = _take("decline", actor=actor, buddy=buddy, programme=programme, reason=reason)
     buddy_screening_mail(buddy=buddy, programme=programme)
     return buddy
+
+
+@transaction.atomic
+def buddy_suspend(*, actor: User, buddy: Buddy, programme: Programme, reason: str) -> Buddy:
+    """Issue 13: suspend an approved buddy after a signal, with a reason kept in the
+    screening history (not mailed: the coordinator talks to the buddy). Every duo of the
+    buddy pauses and every open proposal is withdrawn in the same transaction."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it stays in the screening history.")})
+    return _take("suspend", actor=actor, buddy=buddy, programme=programme, reason=reason)
+
+
+@transaction.atomic
+def buddy_reinstate(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
+    """Issue 13: lift a suspension. The buddy is approved again; the paused duos stay
+    paused until a coordinator resumes each one (trajectory_resume)."""
+    return _take("reinstate", actor=actor, buddy=buddy, programme=programme)
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ to a terminal, a log and an admin's mail.
   today (R2: not approved, no extract, or the extract ran out for the duo's programme);
 - `past_last_day`: a planned or active duo whose planned end lies after the buddy's last
   available day;
-- `declined_buddy`: an active duo whose buddy is declined (the cascade pauses those);
+- `declined_buddy`: an active duo whose buddy is declined or suspended (the cascade pauses
+  those);
 - `urgent_unacknowledged`: an urgent concern nobody acknowledged, past its escalation
   deadline (2 working days).
 
@@ -64,7 +65,7 @@ def safeguarding_findings(*, now: dt.datetime | None = None) -> list[Finding]:
         minor = any(p.referral.involves_minor for p in duo.participants.all())
         if minor and not buddy_may_meet_minors(duo.buddy, programme=duo.programme, on=today):
             findings.append(Finding("minor_without_extract", str(duo.uuid), str(duo.buddy.uuid)))
-        if duo.buddy.status == ScreeningStatus.DECLINED:
+        if duo.buddy.status in (ScreeningStatus.DECLINED, ScreeningStatus.SUSPENDED):
             findings.append(Finding("declined_buddy", str(duo.uuid), str(duo.buddy.uuid)))
     past = (
         Trajectory.objects.filter(

@@ -31,6 +31,7 @@ from buddywerk.referrals.models import ReferralStatus
 
 from .concern_services import concern_from_wellbeing
 from .enums import (
+    CancelReason,
     CloseReason,
     CouplingOrganisation,
     Frequency,
@@ -844,18 +845,28 @@ def meeting_update(
     return locked
 
 
-def meeting_cancel_for_safeguarding(*, meeting: Meeting, reason: str) -> Meeting:
-    """The safeguarding cascade cancels a planned meeting (the system, in the caller's
-    transaction): it leaves the buddy's calendar feed with it."""
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    status = MeetingStatus.CANCELLED
-    locked.status = status
-    locked.cancel_reason = reason
-    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
-    audit_record(
-        actor=None, action=AuditAction.MEETING_UPDATE, target=locked, detail={"safeguarding": True}
+def meetings_cancel_for_safeguarding(*, trajectory: Trajectory) -> int:
+    """The safeguarding cascade cancels the duo's planned meetings (the system, in the
+    caller's transaction, which holds the duo's row lock): they leave the buddy's calendar
+    feed, and the month rollup counts them as cancelled."""
+    lock_duo(trajectory.pk)
+    meetings = list(
+        Meeting.objects.select_for_update()
+        .filter(trajectory=trajectory, status=MeetingStatus.PLANNED)
+        .order_by("pk")
     )
-    return locked
+    for meeting in meetings:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = CancelReason.OTHER
+        meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditAction.MEETING_UPDATE,
+            target=meeting,
+            detail={"safeguarding": True},
+        )
+    duo_months_refresh(trajectory_id=trajectory.pk, days=[m.date for m in meetings])
+    return len(meetings)
 
 
 # --- Well-being ------------------------------------------------------------------------
