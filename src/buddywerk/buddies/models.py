@@ -194,7 +194,7 @@ class Buddy(TimeStampedModel):
         _("reminded that the extract runs out"),
         null=True,
         blank=True,
-        help_text=_("Issue 13: the day the buddy was told the extract runs out within 6 weeks."),
+        help_text=_("The day the buddy was told that the extract runs out within 6 weeks."),
     )
 
     objects = BuddyQuerySet.as_manager()

@@ -52,7 +52,12 @@ from .models import (
     Trajectory,
     WellbeingScore,
 )
-from .read_only import CLOSED_MESSAGE, duo_refuse_if_read_only
+from .read_only import (
+    CLOSED_MESSAGE,
+    SAFEGUARDING_PAUSED_MESSAGE,
+    duo_refuse_buddy_while_safeguarding_paused,
+    duo_refuse_if_read_only,
+)
 from .rollup import duo_months_refresh, lock_duo
 from .workflow import LOGGING_STATUSES, TRAJECTORY
 
@@ -675,9 +680,7 @@ def _refuse_if_paused_for_safeguarding(trajectory: Trajectory) -> None:
     """Issue 13: a duo paused by the safeguarding cascade takes no meetings until a
     coordinator resumes it."""
     if trajectory.paused_for_safeguarding:
-        raise ValidationError(
-            _("This duo is paused by the programme. The coordinator will contact you.")
-        )
+        raise ValidationError(SAFEGUARDING_PAUSED_MESSAGE, code="safeguarding_paused")
 
 
 def _meeting_guard(trajectory: Trajectory) -> None:
@@ -935,6 +938,7 @@ def wellbeing_record(
     through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
     check_allowed(actor, policy.can_score_wellbeing(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     today = clock.today(today)
     source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
     entry = _wellbeing_save(

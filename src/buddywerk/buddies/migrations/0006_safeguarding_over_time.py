@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='buddy',
             name='extract_reminded_on',
-            field=models.DateField(blank=True, help_text='Issue 13: the day the buddy was told the extract runs out within 6 weeks.', null=True, verbose_name='reminded that the extract runs out'),
+            field=models.DateField(blank=True, help_text='The day the buddy was told that the extract runs out within 6 weeks.', null=True, verbose_name='reminded that the extract runs out'),
         ),
         migrations.AlterField(
             model_name='buddy',
