@@ -492,7 +492,10 @@ def buddy_record_extract(
         raise ValidationError(_("This buddy did not apply to this programme."))
     buddy.extract_seen_on = seen_on
     buddy.extract_dated_on = dated_on
-    buddy.save(update_fields=["extract_seen_on", "extract_dated_on", "updated_at"])
+    buddy.extract_reminded_on = None  # a new extract gets its own reminder (issue 13)
+    buddy.save(
+        update_fields=["extract_seen_on", "extract_dated_on", "extract_reminded_on", "updated_at"]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.BUDDY_RECORD_EXTRACT,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,17 +174,17 @@ def extract_runs_out_soon(buddy: Buddy, programme: Programme, today: dt.date) ->
 @transaction.atomic
 def extract_reminders_send(*, today: dt.date | None = None) -> int:
     """Mail each approved buddy whose extract runs out within 6 weeks (for any of their
-    programmes), once per extract: `extract_reminded_on` is set, and a new extract (a later
-    `extract_seen_on`) makes a new reminder possible. Returns the number of buddies mailed."""
+    programmes), once per extract: `extract_reminded_on` is set, and recording a new
+    extract clears it (`buddy_record_extract`). Returns the number of buddies mailed."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=EXTRACT_REMINDER_DAYS)
     sent = 0
     candidates = (
         Buddy.objects.select_for_update(of=("self",))
-        .filter(status=ScreeningStatus.APPROVED, extract_seen_on__isnull=False)
         .filter(
-            Q(extract_reminded_on__isnull=True)
-            | Q(extract_reminded_on__lt=F("extract_seen_on"))
+            status=ScreeningStatus.APPROVED,
+            extract_seen_on__isnull=False,
+            extract_reminded_on__isnull=True,
         )
         .select_related("user")
         .order_by("pk")
