@@ -307,12 +307,16 @@ def _registration_purge(*, user_pk: int) -> int:
 @transaction.atomic
 def buddy_update_profile(*, actor: User, buddy: Buddy, profile: Mapping[str, Any]) -> Buddy:
     """The buddy edits their profile under the same rules as at registration (R1, R8)."""
+    from buddywerk.trajectories.services import duos_end_by_last_day
+
     buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
     _apply_profile(buddy, profile)
     _check_eligible(buddy)
     _check_where_and_when(buddy)
     buddy.full_clean()
     buddy.save()
+    # Issue 13, point 3: no running duo ends after the buddy's last day.
+    duos_end_by_last_day(buddy=buddy, last_day=buddy.available_until)
     audit_record(actor=actor, action=AuditAction.BUDDY_UPDATE_PROFILE, target=buddy)
     return buddy
 

@@ -119,6 +119,7 @@ class AuditAction(models.TextChoices):
     TRAJECTORY_PAUSE = "trajectory.pause", _("Duo paused")
     TRAJECTORY_RESUME = "trajectory.resume", _("Duo resumed")
     TRAJECTORY_CLOSE = "trajectory.close", _("Duo closed")
+    TRAJECTORY_SHORTEN = "trajectory.shorten", _("Duo ends on the buddy's last day")
     TRAJECTORY_REMATCH = "trajectory.rematch", _("Rematch asked")
     TRAJECTORY_INSURANCE_CONFIRM = "trajectory.insurance_confirm", _("Insurance confirmed")
     TRAJECTORY_EVALUATE = "trajectory.evaluate", _("Duo evaluated")

@@ -33,7 +33,7 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Participant
-from buddywerk.trajectories.services import default_planned_end
+from buddywerk.trajectories.services import default_planned_end, shortest_planned_end
 
 from . import engine
 from .enums import OPEN_STATUSES
@@ -180,7 +180,9 @@ def _with_json(
     return rows
 
 
-def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
+def to_engine_referral(
+    row: dict[str, Any], today: dt.date, programme: Programme | None = None
+) -> engine.Referral:
     """A referral as the engine sees it: met at school (pupil) or at home (family), R8."""
     if row["pupil_id"]:
         lat, lon = row["pupil__school__postcode__lat"], row["pupil__school__postcode__lon"]
@@ -205,6 +207,14 @@ def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
         start=today,  # the duo would start now: the buddy must be available today
         # R2 over time: the extract must count until the default planned end (R7)
         planned_end=default_planned_end(for_family=not row["pupil_id"], planned_start=today),
+        # issue 13: the buddy stays available at least until the shortest duo allowed
+        shortest_end=(
+            shortest_planned_end(
+                programme=programme, for_family=not row["pupil_id"], planned_start=today
+            )
+            if programme is not None
+            else None
+        ),
     )
 
 
@@ -275,7 +285,7 @@ def build_inputs(
         )
     for row in queue.order_by("submitted_at", "id").values(*_REFERRAL_FIELDS):
         target = inputs[row["programme_id"]]
-        target.referrals.append(to_engine_referral(row, today))
+        target.referrals.append(to_engine_referral(row, today, target.programme))
         target.referral_rows[str(row["uuid"])] = row
     memberships = Buddy.programmes.through.objects.filter(programme_id__in=by_id)
     if buddy_ids is not None:

@@ -56,6 +56,7 @@ URGENCIES: Final = (1, 2, 3)
 CONSTRAINTS: Final = (
     "approved",
     "available",
+    "until",
     "capacity",
     "place",
     "screening",
@@ -123,6 +124,9 @@ class Referral:
     start: date | None = None  # the buddy must be available on these dates (when given)
     end: date | None = None
     planned_end: date | None = None  # R2: a duo starting now ends then (None: not checked)
+    # issue 13, point 3: the buddy must stay available until this day, the earliest planned
+    # end the programme accepts (its minimum duo length; None: the planned end, if any)
+    shortest_end: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,6 +153,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "demand.2": "zwaar of dringend",
         "block.approved": "is nog niet goedgekeurd",
         "block.available": "is niet beschikbaar op de gevraagde data",
+        "block.until": "is maar beschikbaar tot {day}, het duo loopt minstens tot {end}",
         "block.capacity": "heeft geen plaats meer ({active} van {capacity})",
         "block.place.far": "woont {km} km van de afspraakplaats, verder dan {radius} km",
         "block.place.mode": "spreekt niet op dezelfde manier af ({modes})",
@@ -160,6 +165,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.needs": "helpt niet met {needs}",
         "none.approved": "er is geen goedgekeurde buddy",
         "none.available": "geen buddy is beschikbaar op de gevraagde data",
+        "none.until": "geen beschikbare buddy blijft beschikbaar tot het geplande einde",
         "none.capacity": "alle beschikbare buddy's zitten vol",
         "none.place": "geen vrije buddy woont dicht genoeg of spreekt op dezelfde manier af",
         "none.screening": "geen buddy in de buurt heeft een uittreksel model 2 (minderjarige)",
@@ -169,6 +175,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "none.taken": "alle passende buddy's zijn al aan andere aanvragen gekoppeld",
         "buddy.none.approved": "de buddy is nog niet goedgekeurd",
         "buddy.none.available": "de buddy is niet beschikbaar op de gevraagde data",
+        "buddy.none.until": "de buddy is niet beschikbaar tot het geplande einde van een duo",
         "buddy.none.capacity": "de buddy heeft geen plaats meer",
         "buddy.none.place": "geen aanvraag binnen reisafstand of op dezelfde manier van afspreken",
         "buddy.none.screening": "zonder uittreksel model 2 kan de buddy geen minderjarige helpen",
@@ -199,6 +206,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "demand.2": "demanding or urgent",
         "block.approved": "is not approved yet",
         "block.available": "is not available on the requested dates",
+        "block.until": "is only available until {day}, the duo runs at least until {end}",
         "block.capacity": "has no place left ({active} of {capacity})",
         "block.place.far": "lives {km} km from the meeting place, further than {radius} km",
         "block.place.mode": "does not meet the same way ({modes})",
@@ -208,6 +216,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.needs": "does not help with {needs}",
         "none.approved": "there is no approved buddy",
         "none.available": "no buddy is available on the requested dates",
+        "none.until": "no available buddy stays available until the planned end",
         "none.capacity": "every available buddy is full",
         "none.place": "no buddy with a free place lives close enough or meets the same way",
         "none.screening": "no buddy nearby has a model-2 extract, needed for a minor",
@@ -217,6 +226,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "none.taken": "every fitting buddy was matched to other referrals",
         "buddy.none.approved": "the buddy is not approved yet",
         "buddy.none.available": "the buddy is not available on the requested dates",
+        "buddy.none.until": "the buddy is not available until the planned end of a duo",
         "buddy.none.capacity": "the buddy has no place left",
         "buddy.none.place": "no referral within reach or meeting the same way",
         "buddy.none.screening": "without a model-2 extract the buddy cannot help a minor",
@@ -303,6 +313,10 @@ class Texts:
         if day in days and part in parts:
             return f"{days[day]} {parts[part]}"
         return label
+
+    def day(self, value: date | None) -> str:
+        """A date as Flemish and English readers both write it (d/m/yyyy)."""
+        return f"{value.day}/{value.month}/{value.year}" if value else "?"
 
     def km(self, metres: int) -> str:
         value = round(metres / 1000, 1)
@@ -566,6 +580,9 @@ class Problem:
         self._r_planned_end = np.array(
             [_ordinal(r.planned_end, _NO_DAY_LOW) for r in rs], dtype=np.int64
         )
+        self._r_until = np.array(
+            [_ordinal(r.shortest_end or r.planned_end, _NO_DAY_LOW) for r in rs], dtype=np.int64
+        )
         self._r_modes = np.array([sum(_MODE_BIT[m] for m in r.modes) for r in rs], dtype=np.int64)
         self._r_slots = self._slot_vocab.encode([r.slots for r in rs])
         self._r_needs = self._comp_vocab.encode([r.needs for r in rs])
@@ -609,6 +626,8 @@ class Problem:
             self._b_available[bi]
             & (self._b_from[bi] <= self._r_lo[ri])
             & (self._r_hi[ri] <= self._b_until[bi]),
+            # until (issue 13): the buddy stays available up to the shortest duo allowed
+            self._r_until[ri] <= self._b_until[bi],
             # capacity: the buddy has room for one more participant
             np.broadcast_to(self._b_capleft[bi] > 0, dist_m.shape),
             # place (R8): both online, or a shared in-person mode within the buddy's radius
@@ -719,6 +738,11 @@ class Problem:
         buddy, referral = self.buddies[b], self.referrals[r]
         if constraint == "capacity":
             return texts.say("block.capacity", active=buddy.active, capacity=buddy.capacity)
+        if constraint == "until":
+            end = referral.shortest_end or referral.planned_end
+            return texts.say(
+                "block.until", day=texts.day(buddy.available_until), end=texts.day(end)
+            )
         if constraint == "place":
             shared = buddy.modes & referral.modes
             if shared & set(IN_PERSON_MODES):
@@ -910,6 +934,7 @@ class Problem:
         needs."""
         ok = _any_common(self._b_slots[bi], self._r_slots[ri])
         ok &= _any_common(self._b_comps[bi], self._r_needs[ri])
+        ok &= self._r_until[ri] <= self._b_until[bi]
         ok &= ~self._r_minor[ri] | (
             self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])
         )

@@ -133,6 +133,18 @@ class Programme(Organisation):
         validators=[MaxValueValidator(24)],
         help_text=_("R2: the date on the extract lies at most this long before it is seen."),
     )
+    # Issue 13, point 3: a buddy who leaves before the usual end (R7) may still get a duo
+    # that ends on their last day, if it lasts at least this long. Empty: only full duos.
+    min_duo_weeks = models.PositiveSmallIntegerField(
+        _("shortest duo (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "A buddy who leaves earlier may get a shorter duo of at least this many weeks. "
+            "Empty: every duo runs its usual length."
+        ),
+    )
 
     objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 

@@ -10,9 +10,11 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel, TransitionLog
@@ -198,6 +200,18 @@ class Trajectory(TimeStampedModel):
                 name="trajectory_end_after_start",
             )
         ]
+
+    def clean(self) -> None:
+        """Issue 13, point 3: a duo never runs past its buddy's last available day."""
+        super().clean()
+        last_day = self.buddy.available_until if self.buddy_id else None
+        if last_day is not None and self.planned_end and self.planned_end > last_day:
+            raise ValidationError(
+                {
+                    "planned_end": _("The buddy is available until %(day)s.")
+                    % {"day": date_format(last_day, "j F Y")}
+                }
+            )
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.uuid}"

@@ -92,6 +92,17 @@ def default_planned_end(*, for_family: bool, planned_start: dt.date) -> dt.date:
     return planned_start + dt.timedelta(weeks=PUPIL_DEFAULT_WEEKS)
 
 
+def shortest_planned_end(
+    *, programme: Programme, for_family: bool, planned_start: dt.date
+) -> dt.date:
+    """Issue 13, point 3: the earliest planned end the programme accepts for a duo starting
+    on `planned_start`: its minimum duo length when it sets one, else the usual end (R7)."""
+    usual = default_planned_end(for_family=for_family, planned_start=planned_start)
+    if programme.min_duo_weeks:
+        return min(usual, planned_start + dt.timedelta(weeks=programme.min_duo_weeks))
+    return usual
+
+
 def default_frequency(*, for_family: bool) -> Frequency:
     """R7: family buddies meet twice a month; school buddies once a week."""
     return Frequency.TWICE_MONTHLY if for_family else Frequency.WEEKLY
@@ -175,8 +186,38 @@ def trajectory_start(
             if internship
             else CouplingOrganisation.PROGRAMME
         )
+    last_day = buddy.available_until
     if planned_end is None:
         planned_end = default_planned_end(for_family=for_family, planned_start=planned_start)
+        if last_day is not None and last_day < planned_end:
+            # Issue 13, point 3: a shorter duo ending on the buddy's last day, where the
+            # programme allows one that short.
+            shortest = shortest_planned_end(
+                programme=programme, for_family=for_family, planned_start=planned_start
+            )
+            if last_day < shortest:
+                raise ValidationError(
+                    {
+                        "planned_end": gettext(
+                            "The buddy is available until %(day)s, and a duo of this programme "
+                            "runs at least until %(end)s."
+                        )
+                        % {
+                            "day": date_format(last_day, "j F Y"),
+                            "end": date_format(shortest, "j F Y"),
+                        }
+                    }
+                )
+            planned_end = last_day
+    if last_day is not None and planned_end > last_day:
+        raise ValidationError(
+            {
+                "planned_end": gettext(
+                    "The buddy is available until %(day)s: the duo may not end later."
+                )
+                % {"day": date_format(last_day, "j F Y")}
+            }
+        )
     first = referrals[0]
     trajectory = Trajectory(
         programme=programme,
@@ -287,6 +328,46 @@ def _take(
         TRAJECTORY, name, obj=trajectory, actor=actor, reason=reason, update=update
     )
     return locked
+
+
+def duos_end_by_last_day(*, buddy: Buddy, last_day: dt.date | None) -> list[Trajectory]:
+    """Issue 13, point 3: the buddy's last available day moved earlier (the profile
+    service calls this in its transaction). A running duo may not end after it: its planned
+    end moves to the last day (the goodbye reminder follows, two weeks before). A last day
+    on or before a running duo's start is refused: that duo cannot take place."""
+    if last_day is None:
+        return []
+    duos = list(
+        Trajectory.objects.select_for_update()
+        .filter(
+            buddy=buddy,
+            status__in=[TrajectoryStatus.PLANNED, TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED],
+            planned_end__gt=last_day,
+        )
+        .order_by("pk")
+    )
+    for duo in duos:
+        if last_day <= duo.planned_start:
+            raise ValidationError(
+                {
+                    "available_until": gettext(
+                        "You have a duo that starts on %(day)s. Talk to your coordinator "
+                        "before you choose an earlier last day."
+                    )
+                    % {"day": date_format(duo.planned_start, "j F Y")}
+                }
+            )
+    for duo in duos:
+        old = duo.planned_end
+        duo.planned_end = last_day
+        duo.save(update_fields=["planned_end", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditAction.TRAJECTORY_SHORTEN,
+            target=duo,
+            detail={"from": old.isoformat(), "to": last_day.isoformat()},
+        )
+    return duos
 
 
 def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str) -> Trajectory:
