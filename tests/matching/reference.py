@@ -54,6 +54,8 @@ def broken(b: Buddy, r: Referral) -> list[str]:
         )
     ):
         out.append("screening")
+    if b.missing_modules or (r.minor and b.missing_minor_modules):
+        out.append("modules")
     if not b.slots & r.slots:
         out.append("slots")
     if r.contact_language is not None and r.contact_language not in b.languages:

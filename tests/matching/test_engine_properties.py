@@ -65,6 +65,10 @@ def buddies(draw, i):
         level=draw(st.sampled_from(["junior", "expert"])),
         screened=draw(st.booleans()),
         screened_until=draw(maybe_day()),
+        missing_modules=draw(st.sampled_from([frozenset(), frozenset(), frozenset({"m1"})])),
+        missing_minor_modules=draw(
+            st.sampled_from([frozenset(), frozenset(), frozenset({"m2"}), frozenset({"m1", "m2"})])
+        ),
         approved=draw(st.sampled_from([True, True, True, False])),
         available=draw(st.sampled_from([True, True, True, False])),
         available_from=draw(maybe_day()),

@@ -80,10 +80,12 @@ STEPS: list[Callable[[], None]] = [
     staff,
     buddies,
     screening,
-    academy,
     referrals,
     duos,
     closed_duos,
+    # after the duos: Buddy Mechelen began requiring modules once its first duos ran, so
+    # they started without (issue 13: the modules come before a buddy's FIRST duo)
+    academy,
     matching,
     followup,
     events,

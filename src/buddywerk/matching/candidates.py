@@ -29,6 +29,8 @@ from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.buddies.rules import EXTRACT_VALID_MONTHS, extract_last_valid_day
+from buddywerk.learning.models import RequiredModule
+from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
@@ -218,7 +220,11 @@ def to_engine_referral(
     )
 
 
-def to_engine_buddy(row: dict[str, Any], programme: Programme | None = None) -> engine.Buddy:
+def to_engine_buddy(
+    row: dict[str, Any],
+    programme: Programme | None = None,
+    missing_modules: tuple[list[Any], list[Any]] = ([], []),
+) -> engine.Buddy:
     modes = set(row["meeting_modes"] or [])
     if row["online_only"]:
         modes = {"online"}
@@ -249,6 +255,9 @@ def to_engine_buddy(row: dict[str, Any], programme: Programme | None = None) -> 
         available_from=row["available_from"],
         available_until=row["available_until"],
         active=int(row["in_duos"]) + int(row["proposed"]),
+        # issue 13, point 4: the programme's required modules the buddy has not done
+        missing_modules=frozenset(m.title for m in missing_modules[0]),
+        missing_minor_modules=frozenset(m.title for m in missing_modules[1]),
     )
 
 
@@ -260,7 +269,8 @@ def build_inputs(
     buddy_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
 ) -> dict[int, MatchingInput]:
-    """Engine input per programme: four queries, whatever the number of rows.
+    """Engine input per programme: five queries, whatever the number of rows (and three
+    more per programme that requires modules).
 
     `referrals` narrows the queue (default: every matchable referral of the programmes);
     `extra_referral_ids` adds referrals outside it (a suggestion page for a referral that
@@ -301,10 +311,25 @@ def build_inputs(
         _BUDDY_FIELDS,
         _BUDDY_JSON,
     )
+    ids_by_programme: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         for programme_id in programmes_of[row["id"]]:
-            # the extract counts for as long as each programme says (issue 13)
-            buddy = to_engine_buddy(row, by_id[programme_id])
+            ids_by_programme[programme_id].append(row["id"])
+    requiring = set(
+        RequiredModule.objects.filter(programme_id__in=by_id).values_list(
+            "programme_id", flat=True
+        )
+    )
+    to_do: dict[int, dict[int, tuple[list[Any], list[Any]]]] = defaultdict(dict)
+    for pk in requiring:
+        to_do[pk] = modules_still_to_do(buddy_ids=ids_by_programme[pk], programme=by_id[pk])
+    for row in rows:
+        for programme_id in programmes_of[row["id"]]:
+            # the extract counts for as long as each programme says (issue 13), and each
+            # programme requires its own modules
+            buddy = to_engine_buddy(
+                row, by_id[programme_id], to_do[programme_id].get(row["id"], ([], []))
+            )
             inputs[programme_id].buddies.append(buddy)
             inputs[programme_id].buddy_rows[buddy.id] = row
     return inputs

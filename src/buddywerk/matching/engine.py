@@ -60,6 +60,7 @@ CONSTRAINTS: Final = (
     "capacity",
     "place",
     "screening",
+    "modules",
     "slots",
     "language",
     "needs",
@@ -99,6 +100,10 @@ class Buddy:
     level: str = "junior"
     screened: bool = False  # R2: the model-2 extract was seen
     screened_until: date | None = None  # R2: the extract's last valid day (None: no end)
+    # issue 13, point 4: required modules the buddy has not completed (titles): those due
+    # before any duo (a first duo), and those due before a duo with a minor
+    missing_modules: frozenset[str] = frozenset()
+    missing_minor_modules: frozenset[str] = frozenset()
     approved: bool = True
     available: bool = True  # False while the buddy has paused
     available_from: date | None = None  # inclusive; None = open
@@ -160,6 +165,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.screening": (
             "uittreksel model 2 niet gezien of verloopt voor het einde, nodig bij een minderjarige"
         ),
+        "block.modules": "mist nog de verplichte module {modules}",
         "block.slots": "heeft geen moment samen",
         "block.language": "spreekt {language} niet, de contacttaal",
         "block.needs": "helpt niet met {needs}",
@@ -169,6 +175,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "none.capacity": "alle beschikbare buddy's zitten vol",
         "none.place": "geen vrije buddy woont dicht genoeg of spreekt op dezelfde manier af",
         "none.screening": "geen buddy in de buurt heeft een uittreksel model 2 (minderjarige)",
+        "none.modules": "geen buddy in de buurt heeft de verplichte modules gedaan",
         "none.slots": "geen buddy in de buurt heeft een moment samen",
         "none.language": "geen buddy in de buurt met een moment samen spreekt {language}",
         "none.needs": "geen buddy die verder past, helpt met {needs}",
@@ -179,6 +186,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "buddy.none.capacity": "de buddy heeft geen plaats meer",
         "buddy.none.place": "geen aanvraag binnen reisafstand of op dezelfde manier van afspreken",
         "buddy.none.screening": "zonder uittreksel model 2 kan de buddy geen minderjarige helpen",
+        "buddy.none.modules": "de buddy mist nog een verplichte module",
         "buddy.none.slots": "geen aanvraag in de buurt heeft een moment samen",
         "buddy.none.language": "geen aanvraag in de buurt vraagt een taal die de buddy spreekt",
         "buddy.none.needs": "geen aanvraag die verder past, vraagt hulp waar de buddy goed in is",
@@ -211,6 +219,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "block.place.far": "lives {km} km from the meeting place, further than {radius} km",
         "block.place.mode": "does not meet the same way ({modes})",
         "block.screening": "model-2 extract not seen or ending before the duo, needed for a minor",
+        "block.modules": "still misses the required module {modules}",
         "block.slots": "has no time slot in common",
         "block.language": "does not speak {language}, the contact language",
         "block.needs": "does not help with {needs}",
@@ -220,6 +229,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "none.capacity": "every available buddy is full",
         "none.place": "no buddy with a free place lives close enough or meets the same way",
         "none.screening": "no buddy nearby has a model-2 extract, needed for a minor",
+        "none.modules": "no buddy nearby has done the required modules",
         "none.slots": "no buddy nearby has a time slot in common",
         "none.language": "no buddy nearby with a common time slot speaks {language}",
         "none.needs": "no buddy who fits otherwise helps with {needs}",
@@ -230,6 +240,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "buddy.none.capacity": "the buddy has no place left",
         "buddy.none.place": "no referral within reach or meeting the same way",
         "buddy.none.screening": "without a model-2 extract the buddy cannot help a minor",
+        "buddy.none.modules": "the buddy still misses a required module",
         "buddy.none.slots": "no referral nearby has a time slot in common",
         "buddy.none.language": "no referral nearby asks for a language the buddy speaks",
         "buddy.none.needs": "no referral that fits otherwise asks for the buddy's competences",
@@ -549,6 +560,10 @@ class Problem:
             [_ordinal(b.available_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
         )
         self._b_screened = np.array([b.screened for b in bs], dtype=np.bool_)
+        self._b_modules_ok = np.array([not b.missing_modules for b in bs], dtype=np.bool_)
+        self._b_minor_modules_ok = np.array(
+            [not b.missing_minor_modules for b in bs], dtype=np.bool_
+        )
         self._b_screened_until = np.array(
             [_ordinal(b.screened_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
         )
@@ -637,6 +652,8 @@ class Problem:
             # still counts on the duo's planned end (issue 13)
             ~self._r_minor[ri]
             | (self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])),
+            # modules (issue 13): the programme's required modules, and those for a minor
+            self._b_modules_ok[bi] & (~self._r_minor[ri] | self._b_minor_modules_ok[bi]),
             # slots: at least one weekly time slot in common
             _any_common(self._b_slots[bi], self._r_slots[ri]),
             # language: the buddy speaks the required contact language
@@ -743,6 +760,11 @@ class Problem:
             return texts.say(
                 "block.until", day=texts.day(buddy.available_until), end=texts.day(end)
             )
+        if constraint == "modules":
+            missing = buddy.missing_modules | (
+                buddy.missing_minor_modules if referral.minor else frozenset()
+            )
+            return texts.say("block.modules", modules=texts.listing(sorted(missing)))
         if constraint == "place":
             shared = buddy.modes & referral.modes
             if shared & set(IN_PERSON_MODES):
@@ -935,6 +957,7 @@ class Problem:
         ok = _any_common(self._b_slots[bi], self._r_slots[ri])
         ok &= _any_common(self._b_comps[bi], self._r_needs[ri])
         ok &= self._r_until[ri] <= self._b_until[bi]
+        ok &= self._b_modules_ok[bi] & (~self._r_minor[ri] | self._b_minor_modules_ok[bi])
         ok &= ~self._r_minor[ri] | (
             self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])
         )

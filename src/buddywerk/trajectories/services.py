@@ -24,6 +24,7 @@ from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
@@ -145,6 +146,17 @@ def _participant_problems(
                     "(model 2), so no duo with a minor can start."
                 ),
             )
+    # Issue 13, point 4: the programme's required modules come first.
+    first, minor = modules_still_to_do(buddy_ids=[buddy.pk], programme=programme).get(
+        buddy.pk, ([], [])
+    )
+    missing = first + (minor if any(r.involves_minor for r in referrals) else [])
+    if missing:
+        add(
+            "buddy",
+            gettext("The buddy still has to complete a required module: %(modules)s.")
+            % {"modules": ", ".join(m.title for m in missing)},
+        )
     return {field: sorted(set(messages)) for field, messages in errors.items()}
 
 
