@@ -185,6 +185,12 @@ def test_a_duo_paused_before_it_started_resumes_as_planned():
     w = _decline_world()
     _decline(w)
     duo = w["family_duo"]
+    # not while the buddy is declined: the duo would run with a buddy who may not
+    with pytest.raises(ValidationError, match="niet goedgekeurd"):
+        services.trajectory_resume(actor=w["family_coordinator"], trajectory=duo)
+    buddy_services.buddy_reopen(actor=w["coordinator"], buddy=w["buddy"], programme=w["programme"])
+    buddy_services.buddy_approve(actor=w["coordinator"], buddy=w["buddy"], programme=w["programme"])
+    duo.refresh_from_db()
     services.trajectory_resume(actor=w["family_coordinator"], trajectory=duo)
     duo.refresh_from_db()
     assert duo.status == TrajectoryStatus.PLANNED and not duo.paused_for_safeguarding

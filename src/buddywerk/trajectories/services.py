@@ -387,10 +387,30 @@ def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str)
     return _take("pause", actor=actor, trajectory=trajectory, reason=reason)
 
 
+def _refuse_resume_without_safe_buddy(trajectory: Trajectory) -> None:
+    """Issue 13: a duo resumes only with an approved buddy, and a duo with a minor only
+    while the buddy's extract counts (else the cascade would have to pause it again)."""
+    buddy = trajectory.buddy
+    if buddy.status != ScreeningStatus.APPROVED:
+        raise ValidationError(
+            _("The buddy is not approved (declined or suspended): this duo cannot resume.")
+        )
+    has_minor = any(p.referral.involves_minor for p in trajectory.participants.all())
+    if has_minor and not buddy_may_meet_minors(buddy, programme=trajectory.programme):
+        raise ValidationError(
+            _(
+                "The buddy's criminal-record extract does not count (any more): a duo with a "
+                "minor cannot resume."
+            )
+        )
+
+
 def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
     """The coordinator resumes a paused duo; one paused for safeguarding is only ever
     resumed this way, duo by duo (issue 13: reinstating the buddy resumes nothing). A duo
     paused before it ever started goes back to planned: the agreements come first (R9)."""
+    check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
+    _refuse_resume_without_safe_buddy(trajectory)
     started = trajectory.transitions.filter(to_status=TrajectoryStatus.ACTIVE).exists()
     return _take(
         "resume" if started else "resume_planned",
