@@ -34,9 +34,7 @@ def test_a_coordinator_suspends_a_buddy_and_the_school_sees_only_the_pause(
     )
 
     journey.login(coordinator, totp_secret=TEST_TOTP_SECRET)
-    journey.visit(
-        reverse("buddies:screening_detail", args=[pupil_duo.programme.uuid, buddy.uuid])
-    )
+    journey.visit(reverse("buddies:screening_detail", args=[pupil_duo.programme.uuid, buddy.uuid]))
     journey.page.get_by_label("Reden (alleen het programma leest dit)").fill(REASON)
     journey.page.get_by_role("button", name="Deze buddy schorsen").click()
     journey.check()

@@ -47,11 +47,7 @@ def broken(b: Buddy, r: Referral) -> list[str]:
         out.append("place")
     if r.minor and not (
         b.screened
-        and (
-            r.planned_end is None
-            or b.screened_until is None
-            or r.planned_end <= b.screened_until
-        )
+        and (r.planned_end is None or b.screened_until is None or r.planned_end <= b.screened_until)
     ):
         out.append("screening")
     if b.missing_modules or (r.minor and b.missing_minor_modules):

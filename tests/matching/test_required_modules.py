@@ -23,7 +23,9 @@ def _programme_with_modules():
     coordinator = coordinator_of(programme)
     first = ModuleFactory(title="Een duidelijk kader")
     minor = ModuleFactory(title="Veilig met kinderen")
-    required_modules_set(actor=coordinator, programme=programme, modules=[first], minor_modules=[minor])
+    required_modules_set(
+        actor=coordinator, programme=programme, modules=[first], minor_modules=[minor]
+    )
     return programme, coordinator, first, minor
 
 

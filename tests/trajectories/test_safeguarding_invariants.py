@@ -152,9 +152,7 @@ def apply(operation, world) -> dt.datetime | None:  # noqa: C901 - one branch pe
     if kind == "activate":
         confirm_agreements(duo)
     elif kind == "log":
-        services.meeting_log(
-            actor=duo.buddy.user, trajectory=duo, date=today, duration_minutes=30
-        )
+        services.meeting_log(actor=duo.buddy.user, trajectory=duo, date=today, duration_minutes=30)
     elif kind == "resume":
         services.trajectory_resume(actor=coordinator, trajectory=duo)
     elif kind == "pause":

@@ -91,6 +91,9 @@ class RequiredModulesForm(forms.Form):
         if both:
             self.add_error(
                 "minor_modules",
-                _("A module is required before a first duo or before a duo with a minor, not both."),
+                _(
+                    "A module is required before a first duo or before a duo with a minor, "
+                    "not both."
+                ),
             )
         return data

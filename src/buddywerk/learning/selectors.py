@@ -188,13 +188,9 @@ def modules_still_to_do(
         first = [
             r.module
             for r in required
-            if not r.for_minors
-            and buddy_id not in had_duo
-            and (buddy_id, r.module_id) not in done
+            if not r.for_minors and buddy_id not in had_duo and (buddy_id, r.module_id) not in done
         ]
-        minor = [
-            r.module for r in required if r.for_minors and (buddy_id, r.module_id) not in done
-        ]
+        minor = [r.module for r in required if r.for_minors and (buddy_id, r.module_id) not in done]
         if first or minor:
             result[buddy_id] = (first, minor)
     return result

@@ -316,9 +316,7 @@ def build_inputs(
         for programme_id in programmes_of[row["id"]]:
             ids_by_programme[programme_id].append(row["id"])
     requiring = set(
-        RequiredModule.objects.filter(programme_id__in=by_id).values_list(
-            "programme_id", flat=True
-        )
+        RequiredModule.objects.filter(programme_id__in=by_id).values_list("programme_id", flat=True)
     )
     to_do: dict[int, dict[int, tuple[list[Any], list[Any]]]] = defaultdict(dict)
     for pk in requiring:

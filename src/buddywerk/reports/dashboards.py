@@ -117,10 +117,7 @@ def buddy_todo(buddy: Buddy) -> list[str]:
             for m in first
         ]
         items += [
-            _(
-                "Complete the module “%(module)s”: %(programme)s asks it before a duo "
-                "with a minor."
-            )
+            _("Complete the module “%(module)s”: %(programme)s asks it before a duo with a minor.")
             % {"module": m.title, "programme": programme.name}
             for m in minor
         ]

@@ -33,10 +33,10 @@ from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.models import Buddy
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
-from buddywerk.matching.enums import OPEN_STATUSES
-from buddywerk.organisations.models import Programme
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.mail.compose import mail_to_users, site_url
+from buddywerk.matching.enums import OPEN_STATUSES
+from buddywerk.organisations.models import Programme
 
 from .enums import SafeguardingStep, TrajectoryStatus
 from .models import Trajectory
@@ -138,9 +138,7 @@ def extracts_expire(*, today: dt.date | None = None) -> list[Trajectory]:
     today = today or timezone.localdate()
     step = SafeguardingStep.EXTRACT_EXPIRED
     touched: list[Trajectory] = []
-    for duo in _running_duos(
-        paused_for_safeguarding=False, buddy__extract_seen_on__isnull=False
-    ):
+    for duo in _running_duos(paused_for_safeguarding=False, buddy__extract_seen_on__isnull=False):
         if _duo_has_minor(duo) and not buddy_may_meet_minors(
             duo.buddy, programme=duo.programme, on=today
         ):
@@ -151,8 +149,12 @@ def extracts_expire(*, today: dt.date | None = None) -> list[Trajectory]:
         proposals_withdraw_for_buddy(
             buddy=buddy,
             reason=str(step.label),
-            only=lambda proposal: proposal.referral.involves_minor
-            and not buddy_may_meet_minors(proposal.buddy, programme=proposal.programme, on=today),
+            only=lambda proposal: (
+                proposal.referral.involves_minor
+                and not buddy_may_meet_minors(
+                    proposal.buddy, programme=proposal.programme, on=today
+                )
+            ),
         )
     return touched
 

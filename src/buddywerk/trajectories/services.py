@@ -24,10 +24,10 @@ from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
-from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
+from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.referrals.models import ReferralStatus
 
 from .concern_services import concern_from_wellbeing

@@ -32,8 +32,7 @@ SUSPENDED_DUO = DemoDuo(
     notes=("We lazen samen een strip; Noor koos zelf het boek.",),
 )
 SUSPENSION_REASON = (
-    "Signaal van de school over een bericht buiten de afspraken om; we spreken eerst met de "
-    "buddy."
+    "Signaal van de school over een bericht buiten de afspraken om; we spreken eerst met de buddy."
 )
 
 
