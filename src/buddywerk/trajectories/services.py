@@ -971,14 +971,15 @@ def meetings_cancel_for_safeguarding(*, trajectory: Trajectory) -> int:
         .filter(trajectory=trajectory, status=MeetingStatus.PLANNED)
         .order_by("pk")
     )
-    for meeting in meetings:
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.cancel_reason = CancelReason.OTHER
-        meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    status = MeetingStatus.CANCELLED  # a meeting's status is a fact, not a workflow
+    for locked in meetings:
+        locked.status = status
+        locked.cancel_reason = CancelReason.OTHER
+        locked.save(update_fields=["status", "cancel_reason", "updated_at"])
         audit_record(
             actor=None,
             action=AuditAction.MEETING_UPDATE,
-            target=meeting,
+            target=locked,
             detail={"safeguarding": True},
         )
     duo_months_refresh(trajectory_id=trajectory.pk, days=[m.date for m in meetings])
