@@ -124,3 +124,20 @@ def test_the_demo_world_holds_what_the_readme_promises_each_with_its_history():
         assert registration.transitions.exists()
     assert PracticeSubmission.objects.filter(status=SubmissionStatus.SUBMITTED).count() == 2
     assert STEPS[0].__name__ == "platform"
+    # Safeguarding (issue 13): an extract running out within six weeks, reminded; a
+    # suspended buddy whose duo is paused by the programme.
+    from django.utils import timezone
+
+    from buddywerk.buddies.rules import buddy_extract_valid_until
+    from buddywerk.mail.models import OutgoingMail
+
+    mechelen = Buddy.objects.get(user__email=demo_email("buddy.mechelen.verloopt"))
+    last = buddy_extract_valid_until(mechelen, mechelen.programmes.get())
+    assert 0 <= (last - timezone.localdate()).days <= 42
+    assert OutgoingMail.objects.filter(
+        kind="buddies.extract_runs_out", to=mechelen.user.email
+    ).exists()
+    suspended = Buddy.objects.get(user__email=demo_email("buddy.mechelen.geschorst"))
+    assert suspended.status == ScreeningStatus.SUSPENDED
+    paused = Trajectory.objects.get(buddy=suspended)
+    assert paused.status == TrajectoryStatus.PAUSED and paused.paused_for_safeguarding

@@ -36,14 +36,22 @@ def broken(b: Buddy, r: Referral) -> list[str]:
         for d in dates
     ):
         out.append("available")
+    needed = r.shortest_end or r.planned_end
+    if needed is not None and b.available_until is not None and b.available_until < needed:
+        out.append("until")
     if b.capacity - b.active <= 0:
         out.append("capacity")
     shared = b.modes & r.modes
     in_person = bool(shared & {"school", "home"}) and distance_m(b, r) <= metres(b.radius_km)
     if not ("online" in shared or in_person):
         out.append("place")
-    if r.minor and not b.screened:
+    if r.minor and not (
+        b.screened
+        and (r.planned_end is None or b.screened_until is None or r.planned_end <= b.screened_until)
+    ):
         out.append("screening")
+    if b.missing_modules or (r.minor and b.missing_minor_modules):
+        out.append("modules")
     if not b.slots & r.slots:
         out.append("slots")
     if r.contact_language is not None and r.contact_language not in b.languages:

@@ -21,23 +21,37 @@ def _fill(programme, buddies, referrals):
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_input_is_read_in_four_queries_whatever_the_size(size, django_assert_num_queries):
+def test_input_is_read_in_five_queries_whatever_the_size(size, django_assert_num_queries):
     programme = ProgrammeFactory()
     _fill(programme, size, size)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # four, and whether any programme requires modules
         data = candidates.programme_input(programme)
     assert len(data.buddies) == size
     assert len(data.referrals) == size
 
 
-def test_region_input_is_four_queries_for_many_programmes(django_assert_num_queries):
+@pytest.mark.parametrize("size", [1, 6])
+def test_required_modules_cost_three_queries_whatever_the_size(size, django_assert_num_queries):
+    from buddywerk.learning.models import RequiredModule
+    from tests.learning.factories import ModuleFactory
+
+    programme = ProgrammeFactory()
+    _fill(programme, size, size)
+    module = ModuleFactory(title="Veilig omgaan")
+    RequiredModule.objects.create(programme=programme, module=module)
+    with django_assert_num_queries(8):
+        data = candidates.programme_input(programme)
+    assert all(b.missing_modules == {"Veilig omgaan"} for b in data.buddies)
+
+
+def test_region_input_is_six_queries_for_many_programmes(django_assert_num_queries):
     from buddywerk.geo.models import Province
 
     antwerp = Province.objects.get(code="VAN")
     programmes = [ProgrammeFactory(province=antwerp) for _ in range(3)]
     for programme in programmes:
         _fill(programme, 2, 2)
-    with django_assert_num_queries(5):  # the programmes, then the four of build_inputs
+    with django_assert_num_queries(6):  # the programmes, then the five of build_inputs
         inputs = candidates.region_inputs({"VAN"})
     assert sorted(len(i.referrals) for i in inputs) == [2, 2, 2]
 

@@ -255,7 +255,7 @@ def test_suggestions_rank_by_score_then_id_and_show_the_one_blocking_constraint(
         "b-far": ("place", "woont 14 km van de afspraakplaats, verder dan 5 km"),
         "b-unscreened": (
             "screening",
-            "uittreksel model 2 nog niet gezien, nodig bij een minderjarige",
+            "uittreksel model 2 niet gezien of verloopt voor het einde, nodig bij een minderjarige",
         ),
     }
 

@@ -64,6 +64,11 @@ def buddies(draw, i):
         competences=draw(subset(COMPS)),
         level=draw(st.sampled_from(["junior", "expert"])),
         screened=draw(st.booleans()),
+        screened_until=draw(maybe_day()),
+        missing_modules=draw(st.sampled_from([frozenset(), frozenset(), frozenset({"m1"})])),
+        missing_minor_modules=draw(
+            st.sampled_from([frozenset(), frozenset(), frozenset({"m2"}), frozenset({"m1", "m2"})])
+        ),
         approved=draw(st.sampled_from([True, True, True, False])),
         available=draw(st.sampled_from([True, True, True, False])),
         available_from=draw(maybe_day()),
@@ -77,6 +82,10 @@ def referrals(draw, i):
     end = draw(maybe_day())
     if start and end and start > end:
         start, end = end, start
+    planned_end = draw(maybe_day())
+    shortest_end = draw(maybe_day())
+    if planned_end and shortest_end and shortest_end > planned_end:
+        planned_end, shortest_end = shortest_end, planned_end
     return Referral(
         id=f"r{i}",
         lat=draw(lat()),
@@ -91,6 +100,8 @@ def referrals(draw, i):
         home_languages=draw(subset(LANGS)),
         start=start,
         end=end,
+        planned_end=planned_end,
+        shortest_end=shortest_end,
     )
 
 

@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db
 def test_the_table_knows_every_status_and_closed_is_final():
     assert TRAJECTORY.final_states == {TrajectoryStatus.CLOSED}
     assert not TRAJECTORY.can_move(TrajectoryStatus.CLOSED, TrajectoryStatus.ACTIVE)
-    assert not TRAJECTORY.can_move(TrajectoryStatus.PLANNED, TrajectoryStatus.PAUSED)
+    # Only the safeguarding cascade (the system) pauses a duo that has not started yet.
+    assert [
+        t.name
+        for t in TRAJECTORY.transitions
+        if TrajectoryStatus.PLANNED in t.sources and t.target == TrajectoryStatus.PAUSED
+    ] == ["safeguarding_pause"]
+    assert TRAJECTORY["safeguarding_pause"].allowed is None
 
 
 def test_start_waits_for_agreements_and_matches_the_referral():

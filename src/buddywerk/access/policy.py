@@ -1014,3 +1014,16 @@ def can_organise_events_for_everyone(user: AnyUser) -> bool:
     networks and leersprongdagen) is organised by the umbrella organisation's platform
     admins; a programme coordinator's events belong to one of their programmes."""
     return is_platform_admin(user)
+
+
+# --- Safeguarding over the life of a duo (issue 13) ---
+
+
+def can_read_safeguarding_reason(user: AnyUser, programme: Programme) -> bool:
+    """Issue 13, R2: why the safeguarding cascade paused a duo or withdrew a proposal (the
+    buddy was suspended or declined, or the extract ran out) is the buddy's matter: only
+    the programme's coordinators and platform admins read it. The school, the service and
+    the buddy read "paused by the programme"."""
+    return is_platform_admin(user) or programme.pk in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )

@@ -60,6 +60,8 @@ class ScreeningStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     APPROVED = "approved", _("Approved")
     DECLINED = "declined", _("Declined")
+    # Issue 13: taken out after a signal, pending a decision; the duos pause (cascade).
+    SUSPENDED = "suspended", _("Suspended")
 
 
 class ExperienceLevel(models.TextChoices):

@@ -417,9 +417,26 @@ class DeclineForm(BootstrapMixin, forms.Form):
     )
 
 
+class SuspendForm(BootstrapMixin, forms.Form):
+    """Issue 13: the reason stays in the screening history; nobody else reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason (only the programme reads this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Give a reason: it stays in the screening history.")},
+    )
+
+
 class ExtractForm(BootstrapMixin, forms.Form):
     seen_on = forms.DateField(
         label=_("Date you saw the extract (model 2)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    # R2 over time (issue 13): the date printed on the extract; the extract is not stored.
+    dated_on = forms.DateField(
+        label=_("Date on the extract"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

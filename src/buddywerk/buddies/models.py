@@ -184,6 +184,18 @@ class Buddy(TimeStampedModel):
         blank=True,
         help_text=_("R2: the date the programme saw the extract model 2."),
     )
+    extract_dated_on = models.DateField(
+        _("date on the criminal-record extract"),
+        null=True,
+        blank=True,
+        help_text=_("R2: the date printed on the extract; the extract itself is never stored."),
+    )
+    extract_reminded_on = models.DateField(
+        _("reminded that the extract runs out"),
+        null=True,
+        blank=True,
+        help_text=_("The day the buddy was told that the extract runs out within 6 weeks."),
+    )
 
     objects = BuddyQuerySet.as_manager()
 

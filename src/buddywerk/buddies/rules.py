@@ -7,10 +7,13 @@ The matching and trajectory services call `buddy_may_meet_minors` (or filter wit
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.vocabulary import IN_PERSON_MODES, MeetingMode
@@ -116,10 +119,65 @@ def kind_needs_qualification(kind: str) -> bool:
 # --- R2: screening before a duo with a minor ------------------------------------------
 
 
-def buddy_may_meet_minors(buddy: Buddy) -> bool:
+# Issue 13, point 2: the defaults of a programme's extract settings (organisations.Programme).
+EXTRACT_VALID_MONTHS = 36
+EXTRACT_MAX_AGE_MONTHS = 6
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), on the month's last day where it has none."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def extract_last_valid_day(seen_on: dt.date, valid_months: int) -> dt.date:
+    """R2 over time: an extract seen on `seen_on` counts up to and including the day before
+    the same date `valid_months` later."""
+    return add_months(seen_on, valid_months) - dt.timedelta(days=1)
+
+
+def buddy_extract_valid_until(buddy: Buddy, programme: Programme | None = None) -> dt.date | None:
+    """The last day the buddy's extract counts for `programme` (its own setting, else the
+    default); None without an extract."""
+    if buddy.extract_seen_on is None:
+        return None
+    months = programme.extract_valid_months if programme is not None else EXTRACT_VALID_MONTHS
+    return extract_last_valid_day(buddy.extract_seen_on, months)
+
+
+def extract_date_problem(
+    *, seen_on: dt.date, dated_on: dt.date, programme: Programme | None = None
+) -> str:
+    """R2: the date on the extract lies on or before the day it is seen, and at most the
+    programme's number of months before it. '' when fine."""
+    months = programme.extract_max_age_months if programme is not None else EXTRACT_MAX_AGE_MONTHS
+    if dated_on > seen_on:
+        return str(_("The date on the extract lies after the day you saw it."))
+    if dated_on < add_months(seen_on, -months):
+        return str(
+            _("This extract is too old: it may be at most %(months)d months old when seen.")
+            % {"months": months}
+        )
+    return ""
+
+
+def buddy_may_meet_minors(
+    buddy: Buddy,
+    *,
+    programme: Programme | None = None,
+    on: dt.date | None = None,
+    until: dt.date | None = None,
+) -> bool:
     """R2: only an approved buddy whose criminal-record extract model 2 the programme has
-    seen may be in a duo with a minor. Matching and duo services must check this."""
-    return buddy.status == ScreeningStatus.APPROVED and buddy.extract_seen_on is not None
+    seen, and which still counts on day `on` (default today) and up to `until` (e.g. a
+    duo's planned end), may be in a duo with a minor. Matching and duo services check it."""
+    last = buddy_extract_valid_until(buddy, programme)
+    if buddy.status != ScreeningStatus.APPROVED or last is None:
+        return False
+    day = on or timezone.localdate()
+    return day <= last and (until is None or until <= last)
 
 
 def buddies_may_meet_minors(qs: QuerySet[Buddy]) -> QuerySet[Buddy]:

@@ -307,12 +307,16 @@ def _registration_purge(*, user_pk: int) -> int:
 @transaction.atomic
 def buddy_update_profile(*, actor: User, buddy: Buddy, profile: Mapping[str, Any]) -> Buddy:
     """The buddy edits their profile under the same rules as at registration (R1, R8)."""
+    from buddywerk.trajectories.services import duos_end_by_last_day
+
     buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
     _apply_profile(buddy, profile)
     _check_eligible(buddy)
     _check_where_and_when(buddy)
     buddy.full_clean()
     buddy.save()
+    # Issue 13, point 3: no running duo ends after the buddy's last day.
+    duos_end_by_last_day(buddy=buddy, last_day=buddy.available_until)
     audit_record(actor=actor, action=AuditAction.BUDDY_UPDATE_PROFILE, target=buddy)
     return buddy
 
@@ -379,6 +383,11 @@ def _take(name: str, *, actor: User, buddy: Buddy, programme: Programme, reason:
     )
     if locked.status == ScreeningStatus.DECLINED:
         _revoke_buddy_rights(actor=actor, buddy=locked)
+        _safeguarding_cascade(buddy=locked, suspended=False)
+    elif locked.status == ScreeningStatus.SUSPENDED:
+        # The memberships stay (the buddy may be reinstated); without the approved status
+        # the buddy holds no buddy's rights and no calendar feed (policy.is_approved_buddy).
+        _safeguarding_cascade(buddy=locked, suspended=True)
     elif name == "reopen":
         _restore_memberships(actor=actor, buddy=locked)
     return locked
@@ -396,6 +405,16 @@ def _revoke_buddy_rights(*, actor: User, buddy: Buddy) -> None:
         membership_revoke(actor=actor, membership=membership)
     policy.forget_memberships(buddy.user)
     calendar_feed_drop(actor=actor, buddy=buddy)
+
+
+def _safeguarding_cascade(*, buddy: Buddy, suspended: bool) -> None:
+    """Issue 13: a declined, ended or suspended buddy's duos are paused and their proposals
+    withdrawn, in the decision's transaction (trajectories/safeguarding_services.py)."""
+    from buddywerk.trajectories.enums import SafeguardingStep
+    from buddywerk.trajectories.safeguarding_services import buddy_safeguarding_cascade
+
+    step = SafeguardingStep.BUDDY_SUSPENDED if suspended else SafeguardingStep.BUDDY_DECLINED
+    buddy_safeguarding_cascade(buddy=buddy, step=step)
 
 
 def _restore_memberships(*, actor: User, buddy: Buddy) -> None:
@@ -427,6 +446,24 @@ def buddy_decline(*, actor: User, buddy: Buddy, programme: Programme, reason: st
 
 
 @transaction.atomic
+def buddy_suspend(*, actor: User, buddy: Buddy, programme: Programme, reason: str) -> Buddy:
+    """Issue 13: suspend an approved buddy after a signal, with a reason kept in the
+    screening history (not mailed: the coordinator talks to the buddy). Every duo of the
+    buddy pauses and every open proposal is withdrawn in the same transaction."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it stays in the screening history.")})
+    return _take("suspend", actor=actor, buddy=buddy, programme=programme, reason=reason)
+
+
+@transaction.atomic
+def buddy_reinstate(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
+    """Issue 13: lift a suspension. The buddy is approved again; the paused duos stay
+    paused until a coordinator resumes each one (trajectory_resume)."""
+    return _take("reinstate", actor=actor, buddy=buddy, programme=programme)
+
+
+@transaction.atomic
 def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
     """Put a declined applicant back in the queue (e.g. after new information); their buddy
     memberships come back, not yet the rights of an approved buddy."""
@@ -435,22 +472,43 @@ def buddy_reopen(*, actor: User, buddy: Buddy, programme: Programme) -> Buddy:
 
 @transaction.atomic
 def buddy_record_extract(
-    *, actor: User, buddy: Buddy, programme: Programme, seen_on: dt.date
+    *,
+    actor: User,
+    buddy: Buddy,
+    programme: Programme,
+    seen_on: dt.date,
+    dated_on: dt.date | None = None,
 ) -> Buddy:
-    """R2: record the day the programme saw the criminal-record extract model 2. Only from
-    then on may the buddy be in a duo with a minor (rules.buddy_may_meet_minors)."""
+    """R2: record the day the programme saw the criminal-record extract model 2, and the
+    date on it (never the extract itself). Only from then on, and for the programme's
+    number of months, may the buddy be in a duo with a minor (rules.buddy_may_meet_minors).
+    An extract older than the programme allows on the day it is seen is refused."""
     if seen_on > timezone.localdate():
         raise ValidationError({"seen_on": _("This date is in the future.")})
+    if dated_on is not None:
+        problem = rules.extract_date_problem(
+            seen_on=seen_on, dated_on=dated_on, programme=programme
+        )
+        if problem:
+            raise ValidationError({"dated_on": problem})
     buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
     if not buddy.programmes.filter(pk=programme.pk).exists():
         raise ValidationError(_("This buddy did not apply to this programme."))
     buddy.extract_seen_on = seen_on
-    buddy.save(update_fields=["extract_seen_on", "updated_at"])
+    buddy.extract_dated_on = dated_on
+    buddy.extract_reminded_on = None  # a new extract gets its own reminder (issue 13)
+    buddy.save(
+        update_fields=["extract_seen_on", "extract_dated_on", "extract_reminded_on", "updated_at"]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.BUDDY_RECORD_EXTRACT,
         target=buddy,
-        detail={"programme": programme.pk, "seen_on": seen_on.isoformat()},
+        detail={
+            "programme": programme.pk,
+            "seen_on": seen_on.isoformat(),
+            "dated_on": dated_on.isoformat() if dated_on else None,
+        },
     )
     return buddy
 

@@ -35,6 +35,16 @@ urlpatterns = [
         name="screening_reopen",
     ),
     path(
+        "screening/<uuid:programme_uuid>/<uuid:buddy_uuid>/suspend/",
+        views.screening_suspend,
+        name="screening_suspend",
+    ),
+    path(
+        "screening/<uuid:programme_uuid>/<uuid:buddy_uuid>/reinstate/",
+        views.screening_reinstate,
+        name="screening_reinstate",
+    ),
+    path(
         "screening/<uuid:programme_uuid>/<uuid:buddy_uuid>/extract/",
         views.screening_extract,
         name="screening_extract",

@@ -42,6 +42,7 @@ from .forms import (
     OfferForm,
     ProfileForm,
     ProgrammesForm,
+    SuspendForm,
     WhenWhereForm,
     WhoForm,
 )
@@ -428,11 +429,27 @@ def screening_queue(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> 
         }
         for buddy in page.object_list
     ]
+    # Issue 13, point 2: approved buddies whose extract runs out within 6 weeks.
+    from buddywerk.trajectories.safeguarding_services import extract_runs_out_soon
+
+    expiring = [
+        {"buddy": buddy, "last_day": last}
+        for buddy in policy.buddies_visible_to(request.user, Buddy.objects.all())
+        .filter(
+            programmes=programme,
+            status=ScreeningStatus.APPROVED,
+            extract_seen_on__isnull=False,
+        )
+        .select_related("user")
+        .order_by("extract_seen_on", "pk")
+        if (last := extract_runs_out_soon(buddy, programme, today))
+    ]
     return render(
         request,
         "buddies/screening_queue.html",
         {
             "programme": programme,
+            "expiring": expiring,
             "page": page,
             "rows": rows,
             "status": status,
@@ -461,6 +478,7 @@ def _screening_page(
     buddy: Buddy,
     *,
     decline_form: forms.Form | None = None,
+    suspend_form: forms.Form | None = None,
     extract_form: forms.Form | None = None,
     level_form: forms.Form | None = None,
 ) -> HttpResponse:
@@ -473,10 +491,12 @@ def _screening_page(
             "programme": programme,
             "buddy": buddy,
             "decline_form": decline_form or DeclineForm(prefix="decline"),
+            "suspend_form": suspend_form or SuspendForm(prefix="suspend"),
             "extract_form": extract_form
             or ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()}),
             "level_form": level_form or LevelForm(prefix="level", initial={"level": buddy.level}),
-            "may_meet_minors": rules.buddy_may_meet_minors(buddy),
+            "may_meet_minors": rules.buddy_may_meet_minors(buddy, programme=programme),
+            "extract_valid_until": rules.buddy_extract_valid_until(buddy, programme),
             "missing_modules": learning_selectors.missing_required_modules(
                 buddies=[buddy], programme=programme
             ).get(buddy.pk, []),
@@ -557,6 +577,16 @@ screening_decline = _screening_decision(
     form_class=DeclineForm,
     prefix="decline",
     back_to_queue=True,
+)
+screening_suspend = _screening_decision(
+    services.buddy_suspend,
+    gettext_lazy("The buddy is suspended: their duos are paused and their proposals withdrawn."),
+    form_class=SuspendForm,
+    prefix="suspend",
+)
+screening_reinstate = _screening_decision(
+    services.buddy_reinstate,
+    gettext_lazy("The buddy is reinstated. Resume each paused duo yourself."),
 )
 screening_extract = _screening_decision(
     services.buddy_record_extract,

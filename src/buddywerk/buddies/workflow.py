@@ -4,6 +4,10 @@
     applied -> declined       ... or declines, with a reason the applicant reads
     approved -> declined      an approval is withdrawn, with a reason
     declined -> applied       a decision is reopened (e.g. after new information)
+    approved -> suspended     after a signal, with a reason (issue 13: the duos pause)
+    suspended -> approved     reinstated (the paused duos stay paused: a coordinator
+                              resumes each one)
+    suspended -> declined     ended after the suspension
 
 Screening is decided once per buddy, not per programme (R1 and R2 are facts about the
 person); the log row names the programme whose coordinator decided. The services in
@@ -34,7 +38,7 @@ SCREENING = Workflow(
         ),
         transition(
             "decline",
-            [S.APPLIED, S.APPROVED],
+            [S.APPLIED, S.APPROVED, S.SUSPENDED],
             S.DECLINED,
             action=A.BUDDY_DECLINE,
             allowed=policy.can_screen_buddy,
@@ -45,6 +49,21 @@ SCREENING = Workflow(
             [S.DECLINED],
             S.APPLIED,
             action=A.BUDDY_REOPEN,
+            allowed=policy.can_screen_buddy,
+        ),
+        transition(
+            "suspend",
+            [S.APPROVED],
+            S.SUSPENDED,
+            action=A.BUDDY_SUSPEND,
+            allowed=policy.can_screen_buddy,
+            reason_required=True,
+        ),
+        transition(
+            "reinstate",
+            [S.SUSPENDED],
+            S.APPROVED,
+            action=A.BUDDY_REINSTATE,
             allowed=policy.can_screen_buddy,
         ),
     ),

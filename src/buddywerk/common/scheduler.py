@@ -67,6 +67,23 @@ def _unconfirmed_purge(now: dt.datetime) -> str:
     return f"practice_proposals={practices} buddy_registrations={buddies}"
 
 
+def _extract_expiry(now: dt.datetime) -> str:
+    from buddywerk.trajectories.safeguarding_services import (
+        extract_reminders_send,
+        extracts_expire,
+    )
+
+    today = timezone.localdate(now)
+    reminded = extract_reminders_send(today=today)
+    return f"reminded={reminded} paused={len(extracts_expire(today=today))}"
+
+
+def _check_safeguarding(now: dt.datetime) -> str:
+    from buddywerk.trajectories.safeguarding_check import safeguarding_check_run
+
+    return f"findings={safeguarding_check_run(now=now)}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -82,6 +99,9 @@ JOBS: list[Job] = [
     Job("report-reminders", _report_reminders),
     Job("stale-imports", _stale_imports),
     Job("unconfirmed-purge", _unconfirmed_purge),
+    # before the check: on the day an extract runs out, its duos with a minor pause first
+    Job("extract-expiry", _extract_expiry),
+    Job("check-safeguarding", _check_safeguarding),
 ]
 
 

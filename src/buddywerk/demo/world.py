@@ -55,6 +55,7 @@ from .steps.platform import platform
 from .steps.practices import practices
 from .steps.questions import questions
 from .steps.referrals import referrals
+from .steps.safeguarding import safeguarding
 from .steps.schools import schools
 from .steps.screening import screening
 from .steps.staff import staff
@@ -80,10 +81,13 @@ STEPS: list[Callable[[], None]] = [
     staff,
     buddies,
     screening,
-    academy,
     referrals,
     duos,
     closed_duos,
+    safeguarding,
+    # after the duos: Buddy Mechelen began requiring modules once its first duos ran, so
+    # they started without (issue 13: the modules come before a buddy's FIRST duo)
+    academy,
     matching,
     followup,
     events,

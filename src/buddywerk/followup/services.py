@@ -36,7 +36,11 @@ from buddywerk.trajectories.concern_services import (
 )
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Side
 from buddywerk.trajectories.models import Trajectory
-from buddywerk.trajectories.read_only import FOLLOWUP_CLOSED_MESSAGE, duo_refuse_if_read_only
+from buddywerk.trajectories.read_only import (
+    FOLLOWUP_CLOSED_MESSAGE,
+    duo_refuse_buddy_while_safeguarding_paused,
+    duo_refuse_if_read_only,
+)
 
 from .models import (
     DEFAULT_CRITERIA,
@@ -105,6 +109,7 @@ def tandem_note_add(
     logged by the buddy and so passed to the school."""
     check_allowed(actor, policy.can_write_tandem_note(actor, trajectory))
     duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     side = side_of(actor, trajectory)
     if kind not in TandemKind.values:
         raise ValidationError({"kind": _("Choose a kind from the list.")})
@@ -210,6 +215,7 @@ def observation_record(
     `scores` maps a criterion id to (score, note); errors name `score_<id>` fields."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
     duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     today = clock.today(today)
     errors: dict[str, list[str]] = {}
 
@@ -319,6 +325,7 @@ def checkin_record(
     monthly)."""
     check_allowed(actor, policy.can_follow_up_duo(actor, trajectory))
     duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     if date > clock.today(today):
         raise ValidationError({"date": _("A check-in is recorded once it took place.")})
     if date < trajectory.planned_start:
@@ -358,6 +365,7 @@ def survey_record(
         raise ValidationError(_("Choose who answers and when."))
     check_allowed(actor, policy.can_answer_survey(actor, trajectory, respondent))
     duo_refuse_if_read_only(trajectory, FOLLOWUP_CLOSED_MESSAGE)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     today = clock.today(today)
     answered_on = answered_on or today
     if len(answers) != len(RelationshipSurvey.ITEMS):

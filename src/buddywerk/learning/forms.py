@@ -78,3 +78,22 @@ class RequiredModulesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    minor_modules = forms.ModelMultipleChoiceField(
+        label=_("Modules required before every duo with a minor"),
+        queryset=Module.objects.filter(is_published=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        both = set(data.get("modules") or []) & set(data.get("minor_modules") or [])
+        if both:
+            self.add_error(
+                "minor_modules",
+                _(
+                    "A module is required before a first duo or before a duo with a minor, "
+                    "not both."
+                ),
+            )
+        return data

@@ -107,7 +107,8 @@ class ModuleCompletion(models.Model):
 
 
 class RequiredModule(models.Model):
-    """A programme setting: a buddy completes this module before their first duo."""
+    """A programme setting: a buddy completes this module before their first duo, or (issue
+    13, point 4) before any duo with a minor."""
 
     programme = models.ForeignKey(
         Programme,
@@ -117,6 +118,11 @@ class RequiredModule(models.Model):
     )
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, related_name="required_by", verbose_name=_("module")
+    )
+    for_minors = models.BooleanField(
+        _("before a duo with a minor"),
+        default=False,
+        help_text=_("Required before every duo with a minor, not only before a first duo."),
     )
 
     class Meta:

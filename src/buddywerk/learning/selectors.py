@@ -13,6 +13,7 @@ from .models import (
     ModuleCompletion,
     Registration,
     RegistrationStatus,
+    RequiredModule,
 )
 from .workflow import ACTIVE_STATUSES
 
@@ -155,3 +156,41 @@ def buddies_missing_required_modules(*, programme: Any) -> list[tuple[Any, list[
         if missing:
             rows.append((buddy, missing))
     return rows
+
+
+def modules_still_to_do(
+    *, buddy_ids: list[int], programme: Any
+) -> dict[int, tuple[list[Module], list[Module]]]:
+    """Issue 13, point 4: for each buddy, the modules `programme` still requires of them,
+    as (before a first duo, before a duo with a minor). The first list is empty for a
+    buddy who already had a duo. Buddies missing nothing are left out; three queries."""
+    from buddywerk.trajectories.models import Trajectory
+
+    if not buddy_ids:
+        return {}
+    required = list(
+        RequiredModule.objects.filter(programme=programme)
+        .select_related("module")
+        .order_by("module__position", "module__title")
+    )
+    if not required:
+        return {}
+    done = set(
+        ModuleCompletion.objects.filter(
+            module_id__in=[r.module_id for r in required], buddy_id__in=buddy_ids
+        ).values_list("buddy_id", "module_id")
+    )
+    had_duo = set(
+        Trajectory.objects.filter(buddy_id__in=buddy_ids).values_list("buddy_id", flat=True)
+    )
+    result: dict[int, tuple[list[Module], list[Module]]] = {}
+    for buddy_id in buddy_ids:
+        first = [
+            r.module
+            for r in required
+            if not r.for_minors and buddy_id not in had_duo and (buddy_id, r.module_id) not in done
+        ]
+        minor = [r.module for r in required if r.for_minors and (buddy_id, r.module_id) not in done]
+        if first or minor:
+            result[buddy_id] = (first, minor)
+    return result

@@ -265,22 +265,40 @@ def calendar_feed_drop(*, actor: User | None, buddy: Any) -> bool:
 
 
 @transaction.atomic
-def required_modules_set(*, actor: User, programme: Any, modules: list[Module]) -> None:
-    """A programme setting: the modules its buddies complete before a first duo. Set by the
-    programme's coordinators (or a platform admin)."""
+def required_modules_set(
+    *,
+    actor: User,
+    programme: Any,
+    modules: list[Module],
+    minor_modules: list[Module] | None = None,
+) -> None:
+    """A programme setting: the modules its buddies complete before a first duo, and those
+    they complete before any duo with a minor (issue 13). Set by the programme's
+    coordinators (or a platform admin)."""
     if not policy.can_view_service_reach(actor, programme):
         raise PermissionDenied
-    wanted = {m.pk for m in modules}
-    RequiredModule.objects.filter(programme=programme).exclude(module_id__in=wanted).delete()
-    existing = set(
-        RequiredModule.objects.filter(programme=programme).values_list("module_id", flat=True)
-    )
+    first = {m.pk for m in modules}
+    minor = {m.pk for m in minor_modules or []}
+    if first & minor:
+        raise ValidationError(
+            {
+                "minor_modules": _(
+                    "A module is required before a first duo or before a duo with a minor, "
+                    "not both."
+                )
+            }
+        )
+    RequiredModule.objects.filter(programme=programme).delete()
     RequiredModule.objects.bulk_create(
-        [RequiredModule(programme=programme, module_id=pk) for pk in wanted - existing]
+        [RequiredModule(programme=programme, module_id=pk) for pk in sorted(first)]
+        + [
+            RequiredModule(programme=programme, module_id=pk, for_minors=True)
+            for pk in sorted(minor)
+        ]
     )
     audit_record(
         actor=actor,
         action=AuditAction.PROGRAMME_REQUIRED_MODULES,
         target=programme,
-        detail={"modules": sorted(wanted)},
+        detail={"modules": sorted(first), "minor_modules": sorted(minor)},
     )

@@ -229,13 +229,27 @@ def required_modules(request: AuthenticatedHttpRequest, programme_uuid: UUID) ->
         raise Http404
     form = forms.RequiredModulesForm(
         request.POST or None,
-        initial={"modules": list(Module.objects.filter(required_by__programme=programme))},
+        initial={
+            "modules": list(
+                Module.objects.filter(
+                    required_by__programme=programme, required_by__for_minors=False
+                )
+            ),
+            "minor_modules": list(
+                Module.objects.filter(
+                    required_by__programme=programme, required_by__for_minors=True
+                )
+            ),
+        },
     )
     if request.method == "POST" and form.is_valid():
         form_submit(
             form,
             lambda: services.required_modules_set(
-                actor=request.user, programme=programme, modules=list(form.cleaned_data["modules"])
+                actor=request.user,
+                programme=programme,
+                modules=list(form.cleaned_data["modules"]),
+                minor_modules=list(form.cleaned_data["minor_modules"]),
             ),
         )
     # Still valid after the service: nothing was refused (the service returns nothing).

@@ -28,10 +28,14 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.buddies.rules import EXTRACT_VALID_MONTHS, extract_last_valid_day
+from buddywerk.learning.models import RequiredModule
+from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Complexity, Referral, ReferralStatus
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Participant
+from buddywerk.trajectories.services import default_planned_end, shortest_planned_end
 
 from . import engine
 from .enums import OPEN_STATUSES
@@ -178,7 +182,9 @@ def _with_json(
     return rows
 
 
-def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
+def to_engine_referral(
+    row: dict[str, Any], today: dt.date, programme: Programme | None = None
+) -> engine.Referral:
     """A referral as the engine sees it: met at school (pupil) or at home (family), R8."""
     if row["pupil_id"]:
         lat, lon = row["pupil__school__postcode__lat"], row["pupil__school__postcode__lon"]
@@ -201,10 +207,24 @@ def to_engine_referral(row: dict[str, Any], today: dt.date) -> engine.Referral:
         contact_language=contact,
         home_languages=frozenset(home) - {"nl"},
         start=today,  # the duo would start now: the buddy must be available today
+        # R2 over time: the extract must count until the default planned end (R7)
+        planned_end=default_planned_end(for_family=not row["pupil_id"], planned_start=today),
+        # issue 13: the buddy stays available at least until the shortest duo allowed
+        shortest_end=(
+            shortest_planned_end(
+                programme=programme, for_family=not row["pupil_id"], planned_start=today
+            )
+            if programme is not None
+            else None
+        ),
     )
 
 
-def to_engine_buddy(row: dict[str, Any]) -> engine.Buddy:
+def to_engine_buddy(
+    row: dict[str, Any],
+    programme: Programme | None = None,
+    missing_modules: tuple[list[Any], list[Any]] = ([], []),
+) -> engine.Buddy:
     modes = set(row["meeting_modes"] or [])
     if row["online_only"]:
         modes = {"online"}
@@ -222,11 +242,22 @@ def to_engine_buddy(row: dict[str, Any]) -> engine.Buddy:
         competences=frozenset(row["competences"] or []),
         level=row["level"] if row["level"] in engine.LEVELS else "junior",
         screened=row["status"] == ScreeningStatus.APPROVED and row["extract_seen_on"] is not None,
+        screened_until=(
+            extract_last_valid_day(
+                row["extract_seen_on"],
+                programme.extract_valid_months if programme else EXTRACT_VALID_MONTHS,
+            )
+            if row["extract_seen_on"]
+            else None
+        ),
         approved=row["status"] == ScreeningStatus.APPROVED,
         available=not row["is_paused"],
         available_from=row["available_from"],
         available_until=row["available_until"],
         active=int(row["in_duos"]) + int(row["proposed"]),
+        # issue 13, point 4: the programme's required modules the buddy has not done
+        missing_modules=frozenset(m.title for m in missing_modules[0]),
+        missing_minor_modules=frozenset(m.title for m in missing_modules[1]),
     )
 
 
@@ -238,7 +269,8 @@ def build_inputs(
     buddy_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
 ) -> dict[int, MatchingInput]:
-    """Engine input per programme: four queries, whatever the number of rows.
+    """Engine input per programme: five queries, whatever the number of rows (and three
+    more per programme that requires modules).
 
     `referrals` narrows the queue (default: every matchable referral of the programmes);
     `extra_referral_ids` adds referrals outside it (a suggestion page for a referral that
@@ -263,7 +295,7 @@ def build_inputs(
         )
     for row in queue.order_by("submitted_at", "id").values(*_REFERRAL_FIELDS):
         target = inputs[row["programme_id"]]
-        target.referrals.append(to_engine_referral(row, today))
+        target.referrals.append(to_engine_referral(row, today, target.programme))
         target.referral_rows[str(row["uuid"])] = row
     memberships = Buddy.programmes.through.objects.filter(programme_id__in=by_id)
     if buddy_ids is not None:
@@ -279,9 +311,23 @@ def build_inputs(
         _BUDDY_FIELDS,
         _BUDDY_JSON,
     )
+    ids_by_programme: dict[int, list[int]] = defaultdict(list)
     for row in rows:
-        buddy = to_engine_buddy(row)
         for programme_id in programmes_of[row["id"]]:
+            ids_by_programme[programme_id].append(row["id"])
+    requiring = set(
+        RequiredModule.objects.filter(programme_id__in=by_id).values_list("programme_id", flat=True)
+    )
+    to_do: dict[int, dict[int, tuple[list[Any], list[Any]]]] = defaultdict(dict)
+    for pk in requiring:
+        to_do[pk] = modules_still_to_do(buddy_ids=ids_by_programme[pk], programme=by_id[pk])
+    for row in rows:
+        for programme_id in programmes_of[row["id"]]:
+            # the extract counts for as long as each programme says (issue 13), and each
+            # programme requires its own modules
+            buddy = to_engine_buddy(
+                row, by_id[programme_id], to_do[programme_id].get(row["id"], ([], []))
+            )
             inputs[programme_id].buddies.append(buddy)
             inputs[programme_id].buddy_rows[buddy.id] = row
     return inputs

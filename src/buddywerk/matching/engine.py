@@ -56,9 +56,11 @@ URGENCIES: Final = (1, 2, 3)
 CONSTRAINTS: Final = (
     "approved",
     "available",
+    "until",
     "capacity",
     "place",
     "screening",
+    "modules",
     "slots",
     "language",
     "needs",
@@ -97,6 +99,11 @@ class Buddy:
     competences: frozenset[str]
     level: str = "junior"
     screened: bool = False  # R2: the model-2 extract was seen
+    screened_until: date | None = None  # R2: the extract's last valid day (None: no end)
+    # issue 13, point 4: required modules the buddy has not completed (titles): those due
+    # before any duo (a first duo), and those due before a duo with a minor
+    missing_modules: frozenset[str] = frozenset()
+    missing_minor_modules: frozenset[str] = frozenset()
     approved: bool = True
     available: bool = True  # False while the buddy has paused
     available_from: date | None = None  # inclusive; None = open
@@ -121,6 +128,10 @@ class Referral:
     home_languages: frozenset[str] = frozenset()  # a match beyond the contact language scores
     start: date | None = None  # the buddy must be available on these dates (when given)
     end: date | None = None
+    planned_end: date | None = None  # R2: a duo starting now ends then (None: not checked)
+    # issue 13, point 3: the buddy must stay available until this day, the earliest planned
+    # end the programme accepts (its minimum duo length; None: the planned end, if any)
+    shortest_end: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,27 +158,35 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "demand.2": "zwaar of dringend",
         "block.approved": "is nog niet goedgekeurd",
         "block.available": "is niet beschikbaar op de gevraagde data",
+        "block.until": "is maar beschikbaar tot {day}, het duo loopt minstens tot {end}",
         "block.capacity": "heeft geen plaats meer ({active} van {capacity})",
         "block.place.far": "woont {km} km van de afspraakplaats, verder dan {radius} km",
         "block.place.mode": "spreekt niet op dezelfde manier af ({modes})",
-        "block.screening": "uittreksel model 2 nog niet gezien, nodig bij een minderjarige",
+        "block.screening": (
+            "uittreksel model 2 niet gezien of verloopt voor het einde, nodig bij een minderjarige"
+        ),
+        "block.modules": "mist nog de verplichte module {modules}",
         "block.slots": "heeft geen moment samen",
         "block.language": "spreekt {language} niet, de contacttaal",
         "block.needs": "helpt niet met {needs}",
         "none.approved": "er is geen goedgekeurde buddy",
         "none.available": "geen buddy is beschikbaar op de gevraagde data",
+        "none.until": "geen beschikbare buddy blijft beschikbaar tot het geplande einde",
         "none.capacity": "alle beschikbare buddy's zitten vol",
         "none.place": "geen vrije buddy woont dicht genoeg of spreekt op dezelfde manier af",
         "none.screening": "geen buddy in de buurt heeft een uittreksel model 2 (minderjarige)",
+        "none.modules": "geen buddy in de buurt heeft de verplichte modules gedaan",
         "none.slots": "geen buddy in de buurt heeft een moment samen",
         "none.language": "geen buddy in de buurt met een moment samen spreekt {language}",
         "none.needs": "geen buddy die verder past, helpt met {needs}",
         "none.taken": "alle passende buddy's zijn al aan andere aanvragen gekoppeld",
         "buddy.none.approved": "de buddy is nog niet goedgekeurd",
         "buddy.none.available": "de buddy is niet beschikbaar op de gevraagde data",
+        "buddy.none.until": "de buddy is niet beschikbaar tot het geplande einde van een duo",
         "buddy.none.capacity": "de buddy heeft geen plaats meer",
         "buddy.none.place": "geen aanvraag binnen reisafstand of op dezelfde manier van afspreken",
         "buddy.none.screening": "zonder uittreksel model 2 kan de buddy geen minderjarige helpen",
+        "buddy.none.modules": "de buddy mist nog een verplichte module",
         "buddy.none.slots": "geen aanvraag in de buurt heeft een moment samen",
         "buddy.none.language": "geen aanvraag in de buurt vraagt een taal die de buddy spreekt",
         "buddy.none.needs": "geen aanvraag die verder past, vraagt hulp waar de buddy goed in is",
@@ -195,27 +214,33 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "demand.2": "demanding or urgent",
         "block.approved": "is not approved yet",
         "block.available": "is not available on the requested dates",
+        "block.until": "is only available until {day}, the duo runs at least until {end}",
         "block.capacity": "has no place left ({active} of {capacity})",
         "block.place.far": "lives {km} km from the meeting place, further than {radius} km",
         "block.place.mode": "does not meet the same way ({modes})",
-        "block.screening": "model-2 extract not seen yet, needed for a minor",
+        "block.screening": "model-2 extract not seen or ending before the duo, needed for a minor",
+        "block.modules": "still misses the required module {modules}",
         "block.slots": "has no time slot in common",
         "block.language": "does not speak {language}, the contact language",
         "block.needs": "does not help with {needs}",
         "none.approved": "there is no approved buddy",
         "none.available": "no buddy is available on the requested dates",
+        "none.until": "no available buddy stays available until the planned end",
         "none.capacity": "every available buddy is full",
         "none.place": "no buddy with a free place lives close enough or meets the same way",
         "none.screening": "no buddy nearby has a model-2 extract, needed for a minor",
+        "none.modules": "no buddy nearby has done the required modules",
         "none.slots": "no buddy nearby has a time slot in common",
         "none.language": "no buddy nearby with a common time slot speaks {language}",
         "none.needs": "no buddy who fits otherwise helps with {needs}",
         "none.taken": "every fitting buddy was matched to other referrals",
         "buddy.none.approved": "the buddy is not approved yet",
         "buddy.none.available": "the buddy is not available on the requested dates",
+        "buddy.none.until": "the buddy is not available until the planned end of a duo",
         "buddy.none.capacity": "the buddy has no place left",
         "buddy.none.place": "no referral within reach or meeting the same way",
         "buddy.none.screening": "without a model-2 extract the buddy cannot help a minor",
+        "buddy.none.modules": "the buddy still misses a required module",
         "buddy.none.slots": "no referral nearby has a time slot in common",
         "buddy.none.language": "no referral nearby asks for a language the buddy speaks",
         "buddy.none.needs": "no referral that fits otherwise asks for the buddy's competences",
@@ -299,6 +324,10 @@ class Texts:
         if day in days and part in parts:
             return f"{days[day]} {parts[part]}"
         return label
+
+    def day(self, value: date | None) -> str:
+        """A date as Flemish and English readers both write it (d/m/yyyy)."""
+        return f"{value.day}/{value.month}/{value.year}" if value else "?"
 
     def km(self, metres: int) -> str:
         value = round(metres / 1000, 1)
@@ -531,6 +560,13 @@ class Problem:
             [_ordinal(b.available_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
         )
         self._b_screened = np.array([b.screened for b in bs], dtype=np.bool_)
+        self._b_modules_ok = np.array([not b.missing_modules for b in bs], dtype=np.bool_)
+        self._b_minor_modules_ok = np.array(
+            [not b.missing_minor_modules for b in bs], dtype=np.bool_
+        )
+        self._b_screened_until = np.array(
+            [_ordinal(b.screened_until, _NO_DAY_HIGH) for b in bs], dtype=np.int64
+        )
         self._b_expert = np.array([b.level == "expert" for b in bs], dtype=np.bool_)
         self._b_modes = np.array([sum(_MODE_BIT[m] for m in b.modes) for b in bs], dtype=np.int64)
         self._b_slots = self._slot_vocab.encode([b.slots for b in bs])
@@ -556,6 +592,12 @@ class Problem:
         )
         self._r_hi = np.array([_ordinal(r.end or r.start, _NO_DAY_LOW) for r in rs], dtype=np.int64)
         self._r_minor = np.array([r.minor for r in rs], dtype=np.bool_)
+        self._r_planned_end = np.array(
+            [_ordinal(r.planned_end, _NO_DAY_LOW) for r in rs], dtype=np.int64
+        )
+        self._r_until = np.array(
+            [_ordinal(r.shortest_end or r.planned_end, _NO_DAY_LOW) for r in rs], dtype=np.int64
+        )
         self._r_modes = np.array([sum(_MODE_BIT[m] for m in r.modes) for r in rs], dtype=np.int64)
         self._r_slots = self._slot_vocab.encode([r.slots for r in rs])
         self._r_needs = self._comp_vocab.encode([r.needs for r in rs])
@@ -599,13 +641,19 @@ class Problem:
             self._b_available[bi]
             & (self._b_from[bi] <= self._r_lo[ri])
             & (self._r_hi[ri] <= self._b_until[bi]),
+            # until (issue 13): the buddy stays available up to the shortest duo allowed
+            self._r_until[ri] <= self._b_until[bi],
             # capacity: the buddy has room for one more participant
             np.broadcast_to(self._b_capleft[bi] > 0, dist_m.shape),
             # place (R8): both online, or a shared in-person mode within the buddy's radius
             ((shared_modes & _ONLINE_BIT) != 0)
             | (((shared_modes & _IN_PERSON_BITS) != 0) & in_reach),
-            # screening (R2): a minor only with a buddy whose model-2 extract was seen
-            ~self._r_minor[ri] | self._b_screened[bi],
+            # screening (R2): a minor only with a buddy whose model-2 extract was seen and
+            # still counts on the duo's planned end (issue 13)
+            ~self._r_minor[ri]
+            | (self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])),
+            # modules (issue 13): the programme's required modules, and those for a minor
+            self._b_modules_ok[bi] & (~self._r_minor[ri] | self._b_minor_modules_ok[bi]),
             # slots: at least one weekly time slot in common
             _any_common(self._b_slots[bi], self._r_slots[ri]),
             # language: the buddy speaks the required contact language
@@ -707,6 +755,16 @@ class Problem:
         buddy, referral = self.buddies[b], self.referrals[r]
         if constraint == "capacity":
             return texts.say("block.capacity", active=buddy.active, capacity=buddy.capacity)
+        if constraint == "until":
+            end = referral.shortest_end or referral.planned_end
+            return texts.say(
+                "block.until", day=texts.day(buddy.available_until), end=texts.day(end)
+            )
+        if constraint == "modules":
+            missing = buddy.missing_modules | (
+                buddy.missing_minor_modules if referral.minor else frozenset()
+            )
+            return texts.say("block.modules", modules=texts.listing(sorted(missing)))
         if constraint == "place":
             shared = buddy.modes & referral.modes
             if shared & set(IN_PERSON_MODES):
@@ -898,7 +956,11 @@ class Problem:
         needs."""
         ok = _any_common(self._b_slots[bi], self._r_slots[ri])
         ok &= _any_common(self._b_comps[bi], self._r_needs[ri])
-        ok &= ~self._r_minor[ri] | self._b_screened[bi]
+        ok &= self._r_until[ri] <= self._b_until[bi]
+        ok &= self._b_modules_ok[bi] & (~self._r_minor[ri] | self._b_minor_modules_ok[bi])
+        ok &= ~self._r_minor[ri] | (
+            self._b_screened[bi] & (self._r_planned_end[ri] <= self._b_screened_until[bi])
+        )
         if self._r_wants_contact.any():
             ok &= ~self._r_wants_contact[ri] | _any_common(self._b_langs[bi], self._r_contact[ri])
         if self._has_dates:

@@ -15,7 +15,7 @@ outbox in its own transaction (`proposal_mail`); the worker sends it after the c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -36,7 +36,7 @@ from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.referrals.models import Referral
 
 from . import candidates, engine
-from .enums import ProposalSource, ProposalStatus
+from .enums import OPEN_STATUSES, ProposalSource, ProposalStatus
 from .models import ProgrammeMatchingSettings, Proposal
 from .workflow import PROPOSAL
 
@@ -369,6 +369,24 @@ def proposal_confirm(
         proposal_mail(kind="confirmed", proposal=locked)
     proposal.refresh_from_db()
     return started[0]
+
+
+def proposals_withdraw_for_buddy(
+    *, buddy: Buddy, reason: str, only: Callable[[Proposal], bool] | None = None
+) -> list[Proposal]:
+    """Issue 13, the safeguarding cascade: every open proposal to `buddy` (or those `only`
+    keeps) is withdrawn by the system, in the caller's transaction. Its referral stayed
+    accepted while the proposal was open, so it is back in the programme's queue without a
+    transition of its own."""
+    withdrawn = []
+    for proposal in (
+        Proposal.objects.filter(buddy=buddy, status__in=OPEN_STATUSES)
+        .select_related("buddy", "programme", "referral__family")
+        .order_by("pk")
+    ):
+        if only is None or only(proposal):
+            withdrawn.append(_take("withdraw", actor=None, proposal=proposal, reason=reason))
+    return withdrawn
 
 
 def proposals_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:

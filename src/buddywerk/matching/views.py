@@ -261,6 +261,9 @@ def _proposal_page(
         "can_see_proposal_in_full": policy.can_see_proposal_in_full(user, proposal),
         "needs": selectors.needs_labels(proposal.referral),
         "transitions": proposal.transitions.select_related("actor"),
+        "can_read_safeguarding_reason": policy.can_read_safeguarding_reason(
+            user, proposal.programme
+        ),
     }
     audit_view(actor=user, target=selectors.seen_in_proposal(proposal))
     return render(request, "matching/proposal_detail.html", context)

@@ -5,6 +5,7 @@
     pending  -> declined (the buddy says no, with a reason)
     accepted -> refused  (the school or service says no, with a reason)
     pending / accepted -> expired (nobody answered in time; a reminder went out first)
+    pending / accepted -> withdrawn (the buddy was declined or suspended: safeguarding)
 
 Declined, refused and expired proposals leave the referral in the programme's queue (it
 stays `accepted` while a proposal is open, so nothing needs to be requeued). The services
@@ -60,5 +61,13 @@ PROPOSAL = Workflow(
         ),
         # Only the scheduled pass lets a proposal expire (no predicate: the system).
         transition("expire", OPEN_STATUSES, S.EXPIRED, action=A.PROPOSAL_EXPIRE),
+        # Only the safeguarding cascade withdraws (the system: screening decided it).
+        transition(
+            "withdraw",
+            OPEN_STATUSES,
+            S.WITHDRAWN,
+            action=A.PROPOSAL_WITHDRAW,
+            reason_required=True,
+        ),
     ),
 )

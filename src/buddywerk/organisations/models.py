@@ -8,6 +8,7 @@ Programme and School extend Organisation (multi-table), so a membership needs on
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,32 @@ class Programme(Organisation):
         _("meeting modes"),
         item_choices=MeetingMode,
         help_text=_("R8: where duos of this programme meet."),
+    )
+    # R2 over time (issue 13, point 2): how long a seen extract counts, and how old it may
+    # be on the day the programme sees it.
+    extract_valid_months = models.PositiveSmallIntegerField(
+        _("extract counts for (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("R2: how long a criminal-record extract counts after the programme saw it."),
+    )
+    extract_max_age_months = models.PositiveSmallIntegerField(
+        _("extract at most this old when shown (months)"),
+        default=6,
+        validators=[MaxValueValidator(24)],
+        help_text=_("R2: the date on the extract lies at most this long before it is seen."),
+    )
+    # Issue 13, point 3: a buddy who leaves before the usual end (R7) may still get a duo
+    # that ends on their last day, if it lasts at least this long. Empty: only full duos.
+    min_duo_weeks = models.PositiveSmallIntegerField(
+        _("shortest duo (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "A buddy who leaves earlier may get a shorter duo of at least this many weeks. "
+            "Empty: every duo runs its usual length."
+        ),
     )
 
     objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]

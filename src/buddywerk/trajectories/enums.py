@@ -123,6 +123,15 @@ class Side(models.TextChoices):
     PROGRAMME = "programme", _("Programme")
 
 
+class SafeguardingStep(models.TextChoices):
+    """Why the safeguarding cascade paused a duo: named in the transition log, which the
+    programme reads; the school and the family are told only "paused by the programme"."""
+
+    BUDDY_DECLINED = "buddy_declined", _("Safeguarding: the buddy was declined or ended")
+    BUDDY_SUSPENDED = "buddy_suspended", _("Safeguarding: the buddy was suspended")
+    EXTRACT_EXPIRED = "extract_expired", _("Safeguarding: the buddy's extract ran out")
+
+
 class Urgency(models.TextChoices):
     INFO = "info", _("For information")
     ATTENTION = "attention", _("Needs attention")

@@ -10,9 +10,11 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.models import TimeStampedModel, TransitionLog
@@ -150,6 +152,14 @@ class Trajectory(TimeStampedModel):
         blank=True,
         help_text=_("Recorded when the duo closes: a goodbye meeting took place or not."),
     )
+    paused_for_safeguarding = models.BooleanField(
+        _("paused for safeguarding"),
+        default=False,
+        help_text=_(
+            "The buddy was declined or suspended: the buddy logs nothing until a "
+            "coordinator resumes the duo."
+        ),
+    )
     buddy_evaluation = models.TextField(
         _("evaluation by the buddy"), max_length=EVALUATION_MAX_CHARS, blank=True
     )
@@ -190,6 +200,18 @@ class Trajectory(TimeStampedModel):
                 name="trajectory_end_after_start",
             )
         ]
+
+    def clean(self) -> None:
+        """Issue 13, point 3: a duo never runs past its buddy's last available day."""
+        super().clean()
+        last_day = self.buddy.available_until if self.buddy_id else None
+        if last_day is not None and self.planned_end and self.planned_end > last_day:
+            raise ValidationError(
+                {
+                    "planned_end": _("The buddy is available until %(day)s.")
+                    % {"day": date_format(last_day, "j F Y")}
+                }
+            )
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.uuid}"

@@ -14,6 +14,8 @@ from buddywerk.access import policy
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from buddywerk.access.models import User
+
     from .models import Trajectory
 
 CLOSED_MESSAGE = _("This duo is closed; it can no longer be changed.")
@@ -28,3 +30,19 @@ def duo_refuse_if_read_only(trajectory: Trajectory, message: StrOrPromise = CLOS
     """Refuse a change to a closed duo with a clear message (code "closed")."""
     if policy.duo_is_read_only(trajectory):
         raise ValidationError(message, code="closed")
+
+
+SAFEGUARDING_PAUSED_MESSAGE = _(
+    "This duo is paused by the programme. The coordinator will contact you."
+)
+
+
+def duo_refuse_buddy_while_safeguarding_paused(trajectory: Trajectory, actor: User | None) -> None:
+    """Issue 13: a duo paused by the safeguarding cascade takes no note, survey or score
+    from its buddy until a coordinator resumes it (meetings are refused to everyone)."""
+    if (
+        trajectory.paused_for_safeguarding
+        and actor is not None
+        and trajectory.buddy.user_id == actor.pk
+    ):
+        raise ValidationError(SAFEGUARDING_PAUSED_MESSAGE, code="safeguarding_paused")

@@ -15,21 +15,24 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.buddies.enums import ScreeningStatus
-from buddywerk.buddies.rules import buddy_may_meet_minors
+from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
+from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.referrals.models import ReferralStatus
 
 from .concern_services import concern_from_wellbeing
 from .enums import (
+    CancelReason,
     CloseReason,
     CouplingOrganisation,
     Frequency,
@@ -50,7 +53,12 @@ from .models import (
     Trajectory,
     WellbeingScore,
 )
-from .read_only import CLOSED_MESSAGE, duo_refuse_if_read_only
+from .read_only import (
+    CLOSED_MESSAGE,
+    SAFEGUARDING_PAUSED_MESSAGE,
+    duo_refuse_buddy_while_safeguarding_paused,
+    duo_refuse_if_read_only,
+)
 from .rollup import duo_months_refresh, lock_duo
 from .workflow import LOGGING_STATUSES, TRAJECTORY
 
@@ -83,6 +91,17 @@ def default_planned_end(*, for_family: bool, planned_start: dt.date) -> dt.date:
     if for_family:
         return _add_months(planned_start, FAMILY_DEFAULT_MONTHS)
     return planned_start + dt.timedelta(weeks=PUPIL_DEFAULT_WEEKS)
+
+
+def shortest_planned_end(
+    *, programme: Programme, for_family: bool, planned_start: dt.date
+) -> dt.date:
+    """Issue 13, point 3: the earliest planned end the programme accepts for a duo starting
+    on `planned_start`: its minimum duo length when it sets one, else the usual end (R7)."""
+    usual = default_planned_end(for_family=for_family, planned_start=planned_start)
+    if programme.min_duo_weeks:
+        return min(usual, planned_start + dt.timedelta(weeks=programme.min_duo_weeks))
+    return usual
 
 
 def default_frequency(*, for_family: bool) -> Frequency:
@@ -119,7 +138,7 @@ def _participant_problems(
             add("referrals", _("A referral belongs to another programme."))
         if referral.status not in STARTABLE_REFERRAL_STATUSES:
             add("referrals", _("Only an accepted referral can start a duo."))
-        if referral.involves_minor and not buddy_may_meet_minors(buddy):
+        if referral.involves_minor and not buddy_may_meet_minors(buddy, programme=programme):
             add(
                 "buddy",
                 _(
@@ -127,6 +146,17 @@ def _participant_problems(
                     "(model 2), so no duo with a minor can start."
                 ),
             )
+    # Issue 13, point 4: the programme's required modules come first.
+    first, minor = modules_still_to_do(buddy_ids=[buddy.pk], programme=programme).get(
+        buddy.pk, ([], [])
+    )
+    missing = first + (minor if any(r.involves_minor for r in referrals) else [])
+    if missing:
+        add(
+            "buddy",
+            gettext("The buddy still has to complete a required module: %(modules)s.")
+            % {"modules": ", ".join(m.title for m in missing)},
+        )
     return {field: sorted(set(messages)) for field, messages in errors.items()}
 
 
@@ -168,8 +198,38 @@ def trajectory_start(
             if internship
             else CouplingOrganisation.PROGRAMME
         )
+    last_day = buddy.available_until
     if planned_end is None:
         planned_end = default_planned_end(for_family=for_family, planned_start=planned_start)
+        if last_day is not None and last_day < planned_end:
+            # Issue 13, point 3: a shorter duo ending on the buddy's last day, where the
+            # programme allows one that short.
+            shortest = shortest_planned_end(
+                programme=programme, for_family=for_family, planned_start=planned_start
+            )
+            if last_day < shortest:
+                raise ValidationError(
+                    {
+                        "planned_end": gettext(
+                            "The buddy is available until %(day)s, and a duo of this programme "
+                            "runs at least until %(end)s."
+                        )
+                        % {
+                            "day": date_format(last_day, "j F Y"),
+                            "end": date_format(shortest, "j F Y"),
+                        }
+                    }
+                )
+            planned_end = last_day
+    if last_day is not None and planned_end > last_day:
+        raise ValidationError(
+            {
+                "planned_end": gettext(
+                    "The buddy is available until %(day)s: the duo may not end later."
+                )
+                % {"day": date_format(last_day, "j F Y")}
+            }
+        )
     first = referrals[0]
     trajectory = Trajectory(
         programme=programme,
@@ -191,6 +251,18 @@ def trajectory_start(
         raise ValidationError({"mode": _("The programme does not offer this way of meeting.")})
     if planned_end <= planned_start:
         raise ValidationError({"planned_end": _("The end must come after the start.")})
+    last_valid = buddy_extract_valid_until(buddy, programme)
+    if any(r.involves_minor for r in referrals) and last_valid and planned_end > last_valid:
+        # R2 over time (issue 13): the extract must count for the whole duo.
+        raise ValidationError(
+            {
+                "planned_end": gettext(
+                    "The buddy's criminal-record extract counts until %(day)s: a duo with a "
+                    "minor may not end later."
+                )
+                % {"day": date_format(last_valid, "j F Y")}
+            }
+        )
     trajectory.save()
     for referral in referrals:
         Participant.objects.create(
@@ -270,13 +342,82 @@ def _take(
     return locked
 
 
+def duos_end_by_last_day(*, buddy: Buddy, last_day: dt.date | None) -> list[Trajectory]:
+    """Issue 13, point 3: the buddy's last available day moved earlier (the profile
+    service calls this in its transaction). A running duo may not end after it: its planned
+    end moves to the last day (the goodbye reminder follows, two weeks before). A last day
+    on or before a running duo's start is refused: that duo cannot take place."""
+    if last_day is None:
+        return []
+    duos = list(
+        Trajectory.objects.select_for_update()
+        .filter(
+            buddy=buddy,
+            status__in=[TrajectoryStatus.PLANNED, TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED],
+            planned_end__gt=last_day,
+        )
+        .order_by("pk")
+    )
+    for duo in duos:
+        if last_day <= duo.planned_start:
+            raise ValidationError(
+                {
+                    "available_until": gettext(
+                        "You have a duo that starts on %(day)s. Talk to your coordinator "
+                        "before you choose an earlier last day."
+                    )
+                    % {"day": date_format(duo.planned_start, "j F Y")}
+                }
+            )
+    for duo in duos:
+        old = duo.planned_end
+        duo.planned_end = last_day
+        duo.save(update_fields=["planned_end", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditAction.TRAJECTORY_SHORTEN,
+            target=duo,
+            detail={"from": old.isoformat(), "to": last_day.isoformat()},
+        )
+    return duos
+
+
 def trajectory_pause(*, actor: User | None, trajectory: Trajectory, reason: str) -> Trajectory:
     """The coordinator pauses a running duo (holidays, illness), with a reason."""
     return _take("pause", actor=actor, trajectory=trajectory, reason=reason)
 
 
+def _refuse_resume_without_safe_buddy(trajectory: Trajectory) -> None:
+    """Issue 13: a duo resumes only with an approved buddy, and a duo with a minor only
+    while the buddy's extract counts (else the cascade would have to pause it again)."""
+    buddy = trajectory.buddy
+    if buddy.status != ScreeningStatus.APPROVED:
+        raise ValidationError(
+            _("The buddy is not approved (declined or suspended): this duo cannot resume.")
+        )
+    has_minor = any(p.referral.involves_minor for p in trajectory.participants.all())
+    if has_minor and not buddy_may_meet_minors(buddy, programme=trajectory.programme):
+        raise ValidationError(
+            _(
+                "The buddy's criminal-record extract does not count (any more): a duo with a "
+                "minor cannot resume."
+            )
+        )
+
+
 def trajectory_resume(*, actor: User | None, trajectory: Trajectory) -> Trajectory:
-    return _take("resume", actor=actor, trajectory=trajectory)
+    """The coordinator resumes a paused duo; one paused for safeguarding is only ever
+    resumed this way, duo by duo (issue 13: reinstating the buddy resumes nothing). A duo
+    paused before it ever started goes back to planned: the agreements come first (R9)."""
+    check_allowed(actor, lambda user: policy.can_manage_trajectory(user, trajectory))
+    _refuse_resume_without_safe_buddy(trajectory)
+    started = trajectory.transitions.filter(to_status=TrajectoryStatus.ACTIVE).exists()
+    return _take(
+        "resume" if started else "resume_planned",
+        actor=actor,
+        trajectory=trajectory,
+        extra={"paused_for_safeguarding": False},
+    )
 
 
 # Closures after which the coordinator may decide to look for another buddy (never
@@ -648,9 +789,18 @@ def _meeting_problems(
     return errors
 
 
+def _refuse_if_paused_for_safeguarding(trajectory: Trajectory) -> None:
+    """Issue 13: a duo paused by the safeguarding cascade takes no meetings until a
+    coordinator resumes it."""
+    if trajectory.paused_for_safeguarding:
+        raise ValidationError(SAFEGUARDING_PAUSED_MESSAGE, code="safeguarding_paused")
+
+
 def _meeting_guard(trajectory: Trajectory) -> None:
-    """R9: no meeting before the agreements are confirmed; nothing on a closed duo."""
+    """R9: no meeting before the agreements are confirmed; nothing on a closed duo, nor on
+    a duo paused for safeguarding."""
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     if trajectory.status not in LOGGING_STATUSES:
         raise ValidationError(_("The buddy and the school must first confirm the agreements."))
 
@@ -746,6 +896,7 @@ def meeting_plan(
     agreements are confirmed: it is not a meeting yet."""
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     meeting = Meeting(
         trajectory=trajectory,
         date=date,
@@ -783,6 +934,7 @@ def meeting_update(
     trajectory = locked.trajectory
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    _refuse_if_paused_for_safeguarding(trajectory)
     moment = clock.now(now)
     if locked.is_locked(moment):
         raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
@@ -807,6 +959,31 @@ def meeting_update(
     duo_months_refresh(trajectory_id=trajectory.pk, days=[old_date, locked.date])
     audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
     return locked
+
+
+def meetings_cancel_for_safeguarding(*, trajectory: Trajectory) -> int:
+    """The safeguarding cascade cancels the duo's planned meetings (the system, in the
+    caller's transaction, which holds the duo's row lock): they leave the buddy's calendar
+    feed, and the month rollup counts them as cancelled."""
+    lock_duo(trajectory.pk)
+    meetings = list(
+        Meeting.objects.select_for_update()
+        .filter(trajectory=trajectory, status=MeetingStatus.PLANNED)
+        .order_by("pk")
+    )
+    status = MeetingStatus.CANCELLED  # a meeting's status is a fact, not a workflow
+    for locked in meetings:
+        locked.status = status
+        locked.cancel_reason = CancelReason.OTHER
+        locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditAction.MEETING_UPDATE,
+            target=locked,
+            detail={"safeguarding": True},
+        )
+    duo_months_refresh(trajectory_id=trajectory.pk, days=[m.date for m in meetings])
+    return len(meetings)
 
 
 # --- Well-being ------------------------------------------------------------------------
@@ -875,6 +1052,7 @@ def wellbeing_record(
     through the buddy or the school. Well-being is the programmes' central goal [000][001]."""
     check_allowed(actor, policy.can_score_wellbeing(actor, trajectory))
     duo_refuse_if_read_only(trajectory)
+    duo_refuse_buddy_while_safeguarding_paused(trajectory, actor)
     today = clock.today(today)
     source = WellbeingSource.PARTICIPANT if participant_answer else _source_for(actor, trajectory)
     entry = _wellbeing_save(

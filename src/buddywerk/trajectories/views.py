@@ -287,6 +287,9 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "charts": selectors.wellbeing_charts(trajectory=trajectory),
             "insurance": trajectory.insurance,
             "transitions": trajectory.transitions.select_related("actor"),
+            "can_read_safeguarding_reason": policy.can_read_safeguarding_reason(
+                user, trajectory.programme
+            ),
             "consent_problem": services.consent_problem(trajectory),
             "is_buddy": is_buddy,
             "is_school": policy.is_trajectory_school_staff(user, trajectory),

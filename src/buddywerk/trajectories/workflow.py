@@ -2,6 +2,11 @@
 
     planned -> active     the buddy and the school confirmed the agreements (R9)
     active <-> paused     e.g. a long illness or the holidays
+    planned, active -> paused   safeguarding: the buddy was declined or suspended (the
+                          system, in the screening decision's transaction; a coordinator
+                          resumes each duo by hand)
+    paused -> planned     resuming a duo that was paused before it started: the
+                          agreements still come first (R9)
     planned, active, paused -> closed   with a reason (R7: closure is planned)
 
 A closed duo is read-only. The services in services.py take these transitions through
@@ -42,9 +47,23 @@ TRAJECTORY = Workflow(
             reason_required=True,
         ),
         transition(
+            "safeguarding_pause",
+            [S.PLANNED, S.ACTIVE],
+            S.PAUSED,
+            action=A.TRAJECTORY_PAUSE,
+            reason_required=True,
+        ),
+        transition(
             "resume",
             [S.PAUSED],
             S.ACTIVE,
+            action=A.TRAJECTORY_RESUME,
+            allowed=policy.can_manage_trajectory,
+        ),
+        transition(
+            "resume_planned",
+            [S.PAUSED],
+            S.PLANNED,
             action=A.TRAJECTORY_RESUME,
             allowed=policy.can_manage_trajectory,
         ),

@@ -73,6 +73,9 @@ ROUTES = [
             ("reopen", 200, {}),
             ("extract", REDIRECT, {"extract-seen_on": "2020-01-01"}),
             ("level", REDIRECT, {"level-level": "expert"}),
+            # issue 13: suspending the approved buddy works; reinstating is refused (200)
+            ("suspend", REDIRECT, {"suspend-reason": "Signaal ontvangen."}),
+            ("reinstate", 200, {}),
         ]
     ],
     Route(

@@ -2,6 +2,8 @@
 referrals, and proposals in every answer state."""
 
 from buddywerk.buddies.models import Buddy, BuddyKind, ScreeningStatus
+from buddywerk.learning.models import Module
+from buddywerk.learning.services import module_complete
 from buddywerk.matching.models import Proposal
 from buddywerk.matching.services import (
     proposal_accept,
@@ -96,6 +98,10 @@ def _buddies(programme: Programme) -> None:
                 extract_seen_days_ago=30,
                 level=level,
             )
+            # Buddy Mechelen requires modules before a first duo (issue 13): these buddies
+            # did them, so the suggestions show them
+            for module in Module.objects.filter(required_by__programme=programme):
+                module_complete(actor=buddy.user, module=module, reflection="")
 
 
 def _referrals() -> dict[tuple[str, str], Referral]:
