@@ -379,7 +379,7 @@ def concern_history(*, concern: Concern, with_views: bool) -> list[ConcernStep]:
             .order_by("at", "id")
         )
         shown: set[tuple[int | None, str]] = set()
-        label = str(AuditAction.VIEW.label)
+        label = gettext("Opened the concern")
         for event in views:
             # one line per page shown, not per child on it
             key = (event.actor_id, event.request_id or event.at.isoformat())

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -648,7 +649,10 @@ def _render_concern(
         "trajectories/concern_detail.html",
         {
             "concern": concern,
-            "history": selectors.concern_history(concern=concern, with_views=with_views),
+            # read while rendering, after this view was audited: the page shows itself too
+            "history": SimpleLazyObject(
+                lambda: selectors.concern_history(concern=concern, with_views=with_views)
+            ),
             "with_views": with_views,
             "can_ack": can_ack,
             "ack_form": AcknowledgeForm() if can_ack else None,
