@@ -115,7 +115,9 @@ def test_acknowledge_outcome_and_close_through_the_pages(client):
     concern = _raise(duo)
     client.force_login(coordinator)
     detail = _url("concern_detail", concern)
-    response = client.post(_url("concern_acknowledge", concern), {"note": "Ik bel."})
+    response = client.post(
+        _url("concern_acknowledge", concern), {"note": "Ik bel.", "from": "concern"}
+    )
     assert response.status_code == 302 and response.url == detail
     # a missing choice: the page again with a Dutch error, nothing changed
     before = _state(concern)

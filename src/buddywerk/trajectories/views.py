@@ -592,7 +592,10 @@ def concern_acknowledge(
         )
         if acknowledged is not None:
             messages.success(request, _("You acknowledged the concern."))
-            return _concern_page(concern)
+            # back to where it was acknowledged: the concern's own page, or the duo's list
+            if request.POST.get("from") == "concern":
+                return _concern_page(concern)
+            return redirect(concerns_page_url(trajectory))
     return render_duo_page(
         request,
         trajectory,
