@@ -846,7 +846,7 @@ def leads_programme_ids(user: AnyUser) -> set[int]:
     coordinator of a programme without a lead (as the escalation mail reaches them;
     trajectories.concern_services.programme_lead_ids)."""
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
-    if not programmes:
+    if not programmes or not user.is_authenticated:
         return set()
     led = Membership.objects.active().filter(
         role=Role.PROGRAMME_COORDINATOR, organisation_id__in=programmes, is_lead=True

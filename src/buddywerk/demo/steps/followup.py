@@ -247,9 +247,9 @@ FOLLOWED = [
 def followup() -> None:
     """Coordinators find the follow-up overview with one duo of each kind: Ilias's duo on
     track (tandem notes between buddy and teacher, a parent's signal, a concern closed with
-    an outcome and one taken up 36 days ago that has none yet, check-ins, a kijkwijzer with one action done and one open, relationship
-    surveys); Sem and Jana's duo needing attention (an urgent concern of the school still
-    open, a missed check-in); Familie Diallo's duo with a concern nobody acknowledged,
+    an outcome and one taken up 36 days ago that has none yet, check-ins, a kijkwijzer
+    with one action done and one open, relationship surveys); Sem and Jana's duo needing
+    attention (an urgent concern of the school still open, a missed check-in); Familie Diallo's duo with a concern nobody acknowledged,
     escalated to the programme's lead, and an action past its due date."""
     today = dates.today()
     for finder, build in FOLLOWED:
