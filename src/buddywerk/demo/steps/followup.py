@@ -249,8 +249,9 @@ def followup() -> None:
     track (tandem notes between buddy and teacher, a parent's signal, a concern closed with
     an outcome and one taken up 36 days ago that has none yet, check-ins, a kijkwijzer
     with one action done and one open, relationship surveys); Sem and Jana's duo needing
-    attention (an urgent concern of the school still open, a missed check-in); Familie Diallo's duo with a concern nobody acknowledged,
-    escalated to the programme's lead, and an action past its due date."""
+    attention (an urgent concern of the school still open, a missed check-in); Familie
+    Diallo's duo with a concern nobody acknowledged, escalated to the programme's lead, and
+    an action past its due date."""
     today = dates.today()
     for finder, build in FOLLOWED:
         duo = (
