@@ -115,6 +115,14 @@ def test_acknowledge_outcome_and_close_through_the_pages(client):
     concern = _raise(duo)
     client.force_login(coordinator)
     detail = _url("concern_detail", concern)
+    # an outcome before anyone took it up: back to the page with the reason, nothing changed
+    before = _state(concern)
+    response = client.post(
+        _url("concern_outcome", concern), {"outcome": "care_team", "note": ""}, follow=True
+    )
+    assert response.redirect_chain == [(detail, 302)]
+    assert "Neem het zorgsignaal eerst op" in response.content.decode()
+    assert _state(concern) == before
     response = client.post(
         _url("concern_acknowledge", concern), {"note": "Ik bel.", "from": "concern"}
     )

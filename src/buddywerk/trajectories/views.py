@@ -699,8 +699,12 @@ def concern_outcome(
         if done is not None:
             messages.success(request, _("The outcome was recorded."))
             return _concern_page(concern)
+    if form.non_field_errors():
+        # refused as a whole (not acknowledged yet, already closed): the page says why
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return _concern_page(concern)
     # shown again with its errors (a view of the duo's data, audited like the page)
-    concern.refresh_from_db()
     return _render_concern(request, concern, form)
 
 

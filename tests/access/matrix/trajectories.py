@@ -148,7 +148,7 @@ ROUTES += [
     ),
     Route(
         "trajectories:concern_outcome",
-        outcomes(403, school_staff=200, programme_coordinator=200, **OUT_OF_SCOPE),
+        outcomes(403, school_staff=REDIRECT, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
         args=_concern,
         method="post",
         data={"outcome": "care_team"},
