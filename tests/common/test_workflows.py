@@ -24,11 +24,12 @@ from buddywerk.referrals.enums import OPEN_STATUSES as REFERRAL_OPEN
 from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.referrals.models import Referral, ReferralTransition
 from buddywerk.referrals.workflow import REFERRAL
-from buddywerk.trajectories.enums import LOGGING_STATUSES, TrajectoryStatus
+from buddywerk.trajectories.concern_workflow import CONCERN
+from buddywerk.trajectories.enums import LOGGING_STATUSES, ConcernStatus, TrajectoryStatus
 from buddywerk.trajectories.workflow import TRAJECTORY
 from tests.factories import ReferralFactory, UserFactory
 
-WORKFLOWS = [REFERRAL, TRAJECTORY, PROPOSAL, SUBMISSION, REGISTRATION, SCREENING]
+WORKFLOWS = [REFERRAL, TRAJECTORY, PROPOSAL, SUBMISSION, REGISTRATION, SCREENING, CONCERN]
 SRC = Path(__file__).resolve().parents[2] / "src" / "buddywerk"
 # Every test clears the cache, which lives in the database.
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,12 @@ def test_the_declared_state_sets_agree_with_the_tables():
     assert set(PROPOSAL.open_states) == set(PROPOSAL_OPEN)
     assert TRAJECTORY.final_states == {TrajectoryStatus.CLOSED}
     assert LOGGING_STATUSES <= TRAJECTORY.open_states
+    # a concern is never closed without an outcome: no arrow skips the outcome
+    assert CONCERN.final_states == {ConcernStatus.CLOSED}
+    assert CONCERN.path(ConcernStatus.OPEN, ConcernStatus.CLOSED)[-2].target == (
+        ConcernStatus.OUTCOME_RECORDED
+    )
+    assert not CONCERN.can_move(ConcernStatus.ACKNOWLEDGED, ConcernStatus.CLOSED)
 
 
 def test_a_table_with_an_unknown_state_or_a_twice_named_transition_is_refused():

@@ -27,8 +27,9 @@ from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.organisations.models import School
 from buddywerk.referrals.models import Referral, ReferralStatus
-from buddywerk.trajectories.enums import TrajectoryStatus
-from buddywerk.trajectories.models import Trajectory
+from buddywerk.trajectories.enums import ConcernStatus, TrajectoryStatus
+from buddywerk.trajectories.models import Concern, Trajectory
+from buddywerk.trajectories.selectors import stale_concerns_for
 from tests.common.auth import is_signed_in, post_login, totp_code
 
 
@@ -118,6 +119,16 @@ def test_the_demo_world_holds_what_the_readme_promises_each_with_its_history():
     assert {TrajectoryStatus.PLANNED, TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSED} <= statuses
     for duo in Trajectory.objects.all():
         assert duo.transitions.order_by("at", "id").last().to_status == duo.status
+    # Concerns are cases (issue 13, point 5): one closed with an outcome, one still open
+    # after more than 30 days on its lead's home page; each with its log from "open".
+    mo = User.objects.get(email=demo_email("coordinator.mechelen"))
+    closed = Concern.objects.filter(status=ConcernStatus.CLOSED).exclude(outcome="")
+    assert closed.filter(closed_by__isnull=False).exists()
+    assert stale_concerns_for(mo).exists()
+    for concern in Concern.objects.all():
+        log = list(concern.transitions.order_by("id"))
+        assert log[0].from_status == "" and log[0].to_status == "open"
+        assert log[-1].to_status == concern.status
     # A full intervision with a waiting list; proposals for the practice database.
     assert Registration.objects.filter(status=RegistrationStatus.WAITING).exists()
     for registration in Registration.objects.all():

@@ -37,6 +37,8 @@ EXEMPT = {
     "participants_rematch": "part of the closure: requeues the referrals, not the duo",
     # safeguarding does not stop at the closure
     "concern_acknowledge": "an open concern is still acknowledged",
+    "concern_record_outcome": "a concern is still followed up (issue 13, point 5)",
+    "concern_close": "a concern is still closed by a named person (issue 13, point 5)",
     # the programme's kijkwijzer, not one duo's
     "observation_criterion_add": "programme-level",
     "observation_criterion_toggle": "programme-level",

@@ -91,4 +91,9 @@ def test_the_worker_task_runs_the_same_reminders():
     duo = TrajectoryFactory(planned_start=START)
     coordinator_of(duo)
     result = followup_reminders_run.enqueue(today="2026-03-10")
-    assert result.return_value == {"escalated": 0, "checkin_due": 1, "action_overdue": 0}
+    assert result.return_value == {
+        "escalated": 0,
+        "escalated_region": 0,
+        "checkin_due": 1,
+        "action_overdue": 0,
+    }

@@ -142,6 +142,9 @@ def _followup_objects(duo):
         ("followup:survey_create@buddy", "buddy", None),
         ("followup:survey_create@participant", "school", None),
         ("trajectories:concern_acknowledge", "coordinator", "concern"),
+        ("trajectories:concern_detail", "coordinator", "concern"),
+        ("trajectories:concern_detail", "buddy", "concern"),
+        ("trajectories:concern_detail", "school", "concern"),
         ("followup:observation_detail", "coordinator", "observation"),
     ],
 )

@@ -806,6 +806,62 @@ def can_acknowledge_concern(user: AnyUser, concern: Concern) -> bool:
     ) and concern.raised_by_id != user.pk
 
 
+def can_view_concern(user: AnyUser, concern: Concern) -> bool:
+    """A concern's page (what was noticed, its outcome, its steps) is for the three sides
+    of the duo, as the duo's follow-up page that lists it, and platform admins. Whether the
+    duo is in the user's scope at all (404 otherwise) is `trajectories_visible_to`."""
+    trajectory = concern.trajectory
+    return can_raise_concern(user, trajectory) or is_platform_admin(user)
+
+
+def can_see_concern_history(user: AnyUser, concern: Concern) -> bool:
+    """Issue 13, point 5: the whole history of a concern, with who saw it, is for those who
+    handle the case (the programme's coordinators and the school) and platform admins. The
+    buddy sees its steps, not who read the concern."""
+    trajectory = concern.trajectory
+    return (
+        can_manage_trajectory(user, trajectory)
+        or is_trajectory_school_staff(user, trajectory)
+        or is_platform_admin(user)
+    )
+
+
+def can_record_concern_outcome(user: AnyUser, concern: Concern) -> bool:
+    """Issue 13, point 5: the outcome (resolved, referred to the school's care team or an
+    outside service, reported to the authorities) is recorded by the programme's
+    coordinators or the school (or service) of the duo: the school's care coordinator
+    often makes the referral. Also on a closed duo: safeguarding outlives it."""
+    trajectory = concern.trajectory
+    return can_manage_trajectory(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+
+
+def can_close_concern(user: AnyUser, concern: Concern) -> bool:
+    """Issue 13, point 5: a concern is closed by a named coordinator of the duo's programme,
+    which answers for the duo (the school closes its own care file in its own system)."""
+    return can_manage_trajectory(user, concern.trajectory)
+
+
+def leads_programme_ids(user: AnyUser) -> set[int]:
+    """The programmes whose lead the user is: a coordinator with the lead flag, or any
+    coordinator of a programme without a lead (as the escalation mail reaches them;
+    trajectories.concern_services.programme_lead_ids)."""
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if not programmes or not user.is_authenticated:
+        return set()
+    led = Membership.objects.active().filter(
+        role=Role.PROGRAMME_COORDINATOR, organisation_id__in=programmes, is_lead=True
+    )
+    own = set(led.filter(user_id=user.pk).values_list("organisation_id", flat=True))
+    with_lead = set(led.values_list("organisation_id", flat=True))
+    return own | (programmes - with_lead)
+
+
+def can_see_stale_concerns(user: AnyUser) -> bool:
+    """Issue 13, point 5: a concern still not closed after 30 days shows on the home page
+    of the programme's lead."""
+    return bool(leads_programme_ids(user))
+
+
 def can_follow_up_duo(user: AnyUser, trajectory: Trajectory) -> bool:
     """R12: the kijkwijzer, its follow-up actions and the check-ins are the programme
     coordinator's quality follow-up of the programme's duos."""
@@ -902,8 +958,10 @@ def duo_is_read_only(trajectory: Trajectory) -> bool:
     kijkwijzers, actions, check-ins, surveys, concerns). Decided here only: every service
     refuses through `trajectories.read_only.duo_refuse_if_read_only`, every view and
     template that offers a change asks this. Two writes stay open on purpose: a side that
-    has not written its evaluation yet adds it once (`can_write_evaluation`), and an open
-    concern is still acknowledged (safeguarding does not stop at the closure)."""
+    has not written its evaluation yet adds it once (`can_write_evaluation`), and a concern
+    raised before the closure is still followed up: acknowledged, given an outcome and
+    closed (issue 13, point 5: safeguarding outlives the duo). A new concern is not raised
+    on a closed duo: the relationship has ended, so one goes to the coordinator directly."""
     return trajectory.status == "closed"
 
 

@@ -137,6 +137,12 @@ class AuditAction(models.TextChoices):
     CONCERN_RAISE_WELLBEING = "concern.raise_wellbeing", _("Concern raised by a low score")
     CONCERN_ACKNOWLEDGE = "concern.acknowledge", _("Concern acknowledged")
     CONCERN_ESCALATE = "concern.escalate", _("Concern escalated")
+    CONCERN_ESCALATE_REGION = (
+        "concern.escalate_region",
+        _("Concern escalated to the regional coordinator"),
+    )
+    CONCERN_RECORD_OUTCOME = "concern.record_outcome", _("Concern outcome recorded")
+    CONCERN_CLOSE = "concern.close", _("Concern closed")
     OBSERVATION_RECORD = "observation.record", _("Kijkwijzer recorded")
     FOLLOWUP_ACTION_DONE = "followup_action.done", _("Follow-up action done")
     CHECKIN_RECORD = "checkin.record", _("Check-in recorded")

@@ -27,6 +27,7 @@ from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
 from buddywerk.trajectories.concern_services import (
     concerns_escalate,
+    concerns_escalate_region,
     coordinator_ids,
     duo_mail,
     member_ids,
@@ -422,7 +423,8 @@ def followup_reminders(
     *, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, int]:
     """The follow-up run (daily or more often), on a fake clock in tests:
-    - concerns unacknowledged for 2 working days escalate to the programme's lead;
+    - concerns unacknowledged for 2 working days escalate to the programme's lead, urgent
+      ones unacknowledged for 5 working days to the regional coordinator (issue 13);
     - a coordinator check-in is due in the first two weeks of a duo: after a week without
       one, the programme's coordinators are reminded (once per duo);
     - open follow-up actions past their due date: their owner is reminded (once each).
@@ -435,7 +437,10 @@ def followup_reminders(
             else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
         )
     today = clock.today(today)
-    counts = {"escalated": concerns_escalate(now=now)}
+    counts = {
+        "escalated": concerns_escalate(now=now),
+        "escalated_region": concerns_escalate_region(now=now),
+    }
     sent = 0
     young = (
         Trajectory.objects.filter(

@@ -7,11 +7,27 @@ from buddywerk.common.clock import add_working_days
 
 # A concern not acknowledged within this many working days escalates to the lead.
 ESCALATION_WORKING_DAYS = 2
+# An urgent concern not acknowledged within this many working days escalates further, to
+# the regional coordinator of the programme's province (issue 13, point 5).
+REGION_ESCALATION_WORKING_DAYS = 5
+# A concern not closed this many days after it was raised shows on the lead's home page.
+STALE_AFTER_DAYS = 30
 
 
 def escalation_due_at(raised_at: dt.datetime) -> dt.datetime:
     """When a concern raised at `raised_at` escalates if nobody acknowledged it."""
     return add_working_days(raised_at, ESCALATION_WORKING_DAYS)
+
+
+def region_escalation_due_at(raised_at: dt.datetime) -> dt.datetime:
+    """When an urgent concern raised at `raised_at` goes to the regional coordinator if
+    nobody acknowledged it. Working days as for the first escalation (weekends skipped)."""
+    return add_working_days(raised_at, REGION_ESCALATION_WORKING_DAYS)
+
+
+def stale_before(now: dt.datetime) -> dt.datetime:
+    """A concern raised before this moment and not closed is stale (the lead sees it)."""
+    return now - dt.timedelta(days=STALE_AFTER_DAYS)
 
 
 class WellbeingBand:

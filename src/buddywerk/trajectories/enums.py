@@ -141,3 +141,22 @@ class Urgency(models.TextChoices):
 class ConcernOrigin(models.TextChoices):
     PERSON = "person", _("Raised by a person")
     WELLBEING = "wellbeing", _("A low well-being score (1 or 2)")
+
+
+class ConcernStatus(models.TextChoices):
+    """A concern is a case (issue 13, point 5): taken up by a named person, given an
+    outcome, then closed by a named person. The arrows are in workflow.py (CONCERN)."""
+
+    OPEN = "open", _("Not yet acknowledged")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcome recorded")
+    CLOSED = "closed", _("Closed")
+
+
+class ConcernOutcome(models.TextChoices):
+    """What was done about a concern, recorded before it is closed."""
+
+    RESOLVED = "resolved", _("Resolved (with a note)")
+    CARE_TEAM = "care_team", _("Referred to the school's care team")
+    OUTSIDE_SERVICE = "outside_service", _("Referred to an outside service")
+    AUTHORITIES = "authorities", _("Reported to the authorities")

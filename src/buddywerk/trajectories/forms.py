@@ -16,6 +16,7 @@ from buddywerk.referrals.models import Referral, ReferralStatus
 from .enums import (
     CancelReason,
     CloseReason,
+    ConcernOutcome,
     CouplingOrganisation,
     Frequency,
     LeuvenScore,
@@ -372,3 +373,15 @@ class ConcernForm(StyledForm, forms.Form):
 
 class AcknowledgeForm(StyledForm, forms.Form):
     note = short_text_field(_("What will be done? (optional)"), required=False, rows=2)
+
+
+class ConcernOutcomeForm(StyledForm, forms.Form):
+    """What was done about a concern (issue 13, point 5); the service checks the rest."""
+
+    outcome = forms.ChoiceField(
+        label=_("What was done?"),
+        choices=ConcernOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what was done.")},
+    )
+    note = short_text_field(_("Note (required when it was resolved)"), required=False, rows=3)

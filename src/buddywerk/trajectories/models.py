@@ -25,6 +25,8 @@ from .enums import (
     CancelReason,
     CloseReason,
     ConcernOrigin,
+    ConcernOutcome,
+    ConcernStatus,
     CouplingOrganisation,
     Frequency,
     LeuvenScore,
@@ -627,8 +629,12 @@ class TrajectoryReminder(TimeStampedModel):
 
 class ConcernQuerySet(models.QuerySet["Concern"]):
     def open(self) -> "ConcernQuerySet":
-        """Not yet acknowledged by a named person."""
+        """Not yet acknowledged by a named person (the ones that escalate)."""
         return self.filter(acknowledged_at__isnull=True)
+
+    def not_closed(self) -> "ConcernQuerySet":
+        """Not yet closed: acknowledged or not, with an outcome or not (the case runs)."""
+        return self.exclude(status=ConcernStatus.CLOSED)
 
 
 class Concern(TimeStampedModel):
@@ -678,6 +684,40 @@ class Concern(TimeStampedModel):
         blank=True,
         help_text=_("Not acknowledged within 2 working days: sent to the programme's lead."),
     )
+    escalated_region_at = models.DateTimeField(
+        _("escalated to the region at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Urgent and not acknowledged within 5 working days: sent to the regional coordinator."
+        ),
+    )
+    # The case (issue 13, point 5): its status changes only through workflow.CONCERN.
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=ConcernOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("note on the outcome"), max_length=NOTE_MAX_CHARS, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outcome recorded by"),
+    )
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
 
@@ -692,7 +732,28 @@ class Concern(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
+        """Not yet acknowledged (see `is_closed` for the end of the case)."""
         return self.acknowledged_at is None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ConcernStatus.CLOSED
+
+
+class ConcernTransition(TransitionLog):
+    """One step of a concern's case (the kernel's log): raised, acknowledged, outcome
+    recorded, closed; who took it and when."""
+
+    concern = models.ForeignKey(
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("concern"),
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("concern transition")
+        verbose_name_plural = _("concern transitions")
 
 
 class DuoMonth(models.Model):

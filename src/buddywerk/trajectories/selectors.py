@@ -13,12 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
+from buddywerk.access.models import Role, User
 from buddywerk.access.policy import AnyUser
-from buddywerk.common.audit import Seen, audit_view_many, seen
+from buddywerk.common import clock
+from buddywerk.common.audit import AuditAction, Seen, audit_view_many, seen
+from buddywerk.common.models import AuditEvent
 
-from .concern_rules import escalation_due_at
-from .enums import MeetingStatus, NoteVisibility, TrajectoryStatus, Urgency, WellbeingSource
+from .concern_rules import escalation_due_at, region_escalation_due_at, stale_before
+from .enums import (
+    ConcernOrigin,
+    MeetingStatus,
+    NoteVisibility,
+    TrajectoryStatus,
+    Urgency,
+    WellbeingSource,
+)
 from .models import Concern, Meeting, Participant, Trajectory, WellbeingScore
 
 
@@ -287,6 +296,95 @@ def concerns_of(*, trajectory: Trajectory) -> list[Concern]:
 
 def concern_get(*, trajectory: Trajectory, concern_uuid: Any) -> Concern:
     """One concern of a duo already loaded in the user's scope (404 otherwise)."""
-    return get_object_or_404(
-        Concern.objects.select_related("trajectory"), trajectory=trajectory, uuid=concern_uuid
+    concern = get_object_or_404(
+        Concern.objects.select_related("raised_by", "acknowledged_by", "outcome_by", "closed_by"),
+        trajectory=trajectory,
+        uuid=concern_uuid,
     )
+    concern.trajectory = trajectory  # the duo as loaded, with its participants
+    concern.escalates_at = escalation_due_at(timezone.localtime(concern.raised_at))  # type: ignore[attr-defined]
+    concern.escalates_region_at = region_escalation_due_at(  # type: ignore[attr-defined]
+        timezone.localtime(concern.raised_at)
+    )
+    return concern
+
+
+def stale_concerns_for(user: AnyUser, *, now: dt.datetime | None = None) -> QuerySet[Concern]:
+    """Issue 13, point 5: concerns raised more than 30 days ago and not yet closed, of the
+    programmes the user leads (policy.leads_programme_ids), oldest first. For the lead's
+    home page; closed duos included (safeguarding outlives the duo)."""
+    programmes = policy.leads_programme_ids(user)
+    if not programmes:
+        return Concern.objects.none()
+    return (
+        Concern.objects.not_closed()
+        .filter(
+            raised_at__lte=stale_before(clock.now(now)),
+            trajectory__in=trajectories_visible(user=user),
+            trajectory__programme_id__in=programmes,
+        )
+        .select_related("trajectory__school", "trajectory__buddy__user")
+        .order_by("raised_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ConcernStep:
+    """One line of a concern's history: when, who (None: the system), what."""
+
+    at: dt.datetime
+    actor: User | None
+    what: str
+    viewed: bool = False
+
+
+def concern_history(*, concern: Concern, with_views: bool) -> list[ConcernStep]:
+    """Issue 13, point 5: the concern's case, oldest first: its steps from the kernel's
+    transition log (raised, acknowledged, outcome recorded, closed: who and when), its
+    escalations (the system), and with `with_views` who opened its pages (those views are
+    audited per child with `concern=<uuid>`; one line per page shown). Every step is in
+    the audit trail too; the log and the concern hold the moments the services were given
+    (a fake clock in tests and the demo). Two queries."""
+    from .concern_workflow import CONCERN  # the table imports the policy, which imports us
+
+    steps: list[ConcernStep] = []
+    for row in concern.transitions.select_related("actor").order_by("at", "id"):
+        if not row.transition:
+            action = (
+                AuditAction.CONCERN_RAISE_WELLBEING
+                if concern.origin == ConcernOrigin.WELLBEING
+                else AuditAction.CONCERN_RAISE
+            )
+        else:
+            action = CONCERN[row.transition].action
+        what = str(action.label)
+        if row.transition == "record_outcome" and concern.outcome:
+            what = f"{what}: {concern.get_outcome_display()}"
+        steps.append(ConcernStep(at=row.at, actor=row.actor, what=what))
+    for moment, action in (
+        (concern.escalated_at, AuditAction.CONCERN_ESCALATE),
+        (concern.escalated_region_at, AuditAction.CONCERN_ESCALATE_REGION),
+    ):
+        if moment is not None:
+            steps.append(ConcernStep(at=moment, actor=None, what=str(action.label)))
+    if with_views:
+        children = [s.object_id for s in seen_in(concern.trajectory)]
+        views = (
+            AuditEvent.objects.filter(
+                action=AuditAction.VIEW,
+                object_id__in=children,
+                detail__concern=str(concern.uuid),
+            )
+            .select_related("actor")
+            .order_by("at", "id")
+        )
+        shown: set[tuple[int | None, str]] = set()
+        label = gettext("Opened the concern")
+        for event in views:
+            # one line per page shown, not per child on it
+            key = (event.actor_id, event.request_id or event.at.isoformat())
+            if key not in shown:
+                shown.add(key)
+                steps.append(ConcernStep(at=event.at, actor=event.actor, what=label, viewed=True))
+    steps.sort(key=lambda step: step.at)
+    return steps

@@ -42,4 +42,20 @@ urlpatterns = [
         views.concern_acknowledge,
         name="concern_acknowledge",
     ),
+    # A concern is a case (issue 13, point 5): its page with its history, one POST per step.
+    path(
+        "<uuid:trajectory_uuid>/concerns/<uuid:concern_uuid>/",
+        views.concern_detail,
+        name="concern_detail",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/concerns/<uuid:concern_uuid>/outcome/",
+        views.concern_outcome,
+        name="concern_outcome",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/concerns/<uuid:concern_uuid>/close/",
+        views.concern_close,
+        name="concern_close",
+    ),
 ]

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,12 +32,13 @@ from buddywerk.referrals import selectors as referral_selectors
 from . import concern_services, selectors, services
 from .certificate import certificate_for, certificate_pdf
 from .duo_pages import concerns_page_url, duo_links
-from .enums import MeetingStatus
+from .enums import ConcernStatus, MeetingStatus
 from .forms import (
     AcknowledgeForm,
     AgreementForm,
     CloseForm,
     ConcernForm,
+    ConcernOutcomeForm,
     DuoStartForm,
     EvaluationForm,
     MeetingEditForm,
@@ -45,7 +47,7 @@ from .forms import (
     PauseForm,
     WellbeingForm,
 )
-from .models import Meeting, Trajectory
+from .models import Concern, Meeting, Trajectory
 from .read_only import CLOSED_MESSAGE, CONCERN_CLOSED_MESSAGE
 
 DuoPredicate = Callable[[User, Trajectory], bool]
@@ -593,6 +595,9 @@ def concern_acknowledge(
         )
         if acknowledged is not None:
             messages.success(request, _("You acknowledged the concern."))
+            # back to where it was acknowledged: the concern's own page, or the duo's list
+            if request.POST.get("from") == "concern":
+                return _concern_page(concern)
             return redirect(concerns_page_url(trajectory))
     return render_duo_page(
         request,
@@ -602,3 +607,122 @@ def concern_acknowledge(
         names=True,
         concern=concern.uuid,
     )
+
+
+# A concern is a case (issue 13, point 5): its page shows what was noticed, its steps and
+# who saw it; each step is one POST endpoint. Like the acknowledgement, the outcome and the
+# closing stay open on a closed duo: safeguarding outlives the duo (policy.duo_is_read_only).
+
+
+def _concern_page(concern: Concern) -> HttpResponseRedirect:
+    return redirect(
+        "trajectories:concern_detail",
+        trajectory_uuid=concern.trajectory.uuid,
+        concern_uuid=concern.uuid,
+    )
+
+
+def _concern_in_scope(
+    request: AuthenticatedHttpRequest,
+    trajectory_uuid: UUID,
+    concern_uuid: UUID,
+    allowed: Callable[[User, Concern], bool],
+) -> Concern:
+    """The concern of a duo in the user's scope (404 otherwise, for the duo or the concern)
+    that the policy lets the user act on (403 otherwise)."""
+    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    concern = selectors.concern_get(trajectory=trajectory, concern_uuid=concern_uuid)
+    if not allowed(request.user, concern):
+        raise PermissionDenied
+    return concern
+
+
+def _render_concern(
+    request: AuthenticatedHttpRequest, concern: Concern, outcome_form: ConcernOutcomeForm | None
+) -> HttpResponse:
+    user = request.user
+    with_views = policy.can_see_concern_history(user, concern)
+    can_ack = concern.is_open and policy.can_acknowledge_concern(user, concern)
+    can_outcome = not concern.is_closed and not concern.is_open
+    can_outcome = can_outcome and policy.can_record_concern_outcome(user, concern)
+    if outcome_form is None and can_outcome:
+        outcome_form = ConcernOutcomeForm(
+            initial={"outcome": concern.outcome, "note": concern.outcome_note}
+        )
+    return render_duo_page(
+        request,
+        concern.trajectory,
+        "trajectories/concern_detail.html",
+        {
+            "concern": concern,
+            # read while rendering, after this view was audited: the page shows itself too
+            "history": SimpleLazyObject(
+                lambda: selectors.concern_history(concern=concern, with_views=with_views)
+            ),
+            "with_views": with_views,
+            "can_ack": can_ack,
+            "ack_form": AcknowledgeForm() if can_ack else None,
+            "outcome_form": outcome_form if can_outcome else None,
+            "can_close": concern.status == ConcernStatus.OUTCOME_RECORDED
+            and policy.can_close_concern(user, concern),
+            "back": concerns_page_url(concern.trajectory),
+        },
+        names=True,
+        concern=concern.uuid,
+    )
+
+
+def concern_detail(
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
+) -> HttpResponse:
+    """The concern's page: audited as a view of each child of the duo (concern=<uuid>)."""
+    concern = _concern_in_scope(request, trajectory_uuid, concern_uuid, policy.can_view_concern)
+    return _render_concern(request, concern, None)
+
+
+@require_POST
+def concern_outcome(
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
+) -> HttpResponse:
+    """Record (or correct, until the closing) what was done about the concern."""
+    concern = _concern_in_scope(
+        request, trajectory_uuid, concern_uuid, policy.can_record_concern_outcome
+    )
+    form = ConcernOutcomeForm(request.POST)
+    if form.is_valid():
+        done = form_submit(
+            form,
+            lambda: concern_services.concern_record_outcome(
+                actor=request.user,
+                concern=concern,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The outcome was recorded."))
+            return _concern_page(concern)
+    if form.non_field_errors():
+        # refused as a whole (not acknowledged yet, already closed): the page says why
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return _concern_page(concern)
+    # shown again with its errors (a view of the duo's data, audited like the page)
+    return _render_concern(request, concern, form)
+
+
+@require_POST
+def concern_close(
+    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, concern_uuid: UUID
+) -> HttpResponse:
+    """A coordinator of the programme closes the case once it has an outcome; a refusal
+    (no outcome yet, already closed) comes back as a message and changes nothing."""
+    concern = _concern_in_scope(request, trajectory_uuid, concern_uuid, policy.can_close_concern)
+    try:
+        concern_services.concern_close(actor=request.user, concern=concern)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The concern is closed."))
+    return _concern_page(concern)

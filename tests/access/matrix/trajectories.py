@@ -123,3 +123,42 @@ ROUTES += [
         args=lambda w: {"trajectory_uuid": w.duo.uuid, "concern_uuid": w.duo_concern.uuid},
     ),
 ]
+
+
+def _concern(w):
+    return {"trajectory_uuid": w.duo.uuid, "concern_uuid": w.duo_concern.uuid}
+
+
+# A concern is a case (issue 13, point 5): its page for the three sides and platform
+# admins; its outcome recorded by the programme or the school, closed by the programme;
+# each step one POST (405 on GET). The world's concern is not acknowledged yet, so an
+# allowed POST comes back to the concern's page with the reason (a redirect).
+ROUTES += [
+    Route(
+        "trajectories:concern_detail",
+        outcomes(200, **OUT_OF_SCOPE),
+        args=_concern,
+    ),
+    Route(
+        "trajectories:concern_acknowledge",
+        outcomes(403, school_staff=REDIRECT, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_concern,
+        method="post",
+        data={"note": "Ik bel de school."},
+    ),
+    Route(
+        "trajectories:concern_outcome",
+        outcomes(403, school_staff=REDIRECT, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_concern,
+        method="post",
+        data={"outcome": "care_team"},
+    ),
+    Route("trajectories:concern_outcome", outcomes(405, anonymous=LOGIN), args=_concern),
+    Route(
+        "trajectories:concern_close",
+        outcomes(403, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_concern,
+        method="post",
+    ),
+    Route("trajectories:concern_close", outcomes(405, anonymous=LOGIN), args=_concern),
+]

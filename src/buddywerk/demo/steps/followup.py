@@ -7,7 +7,7 @@ from buddywerk.access.models import User
 from buddywerk.followup import services as fs
 from buddywerk.followup.models import Observation
 from buddywerk.trajectories import concern_services as cs
-from buddywerk.trajectories.enums import TrajectoryStatus
+from buddywerk.trajectories.enums import ConcernOutcome, TrajectoryStatus
 from buddywerk.trajectories.models import Trajectory
 
 from .. import dates
@@ -66,6 +66,31 @@ def _on_track(duo: Trajectory, today: dt.date) -> None:
             note="Besproken met de zorgcoördinator; we volgen het welbevinden wekelijks op.",
             now=at(start + dt.timedelta(days=2), 10),
         )
+    # A concern as a whole case (issue 13, point 5): raised by the buddy, taken up by the
+    # school, referred to its care team, closed by the coordinator.
+    breakfast = cs.concern_raise(
+        actor=buddy,
+        trajectory=duo,
+        urgency="attention",
+        text="Ilias komt vaak zonder ontbijt naar de sessie en is dan snel moe.",
+        now=at(start + dt.timedelta(days=3), 16),
+    )
+    cs.concern_acknowledge(
+        actor=staff,
+        concern=breakfast,
+        note="Ik bespreek het op het zorgoverleg van donderdag.",
+        now=at(start + dt.timedelta(days=4), 9),
+    )
+    cs.concern_record_outcome(
+        actor=staff,
+        concern=breakfast,
+        outcome=ConcernOutcome.CARE_TEAM,
+        note="Het zorgteam volgt het op; Ilias krijgt ontbijt op school.",
+        now=at(start + dt.timedelta(days=9), 14),
+    )
+    cs.concern_close(actor=coordinator, concern=breakfast, now=at(start + dt.timedelta(days=12), 9))
+    # Taken up by the school, but without an outcome yet 36 days later: the lead (Mo) sees
+    # it on the home page among the concerns open for more than 30 days.
     concern = cs.concern_raise(
         actor=buddy,
         trajectory=duo,
@@ -221,11 +246,12 @@ FOLLOWED = [
 
 def followup() -> None:
     """Coordinators find the follow-up overview with one duo of each kind: Ilias's duo on
-    track (tandem notes between buddy and teacher, a parent's signal, acknowledged
-    concerns, check-ins, a kijkwijzer with one action done and one open, relationship
-    surveys); Sem and Jana's duo needing attention (an urgent concern of the school still
-    open, a missed check-in); Familie Diallo's duo with a concern nobody acknowledged,
-    escalated to the programme's lead, and an action past its due date."""
+    track (tandem notes between buddy and teacher, a parent's signal, a concern closed with
+    an outcome and one taken up 36 days ago that has none yet, check-ins, a kijkwijzer
+    with one action done and one open, relationship surveys); Sem and Jana's duo needing
+    attention (an urgent concern of the school still open, a missed check-in); Familie
+    Diallo's duo with a concern nobody acknowledged, escalated to the programme's lead, and
+    an action past its due date."""
     today = dates.today()
     for finder, build in FOLLOWED:
         duo = (

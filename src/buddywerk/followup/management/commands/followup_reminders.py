@@ -27,6 +27,7 @@ class Command(BaseCommand):
         counts = followup_reminders(today=today)
         self.stdout.write(
             f"{today or timezone.localdate()}: {counts['escalated']} concern(s) escalated, "
+            f"{counts['escalated_region']} to the region, "
             f"{counts['checkin_due']} check-in reminder(s), "
             f"{counts['action_overdue']} overdue-action reminder(s)."
         )
