@@ -383,11 +383,12 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
-    wellbeing_rows = _wellbeing_changes(
+    wellbeing_rows, measured_duos = _wellbeing_changes(
         WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
         .order_by("participant_id", "date", "id")
         .values_list(
             "participant_id",
+            "trajectory_id",
             "trajectory__programme_id",
             "trajectory__programme__name",
             "trajectory__programme__province",
@@ -413,7 +414,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         referral_data,
         closed_total,
     )
-    wellbeing = _wellbeing(builder, wellbeing_rows)
+    wellbeing = _wellbeing(builder, wellbeing_rows, measured_duos)
     tables = [
         builder.table(
             "buddies",
@@ -546,29 +547,38 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     return Report(scope=scope, period=period, tables=tables)
 
 
-def _wellbeing_changes(scores: Any) -> list[tuple]:
+def _wellbeing_changes(scores: Any) -> tuple[list[tuple], dict[int, str | None]]:
     """(programme id, name, province, intake score, latest later score) per participant
-    with an intake score and a later one (rows come ordered by participant and date)."""
+    with an intake score and a later one (rows come ordered by participant and date); and
+    the duos (id -> province) with a participant who has both an intake and an end
+    measurement (the final score at closing is one)."""
     result: list[tuple[Any, ...]] = []
-    current, first, last, intake_date = None, None, None, None
+    measured: dict[int, str | None] = {}
+    current, first, last, intake_date, has_end = None, None, None, None, False
     info: tuple = ()
+    duo: tuple[int, str | None] = (0, None)
 
     def flush() -> None:
         if first is not None and last is not None:
             result.append((*info, first, last))
+        if first is not None and has_end:
+            measured[duo[0]] = duo[1]
 
-    for participant, programme, name, province, moment, day, score in scores:
+    for participant, trajectory, programme, name, province, moment, day, score in scores:
         if participant != current:
             flush()
-            current, first, last, intake_date = participant, None, None, None
+            current, first, last, intake_date, has_end = participant, None, None, None, False
             info = (programme, name, province)
+            duo = (trajectory, province)
+        if moment == WellbeingMoment.END:
+            has_end = True
         if moment == WellbeingMoment.INTAKE:
             if first is None:
                 first, intake_date = score, day
         elif first is not None and day > intake_date:
             last = score
     flush()
-    return result
+    return result, measured
 
 
 def _derived(builder: _Builder, label: Any, data: dict, kind: str, compute) -> Row:
@@ -584,11 +594,16 @@ WELLBEING_DEFINITION = _(
     "Participants of a duo with at least one meeting held in the period who have an intake "
     "score and a later score on the Leuven well-being scale (1-5), both dated by the end of "
     "the period. Change: the latest score minus the intake score, averaged. Improved: the "
-    "share of them whose latest score is higher than the intake score."
+    "share of them whose latest score is higher than the intake score. The final score given "
+    "when a duo closes is an end measurement of each of its participants. Duos measured: the "
+    "duos with a participant who has both an intake and an end measurement by the end of the "
+    "period."
 )
 
 
-def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
+def _wellbeing(
+    builder: _Builder, rows: list[tuple], measured_duos: dict[int, str | None]
+) -> tuple[Table, Table]:
     per_province: dict[str, list[int]] = defaultdict(list)
     per_programme: dict[int, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
@@ -598,6 +613,10 @@ def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
         per_province[TOTAL].append(change)
         per_programme[programme_id].append(change)
         names[programme_id] = name
+    duos: dict[str, int] = defaultdict(int)
+    for province in measured_duos.values():
+        duos[province or UNKNOWN] += 1
+        duos[TOTAL] += 1
 
     def measures(changes: list[int]) -> tuple[int, float | None, float | None]:
         if not changes:
@@ -618,6 +637,10 @@ def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
             Row(_("Participants with an intake and a later score"), [v[0] for v in values]),
             Row(_("Mean change"), [v[1] for v in values], CHANGE),
             Row(_("Share improved (%)"), [v[2] for v in values], PERCENT),
+            Row(
+                _("Duos with an intake and an end measurement"),
+                [duos.get(key, 0) for key in builder.keys],
+            ),
         ],
     )
     order = sorted(per_programme, key=lambda pk: names[pk])
