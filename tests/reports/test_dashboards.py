@@ -119,6 +119,19 @@ def test_funder_panel_is_suppressed_and_links_to_the_report():
     assert panel.link[0] == reverse("reports:report")
 
 
+def test_funder_panel_shows_counts_in_bands_of_five():
+    """Issue 14, point 2: the school year up to today changes daily, so the funder's panel
+    publishes bands, never an exact count that two days in a row could difference."""
+    assert [dashboards.suppress(v) for v in (0, 3, 5, 9, 10, 1234)] == [
+        0,
+        "<5",
+        "5-9",
+        "5-9",
+        "10-14",
+        "1.230-1.234",
+    ]
+
+
 def test_no_query_per_row():
     world = build()
     users = people(world)

@@ -155,6 +155,12 @@ def test_wellbeing(world):
         "Oost-Vlaanderen": 100.0,
         "Total": 66.7,
     }
+    # t1 (a group in Mechelen): r1 has an intake (29/9) and an end measurement (20/12); r2's
+    # end measurement is dated after the period. t3 has no end measurement.
+    assert cells(report, "wellbeing", "Duos with an intake and an end measurement") == {
+        "Antwerpen": 1,
+        "Total": 1,
+    }
     per_programme = {str(r.label): r.values for r in report.table("wellbeing_programmes").rows}
     assert per_programme == {
         "Buddy Gent (rapport)": [1, 1.0, 100.0],

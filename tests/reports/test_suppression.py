@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from buddywerk.reports import suppression
-from buddywerk.reports.figures import COUNT, MEAN, Row, Table, suppress_table
+from buddywerk.reports.figures import CHANGE, COUNT, MEAN, PERCENT, Row, Table, suppress_table
 from buddywerk.reports.suppression import SECONDARY, SMALL, lines, suppress
 
 # The shared autouse fixtures clear the (database) cache.
@@ -100,12 +100,22 @@ def test_funder_table_display_hides_means_on_small_counts():
         ["A", "B", "C", "Total"],
         [
             Row("Held", [3, 12, 20, 35]),
-            Row("Per duo", [1.5, 2.0, 2.5, 2.1], MEAN),
+            Row(
+                "Per duo",
+                [1.5, 2.0, 2.5, 2.1],
+                MEAN,
+                parts=[(3, 2), (12, 6), (20, 8), (35, 16)],
+            ),
+            Row("Per duo, no parts", [1.5, 2.0, 2.5, 2.1], MEAN),
         ],
     )
     shown = suppress_table(table)
-    assert shown.rows[0].display == ["<5", "x", "20", "35"]
-    assert shown.rows[1].display == ["x", "x", "2,5", "2,1"]
+    # Counts in bands of five; the means from the middles of the bands they rest on:
+    # 20-24 held by 5-9 duos: 22 / 7 = 3,1; 35-39 by 15-19: 37 / 17 = 2,2.
+    assert shown.rows[0].display == ["<5", "x", "20-24", "35-39"]
+    assert shown.rows[1].display == ["x", "x", "3,1", "2,2"]
+    # A mean whose counts the table does not name cannot be recomputed: hidden.
+    assert shown.rows[2].display == ["x", "x", "x", "x"]
 
 
 def test_funder_programme_table_hides_small_rows_and_their_complement():
@@ -115,20 +125,21 @@ def test_funder_programme_table_hides_small_rows_and_their_complement():
         "",
         ["n", "change", "share"],
         [
-            Row("P1", [2, 1.0, 50.0]),
-            Row("P2", [7, 0.5, 40.0]),
-            Row("P3", [9, 0.2, 30.0]),
-            Row("All", [18, 0.4, 37.0]),
+            Row("P1", [2, 1.0, 50.0], parts=[None, (2, 2), (1, 2)]),
+            Row("P2", [7, 0.5, 40.0], parts=[None, (4, 7), (3, 7)]),
+            Row("P3", [9, 0.2, 30.0], parts=[None, (2, 9), (3, 9)]),
+            Row("All", [18, 0.4, 37.0], parts=[None, (8, 18), (7, 18)]),
         ],
         rows_add_up=False,
         columns_add_up=True,
-        column_kinds=[COUNT, MEAN, MEAN],
+        column_kinds=[COUNT, CHANGE, PERCENT],
     )
     shown = suppress_table(table)
-    assert [r.display[0] for r in shown.rows] == ["<5", "x", "9", "18"]
+    assert [r.display[0] for r in shown.rows] == ["<5", "x", "5-9", "15-19"]
     assert shown.rows[0].display[1:] == ["x", "x"]
     assert shown.rows[1].display[1:] == ["x", "x"]
-    assert shown.rows[2].display[1:] == ["0,2", "30,0"]
+    # P3: sum of changes 2 ("<5", middle 2,5) over 9 (5-9, middle 7); improved 3 of 9.
+    assert shown.rows[2].display[1:] == ["+0,36", "35,7 %"]
 
 
 def test_small_cell_threshold():

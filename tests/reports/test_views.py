@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -59,7 +60,7 @@ def test_funder_sees_small_cells_suppressed_and_no_person(client, world):
     assert report.suppressed
     html = response.content.decode()
     meetings = report.table("meetings")
-    assert meetings.rows[0].display[-1] == "5"  # 5 held in total
+    assert meetings.rows[0].display[-1] == "5-9"  # 5 held in total, in its band of five
     assert "&lt;5" in html
     for name in ("p1", "p2", "p3", "p4"):
         pupil = world.objects[name]
@@ -220,3 +221,29 @@ def test_funder_exports_name_no_person(client, world, fmt):
         assert len(last) < 4 or last not in text
     for email in Buddy.objects.values_list("user__email", flat=True):
         assert email not in text
+
+
+def test_funder_exports_publish_the_bands_of_the_page(client, world):
+    """Issue 14, point 2: the funder's XLSX holds what the page shows (bands of five as
+    text, never an exact count), and the PDF too, read back with openpyxl and pypdf."""
+    funder = user_with(Role.FUNDER)
+    page = get(client, funder).context["report"]
+    with translation.override("nl-be"):
+        shown = {(str(t.title), str(r.label)): r.shown for t in page.tables for r in t.rows}
+    assert shown[("Contactmomenten", "Doorgegaan")][-1] == "5-9"
+    book = load_workbook(io.BytesIO(get(client, funder, "reports:export", fmt="xlsx").content))
+    for sheet in book.worksheets[1:]:
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        title = sheet.cell(1, 1).value
+        for row in rows:
+            expected = shown[(title, row[0])]
+            assert list(row[1:]) == [v if v is not None else None for v in expected], row
+    for table in page.tables:
+        for row in table.rows:
+            for c, value in enumerate(row.shown):
+                if table.kind_of(row, c) == "count":
+                    assert isinstance(value, str), (table.key, row.label, value)
+    pdf = PdfReader(io.BytesIO(get(client, funder, "reports:export", fmt="pdf").content))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "5-9" in text
+    assert "groepen van vijf" in text

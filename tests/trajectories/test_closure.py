@@ -12,8 +12,15 @@ from django.utils import timezone
 from buddywerk.common.models import AuditEvent
 from buddywerk.referrals.models import ReferralStatus
 from buddywerk.trajectories import services
-from buddywerk.trajectories.enums import CloseReason, MeetingStatus, TrajectoryStatus
-from buddywerk.trajectories.models import Meeting
+from buddywerk.trajectories.enums import (
+    CloseReason,
+    LeuvenScore,
+    MeetingStatus,
+    TrajectoryStatus,
+    WellbeingMoment,
+    WellbeingSource,
+)
+from buddywerk.trajectories.models import Concern, Meeting, WellbeingScore
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +43,52 @@ def test_closing_records_reason_score_goodbye_and_closes_the_referral():
     _close(duo, reason=CloseReason.GOALS_REACHED, final_wellbeing=5)
     duo.refresh_from_db()
     assert duo.status == TrajectoryStatus.CLOSED
-    assert (duo.close_reason, duo.final_wellbeing, duo.goodbye_meeting_held) == (
-        CloseReason.GOALS_REACHED,
+    assert (duo.close_reason, duo.goodbye_meeting_held) == (CloseReason.GOALS_REACHED, True)
+    (end,) = WellbeingScore.objects.filter(trajectory=duo)
+    assert (end.moment, end.score, end.date, end.source) == (
+        WellbeingMoment.END,
         5,
-        True,
+        duo.closed_on,
+        WellbeingSource.COORDINATOR,
     )
     referral = duo.participants.get().referral
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CLOSED
     assert referral.transitions.order_by("at", "id").last().to_status == ReferralStatus.CLOSED
+
+
+def test_closing_a_group_writes_an_end_measurement_for_each_pupil():
+    duo = TrajectoryFactory(group=True)
+    _close(duo, final_wellbeing=2)
+    rows = WellbeingScore.objects.filter(trajectory=duo).order_by("participant_id")
+    assert [(r.participant_id, r.moment, r.score) for r in rows] == [
+        (p.pk, WellbeingMoment.END, 2) for p in duo.participants.order_by("id")
+    ]
+    # A final score of 2 on a closed duo opens no concern (nobody meets the duo any more).
+    assert not Concern.objects.filter(trajectory=duo).exists()
+
+
+def test_a_duo_that_did_not_start_closes_without_an_end_measurement():
+    duo = TrajectoryFactory()
+    _close(duo, reason=CloseReason.NOT_STARTED, final_wellbeing=None)
+    assert not WellbeingScore.objects.filter(trajectory=duo).exists()
+
+
+def test_a_refused_closure_writes_no_end_measurement():
+    duo = TrajectoryFactory()
+    with pytest.raises(ValidationError):
+        _close(duo, closed_on=duo.planned_start - dt.timedelta(days=1))
+    assert not WellbeingScore.objects.filter(trajectory=duo).exists()
+
+
+def test_the_duo_page_shows_the_end_measurement_of_each_participant(client):
+    duo = TrajectoryFactory(group=True)
+    _close(duo, final_wellbeing=4)
+    client.force_login(coordinator_of(duo))
+    page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
+    closure = page.split('id="h-closure"', 1)[1].split("</section>", 1)[0]
+    label = str(dict(LeuvenScore.choices)[4])
+    assert closure.count(label) == 3
 
 
 def test_no_goodbye_meeting_is_recorded_as_such():
@@ -201,7 +245,8 @@ def test_coordinator_closes_through_the_form(client):
     )
     assert response.status_code == 302
     duo.refresh_from_db()
-    assert (duo.status, duo.final_wellbeing) == (TrajectoryStatus.CLOSED, 3)
+    assert duo.status == TrajectoryStatus.CLOSED
+    assert list(duo.wellbeing_scores.values_list("moment", "score")) == [(WellbeingMoment.END, 3)]
 
 
 def test_goodbye_prompt_shows_within_two_weeks_of_the_end(client):

@@ -10,7 +10,7 @@ from buddywerk.trajectories import concern_services as cs
 from buddywerk.trajectories.models import Concern
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
-BEFORE = [("trajectories", "0007_duo_month")]
+BEFORE = [("trajectories", "0008_safeguarding_pause")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -66,7 +66,18 @@ def bar_chart(title: str, bars: list[Bar], *, chart_id: str) -> SafeString:
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+    """The length of a bar: the published number; a band ("10-14") by its lower end, so a
+    restricted chart shows nothing the table does not; hidden cells not at all."""
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and "-" in value.strip("-"):
+        low = value.split("-", 1)[0].replace(".", "")
+        return float(low) if low.isdigit() else 0.0
+    return 0.0
+
+
+def _published(row: Any, c: int) -> Any:
+    return row.shown[c] if row.shown else row.values[c]
 
 
 def table_chart(table: Table) -> SafeString:
@@ -76,20 +87,22 @@ def table_chart(table: Table) -> SafeString:
     if table.chart == "columns" or table.column_kinds:
         if table.column_kinds:  # per programme: the first (count) column per row
             source = [
-                (str(row.label), row.values[0], row.display[0] if row.display else "")
+                (str(row.label), _published(row, 0), row.display[0] if row.display else "")
                 for row in table.rows
             ]
         else:
             row = table.rows[0]
             source = [
-                (table.columns[c], row.values[c], row.display[c] if row.display else "")
+                (table.columns[c], _published(row, c), row.display[c] if row.display else "")
                 for c in range(len(table.columns) - 1)
             ]
     else:
         rows = [r for r in table.rows if r.kind == COUNT]
         if table.columns_add_up:
             rows = rows[:-1]
-        source = [(str(r.label), r.values[-1], r.display[-1] if r.display else "") for r in rows]
+        source = [
+            (str(r.label), _published(r, -1), r.display[-1] if r.display else "") for r in rows
+        ]
     bars = [
         Bar(label, 0.0 if text in hidden else _number(value), text or str(value))
         for label, value, text in source

@@ -28,6 +28,7 @@ from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 from buddywerk.trajectories.selectors import open_concerns_for
 
 from .charts import Bar, bar_chart
+from .figures import COUNT, band_text
 from .periods import school_year_of
 
 # Funder figures below this are shown as "<5" (small cells could identify a child).
@@ -79,8 +80,12 @@ OPEN_STATUSES = [ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStat
 
 
 def suppress(value: int) -> int | str:
-    """Small-cell suppression for aggregate figures shown to the funder."""
-    return "<5" if 0 < value < SMALL_CELL else value
+    """The funder's figures as in a restricted report (docs/reports.md): "<5", or the band
+    of five. "This school year up to today" changes every day: exact counts on two days
+    in a row would single out what happened in between."""
+    if 0 < value < SMALL_CELL:
+        return "<5"
+    return band_text(value, COUNT) if value else 0
 
 
 def buddy_panel(user: Any) -> Panel:

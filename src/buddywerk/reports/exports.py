@@ -23,12 +23,12 @@ NUMBER_FORMATS = {
 
 
 def cell_value(report: Report, table: Table, r: int, c: int) -> Any:
-    """The number, or the text shown instead of it ("<5", "x", or empty when undefined)."""
+    """What is published: the number, or the text shown instead of it ("<5", "x", a band
+    of five "10-14" in a restricted report; empty when undefined)."""
     row = table.rows[r]
-    value = row.values[c]
-    if report.suppressed and row.display[c] in {"<5", "x"}:
-        return row.display[c]
-    return value
+    if report.suppressed:
+        return row.shown[c]
+    return row.values[c]
 
 
 def heading(report: Report) -> list[str]:
@@ -78,6 +78,15 @@ def to_xlsx(report: Report) -> bytes:
     if report.suppressed:
         definitions.append([])
         definitions.append([_("<5"), _("a number from 1 to 4")])
+        definitions.append(
+            [
+                "10-14",
+                _(
+                    "a number from 10 to 14: counts are published in bands of five, and "
+                    "means and shares are computed from the middles of those bands"
+                ),
+            ]
+        )
         definitions.append(["x", _("hidden so that a small number cannot be worked out")])
     definitions.column_dimensions["A"].width = 40
     definitions.column_dimensions["B"].width = 100

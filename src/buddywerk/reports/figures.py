@@ -44,7 +44,7 @@ from buddywerk.trajectories.models import (
 )
 
 from . import suppression
-from .periods import Period
+from .periods import Period, whole_months
 
 TOTAL = "total"
 UNKNOWN = "unknown"
@@ -88,6 +88,12 @@ class Row:
     values: list[Any]  # one per column, the last one the total
     kind: str = COUNT
     display: list[str] = field(default_factory=list)
+    # For a derived figure (a mean or a share), per column the (numerator, denominator)
+    # counts it is computed from: a restricted report recomputes it from their bands.
+    parts: list[tuple[float, float] | None] | None = None
+    # What is published per column: the number, or the text shown instead ("<5", "x", a
+    # band "10-14"). Set by `with_display`; the exports and the charts read it.
+    shown: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -199,12 +205,6 @@ def _add_unknown(builder: _Builder, *datasets: dict) -> None:
     if any(key[0] == UNKNOWN for data in datasets for key in data):
         builder.keys.insert(-1, UNKNOWN)
         builder.labels.insert(-1, str(_("Unknown")))
-
-
-def whole_months(period: Period) -> bool:
-    """The period starts on a first and ends on a last day of a month (the presets and the
-    funder's periods): the rollup per duo and month answers it exactly."""
-    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
 
 
 def build_report(scope: Scope, period: Period, *, from_rollup: bool | None = None) -> Report:
@@ -383,11 +383,12 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
-    wellbeing_rows = _wellbeing_changes(
+    wellbeing_rows, measured_duos = _wellbeing_changes(
         WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
         .order_by("participant_id", "date", "id")
         .values_list(
             "participant_id",
+            "trajectory_id",
             "trajectory__programme_id",
             "trajectory__programme__name",
             "trajectory__programme__province",
@@ -413,7 +414,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         referral_data,
         closed_total,
     )
-    wellbeing = _wellbeing(builder, wellbeing_rows)
+    wellbeing = _wellbeing(builder, wellbeing_rows, measured_duos)
     tables = [
         builder.table(
             "buddies",
@@ -479,6 +480,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
                     meeting_data,
                     MEAN,
                     lambda d: (d["held"] / d["duos"]) if d.get("duos") else None,
+                    parts=lambda d: (d.get("held") or 0, d.get("duos") or 0),
                 ),
             ],
             chart="columns",
@@ -546,49 +548,66 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     return Report(scope=scope, period=period, tables=tables)
 
 
-def _wellbeing_changes(scores: Any) -> list[tuple]:
+def _wellbeing_changes(scores: Any) -> tuple[list[tuple], dict[int, str | None]]:
     """(programme id, name, province, intake score, latest later score) per participant
-    with an intake score and a later one (rows come ordered by participant and date)."""
+    with an intake score and a later one (rows come ordered by participant and date); and
+    the duos (id -> province) with a participant who has both an intake and an end
+    measurement (the final score at closing is one)."""
     result: list[tuple[Any, ...]] = []
-    current, first, last, intake_date = None, None, None, None
+    measured: dict[int, str | None] = {}
+    current, first, last, intake_date, has_end = None, None, None, None, False
     info: tuple = ()
+    duo: tuple[int, str | None] = (0, None)
 
     def flush() -> None:
         if first is not None and last is not None:
             result.append((*info, first, last))
+        if first is not None and has_end:
+            measured[duo[0]] = duo[1]
 
-    for participant, programme, name, province, moment, day, score in scores:
+    for participant, trajectory, programme, name, province, moment, day, score in scores:
         if participant != current:
             flush()
-            current, first, last, intake_date = participant, None, None, None
+            current, first, last, intake_date, has_end = participant, None, None, None, False
             info = (programme, name, province)
+            duo = (trajectory, province)
+        if moment == WellbeingMoment.END:
+            has_end = True
         if moment == WellbeingMoment.INTAKE:
             if first is None:
                 first, intake_date = score, day
         elif first is not None and day > intake_date:
             last = score
     flush()
-    return result
+    return result, measured
 
 
-def _derived(builder: _Builder, label: Any, data: dict, kind: str, compute) -> Row:
+def _derived(builder: _Builder, label: Any, data: dict, kind: str, compute, parts=None) -> Row:
     values = []
     for key in builder.keys:
         cell = data.get((key,))
         value = compute(cell) if cell else None
         values.append(round(value, 1) if value is not None else None)
-    return Row(label, values, kind)
+    row_parts = None
+    if parts is not None:
+        row_parts = [parts(data[(key,)]) if data.get((key,)) else None for key in builder.keys]
+    return Row(label, values, kind, parts=row_parts)
 
 
 WELLBEING_DEFINITION = _(
     "Participants of a duo with at least one meeting held in the period who have an intake "
     "score and a later score on the Leuven well-being scale (1-5), both dated by the end of "
     "the period. Change: the latest score minus the intake score, averaged. Improved: the "
-    "share of them whose latest score is higher than the intake score."
+    "share of them whose latest score is higher than the intake score. The final score given "
+    "when a duo closes is an end measurement of each of its participants. Duos measured: the "
+    "duos with a participant who has both an intake and an end measurement by the end of the "
+    "period."
 )
 
 
-def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
+def _wellbeing(
+    builder: _Builder, rows: list[tuple], measured_duos: dict[int, str | None]
+) -> tuple[Table, Table]:
     per_province: dict[str, list[int]] = defaultdict(list)
     per_programme: dict[int, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
@@ -598,6 +617,10 @@ def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
         per_province[TOTAL].append(change)
         per_programme[programme_id].append(change)
         names[programme_id] = name
+    duos: dict[str, int] = defaultdict(int)
+    for province in measured_duos.values():
+        duos[province or UNKNOWN] += 1
+        duos[TOTAL] += 1
 
     def measures(changes: list[int]) -> tuple[int, float | None, float | None]:
         if not changes:
@@ -609,20 +632,47 @@ def _wellbeing(builder: _Builder, rows: list[tuple]) -> tuple[Table, Table]:
             round(100 * improved / len(changes), 1),
         )
 
+    def parts(changes: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """(sum of changes, n) and (improved, n): what the mean and the share rest on."""
+        if not changes:
+            return None
+        n = len(changes)
+        return (sum(changes), n), (sum(1 for c in changes if c > 0), n)
+
     values = [measures(per_province.get(key, [])) for key in builder.keys]
+    province_parts = [parts(per_province.get(key, [])) for key in builder.keys]
     by_province = builder.table(
         "wellbeing",
         _("Well-being"),
         WELLBEING_DEFINITION,
         [
             Row(_("Participants with an intake and a later score"), [v[0] for v in values]),
-            Row(_("Mean change"), [v[1] for v in values], CHANGE),
-            Row(_("Share improved (%)"), [v[2] for v in values], PERCENT),
+            Row(
+                _("Mean change"),
+                [v[1] for v in values],
+                CHANGE,
+                parts=[p[0] if p else None for p in province_parts],
+            ),
+            Row(
+                _("Share improved (%)"),
+                [v[2] for v in values],
+                PERCENT,
+                parts=[p[1] if p else None for p in province_parts],
+            ),
+            Row(
+                _("Duos with an intake and an end measurement"),
+                [duos.get(key, 0) for key in builder.keys],
+            ),
         ],
     )
     order = sorted(per_programme, key=lambda pk: names[pk])
-    programme_rows = [Row(names[pk], list(measures(per_programme[pk]))) for pk in order]
-    programme_rows.append(Row(_("All programmes"), list(measures(per_province.get(TOTAL, [])))))
+
+    def programme_row(label: Any, changes: list[int]) -> Row:
+        found = parts(changes)
+        return Row(label, list(measures(changes)), parts=[None, *(found or (None, None))])
+
+    programme_rows = [programme_row(names[pk], per_programme[pk]) for pk in order]
+    programme_rows.append(programme_row(_("All programmes"), per_province.get(TOTAL, [])))
     by_programme = Table(
         "wellbeing_programmes",
         _("Well-being per programme"),
@@ -655,8 +705,12 @@ def format_value(value: Any, kind: str) -> str:
 
 
 def suppress_table(table: Table) -> Table:
-    """The funder's view of a table: small counts as "<5", their complements as "x", and a
-    derived figure (mean, hours, share) hidden when the count it rests on is hidden."""
+    """The restricted view of a table (docs/reports.md, "Differencing"): small counts as
+    "<5", their complements as "x", a derived figure (mean, hours, share) hidden when the
+    count it rests on is hidden; every other count shown as its band of five ("10-14"),
+    hours as their band of five hours, and means and shares computed from the middles of
+    the bands of the counts they rest on (hidden when the table does not say which counts
+    those are), so that every count-based figure published is a function of bands."""
     grid = [row.values for row in table.rows]
     countable = [
         [table.kind_of(row, c) == COUNT for c in range(len(row.values))] for row in table.rows
@@ -672,20 +726,63 @@ def suppress_table(table: Table) -> Table:
     }
     rows = []
     for r, row in enumerate(table.rows):
-        display = []
+        display: list[str] = []
+        shown: list[Any] = []
         for c, value in enumerate(row.values):
             kind = table.kind_of(row, c)
             mark = marks.get((r, c))
+            text: str | None = None
             if mark == suppression.SMALL:
-                display.append(HIDDEN_SMALL)
+                text = HIDDEN_SMALL
             elif mark == suppression.SECONDARY:
-                display.append(HIDDEN_OTHER)
+                text = HIDDEN_OTHER
             elif kind != COUNT and _rests_on_hidden(table, r, c, hidden_columns, marks):
-                display.append(HIDDEN_OTHER)
+                text = HIDDEN_OTHER
+            elif value is None:
+                pass
+            elif kind in (COUNT, HOURS):
+                text = band_text(value, kind)
+            elif kind == DAYS:
+                value = round(value)  # an order statistic, not a count: whole days
+            elif row.parts is not None:
+                value = _from_bands(row.parts[c], kind)
             else:
+                text = HIDDEN_OTHER
+            if text is None:
                 display.append(format_value(value, kind))
-        rows.append(replace(row, display=display))
+                shown.append(value)
+            else:
+                display.append(text)
+                shown.append(text)
+        rows.append(replace(row, display=display, shown=shown))
     return replace(table, rows=rows)
+
+
+BAND = suppression.BAND
+
+
+def band_text(value: float, kind: str) -> str:
+    """The band of five a count (or a number of hours) lies in: "0", "<5" (hidden before
+    this is called), "5-9", "10-14", ...; hours "5-10", "10-15", ..."""
+    if not value:
+        return "0"
+    low = suppression.band_low(value)
+    high = low + BAND - (1 if kind == COUNT else 0)
+    return f"{format_value(low, COUNT)}-{format_value(high, COUNT)}"
+
+
+def _from_bands(parts: tuple[float, float] | None, kind: str) -> float | None:
+    """A mean or share recomputed from the middles of the bands of its counts."""
+    if parts is None:
+        return None
+    numerator, denominator = (suppression.band_middle(v) for v in parts)
+    if not denominator:
+        return None
+    if kind == PERCENT:
+        return round(100 * numerator / denominator, 1)
+    if kind == CHANGE:
+        return round(numerator / denominator, 2)
+    return round(numerator / denominator, 1)
 
 
 def _rests_on_hidden(table: Table, r: int, c: int, hidden_columns: set[int], marks: dict) -> bool:
@@ -711,6 +808,7 @@ def with_display(report: Report, *, suppress: bool) -> Report:
                     display=[
                         format_value(v, table.kind_of(row, c)) for c, v in enumerate(row.values)
                     ],
+                    shown=list(row.values),
                 )
                 for row in table.rows
             ]

@@ -81,7 +81,29 @@ class ReportForm(forms.Form):
                 raise forms.ValidationError(_("The end date comes before the start date."))
             if (end - start).days > MAX_DAYS:
                 raise forms.ValidationError(_("Choose a period of at most three years."))
+            if (
+                data.get("area")
+                and self.is_restricted()
+                and not periods.whole_months(periods.Period(start, end))
+            ):
+                # docs/reports.md, "Differencing": two periods a day apart would single out
+                # what happened on that day.
+                raise forms.ValidationError(
+                    _(
+                        "Choose whole months: from the first day of a month to the last day "
+                        "of a month. Small numbers are protected that way."
+                    )
+                )
         return data
+
+    def is_restricted(self) -> bool:
+        """The chosen area's report is suppressed for this user (R16): whole months only."""
+        scope = self.get_scope()
+        return policy.report_is_suppressed(
+            self.user,
+            province=scope.province.code if scope.province else None,
+            programme=scope.programme,
+        )
 
     def get_scope(self) -> Scope:
         area = self.cleaned_data["area"]

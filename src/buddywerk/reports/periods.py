@@ -23,6 +23,13 @@ class Period:
         return (self.end - self.start).days + 1
 
 
+def whole_months(period: Period) -> bool:
+    """The period starts on a first and ends on a last day of a month (the presets are):
+    the only periods a restricted report answers (docs/reports.md), and the ones the rollup
+    per duo and month answers exactly."""
+    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+
+
 def interim(school_year: int) -> Period:
     """1 September - 31 December of the school year that starts in `school_year`."""
     return Period(dt.date(school_year, 9, 1), dt.date(school_year, 12, 31))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 SMALL_CELL = 5
+BAND = 5  # restricted reports publish counts in bands of five (docs/reports.md)
 SMALL = "small"  # shown as "<5"
 SECONDARY = "secondary"  # shown as "x": hidden so that a small cell cannot be recovered
 
@@ -23,6 +24,22 @@ Cell = tuple[int, int]
 
 def is_small(value: object) -> bool:
     return isinstance(value, int | float) and 0 < value < SMALL_CELL
+
+
+def band_low(value: float) -> int:
+    """The lower end of the band of five holding `value` (floor to a multiple of five;
+    negative sums of changes too: -3 lies in -5..-1)."""
+    return int(value // BAND) * BAND
+
+
+def band_middle(value: float) -> float:
+    """The middle of the band a count is published in: 0 is its own band, 1-4 is "<5",
+    then 5-9, 10-14, ... (a sum of changes, which may be negative: -5..-1, 0..4, ...)."""
+    if value == 0:
+        return 0.0
+    if is_small(value):
+        return 2.5
+    return band_low(value) + (BAND - 1) / 2
 
 
 def lines(n_rows: int, n_cols: int, *, rows_add_up: bool, columns_add_up: bool) -> list[list[Cell]]:

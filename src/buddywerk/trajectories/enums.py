@@ -96,12 +96,14 @@ class WellbeingMoment(models.TextChoices):
 
 
 class WellbeingSource(models.TextChoices):
-    """Who gave the score: the buddy or the school on the Leuven scale, or the pupil's own
-    smiley answer."""
+    """Who gave the score: the buddy or the school on the Leuven scale, the pupil's own
+    smiley answer, or the coordinator's final score when the duo closes (an end
+    measurement like any other: issue 14)."""
 
     BUDDY = "buddy", _("Buddy")
     SCHOOL = "school", _("School")
     PARTICIPANT = "participant", _("The pupil's own smiley answer")
+    COORDINATOR = "coordinator", _("Coordinator at closing")
 
 
 class LeuvenScore(models.IntegerChoices):

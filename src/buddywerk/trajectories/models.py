@@ -140,14 +140,6 @@ class Trajectory(TimeStampedModel):
     close_reason = models.CharField(
         _("reason for closing"), max_length=24, choices=CloseReason.choices, blank=True
     )
-    final_wellbeing = models.PositiveSmallIntegerField(
-        _("final well-being score"),
-        choices=LeuvenScore.choices,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text=_("The Leuven well-being score at the end, recorded when the duo closes."),
-    )
     goodbye_meeting_held = models.BooleanField(
         _("goodbye meeting held"),
         null=True,

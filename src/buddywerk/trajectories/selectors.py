@@ -26,6 +26,7 @@ from .enums import (
     NoteVisibility,
     TrajectoryStatus,
     Urgency,
+    WellbeingMoment,
     WellbeingSource,
 )
 from .models import Concern, Meeting, Participant, Trajectory, WellbeingScore
@@ -156,6 +157,13 @@ class WellbeingChart:
     bottom_edge: int = CHART_HEIGHT - CHART_BOTTOM
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+
+    @property
+    def end_score(self) -> WellbeingScore | None:
+        """The participant's latest end measurement (the final score written at closing, or
+        one recorded with moment end): the same row the funder's report reads."""
+        ends = [s for s in self.scores if s.moment == WellbeingMoment.END]
+        return ends[-1] if ends else None
 
 
 def _y(score: int) -> float:

@@ -447,8 +447,11 @@ def trajectory_close(
     today: dt.date | None = None,
 ) -> Trajectory:
     """Close a duo with a reason (goals reached, ended as planned, stopped early by the
-    participant, the buddy or the school, moved) and the final well-being score. Whether a
-    goodbye meeting took place is recorded from the meetings flagged as the goodbye meeting.
+    participant, the buddy or the school, moved) and the final well-being score. The final
+    score is an end measurement (`WellbeingScore`, moment end, dated on the closing day,
+    source coordinator) for every participant of the duo, each pupil of a group: the one
+    source the duo page, its charts and the funder's report read. Whether a goodbye meeting
+    took place is recorded from the meetings flagged as the goodbye meeting.
 
     The referrals of the duo close with it (referrals' own transition service), unless the
     coordinator deliberately decides to look for another buddy after an early end: then
@@ -487,10 +490,24 @@ def trajectory_close(
         extra={
             "close_reason": reason,
             "closed_on": closed_on,
-            "final_wellbeing": final_wellbeing,
             "goodbye_meeting_held": goodbye,
         },
     )
+    if final_wellbeing is not None:
+        for participant in closed.participants.order_by("id"):
+            _wellbeing_save(
+                trajectory=closed,
+                participant=participant,
+                date=closed_on,
+                moment=WellbeingMoment.END,
+                source=WellbeingSource.COORDINATOR,
+                score=final_wellbeing,
+                actor=actor,
+                today=clock.today(today),
+                # The duo is closed: an urgent concern would ask to contact a duo that no
+                # longer meets (closing never raised one; the score stays on the duo page).
+                raise_concern=False,
+            )
     if rematch_reason:
         participants_rematch(actor=actor, trajectory=closed, reason=rematch_reason)
     else:
@@ -1006,6 +1023,7 @@ def _wellbeing_save(
     actor: User | None,
     today: dt.date,
     meeting: Meeting | None = None,
+    raise_concern: bool = True,
 ) -> WellbeingScore:
     if score not in LeuvenScore.values:
         raise ValidationError({"score": SCORE_RANGE_MESSAGE})
@@ -1031,7 +1049,8 @@ def _wellbeing_save(
         raise ValidationError(errors)
     entry.save()
     # A score of 1 or 2 ('act now') opens an urgent concern (concern_services).
-    concern_from_wellbeing(score=entry)
+    if raise_concern:
+        concern_from_wellbeing(score=entry)
     return entry
 
 
