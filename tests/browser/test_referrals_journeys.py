@@ -58,6 +58,8 @@ def _fill_when_and_consent(page, *, mode: str, slots: list[str]) -> None:
         page.locator(f"input[name=time_slots][value={slot}]").check()
     page.locator("input[name=consent_given_on]").fill(timezone.localdate().isoformat())
     page.locator("input[name=consent_given_by]").fill("moeder")
+    page.locator("input[name=consent_giver][value=parent]").check()
+    page.locator("input[name=consent_method][value=paper]").check()
 
 
 def test_school_staff_refer_a_pupil_and_the_programme_accepts(journey, new_journey, referral_world):

@@ -13,6 +13,7 @@ class ProposalStatus(models.TextChoices):
     DECLINED = "declined", _("Declined by the buddy")
     REFUSED = "refused", _("Refused by the school or service")
     EXPIRED = "expired", _("Expired without an answer")
+    WITHDRAWN = "withdrawn", _("Withdrawn: consent was withdrawn")
 
 
 # A proposal waiting for an answer: it holds one of the buddy's places and the referral.

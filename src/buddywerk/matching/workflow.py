@@ -60,5 +60,8 @@ PROPOSAL = Workflow(
         ),
         # Only the scheduled pass lets a proposal expire (no predicate: the system).
         transition("expire", OPEN_STATUSES, S.EXPIRED, action=A.PROPOSAL_EXPIRE),
+        # The consent for the referral was withdrawn (R18): only the system takes it, in
+        # the same transaction as the withdrawal (referrals.services.consent_withdraw).
+        transition("withdraw", OPEN_STATUSES, S.WITHDRAWN, action=A.PROPOSAL_WITHDRAW),
     ),
 )
