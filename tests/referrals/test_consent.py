@@ -68,15 +68,15 @@ def _draft(staff, school, programme, **overrides):
 def _publish(coordinator, programme, text="Versie", **kwargs):
     kwargs.setdefault("pupil_may_consent", False)
     kwargs.setdefault("erasure_grace_days", 14)
-    return consent.consent_text_publish(
-        actor=coordinator, programme=programme, text=text, **kwargs
-    )
+    return consent.consent_text_publish(actor=coordinator, programme=programme, text=text, **kwargs)
 
 
 # --- Versioned consent texts ---------------------------------------------------------------
 
 
-def test_a_consent_is_bound_to_the_text_in_force_and_keeps_it(staff, school, programme, coordinator):
+def test_a_consent_is_bound_to_the_text_in_force_and_keeps_it(
+    staff, school, programme, coordinator
+):
     first = _draft(staff, school, programme)
     # A programme without its own text starts from the standard wording, stored as v1.
     assert first.consent_text.version == 1
@@ -171,9 +171,10 @@ def test_a_family_is_not_given_the_pupils_choice(programme):
     referral = ReferralFactory.build(programme=programme, consent_giver="pupil")
     referral.pupil = None
     referral.family_id = 1  # a family referral, as far as the check is concerned
-    assert "volwassene van het gezin" in consent.consent_check(referral, required=True)[
-        "consent_giver"
-    ][0]
+    assert (
+        "volwassene van het gezin"
+        in consent.consent_check(referral, required=True)["consent_giver"][0]
+    )
 
 
 # --- Withdrawal ----------------------------------------------------------------------------
@@ -201,7 +202,9 @@ def test_withdrawal_takes_a_referral_out_of_the_queue_and_schedules_erasure(
     assert withdrawal.erase_after == day + dt.timedelta(days=14)
     assert withdrawal.recorded_by == staff and withdrawal.withdrawn_by == "parent"
     event = AuditEvent.objects.get(action="consent.withdraw")
-    assert event.actor == staff and event.detail["erase_after"] == withdrawal.erase_after.isoformat()
+    assert (
+        event.actor == staff and event.detail["erase_after"] == withdrawal.erase_after.isoformat()
+    )
     mails = OutgoingMail.objects.filter(kind="referrals.consent_withdrawn")
     assert [m.to for m in mails] == [coordinator.email]
     assert referral.pupil.first_name not in mails[0].subject
@@ -317,7 +320,9 @@ def test_a_coordinator_publishes_a_new_version_on_the_page(client, programme, co
     assert programme.name in page
     url = reverse("referrals:consent_text_publish", args=[programme.uuid])
     response = client.post(url, {"text": "", "erasure_grace_days": "5"})
-    assert "Schrijf de toestemmingstekst" in response.content.decode() or response.status_code == 200
+    assert (
+        "Schrijf de toestemmingstekst" in response.content.decode() or response.status_code == 200
+    )
     assert not ConsentText.objects.exists()
     response = client.post(
         url, {"text": "Onze tekst", "pupil_may_consent": "on", "erasure_grace_days": "5"}

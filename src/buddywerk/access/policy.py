@@ -359,6 +359,11 @@ def can_manage_consent_texts(user: AnyUser, programme: Programme) -> bool:
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
 
+def can_shorten_retention(user: AnyUser, programme: Programme) -> bool:
+    """R18: a programme's coordinators may keep its data shorter than the schedule."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
 def can_list_consent_texts(user: AnyUser) -> bool:
     """The page of consent texts is for programme coordinators."""
     return has_role(user, Role.PROGRAMME_COORDINATOR)

@@ -98,6 +98,7 @@ def consent_text_publish(
     if not text.strip():
         errors["text"] = [_("Write the consent text.")]
     if not 0 <= erasure_grace_days <= MAX_ERASURE_GRACE_DAYS:
+        # the schedule's longest waiting time (privacy/schedule.py); a programme only shortens
         errors["erasure_grace_days"] = [
             _("Choose from 0 to %(max)d days.") % {"max": MAX_ERASURE_GRACE_DAYS}
         ]

@@ -25,6 +25,7 @@ from buddywerk.common.vocabulary import (
 )
 from buddywerk.organisations.fields import MultipleChoiceJSONField
 from buddywerk.organisations.models import Organisation, Programme, School
+from buddywerk.privacy.schedule import DataKind, rule_for
 
 from .enums import (
     OPEN_STATUSES,
@@ -277,7 +278,7 @@ class Family(TimeStampedModel):
 
 
 # The longest grace period a programme may set between a withdrawal and the erasure.
-MAX_ERASURE_GRACE_DAYS = 90
+MAX_ERASURE_GRACE_DAYS = rule_for(DataKind.AFTER_WITHDRAWAL).days
 
 
 class Referral(TimeStampedModel):
