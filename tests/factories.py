@@ -145,6 +145,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     time_slots = factory.LazyFunction(lambda: ["mon-pm", "wed-pm"])
     consent_given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
     consent_given_by = "mother"
+    consent_giver = "parent"
+    consent_method = "paper"
 
     class Params:
         draft = factory.Trait(status=ReferralStatus.DRAFT)
@@ -175,6 +177,7 @@ class FamilyReferralFactory(ReferralFactory):
     criteria = factory.LazyFunction(lambda: [])
     goals = factory.LazyFunction(lambda: ["network", "dutch_practice"])
     meeting_modes = factory.LazyFunction(lambda: ["home"])
+    consent_giver = "family"
 
 
 class BuddyFactory(factory.django.DjangoModelFactory):

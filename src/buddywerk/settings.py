@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",
+    "buddywerk.privacy",
     "buddywerk.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", common_views.privacy, name="privacy"),
+    path("privacy/", include("buddywerk.privacy.urls")),
     # Probes of load balancers and orchestrators: no sign-in, no personal data.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -58,6 +58,8 @@ def _fill_when_and_consent(page, *, mode: str, slots: list[str]) -> None:
         page.locator(f"input[name=time_slots][value={slot}]").check()
     page.locator("input[name=consent_given_on]").fill(timezone.localdate().isoformat())
     page.locator("input[name=consent_given_by]").fill("moeder")
+    page.locator("input[name=consent_giver][value=parent]").check()
+    page.locator("input[name=consent_method][value=paper]").check()
 
 
 def test_school_staff_refer_a_pupil_and_the_programme_accepts(journey, new_journey, referral_world):
@@ -158,3 +160,41 @@ def test_a_service_refers_a_family(journey, referral_world):
     referral = Referral.objects.get()
     assert referral.family.children_ages == [4, 9, 12]
     assert referral.meeting_place.postcode == "9000"
+
+
+def test_a_care_coordinator_records_a_withdrawal_of_consent(journey, referral_world):
+    """Issue 15, point 1: the school's care coordinator records that the parents withdrew
+    consent; the referral leaves the queue and shows the withdrawal and its erasure date."""
+    from buddywerk.organisations.models import Programme, School
+    from buddywerk.referrals.models import ConsentWithdrawal
+    from tests.factories import PupilFactory, ReferralFactory
+
+    school = School.objects.get(name="Basisschool De Linde")
+    referral = ReferralFactory(
+        programme=Programme.objects.get(name="Buddy Mechelen"),
+        pupil=PupilFactory(school=school, first_name="Sara", last_name="Wouters"),
+    )
+    journey.login(referral_world.staff, totp_secret=TEST_TOTP_SECRET)
+    page = journey.page
+    page.get_by_role("link", name="Aanmeldingen").first.click()
+    page.get_by_role("link", name="Sara Wouters").click()
+    journey.check()
+    page.get_by_role("link", name="Intrekken van toestemming noteren").click()
+    journey.check()
+    page.get_by_role("button", name="Intrekken noteren").click()
+    page.wait_for_load_state()
+    journey.check()  # the errors are shown accessibly; nothing was recorded
+    assert not ConsentWithdrawal.objects.exists()
+    page.get_by_label("Een ouder").check()
+    page.get_by_label("Op een ondertekend papieren formulier", exact=False).check()
+    page.locator("input[name=withdrawn_on]").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Intrekken noteren").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status").first).to_contain_text("is genoteerd")
+    expect(page.locator(".alert-warning")).to_contain_text("De toestemming werd ingetrokken.")
+    expect(page.locator(".bw-status").first).to_have_text("Ingetrokken")
+    journey.check()
+    assert "Sara" not in page.url
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert referral.consent_withdrawal.recorded_by == referral_world.staff

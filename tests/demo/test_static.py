@@ -32,6 +32,8 @@ SERVICE_FOR = {
     "Family": "referrals.services:family_referral_create",
     "Referral": "referrals.services:pupil_referral_create",
     "ReferralTransition": "referrals.services:referral_submit",
+    "ConsentText": "referrals.consent_services:consent_text_publish",
+    "ConsentWithdrawal": "referrals.consent_services:consent_withdraw",
     "ProgrammeMatchingSettings": "matching.services:matching_settings_update",
     "Proposal": "matching.services:proposal_create",
     "ProposalTransition": "matching.services:proposal_accept",

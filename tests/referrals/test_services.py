@@ -54,6 +54,8 @@ def referral_data(**overrides):
         "complexity": "normal",
         "consent_given_on": timezone.localdate(),
         "consent_given_by": "moeder",
+        "consent_giver": "parent",
+        "consent_method": "paper",
     }
     return {**data, **overrides}
 

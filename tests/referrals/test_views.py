@@ -63,6 +63,8 @@ def pupil_form(programme, **overrides):
         "complexity": "normal",
         "consent_given_on": timezone.localdate().isoformat(),
         "consent_given_by": "moeder",
+        "consent_giver": "parent",
+        "consent_method": "paper",
     }
     data.update(overrides)
     return data
@@ -317,6 +319,8 @@ def test_a_service_refers_a_family():
         "complexity": "normal",
         "consent_given_on": timezone.localdate().isoformat(),
         "consent_given_by": "het gezin",
+        "consent_giver": "family",
+        "consent_method": "paper",
     }
     response = client.post(reverse("referrals:create_family"), data)
     assert "Postcode 9999 kennen we niet" in response.content.decode()

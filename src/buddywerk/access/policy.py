@@ -347,6 +347,28 @@ def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
     )
 
 
+def can_record_consent_withdrawal(user: AnyUser, referral: Referral) -> bool:
+    """R18: a parent (or the pupil, or the family) withdraws consent through the referring
+    school or service, or tells the programme: its staff, or a coordinator of the programme
+    the referral was sent to, records the withdrawal."""
+    return is_referrer_staff(user, referral) or can_triage_referral(user, referral)
+
+
+def can_manage_consent_texts(user: AnyUser, programme: Programme) -> bool:
+    """R18: a programme's coordinators write its consent text (each change a new version)."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_shorten_retention(user: AnyUser, programme: Programme) -> bool:
+    """R18: a programme's coordinators may keep its data shorter than the schedule."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_list_consent_texts(user: AnyUser) -> bool:
+    """The page of consent texts is for programme coordinators."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
 def can_decide_referral(user: AnyUser, referral: Referral) -> bool:
     """The programme's coordinator (see `can_triage_referral`) decides once on a referral
     that waits for it: submitted, or on the waiting list."""

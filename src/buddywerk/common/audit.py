@@ -103,6 +103,9 @@ class AuditAction(models.TextChoices):
     REFERRAL_REQUEUE = "referral.requeue", _("Referral back in the queue")
     REFERRAL_CLOSE = "referral.close", _("Referral closed")
     REFERRAL_WITHDRAW = "referral.withdraw", _("Referral withdrawn")
+    CONSENT_TEXT_PUBLISH = "consent_text.publish", _("Consent text published")
+    CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")
+    RETENTION_SET = "retention.set", _("A programme's retention period changed")
     # matching
     MATCHING_SETTINGS_UPDATE = "matching.settings_update", _("Matching settings changed")
     PROPOSAL_CREATE = "proposal.create", _("Proposal made")
@@ -112,7 +115,7 @@ class AuditAction(models.TextChoices):
     PROPOSAL_CONFIRM = "proposal.confirmed", _("Proposal confirmed by the school")
     PROPOSAL_REFUSE = "proposal.refused", _("Proposal refused by the school")
     PROPOSAL_EXPIRE = "proposal.expired", _("Proposal expired")
-    PROPOSAL_WITHDRAW = "proposal.withdrawn", _("Proposal withdrawn (safeguarding)")
+    PROPOSAL_WITHDRAW = "proposal.withdrawn", _("Proposal withdrawn by the programme")
     # trajectories
     TRAJECTORY_START = "trajectory.start", _("Duo started")
     TRAJECTORY_ACTIVATE = "trajectory.activate", _("Duo active")

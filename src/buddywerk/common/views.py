@@ -11,7 +11,10 @@ from django.template.loader import render_to_string
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/privacy.html")
+    """The privacy notice, with the retention schedule drawn from its one table."""
+    from buddywerk.privacy.schedule import SCHEDULE
+
+    return render(request, "common/privacy.html", {"schedule": SCHEDULE})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -45,6 +45,7 @@ from .people import (
 from .steps.academy import academy
 from .steps.buddies import buddies
 from .steps.closed_duos import closed_duos
+from .steps.consent import consent
 from .steps.duos import duos
 from .steps.events import events
 from .steps.followup import followup
@@ -82,6 +83,7 @@ STEPS: list[Callable[[], None]] = [
     buddies,
     screening,
     referrals,
+    consent,
     duos,
     closed_duos,
     safeguarding,

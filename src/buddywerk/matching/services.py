@@ -80,7 +80,7 @@ def _mail_recipients(proposal: Proposal, kind: str) -> list[User]:
     if kind == "reminder":
         return buddy if proposal.status == ProposalStatus.PENDING else school
     coordinators = members(proposal.programme_id, Role.PROGRAMME_COORDINATOR)
-    if kind == "confirmed":
+    if kind in ("confirmed", "withdrawn"):
         return buddy + coordinators
     return coordinators
 
@@ -387,6 +387,20 @@ def proposals_withdraw_for_buddy(
         if only is None or only(proposal):
             withdrawn.append(_take("withdraw", actor=None, proposal=proposal, reason=reason))
     return withdrawn
+
+
+def proposals_withdraw_for_referral(*, referral: Referral, now: dt.datetime | None = None) -> int:
+    """The consent for `referral` was withdrawn (R18): its open proposals are withdrawn by
+    the system, and the buddy and the coordinators hear of it. Called only by
+    `referrals.consent_services.consent_withdraw`, in its transaction. Returns the count."""
+    count = 0
+    for proposal in Proposal.objects.open().filter(referral=referral).order_by("id"):
+        withdrawn = _take(
+            "withdraw", actor=None, proposal=proposal, now=now, reason=_("Consent withdrawn.")
+        )
+        proposal_mail(kind="withdrawn", proposal=withdrawn)
+        count += 1
+    return count
 
 
 def proposals_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:

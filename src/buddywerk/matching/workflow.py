@@ -61,7 +61,8 @@ PROPOSAL = Workflow(
         ),
         # Only the scheduled pass lets a proposal expire (no predicate: the system).
         transition("expire", OPEN_STATUSES, S.EXPIRED, action=A.PROPOSAL_EXPIRE),
-        # Only the safeguarding cascade withdraws (the system: screening decided it).
+        # Only the system withdraws: the safeguarding cascade (screening decided it) or a
+        # withdrawn consent (R18, referrals.consent_services.consent_withdraw).
         transition(
             "withdraw",
             OPEN_STATUSES,

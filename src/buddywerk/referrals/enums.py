@@ -76,3 +76,24 @@ class Complexity(models.TextChoices):
 
     NORMAL = "normal", _("Normal")
     COMPLEX = "complex", _("Complex (needs an expert buddy)")
+
+
+class ConsentGiver(models.TextChoices):
+    """Who gave consent (R18). A pupil consents alone only from 13 (the Belgian age of
+    digital consent) and only where the programme's consent text allows it."""
+
+    PARENT = "parent", _("A parent")
+    GUARDIAN = "guardian", _("A guardian")
+    PUPIL = "pupil", _("The pupil (13 or older)")
+    FAMILY = "family", _("The family itself (an adult of the family)")
+
+
+class ConsentMethod(models.TextChoices):
+    """How consent was given: what the person who recorded it saw."""
+
+    PAPER = "paper", _("On a signed paper form (seen by the school or service)")
+    DIGITAL = "digital", _("Digitally (e.g. signed through the school platform)")
+
+
+# The youngest age at which a pupil may give consent alone (Belgian law, GDPR Art. 8).
+PUPIL_CONSENT_AGE = 13

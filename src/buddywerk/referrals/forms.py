@@ -16,7 +16,15 @@ from buddywerk.organisations.models import Organisation, School
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-from .models import MAX_CHILD_AGE, Family, Pupil, Referral, validate_children_ages
+from .enums import ConsentGiver, ConsentMethod
+from .models import (
+    MAX_CHILD_AGE,
+    MAX_ERASURE_GRACE_DAYS,
+    Family,
+    Pupil,
+    Referral,
+    validate_children_ages,
+)
 from .services import FAMILY_FIELDS, PUPIL_FIELDS, REFERRAL_FIELDS
 
 # What the forms set is what the services accept (services.*_FIELDS), split per kind.
@@ -37,12 +45,13 @@ class DateInput(forms.DateInput):
 
 def _referral_fields(names: list[str]) -> dict[str, forms.Field]:
     fields = fields_for_model(Referral, fields=names, widgets={"consent_given_on": DateInput()})
-    for name in ("urgency", "complexity"):
+    for name in ("urgency", "complexity", "consent_giver", "consent_method"):
         if name in fields:
             field = fields[name]
-            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+            choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+            field.widget = forms.RadioSelect(choices=choices)
     # A draft may be saved without these; submitting checks them (services._ready_to_submit).
-    for name in ("consent_given_on", "consent_given_by"):
+    for name in ("consent_given_on", "consent_given_by", "consent_giver", "consent_method"):
         fields[name].required = False
     return fields
 
@@ -270,3 +279,43 @@ def organisations_for(ids: set[int]) -> Any:
 
 def schools_for(ids: set[int]) -> Any:
     return School.objects.filter(pk__in=ids).select_related("municipality").order_by("name")
+
+
+class ConsentWithdrawalForm(forms.Form):
+    """Who withdrew consent, how and when (R18). No names: the referral says who it is."""
+
+    withdrawn_by = forms.ChoiceField(
+        label=_("Who withdrew consent?"), choices=ConsentGiver.choices, widget=forms.RadioSelect
+    )
+    method = forms.ChoiceField(
+        label=_("How?"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+    )
+    withdrawn_on = forms.DateField(label=_("On which day?"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ConsentTextForm(forms.Form):
+    """A new version of a programme's consent text."""
+
+    text = forms.CharField(
+        label=_("Consent text"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain words: what happens with the data, and how to withdraw consent."),
+    )
+    pupil_may_consent = forms.BooleanField(
+        label=_("A pupil of 13 or older may give consent alone"), required=False
+    )
+    erasure_grace_days = forms.IntegerField(
+        label=_("Days between a withdrawal and the erasure of the data"),
+        min_value=0,
+        max_value=MAX_ERASURE_GRACE_DAYS,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        self.fields["pupil_may_consent"].widget.attrs["class"] = "form-check-input"

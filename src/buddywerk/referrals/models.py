@@ -25,10 +25,13 @@ from buddywerk.common.vocabulary import (
 )
 from buddywerk.organisations.fields import MultipleChoiceJSONField
 from buddywerk.organisations.models import Organisation, Programme, School
+from buddywerk.privacy.schedule import DataKind, rule_for
 
 from .enums import (
     OPEN_STATUSES,
     Complexity,
+    ConsentGiver,
+    ConsentMethod,
     FamilyGoal,
     ReferralStatus,
     SelectionCriterion,
@@ -37,6 +40,10 @@ from .enums import (
 
 __all__ = [
     "Complexity",
+    "ConsentGiver",
+    "ConsentMethod",
+    "ConsentText",
+    "ConsentWithdrawal",
     "Family",
     "FamilyGoal",
     "MeetingPlace",
@@ -270,6 +277,10 @@ class Family(TimeStampedModel):
         return MeetingPlace(lat=postcode.lat, lon=postcode.lon, postcode=postcode.code)
 
 
+# The longest grace period a programme may set between a withdrawal and the erasure.
+MAX_ERASURE_GRACE_DAYS = rule_for(DataKind.AFTER_WITHDRAWAL).days
+
+
 class Referral(TimeStampedModel):
     """A request for support for one pupil or one family, to one programme (R4-R6).
 
@@ -363,6 +374,35 @@ class Referral(TimeStampedModel):
         help_text=_("Who gave consent, e.g. 'mother' or 'both parents'."),
     )
 
+    consent_giver = models.CharField(
+        _("consent given as"),
+        max_length=10,
+        choices=ConsentGiver.choices,
+        blank=True,
+        help_text=_("A parent, a guardian, the pupil from 13 where the programme allows it."),
+    )
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
+    consent_text = models.ForeignKey(
+        "ConsentText",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("consent text"),
+        help_text=_("The version of the programme's consent text the consent was given on."),
+    )
+    consent_recorded_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
@@ -441,3 +481,103 @@ class ReferralTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("referral status change")
         verbose_name_plural = _("referral status changes")
+
+
+class ConsentText(TimeStampedModel):
+    """One version of a programme's consent text (R18). A version is never changed: the
+    programme publishes a new one, and a referral keeps the version its consent was given
+    on. The version also says whether a pupil from 13 may consent alone, and how many days
+    after a withdrawal the participant's data is erased (the programme's grace period)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="consent_texts",
+        verbose_name=_("programme"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(
+        _("consent text"),
+        max_length=5000,
+        validators=[MaxLengthValidator(5000)],
+        help_text=_("What the parents (or the pupil, or the family) agree to, in plain words."),
+    )
+    pupil_may_consent = models.BooleanField(
+        _("a pupil from 13 may consent alone"),
+        default=False,
+        help_text=_("Otherwise a parent or guardian gives consent for a pupil."),
+    )
+    erasure_grace_days = models.PositiveSmallIntegerField(
+        _("days before erasure after a withdrawal"),
+        default=30,
+        validators=[MaxValueValidator(MAX_ERASURE_GRACE_DAYS)],
+        help_text=_("After consent is withdrawn, the data is erased after this many days."),
+    )
+    published_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["programme_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "version"], name="consent_text_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(erasure_grace_days__lte=MAX_ERASURE_GRACE_DAYS),
+                name="consent_text_grace_within_schedule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.programme_id} v{self.version}"
+
+
+class ConsentWithdrawal(TimeStampedModel):
+    """The consent for a referral was withdrawn (R18): who withdrew it, how, when, who
+    recorded it, and from which day the participant's data is due for erasure."""
+
+    referral = models.OneToOneField(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="consent_withdrawal",
+        verbose_name=_("referral"),
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"))
+    withdrawn_by = models.CharField(_("withdrawn by"), max_length=10, choices=ConsentGiver.choices)
+    method = models.CharField(
+        _("how consent was withdrawn"), max_length=10, choices=ConsentMethod.choices
+    )
+    recorded_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    erase_after = models.DateField(
+        _("erase after"),
+        help_text=_("From this day the participant's data is due for erasure."),
+    )
+
+    class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(erase_after__gte=models.F("withdrawn_on")),
+                name="consent_withdrawal_erase_after_withdrawal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.referral_id}"

@@ -21,6 +21,7 @@ from buddywerk.common.permissions import check_allowed
 from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Organisation, ParticipantKind, Programme, School
 
+from .consent_services import consent_check, consent_record
 from .models import Family, Pupil, Referral, ReferralStatus
 from .workflow import REFERRAL
 
@@ -46,7 +47,11 @@ REFERRAL_FIELDS = (
     "complexity",
     "consent_given_on",
     "consent_given_by",
+    "consent_giver",
+    "consent_method",
 )
+# A change to any of these is a new consent, given on the text in force (consent_record).
+CONSENT_FIELDS = ("consent_given_on", "consent_given_by", "consent_giver", "consent_method")
 
 
 def _set(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -127,7 +132,14 @@ def programme_check(*, programme: Programme, referral: Referral) -> None:
 # --- Drafts ------------------------------------------------------------------------------
 
 
-def _save_referral(*, actor: User | None, referral: Referral, action: AuditAction) -> Referral:
+def _save_referral(
+    *,
+    actor: User | None,
+    referral: Referral,
+    action: AuditAction,
+    consent_changed: bool = True,
+) -> Referral:
+    consent_record(actor=actor, referral=referral, changed=consent_changed)
     referral.full_clean()
     programme_check(programme=referral.programme, referral=referral)
     referral.save()
@@ -229,9 +241,19 @@ def referral_update(
     )
     locked.pupil = participant if isinstance(participant, Pupil) else None
     locked.family = participant if isinstance(participant, Family) else None
+    consent_before = [getattr(locked, name) for name in CONSENT_FIELDS]
+    programme_before = locked.programme_id
     locked.programme = programme
     _set(locked, referral_data, REFERRAL_FIELDS)
-    _save_referral(actor=actor, referral=locked, action=AuditAction.REFERRAL_UPDATE)
+    _save_referral(
+        actor=actor,
+        referral=locked,
+        action=AuditAction.REFERRAL_UPDATE,
+        consent_changed=(
+            consent_before != [getattr(locked, name) for name in CONSENT_FIELDS]
+            or programme_before != locked.programme_id
+        ),
+    )
     referral.refresh_from_db()
     return locked
 
@@ -287,6 +309,8 @@ def _ready_to_submit(referral: Referral) -> None:
         errors["consent_given_on"] = [_("The date of consent cannot lie in the future.")]
     if not referral.consent_given_by.strip():
         errors["consent_given_by"] = [_("Record who gave consent.")]
+    for field, messages in consent_check(referral, required=True).items():
+        errors.setdefault(field, []).extend(messages)
     if referral.pupil is not None:
         if not referral.needs and not referral.needs_note.strip():
             errors["needs"] = [_("Say what the pupil needs help with.")]

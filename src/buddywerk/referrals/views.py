@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
+from buddywerk.access.models import Role
 from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
+from buddywerk.organisations.models import Programme
 
-from . import selectors, services
+from . import consent_services, selectors, services
 from .forms import (
+    ConsentTextForm,
+    ConsentWithdrawalForm,
     DecisionForm,
     DeclineForm,
     FamilyReferralForm,
@@ -33,7 +37,15 @@ from .forms import (
     pupil_initial,
     schools_for,
 )
-from .models import FamilyGoal, Pupil, Referral, ReferralStatus, SelectionCriterion, slot_choices
+from .models import (
+    ConsentWithdrawal,
+    FamilyGoal,
+    Pupil,
+    Referral,
+    ReferralStatus,
+    SelectionCriterion,
+    slot_choices,
+)
 from .workflow import QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
 
 PAGE_SIZE = 50
@@ -348,6 +360,9 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> H
             "transitions": referral.transitions.select_related("actor"),
             "can_edit": policy.can_edit_referral(user, referral),
             "can_withdraw": policy.can_withdraw_referral(user, referral),
+            "withdrawal": ConsentWithdrawal.objects.filter(referral=referral).first(),
+            "can_withdraw_consent": referral.consent_given_on is not None
+            and policy.can_record_consent_withdrawal(user, referral),
             "can_decide": policy.can_decide_referral(user, referral),
             "can_match": policy.can_match(user, referral.programme),
         },
@@ -464,3 +479,89 @@ def referral_wait(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> Htt
 def referral_decline(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
     """Decline, with a reason the school or service reads."""
     return _decision(request, referral_uuid, "decline", services.referral_decline)
+
+
+# --- Consent (R18) ------------------------------------------------------------------------
+
+
+def consent_withdraw(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> HttpResponse:
+    """Record that consent was withdrawn, by the referring school or service or by the
+    programme's coordinator; the service carries out every consequence (consent_services)."""
+    referral = selectors.referral_get(user=request.user, referral_uuid=referral_uuid)
+    if not policy.can_record_consent_withdrawal(request.user, referral):
+        raise PermissionDenied
+    if (
+        referral.consent_given_on is None
+        or ConsentWithdrawal.objects.filter(referral=referral).exists()
+    ):
+        messages.info(request, _("There is no consent to withdraw on this referral."))
+        return redirect("referrals:detail", referral_uuid=referral.uuid)
+    form = ConsentWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form,
+            lambda: consent_services.consent_withdraw(
+                actor=request.user,
+                referral=referral,
+                withdrawn_by=form.cleaned_data["withdrawn_by"],
+                method=form.cleaned_data["method"],
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The withdrawal of consent was recorded."))
+            return redirect("referrals:detail", referral_uuid=referral.uuid)
+    return render(request, "referrals/consent_withdraw.html", {"referral": referral, "form": form})
+
+
+def _consent_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:
+    return Programme.objects.filter(
+        pk__in=policy.organisation_ids(request.user, Role.PROGRAMME_COORDINATOR)
+    ).order_by("name")
+
+
+def consent_text_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The consent texts of the coordinator's programmes: every version, newest first."""
+    if not policy.can_list_consent_texts(request.user):
+        raise PermissionDenied
+    programmes = list(_consent_programmes(request).prefetch_related("consent_texts"))
+    return render(request, "referrals/consent_text_list.html", {"programmes": programmes})
+
+
+def consent_text_publish(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """Publish a new version of one programme's consent text (a given consent keeps the
+    version it was given on)."""
+    programme = get_object_or_404(_consent_programmes(request), uuid=programme_uuid)
+    current = consent_services.consent_text_current(programme)
+    initial = (
+        {
+            "text": current.text,
+            "pupil_may_consent": current.pupil_may_consent,
+            "erasure_grace_days": current.erasure_grace_days,
+        }
+        if current
+        else {
+            "text": consent_services.DEFAULT_CONSENT_TEXT,
+            "erasure_grace_days": consent_services.DEFAULT_GRACE_DAYS,
+        }
+    )
+    form = ConsentTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form,
+            lambda: consent_services.consent_text_publish(
+                actor=request.user, programme=programme, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("Version %(version)d of the consent text is now in use.")
+                % {"version": done.version},
+            )
+            return redirect("referrals:consent_texts")
+    return render(
+        request,
+        "referrals/consent_text_form.html",
+        {"programme": programme, "current": current, "form": form},
+    )

@@ -53,6 +53,7 @@ class CloseReason(models.TextChoices):
     STOPPED_BY_SCHOOL = "stopped_school", _("Stopped early by the school")
     MOVED = "moved", _("Moved")
     NOT_STARTED = "not_started", _("Did not start")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
 
 
 class MeetingStatus(models.TextChoices):

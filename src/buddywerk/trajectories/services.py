@@ -516,6 +516,54 @@ def trajectory_close(
     return closed
 
 
+def participant_consent_withdrawn(
+    *, referral: Referral, withdrawn_on: dt.date, today: dt.date | None = None
+) -> list[Trajectory]:
+    """The consent for `referral` was withdrawn (R18; called only by
+    `referrals.consent_services.consent_withdraw`, in its transaction, as the system).
+
+    A duo whose every open participant came through this referral closes with the reason
+    "consent withdrawn", and no final well-being score is asked: nothing more is recorded
+    about the child. In a group duo the others go on; only this referral closes. The
+    referral closes through the referrals app's own service. Returns the duos closed."""
+    from buddywerk.referrals.services import referral_close
+
+    reason = gettext("Consent withdrawn")
+    closed: list[Trajectory] = []
+    duos = (
+        Trajectory.objects.filter(participants__referral=referral)
+        .exclude(status=TrajectoryStatus.CLOSED)
+        .order_by("id")
+        .distinct()
+    )
+    for duo in duos:
+        others = (
+            duo.participants.exclude(referral=referral)
+            .filter(referral__status=ReferralStatus.MATCHED)
+            .exists()
+        )
+        if others:
+            continue
+        closed_on = max(withdrawn_on, min(duo.planned_start, clock.today(today)))
+        closed.append(
+            _take(
+                "close",
+                actor=None,
+                trajectory=duo,
+                reason=reason,
+                extra={
+                    "close_reason": CloseReason.CONSENT_WITHDRAWN,
+                    "closed_on": closed_on,
+                    "final_wellbeing": None,
+                    "goodbye_meeting_held": False,
+                },
+            )
+        )
+    if referral.status == ReferralStatus.MATCHED:
+        referral_close(actor=None, referral=referral, reason=reason)
+    return closed
+
+
 def _open_referrals(trajectory: Trajectory) -> list[Referral]:
     from buddywerk.referrals.models import Referral
 

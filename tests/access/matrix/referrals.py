@@ -71,4 +71,22 @@ ROUTES = [
         )
         for name in ("accept", "wait", "decline")
     ],
+    # Consent (R18): the referring school's staff or the programme's coordinator record
+    # a withdrawal; the platform admin sees the referral but records nothing (403).
+    Route(
+        "referrals:consent_withdraw",
+        outcomes(
+            404, anonymous=LOGIN, school_staff=200, programme_coordinator=200, platform_admin=403
+        ),
+        args=lambda w: {"referral_uuid": w.referral.uuid},
+    ),
+    Route(
+        "referrals:consent_texts",
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200),
+    ),
+    Route(
+        "referrals:consent_text_publish",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.programme.uuid},
+    ),
 ]

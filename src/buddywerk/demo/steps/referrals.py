@@ -63,6 +63,8 @@ def details(index: int, **overrides: Any) -> dict[str, Any]:
         "urgency": [Urgency.NORMAL, Urgency.HIGH, Urgency.LOW][index % 3],
         "complexity": Complexity.COMPLEX if index % 4 == 3 else Complexity.NORMAL,
         "consent_given_by": "moeder" if index % 2 == 0 else "beide ouders",
+        "consent_giver": "parent",
+        "consent_method": "paper" if index % 2 == 0 else "digital",
         **overrides,
     }
 
@@ -77,6 +79,8 @@ FAMILY_DETAILS: dict[str, Any] = {
     "urgency": Urgency.NORMAL,
     "complexity": Complexity.NORMAL,
     "consent_given_by": "het gezin zelf",
+    "consent_giver": "family",
+    "consent_method": "paper",
 }
 
 

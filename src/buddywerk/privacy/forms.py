@@ -1,0 +1,24 @@
+"""The programme's retention page: one field per period it may shorten."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .schedule import OVERRIDABLE, period_text
+
+
+class RetentionForm(forms.Form):
+    """Blank keeps the schedule's period; a number of days keeps the data shorter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in OVERRIDABLE:
+            self.fields[rule.kind.value] = forms.IntegerField(
+                label=rule.data,
+                required=False,
+                min_value=1,
+                help_text=_("In days. Empty: %(period)s, as the schedule says.")
+                % {"period": period_text(rule.period_days)},
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+            )
