@@ -9,9 +9,16 @@ whatever the principal was allowed to see: a page or a clean 4xx is the only ans
 
 The world is the access matrix's, built once per module; each state is set through the
 services inside the test's savepoint, and each request runs in a savepoint of that.
+
+Careless and hostile input: every form shown with the objects active (a POST form on the
+page, to the first principal who gets it) is also sent back with each of its fields set to
+an implausible value (a very long text, a number beyond any column, a negative number, a
+date in year 1 or 9999, not a date at all): a field error or a refusal, never a server
+error.
 """
 
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -22,7 +29,7 @@ from django.utils import timezone
 
 from buddywerk.access.models import Role
 from tests.access.matrix import Route, all_rows
-from tests.access.world import ROLES, World, build_world
+from tests.access.world import OUTSIDERS, ROLES, World, build_world
 from tests.conftest import TEST_SETTINGS
 
 ROUTES, _EXEMPT = all_rows()
@@ -93,6 +100,44 @@ def state_world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+HOSTILE = ["x" * 5000, "99999999999999999999", "-1", "0001-01-01", "9999-12-31", "31/02/2026"]
+
+
+class _PostForms(HTMLParser):
+    """The field names of the POST forms of a page that post back to the page itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[list[str]] = []
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form":
+            own = not found.get("action")
+            post = (found.get("method") or "").lower() == "post"
+            self._current = [] if own and post else None
+            if self._current is not None:
+                self.forms.append(self._current)
+        elif tag in ("input", "select", "textarea") and self._current is not None:
+            name = found.get("name")
+            if name and name != "csrfmiddlewaretoken" and name not in self._current:
+                self._current.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def _hostile_posts(response) -> list[dict[str, str]]:
+    """One form data per implausible value, for each POST form the page shows."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    parser = _PostForms()
+    parser.feed(response.content.decode())
+    return [{name: value for name in fields} for fields in parser.forms for value in HOSTILE]
+
+
 def _requests(name: str, world: World) -> list[tuple[str, str, dict[str, Any]]]:
     """(method, url, data) for every object the route's rows name: GET, POST with each
     POST row's data, and POST with an empty form."""
@@ -109,29 +154,53 @@ def _requests(name: str, world: World) -> list[tuple[str, str, dict[str, Any]]]:
     return asked
 
 
+def _principals(state: str) -> list[str]:
+    """Everyone with the objects active; in the other states the insiders (an outsider is
+    refused by the scoped lookup before the object's state is read)."""
+    return ROLES if state == "active" else [r for r in ROLES if r not in OUTSIDERS]
+
+
+def _ask(client: Client, method: str, url: str, data: dict, errors: list[str], role: str):
+    """The response, in a savepoint rolled back after it; a server error is noted."""
+    response = None
+    with transaction.atomic():
+        try:
+            response = getattr(client, method)(url, data)
+        except Exception as exc:  # the view raised: a 500 in production
+            errors.append(f"{method.upper()} {url} as {role} {_short(data)}: {exc!r}")
+        else:
+            if response.status_code >= 500:
+                errors.append(f"{method.upper()} {url} as {role} {_short(data)}: {response}")
+        transaction.set_rollback(True)
+    return response
+
+
+def _short(data: dict) -> str:
+    return str({name: str(value)[:20] for name, value in data.items()})[:200]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("name", ROUTE_NAMES)
 def test_no_server_error(name: str, state: str, state_world: World, db):
-    errors = []
+    errors: list[str] = []
+    hostile_sent: set[str] = set()
     with transaction.atomic():
         world = state_world.reread()
         with override_settings(**TEST_SETTINGS):
             STATES[state](world)
         for method, url, data in _requests(name, world):
-            for role in ROLES:
+            for role in _principals(state):
                 client = Client()
                 user = world.users[role]
-                with transaction.atomic():
-                    if user is not None:
-                        client.force_login(user)
-                    try:
-                        response = getattr(client, method)(url, data)
-                    except Exception as exc:  # the view raised: a 500 in production
-                        errors.append(f"{method.upper()} {url} as {role}: {exc!r}")
-                    else:
-                        if response.status_code >= 500:
-                            errors.append(f"{method.upper()} {url} as {role}: {response}")
-                    transaction.set_rollback(True)
+                if user is not None:
+                    client.force_login(user)
+                response = _ask(client, method, url, data, errors, role)
+                if method == "get" and response is not None and state == "active":
+                    for hostile in _hostile_posts(response):
+                        key = f"{url} {sorted(hostile.items())}"
+                        if key not in hostile_sent:
+                            hostile_sent.add(key)
+                            _ask(client, "post", url, hostile, errors, role)
         transaction.set_rollback(True)
     assert not errors, f"{state}: server errors\n" + "\n".join(errors)
