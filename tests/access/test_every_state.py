@@ -17,6 +17,7 @@ date in year 1 or 9999, not a date at all): a field error or a refusal, never a 
 error.
 """
 
+import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from buddywerk.access.models import Role
@@ -138,16 +139,35 @@ def _hostile_posts(response) -> list[dict[str, str]]:
     return [{name: value for name in fields} for fields in parser.forms for value in HOSTILE]
 
 
-def _requests(name: str, world: World) -> list[tuple[str, str, dict[str, Any]]]:
+def _missing(value: Any) -> Any:
+    """A URL argument of the same kind that names nothing: no such object, no such step."""
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=0)
+    if isinstance(value, int):
+        return 10**20
+    return "missing"
+
+
+def _requests(name: str, world: World, state: str) -> list[tuple[str, str, dict[str, Any]]]:
     """(method, url, data) for every object the route's rows name: GET, POST with each
-    POST row's data, and POST with an empty form."""
+    POST row's data, and POST with an empty form; with the objects active, also with each
+    URL argument naming nothing (an unknown object, a step beyond the last)."""
     asked: list[tuple[str, str, dict[str, Any]]] = []
     rows: list[Route] = [route for route in ROUTES if route.name == name]
+    urls = []
     for route in rows:
         try:
-            url = reverse(name, kwargs=route.args(world) if route.args else None)
+            kwargs = route.args(world) if route.args else {}
         except AttributeError:
             continue  # an object this state does not have (e.g. a meeting of a draft duo)
+        urls.append((route, reverse(name, kwargs=kwargs)))
+        if state == "active" and kwargs:
+            try:
+                missing = reverse(name, kwargs={k: _missing(v) for k, v in kwargs.items()})
+            except NoReverseMatch:
+                continue  # the route takes no such value at all (its pattern refuses it)
+            urls.append((route, missing))
+    for route, url in urls:
         for request in [("get", url, {}), ("post", url, {}), ("post", url, route.data)]:
             if request not in asked:
                 asked.append(request)
@@ -189,7 +209,7 @@ def test_no_server_error(name: str, state: str, state_world: World, db):
         world = state_world.reread()
         with override_settings(**TEST_SETTINGS):
             STATES[state](world)
-        for method, url, data in _requests(name, world):
+        for method, url, data in _requests(name, world, state):
             for role in _principals(state):
                 client = Client()
                 user = world.users[role]
