@@ -31,3 +31,31 @@ def form_submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     except ValidationError as error:
         errors_to_form(form, error)
         return None
+
+
+def guard_choice_overflow() -> None:
+    """A choice of an object by number that no column can hold ("99999999999999999999") is
+    not one of the choices: every ModelChoiceField and ModelMultipleChoiceField says so as
+    a field error. Without this, SQLite's driver raises OverflowError on the lookup of a
+    child model's primary key (a relation, which Django's own overflow guard of integer
+    lookups does not cover) and the page answers 500. Installed once, in CommonConfig."""
+    for cls, name in (
+        (forms.ModelChoiceField, "to_python"),
+        (forms.ModelMultipleChoiceField, "_check_values"),
+    ):
+        original = getattr(cls, name)
+        if getattr(original, "overflow_guarded", False):
+            continue
+
+        def guarded(self, value, _original=original):  # type: ignore[no-untyped-def]
+            try:
+                return _original(self, value)
+            except OverflowError:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                ) from None
+
+        guarded.overflow_guarded = True  # type: ignore[attr-defined]
+        setattr(cls, name, guarded)
