@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "buddywerk.common",
     "django_tasks_db",
     "bootstrap",
+    # django-ninja serves the API docs page (Swagger UI) from its static files, no CDN.
+    "ninja",
     "buddywerk.mail",
     "buddywerk.geo",
     "buddywerk.access",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",
+    "buddywerk.api",
     "buddywerk.demo",
 ]
 
