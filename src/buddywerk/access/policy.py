@@ -1014,3 +1014,13 @@ def can_organise_events_for_everyone(user: AnyUser) -> bool:
     networks and leersprongdagen) is organised by the umbrella organisation's platform
     admins; a programme coordinator's events belong to one of their programmes."""
     return is_platform_admin(user)
+
+
+# --- The API (issue 18) ---
+
+
+def can_create_api_tokens(user: AnyUser) -> bool:
+    """Staff of a school or service, coordinators, the funder and platform admins make
+    personal API tokens for their software (after 2FA, which their roles require); a
+    token never reaches further than its owner's pages (the same predicates decide)."""
+    return user.is_authenticated and user.is_active and bool(roles_of(user) & ROLES_REQUIRING_MFA)

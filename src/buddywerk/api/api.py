@@ -4,9 +4,12 @@ A later, incompatible version gets its own NinjaAPI under /api/v2/ beside this o
 its document (docs/api/openapi-v1.json) until it is retired.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from .routers import open_data
+from .auth import MissingScope, RateLimited
+from .routers import open_data, referrals
 
 api_v1 = NinjaAPI(
     title="Buddywerk API",
@@ -20,3 +23,27 @@ api_v1 = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api_v1.add_router("/", open_data.router)
+api_v1.add_router("/", referrals.router)
+
+
+@api_v1.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api_v1.create_response(
+        request, {"detail": "Too many calls with this token."}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api_v1.exception_handler(MissingScope)
+def _missing_scope(request: HttpRequest, exc: MissingScope) -> HttpResponse:
+    return api_v1.create_response(
+        request, {"detail": f"This token lacks the scope {exc.scope}."}, status=403
+    )
+
+
+@api_v1.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api_v1.create_response(
+        request, {"detail": "Your role does not allow this operation."}, status=403
+    )
