@@ -5,11 +5,13 @@ its document (docs/api/openapi-v1.json) until it is retired.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from .auth import MissingScope, RateLimited
 from .routers import open_data, referrals
+from .routers.referrals import Conflict
 
 api_v1 = NinjaAPI(
     title="Buddywerk API",
@@ -47,3 +49,20 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api_v1.create_response(
         request, {"detail": "Your role does not allow this operation."}, status=403
     )
+
+
+@api_v1.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return api_v1.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api_v1.exception_handler(DjangoValidationError)
+def _refused_by_a_service(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the input (the same message the page shows on its form)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = [
+        {"loc": ["body", field], "msg": str(message), "type": "invalid"}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return api_v1.create_response(request, {"detail": detail}, status=422)

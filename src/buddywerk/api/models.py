@@ -55,3 +55,28 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a create sent with an `Idempotency-Key`, kept per token, so a
+    retried POST with the same key returns it and creates nothing (issue 18)."""
+
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.CASCADE, related_name="+", verbose_name=_("API token")
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    operation = models.CharField(_("operation"), max_length=80)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="api_unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

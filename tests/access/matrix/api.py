@@ -26,9 +26,17 @@ def _staff_token(world):
     return {"token_uuid": token.uuid}
 
 
+def _referral(world):
+    return {"referral_uuid": world.objects["referral"].uuid}
+
+
 # Signed-in people see the API's session-free operations as anonymous callers: 401.
 ROUTES += [
     Route("api-v1:referral_list", outcomes(401)),
+    Route("api-v1:referral_create_pupil", outcomes(401), method="post"),
+    Route("api-v1:referral_get", outcomes(401), args=_referral),
+    Route("api-v1:referral_submit", outcomes(401), args=_referral, method="post"),
+    Route("api-v1:referral_withdraw", outcomes(401), args=_referral, method="post"),
     # The profile page for personal API tokens: staff roles (which all use 2FA); a buddy
     # holds no staff role.
     Route(
