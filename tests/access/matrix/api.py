@@ -6,6 +6,8 @@ from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 ROUTES = [
     # Nothing at the root (django-ninja shows the docs there only with DEBUG).
     Route("api-v1:api-root", outcomes(404)),
+    # Any other path under /api/v1/: a problem details 404.
+    Route("api-v1:not_found", outcomes(404)),
     Route("api-v1:openapi-json", outcomes(200)),
     Route("api-v1:openapi-view", outcomes(200)),
     Route("api-v1:programme_find", outcomes(200), data={"q": "2800"}),

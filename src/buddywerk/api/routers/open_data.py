@@ -13,6 +13,8 @@ from buddywerk.organisations import selectors
 from buddywerk.organisations.forms import FinderForm
 from buddywerk.organisations.models import Programme
 
+from ..problems import PUBLIC, responses
+
 router = Router(tags=["open data"])
 
 
@@ -98,7 +100,7 @@ def form_errors(form: FinderForm, where: str = "query") -> ValidationError:
 
 @router.get(
     "/programmes",
-    response=list[FoundProgramme],
+    response=responses({200: list[FoundProgramme]}, *PUBLIC),
     operation_id="programme_find",
     summary="Find programmes for a place",
 )
@@ -124,7 +126,7 @@ def programme_find(request: HttpRequest, filters: Query[FinderQuery]) -> list[Fo
 
 @router.get(
     "/programmes/{programme_uuid}",
-    response=ProgrammeOut,
+    response=responses({200: ProgrammeOut}, 404, 422),
     operation_id="programme_get",
     summary="One programme",
 )

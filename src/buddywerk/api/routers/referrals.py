@@ -11,6 +11,7 @@ from uuid import UUID
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
@@ -24,6 +25,7 @@ from ..auth import TokenAuth
 from ..idempotency import idempotent
 from ..models import ApiScope
 from ..pagination import PageQuery, cursor_page
+from ..problems import TOKEN, responses
 
 router = Router(tags=["referrals"])
 
@@ -66,7 +68,7 @@ def referral_out(referral: Referral) -> ReferralOut:
 
 @router.get(
     "/referrals",
-    response=ReferralPage,
+    response=responses({200: ReferralPage}, *TOKEN),
     auth=TokenAuth(ApiScope.REFERRALS_READ),
     operation_id="referral_list",
     summary="The referrals your school or service made",
@@ -171,7 +173,7 @@ def _pk_of(qs: Any, value: UUID | None) -> Any:
 
 @router.post(
     "/referrals/pupil",
-    response={201: ReferralDetailOut},
+    response=responses({201: ReferralDetailOut}, *TOKEN, 400, 404),
     auth=TokenAuth(ApiScope.REFERRALS_WRITE),
     operation_id="referral_create_pupil",
     summary="Refer a pupil (a draft)",
@@ -228,7 +230,7 @@ def referral_create_pupil(
 
 @router.get(
     "/referrals/{referral_uuid}",
-    response={200: ReferralDetailOut, 304: None},
+    response=responses({200: ReferralDetailOut, 304: None}, *TOKEN, 404),
     auth=TokenAuth(ApiScope.REFERRALS_READ),
     operation_id="referral_get",
     summary="A referral's status and history",
@@ -261,7 +263,7 @@ def _for_referrer(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> Ref
 
 @router.post(
     "/referrals/{referral_uuid}/submit",
-    response=ReferralDetailOut,
+    response=responses({200: ReferralDetailOut}, *TOKEN, 404, 409),
     auth=TokenAuth(ApiScope.REFERRALS_WRITE),
     operation_id="referral_submit",
     summary="Send a draft to the programme",
@@ -270,13 +272,13 @@ def referral_submit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> R
     """Refused (422) without recorded consent, as on the page; 409 once sent."""
     referral = _for_referrer(request, referral_uuid)
     if not policy.can_edit_referral(request.user, referral):
-        raise Conflict("This referral was already sent.")
+        raise Conflict(_("This referral was already sent."))
     return _detail(services.referral_submit(actor=request.user, referral=referral))
 
 
 @router.post(
     "/referrals/{referral_uuid}/withdraw",
-    response=ReferralDetailOut,
+    response=responses({200: ReferralDetailOut}, *TOKEN, 400, 404, 409),
     auth=TokenAuth(ApiScope.REFERRALS_WRITE),
     operation_id="referral_withdraw",
     summary="Withdraw an open referral",
@@ -287,7 +289,7 @@ def referral_withdraw(
     """The referring school or service withdraws an open referral (409 once closed)."""
     referral = _for_referrer(request, referral_uuid)
     if not policy.can_withdraw_referral(request.user, referral):
-        raise Conflict("This referral is no longer open.")
+        raise Conflict(_("This referral is no longer open."))
     form = ReasonForm(payload.dict())
     if not form.is_valid():
         raise form_errors(form)
