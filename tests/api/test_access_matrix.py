@@ -55,6 +55,13 @@ MATRIX = {
         None,
         expect(403, none=401, school_staff=200, platform_admin=200),
     ),
+    # The programme's queue: its coordinators and platform admins (as the page).
+    "referral_queue": (
+        "get",
+        lambda w: "/api/v1/queue",
+        None,
+        expect(403, none=401, programme_coordinator=200, platform_admin=200),
+    ),
     # A submitted referral: its school, its programme and admins; others do not see it.
     "referral_get": (
         "get",

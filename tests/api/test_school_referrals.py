@@ -184,3 +184,26 @@ def test_the_referral_list_is_cursor_paginated_with_constant_queries(setup):
     assert len(counts) == 3 and len(set(counts)) == 1, counts
     assert client.get("/api/v1/referrals", {"cursor": "nonsense!"}).status_code == 422
     assert client.get("/api/v1/referrals", {"limit": 0}).status_code == 422
+
+
+def test_the_programme_s_queue_oldest_first_audited_and_scoped():
+    from buddywerk.access.models import Role
+    from tests.factories import UserFactory, member
+
+    programme = ProgrammeFactory()
+    coordinator = member(UserFactory(), programme, Role.PROGRAMME_COORDINATOR)
+    first = ReferralFactory(programme=programme)
+    second = ReferralFactory(programme=programme, status=ReferralStatus.WAITING)
+    ReferralFactory(programme=programme, draft=True)  # a draft is not in the queue
+    ReferralFactory()  # another programme's
+    _token, key = token_for(coordinator)
+    page = api(key).get("/api/v1/queue").json()
+    assert [row["uuid"] for row in page["items"]] == [str(first.uuid), str(second.uuid)]
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
+    assert views.count() == 2
+    waiting = api(key).get("/api/v1/queue", {"status": "waiting"}).json()
+    assert [row["uuid"] for row in waiting["items"]] == [str(second.uuid)]
+    assert api(key).get("/api/v1/queue", {"status": "draft"}).status_code == 422
+    second_page = api(key).get("/api/v1/queue", {"limit": 1}).json()
+    rest = api(key).get("/api/v1/queue", {"limit": 1, "cursor": second_page["next_cursor"]})
+    assert [row["uuid"] for row in rest.json()["items"]] == [str(second.uuid)]

@@ -35,6 +35,7 @@ def _referral(world):
 # Signed-in people see the API's session-free operations as anonymous callers: 401.
 ROUTES += [
     Route("api-v1:referral_list", outcomes(401)),
+    Route("api-v1:referral_queue", outcomes(401)),
     Route("api-v1:referral_create_pupil", outcomes(401), method="post"),
     Route("api-v1:referral_get", outcomes(401), args=_referral),
     Route("api-v1:referral_submit", outcomes(401), args=_referral, method="post"),

@@ -19,6 +19,7 @@ from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.referrals import selectors, services
 from buddywerk.referrals.forms import PupilReferralForm, ReasonForm, schools_for
+from buddywerk.referrals.enums import QUEUE_STATUSES
 from buddywerk.referrals.models import Referral, ReferralStatus
 
 from ..auth import TokenAuth
@@ -86,6 +87,40 @@ def referral_list(
         user=request.user, status=filters.status.value if filters.status else ""
     )
     rows, next_cursor = cursor_page(qs, page, key=("created_at", "id"), descending=True)
+    rows = selectors.referral_rows(user=request.user, referrals=rows)
+    return ReferralPage(items=[referral_out(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/queue",
+    response=responses({200: ReferralPage}, *TOKEN),
+    auth=TokenAuth(ApiScope.REFERRALS_READ),
+    operation_id="referral_queue",
+    summary="Your programme's referral queue",
+)
+def referral_queue(
+    request: AuthenticatedHttpRequest,
+    filters: Query[ReferralFilter],
+    page: Query[PageQuery],
+) -> ReferralPage:
+    """The programme's queue, oldest first (submitted, waiting list, accepted), as the
+    page "Wachtrij"; every pupil or family on the page is audited as viewed."""
+    if not policy.can_view_referral_queue(request.user):
+        raise PermissionDenied
+    if filters.status is not None and filters.status not in QUEUE_STATUSES:
+        raise ValidationError(
+            [
+                {
+                    "loc": ["query", "status"],
+                    "msg": _("Choose one of the allowed values."),
+                    "type": "invalid",
+                }
+            ]
+        )
+    qs = selectors.referral_queue(
+        user=request.user, status=filters.status.value if filters.status else ""
+    )
+    rows, next_cursor = cursor_page(qs, page, key=("submitted_at", "id"), descending=False)
     rows = selectors.referral_rows(user=request.user, referrals=rows)
     return ReferralPage(items=[referral_out(r) for r in rows], next_cursor=next_cursor)
 
