@@ -18,8 +18,8 @@ from ninja.errors import ValidationError
 from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.referrals import selectors, services
-from buddywerk.referrals.forms import PupilReferralForm, ReasonForm, schools_for
 from buddywerk.referrals.enums import QUEUE_STATUSES
+from buddywerk.referrals.forms import PupilReferralForm, ReasonForm, schools_for
 from buddywerk.referrals.models import Referral, ReferralStatus
 
 from ..auth import TokenAuth
