@@ -46,4 +46,12 @@ def token_world():
         keys[role.value] = token_for(user, scopes=list(ApiScope.values))[1]
     referral = ReferralFactory(pupil=PupilFactory(school=school), programme=programme)
     draft = ReferralFactory(pupil=PupilFactory(school=school), programme=programme, draft=True)
-    return {"keys": keys, "programme": programme, "referral": referral, "draft": draft}
+    from tests.network.factories import PracticeFactory
+
+    return {
+        "keys": keys,
+        "programme": programme,
+        "referral": referral,
+        "draft": draft,
+        "practice": PracticeFactory(),
+    }

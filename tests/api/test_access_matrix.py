@@ -48,6 +48,13 @@ MATRIX = {
         None,
         expect(200),
     ),
+    "practice_search": ("get", lambda w: "/api/v1/practices?q=buddy", None, expect(200)),
+    "practice_get": (
+        "get",
+        lambda w: f"/api/v1/practices/{w['practice'].uuid}",
+        None,
+        expect(200),
+    ),
     # The referrer's list: school staff and platform admins (as the page).
     "referral_list": (
         "get",

@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import MissingScope, RateLimited
 from .problems import MEDIA_TYPE, field_problems, problem
-from .routers import open_data, referrals
+from .routers import open_data, practices, referrals
 from .routers.referrals import Conflict
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ api_v1 = BuddywerkAPI(
     openapi_url="/openapi.json",
 )
 api_v1.add_router("/", open_data.router)
+api_v1.add_router("/", practices.router)
 api_v1.add_router("/", referrals.router)
 
 

@@ -70,3 +70,17 @@ def cursor_page[M: Model](
     rows = rows[: page.limit]
     next_cursor = _encode([getattr(rows[-1], field), getattr(rows[-1], tie)]) if more else None
     return rows, next_cursor
+
+
+def encode_cursor(position: int) -> str:
+    """The cursor of a position in a ranked result (search), where no column orders it."""
+    return _encode([position])
+
+
+def decode_cursor(cursor: str) -> int:
+    (position,) = _decode(cursor, 1)
+    if not isinstance(position, int) or position < 0:
+        raise ValidationError(
+            [{"loc": ["query", "cursor"], "msg": "invalid cursor", "type": "invalid"}]
+        )
+    return position

@@ -11,6 +11,12 @@ ROUTES = [
     Route("api-v1:openapi-json", outcomes(200)),
     Route("api-v1:openapi-view", outcomes(200)),
     Route("api-v1:programme_find", outcomes(200), data={"q": "2800"}),
+    Route("api-v1:practice_search", outcomes(200), data={"q": "buddy"}),
+    Route(
+        "api-v1:practice_get",
+        outcomes(404),
+        args=lambda w: {"practice_uuid": "00000000-0000-4000-8000-000000000000"},
+    ),
     Route(
         "api-v1:programme_get",
         outcomes(200),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django import forms
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -87,7 +88,7 @@ def programme_out(programme: Programme) -> ProgrammeOut:
     )
 
 
-def form_errors(form: FinderForm, where: str = "query") -> ValidationError:
+def form_errors(form: forms.Form, where: str = "query") -> ValidationError:
     """A Django form's errors as the API's validation error (field by field)."""
     return ValidationError(
         [
