@@ -207,3 +207,17 @@ def test_the_programme_s_queue_oldest_first_audited_and_scoped():
     second_page = api(key).get("/api/v1/queue", {"limit": 1}).json()
     rest = api(key).get("/api/v1/queue", {"limit": 1, "cursor": second_page["next_cursor"]})
     assert [row["uuid"] for row in rest.json()["items"]] == [str(second.uuid)]
+
+
+def test_every_read_has_an_etag_lists_and_open_data_included(setup):
+    _user, school, programme, client = setup
+    ReferralFactory(pupil=PupilFactory(school=school), programme=programme)
+    for url in ("/api/v1/referrals", "/api/v1/programmes?q=2800"):
+        first = client.get(url)
+        assert first.status_code == 200 and first["ETag"]
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    before = client.get("/api/v1/referrals")["ETag"]
+    ReferralFactory(pupil=PupilFactory(school=school), programme=programme)
+    after = client.get("/api/v1/referrals", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after["ETag"] != before

@@ -28,7 +28,17 @@ class BuddywerkAPI(NinjaAPI):
         """Error responses are documented with the media type they are sent with."""
         schema = super().get_openapi_schema(**kwargs)
         for path in schema["paths"].values():
-            for operation in path.values():
+            for method, operation in path.items():
+                if method == "get":
+                    # Every read answers with an ETag and honours If-None-Match (urls.py).
+                    operation["responses"].setdefault(
+                        304, {"description": "Not modified: the ETag sent in If-None-Match"}
+                    )
+                    ok = operation["responses"].get(200, {})
+                    ok.setdefault("headers", {})["ETag"] = {
+                        "description": "The version of this answer, for If-None-Match",
+                        "schema": {"type": "string"},
+                    }
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
