@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "buddywerk.common",
     "django_tasks_db",
     "bootstrap",
+    # django-ninja serves the API docs page (Swagger UI) from its static files, no CDN.
+    "ninja",
     "buddywerk.mail",
     "buddywerk.geo",
     "buddywerk.access",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "buddywerk.network",
     "buddywerk.reports",
     "buddywerk.privacy",
+    "buddywerk.api",
     "buddywerk.demo",
 ]
 
@@ -315,3 +318,6 @@ BACKUP_RETENTION_DAYS = env("BACKUP_RETENTION_DAYS", 35)
 # the outbox when an unsent mail has been failing this long.
 READY_TASK_MAX_AGE_MINUTES = env("READY_TASK_MAX_AGE_MINUTES", 15)
 READY_MAIL_FAILING_MINUTES = env("READY_MAIL_FAILING_MINUTES", 60)
+
+# The API (issue 18): calls per personal token, in a sliding window (common.throttle).
+API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", "120/m")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from buddywerk.api.urls import api_v1_urls
 from buddywerk.common import health
 from buddywerk.common import views as common_views
 from buddywerk.referrals import views as referral_views
@@ -32,6 +33,9 @@ urlpatterns = [
     path("learning/", include("buddywerk.learning.urls")),
     path("network/", include("buddywerk.network.urls")),
     path("reports/", include("buddywerk.reports.urls")),
+    # The API (issue 18): tokens, not sessions, authenticate it (buddywerk.api).
+    path("api/v1/", api_v1_urls),
+    path("api/tokens/", include("buddywerk.api.token_urls")),
     path("pupils/", referral_views.pupil_list, name="pupil_list"),
     path("pupils/<uuid:pupil_uuid>/", referral_views.pupil_detail, name="pupil_detail"),
 ]

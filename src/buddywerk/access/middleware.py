@@ -10,8 +10,9 @@ from django.urls import reverse
 from . import policy
 
 # Paths a user who still has to set up 2FA may reach: the account pages (to set it up,
-# or to sign out), the language switch and static files. Nothing with personal data.
-_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/")
+# or to sign out), the language switch and static files. Nothing with personal data. The
+# API never reads the session: its tokens are only made after 2FA (buddywerk.api).
+_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/api/v1/")
 
 
 class RequireMfaMiddleware:

@@ -1107,3 +1107,13 @@ def can_read_safeguarding_reason(user: AnyUser, programme: Programme) -> bool:
     return is_platform_admin(user) or programme.pk in organisation_ids(
         user, Role.PROGRAMME_COORDINATOR
     )
+
+
+# --- The API (issue 18) ---
+
+
+def can_create_api_tokens(user: AnyUser) -> bool:
+    """Staff of a school or service, coordinators, the funder and platform admins make
+    personal API tokens for their software (after 2FA, which their roles require); a
+    token never reaches further than its owner's pages (the same predicates decide)."""
+    return user.is_authenticated and user.is_active and bool(roles_of(user) & ROLES_REQUIRING_MFA)

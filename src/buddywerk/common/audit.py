@@ -180,6 +180,9 @@ class AuditAction(models.TextChoices):
     )
     QUESTION_SAVE = "question.save", _("Question saved")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
+    # api
+    API_TOKEN_CREATE = "api_token.create", _("API token created")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
     # reports
     REPORT_REMINDER = "report.reminder", _("Report reminder sent")
 

@@ -1,0 +1,77 @@
+"""The API (issue 18). Open data answers everyone alike. The session of the signed-in
+principals grants nothing here: the API reads tokens only (tests/api/)."""
+
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
+
+ROUTES = [
+    # Nothing at the root (django-ninja shows the docs there only with DEBUG).
+    Route("api-v1:api-root", outcomes(404)),
+    # Any other path under /api/v1/: a problem details 404.
+    Route("api-v1:not_found", outcomes(404)),
+    Route("api-v1:openapi-json", outcomes(200)),
+    Route("api-v1:openapi-view", outcomes(200)),
+    Route("api-v1:programme_find", outcomes(200), data={"q": "2800"}),
+    Route("api-v1:practice_search", outcomes(200), data={"q": "buddy"}),
+    Route(
+        "api-v1:practice_get",
+        outcomes(404),
+        args=lambda w: {"practice_uuid": "00000000-0000-4000-8000-000000000000"},
+    ),
+    Route(
+        "api-v1:programme_get",
+        outcomes(200),
+        args=lambda w: {"programme_uuid": w.objects["programme"].uuid},
+    ),
+]
+
+
+def _staff_token(world):
+    """A token of the school's staff member (the insider of this row)."""
+    from buddywerk.access.models import Role
+    from tests.api.helpers import token_for
+
+    token, _key = token_for(world.users[Role.SCHOOL_STAFF])
+    return {"token_uuid": token.uuid}
+
+
+def _referral(world):
+    return {"referral_uuid": world.objects["referral"].uuid}
+
+
+# Signed-in people see the API's session-free operations as anonymous callers: 401.
+ROUTES += [
+    Route("api-v1:referral_list", outcomes(401)),
+    Route("api-v1:referral_queue", outcomes(401)),
+    Route("api-v1:referral_create_pupil", outcomes(401), method="post"),
+    Route("api-v1:referral_get", outcomes(401), args=_referral),
+    Route("api-v1:referral_submit", outcomes(401), args=_referral, method="post"),
+    Route("api-v1:referral_withdraw", outcomes(401), args=_referral, method="post"),
+    # The profile page for personal API tokens: staff roles (which all use 2FA); a buddy
+    # holds no staff role.
+    Route(
+        "api_tokens:list",
+        role_outcomes(200, anonymous=LOGIN, buddy=403),
+    ),
+    Route(
+        "api_tokens:list",
+        role_outcomes(200, anonymous=LOGIN, buddy=403),
+        method="post",
+    ),
+    # Revoking: only the owner; a token of someone else does not exist for the others.
+    Route(
+        "api_tokens:revoke",
+        role_outcomes(
+            404,
+            anonymous=LOGIN,
+            buddy=403,
+            school_staff=REDIRECT,
+            school_staff_other_school=404,
+            buddy_other_duo=403,
+            declined_applicant=403,
+            pending_applicant=403,
+        ),
+        args=_staff_token,
+        method="post",
+    ),
+    Route("api_tokens:revoke", role_outcomes(405, anonymous=LOGIN), args=_staff_token),
+]
