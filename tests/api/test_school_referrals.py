@@ -38,6 +38,8 @@ def body(programme, **overrides):
         "complexity": "normal",
         "consent_given_on": timezone.localdate().isoformat(),
         "consent_given_by": "moeder",
+        "consent_giver": "parent",
+        "consent_method": "paper",
     }
     data.update(overrides)
     return data
@@ -66,12 +68,12 @@ def test_a_school_refers_submits_reads_and_withdraws(setup):
     assert AuditEvent.objects.filter(action=AuditAction.REFERRAL_CREATE, actor=user).exists()
 
     response = client.post(f"/api/v1/referrals/{referral.uuid}/submit")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     assert response.json()["status"] == ReferralStatus.SUBMITTED
     assert client.post(f"/api/v1/referrals/{referral.uuid}/submit").status_code == 409
 
     response = client.get(f"/api/v1/referrals/{referral.uuid}")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     assert [h["to_status"] for h in response.json()["history"]] == ["submitted"]
     # The look at the pupil is audited as on the page.
     assert AuditEvent.objects.filter(
@@ -79,7 +81,7 @@ def test_a_school_refers_submits_reads_and_withdraws(setup):
     ).exists()
 
     response = post(client, f"/api/v1/referrals/{referral.uuid}/withdraw", {"reason": "Moved"})
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     assert response.json()["status"] == ReferralStatus.WITHDRAWN
     again = post(client, f"/api/v1/referrals/{referral.uuid}/withdraw", {"reason": ""})
     assert again.status_code == 409

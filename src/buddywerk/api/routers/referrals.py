@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from buddywerk.access import policy
@@ -168,6 +168,8 @@ class PupilReferralIn(Schema):
     complexity: str = ""
     consent_given_on: date | None = None
     consent_given_by: str = ""
+    consent_giver: str = Field("", description="parent, guardian or pupil (13 or older)")
+    consent_method: str = Field("", description="paper or digital")
 
 
 class ReasonIn(Schema):
