@@ -705,7 +705,7 @@ def concern_outcome(
     if form.non_field_errors():
         # refused as a whole (not acknowledged yet, already closed): the page says why
         for message in form.non_field_errors():
-            messages.error(request, message)
+            messages.error(request, str(message))
         return _concern_page(concern)
     # shown again with its errors (a view of the duo's data, audited like the page)
     return _render_concern(request, concern, form)
