@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from buddywerk.access.models import Membership, User
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.models import AuditEvent
+from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 from buddywerk.followup.models import RelationshipSurvey, SurveyRespondent, TandemNote
 from buddywerk.referrals.models import ConsentWithdrawal, Family, Pupil, Referral
 from buddywerk.trajectories.enums import ConcernOutcome, ConcernStatus, NoteVisibility
@@ -306,9 +307,16 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def _labels(instance: models.Model, field: str) -> list[str]:
-    """The labels of a multiple-choice JSON field's codes."""
-    choices = dict(instance._meta.get_field(field).item_choices())  # type: ignore[attr-defined]
+def _labels(
+    instance: models.Model, field: str, among: type[models.Choices] | None = None
+) -> list[str]:
+    """The labels of a multiple-choice JSON field's codes (`among`: the choices of a plain
+    JSON list field)."""
+    choices = (
+        dict(among.choices)
+        if among is not None
+        else dict(instance._meta.get_field(field).item_choices())  # type: ignore[attr-defined]
+    )
     return [str(choices.get(code, code)) for code in getattr(instance, field) or []]
 
 
@@ -608,9 +616,9 @@ def collect_buddy(buddy: Buddy) -> dict[str, Any]:
         "on_internship": buddy.on_internship,
         "teaching_qualification": buddy.teaching_qualification,
         "background": buddy.background,
-        "competences": _labels(buddy, "competences"),
-        "languages": _labels(buddy, "languages"),
-        "meeting_modes": _labels(buddy, "meeting_modes"),
+        "competences": _labels(buddy, "competences", Competence),
+        "languages": _labels(buddy, "languages", Language),
+        "meeting_modes": _labels(buddy, "meeting_modes", MeetingMode),
         "home_postcode": buddy.home_postcode.code if buddy.home_postcode_id else None,
         "travel_radius_km": buddy.travel_radius_km,
         "available_from": _date(buddy.available_from),
