@@ -210,7 +210,9 @@ def test_the_pdf_and_json_download_audited_for_the_asker_only(client, world):
     assert data["subject"]["last_name"] == "Peeters"
     assert {"referrals", "duos", "views"} <= set(data)
     downloads = AuditEvent.objects.filter(
-        action=AuditAction.VIEW, object_id=str(world["pupil"].uuid), detail__access_export=str(event.pk)
+        action=AuditAction.VIEW,
+        object_id=str(world["pupil"].uuid),
+        detail__access_export=str(event.pk),
     )
     assert sorted(downloads.values_list("detail__file", flat=True)) == ["json", "pdf"]
     # Another person with the same rights gets nothing from the link.
@@ -224,9 +226,7 @@ def test_an_expired_or_forged_link_answers_404(client, world, monkeypatch):
     import time
 
     client.force_login(world["coordinator"])
-    token = access_services.access_export_create(
-        actor=world["coordinator"], subject=world["pupil"]
-    )
+    token = access_services.access_export_create(actor=world["coordinator"], subject=world["pupil"])
     url = reverse("privacy:access_download", args=[token, "json"])
     assert client.get(url).status_code == 200
     now = time.time()
@@ -237,7 +237,10 @@ def test_an_expired_or_forged_link_answers_404(client, world, monkeypatch):
     assert client.get(url).status_code == 404
     assert client.get(reverse("privacy:access_ready", args=[token])).status_code == 404
     monkeypatch.undo()
-    assert client.get(reverse("privacy:access_download", args=[token + "x", "json"])).status_code == 404
+    assert (
+        client.get(reverse("privacy:access_download", args=[token + "x", "json"])).status_code
+        == 404
+    )
     assert client.get(reverse("privacy:access_download", args=[token, "exe"])).status_code == 404
 
 

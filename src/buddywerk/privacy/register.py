@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .schedule import SCHEDULE, DataKind, RetentionRule, period_text
+from . import schedule
+from .schedule import DataKind, RetentionRule, period_text
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -192,8 +193,9 @@ class Activity:
 
 
 def processing_register() -> list[Activity]:
-    """The register, one activity per rule of the schedule, in the schedule's order."""
-    return [Activity(rule=rule, facts=FACTS[rule.kind]) for rule in SCHEDULE]
+    """The register, one activity per rule of the schedule, in the schedule's order (read
+    from the module at each call: the schedule is the one source)."""
+    return [Activity(rule=rule, facts=FACTS[rule.kind]) for rule in schedule.SCHEDULE]
 
 
 def notice(audience: str) -> list[Activity]:
