@@ -264,3 +264,26 @@ def test_a_buddy_downloads_their_own_data_without_the_childs(client, world):
     ).exists()
     pdf = client.get(reverse("privacy:access_download", args=[token, "pdf"]))
     assert buddy.user.email in _pdf_text(pdf.content)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    programmes = {world["duo"].programme_id}
+    access_export.collect_participant(world["pupil"], programme_ids=programmes)  # warm caches
+    with CaptureQueriesContext(connection) as before:
+        access_export.collect_participant(world["pupil"], programme_ids=programmes)
+    buddy = world["duo"].buddy.user
+    for days in range(2, 7):
+        duo_services.meeting_log(
+            actor=buddy,
+            trajectory=world["duo"],
+            date=world["duo"].planned_start + dt.timedelta(days=days),
+            duration_minutes=30,
+        )
+        followup_services.tandem_note_add(actor=buddy, trajectory=world["duo"], text="Nog een.")
+    with CaptureQueriesContext(connection) as after:
+        data = access_export.collect_participant(world["pupil"], programme_ids=programmes)
+    assert len(data["duos"][0]["meetings"]) == 7
+    assert len(after.captured_queries) == len(before.captured_queries)

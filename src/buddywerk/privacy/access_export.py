@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from buddywerk.access.models import Membership, User
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 from buddywerk.followup.models import RelationshipSurvey, SurveyRespondent, TandemNote
@@ -213,7 +215,19 @@ def _text(key: str, value: Any) -> str:
         return f"{who} ({value['organisation']})" if value.get("organisation") else who
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, str) and _ISO.fullmatch(value):
+        return _readable_date(value)
     return str(value)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}[+-]\d{2}:\d{2})?")
+
+
+def _readable_date(value: str) -> str:
+    """An ISO date of the JSON as a reader writes it: 03/12/2026, or 03/12/2026 14:05."""
+    if "T" in value:
+        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+    return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
 
 
 def pdf_blocks(data: dict[str, Any]) -> list[Block]:
@@ -358,8 +372,6 @@ def _views(object_type: str, object_id: str) -> list[dict[str, Any]]:
         roles.setdefault(membership.user_id, []).append(
             f"{membership.get_role_display()}, {membership.organisation.name}"
         )
-    from buddywerk.common.audit import AuditAction
-
     action_labels = dict(AuditAction.choices)
     return [
         {
@@ -729,7 +741,11 @@ def to_pdf(data: dict[str, Any]) -> bytes:
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
-            "privacy/access_export_pdf.html", {"data": data, "blocks": pdf_blocks(data)}
+            "privacy/access_export_pdf.html",
+            {
+                "blocks": pdf_blocks(data),
+                "generated_at": _readable_date(data["generated_at"]),
+            },
         )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
