@@ -329,7 +329,7 @@ def _labels(
     choices = (
         dict(among.choices)
         if among is not None
-        else dict(instance._meta.get_field(field).item_choices())  # type: ignore[attr-defined]
+        else dict(getattr(instance._meta.get_field(field), "item_choices")())  # noqa: B009
     )
     return [str(choices.get(code, code)) for code in getattr(instance, field) or []]
 
@@ -631,7 +631,7 @@ def collect_buddy(buddy: Buddy) -> dict[str, Any]:
         "competences": _labels(buddy, "competences", Competence),
         "languages": _labels(buddy, "languages", Language),
         "meeting_modes": _labels(buddy, "meeting_modes", MeetingMode),
-        "home_postcode": buddy.home_postcode.code if buddy.home_postcode_id else None,
+        "home_postcode": buddy.home_postcode.code if buddy.home_postcode else None,
         "travel_radius_km": buddy.travel_radius_km,
         "available_from": _date(buddy.available_from),
         "available_until": _date(buddy.available_until),
@@ -660,7 +660,7 @@ def collect_buddy(buddy: Buddy) -> dict[str, Any]:
         for m in Membership.objects.filter(user=user).select_related("organisation")
     ]
     screening = [
-        {**row, "programme": change.programme.name if change.programme_id else None}
+        {**row, "programme": change.programme.name if change.programme else None}
         for change, row in (
             (change, _history([change], with_reason=False)[0])
             for change in buddy.status_changes.select_related("programme").order_by("at", "id")

@@ -84,7 +84,6 @@ def access_export_subject(link: ExportLink, *, user: User) -> Pupil | Family | B
     return Buddy.objects.filter(user=user, uuid=link.subject_uuid).first()
 
 
-@transaction.atomic
 def access_export_download(
     *, actor: User, link: ExportLink, subject: Pupil | Family | Buddy, file_format: str
 ) -> bytes:
@@ -95,17 +94,19 @@ def access_export_download(
     if not _allowed(actor, subject):
         raise PermissionDenied
     data: dict[str, Any]
-    if isinstance(subject, Buddy):
-        data = access_export.collect_buddy(subject)
-    else:
-        data = access_export.collect_participant(
-            subject, programme_ids=policy.access_export_programme_ids(actor)
+    # Read and audit in one transaction; render the file after it (WeasyPrint takes seconds).
+    with transaction.atomic():
+        if isinstance(subject, Buddy):
+            data = access_export.collect_buddy(subject)
+        else:
+            data = access_export.collect_participant(
+                subject, programme_ids=policy.access_export_programme_ids(actor)
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target=seen(subject, access_export=link.event_id, file=file_format),
         )
-    audit_record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        target=seen(subject, access_export=link.event_id, file=file_format),
-    )
     return access_export.to_pdf(data) if file_format == "pdf" else access_export.to_json(data)
 
 
