@@ -28,6 +28,9 @@ ALLOWED = {
     "common/scheduler.py": "the scheduler runs every app's periodic job (followup-reminders)",
     "demo/steps/followup.py": "the demo world builds the duos' follow-up through its services",
     "templates/partials/nav_links.html": "the site's navigation links every app's pages",
+    "privacy/access_export.py": (
+        "access on request (GDPR Art. 15) exports the tandem notes and survey answers too"
+    ),
     "reports/templates/reports/home.html": (
         "the coordinator's home page shows the follow-up's open-concerns panel"
     ),

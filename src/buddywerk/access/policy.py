@@ -1117,3 +1117,54 @@ def can_create_api_tokens(user: AnyUser) -> bool:
     personal API tokens for their software (after 2FA, which their roles require); a
     token never reaches further than its owner's pages (the same predicates decide)."""
     return user.is_authenticated and user.is_active and bool(roles_of(user) & ROLES_REQUIRING_MFA)
+
+
+# --- Privacy: access on request and the processing register (issue 15, points 5-6) ---
+
+
+def access_export_programme_ids(user: AnyUser) -> set[int] | None:
+    """R18, GDPR Art. 15: the programmes whose data a user may export for a pupil or a
+    family who asks for it: a coordinator's own programmes (each programme answers for
+    what it holds); None for a platform admin (every programme); empty for everyone else."""
+    if is_platform_admin(user):
+        return None
+    return organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def _access_export_scope(user: AnyUser) -> Q | None:
+    programmes = access_export_programme_ids(user)
+    if programmes is None:
+        return Q()
+    if not programmes:
+        return None
+    return Q(referrals__programme_id__in=programmes, referrals__submitted_at__isnull=False)
+
+
+def pupils_for_access_export(user: AnyUser, qs: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Pupils with a submitted referral (and so any duo) in a programme the user may export
+    for (see `access_export_programme_ids`). School staff and buddies: none."""
+    condition = _access_export_scope(user)
+    return qs.none() if condition is None else qs.filter(condition).distinct()
+
+
+def families_for_access_export(user: AnyUser, qs: QuerySet[Family]) -> QuerySet[Family]:
+    """Families, as `pupils_for_access_export`."""
+    condition = _access_export_scope(user)
+    return qs.none() if condition is None else qs.filter(condition).distinct()
+
+
+def can_export_own_data(user: AnyUser) -> bool:
+    """GDPR Art. 15: anyone with a buddy profile downloads what Buddywerk holds about them,
+    whatever the screening decided (a declined applicant has the same right)."""
+    return user.is_authenticated and user.is_active and _buddy_status(user) is not None
+
+
+def can_view_processing_register(user: AnyUser) -> bool:
+    """GDPR Art. 30: the processing register is for the umbrella organisation's admins."""
+    return is_platform_admin(user)
+
+
+def can_make_access_exports(user: AnyUser) -> bool:
+    """Programme coordinators and platform admins answer access requests (the pupils and
+    families in scope are `pupils_for_access_export`)."""
+    return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)

@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import access_views, views
 
 app_name = "privacy"
 
 urlpatterns = [
     path("retention/", views.retention_list, name="retention"),
     path("retention/<uuid:programme_uuid>/", views.retention_edit, name="retention_edit"),
+    # Access on request (issue 15 point 5): no name in any of these URLs.
+    path("access/pupil/<uuid:pupil_uuid>/", access_views.access_pupil, name="access_pupil"),
+    path("access/family/<uuid:family_uuid>/", access_views.access_family, name="access_family"),
+    path("my-data/", access_views.my_data, name="my_data"),
+    path("access/<str:token>/", access_views.access_ready, name="access_ready"),
+    path(
+        "access/<str:token>/<str:file_format>/",
+        access_views.access_download,
+        name="access_download",
+    ),
+    # The processing register (point 6), for platform admins.
+    path("register/", access_views.processing_register, name="register"),
+    path("register/pdf/", access_views.processing_register_pdf, name="register_pdf"),
 ]

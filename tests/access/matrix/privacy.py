@@ -1,6 +1,6 @@
 """Privacy routes (issue 15): a programme's retention periods, for its coordinators."""
 
-from tests.access.matrix import LOGIN, Route, outcomes, role_outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ROUTES = [
     Route("privacy:retention", role_outcomes(403, anonymous=LOGIN, programme_coordinator=200)),
@@ -9,4 +9,99 @@ ROUTES = [
         outcomes(404, anonymous=LOGIN, programme_coordinator=200),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
+]
+
+
+# Access on request (issue 15 point 5): a coordinator of the child's programme (and a
+# platform admin, for every programme) exports; school staff, buddies, the region and the
+# funder get 404 for the child, as every outsider does.
+EXPORTERS = {"programme_coordinator": 200, "platform_admin": 200}
+
+
+def _family_of_the_programme(w):
+    """The world's family in a duo of the family programme, whose coordinator the world's
+    coordinator becomes too (the world's own programme takes pupils only)."""
+    from tests.factories import member
+
+    member(w.users["programme_coordinator"], w.family_programme, "programme_coordinator")
+    return w.matched_family
+
+
+def _token(w, role: str, subject_name: str) -> str:
+    """A download link made by the insider `role` for a subject of the world."""
+    from buddywerk.privacy.access_services import access_export_create
+
+    return access_export_create(actor=w.users[role], subject=getattr(w, subject_name))
+
+
+ROUTES += [
+    Route(
+        "privacy:access_pupil",
+        outcomes(404, anonymous=LOGIN, **EXPORTERS),
+        args=lambda w: {"pupil_uuid": w.pupil.uuid},
+    ),
+    Route(
+        "privacy:access_pupil",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=REDIRECT, platform_admin=REDIRECT),
+        args=lambda w: {"pupil_uuid": w.pupil.uuid},
+        method="post",
+    ),
+    # A pupil referred only to another programme: its coordinator's, not ours.
+    Route(
+        "privacy:access_pupil",
+        outcomes(404, anonymous=LOGIN, platform_admin=200, coordinator_other_programme=200),
+        args=lambda w: {"pupil_uuid": w.other_pupil.uuid},
+    ),
+    Route(
+        "privacy:access_family",
+        outcomes(404, anonymous=LOGIN, **EXPORTERS),
+        args=lambda w: {"family_uuid": _family_of_the_programme(w).uuid},
+    ),
+    Route(
+        "privacy:my_data",
+        role_outcomes(
+            403, anonymous=LOGIN, buddy=200, declined_applicant=200, pending_applicant=200
+        ),
+    ),
+    Route(
+        "privacy:my_data",
+        role_outcomes(
+            403,
+            anonymous=LOGIN,
+            buddy=REDIRECT,
+            declined_applicant=REDIRECT,
+            pending_applicant=REDIRECT,
+        ),
+        method="post",
+    ),
+    # The links work for the person who made them only: everyone else gets 404.
+    Route(
+        "privacy:access_ready",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"token": _token(w, "programme_coordinator", "pupil")},
+    ),
+    Route(
+        "privacy:access_download",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {
+            "token": _token(w, "programme_coordinator", "pupil"),
+            "file_format": "json",
+        },
+    ),
+    Route(
+        "privacy:access_download",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {
+            "token": _token(w, "programme_coordinator", "pupil"),
+            "file_format": "pdf",
+        },
+    ),
+    Route(
+        "privacy:access_download",
+        outcomes(404, anonymous=LOGIN, buddy=200),
+        args=lambda w: {"token": _token(w, "buddy", "buddy"), "file_format": "json"},
+    ),
+    # The processing register (point 6): platform admins only.
+    Route("privacy:register", role_outcomes(403, anonymous=LOGIN, platform_admin=200)),
+    Route("privacy:register_pdf", role_outcomes(403, anonymous=LOGIN, platform_admin=200)),
 ]
