@@ -46,7 +46,9 @@ def build_qualitative() -> QualitativeWorld:
     )
     other = member(UserFactory(email="coord2@example.org"), world.p2, Role.PROGRAMME_COORDINATOR)
     regional = member(
-        UserFactory(email="regio@example.org", first_name="Roel", last_name="Claeskens"), region, Role.REGIONAL_COORDINATOR
+        UserFactory(email="regio@example.org", first_name="Roel", last_name="Claeskens"),
+        region,
+        Role.REGIONAL_COORDINATOR,
     )
     funder = member(UserFactory(email="funder@example.org"), funder_org, Role.FUNDER)
     admin = member(

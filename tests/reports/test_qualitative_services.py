@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
@@ -24,6 +23,7 @@ from buddywerk.reports.qualitative_services import (
     qualitative_submit,
 )
 from tests.reports.qualitative_world import QUESTIONS, build_qualitative
+from tests.reports.world import at
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,9 @@ def q():
 
 
 def _answers(period, *texts):
-    return {question.pk: text for question, text in zip(period.questions.all(), texts, strict=False)}
+    return {
+        question.pk: text for question, text in zip(period.questions.all(), texts, strict=False)
+    }
 
 
 def test_opening_a_period_sets_the_questions_and_the_reports_deadline(q):
@@ -45,13 +47,17 @@ def test_opening_a_period_sets_the_questions_and_the_reports_deadline(q):
 
 def test_only_the_funder_or_an_admin_opens_a_period_and_never_twice(q):
     with pytest.raises(PermissionDenied):
-        qualitative_period_open(kind="final", school_year=2025, questions=["?"], actor=q.coordinator)
+        qualitative_period_open(
+            kind="final", school_year=2025, questions=["?"], actor=q.coordinator
+        )
     with pytest.raises(ValidationError) as error:
         qualitative_period_open(kind="interim", school_year=2025, questions=["?"], actor=q.admin)
     assert "school_year" in error.value.error_dict
     with pytest.raises(ValidationError):
         qualitative_period_open(kind="final", school_year=2025, questions=["  "], actor=q.admin)
-    final = qualitative_period_open(kind="final", school_year=2025, questions=["Plannen?"], actor=q.admin)
+    final = qualitative_period_open(
+        kind="final", school_year=2025, questions=["Plannen?"], actor=q.admin
+    )
     assert final.due_on == dt.date(2026, 10, 15)
 
 
@@ -79,7 +85,10 @@ def test_a_draft_keeps_the_answers_and_submits_nothing(q):
 def test_submit_needs_every_answer_and_changes_nothing_otherwise(q):
     with pytest.raises(ValidationError):
         qualitative_submit(
-            period=q.period, programme=q.p1, answers=_answers(q.period, "Goed", " "), actor=q.coordinator
+            period=q.period,
+            programme=q.p1,
+            answers=_answers(q.period, "Goed", " "),
+            actor=q.coordinator,
         )
     assert not QualitativeReport.objects.filter(status=QualitativeStatus.SUBMITTED).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.QUALITATIVE_SUBMIT).exists()
@@ -87,13 +96,16 @@ def test_submit_needs_every_answer_and_changes_nothing_otherwise(q):
 
 def test_submit_is_a_logged_audited_transition_and_a_second_submit_changes_nothing(q):
     qualitative_draft_save(
-        period=q.period, programme=q.p1, answers=_answers(q.period, "Goed", "Scholen"), actor=q.coordinator
+        period=q.period,
+        programme=q.p1,
+        answers=_answers(q.period, "Goed", "Scholen"),
+        actor=q.coordinator,
     )
     report = qualitative_submit(
         period=q.period,
         programme=q.p1,
         actor=q.coordinator,
-        now=timezone.make_aware(dt.datetime(2026, 1, 20, 9)),
+        now=at("2026-01-20", 9),
     )
     assert report.status == QualitativeStatus.SUBMITTED
     assert not report.late
@@ -113,7 +125,10 @@ def test_submit_is_a_logged_audited_transition_and_a_second_submit_changes_nothi
         )
     with pytest.raises(ValidationError):
         qualitative_draft_save(
-            period=q.period, programme=q.p1, answers=_answers(q.period, "Anders"), actor=q.coordinator
+            period=q.period,
+            programme=q.p1,
+            answers=_answers(q.period, "Anders"),
+            actor=q.coordinator,
         )
     report.refresh_from_db()
     assert report.submitted_at == submitted_at
@@ -123,7 +138,7 @@ def test_submit_is_a_logged_audited_transition_and_a_second_submit_changes_nothi
 
 
 def test_after_the_deadline_a_report_is_still_accepted_and_marked_late(q):
-    after = timezone.make_aware(dt.datetime(2026, 2, 3, 9))
+    after = at("2026-02-03", 9)
     report = qualitative_submit(
         period=q.period,
         programme=q.p1,
@@ -139,7 +154,7 @@ def test_after_the_deadline_a_report_is_still_accepted_and_marked_late(q):
         province=q.van,
         answers=_answers(q.period, "Op tijd", "Ja"),
         actor=q.regional,
-        now=timezone.make_aware(dt.datetime(2026, 2, 1, 23)),
+        now=at("2026-02-01", 23),
     )
     assert not on_time.late
 
@@ -189,14 +204,19 @@ def test_questions_change_until_the_first_submission(q):
 
 def test_reminders_go_two_weeks_before_the_deadline_to_who_has_not_submitted_once(q):
     qualitative_submit(
-        period=q.period, programme=q.p2, answers=_answers(q.period, "A", "B"), actor=q.other_coordinator
+        period=q.period,
+        programme=q.p2,
+        answers=_answers(q.period, "A", "B"),
+        actor=q.other_coordinator,
     )
     assert qualitative_reminders_send(today=dt.date(2026, 1, 17)) == 0  # 15 days before
     assert qualitative_reminders_send(today=dt.date(2026, 1, 18)) == 2  # p1 and the VAN region
     assert qualitative_reminders_send(today=dt.date(2026, 1, 19)) == 0
     assert qualitative_reminders_send(today=dt.date(2026, 2, 1)) == 0  # due day: past the notice
     recipients = sorted(
-        OutgoingMail.objects.filter(kind="reports.qualitative_reminder").values_list("to", flat=True)
+        OutgoingMail.objects.filter(kind="reports.qualitative_reminder").values_list(
+            "to", flat=True
+        )
     )
     assert recipients == ["coord1@example.org", "regio@example.org"]
     assert AuditEvent.objects.filter(action=AuditAction.QUALITATIVE_REMINDER).count() == 2

@@ -60,9 +60,7 @@ def respondents(period: QualitativePeriod) -> list[Respondent]:
     """Every region (by province name), then every programme (by name), with its report."""
     reports = {
         (r.programme_id, r.province_id): r
-        for r in period.reports.prefetch_related("answers").select_related(
-            "programme", "province"
-        )
+        for r in period.reports.prefetch_related("answers").select_related("programme", "province")
     }
     return [
         Respondent(REGION, None, province, reports.get((None, province.pk)))
@@ -117,7 +115,9 @@ def figures_for(user: Any, scope: Scope, period: QualitativePeriod) -> Report:
     return with_display(build_report(scope, period_of(period)), suppress=suppressed)
 
 
-def answers_of(period: QualitativePeriod, report: QualitativeReport | None) -> list[tuple[Any, str]]:
+def answers_of(
+    period: QualitativePeriod, report: QualitativeReport | None
+) -> list[tuple[Any, str]]:
     """(question, answer text) for each of the period's questions, in order."""
     texts = {a.question_id: a.text for a in report.answers.all()} if report is not None else {}
     return [(q, texts.get(q.pk, "")) for q in period.questions.all()]

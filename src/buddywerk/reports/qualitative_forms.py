@@ -46,7 +46,8 @@ class PeriodOpenForm(forms.Form):
         this_year = periods.school_year_of(timezone.localdate())
         field = cast(forms.TypedChoiceField, self.fields["school_year"])
         field.choices = [
-            (year, periods.school_year_label(year)) for year in range(this_year + 1, this_year - 3, -1)
+            (year, periods.school_year_label(year))
+            for year in range(this_year + 1, this_year - 3, -1)
         ]
         if not self.is_bound:
             field.initial = this_year

@@ -170,11 +170,7 @@ def _save_answers(report: QualitativeReport, answers: Mapping[int, str]) -> int:
         text = text.strip()
         if len(text) > ANSWER_MAX:
             raise ValidationError(
-                {
-                    f"q{pk}": [
-                        _("An answer has at most %(max)d characters.") % {"max": ANSWER_MAX}
-                    ]
-                }
+                {f"q{pk}": [_("An answer has at most %(max)d characters.") % {"max": ANSWER_MAX}]}
             )
         answer = current.get(pk)
         if answer is None:
@@ -238,9 +234,7 @@ def qualitative_submit(
     def check(locked: QualitativeReport) -> None:
         if answers is not None:
             _save_answers(locked, answers)
-        answered = set(
-            locked.answers.exclude(text="").values_list("question_id", flat=True)
-        )
+        answered = set(locked.answers.exclude(text="").values_list("question_id", flat=True))
         if locked.period.questions.exclude(pk__in=answered).exists():
             raise ValidationError(_("Answer every question before you submit."))
 

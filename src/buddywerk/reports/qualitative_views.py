@@ -53,9 +53,7 @@ def qualitative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             row["submitted"] = sum(1 for r in everyone if r.submitted)
             row["expected"] = len(everyone)
         rows.append(row)
-    return render(
-        request, "reports/qualitative/list.html", {"rows": rows, "configure": configure}
-    )
+    return render(request, "reports/qualitative/list.html", {"rows": rows, "configure": configure})
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,9 +156,7 @@ def qualitative_answer(
                 ),
             )
             if done is not None:
-                messages.success(
-                    request, _("Your draft was saved. It is not submitted yet.")
-                )
+                messages.success(request, _("Your draft was saved. It is not submitted yet."))
                 return redirect(request.path)
     figures = figures_for(request.user, respondent.scope, period)
     return render(
