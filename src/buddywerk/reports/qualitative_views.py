@@ -137,12 +137,15 @@ def qualitative_answer(
         initial={f"q{q.pk}": text for q, text in current},
     )
     if request.method == "POST" and form.is_valid():
-        scope = {"programme": respondent.programme, "province": respondent.province}
         if "submit" in request.POST:
             done = form_submit(
                 form,
                 lambda: qualitative_submit(
-                    period=period, **scope, answers=form.answers(), actor=request.user
+                    period=period,
+                    programme=respondent.programme,
+                    province=respondent.province,
+                    answers=form.answers(),
+                    actor=request.user,
                 ),
             )
             if done is not None:
@@ -152,7 +155,11 @@ def qualitative_answer(
             done = form_submit(
                 form,
                 lambda: qualitative_draft_save(
-                    period=period, **scope, answers=form.answers(), actor=request.user
+                    period=period,
+                    programme=respondent.programme,
+                    province=respondent.province,
+                    answers=form.answers(),
+                    actor=request.user,
                 ),
             )
             if done is not None:
