@@ -308,3 +308,20 @@ def test_admin_gets_exact_figures_in_the_combined_xlsx(client, q):
         client.get(reverse("reports:qualitative_export", args=[q.period.pk, "doc"])).status_code
         == 404
     )
+
+
+def test_an_answer_that_looks_like_a_formula_stays_text_in_the_xlsx(client, q):
+    formula = '=HYPERLINK("http://example.org","klik")'
+    qualitative_submit(
+        period=q.period,
+        programme=q.p1,
+        answers=_answers(q.period, (formula, "+1")),
+        actor=q.coordinator,
+        now=at(ON_TIME),
+    )
+    client.force_login(q.funder)
+    response = client.get(reverse("reports:qualitative_export", args=[q.period.pk, "xlsx"]))
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book[next(name for name in book.sheetnames if "Buddy Mechelen" in name)]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)

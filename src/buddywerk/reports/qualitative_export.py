@@ -146,6 +146,14 @@ def _write_figures(sheet: Any, report: Report) -> None:
                 cell.alignment = Alignment(horizontal="right")
 
 
+def _as_text(sheet: Any) -> None:
+    """Keep the last row's cells text: an answer that starts with "=" is what someone typed,
+    never a formula for the funder's spreadsheet to run."""
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _write_answers(sheet: Any, section: Section) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -157,6 +165,7 @@ def _write_answers(sheet: Any, section: Section) -> None:
             cell.font = Font(bold=True)
         for question, text in section.answers:
             sheet.append([question.text, text])
+            _as_text(sheet)
             for cell in sheet[sheet.max_row]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -199,6 +208,7 @@ def to_xlsx(combined: Combined) -> bytes:
     for section in combined.regions:
         answers.append([])
         answers.append([section.title])
+        _as_text(answers)
         answers.cell(answers.max_row, 1).font = Font(bold=True, size=12)
         _write_answers(answers, section)
         parts.append((section.title, answers.title, section.status_text))
@@ -208,6 +218,7 @@ def to_xlsx(combined: Combined) -> bytes:
     for number, section in enumerate(combined.programmes, 3):
         sheet = book.create_sheet(_sheet_name(number, section.title, used))
         sheet.append([section.title])
+        _as_text(sheet)
         sheet["A1"].font = Font(bold=True, size=13)
         _write_answers(sheet, section)
         if section.figures is not None:
@@ -221,6 +232,7 @@ def to_xlsx(combined: Combined) -> bytes:
 
     for title, sheet_title, status in parts:
         contents.append([title, sheet_title, status])
+        _as_text(contents)
         link = contents.cell(contents.max_row, 2)
         link.hyperlink = f"#'{sheet_title}'!A1"
         link.style = "Hyperlink"
