@@ -83,16 +83,16 @@ def qualitative_period_open(
     if kind not in QualitativeKind.values:
         raise ValidationError({"kind": [_("Choose the interim or the final report.")]})
     cleaned = _clean_questions(questions)
-    try:
-        with transaction.atomic():
-            period = QualitativePeriod.objects.create(
-                kind=kind, school_year=school_year, due_on=due_on(kind, school_year)
-            )
-    except IntegrityError:
-        raise ValidationError(
-            {"school_year": [_("This report period already has its questions.")]}
-        ) from None
     with transaction.atomic():
+        try:
+            with transaction.atomic():
+                period = QualitativePeriod.objects.create(
+                    kind=kind, school_year=school_year, due_on=due_on(kind, school_year)
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {"school_year": [_("This report period already has its questions.")]}
+            ) from None
         QualitativeQuestion.objects.bulk_create(
             QualitativeQuestion(period=period, position=i, text=text)
             for i, text in enumerate(cleaned, 1)
