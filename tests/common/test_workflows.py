@@ -24,12 +24,22 @@ from buddywerk.referrals.enums import OPEN_STATUSES as REFERRAL_OPEN
 from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.referrals.models import Referral, ReferralTransition
 from buddywerk.referrals.workflow import REFERRAL
+from buddywerk.reports.qualitative_workflow import QUALITATIVE
 from buddywerk.trajectories.concern_workflow import CONCERN
 from buddywerk.trajectories.enums import LOGGING_STATUSES, ConcernStatus, TrajectoryStatus
 from buddywerk.trajectories.workflow import TRAJECTORY
 from tests.factories import ReferralFactory, UserFactory
 
-WORKFLOWS = [REFERRAL, TRAJECTORY, PROPOSAL, SUBMISSION, REGISTRATION, SCREENING, CONCERN]
+WORKFLOWS = [
+    REFERRAL,
+    TRAJECTORY,
+    PROPOSAL,
+    SUBMISSION,
+    REGISTRATION,
+    SCREENING,
+    CONCERN,
+    QUALITATIVE,
+]
 SRC = Path(__file__).resolve().parents[2] / "src" / "buddywerk"
 # Every test clears the cache, which lives in the database.
 pytestmark = pytest.mark.django_db

@@ -64,6 +64,11 @@ SERVICE_FOR = {
     "PracticeVersion": "network.services:practice_submission_publish",
     "Question": "network.services:question_save",
     "ServiceIntroduction": "network.services:service_introduction_record",
+    "QualitativePeriod": "reports.qualitative_services:qualitative_period_open",
+    "QualitativeQuestion": "reports.qualitative_services:qualitative_period_open",
+    "QualitativeReport": "reports.qualitative_services:qualitative_draft_save",
+    "QualitativeAnswer": "reports.qualitative_services:qualitative_draft_save",
+    "QualitativeReportTransition": "reports.qualitative_services:qualitative_submit",
     "AuditEvent": "common.audit:audit_record",
     "OutgoingMail": "mail.outbox:mail_enqueue",
 }

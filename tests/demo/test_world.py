@@ -152,3 +152,21 @@ def test_the_demo_world_holds_what_the_readme_promises_each_with_its_history():
     assert suspended.status == ScreeningStatus.SUSPENDED
     paused = Trajectory.objects.get(buddy=suspended)
     assert paused.status == TrajectoryStatus.PAUSED and paused.paused_for_safeguarding
+    # The interim report of this school year holds submitted qualitative answers (issue 14,
+    # point 4): Buddy Mechelen and Regio Antwerpen submitted, Gezinsbuddy Gent keeps a
+    # draft, each through the workflow (its log row), and the funder's combined report
+    # holds the answers.
+    from buddywerk.reports.qualitative_export import build_combined
+    from buddywerk.reports.qualitative_models import QualitativePeriod, QualitativeStatus
+
+    period = QualitativePeriod.objects.get(kind="interim")
+    submitted = period.reports.filter(status=QualitativeStatus.SUBMITTED)
+    assert sorted(str(r.scope_label) for r in submitted) == ["Antwerpen", "Buddy Mechelen"]
+    for report in submitted:
+        assert report.answers.exclude(text="").count() == period.questions.count() == 4
+        assert report.transitions.get().to_status == QualitativeStatus.SUBMITTED
+    assert period.reports.get(programme__name="Gezinsbuddy Gent").status == "draft"
+    combined = build_combined(period, user=User.objects.get(email=demo_email("funder")))
+    mechelen = next(s for s in combined.programmes if s.title == "Buddy Mechelen")
+    assert mechelen.respondent.submitted and mechelen.answers[0][1].startswith("Thomas More")
+    assert "Gezinsbuddy Gent" in [s.title for s in combined.missing]

@@ -24,6 +24,7 @@ from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
+from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
 from buddywerk.trajectories.models import Concern, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
@@ -737,6 +738,39 @@ def report_is_suppressed(
     if programme is None and province is not None and province in regional_province_codes(user):
         return False
     return True
+
+
+# --- The qualitative report (issue 14, point 4) ---------------------------------------
+
+
+def can_configure_qualitative(user: AnyUser) -> bool:
+    """The funder and platform admins open report periods, set the funder's questions, see
+    who has not submitted and download the combined report."""
+    return report_sees_everything(user)
+
+
+def can_view_qualitative(user: AnyUser) -> bool:
+    """Who has a page of qualitative reports: the funder, platform admins, and the
+    coordinators who answer (per programme, per province)."""
+    return can_configure_qualitative(user) or bool(
+        roles_of(user) & {Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR}
+    )
+
+
+def can_answer_qualitative(user: AnyUser, report: QualitativeReport) -> bool:
+    """The coordinators of the programme, or the regional coordinators of the province,
+    answer and submit its qualitative report; nobody else writes in it."""
+    if report.programme_id is not None:
+        return report.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return report.province_id in regional_province_codes(user)
+
+
+def can_view_qualitative_report(user: AnyUser, report: QualitativeReport) -> bool:
+    """The answerers, the funder and platform admins read a qualitative report (others: 404).
+    The funder reads only what was submitted (the selector hides drafts)."""
+    return can_answer_qualitative(user, report) or (
+        can_configure_qualitative(user) and report.status == QualitativeStatus.SUBMITTED
+    )
 
 
 # --- Matching (issue 4, R3, R8, R9) --------------------------------------------------

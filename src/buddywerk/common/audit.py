@@ -186,6 +186,11 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
     # reports
     REPORT_REMINDER = "report.reminder", _("Report reminder sent")
+    QUALITATIVE_PERIOD_OPEN = "qualitative_period.open", _("Qualitative report period opened")
+    QUALITATIVE_QUESTIONS_SET = "qualitative_period.questions", _("Funder's questions changed")
+    QUALITATIVE_DRAFT_SAVE = "qualitative_report.draft", _("Qualitative report draft saved")
+    QUALITATIVE_SUBMIT = "qualitative_report.submit", _("Qualitative report submitted")
+    QUALITATIVE_REMINDER = "qualitative_report.reminder", _("Qualitative report reminder sent")
 
 
 def _object_id(target: models.Model) -> str:

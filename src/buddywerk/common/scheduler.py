@@ -52,6 +52,12 @@ def _report_reminders(now: dt.datetime) -> str:
     return f"sent={report_reminders_send(today=timezone.localdate(now))}"
 
 
+def _qualitative_reminders(now: dt.datetime) -> str:
+    from buddywerk.reports.qualitative_services import qualitative_reminders_send
+
+    return f"sent={qualitative_reminders_send(today=timezone.localdate(now))}"
+
+
 def _stale_imports(now: dt.datetime) -> str:
     from buddywerk.buddies.importer import imports_recover_stale
 
@@ -97,6 +103,7 @@ JOBS: list[Job] = [
     Job("followup-reminders", _followup_reminders),
     Job("matching-expiry", _matching_expiry),
     Job("report-reminders", _report_reminders),
+    Job("qualitative-reminders", _qualitative_reminders),
     Job("stale-imports", _stale_imports),
     Job("unconfirmed-purge", _unconfirmed_purge),
     # before the check: on the day an extract runs out, its duos with a minor pause first

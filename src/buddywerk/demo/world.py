@@ -54,6 +54,7 @@ from .steps.matching import matching
 from .steps.organisations import organisations
 from .steps.platform import platform
 from .steps.practices import practices
+from .steps.qualitative import qualitative
 from .steps.questions import questions
 from .steps.referrals import referrals
 from .steps.safeguarding import safeguarding
@@ -96,6 +97,8 @@ STEPS: list[Callable[[], None]] = [
     practices,
     questions,
     local_services,
+    # after the duos and meetings: the report's figures beside the answers
+    qualitative,
 ]
 
 

@@ -29,3 +29,13 @@ class ReportReminder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_on}"
+
+
+# The qualitative report lives in its own module (issue 14, point 4).
+from .qualitative_models import (  # noqa: E402, F401
+    QualitativeAnswer,
+    QualitativePeriod,
+    QualitativeQuestion,
+    QualitativeReport,
+    QualitativeReportTransition,
+)

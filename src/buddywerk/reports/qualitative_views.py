@@ -1,0 +1,200 @@
+"""Pages of the qualitative report (issue 14, points 4-5): the list of periods, opening a
+period and changing its questions (funder, platform admin), who has not submitted, the
+answer form of a programme or region (drafts, submit, the figures beside the text) and the
+combined download. A report outside the user's scope does not exist for them (404)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from buddywerk.access import policy
+from buddywerk.common.forms import form_submit
+from buddywerk.common.http import AuthenticatedHttpRequest
+
+from . import qualitative_export
+from .charts import table_chart
+from .qualitative import REGION, answerable, answers_of, figures_for, respondent_or_404, respondents
+from .qualitative_forms import AnswersForm, PeriodOpenForm, QuestionsForm
+from .qualitative_models import QualitativePeriod, QualitativeStatus
+from .qualitative_services import (
+    qualitative_draft_save,
+    qualitative_period_open,
+    qualitative_questions_set,
+    qualitative_submit,
+)
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _configure_only(request: AuthenticatedHttpRequest) -> None:
+    if not policy.can_configure_qualitative(request.user):
+        raise PermissionDenied
+
+
+def qualitative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The periods: for the funder with how many submitted, for a coordinator the programmes
+    and regions they answer for."""
+    if not policy.can_view_qualitative(request.user):
+        raise PermissionDenied
+    configure = policy.can_configure_qualitative(request.user)
+    rows: list[dict[str, Any]] = []
+    for period in QualitativePeriod.objects.all():
+        row: dict[str, Any] = {"period": period, "mine": answerable(request.user, period)}
+        if configure:
+            everyone = respondents(period)
+            row["submitted"] = sum(1 for r in everyone if r.submitted)
+            row["expected"] = len(everyone)
+        rows.append(row)
+    return render(request, "reports/qualitative/list.html", {"rows": rows, "configure": configure})
+
+
+@require_http_methods(["GET", "POST"])
+def qualitative_period_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _configure_only(request)
+    form = PeriodOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        period = form_submit(
+            form,
+            lambda: qualitative_period_open(
+                kind=form.cleaned_data["kind"],
+                school_year=form.cleaned_data["school_year"],
+                questions=form.question_lines(),
+                actor=request.user,
+            ),
+        )
+        if period is not None:
+            messages.success(request, _("The report period is open."))
+            return redirect("reports:qualitative_period", pk=period.pk)
+    return render(request, "reports/qualitative/period_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def qualitative_period(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Who has (not) submitted, the questions, the downloads."""
+    _configure_only(request)
+    period = get_object_or_404(QualitativePeriod, pk=pk)
+    questions = list(period.questions.all())
+    form = QuestionsForm(
+        request.POST or None, initial={"questions": "\n".join(q.text for q in questions)}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form,
+            lambda: qualitative_questions_set(
+                period=period, questions=form.question_lines(), actor=request.user
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The questions were saved."))
+            return redirect("reports:qualitative_period", pk=period.pk)
+    everyone = respondents(period)
+    return render(
+        request,
+        "reports/qualitative/period.html",
+        {
+            "period": period,
+            "form": form,
+            "questions": questions,
+            "respondents": everyone,
+            "missing": [r for r in everyone if not r.submitted],
+            "locked": any(r.submitted for r in everyone),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def qualitative_answer(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, key: str
+) -> HttpResponse:
+    """The answers of one programme or region: a form for its coordinators while it is a
+    draft, read-only once submitted (and then for the funder too)."""
+    if not policy.can_view_qualitative(request.user):
+        raise Http404
+    period = get_object_or_404(QualitativePeriod, pk=pk)
+    respondent, answers_here = respondent_or_404(request.user, period, kind, key)
+    report = respondent.report
+    editable = answers_here and (report is None or report.status == QualitativeStatus.DRAFT)
+    if request.method == "POST" and not editable:
+        if not answers_here:
+            raise Http404
+        messages.error(
+            request, _("This report has already been submitted; its answers no longer change.")
+        )
+        return redirect(request.path)
+    questions = list(period.questions.all())
+    current = answers_of(period, report)
+    form = AnswersForm(
+        request.POST or None,
+        questions=questions,
+        initial={f"q{q.pk}": text for q, text in current},
+    )
+    if request.method == "POST" and form.is_valid():
+        if "submit" in request.POST:
+            done = form_submit(
+                form,
+                lambda: qualitative_submit(
+                    period=period,
+                    programme=respondent.programme,
+                    province=respondent.province,
+                    answers=form.answers(),
+                    actor=request.user,
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("Your answers were submitted. Thank you."))
+                return redirect(request.path)
+        else:
+            done = form_submit(
+                form,
+                lambda: qualitative_draft_save(
+                    period=period,
+                    programme=respondent.programme,
+                    province=respondent.province,
+                    answers=form.answers(),
+                    actor=request.user,
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("Your draft was saved. It is not submitted yet."))
+                return redirect(request.path)
+    figures = figures_for(request.user, respondent.scope, period)
+    return render(
+        request,
+        "reports/qualitative/answer.html",
+        {
+            "period": period,
+            "respondent": respondent,
+            "is_region": respondent.kind == REGION,
+            "report_row": report,
+            "editable": editable,
+            "form": form,
+            "answers": current,
+            "report": figures,
+            "tables": [(table, table_chart(table)) for table in figures.tables],
+        },
+    )
+
+
+def qualitative_export_view(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The combined report of a period: figures in total and per programme, and the
+    submitted answers, as PDF or XLSX."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    _configure_only(request)
+    period = get_object_or_404(QualitativePeriod, pk=pk)
+    combined = qualitative_export.build_combined(period, user=request.user)
+    if fmt == "xlsx":
+        body = qualitative_export.to_xlsx(combined)
+    else:
+        body = qualitative_export.to_pdf(combined, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{combined.filename}.{fmt}"'
+    return response
