@@ -39,7 +39,7 @@ class BuddyOut(Schema):
     available_until: date | None
     is_paused: bool
     online_only: bool
-    travel_radius_km: int
+    travel_radius_km: int | None
     slots: list[str]
     created_at: datetime
 
