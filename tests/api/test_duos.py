@@ -99,7 +99,10 @@ def test_the_duo_list_pages_with_a_cursor(duo):
 
 def test_meetings_are_listed_as_the_duo_page_shows_them(duo):
     lead = coordinator(duo.programme)
-    assert post(client_of(lead), f"/api/v1/duos/{duo.uuid}/meetings", meeting_body()).status_code == 201
+    assert (
+        post(client_of(lead), f"/api/v1/duos/{duo.uuid}/meetings", meeting_body()).status_code
+        == 201
+    )
     post(
         client_of(lead),
         f"/api/v1/duos/{duo.uuid}/meetings",
@@ -141,9 +144,7 @@ def test_outsiders_of_the_same_role_get_404(duo):
 
 def test_the_coordinator_logs_a_meeting_and_the_school_may_not(duo):
     lead = coordinator(duo.programme)
-    response = post(
-        client_of(lead), f"/api/v1/duos/{duo.uuid}/meetings", meeting_body(wellbeing=4)
-    )
+    response = post(client_of(lead), f"/api/v1/duos/{duo.uuid}/meetings", meeting_body(wellbeing=4))
     assert response.status_code == 201, response.content
     meeting = Meeting.objects.get()
     assert meeting.logged_by == lead and meeting.status == MeetingStatus.HAPPENED

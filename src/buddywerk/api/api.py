@@ -69,8 +69,9 @@ api_v1 = BuddywerkAPI(
 )
 api_v1.add_router("/", open_data.router)
 api_v1.add_router("/", practices.router)
-api_v1.add_router("/", referrals.router)
+# Before the referrals router: its /referrals/{uuid} would take /referrals/family.
 api_v1.add_router("/", family_referrals.router)
+api_v1.add_router("/", referrals.router)
 api_v1.add_router("/", duos.router)
 api_v1.add_router("/", programmes_buddies.router)
 api_v1.add_router("/", programmes_proposals.router)

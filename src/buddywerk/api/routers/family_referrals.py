@@ -39,7 +39,7 @@ class FamilyReferralIn(Schema):
     languages: list[str] = []
     contact_language: str = ""
     postcode: str
-    needs: list[str]
+    needs: list[str] = []
     needs_note: str = ""
     goals: list[str] = []
     meeting_modes: list[str] = []
