@@ -32,6 +32,8 @@ def _pupil_body(world):
         "complexity": "normal",
         "consent_given_on": timezone.localdate().isoformat(),
         "consent_given_by": "moeder",
+        "consent_giver": "parent",
+        "consent_method": "paper",
     }
 
 

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from buddywerk.access.models import Role
 from buddywerk.api.models import ApiScope
 from buddywerk.buddies.models import ScreeningStatus
 from buddywerk.common.audit import AuditAction

@@ -38,6 +38,8 @@ def body(programme, **overrides):
         "complexity": "normal",
         "consent_given_on": timezone.localdate().isoformat(),
         "consent_given_by": "moeder",
+        "consent_giver": "parent",
+        "consent_method": "paper",
     }
     data.update(overrides)
     return data
