@@ -5,7 +5,7 @@ service (buddywerk.trajectories). Status only: no names, no buddy contact detail
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -13,10 +13,11 @@ from ninja import Header, Query, Router, Schema, Status
 
 from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.referrals.models import Family
 from buddywerk.trajectories import selectors, services
 from buddywerk.trajectories.filters import DuoFilter, MeetingFilter
 from buddywerk.trajectories.forms import MeetingForm
-from buddywerk.trajectories.models import Meeting, Trajectory
+from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 from buddywerk.trajectories.read_only import CLOSED_MESSAGE
 from buddywerk.trajectories.views import MEETING_FIELDS
 
@@ -68,6 +69,14 @@ class DuoQuery(Schema):
     programme: str | None = None
 
 
+def _participant(participant: Participant) -> DuoParticipant:
+    """A pupil or a family, by id (select_related by the selector)."""
+    if participant.pupil is not None:
+        return DuoParticipant(kind="pupil", uuid=participant.pupil.uuid)
+    # Otherwise a family: a database check holds exactly one of the two.
+    return DuoParticipant(kind="family", uuid=cast(Family, participant.family).uuid)
+
+
 def _duo_out(row: dict[str, Any]) -> DuoOut:
     duo: Trajectory = row["trajectory"]
     return DuoOut(
@@ -81,12 +90,7 @@ def _duo_out(row: dict[str, Any]) -> DuoOut:
         closed_on=duo.closed_on,
         meetings_held=duo.meetings_held,  # type: ignore[attr-defined]
         last_meeting_on=duo.last_meeting_on,  # type: ignore[attr-defined]
-        participants=[
-            DuoParticipant(kind="pupil", uuid=p.pupil.uuid)
-            if p.pupil_id
-            else DuoParticipant(kind="family", uuid=p.family.uuid)  # type: ignore[union-attr]
-            for p in duo.participants.all()
-        ],
+        participants=[_participant(p) for p in duo.participants.all()],
         tasks=row["tasks"],
         created_at=duo.created_at,
     )

@@ -59,7 +59,7 @@ def _proposal_out(proposal: Proposal) -> ProposalOut:
         score=proposal.score,
         due_at=proposal.due_at,
         created_at=proposal.created_at,
-        trajectory=proposal.trajectory.uuid if proposal.trajectory_id else None,
+        trajectory=proposal.trajectory.uuid if proposal.trajectory is not None else None,
         history=[
             TransitionOut(
                 transition=t.transition, from_status=t.from_status, to_status=t.to_status, at=t.at
