@@ -163,6 +163,8 @@ def test_a_meeting_is_validated_by_the_pages_form_and_service(duo):
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert {e["field"] for e in response.json()["errors"]} == {"duration_minutes", "wellbeing"}
+    response = post(client, url, meeting_body(duration_minutes=0))
+    assert [e["field"] for e in response.json()["errors"]] == ["duration_minutes"]
     response = post(client, url, {"status": "happened"})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["date"]

@@ -229,8 +229,9 @@ def meeting_create(
     if policy.duo_is_read_only(duo):
         raise Conflict(str(CLOSED_MESSAGE))
     data = payload.dict()
-    data["wellbeing"] = "" if data["wellbeing"] is None else data["wellbeing"]
-    data["duration_minutes"] = data["duration_minutes"] or ""
+    # Left out (null) is the form's empty field; any number goes to the form's own checks.
+    for name in ("wellbeing", "duration_minutes"):
+        data[name] = "" if data[name] is None else data[name]
     form = MeetingForm(data)
     if not form.is_valid():
         raise form_errors(form)
