@@ -3,8 +3,8 @@ access matrix. Buddies hold no token (tokens are for staff roles, after 2FA)."""
 
 from buddywerk.access.models import Role
 from buddywerk.api.models import ApiScope
-from buddywerk.geo.models import Province
-from buddywerk.organisations.models import OrganisationKind
+from buddywerk.geo.models import Municipality, Province
+from buddywerk.organisations.models import OrganisationKind, ParticipantKind
 from tests.api.helpers import token_for
 from tests.factories import (
     OrganisationFactory,
@@ -46,7 +46,9 @@ def token_world():
         keys[role.value] = token_for(user, scopes=list(ApiScope.values))[1]
     referral = ReferralFactory(pupil=PupilFactory(school=school), programme=programme)
     draft = ReferralFactory(pupil=PupilFactory(school=school), programme=programme, draft=True)
+    from tests.matching.helpers import fitting_buddy, open_proposal, queued_referral
     from tests.network.factories import PracticeFactory
+    from tests.trajectories.factories import TrajectoryFactory
 
     return {
         "keys": keys,
@@ -54,4 +56,18 @@ def token_world():
         "referral": referral,
         "draft": draft,
         "practice": PracticeFactory(),
+        # A family programme covering Ghent (postcode 9000), for family referrals.
+        "family_programme": ProgrammeFactory(
+            participant_kind=ParticipantKind.FAMILIES,
+            municipalities=Municipality.objects.filter(nis_code="44021"),
+        ),
+        # An active duo of the school's pupil in the programme.
+        "duo": TrajectoryFactory(programme=programme, school=school),
+        # A pending proposal for another of the school's pupils, and a referral in the
+        # queue with a buddy who fits it, to propose.
+        "proposal": open_proposal(
+            programme=programme, buddy=fitting_buddy(programme), school=school
+        ),
+        "queued": queued_referral(programme, pupil=PupilFactory(school=school)),
+        "free_buddy": fitting_buddy(programme),
     }

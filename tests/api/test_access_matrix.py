@@ -37,6 +37,37 @@ def _pupil_body(world):
     }
 
 
+def _family_body(world):
+    return {
+        "programme": str(world["family_programme"].uuid),
+        "contact_name": "Familie Haddad",
+        "household_size": 5,
+        "children_ages": [4, 9],
+        "postcode": "9000",
+        "languages": ["ar"],
+        "contact_language": "ar",
+        "goals": ["network"],
+        "meeting_modes": ["home"],
+        "time_slots": ["wed-after"],
+        "urgency": 2,
+        "complexity": "normal",
+        "consent_given_on": timezone.localdate().isoformat(),
+        "consent_given_by": "het gezin",
+        "consent_giver": "family",
+        "consent_method": "paper",
+    }
+
+
+def _meeting_body(world):
+    return {
+        "date": timezone.localdate().isoformat(),
+        "status": "happened",
+        "duration_minutes": 50,
+        "note": "",
+        "note_visibility": "private",
+    }
+
+
 def expect(default, **per_role):
     return {role: per_role.get(role, default) for role in TOKEN_ROLES}
 
@@ -98,6 +129,74 @@ MATRIX = {
         lambda w: f"/api/v1/referrals/{w['referral'].uuid}/withdraw",
         lambda w: {"reason": ""},
         expect(404, none=401, school_staff=200, programme_coordinator=403, platform_admin=403),
+    ),
+    # Schools and services refer families too [004]; other roles have no referrer.
+    "referral_create_family": (
+        "post",
+        lambda w: "/api/v1/referrals/family",
+        _family_body,
+        expect(403, none=401, school_staff=201),
+    ),
+    # The duo list: those who work in duos (buddies hold no token), as the page.
+    "duo_list": (
+        "get",
+        lambda w: "/api/v1/duos",
+        None,
+        expect(403, none=401, school_staff=200, programme_coordinator=200, platform_admin=200),
+    ),
+    # A duo's meetings: its school, its programme and admins; region and funder see no duo.
+    "meeting_list": (
+        "get",
+        lambda w: f"/api/v1/duos/{w['duo'].uuid}/meetings",
+        None,
+        expect(403, none=401, school_staff=200, programme_coordinator=200, platform_admin=200),
+    ),
+    # Logging a meeting: policy.can_log_meeting (the buddy, who has no token, or the
+    # programme's coordinator); the school and admins see the duo but may not; others do
+    # not see it.
+    "meeting_create": (
+        "post",
+        lambda w: f"/api/v1/duos/{w['duo'].uuid}/meetings",
+        _meeting_body,
+        expect(404, none=401, school_staff=403, programme_coordinator=201, platform_admin=403),
+    ),
+    # The programme's buddies: its coordinators, as the screening pages.
+    "programme_buddies": (
+        "get",
+        lambda w: f"/api/v1/programmes/{w['programme'].uuid}/buddies",
+        None,
+        expect(403, none=401, programme_coordinator=200),
+    ),
+    # Proposing: the coordinators of a programme (R9).
+    "proposal_create": (
+        "post",
+        lambda w: "/api/v1/proposals",
+        lambda w: {"referral": str(w["queued"].uuid), "buddy": str(w["free_buddy"].uuid)},
+        expect(403, none=401, programme_coordinator=201),
+    ),
+    # A proposal: its programme, the referring school and admins.
+    "proposal_get": (
+        "get",
+        lambda w: f"/api/v1/proposals/{w['proposal'].uuid}",
+        None,
+        expect(404, none=401, school_staff=200, programme_coordinator=200, platform_admin=200),
+    ),
+    # The funder's figures at province level: open data, for anyone.
+    "figures_open": ("get", lambda w: "/api/v1/figures?area=province:VAN", None, expect(200)),
+    # A programme's figures: who may open its report (the funder in bands of five); the
+    # programme lies in no province of the regional coordinator.
+    "programme_figures": (
+        "get",
+        lambda w: f"/api/v1/programmes/{w['programme'].uuid}/figures",
+        None,
+        expect(
+            403,
+            none=401,
+            programme_coordinator=200,
+            regional_coordinator=404,
+            funder=200,
+            platform_admin=200,
+        ),
     ),
 }
 

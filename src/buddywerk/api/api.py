@@ -17,7 +17,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import MissingScope, RateLimited
 from .problems import MEDIA_TYPE, field_problems, problem
-from .routers import open_data, practices, referrals
+from .routers import (
+    duos,
+    family_referrals,
+    figures,
+    open_data,
+    practices,
+    programmes_buddies,
+    programmes_proposals,
+    referrals,
+)
 from .routers.referrals import Conflict
 
 logger = logging.getLogger(__name__)
@@ -60,7 +69,13 @@ api_v1 = BuddywerkAPI(
 )
 api_v1.add_router("/", open_data.router)
 api_v1.add_router("/", practices.router)
+# Before the referrals router: its /referrals/{uuid} would take /referrals/family.
+api_v1.add_router("/", family_referrals.router)
 api_v1.add_router("/", referrals.router)
+api_v1.add_router("/", duos.router)
+api_v1.add_router("/", programmes_buddies.router)
+api_v1.add_router("/", programmes_proposals.router)
+api_v1.add_router("/", figures.router)
 
 
 @api_v1.exception_handler(ValidationError)

@@ -16,6 +16,10 @@ class ApiScope(models.TextChoices):
 
     REFERRALS_READ = "referrals:read", _("Referrals: read")
     REFERRALS_WRITE = "referrals:write", _("Referrals: create and withdraw")
+    DUOS_READ = "duos:read", _("Duos and meetings: read")
+    DUOS_WRITE = "duos:write", _("Duos: log meetings, make proposals")
+    BUDDIES_READ = "buddies:read", _("Buddies: read")
+    REPORTS_READ = "reports:read", _("Report figures: read")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -72,25 +72,21 @@ def referrals_visible(*, user: User) -> QuerySet[Referral]:
     return policy.referrals_visible_to(user, Referral.objects.with_participant())
 
 
-def referral_list_for_referrer(*, user: User, status: str = "") -> QuerySet[Referral]:
+def referral_list_for_referrer(*, user: User) -> QuerySet[Referral]:
     """The referrals the user's schools or services made (all of them for a platform
     admin), newest first, with the participant and programme in the same query."""
     qs = referrals_visible(user=user)
     if not policy.is_platform_admin(user):
         qs = qs.filter(referrer_id__in=policy.referrer_organisation_ids(user))
-    if status:
-        qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
 
 
-def referral_queue(*, user: User, status: str = "") -> QuerySet[Referral]:
+def referral_queue(*, user: User) -> QuerySet[Referral]:
     """The programme's queue: referrals submitted to it and not yet matched or ended,
     oldest first (the waiting days count from submission)."""
     qs = referrals_visible(user=user).filter(status__in=QUEUE_STATUSES)
     if not policy.is_platform_admin(user):
         qs = qs.filter(programme_id__in=policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR))
-    if status:
-        qs = qs.filter(status=status)
     return qs.order_by("submitted_at", "id")
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_filters import FilterSet
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
@@ -24,6 +25,7 @@ from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 from buddywerk.organisations.models import Programme
 
 from . import consent_services, selectors, services
+from .filters import QueueFilter, ReferralFilter
 from .forms import (
     ConsentTextForm,
     ConsentWithdrawalForm,
@@ -56,9 +58,14 @@ def _labels(values: list[Any], choices: Any) -> str:
     return ", ".join(str(names.get(value, value)) for value in values)
 
 
-def _status_filter(request: AuthenticatedHttpRequest, allowed: Any) -> str:
-    status = request.GET.get("status", "")
-    return status if status in allowed else ""
+def _status_filter(
+    request: AuthenticatedHttpRequest, filterset: type[FilterSet], qs: QuerySet[Referral]
+) -> tuple[QuerySet[Referral], str]:
+    """The list narrowed by its FilterSet (the API's lists use the same one); a value the
+    filter does not know is ignored on the page, and the chosen status is shown."""
+    found = filterset(request.GET, queryset=qs)
+    found.is_valid()
+    return found.qs, found.form.cleaned_data.get("status") or ""
 
 
 def _referral_page(
@@ -112,11 +119,13 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The school's (or service's) referrals at a glance, filterable by status."""
     if not policy.can_list_own_referrals(request.user):
         raise PermissionDenied
-    status = _status_filter(request, ReferralStatus.values)
+    referrals, status = _status_filter(
+        request, ReferralFilter, selectors.referral_list_for_referrer(user=request.user)
+    )
     return _referral_page(
         request,
         "referrals/referral_list.html",
-        selectors.referral_list_for_referrer(user=request.user, status=status),
+        referrals,
         {
             "status": status,
             "statuses": ReferralStatus.choices,
@@ -376,11 +385,13 @@ def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The programme's queue, oldest first, with the days each referral has waited."""
     if not policy.can_view_referral_queue(request.user):
         raise PermissionDenied
-    status = _status_filter(request, QUEUE_STATUSES)
+    referrals, status = _status_filter(
+        request, QueueFilter, selectors.referral_queue(user=request.user)
+    )
     return _referral_page(
         request,
         "referrals/referral_queue.html",
-        selectors.referral_queue(user=request.user, status=status),
+        referrals,
         {"status": status, "statuses": [(s, ReferralStatus(s).label) for s in QUEUE_STATUSES]},
     )
 

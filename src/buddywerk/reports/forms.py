@@ -14,7 +14,7 @@ from buddywerk.geo.models import Province, Region
 from buddywerk.organisations.models import Programme
 
 from . import periods
-from .figures import Scope
+from .figures import Report, Scope, build_report, with_display
 
 ALL = "all"
 MAX_DAYS = 3 * 366
@@ -133,3 +133,16 @@ def default_query(user: Any, today: dt.date | None = None) -> dict[str, str]:
         "period": periods.INTERIM,
         "school_year": str(year),
     }
+
+
+def report_as_seen(form: ReportForm) -> Report:
+    """The report of a valid form as its user may see it: suppressed (bands of five) when
+    `policy.report_is_suppressed` says so for the user and the chosen area. The one path of
+    the page, its exports and the API (the open data asks it as an anonymous user)."""
+    scope = form.get_scope()
+    suppressed = policy.report_is_suppressed(
+        form.user,
+        province=scope.province.code if scope.province else None,
+        programme=scope.programme,
+    )
+    return with_display(build_report(scope, form.get_period()), suppress=suppressed)

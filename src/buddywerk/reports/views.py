@@ -12,8 +12,8 @@ from buddywerk.common.http import AuthenticatedHttpRequest
 
 from . import dashboards, exports
 from .charts import table_chart
-from .figures import Report, build_report, with_display
-from .forms import ReportForm, default_query
+from .figures import Report
+from .forms import ReportForm, default_query, report_as_seen
 
 
 @login_not_required
@@ -34,13 +34,7 @@ def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
 
 
 def _build(form: ReportForm, request: AuthenticatedHttpRequest) -> Report:
-    scope = form.get_scope()
-    suppressed = policy.report_is_suppressed(
-        request.user,
-        province=scope.province.code if scope.province else None,
-        programme=scope.programme,
-    )
-    return with_display(build_report(scope, form.get_period()), suppress=suppressed)
+    return report_as_seen(form)
 
 
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -11,6 +11,8 @@ ROUTES = [
     Route("api-v1:openapi-json", outcomes(200)),
     Route("api-v1:openapi-view", outcomes(200)),
     Route("api-v1:programme_find", outcomes(200), data={"q": "2800"}),
+    # The funder's figures as published (bands of five), for anyone.
+    Route("api-v1:figures_open", outcomes(200), data={"area": "province:VAN"}),
     Route("api-v1:practice_search", outcomes(200), data={"q": "buddy"}),
     Route(
         "api-v1:practice_get",
@@ -38,6 +40,18 @@ def _referral(world):
     return {"referral_uuid": world.objects["referral"].uuid}
 
 
+def _duo(world):
+    return {"duo_uuid": world.objects["duo"].uuid}
+
+
+def _programme(world):
+    return {"programme_uuid": world.objects["programme"].uuid}
+
+
+def _proposal(world):
+    return {"proposal_uuid": world.objects["proposal"].uuid}
+
+
 # Signed-in people see the API's session-free operations as anonymous callers: 401.
 ROUTES += [
     Route("api-v1:referral_list", outcomes(401)),
@@ -46,6 +60,14 @@ ROUTES += [
     Route("api-v1:referral_get", outcomes(401), args=_referral),
     Route("api-v1:referral_submit", outcomes(401), args=_referral, method="post"),
     Route("api-v1:referral_withdraw", outcomes(401), args=_referral, method="post"),
+    Route("api-v1:referral_create_family", outcomes(401), method="post"),
+    Route("api-v1:duo_list", outcomes(401)),
+    Route("api-v1:meeting_list", outcomes(401), args=_duo),
+    Route("api-v1:meeting_create", outcomes(401), args=_duo, method="post"),
+    Route("api-v1:programme_buddies", outcomes(401), args=_programme),
+    Route("api-v1:proposal_create", outcomes(401), method="post"),
+    Route("api-v1:proposal_get", outcomes(401), args=_proposal),
+    Route("api-v1:programme_figures", outcomes(401), args=_programme),
     # The profile page for personal API tokens: staff roles (which all use 2FA); a buddy
     # holds no staff role.
     Route(

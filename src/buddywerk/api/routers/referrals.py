@@ -11,17 +11,18 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.referrals import selectors, services
-from buddywerk.referrals.enums import QUEUE_STATUSES
+from buddywerk.referrals.filters import QueueFilter, ReferralFilter
 from buddywerk.referrals.forms import PupilReferralForm, ReasonForm, schools_for
-from buddywerk.referrals.models import Referral, ReferralStatus
+from buddywerk.referrals.models import Referral
 
 from ..auth import TokenAuth
+from ..filtering import filtered
 from ..idempotency import idempotent
 from ..models import ApiScope
 from ..pagination import PageQuery, cursor_page
@@ -48,8 +49,11 @@ class ReferralPage(Schema):
     next_cursor: str | None
 
 
-class ReferralFilter(Schema):
-    status: ReferralStatus | None = None
+class ReferralQuery(Schema):
+    """referrals.filters.ReferralFilter (the queue: QueueFilter), as on the pages:
+    `status`."""
+
+    status: str | None = None
 
 
 def referral_out(referral: Referral) -> ReferralOut:
@@ -75,15 +79,15 @@ def referral_out(referral: Referral) -> ReferralOut:
 )
 def referral_list(
     request: AuthenticatedHttpRequest,
-    filters: Query[ReferralFilter],
+    filters: Query[ReferralQuery],
     page: Query[PageQuery],
 ) -> ReferralPage:
     """Newest first, as on the page "Aanmeldingen"; every pupil or family on the page is
     written to the audit as viewed, as the page does."""
     if not policy.can_list_own_referrals(request.user):
         raise PermissionDenied
-    qs = selectors.referral_list_for_referrer(
-        user=request.user, status=filters.status.value if filters.status else ""
+    qs = filtered(
+        ReferralFilter, filters.dict(), selectors.referral_list_for_referrer(user=request.user)
     )
     rows, next_cursor = cursor_page(qs, page, key=("created_at", "id"), descending=True)
     rows = selectors.referral_rows(user=request.user, referrals=rows)
@@ -99,26 +103,14 @@ def referral_list(
 )
 def referral_queue(
     request: AuthenticatedHttpRequest,
-    filters: Query[ReferralFilter],
+    filters: Query[ReferralQuery],
     page: Query[PageQuery],
 ) -> ReferralPage:
     """The programme's queue, oldest first (submitted, waiting list, accepted), as the
     page "Wachtrij"; every pupil or family on the page is audited as viewed."""
     if not policy.can_view_referral_queue(request.user):
         raise PermissionDenied
-    if filters.status is not None and filters.status not in QUEUE_STATUSES:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["query", "status"],
-                    "msg": _("Choose one of the allowed values."),
-                    "type": "invalid",
-                }
-            ]
-        )
-    qs = selectors.referral_queue(
-        user=request.user, status=filters.status.value if filters.status else ""
-    )
+    qs = filtered(QueueFilter, filters.dict(), selectors.referral_queue(user=request.user))
     rows, next_cursor = cursor_page(qs, page, key=("submitted_at", "id"), descending=False)
     rows = selectors.referral_rows(user=request.user, referrals=rows)
     return ReferralPage(items=[referral_out(r) for r in rows], next_cursor=next_cursor)
@@ -168,8 +160,8 @@ class PupilReferralIn(Schema):
     complexity: str = ""
     consent_given_on: date | None = None
     consent_given_by: str = ""
-    consent_giver: str = Field("", description="parent, guardian or pupil (13 or older)")
-    consent_method: str = Field("", description="paper or digital")
+    consent_giver: str = ""
+    consent_method: str = ""
 
 
 class ReasonIn(Schema):
