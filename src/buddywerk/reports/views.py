@@ -30,17 +30,17 @@ def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
     data = (
         request.GET if "area" in request.GET else QueryDict(urlencode(default_query(request.user)))
     )
-    return ReportForm(data, user=request.user)
+    form = ReportForm(data, user=request.user)
+    if form.hides_municipality():
+        raise Http404
+    return form
 
 
 def _build(form: ReportForm, request: AuthenticatedHttpRequest) -> Report:
-    scope = form.get_scope()
-    suppressed = policy.report_is_suppressed(
-        request.user,
-        province=scope.province.code if scope.province else None,
-        programme=scope.programme,
+    # The policy decides (through the form) whether this scope is published in bands.
+    return with_display(
+        build_report(form.get_scope(), form.get_period()), suppress=form.is_restricted()
     )
-    return with_display(build_report(scope, form.get_period()), suppress=suppressed)
 
 
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
