@@ -737,9 +737,7 @@ def city_municipality_codes(user: AnyUser) -> set[str]:
     return cached
 
 
-def report_municipalities_of(
-    user: AnyUser, qs: QuerySet[Municipality]
-) -> QuerySet[Municipality]:
+def report_municipalities_of(user: AnyUser, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
     """The municipalities whose figures the user may open (issue 14, point 3): city staff
     their own; platform admins and the funder every municipality where a programme works
     (in a programme's coverage area); a regional coordinator those of their province. Any
