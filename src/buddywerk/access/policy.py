@@ -18,10 +18,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
-from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import City, Organisation, Programme, School
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
