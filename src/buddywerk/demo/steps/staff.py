@@ -13,8 +13,9 @@ def staff() -> None:
     coordinator of Antwerpen, Stijn of the city of Mechelen, the coordinators of Buddy
     Mechelen and Gezinsbuddy Gent and Olga of the reception service get their account and
     role from the platform admin (the admin's "add user" and "add membership":
-    `user_create`, `membership_grant`); the teacher Lars is invited by his school's care coordinator (`school_staff_invite`). Each
-    chose the demo password from the mail they got."""
+    `user_create`, `membership_grant`); the teacher Lars is invited by his school's care
+    coordinator (`school_staff_invite`). Each chose the demo password from the mail they
+    got."""
     admin = person("admin")
     for spec in ACCOUNTS:
         if existing(spec.local) is not None:
