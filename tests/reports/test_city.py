@@ -529,3 +529,13 @@ def test_a_platform_admin_makes_a_city_and_gives_staff_the_role(world):
             actor=admin, user=UserFactory(), organisation=world.p1, role=Role.CITY_STAFF
         )
     assert not Membership.objects.filter(role=Role.CITY_STAFF, organisation=world.p1).exists()
+
+
+def test_the_form_names_the_municipality_in_dutch(world):
+    from buddywerk.reports.forms import ReportForm
+
+    with translation.override("nl-be"):
+        form = ReportForm(user=city_staff())
+        assert [str(label) for _value, label in form.fields["area"].choices] == [
+            "Mechelen (gemeente)"
+        ]
