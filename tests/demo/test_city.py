@@ -5,6 +5,7 @@ municipality's."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role, User
@@ -12,6 +13,7 @@ from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
 from buddywerk.demo.world import build_world, demo_email
 from buddywerk.organisations.models import City
+from buddywerk.reports import dashboards
 from buddywerk.reports.forms import default_query
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,14 @@ def test_the_city_of_mechelen_sees_its_own_figures_only():
         (AuditAction.MEMBERSHIP_GRANT, str(membership.pk)),
     ):
         assert AuditEvent.objects.filter(action=action, actor=admin, object_id=object_id).exists()
+
+    # The home page: Mechelen's figures this school year, in bands.
+    (panel,) = dashboards.panels_for(user)
+    assert str(panel.title) == "Mechelen"
+    with translation.override("en"):
+        shown = {str(figure.label): figure.value for figure in panel.figures}
+    assert shown["Pupils supported this school year"] not in (0, "0")
+    assert all(isinstance(value, str) or value == 0 for value in shown.values())
 
     client = Client()
     client.force_login(user)
