@@ -210,8 +210,8 @@ def province_columns(scope: Scope) -> list[tuple[str, str]]:
     if scope.municipality is not None:
         # The municipality's province; a duo run by a programme of another province gets
         # that province's column too (`_add_unknown`).
-        province = scope.municipality.province
-        return [(province.code, province.name)]
+        home = scope.municipality.province
+        return [(home.code, home.name)]
     if scope.programme is not None:
         province = scope.programme.province
         return [(province.code, province.name)] if province else [(UNKNOWN, str(_("Unknown")))]
