@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from buddywerk.access.models import Role, User
 from buddywerk.geo.models import Municipality, Province
-from buddywerk.organisations.models import OrganisationKind
+from buddywerk.organisations.models import City, OrganisationKind
 from tests.factories import (
     BuddyFactory,
     FamilyFactory,
@@ -34,12 +34,14 @@ DECLINED_APPLICANT = "declined_applicant"  # applied to the same programmes, dec
 PENDING_APPLICANT = "pending_applicant"  # applied to the same programmes, not yet screened
 OTHER_SCHOOL_STAFF = "school_staff_other_school"  # care coordinator of School B
 OTHER_COORDINATOR = "coordinator_other_programme"  # lead coordinator of Buddy Gent
+OTHER_CITY_STAFF = "city_staff_other_city"  # staff of the city of Gent (issue 14)
 OUTSIDERS = {
     BUDDY_OTHER_DUO: Role.BUDDY.value,
     DECLINED_APPLICANT: Role.BUDDY.value,
     PENDING_APPLICANT: Role.BUDDY.value,
     OTHER_SCHOOL_STAFF: Role.SCHOOL_STAFF.value,
     OTHER_COORDINATOR: Role.PROGRAMME_COORDINATOR.value,
+    OTHER_CITY_STAFF: Role.CITY_STAFF.value,
 }
 ROLES = [ANONYMOUS, *[role.value for role in Role], *OUTSIDERS]
 
@@ -85,6 +87,12 @@ def build_world() -> World:
     )
     funder = OrganisationFactory(name="Funder (test)", kind=OrganisationKind.FUNDER)
     umbrella = OrganisationFactory(name="Umbrella (test)", kind=OrganisationKind.UMBRELLA)
+    # Issue 14, point 3: the city of Mechelen, where the world's programme and School A are.
+    city = City.objects.create(
+        name="Stad Mechelen (test)",
+        kind=OrganisationKind.CITY,
+        municipality=Municipality.objects.get(nis_code="12025"),
+    )
 
     buddy_user = UserFactory(email="buddy@example.org")
     buddy = BuddyFactory(user=buddy_user, programmes=[programme])
@@ -104,6 +112,7 @@ def build_world() -> World:
             UserFactory(email="region@example.org"), region, Role.REGIONAL_COORDINATOR
         ),
         Role.FUNDER: member(UserFactory(email="funder@example.org"), funder, Role.FUNDER),
+        Role.CITY_STAFF: member(UserFactory(email="city@example.org"), city, Role.CITY_STAFF),
         Role.PLATFORM_ADMIN: member(
             UserFactory(email="admin@example.org", is_staff=True), umbrella, Role.PLATFORM_ADMIN
         ),
@@ -205,6 +214,15 @@ def _outsiders(world: World) -> dict[str, User]:
             world.other_programme,
             Role.PROGRAMME_COORDINATOR,
             is_lead=True,
+        ),
+        OTHER_CITY_STAFF: member(
+            UserFactory(email="city-gent@example.org"),
+            City.objects.create(
+                name="Stad Gent (test)",
+                kind=OrganisationKind.CITY,
+                municipality=Municipality.objects.get(nis_code="44021"),
+            ),
+            Role.CITY_STAFF,
         ),
     }
 

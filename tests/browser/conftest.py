@@ -25,8 +25,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.models import ScreeningStatus
-from buddywerk.geo.models import Province
-from buddywerk.organisations.models import OrganisationKind
+from buddywerk.geo.models import Municipality, Province
+from buddywerk.organisations.models import City, OrganisationKind
 from buddywerk.referrals.models import Pupil
 from tests.factories import (
     TEST_PASSWORD,
@@ -319,6 +319,16 @@ def build_world() -> World:
             UserFactory(email="region@example.org"), region, Role.REGIONAL_COORDINATOR
         ),
         Role.FUNDER: member(UserFactory(email="funder@example.org"), funder, Role.FUNDER),
+        # Issue 14, point 3: staff of the city of Mechelen.
+        Role.CITY_STAFF: member(
+            UserFactory(email="city@example.org"),
+            City.objects.create(
+                name="Stad Mechelen",
+                kind=OrganisationKind.CITY,
+                municipality=Municipality.objects.get(nis_code="12025"),
+            ),
+            Role.CITY_STAFF,
+        ),
         Role.PLATFORM_ADMIN: member(
             UserFactory(email="admin@example.org", is_staff=True), umbrella, Role.PLATFORM_ADMIN
         ),
@@ -344,8 +354,14 @@ def build_world() -> World:
             "Available buddies": "<5",
             "Schools and services that referred": "<5",
         },
-        # Three buddies and six role holders.
-        Role.PLATFORM_ADMIN: {"Users": "8", "Programmes": "1", "Schools to confirm": "1"},
+        # City staff: Mechelen's figures this school year, in bands (no duo here yet).
+        Role.CITY_STAFF: {
+            "Pupils supported this school year": "0",
+            "Families supported this school year": "0",
+            "Meetings held this school year": "0",
+        },
+        # Three buddies and seven role holders.
+        Role.PLATFORM_ADMIN: {"Users": "9", "Programmes": "1", "Schools to confirm": "1"},
     }
     return World(users=users, pupil=pupils[0], expected=expected)
 

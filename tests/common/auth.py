@@ -58,6 +58,14 @@ def organisation_for(role: str):
         return OrganisationFactory(kind=OrganisationKind.FUNDER)
     if role == Role.PLATFORM_ADMIN:
         return OrganisationFactory(kind=OrganisationKind.UMBRELLA)
+    if role == Role.CITY_STAFF:
+        from buddywerk.geo.models import Municipality
+        from buddywerk.organisations.models import City
+
+        return City.objects.get_or_create(
+            municipality=Municipality.objects.get(nis_code="12025"),
+            defaults={"kind": OrganisationKind.CITY, "name": "Stad Mechelen"},
+        )[0]
     return ProgrammeFactory()
 
 

@@ -6,7 +6,9 @@ five, small counts as "<5". What an attacker reads from a published count is the
 values it may have; the brute force below asks every report the role may ask for on small
 worlds and proves that no sum or difference of two published figures of one measure pins a
 number from 1 to 4, although the worlds hold such differences (a pupil supported only in the
-last month, a programme of one pupil beside a programme of six in one province).
+last month, a programme of one pupil beside a programme of six in one province). Issue 14,
+point 3: the municipalities (nested in provinces, covered by overlapping programmes) are
+among what the funder and city staff may ask for, and the same holds.
 """
 
 import datetime as dt
@@ -17,13 +19,20 @@ import pytest
 from django.utils import timezone, translation
 
 from buddywerk.access.models import Role
-from buddywerk.geo.models import Province
-from buddywerk.organisations.models import OrganisationKind
+from buddywerk.geo.models import Municipality, Province
+from buddywerk.organisations.models import City, OrganisationKind
 from buddywerk.reports import periods
 from buddywerk.reports.forms import ReportForm
 from buddywerk.reports.views import _build
 from buddywerk.trajectories import services
-from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, member
+from tests.factories import (
+    OrganisationFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    UserFactory,
+    member,
+    postcode,
+)
 from tests.reports.world import build
 from tests.trajectories.factories import TrajectoryFactory
 
@@ -208,8 +217,108 @@ def test_brute_force_every_request_of_the_funder_on_a_service_world():
     window = month_ranges(start, 2)
     year = periods.school_year_of(timezone.localdate())
     reports = every_report(funder(), window, [year])
-    assert len(reports) == 10 * (len(window) + 2)  # Flanders, 6 provinces, 3 programmes
+    # Flanders, 6 provinces, 3 programmes, 1 municipality (Mechelen, in their coverage)
+    assert len(reports) == 11 * (len(window) + 2)
     assert assert_nothing_small_can_be_derived(reports) > 0
+
+
+def _municipal_world():
+    """Issue 14, point 3: municipalities nested in provinces, programmes overlapping them.
+    In Antwerpen, Buddy Groot covers Mechelen and Lier (a group of six pupils at a school in
+    Mechelen, one pupil at a school in Lier) and Buddy Klein covers Mechelen (one pupil);
+    in Limburg, Buddy Elders covers Hasselt (five pupils). Meetings last month and this
+    month; the pupils of Lier and of Buddy Klein only this month."""
+    today = timezone.localdate()
+    mechelen, lier, hasselt = (
+        Municipality.objects.get(pk=code) for code in ("12025", "12021", "71072")
+    )
+    antwerpen = Province.objects.get(code="VAN")
+    big = ProgrammeFactory(name="Groot", province=antwerpen, municipalities=[mechelen, lier])
+    small = ProgrammeFactory(name="Klein", province=antwerpen, municipalities=[mechelen])
+    other = ProgrammeFactory(
+        name="Elders", province=Province.objects.get(code="VLI"), municipalities=[hasselt]
+    )
+    start = today.replace(day=1) - dt.timedelta(days=20)
+    in_mechelen = SchoolFactory(postcode=postcode("2800"))
+    group = TrajectoryFactory(programme=big, school=in_mechelen, pupils=6, planned_start=start)
+    in_lier = TrajectoryFactory(
+        programme=big, school=SchoolFactory(postcode=postcode("2500")), planned_start=start
+    )
+    alone = TrajectoryFactory(programme=small, school=in_mechelen, planned_start=start)
+    elsewhere = TrajectoryFactory(
+        programme=other,
+        school=SchoolFactory(postcode=postcode("3500")),
+        pupils=5,
+        planned_start=start,
+    )
+    for duo, day in (
+        (group, start),
+        (group, today),
+        (elsewhere, start),
+        (in_lier, today),
+        (alone, today),
+    ):
+        services.meeting_log(actor=duo.buddy.user, trajectory=duo, date=day, duration_minutes=60)
+    return start
+
+
+def city_staff(nis_code):
+    city = City.objects.create(
+        kind=OrganisationKind.CITY,
+        name=f"Stad {nis_code}",
+        municipality=Municipality.objects.get(pk=nis_code),
+    )
+    return member(UserFactory(), city, Role.CITY_STAFF)
+
+
+def test_brute_force_with_municipalities_nested_in_provinces_and_across_programmes():
+    """The funder's every request, now with the municipalities where a programme works
+    (Mechelen, Lier, Hasselt): Mechelen holds seven pupils of two programmes, Buddy Groot
+    seven of two municipalities, Antwerpen eight, Lier one. Nothing from 1 to 4 can be
+    derived, though Antwerpen - Mechelen, Buddy Groot - Mechelen-of-Groot and the months
+    hold such differences."""
+    start = _municipal_world()
+    window = month_ranges(start, 2)
+    year = periods.school_year_of(timezone.localdate())
+    reports = every_report(funder(), window, [year])
+    municipal = [r for r in reports if r.scope.municipality is not None]
+    assert {r.scope.municipality.pk for r in municipal} == {"12025", "12021", "71072"}
+    # Flanders, 6 provinces, 3 programmes, 3 municipalities.
+    assert len(reports) == 13 * (len(window) + 2)
+    assert assert_nothing_small_can_be_derived(reports) > 0
+    pupils = {
+        r.scope.label: (
+            r.table("participants").rows[0].values[-1],
+            r.table("participants").rows[0].shown[-1],
+        )
+        for r in reports
+        if r.period == periods.Period(window[0].start, window[-1].end)
+    }
+    assert pupils["Mechelen"] == (7, "5-9")
+    assert pupils["Lier"] == (1, "<5")
+    assert pupils["Antwerpen"] == (8, "5-9")
+    assert pupils["Groot"] == (7, "5-9")
+
+
+def test_brute_force_every_request_of_city_staff():
+    """City staff of Mechelen (or Lier) may ask for their municipality only: whole months
+    and the presets, all in bands, and nothing small derivable among them, nor together
+    with everything the funder may ask for."""
+    start = _municipal_world()
+    window = month_ranges(start, 2)
+    year = periods.school_year_of(timezone.localdate())
+    for code in ("12025", "12021"):
+        reports = every_report(city_staff(code), window, [year])
+        assert {r.scope.municipality.pk for r in reports} == {code}
+        assert len(reports) == len(window) + 2
+        assert_nothing_small_can_be_derived(reports)
+    assert (
+        assert_nothing_small_can_be_derived(
+            every_report(city_staff("71072"), window, [year])
+            + every_report(funder(), window, [year])
+        )
+        > 0
+    )
 
 
 def test_brute_force_every_request_of_the_funder_on_the_report_world():

@@ -79,7 +79,8 @@ def test_regional_coordinator_sees_only_their_province(client, world):
     response = get(client, user, query={})
     assert response.status_code == 200
     areas = [value for value, _label in response.context["form"].fields["area"].choices]
-    assert areas == ["province:VAN", f"programme:{world.p1.pk}"]
+    # Issue 14, point 3: and the municipalities of the province where a programme works.
+    assert areas == ["province:VAN", f"programme:{world.p1.pk}", "municipality:12025"]
     assert not response.context["report"].suppressed
     response = get(client, user, query={**QUERY, "area": "province:VOV"})
     assert "report" not in response.context

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     PROGRAMME_COORDINATOR = "programme_coordinator", _("Programme coordinator")
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     FUNDER = "funder", _("Funder")
+    CITY_STAFF = "city_staff", _("City staff")
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
 
 
@@ -32,17 +33,20 @@ ROLE_ORGANISATION_KINDS = {
     Role.PROGRAMME_COORDINATOR: {OrganisationKind.PROGRAMME},
     Role.REGIONAL_COORDINATOR: {OrganisationKind.REGION},
     Role.FUNDER: {OrganisationKind.FUNDER},
+    Role.CITY_STAFF: {OrganisationKind.CITY},
     Role.PLATFORM_ADMIN: {OrganisationKind.UMBRELLA},
 }
 
 # Roles that reach personal data of pupils or families, or figures about every child in
-# Flanders and Brussels (the funder): two-factor authentication first.
+# Flanders and Brussels (the funder) or in a municipality (city staff): two-factor
+# authentication first.
 ROLES_REQUIRING_MFA = frozenset(
     {
         Role.SCHOOL_STAFF,
         Role.PROGRAMME_COORDINATOR,
         Role.REGIONAL_COORDINATOR,
         Role.FUNDER,
+        Role.CITY_STAFF,
         Role.PLATFORM_ADMIN,
     }
 )

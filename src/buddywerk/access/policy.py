@@ -18,10 +18,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
-from buddywerk.organisations.models import Organisation, Programme, School
+from buddywerk.organisations.models import City, Organisation, Programme, School
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
@@ -34,6 +35,7 @@ type AnyUser = User | AnonymousUser
 
 _CACHE_ATTR = "_buddywerk_memberships"
 _BUDDY_STATUS_ATTR = "_buddywerk_buddy_status"
+_CITY_ATTR = "_buddywerk_city_municipalities"
 # A duo "runs" while it is active or paused: after its agreements (R9), before its closure.
 # The same statuses in which meetings are logged (trajectories.workflow.LOGGING_STATUSES).
 RUNNING_TRAJECTORY_STATUSES = ("active", "paused")
@@ -54,7 +56,7 @@ def _memberships(user: AnyUser) -> list[tuple[str, int]]:
 
 def forget_memberships(user: AnyUser) -> None:
     """Drop the cached memberships (and screening status) after a change to them."""
-    for attr in (_CACHE_ATTR, _BUDDY_STATUS_ATTR):
+    for attr in (_CACHE_ATTR, _BUDDY_STATUS_ATTR, _CITY_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -693,8 +695,8 @@ def events_visible_to(user: AnyUser, qs: QuerySet[Event]) -> QuerySet[Event]:
 
 def can_view_reports(user: AnyUser) -> bool:
     """The funder's report is read by platform admins and the funder (all of Flanders and
-    Brussels), regional coordinators (their province) and programme coordinators (their
-    programme)."""
+    Brussels), regional coordinators (their province), programme coordinators (their
+    programme) and city staff (their municipality; issue 14, point 3)."""
     return bool(
         roles_of(user)
         & {
@@ -702,6 +704,7 @@ def can_view_reports(user: AnyUser) -> bool:
             Role.FUNDER,
             Role.REGIONAL_COORDINATOR,
             Role.PROGRAMME_COORDINATOR,
+            Role.CITY_STAFF,
         }
     )
 
@@ -722,14 +725,50 @@ def report_programmes_of(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Pro
     )
 
 
+def city_municipality_codes(user: AnyUser) -> set[str]:
+    """The municipalities (NIS codes) of the city administrations in which the user is
+    staff (issue 14, point 3)."""
+    ids = organisation_ids(user, Role.CITY_STAFF)
+    if not ids:
+        return set()
+    cached = getattr(user, _CITY_ATTR, None)
+    if cached is None:
+        cached = set(City.objects.filter(pk__in=ids).values_list("municipality_id", flat=True))
+        setattr(user, _CITY_ATTR, cached)
+    return cached
+
+
+def report_municipalities_of(user: AnyUser, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """The municipalities whose figures the user may open (issue 14, point 3): city staff
+    their own; platform admins and the funder every municipality where a programme works
+    (in a programme's coverage area); a regional coordinator those of their province. Any
+    other municipality does not exist for the user (the report answers 404)."""
+    covered = Q(pk__in=Programme.municipalities.through.objects.values("municipality_id"))
+    allowed = Q(pk__in=city_municipality_codes(user))
+    if report_sees_everything(user):
+        allowed |= covered
+    elif provinces := regional_province_codes(user):
+        allowed |= covered & Q(province__in=provinces)
+    return qs.filter(allowed)
+
+
 def report_is_suppressed(
-    user: AnyUser, *, province: str | None, programme: Programme | None
+    user: AnyUser,
+    *,
+    province: str | None,
+    programme: Programme | None,
+    municipality: str | None = None,
 ) -> bool:
     """R16: the funder sees small cells as "<5", unless the user also holds a role that sees
     this scope's figures in full (a platform admin; the regional coordinator of the
-    province; the coordinator of the programme)."""
+    province; the coordinator of the programme). A municipality's figures cross
+    programmes and provinces (a pupil's school, a family's home), so only platform admins
+    see them in full: city staff, the funder and regional coordinators read them as the
+    funder does (docs/reports.md, "The city's figures")."""
     if is_platform_admin(user):
         return False
+    if municipality is not None:
+        return True
     if programme is not None and (
         programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
         or programme.province_id in regional_province_codes(user)

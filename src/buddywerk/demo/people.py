@@ -52,6 +52,7 @@ ACCOUNTS = [
     DemoAccount(
         demo_email("regio.antwerpen"), "Rita", "Regio", Role.REGIONAL_COORDINATOR, "Regio Antwerpen"
     ),
+    DemoAccount(demo_email("stad.mechelen"), "Stijn", "Stad", Role.CITY_STAFF, "Stad Mechelen"),
     DemoAccount(
         demo_email("coordinator.mechelen"),
         "Mo",

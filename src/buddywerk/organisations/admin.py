@@ -15,13 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.common.admin import ReadOnlyAdmin, ServiceAdmin
 
 from . import services
-from .models import Organisation, OrganisationKind, Programme, School, TrainingInstitution
+from .models import (
+    City,
+    Organisation,
+    OrganisationKind,
+    Programme,
+    School,
+    TrainingInstitution,
+)
 
 # Kinds with a model (and a page) of their own.
 _OWN_PAGE = {
     OrganisationKind.PROGRAMME,
     OrganisationKind.SCHOOL,
     OrganisationKind.TRAINING_INSTITUTION,
+    OrganisationKind.CITY,
 }
 
 
@@ -109,6 +117,18 @@ class TrainingInstitutionAdmin(OrganisationServiceAdmin):
     fields = ["name", "campus", "province", "municipality"]
     list_display = ["name", "campus", "municipality"]
     search_fields = ["name", "campus"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(City)
+class CityAdmin(OrganisationServiceAdmin):
+    """A city's administration: its city_staff members read that municipality's figures
+    (issue 14, point 3); staff get their account and role in the user admin."""
+
+    service_fields = ["name", "municipality"]
+    fields = ["name", "municipality"]
+    list_display = ["name", "municipality"]
+    search_fields = ["name", "municipality__name"]
     autocomplete_fields = ["municipality"]
 
 

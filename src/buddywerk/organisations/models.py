@@ -27,6 +27,7 @@ class OrganisationKind(models.TextChoices):
     SERVICE = "service", _("Service")
     REGION = "region", _("Regional coordination")
     FUNDER = "funder", _("Funder")
+    CITY = "city", _("City or municipality")
     UMBRELLA = "umbrella", _("Umbrella organisation")
 
 
@@ -166,6 +167,25 @@ class Programme(Organisation):
     @property
     def takes_pupils(self) -> bool:
         return self.participant_kind in {ParticipantKind.PUPILS, ParticipantKind.BOTH}
+
+
+class City(Organisation):
+    """The administration of one city or municipality (lokaal bestuur), whose staff read
+    that municipality's figures of the funder's report ("buddy cijfers" [001]; issue 14,
+    point 3). One per municipality: a city_staff membership in it decides which figures.
+    """
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="city",
+        verbose_name=_("municipality"),
+        help_text=_("Its staff see the report's figures of this municipality only."),
+    )
+
+    class Meta:
+        verbose_name = _("city or municipality")
+        verbose_name_plural = _("cities and municipalities")
 
 
 class SchoolLevel(models.TextChoices):

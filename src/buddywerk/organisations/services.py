@@ -28,6 +28,7 @@ from buddywerk.mail.compose import (
 )
 
 from .models import (
+    City,
     Organisation,
     OrganisationKind,
     Programme,
@@ -263,6 +264,7 @@ _OWN_KIND: dict[type[Organisation], str] = {
     Programme: OrganisationKind.PROGRAMME,
     School: OrganisationKind.SCHOOL,
     TrainingInstitution: OrganisationKind.TRAINING_INSTITUTION,
+    City: OrganisationKind.CITY,
 }
 
 

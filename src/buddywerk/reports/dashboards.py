@@ -27,6 +27,7 @@ from buddywerk.trajectories.enums import MeetingStatus, Urgency
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 from buddywerk.trajectories.selectors import open_concerns_for
 
+from . import places
 from .charts import Bar, bar_chart
 from .figures import COUNT, band_text
 from .periods import school_year_of
@@ -377,12 +378,42 @@ def admin_panel(user: Any) -> Panel:
     )
 
 
+def city_panel(user: Any) -> Panel:
+    """Issue 14, point 3: the city's own figures this school year (pupils at its schools,
+    families living there: reports/places.py), in bands like the funder's."""
+    codes = sorted(policy.city_municipality_codes(user))
+    in_city = Q(pk__in=[])
+    for code in codes:
+        in_city |= places.participants_in(code)
+    today = timezone.localdate()
+    since = dt.date(school_year_of(today), 9, 1)
+    held = Meeting.objects.filter(status=MeetingStatus.HAPPENED, date__gte=since, date__lte=today)
+    participants = Participant.objects.filter(in_city)
+    supported = participants.filter(
+        Exists(held.filter(trajectory=OuterRef("trajectory")))
+    ).aggregate(pupils=Count("pupil", distinct=True), families=Count("family", distinct=True))
+    meetings = held.filter(trajectory__in=participants.values("trajectory_id")).count()
+    names = (
+        Municipality.objects.filter(pk__in=codes).order_by("name").values_list("name", flat=True)
+    )
+    return Panel(
+        ", ".join(names) or _("My municipality"),
+        [
+            Figure(_("Pupils supported this school year"), suppress(supported["pupils"])),
+            Figure(_("Families supported this school year"), suppress(supported["families"])),
+            Figure(_("Meetings held this school year"), suppress(meetings)),
+        ],
+        link=(reverse("reports:report"), _("Open the full report")),
+    )
+
+
 PANELS = [
     (Role.PROGRAMME_COORDINATOR, coordinator_panel),
     (Role.SCHOOL_STAFF, school_panel),
     (Role.BUDDY, buddy_panel),
     (Role.REGIONAL_COORDINATOR, regional_panel),
     (Role.FUNDER, funder_panel),
+    (Role.CITY_STAFF, city_panel),
     (Role.PLATFORM_ADMIN, admin_panel),
 ]
 

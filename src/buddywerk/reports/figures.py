@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import STUDENT_KINDS, Buddy, BuddyKind, ScreeningStatus
 from buddywerk.common.vocabulary import SchoolYear
-from buddywerk.geo.models import Province, Region
+from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
@@ -43,7 +43,7 @@ from buddywerk.trajectories.models import (
     WellbeingScore,
 )
 
-from . import suppression
+from . import places, suppression
 from .periods import Period, whole_months
 
 TOTAL = "total"
@@ -60,21 +60,37 @@ CHANGE = "change"
 
 @dataclass(frozen=True)
 class Scope:
-    """Where the report looks: all of Flanders and Brussels, one province or one programme."""
+    """Where the report looks: all of Flanders and Brussels, one province, one programme or
+    one municipality (places.py says what lies in a municipality)."""
 
     province: Province | None = None
     programme: Programme | None = None
+    municipality: Municipality | None = None
 
     @property
     def label(self) -> str:
+        if self.municipality is not None:
+            return str(self.municipality)
         if self.programme is not None:
             return str(self.programme)
         if self.province is not None:
             return str(self.province)
         return str(_("Flanders and Brussels"))
 
-    def programme_filter(self, prefix: str) -> Q:
-        """The scope as a filter on the programme reached through `prefix`."""
+    def programme_filter(
+        self, prefix: str, *, duo: str | None = None, referral: str | None = None
+    ) -> Q:
+        """The scope as a filter on the programme reached through `prefix`. For a
+        municipality, the duo (`duo`: the path to it, "pk" for a duo itself) or the referral
+        (`referral`: the path prefix to it, "" for a referral itself) lies in it, or else
+        the programme at `prefix` covers it (the available buddies)."""
+        if self.municipality is not None:
+            code = self.municipality.pk
+            if duo is not None:
+                return Q(**{f"{duo}__in": places.duos_in(code)})
+            if referral is not None:
+                return places.participants_in(code, referral)
+            return Q(**{f"{prefix}__municipalities": code})
         if self.programme is not None:
             return Q(**{f"{prefix}": self.programme.pk})
         if self.province is not None:
@@ -191,6 +207,11 @@ def province_columns(scope: Scope) -> list[tuple[str, str]]:
     """The provinces the report shows (one query)."""
     if scope.province is not None:
         return [(scope.province.code, scope.province.name)]
+    if scope.municipality is not None:
+        # The municipality's province; a duo run by a programme of another province gets
+        # that province's column too (`_add_unknown`).
+        home = scope.municipality.province
+        return [(home.code, home.name)]
     if scope.programme is not None:
         province = scope.programme.province
         return [(province.code, province.name)] if province else [(UNKNOWN, str(_("Unknown")))]
@@ -199,7 +220,15 @@ def province_columns(scope: Scope) -> list[tuple[str, str]]:
 
 
 def _add_unknown(builder: _Builder, *datasets: dict) -> None:
-    """Programmes without a province: shown in their own column rather than lost."""
+    """Programmes without a province: shown in their own column rather than lost. In a
+    municipality's report, a duo run by a programme of another province gets that
+    province's column (one query, only then)."""
+    if builder.scope.municipality is not None:
+        found = {key[0] for data in datasets for key in data} - {TOTAL, UNKNOWN}
+        if missing := found - set(builder.keys):
+            for province in Province.objects.filter(code__in=missing).order_by("name"):
+                builder.keys.insert(-1, province.code)
+                builder.labels.insert(-1, province.name)
     if UNKNOWN in builder.keys:
         return
     if any(key[0] == UNKNOWN for data in datasets for key in data):
@@ -250,7 +279,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # Aggregates named apart from the rollup's columns (an aggregate named like a
         # column would shadow it in the duos' filter), renamed below.
         meeting_data = _grouped(
-            months.filter(scope.programme_filter("trajectory__programme")),
+            months.filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
             "trajectory__programme__province",
             additive=True,
             sum_held=Sum("held"),
@@ -272,7 +301,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         meeting_data = _grouped(
             Meeting.objects.filter(in_period)
             .exclude(status=MeetingStatus.PLANNED)
-            .filter(scope.programme_filter("trajectory__programme")),
+            .filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
             "trajectory__programme__province",
             additive=True,
             held=Count("pk", filter=held),
@@ -283,7 +312,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         held_meetings = Meeting.objects.filter(in_period, held)
         held_in_period = held_meetings.filter(trajectory=OuterRef("trajectory"))
         active_held = held_meetings.filter(trajectory=OuterRef("pk"))
-    active = Trajectory.objects.filter(scope.programme_filter("programme")).filter(
+    active = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         Exists(active_held)
     )
     cooperation = _grouped(
@@ -299,7 +328,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
 
     # --- participants --------------------------------------------------------------
     participants = Participant.objects.filter(
-        scope.programme_filter("trajectory__programme")
+        scope.programme_filter("trajectory__programme", duo="trajectory")
     ).filter(Exists(held_in_period))
     participant_data = _grouped(
         participants,
@@ -317,7 +346,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- referrals -----------------------------------------------------------------
     # Two grouped queries: the referrals themselves, and their transitions (who moved to
     # matched, declined or an end status when); waiting = submitted - ended by the end.
-    referrals = Referral.objects.filter(scope.programme_filter("programme")).filter(
+    referrals = Referral.objects.filter(scope.programme_filter("programme", referral="")).filter(
         submitted_at__isnull=False, submitted_at__lt=end_at
     )
     ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
@@ -344,7 +373,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     )
     # Only the transitions of the period (the history before it is in `ended` above).
     moves = ReferralTransition.objects.filter(
-        scope.programme_filter("referral__programme"),
+        scope.programme_filter("referral__programme", referral="referral__"),
         at__gte=start_at,
         at__lt=end_at,
         to_status__in=[ReferralStatus.MATCHED, ReferralStatus.DECLINED],
@@ -367,7 +396,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     ).values("referral")
     for province, submitted, matched in (
         ReferralTransition.objects.filter(
-            scope.programme_filter("referral__programme"),
+            scope.programme_filter("referral__programme", referral="referral__"),
             to_status=ReferralStatus.MATCHED,
             referral__in=matched_in_period,  # the first match of these may lie before
         )
@@ -397,7 +426,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             "score",
         )
     )
-    closed = Trajectory.objects.filter(scope.programme_filter("programme")).filter(
+    closed = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         closed_on__gte=start, closed_on__lte=end
     )
     closed_data = _grouped(

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buddywerk.access import policy
-from buddywerk.geo.models import Province, Region
+from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.organisations.models import Programme
 
 from . import periods
 from .figures import Report, Scope, build_report, with_display
 
 ALL = "all"
+MUNICIPALITY = "municipality:"
 MAX_DAYS = 3 * 366
 
 
@@ -58,6 +59,17 @@ class ReportForm(forms.Form):
             .order_by("name")
         }
         choices += [(f"programme:{pk}", p.name) for pk, p in self.programmes.items()]
+        # Issue 14, point 3: the municipalities the policy opens to the user.
+        self.municipalities = {
+            m.nis_code: m
+            for m in policy.report_municipalities_of(
+                user, Municipality.objects.select_related("province")
+            ).order_by("name")
+        }
+        choices += [
+            (f"{MUNICIPALITY}{code}", _("%(name)s (municipality)") % {"name": m.name})
+            for code, m in self.municipalities.items()
+        ]
         self._choice_field("area").choices = choices
         self.provinces = {p.code: p for p in provinces}
         this_year = periods.school_year_of(timezone.localdate())
@@ -103,6 +115,15 @@ class ReportForm(forms.Form):
             self.user,
             province=scope.province.code if scope.province else None,
             programme=scope.programme,
+            municipality=scope.municipality.pk if scope.municipality else None,
+        )
+
+    def hides_municipality(self) -> bool:
+        """The query names a municipality the user may not open (the report answers 404:
+        its figures do not exist for them)."""
+        area = str(self.data.get("area", ""))
+        return area.startswith(MUNICIPALITY) and (
+            area.removeprefix(MUNICIPALITY) not in self.municipalities
         )
 
     def get_scope(self) -> Scope:
@@ -111,6 +132,8 @@ class ReportForm(forms.Form):
             return Scope(province=self.provinces[area.split(":", 1)[1]])
         if area.startswith("programme:"):
             return Scope(programme=self.programmes[int(area.split(":", 1)[1])])
+        if area.startswith(MUNICIPALITY):
+            return Scope(municipality=self.municipalities[area.removeprefix(MUNICIPALITY)])
         return Scope()
 
     def get_period(self) -> periods.Period:
@@ -139,10 +162,6 @@ def report_as_seen(form: ReportForm) -> Report:
     """The report of a valid form as its user may see it: suppressed (bands of five) when
     `policy.report_is_suppressed` says so for the user and the chosen area. The one path of
     the page, its exports and the API (the open data asks it as an anonymous user)."""
-    scope = form.get_scope()
-    suppressed = policy.report_is_suppressed(
-        form.user,
-        province=scope.province.code if scope.province else None,
-        programme=scope.programme,
+    return with_display(
+        build_report(form.get_scope(), form.get_period()), suppress=form.is_restricted()
     )
-    return with_display(build_report(scope, form.get_period()), suppress=suppressed)

@@ -30,7 +30,10 @@ def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
     data = (
         request.GET if "area" in request.GET else QueryDict(urlencode(default_query(request.user)))
     )
-    return ReportForm(data, user=request.user)
+    form = ReportForm(data, user=request.user)
+    if form.hides_municipality():
+        raise Http404
+    return form
 
 
 def _build(form: ReportForm, request: AuthenticatedHttpRequest) -> Report:

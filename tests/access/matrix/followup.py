@@ -10,7 +10,15 @@ def _duo(w):
     return {"trajectory_uuid": w.duo.uuid}
 
 
-OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN, **OUTSIDERS_404}
+# Issue 14: city staff (either city) see no duo, as the funder.
+OUT_OF_SCOPE = {
+    "regional_coordinator": 404,
+    "funder": 404,
+    "city_staff": 404,
+    "city_staff_other_city": 404,
+    "anonymous": LOGIN,
+    **OUTSIDERS_404,
+}
 
 ROUTES = [
     Route(

@@ -12,7 +12,15 @@ def _duo(w):
 # platform admins. The others get 404 (a duo outside their scope does not exist for them),
 # the outsiders of each role too: another duo's buddy, applicants, staff of School B and
 # another programme's coordinator.
-OUT_OF_SCOPE = {"regional_coordinator": 404, "funder": 404, "anonymous": LOGIN, **OUTSIDERS_404}
+# Issue 14: city staff (either city) see no duo, as the funder.
+OUT_OF_SCOPE = {
+    "regional_coordinator": 404,
+    "funder": 404,
+    "city_staff": 404,
+    "city_staff_other_city": 404,
+    "anonymous": LOGIN,
+    **OUTSIDERS_404,
+}
 
 ROUTES = [
     # Lists are scoped: each sees their own duos (a declined applicant holds no role).

@@ -10,6 +10,7 @@ from django.conf import settings
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.geo.models import Municipality, Province
 from buddywerk.organisations.models import (
+    City,
     Organisation,
     OrganisationKind,
     ParticipantKind,
@@ -33,6 +34,8 @@ OTHERS = [
     ("Regio Antwerpen", OrganisationKind.REGION, "VAN"),
     ("Onthaalbureau Gent", OrganisationKind.SERVICE, None),
 ]
+# (name, NIS code): city administrations whose staff read their municipality's figures.
+CITIES = [("Stad Mechelen", "12025")]
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ def _institutions() -> list[tuple[str, str, str]]:
 def organisations() -> None:
     """The platform admin sets up, through the admin's service (`organisation_save`):
     the funder (Departement Onderwijs en Vorming), the regional coordination of
-    Antwerpen, the reception service Onthaalbureau Gent (it refers newcomer families),
+    Antwerpen, the city of Mechelen (its staff read Mechelen's figures), the reception
+    service Onthaalbureau Gent (it refers newcomer families),
     nine programmes from data/buddy_initiatives.csv (Buddy Mechelen for pupils and
     Gezinsbuddy Gent for families are the demo's own; Compagnons Pelt takes no buddies
     now and the Arteveldehogeschool tutor project no referrals) and the teacher-training
@@ -197,6 +201,14 @@ def organisations() -> None:
                 },
             )
     municipalities = {m.nis_code: m for m in Municipality.objects.select_related("province")}
+    # Issue 14, point 3: the city of Mechelen, whose staff read Mechelen's figures.
+    for name, nis_code in CITIES:
+        if not City.objects.filter(municipality_id=nis_code).exists():
+            organisation_save(
+                actor=admin,
+                organisation=City(),
+                fields={"name": name, "municipality": municipalities[nis_code]},
+            )
     for spec in PROGRAMMES:
         if Programme.objects.filter(name=spec.name).exists():
             continue

@@ -10,11 +10,12 @@ from ..people import ACCOUNTS, existing, person, sign_in_ready
 def staff() -> None:
     """You can sign in as every staff account of the README (password Buddywerk-demo-2026,
     two-factor code from `buddywerk demo-code EMAIL`). The funder, the regional
-    coordinator of Antwerpen, the coordinators of Buddy Mechelen and Gezinsbuddy Gent and
-    Olga of the reception service get their account and role from the platform admin
-    (the admin's "add user" and "add membership": `user_create`, `membership_grant`); the
-    teacher Lars is invited by his school's care coordinator (`school_staff_invite`). Each
-    chose the demo password from the mail they got."""
+    coordinator of Antwerpen, Stijn of the city of Mechelen, the coordinators of Buddy
+    Mechelen and Gezinsbuddy Gent and Olga of the reception service get their account and
+    role from the platform admin (the admin's "add user" and "add membership":
+    `user_create`, `membership_grant`); the teacher Lars is invited by his school's care
+    coordinator (`school_staff_invite`). Each chose the demo password from the mail they
+    got."""
     admin = person("admin")
     for spec in ACCOUNTS:
         if existing(spec.local) is not None:
