@@ -1117,3 +1117,14 @@ def can_create_api_tokens(user: AnyUser) -> bool:
     personal API tokens for their software (after 2FA, which their roles require); a
     token never reaches further than its owner's pages (the same predicates decide)."""
     return user.is_authenticated and user.is_active and bool(roles_of(user) & ROLES_REQUIRING_MFA)
+
+
+def webhook_organisation_ids(user: AnyUser) -> set[int]:
+    """The schools and services whose webhook the user manages and whose delivery log they
+    read: the ones in whose name they refer (issue 18)."""
+    return referrer_organisation_ids(user)
+
+
+def can_manage_webhooks(user: AnyUser) -> bool:
+    """Staff of a school or service subscribe its webhook for status changes."""
+    return bool(webhook_organisation_ids(user))

@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import MissingScope, RateLimited
 from .problems import MEDIA_TYPE, field_problems, problem
-from .routers import open_data, practices, referrals
+from .routers import open_data, practices, referrals, webhooks
 from .routers.referrals import Conflict
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ api_v1 = BuddywerkAPI(
 api_v1.add_router("/", open_data.router)
 api_v1.add_router("/", practices.router)
 api_v1.add_router("/", referrals.router)
+api_v1.add_router("/", webhooks.router)
 
 
 @api_v1.exception_handler(ValidationError)
