@@ -18,12 +18,12 @@ from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
 
 from .. import webhook_selectors as selectors
+from .. import webhook_services as services
 from ..auth import TokenAuth
 from ..idempotency import idempotent
 from ..models import ApiScope, WebhookDelivery, WebhookSubscription
 from ..pagination import PageQuery, cursor_page
 from ..problems import TOKEN, responses
-from .. import webhook_services as services
 
 router = Router(tags=["webhooks"])
 
