@@ -290,3 +290,20 @@ def test_the_profile_page_subscribes_shows_the_secret_once_and_the_log(client):
     assert client.post(f"/api/webhooks/{subscription.uuid}/unsubscribe/").status_code == 302
     subscription.refresh_from_db()
     assert subscription.revoked_at is not None
+
+
+def test_the_verification_snippet_of_the_docs_accepts_a_delivery_and_refuses_a_forgery():
+    """docs/api.md shows receivers how to check a signature: that code, run as it is."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    snippet = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - our own documentation
+    body = b'{"id":"x","type":"referral.status_changed"}'
+    header = webhooks.sign("whsec_abc", int(time.time()), body)
+    assert namespace["verify"]("whsec_abc", header, body)
+    assert not namespace["verify"]("whsec_abc", header, body + b" ")
+    assert not namespace["verify"]("whsec_xyz", header, body)
+    old = webhooks.sign("whsec_abc", int(time.time()) - 3600, body)
+    assert not namespace["verify"]("whsec_abc", old, body)
