@@ -81,13 +81,17 @@ def _webhook(world):
     """The webhook of the school's staff member's school (the insider of this row)."""
     from buddywerk.access.models import Role
     from buddywerk.access.policy import webhook_organisation_ids
+    from buddywerk.api.models import WebhookSubscription
     from buddywerk.api.webhook_services import webhook_subscribe
     from buddywerk.organisations.models import Organisation
 
     staff = world.users[Role.SCHOOL_STAFF]
     school = Organisation.objects.filter(pk__in=webhook_organisation_ids(staff)).first()
-    subscription, _secret = webhook_subscribe(
-        actor=staff, organisation=school, url="https://127.0.0.1/hook"
+    # Asked again for each row of the same world: one live subscription per school.
+    live = WebhookSubscription.objects.filter(organisation=school, revoked_at__isnull=True)
+    subscription = (
+        live.first()
+        or webhook_subscribe(actor=staff, organisation=school, url="https://127.0.0.1/hook")[0]
     )
     return {"webhook_uuid": subscription.uuid}
 
