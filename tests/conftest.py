@@ -29,6 +29,10 @@ TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
     "WHITENOISE_AUTOREFRESH": True,
+    # A test's webhook receiver listens on http://127.0.0.1 (as with DEBUG); the SSRF tests
+    # turn these off to see production refuse it.
+    "WEBHOOK_ALLOW_HTTP": True,
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": True,
 }
 
 

@@ -321,3 +321,9 @@ READY_MAIL_FAILING_MINUTES = env("READY_MAIL_FAILING_MINUTES", 60)
 
 # The API (issue 18): calls per personal token, in a sliding window (common.throttle).
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", "120/m")
+# Webhooks (api/webhooks.py): only https:// addresses on public IPs in production; a local
+# receiver (http://127.0.0.1) only with DEBUG and in the tests (SSRF, docs/api.md).
+WEBHOOK_ALLOW_HTTP = env("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env("WEBHOOK_MAX_ATTEMPTS", 10)

@@ -36,6 +36,7 @@ urlpatterns = [
     # The API (issue 18): tokens, not sessions, authenticate it (buddywerk.api).
     path("api/v1/", api_v1_urls),
     path("api/tokens/", include("buddywerk.api.token_urls")),
+    path("api/webhooks/", include("buddywerk.api.webhook_urls")),
     path("pupils/", referral_views.pupil_list, name="pupil_list"),
     path("pupils/<uuid:pupil_uuid>/", referral_views.pupil_detail, name="pupil_detail"),
 ]

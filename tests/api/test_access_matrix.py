@@ -68,6 +68,16 @@ def _meeting_body(world):
     }
 
 
+def _subscription(world):
+    """The school's webhook (made inside the call's rolled-back savepoint)."""
+    from buddywerk.access.models import Membership, Role
+    from buddywerk.api.webhook_services import webhook_subscribe
+
+    school = world["referral"].referrer
+    staff = Membership.objects.get(organisation=school, role=Role.SCHOOL_STAFF).user
+    return webhook_subscribe(actor=staff, organisation=school, url="https://127.0.0.1/hook")[0]
+
+
 def expect(default, **per_role):
     return {role: per_role.get(role, default) for role in TOKEN_ROLES}
 
@@ -197,6 +207,37 @@ MATRIX = {
             funder=200,
             platform_admin=200,
         ),
+    ),
+    # Webhooks: staff of a school or service only; another's subscription does not exist.
+    "webhook_list": (
+        "get",
+        lambda w: "/api/v1/webhooks",
+        None,
+        expect(403, none=401, school_staff=200),
+    ),
+    "webhook_subscribe": (
+        "post",
+        lambda w: "/api/v1/webhooks",
+        lambda w: {"url": "https://127.0.0.1/hook"},
+        expect(403, none=401, school_staff=201),
+    ),
+    "webhook_get": (
+        "get",
+        lambda w: f"/api/v1/webhooks/{_subscription(w).uuid}",
+        None,
+        expect(404, none=401, school_staff=200),
+    ),
+    "webhook_unsubscribe": (
+        "post",
+        lambda w: f"/api/v1/webhooks/{_subscription(w).uuid}/unsubscribe",
+        None,
+        expect(404, none=401, school_staff=200),
+    ),
+    "webhook_deliveries": (
+        "get",
+        lambda w: f"/api/v1/webhooks/{_subscription(w).uuid}/deliveries",
+        None,
+        expect(404, none=401, school_staff=200),
     ),
 }
 

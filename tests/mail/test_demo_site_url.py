@@ -35,6 +35,8 @@ def test_the_demo_mails_links_to_its_own_port(settings, monkeypatch, tmp_path, c
         services.school_confirm(actor=None, school=school)
 
     monkeypatch.setattr(demo, "build_world", a_world_that_mails)
+    # The stand-in world has no demo school for the printed API token (tests/demo/ checks it).
+    monkeypatch.setattr(demo, "api_token", lambda: ("zita@example.org", "bw_...", "-"))
     call_command("demo", "--no-serve", "--port", "8001")
     assert "http://127.0.0.1:8001/" in capsys.readouterr().out
     assert django_settings.SITE_URL == "http://127.0.0.1:8001"

@@ -1241,3 +1241,12 @@ def can_make_access_exports(user: AnyUser) -> bool:
     """Programme coordinators and platform admins answer access requests (the pupils and
     families in scope are `pupils_for_access_export`)."""
     return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)
+def webhook_organisation_ids(user: AnyUser) -> set[int]:
+    """The schools and services whose webhook the user manages and whose delivery log they
+    read: the ones in whose name they refer (issue 18)."""
+    return referrer_organisation_ids(user)
+
+
+def can_manage_webhooks(user: AnyUser) -> bool:
+    """Staff of a school or service subscribe its webhook for status changes."""
+    return bool(webhook_organisation_ids(user))

@@ -26,6 +26,7 @@ from .routers import (
     programmes_buddies,
     programmes_proposals,
     referrals,
+    webhooks,
 )
 from .routers.referrals import Conflict
 
@@ -76,6 +77,7 @@ api_v1.add_router("/", duos.router)
 api_v1.add_router("/", programmes_buddies.router)
 api_v1.add_router("/", programmes_proposals.router)
 api_v1.add_router("/", figures.router)
+api_v1.add_router("/", webhooks.router)
 
 
 @api_v1.exception_handler(ValidationError)

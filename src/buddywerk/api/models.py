@@ -20,6 +20,8 @@ class ApiScope(models.TextChoices):
     DUOS_WRITE = "duos:write", _("Duos: log meetings, make proposals")
     BUDDIES_READ = "buddies:read", _("Buddies: read")
     REPORTS_READ = "reports:read", _("Report figures: read")
+    WEBHOOKS_READ = "webhooks:read", _("Webhooks: read the subscription and delivery log")
+    WEBHOOKS_WRITE = "webhooks:write", _("Webhooks: subscribe and unsubscribe")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -84,3 +86,103 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"
+
+
+class WebhookSubscription(TimeStampedModel):
+    """A school's (or service's) one HTTPS address that hears of status changes of its
+    referrals and duos (issue 18). The secret signs every delivery (HMAC-SHA256); it is
+    shown once, at subscription, and kept here because signing needs it."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+        verbose_name=_("school or service"),
+    )
+    url = models.URLField(_("address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_one_webhook_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription, stored in the transaction of the status change and
+    sent after the commit; retried with backoff until it is given up (api/webhooks.py).
+    The payload holds public ids and statuses only, never a name."""
+
+    uuid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook subscription"),
+    )
+    event = models.CharField(_("event"), max_length=50)
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    given_up_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhookdelivery_due_idx",
+                condition=models.Q(delivered_at__isnull=True, given_up_at__isnull=True),
+            ),
+            models.Index(fields=["claim"], name="webhookdelivery_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.uuid}"
+
+
+class WebhookAttempt(models.Model):
+    """One try to deliver an event: when, the receiver's status code (none when it could
+    not be reached) and a short error. The school reads these in its delivery log."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=_("webhook delivery"),
+    )
+    at = models.DateTimeField(_("at"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M} {self.status_code or self.error}"

@@ -184,6 +184,8 @@ class AuditAction(models.TextChoices):
     # api
     API_TOKEN_CREATE = "api_token.create", _("API token created")
     API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
+    WEBHOOK_SUBSCRIBE = "webhook.subscribe", _("Webhook subscribed")
+    WEBHOOK_UNSUBSCRIBE = "webhook.unsubscribe", _("Webhook unsubscribed")
     # reports
     REPORT_REMINDER = "report.reminder", _("Report reminder sent")
     QUALITATIVE_PERIOD_OPEN = "qualitative_period.open", _("Qualitative report period opened")

@@ -90,6 +90,13 @@ def _check_safeguarding(now: dt.datetime) -> str:
     return f"findings={safeguarding_check_run(now=now)}"
 
 
+def _webhook_retries(now: dt.datetime) -> str:
+    from buddywerk.api.webhooks import retry_due_webhooks
+
+    run = retry_due_webhooks(now=now)
+    return f"delivered={run.delivered} failed={run.failed} given_up={run.given_up}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -109,6 +116,7 @@ JOBS: list[Job] = [
     # before the check: on the day an extract runs out, its duos with a minor pause first
     Job("extract-expiry", _extract_expiry),
     Job("check-safeguarding", _check_safeguarding),
+    Job("webhook-retries", _webhook_retries),
 ]
 
 

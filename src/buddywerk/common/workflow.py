@@ -35,6 +35,21 @@ if TYPE_CHECKING:
 Predicate = Callable[[Any, Any], bool]
 
 
+# Called inside the transition's transaction with (workflow, changed object, log row), after
+# the log and the audit: another app follows status changes (the API's webhooks queue an
+# event in the same transaction) without the owning app knowing of it.
+TransitionListener = Callable[["Workflow", Any, "TransitionLog"], None]
+_listeners: list[TransitionListener] = []
+
+
+def transition_listen(listener: TransitionListener) -> TransitionListener:
+    """Register `listener` for every transition of every workflow (from an AppConfig.ready;
+    registering the same function twice adds it once)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
 class TransitionNotAllowed(ValidationError):
     """The workflow has no such arrow from the object's current state."""
 
@@ -250,7 +265,7 @@ def transition_apply(
         if clean:
             locked.full_clean()
         locked.save(update_fields=sorted(fields))
-        workflow._log(
+        log_row = workflow._log(
             locked,
             from_state=from_state,
             name=t.name,
@@ -265,6 +280,8 @@ def transition_apply(
             target=locked,
             detail={"from": from_state, "to": t.target, "transition": t.name, **(detail or {})},
         )
+        for listener in _listeners:
+            listener(workflow, locked, log_row)
     if obj is not locked:
         obj.refresh_from_db()
     return locked

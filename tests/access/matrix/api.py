@@ -97,3 +97,45 @@ ROUTES += [
     ),
     Route("api_tokens:revoke", role_outcomes(405, anonymous=LOGIN), args=_staff_token),
 ]
+
+
+def _webhook(world):
+    """The webhook of the school's staff member's school (the insider of this row)."""
+    from buddywerk.access.models import Role
+    from buddywerk.access.policy import webhook_organisation_ids
+    from buddywerk.api.models import WebhookSubscription
+    from buddywerk.api.webhook_services import webhook_subscribe
+    from buddywerk.organisations.models import Organisation
+
+    staff = world.users[Role.SCHOOL_STAFF]
+    school = Organisation.objects.filter(pk__in=webhook_organisation_ids(staff)).first()
+    # Asked again for each row of the same world: one live subscription per school.
+    live = WebhookSubscription.objects.filter(organisation=school, revoked_at__isnull=True)
+    subscription = (
+        live.first()
+        or webhook_subscribe(actor=staff, organisation=school, url="https://127.0.0.1/hook")[0]
+    )
+    return {"webhook_uuid": subscription.uuid}
+
+
+ROUTES += [
+    Route("api-v1:webhook_list", outcomes(401)),
+    Route("api-v1:webhook_subscribe", outcomes(401), method="post"),
+    Route("api-v1:webhook_get", outcomes(401), args=_webhook),
+    Route("api-v1:webhook_unsubscribe", outcomes(401), args=_webhook, method="post"),
+    Route("api-v1:webhook_deliveries", outcomes(401), args=_webhook),
+    # The profile page "Webhooks": staff of a school or service (their own school's).
+    Route("api_webhooks:list", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route(
+        "api_webhooks:list",
+        role_outcomes(403, anonymous=LOGIN, school_staff=200),
+        method="post",
+    ),
+    Route(
+        "api_webhooks:unsubscribe",
+        role_outcomes(403, anonymous=LOGIN, school_staff=REDIRECT, school_staff_other_school=404),
+        args=_webhook,
+        method="post",
+    ),
+    Route("api_webhooks:unsubscribe", role_outcomes(405, anonymous=LOGIN), args=_webhook),
+]

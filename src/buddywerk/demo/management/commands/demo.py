@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buddywerk.common.env import env_export
 from buddywerk.demo.guard import require_demo_database
+from buddywerk.demo.steps.api_token import api_token
 from buddywerk.demo.world import (
     ACCOUNTS,
     BUDDIES,
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         build_world()
         self._print_logins(options["port"])
+        self._print_api_token(options["port"])
         if options["no_serve"]:
             return
         # Whitenoise serves the demo's static files from the apps (no collectstatic); an
@@ -108,3 +110,14 @@ class Command(BaseCommand):
             out(f"  {'buddy':<24} {demo_email(buddy.local)}  ({buddy.kind}, {buddy.status})")
         out("")
         out(f"Mail is printed here (EMAIL_URL={'console://'}); data lives in {settings.VAR_DIR}.")
+
+    def _print_api_token(self, port: int) -> None:
+        """A fresh API token of a school at each start (the earlier one is revoked): shown
+        here once, as the profile page shows a new token once."""
+        email, key, programme = api_token()
+        out = self.stdout.write
+        out("")
+        out(f"API token of {email} (shown once; a new one at each start): {key}")
+        out(f"Programme Buddy Mechelen, to refer a pupil to: {programme}")
+        out(f"  curl http://127.0.0.1:{port}/api/v1/programmes?q=2800")
+        out(f"  curl -H 'Authorization: Bearer {key}' http://127.0.0.1:{port}/api/v1/referrals")
