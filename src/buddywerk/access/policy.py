@@ -1241,6 +1241,8 @@ def can_make_access_exports(user: AnyUser) -> bool:
     """Programme coordinators and platform admins answer access requests (the pupils and
     families in scope are `pupils_for_access_export`)."""
     return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)
+
+
 def webhook_organisation_ids(user: AnyUser) -> set[int]:
     """The schools and services whose webhook the user manages and whose delivery log they
     read: the ones in whose name they refer (issue 18)."""
