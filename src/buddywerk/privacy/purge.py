@@ -1,0 +1,461 @@
+"""The end of a participant's data (issue 15 point 3): anonymise into the archive.
+
+A pupil's or family's data goes as one piece, together with everyone they shared a duo
+with (a group duo is archived whole, so no duo is ever half live, half archived): their
+referrals and the history of those, proposals, duos with meetings, well-being scores,
+notes, concerns, surveys, and the person's own row. What the funder's report needs is
+written first into the archive (archive_models.py), in the same transaction.
+
+When a group of people is due (`due_groups`):
+- nothing in it is still running: every referral has ended (not in `OPEN_STATUSES`) and
+  every duo is closed;
+- no duo in it is held for safeguarding: a concern that is not closed, or a duo paused for
+  safeguarding, keeps everything until it is closed (R18);
+- for each person, the day after their data's period: the last end of their referrals
+  (the day of their last move) and duos (the closing day), plus the schedule's period for
+  participants (`DataKind.PARTICIPANT`), and for a duo also the period of its follow-up
+  (`DataKind.FOLLOWUP`), each as the programme may have shortened it; a person whose
+  consent was withdrawn is due on the withdrawal's `erase_after` if that comes first. The
+  group is due when all of its people are: the data is kept up to and including the day
+  before, and goes on that day.
+
+A consent withdrawn in a group duo that goes on is acted on when that duo closes: the duo
+is one piece of the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from buddywerk.followup.models import (
+    CheckIn,
+    FollowUpAction,
+    Observation,
+    RelationshipSurvey,
+    TandemNote,
+)
+from buddywerk.matching.models import Proposal
+from buddywerk.referrals.enums import OPEN_STATUSES, ReferralStatus
+from buddywerk.referrals.models import (
+    ConsentWithdrawal,
+    Family,
+    Pupil,
+    Referral,
+    ReferralTransition,
+)
+from buddywerk.trajectories.enums import TrajectoryStatus
+from buddywerk.trajectories.models import (
+    Concern,
+    DuoMonth,
+    Meeting,
+    Participant,
+    Trajectory,
+    WellbeingScore,
+)
+
+from .archive_models import (
+    ArchivedDuo,
+    ArchivedDuoMonth,
+    ArchivedParticipation,
+    ArchivedPerson,
+    ArchivedPersonKind,
+    ArchivedReferral,
+    ArchivedReferralMove,
+    ArchivedScore,
+)
+from .models import RetentionOverride
+from .schedule import RULES, DataKind
+
+ENDED = (ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN)
+MOVES = (ReferralStatus.MATCHED, ReferralStatus.DECLINED)
+BATCH = 500  # people per transaction
+
+Key = tuple[str, int]  # ("pupil", id), ("family", id), ("referral", id), ("duo", id)
+
+
+@dataclass
+class Group:
+    """People who shared a duo, with their referrals and duos."""
+
+    pupils: set[int] = field(default_factory=set)
+    families: set[int] = field(default_factory=set)
+    referrals: set[int] = field(default_factory=set)
+    duos: set[int] = field(default_factory=set)
+    # The day everything goes; None while something runs or is held.
+    due: dt.date | None = None
+    held: bool = False  # held for safeguarding (a concern not closed, a paused duo)
+
+    @property
+    def people(self) -> int:
+        return len(self.pupils) + len(self.families)
+
+
+class _Periods:
+    """Retention days per (programme, kind): the schedule's, or the programme's shorter."""
+
+    def __init__(self) -> None:
+        self.overrides = {
+            (programme, kind): days
+            for programme, kind, days in RetentionOverride.objects.values_list(
+                "programme_id", "kind", "days"
+            )
+        }
+
+    def days(self, programme_id: int, kind: DataKind) -> int:
+        base = RULES[kind.value].period_days
+        override = self.overrides.get((programme_id, kind.value))
+        return base if override is None else min(base, override)
+
+
+def _find(parent: dict[Key, Key], key: Key) -> Key:
+    root = key
+    while parent.setdefault(root, root) != root:
+        root = parent[root]
+    while parent[key] != root:  # path compression
+        parent[key], key = root, parent[key]
+    return root
+
+
+def _union(parent: dict[Key, Key], a: Key, b: Key) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[rb] = ra
+
+
+def groups(*, today: dt.date) -> list[Group]:
+    """Every group of people with its due day (or None), from a handful of queries."""
+    periods = _Periods()
+    parent: dict[Key, Key] = {}
+    referrals = list(
+        Referral.objects.values_list("pk", "pupil_id", "family_id", "programme_id", "status")
+    )
+    for pk, pupil, family, _programme, _status in referrals:
+        person = ("pupil", pupil) if pupil else ("family", family)
+        _union(parent, person, ("referral", pk))
+    duos = {
+        pk: (programme, status, closed_on, paused)
+        for pk, programme, status, closed_on, paused in Trajectory.objects.values_list(
+            "pk", "programme_id", "status", "closed_on", "paused_for_safeguarding"
+        )
+    }
+    members: dict[int, list[Key]] = defaultdict(list)
+    for duo, referral, pupil, family in Participant.objects.values_list(
+        "trajectory_id", "referral_id", "pupil_id", "family_id"
+    ):
+        person = ("pupil", pupil) if pupil else ("family", family)
+        _union(parent, ("duo", duo), ("referral", referral))
+        _union(parent, ("duo", duo), person)
+        members[duo].append(person)
+    for duo in duos:
+        _find(parent, ("duo", duo))
+    last_move = dict(
+        ReferralTransition.objects.values("referral")
+        .annotate(last=Max("at"))
+        .values_list("referral", "last")
+    )
+    withdrawn = dict(ConsentWithdrawal.objects.values_list("referral_id", "erase_after"))
+    held_duos = set(Concern.objects.not_closed().values_list("trajectory_id", flat=True))
+
+    by_root: dict[Key, Group] = defaultdict(Group)
+    person_due: dict[Key, dt.date] = {}
+    person_erase: dict[Key, dt.date] = {}
+    running: set[Key] = set()
+
+    def later(key: Key, day: dt.date) -> None:
+        if key not in person_due or day > person_due[key]:
+            person_due[key] = day
+
+    for pk, pupil, family, programme, status in referrals:
+        person = ("pupil", pupil) if pupil else ("family", family)
+        group = by_root[_find(parent, person)]
+        group.referrals.add(pk)
+        if status in OPEN_STATUSES:
+            running.add(_find(parent, person))
+        moved = last_move.get(pk)
+        if moved is not None:
+            end = timezone.localdate(moved)
+            later(person, end + dt.timedelta(days=periods.days(programme, DataKind.PARTICIPANT)))
+        if pk in withdrawn and withdrawn[pk] is not None:
+            erase = withdrawn[pk]
+            person_erase[person] = max(person_erase.get(person, erase), erase)
+        if pupil:
+            group.pupils.add(pupil)
+        else:
+            group.families.add(family)
+    for pk, (programme, status, closed_on, paused) in duos.items():
+        root = _find(parent, ("duo", pk))
+        group = by_root[root]
+        group.duos.add(pk)
+        if status != TrajectoryStatus.CLOSED or closed_on is None:
+            running.add(root)
+            continue
+        if paused or pk in held_duos:
+            group.held = True
+        days = max(
+            periods.days(programme, DataKind.PARTICIPANT),
+            periods.days(programme, DataKind.FOLLOWUP),
+        )
+        for person in members[pk]:
+            later(person, closed_on + dt.timedelta(days=days))
+    for person, erase in person_erase.items():
+        person_due[person] = min(person_due.get(person, erase), erase)
+
+    result = []
+    for root, group in by_root.items():
+        people = [("pupil", pk) for pk in group.pupils] + [("family", pk) for pk in group.families]
+        if root in running or group.held or not people:
+            result.append(group)
+            continue
+        days = [person_due.get(person) for person in people]
+        if all(day is not None for day in days):
+            group.due = max(day for day in days if day is not None)
+        result.append(group)
+    return result
+
+
+def due_groups(*, today: dt.date) -> list[Group]:
+    return [group for group in groups(today=today) if group.due is not None and group.due <= today]
+
+
+@dataclass
+class PurgeCounts:
+    """What one run anonymised (the archive rows it wrote are not counted)."""
+
+    pupils: int = 0
+    families: int = 0
+    referrals: int = 0
+    duos: int = 0
+    meetings: int = 0
+    scores: int = 0
+    notes: int = 0  # tandem notes, observations, actions, check-ins, surveys, concerns
+
+    def add(self, other: PurgeCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @property
+    def rows(self) -> int:
+        return sum(self.as_dict().values())
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _local_month(moment: dt.datetime | None) -> dt.date | None:
+    return None if moment is None else _month(timezone.localdate(moment))
+
+
+def _chunks(items: list[Group], size: int) -> Iterable[list[Group]]:
+    chunk: list[Group] = []
+    people = 0
+    for item in items:
+        chunk.append(item)
+        people += item.people
+        if people >= size:
+            yield chunk
+            chunk, people = [], 0
+    if chunk:
+        yield chunk
+
+
+def archive_groups(groups_: list[Group], *, today: dt.date) -> PurgeCounts:
+    """Archive and delete every group in `groups_`, a batch per transaction."""
+    counts = PurgeCounts()
+    for chunk in _chunks(groups_, BATCH):
+        counts.add(_archive(chunk, today=today))
+    return counts
+
+
+@transaction.atomic
+def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
+    pupils = sorted(set().union(*(g.pupils for g in chunk)))
+    families = sorted(set().union(*(g.families for g in chunk)))
+    referral_ids = sorted(set().union(*(g.referrals for g in chunk)))
+    duo_ids = sorted(set().union(*(g.duos for g in chunk)))
+    # Lock the duos and re-check under the lock: a concern raised since the plan was made
+    # (or a duo reopened) keeps the whole chunk for the next run.
+    list(Trajectory.objects.select_for_update().filter(pk__in=duo_ids).values_list("pk"))
+    if (
+        Concern.objects.not_closed().filter(trajectory__in=duo_ids).exists()
+        or Trajectory.objects.filter(pk__in=duo_ids)
+        .exclude(status=TrajectoryStatus.CLOSED, paused_for_safeguarding=False)
+        .exists()
+        or Referral.objects.filter(pk__in=referral_ids, status__in=OPEN_STATUSES).exists()
+    ):
+        return PurgeCounts()
+
+    # --- people ----------------------------------------------------------------------
+    person_rows: dict[Key, ArchivedPerson] = {}
+    for pk, year, municipality in Pupil.objects.filter(pk__in=pupils).values_list(
+        "pk", "school_year", "school__municipality_id"
+    ):
+        person_rows[("pupil", pk)] = ArchivedPerson(
+            kind=ArchivedPersonKind.PUPIL,
+            school_year=year,
+            municipality_id=municipality,
+            archived_on=today,
+        )
+    for pk, municipality in Family.objects.filter(pk__in=families).values_list(
+        "pk", "postcode__municipality_id"
+    ):
+        person_rows[("family", pk)] = ArchivedPerson(
+            kind=ArchivedPersonKind.FAMILY, municipality_id=municipality, archived_on=today
+        )
+    ArchivedPerson.objects.bulk_create(person_rows.values())
+
+    # --- duos and their months -------------------------------------------------------
+    duo_rows: dict[int, ArchivedDuo] = {}
+    for (
+        pk,
+        programme,
+        school,
+        kind,
+        institution,
+        start,
+        closed_on,
+        reason,
+    ) in Trajectory.objects.filter(pk__in=duo_ids).values_list(
+        "pk",
+        "programme_id",
+        "school_id",
+        "buddy__kind",
+        "buddy__training_institution_id",
+        "planned_start",
+        "closed_on",
+        "close_reason",
+    ):
+        duo_rows[pk] = ArchivedDuo(
+            programme_id=programme,
+            school_id=school,
+            buddy_kind=kind,
+            training_institution_id=institution,
+            started_month=_month(start),
+            closed_month=_month(closed_on) if closed_on else None,
+            close_reason=reason,
+        )
+    ArchivedDuo.objects.bulk_create(duo_rows.values())
+    ArchivedDuoMonth.objects.bulk_create(
+        ArchivedDuoMonth(
+            duo=duo_rows[duo], month=month, held=held, cancelled=cancelled, minutes=minutes
+        )
+        for duo, month, held, cancelled, minutes in DuoMonth.objects.filter(
+            trajectory__in=duo_ids
+        ).values_list("trajectory_id", "month", "held", "cancelled", "minutes")
+    )
+
+    # --- participations and their well-being scores ----------------------------------
+    participation_rows: dict[int, ArchivedParticipation] = {}
+    for pk, duo, pupil, family in Participant.objects.filter(trajectory__in=duo_ids).values_list(
+        "pk", "trajectory_id", "pupil_id", "family_id"
+    ):
+        person = ("pupil", pupil) if pupil else ("family", family)
+        participation_rows[pk] = ArchivedParticipation(
+            duo=duo_rows[duo], person=person_rows[person]
+        )
+    ArchivedParticipation.objects.bulk_create(participation_rows.values())
+    scores = []
+    current, previous_day, rank = None, None, 0
+    # In the report's order (participant, date, id), so the archive's ids keep it.
+    for participant, day, moment, score in (
+        WellbeingScore.objects.filter(participant__in=participation_rows)
+        .order_by("participant_id", "date", "id")
+        .values_list("participant_id", "date", "moment", "score")
+    ):
+        if participant != current:
+            current, previous_day, rank = participant, None, 0
+        if day != previous_day:
+            rank += 1
+            previous_day = day
+        scores.append(
+            ArchivedScore(
+                participation=participation_rows[participant],
+                month=_month(day),
+                rank=rank,
+                moment=moment,
+                score=score,
+            )
+        )
+    ArchivedScore.objects.bulk_create(scores, batch_size=2000)
+
+    # --- referrals and their moves ---------------------------------------------------
+    moves: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
+    for referral, to_status, at in (
+        ReferralTransition.objects.filter(referral__in=referral_ids)
+        .order_by("at", "id")
+        .values_list("referral_id", "to_status", "at")
+    ):
+        moves[referral].append((to_status, at))
+    referral_rows: dict[int, ArchivedReferral] = {}
+    move_rows: list[ArchivedReferralMove] = []
+    for pk, pupil, programme, referrer, status, submitted_at in Referral.objects.filter(
+        pk__in=referral_ids
+    ).values_list("pk", "pupil_id", "programme_id", "referrer_id", "status", "submitted_at"):
+        history = moves.get(pk, [])
+        ended = next((at for to, at in history if to in ENDED), None)
+        matched = next((at for to, at in history if to == ReferralStatus.MATCHED), None)
+        row = ArchivedReferral(
+            kind=ArchivedPersonKind.PUPIL if pupil else ArchivedPersonKind.FAMILY,
+            programme_id=programme,
+            referrer_id=referrer,
+            final_status=status,
+            submitted_month=_local_month(submitted_at),
+            ended_month=_local_month(ended),
+            matched_month=_local_month(matched),
+            wait_seconds=(
+                (matched - submitted_at).total_seconds()
+                if matched is not None and submitted_at is not None
+                else None
+            ),
+        )
+        referral_rows[pk] = row
+        for to_status, month in sorted({(to, _local_month(at)) for to, at in history}):
+            if to_status in MOVES and month is not None:
+                move_rows.append(
+                    ArchivedReferralMove(referral=row, to_status=to_status, month=month)
+                )
+    ArchivedReferral.objects.bulk_create(referral_rows.values())
+    ArchivedReferralMove.objects.bulk_create(move_rows, batch_size=2000)
+
+    # --- delete the live rows --------------------------------------------------------
+    counts = PurgeCounts(
+        pupils=len(pupils),
+        families=len(families),
+        referrals=len(referral_ids),
+        duos=len(duo_ids),
+        meetings=Meeting.objects.filter(trajectory__in=duo_ids).count(),
+        scores=len(scores),
+        notes=sum(
+            model.objects.filter(trajectory__in=duo_ids).count()
+            for model in (
+                TandemNote,
+                Observation,
+                FollowUpAction,
+                CheckIn,
+                RelationshipSurvey,
+                Concern,
+            )
+        ),
+    )
+    Proposal.objects.filter(referral__in=referral_ids).delete()
+    # A duo takes its meetings, scores, notes, concerns, surveys and history with it.
+    Trajectory.objects.filter(pk__in=duo_ids).delete()
+    Referral.objects.filter(pk__in=referral_ids).delete()
+    Pupil.objects.filter(pk__in=pupils).delete()
+    Family.objects.filter(pk__in=families).delete()
+    return counts
+
+
+def participants_purge(*, today: dt.date) -> PurgeCounts:
+    """Archive every group of people whose data is due today (the scheduled run)."""
+    return archive_groups(due_groups(today=today), today=today)
