@@ -17,7 +17,7 @@ from buddywerk.matching.enums import ProposalStatus
 from buddywerk.referrals import consent_services as consent
 from buddywerk.referrals import services
 from buddywerk.referrals.models import ConsentText, ConsentWithdrawal, Referral, ReferralStatus
-from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus
+from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus, WellbeingMoment
 from tests.factories import (
     ProgrammeFactory,
     PupilFactory,
@@ -246,7 +246,9 @@ def test_withdrawal_closes_the_duo_without_a_final_score():
     referral.refresh_from_db()
     assert duo.status == TrajectoryStatus.CLOSED
     assert duo.close_reason == CloseReason.CONSENT_WITHDRAWN
-    assert duo.final_wellbeing is None and duo.closed_on == TODAY
+    assert duo.closed_on == TODAY
+    # No final score: no end measurement (the final score is one since issue 14).
+    assert not duo.wellbeing_scores.filter(moment=WellbeingMoment.END).exists()
     assert referral.status == ReferralStatus.CLOSED
     mail = OutgoingMail.objects.get(kind="referrals.duo_consent_withdrawn")
     assert mail.to == duo.buddy.user.email

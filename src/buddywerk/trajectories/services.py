@@ -554,7 +554,6 @@ def participant_consent_withdrawn(
                 extra={
                     "close_reason": CloseReason.CONSENT_WITHDRAWN,
                     "closed_on": closed_on,
-                    "final_wellbeing": None,
                     "goodbye_meeting_held": False,
                 },
             )
