@@ -84,6 +84,15 @@ def _check_safeguarding(now: dt.datetime) -> str:
     return f"findings={safeguarding_check_run(now=now)}"
 
 
+def _privacy_purge(now: dt.datetime) -> str:
+    from buddywerk.privacy.purge import privacy_purge
+
+    counts = privacy_purge(now=now)
+    if counts is None:
+        return "done today"
+    return " ".join(f"{key}={value}" for key, value in counts.as_dict().items())
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -102,6 +111,8 @@ JOBS: list[Job] = [
     # before the check: on the day an extract runs out, its duos with a minor pause first
     Job("extract-expiry", _extract_expiry),
     Job("check-safeguarding", _check_safeguarding),
+    # last: a concern the check above raises holds its duo's data (issue 15 point 3)
+    Job("privacy-purge", _privacy_purge),
 ]
 
 

@@ -34,6 +34,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from buddywerk.common.audit import AuditAction, audit_record, seen_ref
+from buddywerk.common.models import AuditEvent
 from buddywerk.followup.models import (
     CheckIn,
     FollowUpAction,
@@ -41,7 +43,9 @@ from buddywerk.followup.models import (
     RelationshipSurvey,
     TandemNote,
 )
+from buddywerk.mail.models import OutgoingMail
 from buddywerk.matching.models import Proposal
+from buddywerk.network.models import Practice, PracticeSubmission, SubmissionStatus
 from buddywerk.referrals.enums import OPEN_STATUSES, ReferralStatus
 from buddywerk.referrals.models import (
     ConsentWithdrawal,
@@ -459,3 +463,92 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
 def participants_purge(*, today: dt.date) -> PurgeCounts:
     """Archive every group of people whose data is due today (the scheduled run)."""
     return archive_groups(due_groups(today=today), today=today)
+
+
+# --- the other kinds of the schedule that the daily run acts on ------------------------
+
+
+def mail_bodies_purge(*, now: dt.datetime) -> int:
+    """Empty the text of mails sent longer ago than the schedule keeps it; the row (who,
+    when, the subject, delivery) stays for the delivery log."""
+    cutoff = now - dt.timedelta(days=RULES[DataKind.MAIL_BODY.value].period_days)
+    return (
+        OutgoingMail.objects.filter(sent_at__lt=cutoff)
+        .exclude(body="", html="")
+        .update(body="", html="")
+    )
+
+
+def practice_photos_purge(*, now: dt.datetime) -> int:
+    """Take the photo off the practice proposals rejected longer ago than the schedule
+    keeps it; the file goes from disk once no sheet or proposal uses it (after commit). A
+    rejected proposal is never published, so it is in no search index."""
+    cutoff = now - dt.timedelta(days=RULES[DataKind.PRACTICE_PHOTO.value].period_days)
+    stale = PracticeSubmission.objects.filter(
+        status=SubmissionStatus.REJECTED, moderated_at__lt=cutoff
+    ).exclude(photo="")
+    names = set(stale.values_list("photo", flat=True))
+    count = stale.update(photo="", photo_alt="")
+    unused = [
+        name
+        for name in names
+        if not Practice.objects.filter(photo=name).exists()
+        and not PracticeSubmission.objects.filter(photo=name).exists()
+    ]
+    if unused:
+        storage = PracticeSubmission._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in unused])
+    return count
+
+
+def audit_events_purge(*, now: dt.datetime) -> int:
+    """Delete audit events older than AUDIT_RETENTION_DAYS."""
+    cutoff = now - dt.timedelta(days=RULES[DataKind.AUDIT.value].period_days)
+    deleted, _by_model = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+@dataclass
+class RunCounts:
+    """One purge run: what went, per kind."""
+
+    participants: PurgeCounts = field(default_factory=PurgeCounts)
+    mail_bodies: int = 0
+    practice_photos: int = 0
+    audit_events: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            **self.participants.as_dict(),
+            "mail_bodies": self.mail_bodies,
+            "practice_photos": self.practice_photos,
+            "audit_events": self.audit_events,
+        }
+
+
+def privacy_purge(*, now: dt.datetime) -> RunCounts | None:
+    """The daily purge of everything past its retention (the scheduled run): once a day,
+    with one audit event holding its counts. None when today's run was already done (the
+    scheduler calls this every 15 minutes)."""
+    today = timezone.localdate(now)
+    if AuditEvent.objects.filter(
+        action=AuditAction.PRIVACY_PURGE, object_type=RUN_TARGET, object_id=today.isoformat()
+    ).exists():
+        return None
+    counts = RunCounts()
+    counts.participants = participants_purge(today=today)
+    with transaction.atomic():
+        counts.mail_bodies = mail_bodies_purge(now=now)
+        counts.practice_photos = practice_photos_purge(now=now)
+        # Before the run's own event is written: that one is kept for the full period.
+        counts.audit_events = audit_events_purge(now=now)
+        audit_record(
+            actor=None,
+            action=AuditAction.PRIVACY_PURGE,
+            target=seen_ref(RUN_TARGET, target_id=today.isoformat()),
+            detail=counts.as_dict(),
+        )
+    return counts
+
+
+RUN_TARGET = "privacy.purge"  # the run's audit event names the day, nothing else
