@@ -157,11 +157,15 @@ def archived_figures(scope: Any, start: dt.date, end: dt.date) -> ArchivedFigure
         matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
         declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
     )
-    figures.waits = list(
-        ArchivedReferral.objects.filter(scope.programme_filter("programme"))
+    figures.waits = [
+        (province, seconds)
+        for province, seconds in ArchivedReferral.objects.filter(
+            scope.programme_filter("programme")
+        )
         .filter(matched_month__gte=first, matched_month__lte=last, wait_seconds__isnull=False)
         .values_list("programme__province", "wait_seconds")
-    )
+        if seconds is not None
+    ]
     figures.scores = [
         (("archived", participation), ("archived", duo), *rest)
         for participation, duo, *rest in ArchivedScore.objects.filter(

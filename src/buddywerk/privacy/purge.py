@@ -217,9 +217,9 @@ def groups(*, today: dt.date) -> list[Group]:
         if root in running or group.held or not people:
             result.append(group)
             continue
-        days = [person_due.get(person) for person in people]
-        if all(day is not None for day in days):
-            group.due = max(day for day in days if day is not None)
+        due_days = [person_due.get(person) for person in people]
+        if all(day is not None for day in due_days):
+            group.due = max(day for day in due_days if day is not None)
         result.append(group)
     return result
 
@@ -496,8 +496,13 @@ def practice_photos_purge(*, now: dt.datetime) -> int:
         and not PracticeSubmission.objects.filter(photo=name).exists()
     ]
     if unused:
-        storage = PracticeSubmission._meta.get_field("photo").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in unused])
+        storage = PracticeSubmission._meta.get_field("photo").storage  # type: ignore[attr-defined]
+
+        def delete_files() -> None:
+            for name in unused:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
     return count
 
 
