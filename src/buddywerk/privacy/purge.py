@@ -19,8 +19,8 @@ When a group of people is due (`due_groups`):
   group is due when all of its people are: the data is kept up to and including the day
   before, and goes on that day.
 
-A consent withdrawn in a group duo that goes on is acted on when that duo closes: the duo
-is one piece of the archive.
+A consent withdrawn in a group duo is acted on when the whole group is due: the duo is
+one piece of the archive, so a withdrawn pupil waits for the others' period.
 """
 
 from __future__ import annotations
