@@ -219,4 +219,5 @@ def test_query_count_does_not_grow_with_the_data(world):
     with CaptureQueriesContext(connection) as large:
         build_report(Scope(), PERIOD)
     assert len(small) == len(large)
-    assert len(large) <= 24
+    # 24 on the live rows, 12 on the archive's (issue 15 point 3; 1 while it is empty).
+    assert len(large) <= 36

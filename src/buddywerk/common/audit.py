@@ -107,6 +107,7 @@ class AuditAction(models.TextChoices):
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")
     RETENTION_SET = "retention.set", _("A programme's retention period changed")
     ACCESS_EXPORT = "privacy.access_export", _("Data exported on request")
+    PRIVACY_PURGE = "privacy.purge", _("Data past its retention anonymised or erased")
     # matching
     MATCHING_SETTINGS_UPDATE = "matching.settings_update", _("Matching settings changed")
     PROPOSAL_CREATE = "proposal.create", _("Proposal made")

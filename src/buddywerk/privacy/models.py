@@ -33,3 +33,15 @@ class RetentionOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.programme_id} {self.kind}"
+
+
+# The anonymised archive's tables live in their own module (issue 15 point 3).
+from .archive_models import (  # noqa: E402, F401
+    ArchivedDuo,
+    ArchivedDuoMonth,
+    ArchivedParticipation,
+    ArchivedPerson,
+    ArchivedReferral,
+    ArchivedReferralMove,
+    ArchivedScore,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, views
+from . import access_views, purge_views, views
 
 app_name = "privacy"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     # The processing register (point 6), for platform admins.
     path("register/", access_views.processing_register, name="register"),
     path("register/pdf/", access_views.processing_register_pdf, name="register_pdf"),
+    path("purge/", purge_views.purge_plan_view, name="purge"),
 ]

@@ -33,6 +33,7 @@ from buddywerk.buddies.models import STUDENT_KINDS, Buddy, BuddyKind, ScreeningS
 from buddywerk.common.vocabulary import SchoolYear
 from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.organisations.models import OrganisationKind, Programme
+from buddywerk.privacy.archive import archived_figures, count_pairs
 from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
 from buddywerk.trajectories.models import (
@@ -259,6 +260,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     start, end = period.start, period.end
     start_at, end_at = _bounds(period)
     builder = _Builder(scope, period, province_columns(scope))
+    # Data past its retention lives on, naming no one, in the archive (issue 15 point 3).
+    archived = archived_figures(scope, start, end)
 
     # --- available buddies ---------------------------------------------------------
     buddies = (
@@ -312,19 +315,28 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         held_meetings = Meeting.objects.filter(in_period, held)
         held_in_period = held_meetings.filter(trajectory=OuterRef("trajectory"))
         active_held = held_meetings.filter(trajectory=OuterRef("pk"))
+    _merge(meeting_data, archived.meetings)
     active = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         Exists(active_held)
     )
-    cooperation = _grouped(
-        active,
-        "programme__province",
-        institutions=Count(
-            "buddy__training_institution",
-            distinct=True,
-            filter=Q(buddy__kind__in=STUDENT_KINDS),
+    # Distinct organisations, live and archived together: (province, organisation) pairs.
+    cooperation: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
+    for name, pairs in (
+        (
+            "institutions",
+            active.filter(
+                buddy__kind__in=STUDENT_KINDS, buddy__training_institution__isnull=False
+            ).values_list("programme__province", "buddy__training_institution"),
         ),
-        schools=Count("school", distinct=True, filter=Q(school__kind=OrganisationKind.SCHOOL)),
-    )
+        (
+            "schools",
+            active.filter(school__kind=OrganisationKind.SCHOOL).values_list(
+                "programme__province", "school"
+            ),
+        ),
+    ):
+        for province, n in count_pairs(set(pairs.distinct()), getattr(archived, name)).items():
+            cooperation.setdefault((province or UNKNOWN,), {})[name] = n
 
     # --- participants --------------------------------------------------------------
     participants = Participant.objects.filter(
@@ -342,6 +354,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         ("pupil__school_year",),
         n=Count("pupil", distinct=True),
     )
+    _merge(participant_data, archived.participants)
+    _merge(by_year, archived.by_year)
 
     # --- referrals -----------------------------------------------------------------
     # Two grouped queries: the referrals themselves, and their transitions (who moved to
@@ -385,7 +399,18 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
         declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
     )
+    _merge(referral_data, archived.referrals, ("received", "submitted"))
+    _merge(ended_data, {key: {"n": row["ended"]} for key, row in archived.referrals.items()})
+    _merge(move_data, archived.moves)
+    live_referrers = referrals.filter(
+        submitted_at__gte=start_at, referrer__kind=OrganisationKind.SCHOOL
+    ).values_list("programme__province", "referrer")
+    schools_referred = {
+        province or UNKNOWN: n
+        for province, n in count_pairs(set(live_referrers.distinct()), archived.referrers).items()
+    }
     for key, row in referral_data.items():
+        row["schools"] = schools_referred.get(key[0], 0)
         moved = move_data.get(key) or {}
         row["matched"] = moved.get("matched") or 0
         row["declined"] = moved.get("declined") or 0
@@ -408,23 +433,30 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         days = (matched - submitted).total_seconds() / 86400
         waits[province or UNKNOWN].append(days)
         waits[TOTAL].append(days)
+    for province, seconds in archived.waits:
+        waits[province or UNKNOWN].append(seconds / 86400)
+        waits[TOTAL].append(seconds / 86400)
 
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
     wellbeing_rows, measured_duos = _wellbeing_changes(
-        WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
-        .order_by("participant_id", "date", "id")
-        .values_list(
-            "participant_id",
-            "trajectory_id",
-            "trajectory__programme_id",
-            "trajectory__programme__name",
-            "trajectory__programme__province",
-            "moment",
-            "date",
-            "score",
-        )
+        [
+            *WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
+            .order_by("participant_id", "date", "id")
+            .values_list(
+                "participant_id",
+                "trajectory_id",
+                "trajectory__programme_id",
+                "trajectory__programme__name",
+                "trajectory__programme__province",
+                "moment",
+                "date",
+                "score",
+            ),
+            # Archived scores carry their rank among the participant's days, not a date.
+            *archived.scores,
+        ]
     )
     closed = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         closed_on__gte=start, closed_on__lte=end
@@ -433,6 +465,9 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         closed, "programme__province", ("close_reason",), additive=True, n=Count("pk")
     )
     closed_total = _grouped(closed, "programme__province", additive=True, n=Count("pk"))
+    _merge(closed_data, archived.closed)
+    for (province, _reason), row in archived.closed.items():
+        _merge(closed_total, {(province,): row})
 
     _add_unknown(
         builder,
@@ -575,6 +610,20 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         ),
     ]
     return Report(scope=scope, period=period, tables=tables)
+
+
+def _merge(
+    live: dict[tuple[Any, ...], dict[str, Any]],
+    archived: dict[tuple[Any, ...], dict[str, Any]],
+    names: tuple[str, ...] | None = None,
+) -> None:
+    """Add the archive's counts to the live ones, cell by cell (a person, duo or referral
+    is live or archived, never both, so they add up)."""
+    for (province, *extra), row in archived.items():
+        cell = live.setdefault((province or UNKNOWN, *extra), {})
+        for name, value in row.items():
+            if names is None or name in names:
+                cell[name] = (cell.get(name) or 0) + (value or 0)
 
 
 def _wellbeing_changes(scores: Any) -> tuple[list[tuple], dict[int, str | None]]:

@@ -9,6 +9,8 @@ ROUTES = [
         outcomes(404, anonymous=LOGIN, programme_coordinator=200),
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
+    # The purge's dry run (issue 15 point 7): platform admins only.
+    Route("privacy:purge", role_outcomes(403, anonymous=LOGIN, platform_admin=200)),
 ]
 
 
