@@ -8,7 +8,10 @@
 
 Builds the schema, runs `buddywerk generate --scale N` (seeded), then times the full
 report of Flanders and Brussels for the interim and the final period of the school year,
-and each role's dashboard, and prints the median time and the number of SQL queries.
+a city's report (the municipality with the most pupils, issue 14 point 3), the combined
+final report for the funder as XLSX and PDF (figures in total and per programme with the
+qualitative part, issue 14 point 5), and each role's dashboard, and prints the median time
+and the number of SQL queries.
 
 The floor (issue 22, point 1): one grouped aggregate over the period's meetings joined to
 their duos (meetings and minutes per programme and status, and the distinct duos), timed in
@@ -44,12 +47,23 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from buddywerk.access import policy  # noqa: E402
 from buddywerk.access.models import Membership, Role  # noqa: E402
-from buddywerk.reports import dashboards, generator, periods  # noqa: E402
+from buddywerk.geo.models import Municipality  # noqa: E402
+from buddywerk.referrals.models import Pupil  # noqa: E402
+from buddywerk.reports import (  # noqa: E402
+    dashboards,
+    generator,
+    periods,
+    qualitative,
+    qualitative_export,
+)
 from buddywerk.reports.figures import Scope, build_report, with_display  # noqa: E402
+from buddywerk.reports.qualitative_models import QualitativeKind, QualitativePeriod  # noqa: E402
+from buddywerk.reports.qualitative_services import qualitative_period_open  # noqa: E402
 from buddywerk.trajectories.models import Meeting, Trajectory  # noqa: E402
 
 
@@ -67,8 +81,9 @@ def floor_query(period) -> None:
         cursor.fetchall()
 
 
-def timed(func, rounds=ROUNDS):
-    func()  # warm the caches once
+def timed(func, rounds=ROUNDS, warm=True):
+    if warm:
+        func()  # warm the caches once
     runs = []
     for _ in range(rounds):
         with CaptureQueriesContext(connection) as queries:
@@ -112,6 +127,47 @@ def main() -> None:
             f"  (median {seconds * 1000:7.0f} ms, floor {floor_s * 1000:6.0f} ms)"
             f"  queries {queries}"
         )
+    city = (
+        Municipality.objects.filter(pk__in=Pupil.objects.values("school__municipality"))
+        .annotate(n=Count("schools__pupils"))
+        .order_by("-n")
+        .first()
+    )
+    if city is not None:
+        seconds, queries = timed(
+            lambda: with_display(
+                build_report(Scope(municipality=city), periods.final(2025)), suppress=True
+            )
+        )
+        print(
+            f"  report of the city {city.name:14} {seconds / floor:5.1f} x floor"
+            f"  (median {seconds * 1000:7.0f} ms)  queries {queries}"
+        )
+    funder = Membership.objects.filter(role=Role.FUNDER).select_related("user").first()
+    if funder is not None:
+        period = QualitativePeriod.objects.filter(
+            kind=QualitativeKind.FINAL, school_year=2025
+        ).first() or qualitative_period_open(
+            kind=QualitativeKind.FINAL,
+            school_year=2025,
+            questions=["What went well?", "What would you change?"],
+            actor=None,
+        )
+        programmes = sum(r.kind != qualitative.REGION for r in qualitative.respondents(period))
+        for fmt, write in (
+            ("xlsx", qualitative_export.to_xlsx),
+            ("pdf", qualitative_export.to_pdf),
+        ):
+            seconds, queries = timed(
+                lambda w=write: w(qualitative_export.build_combined(period, user=funder.user)),
+                rounds=1,
+                warm=False,
+            )
+            print(
+                f"  combined final report {fmt:4} {seconds / floor:6.1f} x floor"
+                f"  (median {seconds * 1000:7.0f} ms, {programmes} programmes)"
+                f"  queries {queries}"
+            )
     for role in Role:
         membership = Membership.objects.filter(role=role).select_related("user").first()
         if membership is None:
