@@ -64,6 +64,20 @@ def _submit_some(q):
     )
 
 
+def _download(client, q, fmt, capture):
+    """Ask for the combined file on the period's page, let the task worker make it (the
+    immediate backend runs it at the commit), and download it from the same page."""
+    with capture(execute=True):
+        asked = client.post(reverse("reports:qualitative_export", args=[q.period.pk, fmt]))
+    assert asked.status_code == 302
+    page = client.get(asked["Location"])
+    export = page.context["exports"][0]
+    assert export.ready and export.fmt == fmt
+    link = reverse("reports:qualitative_export_file", args=[export.uuid])
+    assert link in page.content.decode()
+    return client.get(link)
+
+
 def answer_url(q, programme=None, province=None):
     if programme is not None:
         return reverse("reports:qualitative_answer", args=[q.period.pk, "programme", programme.pk])
@@ -193,7 +207,7 @@ def test_coordinators_may_not_configure(client, q):
     assert client.get(reverse("reports:qualitative_period", args=[q.period.pk])).status_code == 403
     assert client.get(reverse("reports:qualitative_new")).status_code == 403
     assert (
-        client.get(reverse("reports:qualitative_export", args=[q.period.pk, "pdf"])).status_code
+        client.post(reverse("reports:qualitative_export", args=[q.period.pk, "pdf"])).status_code
         == 403
     )
     listing = client.get(reverse("reports:qualitative"))
@@ -219,10 +233,12 @@ def _no_person(text):
         assert len(last) < 4 or last not in text
 
 
-def test_combined_pdf_holds_figures_and_answers_tagged_for_screen_readers(client, q):
+def test_combined_pdf_holds_figures_and_answers_tagged_for_screen_readers(
+    client, q, django_capture_on_commit_callbacks
+):
     _submit_some(q)
     client.force_login(q.funder)
-    response = client.get(reverse("reports:qualitative_export", args=[q.period.pk, "pdf"]))
+    response = _download(client, q, "pdf", django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -265,10 +281,12 @@ def test_combined_pdf_holds_figures_and_answers_tagged_for_screen_readers(client
     assert reader.metadata.title == "Rapport voor de subsidiegever: Tussentijds rapport 2025-2026"
 
 
-def test_combined_xlsx_holds_figures_and_answers_with_a_table_of_contents(client, q):
+def test_combined_xlsx_holds_figures_and_answers_with_a_table_of_contents(
+    client, q, django_capture_on_commit_callbacks
+):
     _submit_some(q)
     client.force_login(q.funder)
-    response = client.get(reverse("reports:qualitative_export", args=[q.period.pk, "xlsx"]))
+    response = _download(client, q, "xlsx", django_capture_on_commit_callbacks)
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "Inhoud"
@@ -298,19 +316,23 @@ def test_combined_xlsx_holds_figures_and_answers_with_a_table_of_contents(client
     _no_person(text)
 
 
-def test_admin_gets_exact_figures_in_the_combined_xlsx(client, q):
+def test_admin_gets_exact_figures_in_the_combined_xlsx(
+    client, q, django_capture_on_commit_callbacks
+):
     client.force_login(q.admin)
-    response = client.get(reverse("reports:qualitative_export", args=[q.period.pk, "xlsx"]))
+    response = _download(client, q, "xlsx", django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(response.content))
     total = list(book[book.sheetnames[1]].iter_rows(values_only=True))
     assert any(r[0] == "Doorgegaan" and r[-1] == 5 for r in total)
     assert (
-        client.get(reverse("reports:qualitative_export", args=[q.period.pk, "doc"])).status_code
+        client.post(reverse("reports:qualitative_export", args=[q.period.pk, "doc"])).status_code
         == 404
     )
 
 
-def test_an_answer_that_looks_like_a_formula_stays_text_in_the_xlsx(client, q):
+def test_an_answer_that_looks_like_a_formula_stays_text_in_the_xlsx(
+    client, q, django_capture_on_commit_callbacks
+):
     formula = '=HYPERLINK("http://example.org","klik")'
     qualitative_submit(
         period=q.period,
@@ -320,7 +342,7 @@ def test_an_answer_that_looks_like_a_formula_stays_text_in_the_xlsx(client, q):
         now=at(ON_TIME),
     )
     client.force_login(q.funder)
-    response = client.get(reverse("reports:qualitative_export", args=[q.period.pk, "xlsx"]))
+    response = _download(client, q, "xlsx", django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(response.content))
     sheet = book[next(name for name in book.sheetnames if "Buddy Mechelen" in name)]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]

@@ -194,6 +194,7 @@ class AuditAction(models.TextChoices):
     QUALITATIVE_DRAFT_SAVE = "qualitative_report.draft", _("Qualitative report draft saved")
     QUALITATIVE_SUBMIT = "qualitative_report.submit", _("Qualitative report submitted")
     QUALITATIVE_REMINDER = "qualitative_report.reminder", _("Qualitative report reminder sent")
+    QUALITATIVE_EXPORT = "qualitative_report.export", _("Combined report file requested")
 
 
 def _object_id(target: models.Model) -> str:

@@ -90,6 +90,12 @@ def _check_safeguarding(now: dt.datetime) -> str:
     return f"findings={safeguarding_check_run(now=now)}"
 
 
+def _combined_exports_cleanup(now: dt.datetime) -> str:
+    from buddywerk.reports.combined_exports import combined_exports_cleanup
+
+    return f"deleted={combined_exports_cleanup(now=now)}"
+
+
 def _webhook_retries(now: dt.datetime) -> str:
     from buddywerk.api.webhooks import retry_due_webhooks
 
@@ -126,6 +132,7 @@ JOBS: list[Job] = [
     Job("extract-expiry", _extract_expiry),
     Job("check-safeguarding", _check_safeguarding),
     Job("webhook-retries", _webhook_retries),
+    Job("combined-exports-cleanup", _combined_exports_cleanup),
     # last: a concern the check above raises holds its duo's data (issue 15 point 3)
     Job("privacy-purge", _privacy_purge),
 ]

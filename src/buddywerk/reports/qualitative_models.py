@@ -2,6 +2,8 @@
 answered per programme by its coordinators and per region (province) by the regional
 coordinators. An answer set is a draft until it is submitted (qualitative_workflow.py)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -195,3 +197,48 @@ class QualitativeReportTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("qualitative report status change")
         verbose_name_plural = _("qualitative report status changes")
+
+
+class CombinedExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class CombinedExport(models.Model):
+    """One combined report file asked for by a funder or platform admin. At the scale of
+    Flanders it takes longer than a page may wait (a report per programme), so the task
+    worker makes it (tasks.combined_export_build) and the requester downloads it from the
+    period's page. Only the requester sees it; it holds the figures as the requester may see
+    them (suppressed for the funder) and is deleted after EXPORT_KEEP_DAYS."""
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    period = models.ForeignKey(
+        QualitativePeriod,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("report period"),
+    )
+    fmt = models.CharField(_("format"), max_length=4, choices=CombinedExportFormat.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    failed = models.BooleanField(_("failed"), default=False)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("combined report file")
+        verbose_name_plural = _("combined report files")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.fmt})"
+
+    @property
+    def ready(self) -> bool:
+        return self.finished_at is not None and not self.failed

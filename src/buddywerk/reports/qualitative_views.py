@@ -4,6 +4,7 @@ answer form of a programme or region (drafts, submit, the figures beside the tex
 combined download. A report outside the user's scope does not exist for them (404)."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,11 @@ from buddywerk.access import policy
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 
-from . import qualitative_export
 from .charts import table_chart
+from .combined_exports import combined_export_request, exports_of
 from .qualitative import REGION, answerable, answers_of, figures_for, respondent_or_404, respondents
 from .qualitative_forms import AnswersForm, PeriodOpenForm, QuestionsForm
-from .qualitative_models import QualitativePeriod, QualitativeStatus
+from .qualitative_models import CombinedExport, QualitativePeriod, QualitativeStatus
 from .qualitative_services import (
     qualitative_draft_save,
     qualitative_period_open,
@@ -106,6 +107,7 @@ def qualitative_period(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "respondents": everyone,
             "missing": [r for r in everyone if not r.submitted],
             "locked": any(r.submitted for r in everyone),
+            "exports": exports_of(request.user, period)[:10],
         },
     )
 
@@ -183,18 +185,30 @@ def qualitative_answer(
     )
 
 
+@require_http_methods(["POST"])
 def qualitative_export_view(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The combined report of a period: figures in total and per programme, and the
-    submitted answers, as PDF or XLSX."""
+    """Ask for the combined report of a period (figures in total and per programme, and the
+    submitted answers) as PDF or XLSX: the task worker makes it (combined_exports.py)."""
     if fmt not in CONTENT_TYPES:
         raise Http404
     _configure_only(request)
     period = get_object_or_404(QualitativePeriod, pk=pk)
-    combined = qualitative_export.build_combined(period, user=request.user)
-    if fmt == "xlsx":
-        body = qualitative_export.to_xlsx(combined)
-    else:
-        body = qualitative_export.to_pdf(combined, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{combined.filename}.{fmt}"'
+    combined_export_request(period=period, fmt=fmt, actor=request.user)
+    messages.success(
+        request,
+        _("The file is being made. It appears below in a minute: refresh the page."),
+    )
+    return redirect("reports:qualitative_period", pk=period.pk)
+
+
+def qualitative_export_file(request: AuthenticatedHttpRequest, export: UUID) -> HttpResponse:
+    """A combined report file: only for the person who asked for it, once it is made."""
+    _configure_only(request)
+    found = get_object_or_404(
+        CombinedExport, uuid=export, requested_by=request.user, finished_at__isnull=False
+    )
+    if not found.ready:
+        raise Http404
+    response = HttpResponse(bytes(found.content or b""), content_type=CONTENT_TYPES[found.fmt])
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response

@@ -25,3 +25,18 @@ def send_report_reminder(programme_id: int, kind: str, due_on: str) -> None:
     if programme is not None:
         with transaction.atomic():
             report_reminder_mail(programme=programme, kind=kind, due=dt.date.fromisoformat(due_on))
+
+
+@task
+def combined_export_build(export_id: int) -> None:
+    """Make a combined report file that a funder or platform admin asked for."""
+    from .combined_exports import combined_export_build as build
+    from .qualitative_models import CombinedExport
+
+    export = (
+        CombinedExport.objects.select_related("period", "requested_by")
+        .filter(pk=export_id, finished_at__isnull=True)
+        .first()
+    )
+    if export is not None:
+        build(export)

@@ -21,4 +21,9 @@ urlpatterns = [
         qualitative_views.qualitative_export_view,
         name="qualitative_export",
     ),
+    path(
+        "qualitative/file/<uuid:export>/",
+        qualitative_views.qualitative_export_file,
+        name="qualitative_export_file",
+    ),
 ]

@@ -32,6 +32,22 @@ def _region(w):
     return {"pk": _period(w).pk, "kind": "region", "key": "VAN"}
 
 
+def _funders_file(w):
+    from django.utils import timezone
+
+    from buddywerk.reports.qualitative_models import CombinedExport
+
+    export = CombinedExport.objects.create(
+        period=_period(w),
+        fmt="pdf",
+        requested_by=w.users["funder"],
+        finished_at=timezone.now(),
+        filename="rapport.pdf",
+        content=b"%PDF-1.7",
+    )
+    return {"export": export.uuid}
+
+
 CONFIGURERS = {"anonymous": LOGIN, "funder": 200, "platform_admin": 200}
 
 ROUTES = [
@@ -48,13 +64,27 @@ ROUTES = [
     ),
     Route("reports:qualitative_new", role_outcomes(403, **CONFIGURERS)),
     Route("reports:qualitative_period", role_outcomes(403, **CONFIGURERS), args=_pk),
+    # Asking for the combined report file (the task worker makes it): POST only.
     *(
         Route(
             "reports:qualitative_export",
-            role_outcomes(403, **CONFIGURERS),
+            role_outcomes(403, anonymous=LOGIN, funder=REDIRECT, platform_admin=REDIRECT),
             args=lambda w, f=fmt: {**_pk(w), "fmt": f},
+            method="post",
         )
         for fmt in ("pdf", "xlsx")
+    ),
+    Route(
+        "reports:qualitative_export",
+        role_outcomes(405, anonymous=LOGIN),
+        args=lambda w: {**_pk(w), "fmt": "pdf"},
+    ),
+    # A made file: only the person who asked for it (the funder here); another platform
+    # admin does not see it.
+    Route(
+        "reports:qualitative_export_file",
+        role_outcomes(403, anonymous=LOGIN, funder=200, platform_admin=404),
+        args=_funders_file,
     ),
     # The programme's draft: its coordinator only (the funder reads it once submitted).
     Route(
