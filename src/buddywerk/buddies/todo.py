@@ -81,8 +81,8 @@ def for_coordinator(user: AnyUser, today: dt.date | None = None) -> list[TodoIte
             running_out,
             label=lambda n: (
                 ngettext(
-                    "%(count)s buddy's criminal-record extract runs out within six weeks",
-                    "%(count)s buddies' criminal-record extracts run out within six weeks",
+                    "%(count)s buddy needs a new criminal-record extract soon",
+                    "%(count)s buddies need a new criminal-record extract soon",
                     n,
                 )
                 % {"count": n}

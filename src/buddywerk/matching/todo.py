@@ -62,8 +62,8 @@ def for_school(user: AnyUser) -> list[TodoItem | None]:
             accepted,
             label=lambda n: (
                 ngettext(
-                    "A buddy said yes to %(count)s proposal: please confirm",
-                    "Buddies said yes to %(count)s proposals: please confirm",
+                    "%(count)s buddy said yes: please confirm the proposal",
+                    "%(count)s buddies said yes: please confirm the proposals",
                     n,
                 )
                 % {"count": n}
