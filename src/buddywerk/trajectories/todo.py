@@ -98,7 +98,14 @@ def for_school(user: AnyUser) -> list[TodoItem | None]:
         duos.exclude(status=TrajectoryStatus.CLOSED)
         .filter(school_insurance_confirmed_at__isnull=True)
         .select_related("buddy")
-        .only("uuid", "internship", "mode", "coupled_by", "buddy__kind")
+        .only(
+            "uuid",
+            "internship",
+            "mode",
+            "coupled_by",
+            "school_insurance_confirmed_at",
+            "buddy__kind",
+        )
         .order_by("planned_start", "id")
     )
     insurance = [duo.uuid for duo in unconfirmed if duo.awaits_school_insurance]
