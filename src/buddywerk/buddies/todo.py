@@ -13,12 +13,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
-from buddywerk.access.policy import AnyUser
+from buddywerk.access.models import Role, User
 from buddywerk.common.todo import TodoItem, todo_item, todo_rows
 from buddywerk.organisations.models import Programme
 
-from .models import Buddy, ScreeningStatus
+from .enums import ScreeningStatus
+from .models import Buddy
 from .rules import extract_last_valid_day
 
 # The reminder's horizon (trajectories.safeguarding_services.EXTRACT_REMINDER_DAYS): six
@@ -31,7 +31,7 @@ _MIN_MONTH_DAYS = 28
 Membership = Buddy.programmes.through
 
 
-def for_coordinator(user: AnyUser, today: dt.date | None = None) -> list[TodoItem | None]:
+def for_coordinator(user: User, today: dt.date | None = None) -> list[TodoItem | None]:
     programme_ids = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if not programme_ids:
         return []
@@ -62,7 +62,7 @@ def for_coordinator(user: AnyUser, today: dt.date | None = None) -> list[TodoIte
     running_out: list[Any] = []
     seen: set[Any] = set()
     for programme_id, programme_uuid, buddy_uuid, seen_on in rows:
-        if buddy_uuid in seen:
+        if buddy_uuid in seen or seen_on is None:
             continue
         if extract_last_valid_day(seen_on, months[programme_id]) <= horizon:
             seen.add(buddy_uuid)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from buddywerk.access import policy
-from buddywerk.access.policy import AnyUser
+from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.todo import TodoItem, todo_item, todo_rows
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Side
@@ -23,7 +23,7 @@ from .selectors import SURVEY_DUE_AFTER_DAYS
 LIST = "trajectories:list"
 
 
-def for_buddy(user: AnyUser, today: dt.date | None = None) -> list[TodoItem | None]:
+def for_buddy(user: User, today: dt.date | None = None) -> list[TodoItem | None]:
     """Running duos of the buddy that are 30 days old without the buddy's 30-day survey."""
     today = clock.today(today)
     due = (
@@ -64,7 +64,7 @@ def for_buddy(user: AnyUser, today: dt.date | None = None) -> list[TodoItem | No
     ]
 
 
-def for_school(user: AnyUser) -> list[TodoItem | None]:
+def for_school(user: User) -> list[TodoItem | None]:
     """Tandem threads of the school's running duos whose last note is the buddy's: the
     school's answer is due (R11: info and feedback on both sides)."""
     last_side = Subquery(
@@ -97,7 +97,7 @@ def for_school(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def for_coordinator(user: AnyUser, today: dt.date | None = None) -> list[TodoItem | None]:
+def for_coordinator(user: User, today: dt.date | None = None) -> list[TodoItem | None]:
     """Running duos of the programme where a check-in is due now or was missed: the same
     schedule as the follow-up overview, in two queries (the duos, their check-in days)."""
     programmes = coordinated_programme_ids(user)

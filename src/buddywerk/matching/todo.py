@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from buddywerk.access import policy
-from buddywerk.access.policy import AnyUser
+from buddywerk.access.models import User
 from buddywerk.common.todo import TodoItem, todo_item
 
 from .enums import OPEN_STATUSES, ProposalStatus
 from .models import Proposal
 
 
-def _visible(user: AnyUser) -> QuerySet[Proposal]:
+def _visible(user: User) -> QuerySet[Proposal]:
     return policy.proposals_visible_to(user, Proposal.objects.all())
 
 
@@ -22,7 +22,7 @@ def _detail(uuid: object) -> str:
     return reverse("matching:proposal_detail", args=[uuid])
 
 
-def for_buddy(user: AnyUser) -> list[TodoItem | None]:
+def for_buddy(user: User) -> list[TodoItem | None]:
     """Proposals made to the buddy that wait for their yes or no."""
     pending = (
         _visible(user)
@@ -47,7 +47,7 @@ def for_buddy(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def for_school(user: AnyUser) -> list[TodoItem | None]:
+def for_school(user: User) -> list[TodoItem | None]:
     """A buddy said yes to a proposal for one of the school's referrals: the school
     confirms (R4)."""
     schools = policy.referrer_organisation_ids(user)
@@ -74,7 +74,7 @@ def for_school(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def for_coordinator(user: AnyUser) -> list[TodoItem | None]:
+def for_coordinator(user: User) -> list[TodoItem | None]:
     """The programme's proposals that nobody answered yet (buddy or school)."""
     waiting = (
         _visible(user)

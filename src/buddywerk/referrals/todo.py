@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
-from buddywerk.access.policy import AnyUser
+from buddywerk.access.models import Role, User
 from buddywerk.common.todo import TodoItem, todo_item
 from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSAL_STATUSES
 from buddywerk.matching.models import Proposal
@@ -16,7 +15,7 @@ from .enums import ReferralStatus
 from .models import Referral
 
 
-def for_coordinator(user: AnyUser) -> list[TodoItem | None]:
+def for_coordinator(user: User) -> list[TodoItem | None]:
     programmes = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if not programmes:
         return []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
+from buddywerk.access.models import Role, User
 from buddywerk.access.policy import AnyUser
 from buddywerk.buddies import todo as buddies_todo
 from buddywerk.buddies.models import Buddy
@@ -33,7 +33,7 @@ class TodoList:
     shown: bool = False
 
 
-def _buddy(user: AnyUser) -> list[TodoItem | None]:
+def _buddy(user: User) -> list[TodoItem | None]:
     items: list[TodoItem | None] = [
         *matching_todo.for_buddy(user),
         *trajectories_todo.for_buddy(user),
@@ -47,7 +47,7 @@ def _buddy(user: AnyUser) -> list[TodoItem | None]:
     return items
 
 
-def _school(user: AnyUser) -> list[TodoItem | None]:
+def _school(user: User) -> list[TodoItem | None]:
     return [
         *matching_todo.for_school(user),
         *trajectories_todo.for_school(user),
@@ -55,7 +55,7 @@ def _school(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def _coordinator(user: AnyUser) -> list[TodoItem | None]:
+def _coordinator(user: User) -> list[TodoItem | None]:
     return [
         *referrals_todo.for_coordinator(user),
         *matching_todo.for_coordinator(user),
@@ -65,7 +65,7 @@ def _coordinator(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-ROLES: list[tuple[str, Callable[[AnyUser], list[TodoItem | None]]]] = [
+ROLES: list[tuple[str, Callable[[User], list[TodoItem | None]]]] = [
     (Role.PROGRAMME_COORDINATOR, _coordinator),
     (Role.SCHOOL_STAFF, _school),
     (Role.BUDDY, _buddy),
@@ -75,6 +75,8 @@ ROLES: list[tuple[str, Callable[[AnyUser], list[TodoItem | None]]]] = [
 def todo_for(user: AnyUser) -> TodoList:
     """Everything on the user's to-do list, one role after the other (the order of the
     home page's panels)."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return TodoList()
     roles = policy.roles_of(user)
     builders = [build for role, build in ROLES if role in roles]
     items = [item for build in builders for item in build(user) if item is not None]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from buddywerk.access import policy
-from buddywerk.access.policy import AnyUser
+from buddywerk.access.models import User
 from buddywerk.common.todo import TodoItem, todo_item, todo_rows
 
 from .enums import LOGGING_STATUSES, MeetingStatus, TrajectoryStatus
@@ -34,17 +34,17 @@ def _agreements_label(n: int) -> str:
     ) % {"count": n}
 
 
-def _own_as_buddy(user: AnyUser) -> QuerySet[Trajectory]:
+def _own_as_buddy(user: User) -> QuerySet[Trajectory]:
     return trajectories_visible(user=user).filter(buddy__user_id=user.pk)
 
 
-def _own_as_school(user: AnyUser) -> QuerySet[Trajectory]:
+def _own_as_school(user: User) -> QuerySet[Trajectory]:
     return trajectories_visible(user=user).filter(
         school_id__in=policy.referrer_organisation_ids(user)
     )
 
 
-def for_buddy(user: AnyUser) -> list[TodoItem | None]:
+def for_buddy(user: User) -> list[TodoItem | None]:
     """Agreements the buddy has not confirmed yet, and planned meetings whose day has
     passed (log what happened, or that it was cancelled)."""
     duos = _own_as_buddy(user)
@@ -79,7 +79,7 @@ def for_buddy(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def for_school(user: AnyUser) -> list[TodoItem | None]:
+def for_school(user: User) -> list[TodoItem | None]:
     """Agreements the school has not confirmed yet, and volunteers at school whose cover
     by the school's insurance the school still has to confirm (R10)."""
     duos = _own_as_school(user)
@@ -127,7 +127,7 @@ def for_school(user: AnyUser) -> list[TodoItem | None]:
     ]
 
 
-def for_coordinator(user: AnyUser) -> list[TodoItem | None]:
+def for_coordinator(user: User) -> list[TodoItem | None]:
     """Open concerns of the programme's duos (they escalate after two working days); the
     home page lists them under the figures."""
     if not coordinated_programme_ids(user):
