@@ -56,18 +56,21 @@ def test_suggest_batch_accept_confirm(journey, new_journey, transactional_db):
     proposal = Proposal.objects.get()
     assert proposal.referral == referral and proposal.buddy == buddy
 
-    # The buddy accepts: only the first name is shown.
+    # The buddy accepts: no name before the yes (issue 16, point 7), the first name after.
     buddy_side = new_journey()
     buddy_side.login(buddy.user)
     bpage = buddy_side.page
     bpage.get_by_role("link", name="Voorstellen").first.click()
     buddy_side.check()
     expect(bpage.locator("main")).not_to_contain_text("El Idrissi")
-    bpage.get_by_role("link", name="Amira").click()
+    expect(bpage.locator("main")).not_to_contain_text("Amira")
+    bpage.get_by_role("link", name="Basisschool De Linde").click()
     buddy_side.check()
     bpage.get_by_role("button", name="Ja, ik doe het").click()
     bpage.wait_for_load_state()
     buddy_side.check()
+    expect(bpage.locator("main")).to_contain_text("Amira")
+    expect(bpage.locator("main")).not_to_contain_text("El Idrissi")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED
 

@@ -131,12 +131,15 @@ def test_the_buddys_home_page_shows_what_is_still_to_do(client):
     module_complete(actor=buddy.user, module=first)
     client.force_login(buddy.user)
     page = client.get(reverse("home")).content.decode()
-    todo = page.split('data-testid="still-to-do"')[1].split("</div>")[0]
+    todo = page.split('data-testid="todo"')[1].split("</section>")[0]
     assert "Veilig met kinderen" in todo
     assert "voor een duo met een minderjarige" in todo
+    # Each module links to its page, where it is done (issue 16, point 6).
+    assert f'href="{reverse("learning:module_detail", args=[minor.slug])}"' in todo
     assert "Een duidelijk kader" not in todo
     module_complete(actor=buddy.user, module=minor)
-    assert 'data-testid="still-to-do"' not in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert "Veilig met kinderen" not in page.split('data-testid="todo"')[1].split("</section>")[0]
 
 
 def test_starting_from_a_proposal_is_refused_the_same_way():

@@ -152,7 +152,9 @@ def test_settings_bad_input_gives_a_dutch_error_and_stores_nothing(client, setup
     assert ProgrammeMatchingSettings.objects.get().fit == 200
 
 
-def test_buddy_sees_first_name_and_needs_only_and_answers(client, setup):
+def test_buddy_sees_the_school_and_needs_no_name_and_answers(client, setup):
+    """Issue 16, point 7: before the yes, the school and the needs, no name (the first
+    name follows the yes: tests/matching/test_proposal_facts.py)."""
     proposal = open_proposal(
         programme=setup["programme"], buddy=setup["buddy"], school=setup["school"]
     )
@@ -160,12 +162,12 @@ def test_buddy_sees_first_name_and_needs_only_and_answers(client, setup):
     client.force_login(setup["buddy"].user)
     url = reverse("matching:proposal_detail", args=[proposal.uuid])
     page = client.get(url).content.decode()
-    assert pupil.first_name in page
+    assert pupil.first_name not in page
     assert pupil.last_name not in page
-    assert setup["school"].name not in page
+    assert setup["school"].name in page
     assert "Wiskunde" in page
     listing = client.get(reverse("matching:my_proposals")).content.decode()
-    assert pupil.first_name in listing and pupil.last_name not in listing
+    assert pupil.first_name not in listing and pupil.last_name not in listing
 
     # no without a reason: a Dutch error, nothing changes
     def answer(name):

@@ -68,7 +68,7 @@ def proposals_for(*, user: Any) -> QuerySet[Proposal]:
         "programme",
         "buddy__user",
         "referral__pupil__school",
-        "referral__family",
+        "referral__family__postcode__municipality",
         "referral__referrer",
     )
 

@@ -33,6 +33,7 @@ from buddywerk.referrals.selectors import seen_in_row, seen_through
 from . import candidates, engine, selectors, services
 from .forms import AnswerForm, MatchingSettingsForm
 from .models import Proposal
+from .proposal_facts import proposal_facts
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -259,7 +260,7 @@ def _proposal_page(
         "can_confirm_proposal": policy.can_confirm_proposal(user, proposal),
         # a buddy sees the participant's first name and needs only (DOMAIN.md)
         "can_see_proposal_in_full": policy.can_see_proposal_in_full(user, proposal),
-        "needs": selectors.needs_labels(proposal.referral),
+        "facts": proposal_facts(proposal),
         "transitions": proposal.transitions.select_related("actor"),
         "can_read_safeguarding_reason": policy.can_read_safeguarding_reason(
             user, proposal.programme

@@ -10,7 +10,6 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +58,6 @@ class Panel:
     figures: list[Figure]
     tables: list[DataTable] = field(default_factory=list)
     link: tuple[str, str | Promise] | None = None
-    todo: list[str] = field(default_factory=list)  # what the person still has to do
 
 
 def _chart_table(
@@ -100,61 +98,7 @@ def buddy_panel(user: Any) -> Panel:
             Figure(_("Screening"), str(buddy.get_status_display())),
             Figure(_("Participants I can take"), buddy.capacity),
         ],
-        todo=buddy_todo(buddy),
     )
-
-
-def buddy_todo(buddy: Buddy) -> list[str]:
-    """Issue 13, point 4: what the buddy still has to do before a (first) duo: the
-    programmes' required modules, and an extract that is missing or runs out soon."""
-    from buddywerk.buddies.rules import buddy_extract_valid_until
-    from buddywerk.learning.selectors import modules_still_to_do
-    from buddywerk.trajectories.safeguarding_services import EXTRACT_REMINDER_DAYS
-
-    today = timezone.localdate()
-    items: list[str] = []
-    for programme in buddy.programmes.order_by("name"):
-        first, minor = modules_still_to_do(buddy_ids=[buddy.pk], programme=programme).get(
-            buddy.pk, ([], [])
-        )
-        items += [
-            _("Complete the module “%(module)s”: %(programme)s asks it before your first duo.")
-            % {"module": m.title, "programme": programme.name}
-            for m in first
-        ]
-        items += [
-            _("Complete the module “%(module)s”: %(programme)s asks it before a duo with a minor.")
-            % {"module": m.title, "programme": programme.name}
-            for m in minor
-        ]
-        if buddy.status != ScreeningStatus.APPROVED:
-            continue
-        last = buddy_extract_valid_until(buddy, programme)
-        if last is None:
-            items.append(
-                _(
-                    "Show your criminal-record extract (model 2) to %(programme)s: you need it "
-                    "for a duo with a minor."
-                )
-                % {"programme": programme.name}
-            )
-        elif last < today:
-            items.append(
-                _(
-                    "Your criminal-record extract no longer counts for %(programme)s: show a "
-                    "new one to your coordinator."
-                )
-                % {"programme": programme.name}
-            )
-        elif last <= today + dt.timedelta(days=EXTRACT_REMINDER_DAYS):
-            items.append(
-                _(
-                    "Your criminal-record extract counts for %(programme)s until %(day)s: "
-                    "ask for a new one now."
-                )
-                % {"programme": programme.name, "day": date_format(last, "j F Y")}
-            )
-    return [str(item) for item in items]
 
 
 def school_panel(user: Any) -> Panel:

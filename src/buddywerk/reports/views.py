@@ -14,6 +14,7 @@ from . import dashboards, exports
 from .charts import table_chart
 from .figures import Report
 from .forms import ReportForm, default_query, report_as_seen
+from .todo import todo_for
 
 
 @login_not_required
@@ -21,7 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public welcome page, or the signed-in user's figures for each of their roles."""
     if not request.user.is_authenticated:
         return render(request, "reports/welcome.html")
-    return render(request, "reports/home.html", {"panels": dashboards.panels_for(request.user)})
+    return render(
+        request,
+        "reports/home.html",
+        {"panels": dashboards.panels_for(request.user), "todo": todo_for(request.user)},
+    )
 
 
 def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
