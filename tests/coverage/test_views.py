@@ -60,9 +60,7 @@ def test_the_regional_coordinator_sees_their_province_with_exact_figures(client,
     response = get(client, regional("VAN"))
     html = response.content.decode()
     drawn = dict(paths(html))
-    antwerp = set(
-        Municipality.objects.filter(province="VAN").values_list("nis_code", flat=True)
-    )
+    antwerp = set(Municipality.objects.filter(province="VAN").values_list("nis_code", flat=True))
     assert set(drawn) == antwerp  # one link per municipality of the province, no other
     assert GENT not in drawn
     assert drawn[MECHELEN] == "Mechelen: Referrals waiting 3"
@@ -97,7 +95,9 @@ def test_the_funder_sees_flanders_and_brussels_in_bands(client, world):
     assert "bands of five" in html
     # The CSV says what the page says.
     client.force_login(user_with(Role.FUNDER, OrganisationKind.FUNDER))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("coverage:csv"), headers=EN).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("coverage:csv"), headers=EN).content.decode()))
+    )
     mechelen = next(row for row in rows if row[0] == MECHELEN)
     assert mechelen == [MECHELEN, "Mechelen", "<5", "–", "<5", "<5", "<5", "1.0", "1", "no"]
     bonheiden = next(row for row in rows if row[0] == BONHEIDEN)

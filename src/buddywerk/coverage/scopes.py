@@ -56,7 +56,11 @@ def scope_for(user: object) -> MapScope | None:
             for p in provinces
         )
         names = ", ".join(
-            sorted(served.filter(province__in=provinces).values_list("province__name", flat=True).distinct())
+            sorted(
+                served.filter(province__in=provinces)
+                .values_list("province__name", flat=True)
+                .distinct()
+            )
         )
         return MapScope(names, codes, restricted)
     ids = tuple(sorted(policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)))  # type: ignore[arg-type]
@@ -75,5 +79,7 @@ def scope_for(user: object) -> MapScope | None:
         .order_by("nis_code")
         .values_list("nis_code", flat=True)
     )
-    names = ", ".join(Programme.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))
+    names = ", ".join(
+        Programme.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)
+    )
     return MapScope(names, codes, False, ids, coverage)

@@ -44,7 +44,9 @@ def _scope(request: AuthenticatedHttpRequest) -> MapScope:
     return scope
 
 
-def _province(request: AuthenticatedHttpRequest, scope: MapScope) -> tuple[Province | None, tuple[str, ...]]:
+def _province(
+    request: AuthenticatedHttpRequest, scope: MapScope
+) -> tuple[Province | None, tuple[str, ...]]:
     """`?province=VAN` zooms in on one province of the scope; any other is 404."""
     code = request.GET.get("province", "")
     if not code:
@@ -53,7 +55,8 @@ def _province(request: AuthenticatedHttpRequest, scope: MapScope) -> tuple[Provi
     codes = tuple(
         c
         for c in scope.codes
-        if province is not None and c in set(province.municipalities.values_list("nis_code", flat=True))
+        if province is not None
+        and c in set(province.municipalities.values_list("nis_code", flat=True))
     )
     if not codes:
         raise Http404
@@ -130,7 +133,12 @@ def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        [_("NIS code"), _("Municipality"), *[str(measure.label) for measure in MEASURES], _("White spot")]
+        [
+            _("NIS code"),
+            _("Municipality"),
+            *[str(measure.label) for measure in MEASURES],
+            _("White spot"),
+        ]
     )
     for row in page.rows:
         writer.writerow(

@@ -47,9 +47,7 @@ def shapes() -> dict[str, Shape]:
     for feature in collection["features"]:
         geometry = feature["geometry"]
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         rings = tuple(
             tuple((float(x), float(y)) for x, y in ring) for polygon in polygons for ring in polygon
