@@ -189,8 +189,10 @@ def nearest_institutions(
 
 
 def programme_places() -> dict[int, tuple[str, str, list[tuple[float, float]]]]:
-    """Each programme's name, public id and the centroids of its coverage area (one
+    """Each programme's name, public page and the centroids of its coverage area (one
     query)."""
+    from django.urls import reverse
+
     result: dict[int, tuple[str, str, list[tuple[float, float]]]] = {}
     for pid, name, uuid, lat, lon in Programme.municipalities.through.objects.values_list(
         "programme_id",
@@ -199,7 +201,10 @@ def programme_places() -> dict[int, tuple[str, str, list[tuple[float, float]]]]:
         "municipality__lat",
         "municipality__lon",
     ).order_by("programme_id"):
-        result.setdefault(pid, (name, str(uuid), []))[2].append((lat, lon))
+        if pid not in result:
+            url = reverse("organisations:programme_detail", args=[uuid])
+            result[pid] = (name, url, [])
+        result[pid][2].append((lat, lon))
     return result
 
 
@@ -207,15 +212,9 @@ def nearest_programmes(
     row: MunicipalityMeasures, programmes: dict[int, tuple[str, str, list[tuple[float, float]]]]
 ) -> list[Nearby]:
     """The programmes whose coverage area comes closest (centroid to centroid)."""
-    from django.urls import reverse
-
     found = [
-        Nearby(
-            name,
-            min(distance_km(row.lat, row.lon, lat, lon) for lat, lon in points),
-            reverse("organisations:programme_detail", args=[uuid]),
-        )
-        for name, uuid, points in programmes.values()
+        Nearby(name, min(distance_km(row.lat, row.lon, lat, lon) for lat, lon in points), url)
+        for name, url, points in programmes.values()
     ]
     return sorted(found, key=lambda n: (n.km, n.name))[:NEAREST]
 
