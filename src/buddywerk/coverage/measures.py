@@ -122,10 +122,10 @@ def measures(
         buddies = buddies.filter(
             pk__in=Buddy.programmes.through.objects.filter(programme_id__in=ids).values("buddy_id")
         )
+    # The annotations' names come from places_taken(), which the type checker cannot see.
+    columns = ("home_postcode__municipality", "capacity", *places_taken())
     for nis, capacity, in_duos, proposed in (
-        buddies.annotate(**places_taken())
-        .order_by()
-        .values_list("home_postcode__municipality", "capacity", "in_duos", "proposed")
+        buddies.annotate(**places_taken()).order_by().values_list(*columns)
     ):
         rows[nis].buddies += 1
         rows[nis].free_places += max(0, capacity - in_duos - proposed)
