@@ -779,6 +779,24 @@ def report_is_suppressed(
     return True
 
 
+# --- The coverage map (issue 19) -------------------------------------------------------
+
+
+def can_view_coverage_map(user: AnyUser) -> bool:
+    """Platform admins and the funder (Flanders and Brussels), regional coordinators
+    (their province) and programme coordinators (their coverage area and where their
+    waiting referrals come from). Counts only; the funder's in bands (docs/coverage.md)."""
+    return bool(
+        roles_of(user)
+        & {
+            Role.PLATFORM_ADMIN,
+            Role.FUNDER,
+            Role.REGIONAL_COORDINATOR,
+            Role.PROGRAMME_COORDINATOR,
+        }
+    )
+
+
 # --- The qualitative report (issue 14, point 4) ---------------------------------------
 
 

@@ -19,6 +19,7 @@ from buddywerk.access.models import Membership, Role
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
+from buddywerk.coverage.public import finder_map, programme_map
 
 from . import selectors, services
 from .forms import DeclineForm, FinderForm, JoinForm, SchoolRegistrationForm, StaffInviteForm
@@ -34,11 +35,16 @@ def _referral_url(programme: Programme) -> str:
 def _finder(request: HttpRequest, form_class: type[FinderForm], audience: str) -> HttpResponse:
     form = form_class(request.GET or None)
     results = None
+    results_map = None
     if form.is_bound and form.is_valid():
-        results = selectors.programme_find(form.criteria())
+        criteria = form.criteria()
+        results = selectors.programme_find(criteria)
+        # Issue 19: a small map of the programmes found, drawn on the server.
+        results_map = finder_map(criteria.place, [r.programme.pk for r in results])
     context = {
         "form": form,
         "results": results,
+        "results_map": results_map,
         "audience": audience,
         "lookup": form.lookup,
     }
@@ -67,9 +73,11 @@ def programme_join(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, programme_uuid: UUID) -> HttpResponse:
     programme = selectors.programme_get_public(programme_uuid=programme_uuid)
     buddy_url = reverse("buddies:register_start")
+    municipalities = list(programme.municipalities.all())
     context = {
         "programme": programme,
-        "municipalities": list(programme.municipalities.all()),
+        "municipalities": municipalities,
+        "coverage_map": programme_map(programme, [m.nis_code for m in municipalities]),
         "buddy_register_url": f"{buddy_url}?programme={programme.uuid}",
         "referral_url": _referral_url(programme),
     }

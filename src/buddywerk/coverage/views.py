@@ -1,0 +1,193 @@
+"""The coverage map (issue 19): a page per reader's scope, its CSV, and a municipality's
+figures. Works without JavaScript; htmx swaps the map and table when a measure is chosen.
+Nothing here names a person: every figure is a count."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.geo.models import Province
+from buddywerk.geo.svgmap import Area, choropleth
+
+from . import measures as m
+from .published import BY_KEY, DEFAULT, MEASURES, Measure, PublishedRow, publish
+from .scopes import MapScope, scope_for
+
+
+@dataclass(frozen=True)
+class MapPage:
+    scope: MapScope
+    codes: tuple[str, ...]
+    province: Province | None
+    measure: Measure
+    rows: list[PublishedRow]
+    svg: SafeString
+    table_body: SafeString  # the rows of the table under the map
+
+
+def _scope(request: AuthenticatedHttpRequest) -> MapScope:
+    scope = scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    return scope
+
+
+def _province(
+    request: AuthenticatedHttpRequest, scope: MapScope
+) -> tuple[Province | None, tuple[str, ...]]:
+    """`?province=VAN` zooms in on one province of the scope; any other is 404."""
+    code = request.GET.get("province", "")
+    if not code:
+        return None, scope.codes
+    province = Province.objects.filter(code=code).first()
+    codes = tuple(
+        c
+        for c in scope.codes
+        if province is not None
+        and c in set(province.municipalities.values_list("nis_code", flat=True))
+    )
+    if not codes:
+        raise Http404
+    return province, codes
+
+
+def build_page(
+    request: AuthenticatedHttpRequest, scope: MapScope, *, today: dt.date | None = None
+) -> MapPage:
+    province, codes = _province(request, scope)
+    measure = BY_KEY.get(request.GET.get("measure", ""), BY_KEY[DEFAULT])
+    today = today or timezone.localdate()
+    found = m.measures(codes, today=today, programme_ids=scope.programme_ids)
+    rows = sorted((publish(row, scope.restricted) for row in found.values()), key=lambda r: r.name)
+    query = {"province": province.code} if province else {}
+    areas = [
+        Area(
+            row.nis_code,
+            f"{row.name}: {measure.label} {row.cells[measure.key].text}",
+            row.cells[measure.key].value,
+            reverse("coverage:municipality", args=[row.nis_code])
+            + (f"?{urlencode(query)}" if query else ""),
+        )
+        for row in rows
+    ]
+    caption = _("%(measure)s per municipality: %(scope)s") % {
+        "measure": measure.label,
+        "scope": province.name if province else scope.title,
+    }
+    svg = choropleth(areas, scale=measure.scale, caption=caption, map_id="coverage-map")
+    # Built here rather than in the template: 304 rows of 9 cells render in a few ms.
+    yes = _("yes")
+    table_body = format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{}</a></th>{}<td>{}</td></tr>',
+        (
+            (
+                area.href,
+                row.name,
+                format_html_join(
+                    "", '<td class="text-end">{}</td>', ((c.text,) for c in row.cells_in_order)
+                ),
+                yes if row.white_spot else "",
+            )
+            for row, area in zip(rows, areas, strict=True)
+        ),
+    )
+    return MapPage(scope, codes, province, measure, rows, svg, table_body)
+
+
+@require_GET
+def coverage_map(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    page = build_page(request, scope)
+    spots = [row for row in page.rows if row.white_spot]
+    by_code = {row.nis_code: row for row in page.rows}
+    points = m.municipality_points()
+    programmes = m.programme_places()
+    white_spots = []
+    for row in spots:
+        measured = m.MunicipalityMeasures(
+            row.nis_code, row.name, row.province_code, *points[row.nis_code]
+        )
+        white_spots.append(
+            {
+                "row": by_code[row.nis_code],
+                "programmes": m.nearest_programmes(measured, programmes),
+                "institutions": m.nearest_institutions(measured, points),
+            }
+        )
+    provinces = Province.objects.filter(municipalities__nis_code__in=scope.codes).distinct()
+    context = {
+        "page": page,
+        "measures": MEASURES,
+        "white_spots": white_spots,
+        "provinces": provinces if len(scope.codes) > 1 else [],
+        "threshold": m.DEMAND_THRESHOLD,
+    }
+    template = "coverage/map.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#map"
+    return render(request, template, context)
+
+
+@require_GET
+def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The table under the map, every measure, exactly as published on the page."""
+    scope = _scope(request)
+    page = build_page(request, scope)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("NIS code"),
+            _("Municipality"),
+            *[str(measure.label) for measure in MEASURES],
+            _("White spot"),
+        ]
+    )
+    for row in page.rows:
+        writer.writerow(
+            [
+                row.nis_code,
+                row.name,
+                *[row.cells[measure.key].text for measure in MEASURES],
+                _("yes") if row.white_spot else _("no"),
+            ]
+        )
+    return response
+
+
+@require_GET
+def coverage_municipality(request: AuthenticatedHttpRequest, nis_code: str) -> HttpResponse:
+    """One municipality's figures, the target of its link on the map; a municipality
+    outside the reader's scope does not exist for them (404)."""
+    scope = _scope(request)
+    if nis_code not in scope.codes:
+        raise Http404
+    found = m.measures([nis_code], today=timezone.localdate(), programme_ids=scope.programme_ids)
+    row = publish(found[nis_code], scope.restricted)
+    measured = found[nis_code]
+    points = m.municipality_points()
+    context = {
+        "row": row,
+        "measures": MEASURES,
+        "scope": scope,
+        "nearest_programmes": m.nearest_programmes(measured, m.programme_places()),
+        "nearest_institutions": m.nearest_institutions(measured, points),
+        "back": reverse("coverage:map") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+    }
+    return render(request, "coverage/municipality.html", context)
