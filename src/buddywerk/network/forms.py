@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.lengths import show_length_limits
 from buddywerk.geo.models import Municipality, Province
 
 from .models import (
@@ -125,6 +126,7 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
         if not with_submitter:
             del self.fields["submitter_name"]
             del self.fields["submitter_email"]
+        show_length_limits(self)
 
     def content(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(fields, relations) for the services."""
