@@ -216,3 +216,12 @@ def test_out_of_range_messages_are_dutch():
     )
     assert not form.is_valid()
     assert "Kies een datum tussen" in str(form.errors["seen_on"])
+
+
+@pytest.mark.parametrize("form_class", FORM_CLASSES, ids=lambda cls: cls.__qualname__)
+def test_no_hint_calls_a_required_field_optional(form_class):
+    form = _build(form_class, None, _arguments())
+    for name, field in form.fields.items():
+        hint = f"{field.label} {field.help_text}".lower()
+        if "optional" in hint or "mag leeg blijven" in hint or "optioneel" in hint:
+            assert not field.required, f"{form_class.__qualname__}.{name}: {hint}"

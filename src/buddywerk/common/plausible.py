@@ -220,6 +220,8 @@ def phone_display(value: str) -> str:
         number = phonenumbers.parse(value, PHONE_REGION)
     except phonenumbers.NumberParseException:
         return value
+    if not phonenumbers.is_valid_number(number):
+        return value  # stored before numbers were checked: as it was typed
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
         if number.country_code == 32
