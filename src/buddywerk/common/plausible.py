@@ -267,15 +267,18 @@ def model_number_bounds(form: forms.BaseForm, *, default_max: int = 32767) -> No
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a form field of its own, not the model's
             continue
-        lows = [field.min_value] if field.min_value is not None else []
-        highs = [field.max_value] if field.max_value is not None else []
+        lows = [field.min_value] if isinstance(field.min_value, int) else []
+        highs = [field.max_value] if isinstance(field.max_value, int) else []
         for validator in model_field.validators:
+            limit = getattr(validator, "limit_value", None)
+            if not isinstance(limit, int):  # a callable limit is not a form bound
+                continue
             if isinstance(validator, MinValueValidator):
-                lows.append(validator.limit_value)
+                lows.append(limit)
             elif isinstance(validator, MaxValueValidator):
-                highs.append(validator.limit_value)
-        low = max((value for value in lows if value is not None), default=0)
-        high = min((value for value in highs if value is not None), default=default_max)
+                highs.append(limit)
+        low = max(lows, default=0)
+        high = min(highs, default=default_max)
         plausible = PlausibleIntegerField(
             min_value=low,
             max_value=high,

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 def _event_moment(name: str) -> PlausibleDateTimeField:
     # An event is organised for the coming years; one a year back may still be corrected.
-    field = Event._meta.get_field(name)
+    field = cast("models.Field[Any, Any]", Event._meta.get_field(name))
     return PlausibleDateTimeField(
         label=capfirst(field.verbose_name), past_years=1, future_years=3, widget=DATETIME
     )
