@@ -74,9 +74,9 @@ class DateRange:
             "last": formats.date_format(last, "j F Y"),
         }
         if self.future_years == 0:
-            message = _("Choose a date between %(first)s and today.")
+            message = _("Choose a date between %(first)s and today: not in the future.")
         elif self.past_years == 0:
-            message = _("Choose a date between today and %(last)s.")
+            message = _("Choose a date between today and %(last)s: not in the past.")
         else:
             message = _("Choose a date between %(first)s and %(last)s.")
         raise ValidationError(message, code=self.code, params=params)
