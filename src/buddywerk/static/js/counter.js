@@ -11,7 +11,6 @@
     if (!max) { return; }
     var out = document.createElement("div");
     out.className = "form-text bw-counter";
-    out.setAttribute("aria-live", "polite");
     if (input.id) { out.id = input.id + "_counter"; }
     input.insertAdjacentElement("afterend", out);
     function update() {
