@@ -124,7 +124,8 @@ def test_bad_input_gets_the_form_s_dutch_errors_and_saves_nothing(setup):
         client, "/api/v1/referrals/pupil", body(programme, birth_year=school_year_start() - 40)
     )
     assert response.status_code == 422
-    assert "ongeveer 40 jaar" in response.content.decode()
+    # Issue 16, point 5: the form's school ages answer before the school-year rule.
+    assert "geef een geboortejaar van" in response.content.decode()
     assert not Pupil.objects.exists() and not Referral.objects.exists()
     # A programme that does not cover the school is not a choice.
     elsewhere = ProgrammeFactory(municipalities=Municipality.objects.filter(nis_code="44021"))

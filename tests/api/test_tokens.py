@@ -71,7 +71,8 @@ def test_an_expiry_beyond_a_year_is_refused_in_dutch_and_changes_nothing():
         },
     )
     assert response.status_code == 200
-    assert "binnen het volgende jaar" in response.content.decode()
+    # Issue 16, point 5: the form's plausible range (today to a year ahead) answers first.
+    assert "Kies een datum tussen vandaag en" in response.content.decode()
     assert not ApiToken.objects.exists()
 
 

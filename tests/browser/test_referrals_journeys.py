@@ -85,7 +85,8 @@ def test_school_staff_refer_a_pupil_and_the_programme_accepts(journey, new_journ
     page.get_by_role("button", name="Concept bewaren").click()
     page.wait_for_load_state()
     # A birth year that makes the pupil 40: a clear Dutch message, nothing saved.
-    expect(page.locator("#id_birth_year_error")).to_contain_text("ongeveer 40 jaar")
+    # Issue 16, point 5: the form's school ages answer before the school-year rule.
+    expect(page.locator("#id_birth_year_error")).to_contain_text("geef een geboortejaar van")
     journey.check()
     assert not Referral.objects.exists()
 

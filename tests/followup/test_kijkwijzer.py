@@ -76,7 +76,12 @@ def test_the_coordinator_fills_in_a_kijkwijzer_with_an_action(client):
         ({"score": ""}, "Geef een score van 1 tot 4"),
         ({"note": "x" * 1_000_000}, "hoogstens 2000 tekens"),
         ({"due_0": ""}, "Geef de actie een datum"),
-        ({"observed_on": "2099-01-01"}, "op of na de observatie"),
+        # Issue 16, point 5: the form's plausible range (a year back, up to today).
+        (
+            {"observed_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
+            "niet in de toekomst",
+        ),
+        ({"observed_on": "2099-01-01"}, "Kies een datum tussen"),
     ],
 )
 def test_bad_input_clear_message_nothing_stored(client, change, message):

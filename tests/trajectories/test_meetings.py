@@ -52,7 +52,11 @@ def test_the_form_is_ready_with_today(client):
     ("data", "message"),
     [
         ({"date": (timezone.localdate() + dt.timedelta(days=365)).isoformat()}, "voorbij is"),
-        ({"date": "2020-01-01"}, "vóór de start van het duo"),
+        (
+            {"date": (timezone.localdate() - dt.timedelta(days=200)).isoformat()},
+            "vóór de start van het duo",
+        ),
+        ({"date": "2020-01-01"}, "Kies een datum tussen"),  # issue 16, point 5
         ({"duration_minutes": 0}, "minstens 5 minuten"),
         ({"duration_minutes": 900}, "hoogstens 240 minuten"),
         ({"note": "x" * 1_000_000}, "hoogstens 2000 tekens"),

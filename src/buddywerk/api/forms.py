@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common import clock
+from buddywerk.common.plausible import PlausibleDateField
 
 from .models import ApiScope
 
@@ -22,10 +23,11 @@ class TokenForm(forms.Form):
         choices=ApiScope.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    expires_on = forms.DateField(
+    expires_on = PlausibleDateField(
         label=_("Valid until"),
         help_text=_("At most one year from today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        past_years=0,
+        future_years=1,
     )
     allowed_ips = forms.CharField(
         label=_("Only from these addresses (optional)"),

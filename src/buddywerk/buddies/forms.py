@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access.models import User
+from buddywerk.common.plausible import PhoneNumberField, PlausibleDateField
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
     Competence,
@@ -253,13 +254,17 @@ class WhenWhereForm(BootstrapMixin, forms.Form):
             "invalid": _("Choose 1, 2 or 3."),
         },
     )
-    available_from = forms.DateField(
+    available_from = PlausibleDateField(
         label=_("Available from"),
+        past_years=10,
+        future_years=2,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("From when can you start?")},
     )
-    available_until = forms.DateField(
+    available_until = PlausibleDateField(
         label=_("Available until"),
+        past_years=10,
+        future_years=10,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty if you do not know yet."),
@@ -351,7 +356,7 @@ class AccountForm(BootstrapMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email address"))
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    phone = PhoneNumberField(label=_("Phone (optional)"), required=False)
     password1 = forms.CharField(
         label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -429,13 +434,17 @@ class SuspendForm(BootstrapMixin, forms.Form):
 
 
 class ExtractForm(BootstrapMixin, forms.Form):
-    seen_on = forms.DateField(
+    seen_on = PlausibleDateField(
         label=_("Date you saw the extract (model 2)"),
+        past_years=1,
+        future_years=0,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     # R2 over time (issue 13): the date printed on the extract; the extract is not stored.
-    dated_on = forms.DateField(
+    dated_on = PlausibleDateField(
         label=_("Date on the extract"),
+        past_years=5,
+        future_years=0,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

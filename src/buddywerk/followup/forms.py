@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.plausible import PlausibleDateField
 from buddywerk.trajectories.forms import (
     DATE_WIDGET,
     SHORT_TEXT_ERRORS,
@@ -51,7 +52,9 @@ class ObservationForm(StyledForm, forms.Form):
     """R12: one score (1-4) and a note per criterion of the programme's kijkwijzer, a
     summary, and up to three follow-up actions with a due date."""
 
-    observed_on = forms.DateField(label=_("Observed on"), widget=DATE_WIDGET)
+    observed_on = PlausibleDateField(
+        label=_("Observed on"), past_years=1, future_years=0, widget=DATE_WIDGET
+    )
     summary = short_text_field(_("Summary"), required=False)
 
     def __init__(self, *args: Any, criteria: list[ObservationCriterion], **kwargs: Any) -> None:
@@ -81,9 +84,11 @@ class ObservationForm(StyledForm, forms.Form):
                 required=False,
                 max_length=300,
             )
-            self.fields[f"due_{index}"] = forms.DateField(
+            self.fields[f"due_{index}"] = PlausibleDateField(
                 label=_("Due date of action %(number)s") % {"number": index + 1},
                 required=False,
+                past_years=1,
+                future_years=2,
                 widget=DATE_WIDGET,
             )
         self._style()
@@ -110,7 +115,7 @@ class ObservationForm(StyledForm, forms.Form):
 
 
 class CheckInForm(StyledForm, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = PlausibleDateField(label=_("Date"), past_years=1, future_years=0, widget=DATE_WIDGET)
     channel = forms.ChoiceField(label=_("How were you in touch?"), choices=CheckInChannel.choices)
     note = short_text_field(_("Note"), required=False)
 

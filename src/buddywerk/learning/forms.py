@@ -3,9 +3,12 @@
 from typing import Any, cast
 
 from django import forms
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
+from buddywerk.common.plausible import PlausibleDateTimeField, model_number_bounds
 from buddywerk.network.forms import BootstrapMixin
 from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
@@ -16,7 +19,19 @@ from .services import EVENT_FIELDS
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _event_moment(name: str) -> PlausibleDateTimeField:
+    # An event is organised for the coming years; one a year back may still be corrected.
+    field = cast("models.Field[Any, Any]", Event._meta.get_field(name))
+    return PlausibleDateTimeField(
+        label=capfirst(field.verbose_name), past_years=1, future_years=3, widget=DATETIME
+    )
+
+
 class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    starts_at = _event_moment("starts_at")
+    ends_at = _event_moment("ends_at")
+    registration_deadline = _event_moment("registration_deadline")
+
     class Meta:
         model = Event
         fields = EVENT_FIELDS  # what the service takes, in the order the page shows
@@ -33,7 +48,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
         programme.queryset = policy.programmes_organised_by(user, Programme.objects.all())
         # An event for every programme (no programme) is a platform admin's to organise.
         programme.required = not policy.can_organise_events_for_everyone(user)
-        self.fields["capacity"].widget.attrs["min"] = 1
+        model_number_bounds(self)
 
 
 class AttendanceForm(forms.Form):

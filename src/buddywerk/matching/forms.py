@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.plausible import model_number_bounds
+
 from .models import ProgrammeMatchingSettings
 from .services import SETTINGS_FIELDS
 
@@ -16,6 +18,7 @@ class MatchingSettingsForm(forms.ModelForm[ProgrammeMatchingSettings]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        model_number_bounds(self)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
 

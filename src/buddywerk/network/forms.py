@@ -3,8 +3,15 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.lengths import show_length_limits
+from buddywerk.common.plausible import (
+    PhoneNumberField,
+    PlausibleDateField,
+    model_number_bounds,
+)
 from buddywerk.geo.models import Municipality, Province
 
 from .models import (
@@ -97,6 +104,10 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    contact_phone = PhoneNumberField(
+        label=capfirst(PracticeSubmission._meta.get_field("contact_phone").verbose_name),
+        required=False,
+    )
     photo = PhotoFormField(
         label=_("Photo"),
         required=False,
@@ -125,6 +136,7 @@ class PracticeSubmissionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[t
         if not with_submitter:
             del self.fields["submitter_name"]
             del self.fields["submitter_email"]
+        show_length_limits(self)
 
     def content(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(fields, relations) for the services."""
@@ -174,6 +186,10 @@ class QuestionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
         fields = ["audience", "question", "answer", "position", "is_published"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_number_bounds(self)
+
 
 class LocalServiceFilterForm(BootstrapMixin, forms.Form):
     municipality = forms.ModelChoiceField(
@@ -203,7 +219,7 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
                 f"{service.name} ({service.get_category_display()}, {service.municipality.name})"
             )
 
-    introduced_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    introduced_on = PlausibleDateField(label=_("Date"), past_years=1, future_years=0)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=300, validators=[validate_no_markup]
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinLengthValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,22 @@ from .photos import validate_photo
 from .text import validate_no_markup
 
 PLAIN = [validate_no_markup]
+
+# The longest text a public sheet takes per field (issue 16, point 4). A TextField's
+# max_length only reaches the form, so `_long_text` adds the validator too: the services'
+# full_clean refuses a longer text from any door (form, admin, API).
+TEXT_LIMITS = {
+    "description": 3000,
+    "goals": 1500,
+    "target_group": 600,
+    "success_factors": 1500,
+    "challenges": 1500,
+}
+
+
+def _long_text(name: str) -> dict[str, Any]:
+    limit = TEXT_LIMITS[name]
+    return {"max_length": limit, "validators": [*PLAIN, MaxLengthValidator(limit)]}
 
 
 class Vocabulary(models.Model):
@@ -84,16 +100,21 @@ class PracticeContent(models.Model):
         validators=[MinLengthValidator(20), validate_no_markup],
         help_text=_("One or two sentences that say what the practice does."),
     )
-    description = models.TextField(_("description"), blank=True, validators=PLAIN)
-    goals = models.TextField(_("goals"), validators=PLAIN, help_text=_("One goal per line."))
+    description = models.TextField(_("description"), blank=True, **_long_text("description"))
+    goals = models.TextField(_("goals"), help_text=_("One goal per line."), **_long_text("goals"))
     target_group = models.TextField(
-        _("target group in words"), validators=PLAIN, help_text=_("Who the practice is for.")
+        _("target group in words"),
+        help_text=_("Who the practice is for."),
+        **_long_text("target_group"),
     )
     success_factors = models.TextField(
-        _("success factors"), blank=True, validators=PLAIN, help_text=_("One per line.")
+        _("success factors"),
+        blank=True,
+        help_text=_("One per line."),
+        **_long_text("success_factors"),
     )
     challenges = models.TextField(
-        _("challenges"), blank=True, validators=PLAIN, help_text=_("One per line.")
+        _("challenges"), blank=True, help_text=_("One per line."), **_long_text("challenges")
     )
     contact_name = models.CharField(
         _("contact person"), max_length=120, blank=True, validators=PLAIN

@@ -158,6 +158,14 @@ def consent_check(referral: Referral, *, required: bool) -> dict[str, list[str]]
             errors["consent_giver"] = [_("A pupil can only give consent alone from the age of 13.")]
     if method and method not in ConsentMethod.values:
         errors["consent_method"] = [_("Choose how consent was given from the list.")]
+    pupil = referral.pupil
+    given_on = referral.consent_given_on
+    if given_on and pupil is not None and pupil.birth_year and given_on.year < pupil.birth_year:
+        # Issue 16, point 5: a consent date before the pupil's birth is a typing error.
+        errors.setdefault("consent_given_on", []).append(
+            _("Consent cannot be given before the pupil was born (in %(year)s).")
+            % {"year": pupil.birth_year}
+        )
     return errors
 
 

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.plausible import (
+    PhoneNumberField,
+    PlausibleDateField,
+    PlausibleIntegerField,
+    year_range,
+)
 from buddywerk.common.vocabulary import DayPart, Weekday
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Organisation, School
@@ -20,6 +27,7 @@ from .enums import ConsentGiver, ConsentMethod
 from .models import (
     MAX_CHILD_AGE,
     MAX_ERASURE_GRACE_DAYS,
+    MAX_HOUSEHOLD,
     Family,
     Pupil,
     Referral,
@@ -36,15 +44,20 @@ PUPIL_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "goals"]
 FAMILY_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "criteria"]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+# The ages of a pupil of any programme (primary and secondary school, with some room).
+PUPIL_MIN_AGE = 3
+PUPIL_MAX_AGE = 25
 
 
 def _referral_fields(names: list[str]) -> dict[str, forms.Field]:
-    fields = fields_for_model(Referral, fields=names, widgets={"consent_given_on": DateInput()})
+    fields = fields_for_model(Referral, fields=names)
+    # Consent is recorded when it is given, or soon after: not in the future, not years ago.
+    fields["consent_given_on"] = PlausibleDateField(
+        label=capfirst(Referral._meta.get_field("consent_given_on").verbose_name),
+        help_text=Referral._meta.get_field("consent_given_on").help_text,
+        past_years=3,
+        future_years=0,
+    )
     for name in ("urgency", "complexity", "consent_giver", "consent_method"):
         if name in fields:
             field = fields[name]
@@ -128,7 +141,21 @@ class PupilReferralForm(ReferralFormMixin, forms.Form):
                 queryset=schools, label=_("School"), empty_label=None
             )
         self.fields.update(fields_for_model(Pupil, fields=PUPIL_FORM_FIELDS))
-        self.fields["birth_year"].required = True
+        # A pupil of a buddy programme is a child of school age; the model then checks the
+        # birth year against the school year (R5), and the programme its school years.
+        first, last = year_range(min_age=PUPIL_MIN_AGE, max_age=PUPIL_MAX_AGE)
+        birth_year = self.fields["birth_year"]
+        outside = _(
+            "A pupil is %(youngest)s to %(oldest)s years old: give a birth year from "
+            "%(first)s to %(last)s."
+        ) % {"youngest": PUPIL_MIN_AGE, "oldest": PUPIL_MAX_AGE, "first": first, "last": last}
+        self.fields["birth_year"] = PlausibleIntegerField(
+            label=birth_year.label,
+            help_text=birth_year.help_text,
+            min_value=first,
+            max_value=last,
+            error_messages={"min_value": outside, "max_value": outside},
+        )
         self._add_referral_fields(
             programmes, _("Only programmes that work in your school's municipality are shown.")
         )
@@ -183,6 +210,15 @@ class FamilyReferralForm(ReferralFormMixin, forms.Form):
                 queryset=referrers, label=_("Referred by"), empty_label=None
             )
         self.fields.update(fields_for_model(Family, fields=FAMILY_FORM_FIELDS))
+        household = self.fields["household_size"]
+        self.fields["household_size"] = PlausibleIntegerField(
+            label=household.label,
+            help_text=household.help_text,
+            min_value=1,
+            max_value=MAX_HOUSEHOLD,
+        )
+        phone = self.fields["contact_phone"]
+        self.fields["contact_phone"] = PhoneNumberField(label=phone.label, required=False)
         self.fields["children_ages"] = AgesField(
             label=_("Children's ages"),
             required=False,
@@ -290,7 +326,7 @@ class ConsentWithdrawalForm(forms.Form):
     method = forms.ChoiceField(
         label=_("How?"), choices=ConsentMethod.choices, widget=forms.RadioSelect
     )
-    withdrawn_on = forms.DateField(label=_("On which day?"), widget=DateInput())
+    withdrawn_on = PlausibleDateField(label=_("On which day?"), past_years=1, future_years=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

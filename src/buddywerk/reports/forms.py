@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buddywerk.access import policy
+from buddywerk.common.plausible import PlausibleDateField
 from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.organisations.models import Programme
 
@@ -35,12 +36,9 @@ class ReportForm(forms.Form):
     school_year = forms.TypedChoiceField(
         label=pgettext_lazy("report period", "School year"), coerce=int
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # Figures go back to the school years a report covers, not to 1900.
+    start = PlausibleDateField(label=_("From"), required=False, past_years=10, future_years=1)
+    end = PlausibleDateField(label=_("To"), required=False, past_years=10, future_years=1)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
