@@ -86,6 +86,7 @@ def _arguments() -> dict[str, object]:
         "respondent": "buddy",
         "registrations": Registration.objects.none(),
         "questions": [],
+        "organisations": School.objects.all(),
     }
 
 
