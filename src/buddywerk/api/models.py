@@ -4,10 +4,10 @@ to recognise it in the list."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField, UserField
 from buddywerk.common.models import TimeStampedModel
 
 
@@ -31,13 +31,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        verbose_name=_("user"),
-    )
+    uuid = PublicIdField()
+    user = UserField(_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(_("hash of the token"), max_length=64, unique=True)
@@ -93,7 +88,7 @@ class WebhookSubscription(TimeStampedModel):
     referrals and duos (issue 18). The secret signs every delivery (HMAC-SHA256); it is
     shown once, at subscription, and kept here because signing needs it."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.CASCADE,
@@ -102,13 +97,7 @@ class WebhookSubscription(TimeStampedModel):
     )
     url = models.URLField(_("address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = ByUserField(_("created by"), blank=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:

@@ -5,7 +5,6 @@ JSON lists of codes from `common.vocabulary`, so they behave the same on SQLite 
 PostgreSQL and the matching engine reads them as plain labels.
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import PublicIdField, UserField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
@@ -61,7 +61,7 @@ def _list_field(verbose_name: Any, choices: str, help_text: Any = "") -> models.
 
 
 class Buddy(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -261,7 +261,7 @@ class BuddyImport(TimeStampedModel):
     run), then imported all or nothing. The file is kept in the database (at most 5 MB) so
     any task worker can read it, and dropped once the import has run."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -274,12 +274,7 @@ class BuddyImport(TimeStampedModel):
         related_name="buddy_imports",
         verbose_name=_("training institution"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    created_by = UserField(_("uploaded by"))
     filename = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
     content = models.BinaryField(_("file content"), blank=True)

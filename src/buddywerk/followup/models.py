@@ -9,14 +9,13 @@ no data (migrations/0001_initial.py).
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField, UserField
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.trajectories.enums import Side
 from buddywerk.trajectories.models import NOTE_MAX_CHARS
@@ -79,19 +78,14 @@ class TandemNote(TimeStampedModel):
     thread is shared by nature: the school reads every tandem note (never the programme's
     private meeting notes, which live on Meeting)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
         related_name="tandem_notes",
         verbose_name=_("trajectory"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    author = UserField(_("written by"))
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     kind = models.CharField(
         _("kind"), max_length=16, choices=TandemKind.choices, default=TandemKind.NOTE
@@ -139,7 +133,7 @@ class ObservationCriterion(TimeStampedModel):
 class Observation(TimeStampedModel):
     """R12: a coordinator's kijkwijzer of one duo, so that problems are caught early."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
@@ -147,12 +141,7 @@ class Observation(TimeStampedModel):
         verbose_name=_("trajectory"),
     )
     observed_on = models.DateField(_("observed on"))
-    observer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("observer"),
-    )
+    observer = UserField(_("observer"))
     summary = models.TextField(_("summary"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
@@ -208,7 +197,7 @@ class ObservationScore(models.Model):
 class FollowUpAction(TimeStampedModel):
     """R12: what must happen after a kijkwijzer, by a due date; open until marked done."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
@@ -225,21 +214,9 @@ class FollowUpAction(TimeStampedModel):
     )
     text = models.CharField(_("action"), max_length=300)
     due_on = models.DateField(_("due on"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("who follows it up"),
-    )
+    owner = UserField(_("who follows it up"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = ByUserField(_("done by"), on_delete=models.PROTECT)
 
     class Meta:
         db_table = "trajectories_followupaction"
@@ -260,7 +237,7 @@ class CheckIn(TimeStampedModel):
     """A coordinator's contact with a duo: at least twice in the first month, then monthly
     (MENTOR, Elements of Effective Practice)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
@@ -270,12 +247,7 @@ class CheckIn(TimeStampedModel):
     date = models.DateField(_("date"))
     channel = models.CharField(_("how"), max_length=10, choices=CheckInChannel.choices)
     note = models.TextField(_("note"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = UserField(_("by"))
 
     class Meta:
         db_table = "trajectories_checkin"
@@ -303,7 +275,7 @@ class RelationshipSurvey(TimeStampedModel):
     whose answers the school or the coordinator records. The item wording per respondent
     lives in forms.SURVEY_ITEMS."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
@@ -318,12 +290,7 @@ class RelationshipSurvey(TimeStampedModel):
     item3 = _survey_item(_("answer 3"))
     item4 = _survey_item(_("answer 4"))
     mean_score = models.FloatField(_("mean score"), editable=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = UserField(_("recorded by"))
 
     ITEMS = ("item1", "item2", "item3", "item4")
 

@@ -6,10 +6,8 @@ A registration's status changes only through the services (services.py), which f
 """
 
 import datetime as dt
-import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField, UserField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
@@ -155,7 +154,7 @@ class Event(TimeStampedModel):
     """An intervision, meet-up, learning-network meeting or leersprongdag (R13, R14).
     Without a programme it is organised by the umbrella organisation for all programmes."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=160, validators=PLAIN)
     theme = models.CharField(
@@ -189,14 +188,7 @@ class Event(TimeStampedModel):
     )
     registration_deadline = models.DateTimeField(_("register until"))
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = ByUserField(_("created by"), on_delete=models.PROTECT)
 
     objects = EventQuerySet.as_manager()
 
@@ -252,7 +244,7 @@ class Registration(TimeStampedModel):
     """A buddy's place at an event, or on its waiting list (R13). The waiting list is served
     in order of `created_at` (then id)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
     )
@@ -334,12 +326,7 @@ class MeetupNote(TimeStampedModel):
         validators=PLAIN,
         help_text=_("No names of pupils or families."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = UserField(_("recorded by"))
 
     class Meta:
         verbose_name = _("meet-up note")

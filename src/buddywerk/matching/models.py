@@ -5,10 +5,8 @@ A proposal's status changes only through the services (services.py), following t
 in workflow.py; each change writes a `ProposalTransition` row.
 """
 
-import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.fields import ByUserField, PublicIdField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
@@ -108,7 +107,7 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 class Proposal(TimeStampedModel):
     """One buddy proposed for one referral, with the score and reasons at that moment."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("programme")
     )
@@ -136,14 +135,7 @@ class Proposal(TimeStampedModel):
         help_text=_("The score parts and their sentences when the proposal was made."),
     )
     distance_m = models.PositiveIntegerField(_("distance (m)"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    created_by = ByUserField(_("proposed by"))
     due_at = models.DateTimeField(_("answer expected by"))
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     answer_reason = models.TextField(

@@ -7,7 +7,6 @@ province the practice runs in. Publishing copies the proposal onto the sheet and
 snapshot of every published version (`PracticeVersion`).
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import Language
 from buddywerk.geo.models import Municipality
@@ -191,7 +191,7 @@ class Practice(PracticeContent, TimeStampedModel):
     """A published practice sheet. Public: no personal data beyond a contact point that the
     organisation chose to publish."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     places = _m2m(
         Municipality,
         _("places"),
@@ -232,7 +232,7 @@ class SubmissionStatus(models.TextChoices):
 class PracticeSubmission(PracticeContent, TimeStampedModel):
     """A proposed new sheet, or a proposed change to a published one (R15)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     practice = models.ForeignKey(
         Practice,
         on_delete=models.CASCADE,
@@ -266,14 +266,7 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
         default=SubmissionStatus.UNCONFIRMED,
     )
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("moderated by"),
-    )
+    moderated_by = ByUserField(_("moderated by"), on_delete=models.PROTECT)
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderation_reason = models.TextField(_("message from the moderator"), blank=True)
 
@@ -318,14 +311,7 @@ class PracticeVersion(models.Model):
         related_name="+",
         verbose_name=_("proposal"),
     )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = ByUserField(_("published by"), on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published at"))
 
     class Meta:
@@ -399,7 +385,7 @@ class ServiceCategory(models.TextChoices):
 class LocalService(TimeStampedModel):
     """A local service on the sociale kaart of a municipality."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,

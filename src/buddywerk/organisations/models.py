@@ -5,14 +5,13 @@ Every membership (access.Membership) ties a user to one organisation with one ro
 Programme and School extend Organisation (multi-table), so a membership needs one key.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.enums import BuddyKind
+from buddywerk.common.fields import PublicIdField
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.common.vocabulary import MeetingMode, SchoolYear
 from buddywerk.geo.models import Municipality, Postcode, Province
@@ -32,7 +31,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
     province = models.ForeignKey(

@@ -4,7 +4,6 @@ A referral's status changes only through the transition services (services.py), 
 follow the table in workflow.py and write a `ReferralTransition` row each time.
 """
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
@@ -126,7 +126,7 @@ class Pupil(TimeStampedModel):
     """A pupil of one school. Personal data: every view is audited; a buddy sees only the
     first name."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
     )
@@ -204,7 +204,7 @@ class Pupil(TimeStampedModel):
 class Family(TimeStampedModel):
     """A (newcomer) family, the participant in family programmes [004]."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     referred_by = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -287,7 +287,7 @@ class Referral(TimeStampedModel):
     The status is never assigned outside the transition services (ARCHITECTURE.md 4).
     """
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("programme")
     )
@@ -393,14 +393,7 @@ class Referral(TimeStampedModel):
         verbose_name=_("consent text"),
         help_text=_("The version of the programme's consent text the consent was given on."),
     )
-    consent_recorded_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("consent recorded by"),
-    )
+    consent_recorded_by = ByUserField(_("consent recorded by"))
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
@@ -513,14 +506,7 @@ class ConsentText(TimeStampedModel):
         validators=[MaxValueValidator(MAX_ERASURE_GRACE_DAYS)],
         help_text=_("After consent is withdrawn, the data is erased after this many days."),
     )
-    published_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = ByUserField(_("published by"))
 
     class Meta:
         verbose_name = _("consent text")
@@ -555,14 +541,7 @@ class ConsentWithdrawal(TimeStampedModel):
     method = models.CharField(
         _("how consent was withdrawn"), max_length=10, choices=ConsentMethod.choices
     )
-    recorded_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = ByUserField(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
     erase_after = models.DateField(
         _("erase after"),

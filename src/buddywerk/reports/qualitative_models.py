@@ -2,13 +2,13 @@
 answered per programme by its coordinators and per region (province) by the regional
 coordinators. An answer set is a draft until it is submitted (qualitative_workflow.py)."""
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 
 from .periods import FINAL, INTERIM
@@ -105,14 +105,7 @@ class QualitativeReport(TimeStampedModel):
         default=QualitativeStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = ByUserField(_("submitted by"), on_delete=models.PROTECT)
     # Set by the scheduled reminder (qualitative_services.qualitative_reminders_send), so
     # that it is sent once.
     reminded_on = models.DateField(_("reminded on"), null=True, blank=True)

@@ -7,9 +7,7 @@ TrajectoryTransition row (ARCHITECTURE.md 4).
 """
 
 import datetime as dt
-import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, PublicIdField, UserField
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -67,7 +66,7 @@ class Trajectory(TimeStampedModel):
     """A buddy with one family, or one or more pupils of one school, over a period, under
     agreements (R7-R9)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     programme = models.ForeignKey(
         "organisations.Programme",
         on_delete=models.PROTECT,
@@ -128,13 +127,8 @@ class Trajectory(TimeStampedModel):
     school_insurance_confirmed_at = models.DateTimeField(
         _("school confirmed its insurance at"), null=True, blank=True
     )
-    school_insurance_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("school insurance confirmed by"),
+    school_insurance_confirmed_by = ByUserField(
+        _("school insurance confirmed by"), on_delete=models.PROTECT
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(
@@ -164,22 +158,8 @@ class Trajectory(TimeStampedModel):
     school_evaluated_at = models.DateTimeField(
         _("evaluated by the school at"), null=True, blank=True
     )
-    school_evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("evaluated for the school by"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    school_evaluated_by = ByUserField(_("evaluated for the school by"), on_delete=models.PROTECT)
+    created_by = ByUserField(_("created by"), on_delete=models.PROTECT)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -253,7 +233,7 @@ class Trajectory(TimeStampedModel):
 class Participant(TimeStampedModel):
     """One pupil or one family in a duo, with the referral the duo answers."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         Trajectory,
         on_delete=models.CASCADE,
@@ -396,14 +376,7 @@ class Agreement(AgreementFields, TimeStampedModel):
     school_confirmed_at = models.DateTimeField(
         _("confirmed by the school at"), null=True, blank=True
     )
-    school_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed for the school by"),
-    )
+    school_confirmed_by = ByUserField(_("confirmed for the school by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("agreement")
@@ -426,7 +399,7 @@ class Meeting(TimeStampedModel):
     """One meeting of a duo: logged by the buddy after it happened (or was cancelled), or
     planned ahead for the calendar."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         Trajectory,
         on_delete=models.CASCADE,
@@ -469,14 +442,7 @@ class Meeting(TimeStampedModel):
         default=False,
         help_text=_("The last meeting, to say goodbye: closure matters as much as the start."),
     )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("logged by"),
-    )
+    logged_by = ByUserField(_("logged by"), on_delete=models.PROTECT)
     logged_at = models.DateTimeField(
         _("logged at"),
         null=True,
@@ -545,14 +511,7 @@ class WellbeingScore(TimeStampedModel):
         related_name="wellbeing_scores",
         verbose_name=_("meeting"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = ByUserField(_("recorded by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("well-being score")
@@ -590,12 +549,7 @@ class TrajectoryReminder(TimeStampedModel):
         verbose_name=_("trajectory"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("recipient"),
-    )
+    recipient = UserField(_("recipient"), on_delete=models.CASCADE)
     about = models.DateField(
         _("about"),
         help_text=_("The date the reminder is about: the last meeting, or the planned end."),
@@ -636,7 +590,7 @@ class Concern(TimeStampedModel):
     programme's lead coordinator. Concerns stay beside the duo: a low well-being score opens
     one by itself (concern_services.concern_from_wellbeing)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,
@@ -649,23 +603,9 @@ class Concern(TimeStampedModel):
         _("origin"), max_length=10, choices=ConcernOrigin.choices, default=ConcernOrigin.PERSON
     )
     side = models.CharField(_("raised by side"), max_length=10, choices=Side.choices)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_by = ByUserField(_("raised by"), on_delete=models.PROTECT)
     raised_at = models.DateTimeField(_("raised at"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
+    acknowledged_by = ByUserField(_("acknowledged by"), on_delete=models.PROTECT)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(
         _("what will be done"), max_length=NOTE_MAX_CHARS, blank=True
@@ -692,23 +632,9 @@ class Concern(TimeStampedModel):
         _("outcome"), max_length=20, choices=ConcernOutcome.choices, blank=True
     )
     outcome_note = models.TextField(_("note on the outcome"), max_length=NOTE_MAX_CHARS, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("outcome recorded by"),
-    )
+    outcome_by = ByUserField(_("outcome recorded by"), on_delete=models.PROTECT)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = ByUserField(_("closed by"), on_delete=models.PROTECT)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
