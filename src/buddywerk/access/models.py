@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import PublicIdField
+from buddywerk.common.fields import ParentKey, PublicIdField
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.organisations.models import Organisation, OrganisationKind
 
@@ -105,15 +105,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(TimeStampedModel):
     """One role of one user in one organisation."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("organisation"),
-    )
+    user = ParentKey(User, _("user"), related_name="memberships")
+    organisation = ParentKey(Organisation, _("organisation"), related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     is_lead = models.BooleanField(

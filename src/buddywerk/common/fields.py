@@ -101,3 +101,34 @@ class PublicIdField(models.UUIDField):  # type: ignore[type-arg]
     def clone(self) -> Any:
         _name, _path, args, kwargs = self.deconstruct()
         return models.UUIDField(*args, **kwargs)
+
+
+class _PlainForeignKey(models.ForeignKey):  # type: ignore[type-arg]
+    def __init__(self, to: Any, verbose_name: Any = None, *, on_delete: Any, **kwargs: Any) -> None:
+        super().__init__(to, on_delete=on_delete, verbose_name=verbose_name, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+    def clone(self) -> Any:
+        _name, _path, args, kwargs = self.deconstruct()
+        return models.ForeignKey(*args, **kwargs)
+
+
+class ParentKey(_PlainForeignKey):
+    """A row that belongs to the row it points to and is deleted with it (CASCADE)."""
+
+    def __init__(
+        self, to: Any, verbose_name: Any = None, *, on_delete: Any = models.CASCADE, **kwargs: Any
+    ) -> None:
+        super().__init__(to, verbose_name, on_delete=on_delete, **kwargs)
+
+
+class ProtectedKey(_PlainForeignKey):
+    """A row that points to another which cannot be deleted while it does (PROTECT)."""
+
+    def __init__(
+        self, to: Any, verbose_name: Any = None, *, on_delete: Any = models.PROTECT, **kwargs: Any
+    ) -> None:
+        super().__init__(to, verbose_name, on_delete=on_delete, **kwargs)

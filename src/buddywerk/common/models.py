@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField
+from buddywerk.common.fields import ByUserField, PublicIdField
 
 
 class TimeStampedModel(models.Model):
@@ -17,6 +17,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PublicModel(TimeStampedModel):
+    """A time-stamped row known outside (URLs, the API, mail) by a random public id; it
+    reads as its verbose name and that id."""
+
+    uuid = PublicIdField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
 
 
 class TransitionLog(models.Model):

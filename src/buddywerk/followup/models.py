@@ -15,8 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField, PublicIdField, UserField
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
+from buddywerk.common.models import PublicModel, TimeStampedModel
 from buddywerk.trajectories.enums import Side
 from buddywerk.trajectories.models import NOTE_MAX_CHARS
 
@@ -73,18 +73,12 @@ def _text(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, max_length=FOLLOWUP_TEXT_MAX_CHARS)
 
 
-class TandemNote(TimeStampedModel):
+class TandemNote(PublicModel):
     """R11: one short note in the thread between the buddy and the school's contact. The
     thread is shared by nature: the school reads every tandem note (never the programme's
     private meeting notes, which live on Meeting)."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="tandem_notes",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="tandem_notes")
     author = UserField(_("written by"))
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     kind = models.CharField(
@@ -98,18 +92,12 @@ class TandemNote(TimeStampedModel):
         verbose_name_plural = _("tandem notes")
         ordering = ["created_at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
 
 class ObservationCriterion(TimeStampedModel):
     """R12: one criterion of a programme's kijkwijzer (configurable per programme)."""
 
-    programme = models.ForeignKey(
-        "organisations.Programme",
-        on_delete=models.CASCADE,
-        related_name="observation_criteria",
-        verbose_name=_("programme"),
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="observation_criteria"
     )
     label = models.CharField(_("criterion"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -130,16 +118,10 @@ class ObservationCriterion(TimeStampedModel):
         return self.label
 
 
-class Observation(TimeStampedModel):
+class Observation(PublicModel):
     """R12: a coordinator's kijkwijzer of one duo, so that problems are caught early."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="observations",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="observations")
     observed_on = models.DateField(_("observed on"))
     observer = UserField(_("observer"))
     summary = models.TextField(_("summary"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
@@ -155,15 +137,8 @@ class Observation(TimeStampedModel):
 
 
 class ObservationScore(models.Model):
-    observation = models.ForeignKey(
-        Observation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("kijkwijzer")
-    )
-    criterion = models.ForeignKey(
-        ObservationCriterion,
-        on_delete=models.PROTECT,
-        related_name="scores",
-        verbose_name=_("criterion"),
-    )
+    observation = ParentKey(Observation, _("kijkwijzer"), related_name="scores")
+    criterion = ProtectedKey(ObservationCriterion, _("criterion"), related_name="scores")
     score = models.PositiveSmallIntegerField(
         _("score"),
         validators=[
@@ -194,23 +169,14 @@ class ObservationScore(models.Model):
         return f"{self.criterion_id}: {self.score}"
 
 
-class FollowUpAction(TimeStampedModel):
+class FollowUpAction(PublicModel):
     """R12: what must happen after a kijkwijzer, by a due date; open until marked done."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="followup_actions",
-        verbose_name=_("trajectory"),
+    trajectory = ParentKey(
+        "trajectories.Trajectory", _("trajectory"), related_name="followup_actions"
     )
-    observation = models.ForeignKey(
-        Observation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("kijkwijzer"),
+    observation = ParentKey(
+        Observation, _("kijkwijzer"), null=True, blank=True, related_name="actions"
     )
     text = models.CharField(_("action"), max_length=300)
     due_on = models.DateField(_("due on"))
@@ -225,25 +191,16 @@ class FollowUpAction(TimeStampedModel):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["due_on", "done_at"])]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
 
-class CheckIn(TimeStampedModel):
+class CheckIn(PublicModel):
     """A coordinator's contact with a duo: at least twice in the first month, then monthly
     (MENTOR, Elements of Effective Practice)."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="checkins",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="checkins")
     date = models.DateField(_("date"))
     channel = models.CharField(_("how"), max_length=10, choices=CheckInChannel.choices)
     note = models.TextField(_("note"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
@@ -269,19 +226,13 @@ def _survey_item(label: StrOrPromise) -> models.PositiveSmallIntegerField[int, i
     )
 
 
-class RelationshipSurvey(TimeStampedModel):
+class RelationshipSurvey(PublicModel):
     """A short relationship-quality survey (Strength-of-Relationship style, 1-5) about 30
     days in and at the end, answered by the buddy and by the participant (or a parent),
     whose answers the school or the coordinator records. The item wording per respondent
     lives in forms.SURVEY_ITEMS."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="surveys",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="surveys")
     respondent = models.CharField(_("respondent"), max_length=12, choices=SurveyRespondent.choices)
     moment = models.CharField(_("moment"), max_length=6, choices=SurveyMoment.choices)
     answered_on = models.DateField(_("answered on"))

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import Buddy
-from buddywerk.common.fields import ByUserField, PublicIdField
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
@@ -104,19 +104,12 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Proposal(TimeStampedModel):
+class Proposal(PublicModel):
     """One buddy proposed for one referral, with the score and reasons at that moment."""
 
-    uuid = PublicIdField()
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("programme")
-    )
-    referral = models.ForeignKey(
-        Referral, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("referral")
-    )
-    buddy = models.ForeignKey(
-        Buddy, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("buddy")
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="proposals")
+    referral = ProtectedKey(Referral, _("referral"), related_name="proposals")
+    buddy = ProtectedKey(Buddy, _("buddy"), related_name="proposals")
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -171,9 +164,6 @@ class Proposal(TimeStampedModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -186,9 +176,7 @@ class Proposal(TimeStampedModel):
 class ProposalTransition(TransitionLog):
     """One status change of a proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
-    proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
-    )
+    proposal = ParentKey(Proposal, _("proposal"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")

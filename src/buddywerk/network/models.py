@@ -15,8 +15,8 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField, PublicIdField
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, PublicIdField
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import Language
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -233,13 +233,12 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
     """A proposed new sheet, or a proposed change to a published one (R15)."""
 
     uuid = PublicIdField()
-    practice = models.ForeignKey(
+    practice = ParentKey(
         Practice,
-        on_delete=models.CASCADE,
+        _("practice sheet"),
         null=True,
         blank=True,
         related_name="submissions",
-        verbose_name=_("practice sheet"),
         help_text=_("Empty for a new sheet; the sheet to change otherwise."),
     )
     places = _m2m(Municipality, _("places"), "+")
@@ -283,12 +282,7 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
 class SubmissionTransition(TransitionLog):
     """One status change of a practice proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
-    submission = models.ForeignKey(
-        PracticeSubmission,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("proposal"),
-    )
+    submission = ParentKey(PracticeSubmission, _("proposal"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")
@@ -298,9 +292,7 @@ class SubmissionTransition(TransitionLog):
 class PracticeVersion(models.Model):
     """A snapshot of a sheet as it was published: every published version is kept (R15)."""
 
-    practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="versions", verbose_name=_("sheet")
-    )
+    practice = ParentKey(Practice, _("sheet"), related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("content"))
     submission = models.ForeignKey(
@@ -382,16 +374,10 @@ class ServiceCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LocalService(TimeStampedModel):
+class LocalService(PublicModel):
     """A local service on the sociale kaart of a municipality."""
 
-    uuid = PublicIdField()
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="local_services",
-        verbose_name=_("municipality"),
-    )
+    municipality = ProtectedKey(Municipality, _("municipality"), related_name="local_services")
     name = models.CharField(_("name"), max_length=160, validators=PLAIN)
     category = models.CharField(_("category"), max_length=12, choices=ServiceCategory.choices)
     description = models.TextField(_("what they offer"), blank=True, validators=PLAIN)
@@ -428,30 +414,10 @@ class ServiceIntroduction(TimeStampedModel):
     local services): from a meeting of their duo with the family (the meeting is kept when
     the buddy came from one), or from the family's page with a date."""
 
-    family = models.ForeignKey(
-        "referrals.Family",
-        on_delete=models.CASCADE,
-        related_name="service_introductions",
-        verbose_name=_("family"),
-    )
-    service = models.ForeignKey(
-        LocalService,
-        on_delete=models.PROTECT,
-        related_name="introductions",
-        verbose_name=_("service"),
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.PROTECT,
-        related_name="service_introductions",
-        verbose_name=_("buddy"),
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        related_name="service_introductions",
-        verbose_name=_("programme"),
-    )
+    family = ParentKey("referrals.Family", _("family"), related_name="service_introductions")
+    service = ProtectedKey(LocalService, _("service"), related_name="introductions")
+    buddy = ProtectedKey("buddies.Buddy", _("buddy"), related_name="service_introductions")
+    programme = ProtectedKey(Programme, _("programme"), related_name="service_introductions")
     introduced_on = models.DateField(_("date"))
     meeting = models.ForeignKey(
         "trajectories.Meeting",

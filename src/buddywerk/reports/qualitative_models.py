@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 
 from .periods import FINAL, INTERIM
@@ -44,12 +44,7 @@ class QualitativePeriod(TimeStampedModel):
 
 
 class QualitativeQuestion(models.Model):
-    period = models.ForeignKey(
-        QualitativePeriod,
-        on_delete=models.CASCADE,
-        related_name="questions",
-        verbose_name=_("report period"),
-    )
+    period = ParentKey(QualitativePeriod, _("report period"), related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.CharField(_("question"), max_length=500)
 
@@ -76,27 +71,16 @@ class QualitativeReport(TimeStampedModel):
     """The answers of one programme (or one province's regional coordination) for one
     period. Exactly one of `programme` and `province` is set."""
 
-    period = models.ForeignKey(
-        QualitativePeriod,
-        on_delete=models.CASCADE,
-        related_name="reports",
-        verbose_name=_("report period"),
-    )
-    programme = models.ForeignKey(
+    period = ParentKey(QualitativePeriod, _("report period"), related_name="reports")
+    programme = ParentKey(
         "organisations.Programme",
-        on_delete=models.CASCADE,
+        _("programme"),
         null=True,
         blank=True,
         related_name="qualitative_reports",
-        verbose_name=_("programme"),
     )
-    province = models.ForeignKey(
-        "geo.Province",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="qualitative_reports",
-        verbose_name=_("province"),
+    province = ProtectedKey(
+        "geo.Province", _("province"), null=True, blank=True, related_name="qualitative_reports"
     )
     status = models.CharField(
         _("status"),
@@ -148,18 +132,8 @@ class QualitativeReport(TimeStampedModel):
 
 
 class QualitativeAnswer(TimeStampedModel):
-    report = models.ForeignKey(
-        QualitativeReport,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("qualitative report"),
-    )
-    question = models.ForeignKey(
-        QualitativeQuestion,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("question"),
-    )
+    report = ParentKey(QualitativeReport, _("qualitative report"), related_name="answers")
+    question = ParentKey(QualitativeQuestion, _("question"), related_name="answers")
     text = models.TextField(
         _("answer"), max_length=ANSWER_MAX, blank=True, validators=[MaxLengthValidator(ANSWER_MAX)]
     )
@@ -178,12 +152,7 @@ class QualitativeAnswer(TimeStampedModel):
 class QualitativeReportTransition(TransitionLog):
     """One status change of a qualitative report (the kernel's log)."""
 
-    report = models.ForeignKey(
-        QualitativeReport,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("qualitative report"),
-    )
+    report = ParentKey(QualitativeReport, _("qualitative report"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("qualitative report status change")

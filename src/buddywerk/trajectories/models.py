@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField, PublicIdField, UserField
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
 from buddywerk.organisations.fields import MultipleChoiceJSONField
 
@@ -62,28 +62,16 @@ class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
         return self.filter(status__in=[TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED])
 
 
-class Trajectory(TimeStampedModel):
+class Trajectory(PublicModel):
     """A buddy with one family, or one or more pupils of one school, over a period, under
     agreements (R7-R9)."""
 
-    uuid = PublicIdField()
-    programme = models.ForeignKey(
-        "organisations.Programme",
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-        verbose_name=_("programme"),
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-        verbose_name=_("buddy"),
-    )
-    school = models.ForeignKey(
+    programme = ProtectedKey("organisations.Programme", _("programme"), related_name="trajectories")
+    buddy = ProtectedKey("buddies.Buddy", _("buddy"), related_name="trajectories")
+    school = ProtectedKey(
         "organisations.Organisation",
-        on_delete=models.PROTECT,
+        _("school or service"),
         related_name="partner_trajectories",
-        verbose_name=_("school or service"),
         help_text=_("The school (or service) that referred the participants: the tandem partner."),
     )
     status = models.CharField(
@@ -187,9 +175,6 @@ class Trajectory(TimeStampedModel):
                 }
             )
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def planned_weeks(self) -> int:
         return (self.planned_end - self.planned_start).days // 7
@@ -230,37 +215,16 @@ class Trajectory(TimeStampedModel):
         return today <= self.planned_end <= today + dt.timedelta(days=GOODBYE_PROMPT_DAYS)
 
 
-class Participant(TimeStampedModel):
+class Participant(PublicModel):
     """One pupil or one family in a duo, with the referral the duo answers."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="participants",
-        verbose_name=_("trajectory"),
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="participants")
+    referral = ProtectedKey("referrals.Referral", _("referral"), related_name="participations")
+    pupil = ProtectedKey(
+        "referrals.Pupil", _("pupil"), null=True, blank=True, related_name="participations"
     )
-    referral = models.ForeignKey(
-        "referrals.Referral",
-        on_delete=models.PROTECT,
-        related_name="participations",
-        verbose_name=_("referral"),
-    )
-    pupil = models.ForeignKey(
-        "referrals.Pupil",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participations",
-        verbose_name=_("pupil"),
-    )
-    family = models.ForeignKey(
-        "referrals.Family",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participations",
-        verbose_name=_("family"),
+    family = ProtectedKey(
+        "referrals.Family", _("family"), null=True, blank=True, related_name="participations"
     )
 
     class Meta:
@@ -277,9 +241,6 @@ class Participant(TimeStampedModel):
                 name="participant_pupil_xor_family",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
 
     @property
     def first_name(self) -> str:
@@ -298,12 +259,7 @@ class Participant(TimeStampedModel):
 class TrajectoryTransition(TransitionLog):
     """One status change of a duo (the kernel's log, ARCHITECTURE.md 4)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("trajectory transition")
@@ -395,17 +351,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.exclude(status=MeetingStatus.PLANNED)
 
 
-class Meeting(TimeStampedModel):
+class Meeting(PublicModel):
     """One meeting of a duo: logged by the buddy after it happened (or was cancelled), or
     planned ahead for the calendar."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="meetings",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="meetings")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -483,18 +433,8 @@ class Meeting(TimeStampedModel):
 class WellbeingScore(TimeStampedModel):
     """One well-being measure of a participant (Leuven scale, Laevers, 1-5)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="wellbeing_scores",
-        verbose_name=_("trajectory"),
-    )
-    participant = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        related_name="wellbeing_scores",
-        verbose_name=_("participant"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="wellbeing_scores")
+    participant = ParentKey(Participant, _("participant"), related_name="wellbeing_scores")
     date = models.DateField(_("date"))
     moment = models.CharField(_("moment"), max_length=8, choices=WellbeingMoment.choices)
     source = models.CharField(_("scored by"), max_length=12, choices=WellbeingSource.choices)
@@ -542,12 +482,7 @@ class TrajectoryReminder(TimeStampedModel):
     retries it while SMTP is down: a run never sends a reminder twice. (`attempts` and
     `last_error` date from before the outbox; the outbox row now holds the errors.)"""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="reminders",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     recipient = UserField(_("recipient"), on_delete=models.CASCADE)
     about = models.DateField(
@@ -583,20 +518,14 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         return self.exclude(status=ConcernStatus.CLOSED)
 
 
-class Concern(TimeStampedModel):
+class Concern(PublicModel):
     """Something a buddy, parent or school noticed that someone must act on. Urgent ones
     notify the programme and the school's care coordinator at once; each one is
     acknowledged by a named person; unacknowledged after 2 working days it escalates to the
     programme's lead coordinator. Concerns stay beside the duo: a low well-being score opens
     one by itself (concern_services.concern_from_wellbeing)."""
 
-    uuid = PublicIdField()
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="concerns",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="concerns")
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     text = models.TextField(_("what is the concern"), max_length=NOTE_MAX_CHARS)
     origin = models.CharField(
@@ -645,9 +574,6 @@ class Concern(TimeStampedModel):
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["trajectory", "acknowledged_at"])]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def is_open(self) -> bool:
         """Not yet acknowledged (see `is_closed` for the end of the case)."""
@@ -662,12 +588,7 @@ class ConcernTransition(TransitionLog):
     """One step of a concern's case (the kernel's log): raised, acknowledged, outcome
     recorded, closed; who took it and when."""
 
-    concern = models.ForeignKey(
-        Concern,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("concern"),
-    )
+    concern = ParentKey(Concern, _("concern"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("concern transition")
@@ -682,9 +603,7 @@ class DuoMonth(models.Model):
     (after history written outside the services, e.g. `buddywerk generate`). A month
     without a held or cancelled meeting has no row."""
 
-    trajectory = models.ForeignKey(
-        Trajectory, on_delete=models.CASCADE, related_name="months", verbose_name=_("trajectory")
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="months")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     held = models.PositiveIntegerField(_("meetings held"), default=0)
     cancelled = models.PositiveIntegerField(_("meetings cancelled"), default=0)
