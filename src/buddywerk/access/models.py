@@ -1,6 +1,5 @@
 """Users, their memberships (user x organisation x role) and the audit trail."""
 
-import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ParentKey, PublicIdField
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.organisations.models import Organisation, OrganisationKind
 
@@ -78,7 +78,7 @@ class User(AbstractUser):
     """A person who signs in with an email address and a password."""
 
     username = None  # type: ignore[assignment]
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     email = models.EmailField(_("email address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="nl-be"
@@ -105,15 +105,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(TimeStampedModel):
     """One role of one user in one organisation."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("organisation"),
-    )
+    user = ParentKey(User, _("user"), related_name="memberships")
+    organisation = ParentKey(Organisation, _("organisation"), related_name="memberships")
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     is_lead = models.BooleanField(

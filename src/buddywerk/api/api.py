@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 
 from .auth import MissingScope, RateLimited
 from .problems import MEDIA_TYPE, field_problems, problem
@@ -34,6 +35,10 @@ logger = logging.getLogger(__name__)
 
 
 class BuddywerkAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """An operation's id is its view function's name (ninja would prefix the module)."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Error responses are documented with the media type they are sent with."""
         schema = super().get_openapi_schema(**kwargs)

@@ -23,6 +23,7 @@ from buddywerk.common import clock
 from buddywerk.common.throttle import Bucket, Limit, Throttled, client_ip, consume
 
 from .models import ApiToken
+from .problems import TOKEN, responses
 from .services import TOKEN_PREFIX, token_hash
 
 
@@ -103,3 +104,9 @@ class TokenAuth(HttpBearer):
         # The operation acts as the token's owner, through the owner's policy.
         request.user = found.user
         return found
+
+
+def token_operation(scope: str, ok: dict[int, Any], *statuses: int) -> dict[str, Any]:
+    """The `response` and `auth` of an operation behind a token with `scope`: its own
+    responses, the token's errors (401, 403, 422, 429) and `statuses`."""
+    return {"response": responses(ok, *TOKEN, *statuses), "auth": TokenAuth(scope)}

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Status
 from ninja.errors import ValidationError
 
 from .models import ApiToken, IdempotentRequest
@@ -32,8 +33,19 @@ def idempotent(
     operation: str,
     payload: Any,
     create: Callable[[], tuple[int, dict[str, Any]]],
+) -> Status[dict[str, Any]]:
+    """Run `create` (which returns status and JSON body) once per Idempotency-Key; the
+    operation's answer, first or repeated."""
+    return Status(*_run_once(request, operation=operation, payload=payload, create=create))
+
+
+def _run_once(
+    request: HttpRequest,
+    *,
+    operation: str,
+    payload: Any,
+    create: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any]]:
-    """Run `create` (which returns status and JSON body) once per Idempotency-Key."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return create()

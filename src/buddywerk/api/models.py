@@ -4,11 +4,11 @@ to recognise it in the list."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.fields import ByUserField, ParentKey, UserField
+from buddywerk.common.models import PublicModel
 
 
 class ApiScope(models.TextChoices):
@@ -30,14 +30,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True)
 
 
-class ApiToken(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        verbose_name=_("user"),
-    )
+class ApiToken(PublicModel):
+    user = UserField(_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(_("hash of the token"), max_length=64, unique=True)
@@ -67,9 +61,7 @@ class IdempotentRequest(models.Model):
     """The first answer to a create sent with an `Idempotency-Key`, kept per token, so a
     retried POST with the same key returns it and creates nothing (issue 18)."""
 
-    token = models.ForeignKey(
-        ApiToken, on_delete=models.CASCADE, related_name="+", verbose_name=_("API token")
-    )
+    token = ParentKey(ApiToken, _("API token"), related_name="+")
     key = models.CharField(_("idempotency key"), max_length=200)
     operation = models.CharField(_("operation"), max_length=80)
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
@@ -88,27 +80,17 @@ class IdempotentRequest(models.Model):
         return f"{self.operation} {self.key}"
 
 
-class WebhookSubscription(TimeStampedModel):
+class WebhookSubscription(PublicModel):
     """A school's (or service's) one HTTPS address that hears of status changes of its
     referrals and duos (issue 18). The secret signs every delivery (HMAC-SHA256); it is
     shown once, at subscription, and kept here because signing needs it."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.CASCADE,
-        related_name="webhook_subscriptions",
-        verbose_name=_("school or service"),
+    organisation = ParentKey(
+        "organisations.Organisation", _("school or service"), related_name="webhook_subscriptions"
     )
     url = models.URLField(_("address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = ByUserField(_("created by"), blank=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
@@ -133,11 +115,8 @@ class WebhookDelivery(models.Model):
     The payload holds public ids and statuses only, never a name."""
 
     uuid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
-    subscription = models.ForeignKey(
-        WebhookSubscription,
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-        verbose_name=_("webhook subscription"),
+    subscription = ParentKey(
+        WebhookSubscription, _("webhook subscription"), related_name="deliveries"
     )
     event = models.CharField(_("event"), max_length=50)
     payload = models.JSONField(_("payload"))
@@ -169,12 +148,7 @@ class WebhookAttempt(models.Model):
     """One try to deliver an event: when, the receiver's status code (none when it could
     not be reached) and a short error. The school reads these in its delivery log."""
 
-    delivery = models.ForeignKey(
-        WebhookDelivery,
-        on_delete=models.CASCADE,
-        related_name="attempt_log",
-        verbose_name=_("webhook delivery"),
-    )
+    delivery = ParentKey(WebhookDelivery, _("webhook delivery"), related_name="attempt_log")
     at = models.DateTimeField(_("at"))
     status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=200, blank=True)

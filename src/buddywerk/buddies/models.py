@@ -5,7 +5,6 @@ JSON lists of codes from `common.vocabulary`, so they behave the same on SQLite 
 PostgreSQL and the matching engine reads them as plain labels.
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ParentKey, ProtectedKey, UserField
+from buddywerk.common.models import PublicModel, TransitionLog
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
@@ -60,8 +60,7 @@ def _list_field(verbose_name: Any, choices: str, help_text: Any = "") -> models.
     )
 
 
-class Buddy(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+class Buddy(PublicModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -131,13 +130,8 @@ class Buddy(TimeStampedModel):
     )
 
     # Where and how much.
-    home_postcode = models.ForeignKey(
-        Postcode,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("home postcode"),
+    home_postcode = ProtectedKey(
+        Postcode, _("home postcode"), null=True, blank=True, related_name="+"
     )
     travel_radius_km = models.PositiveSmallIntegerField(
         _("travel radius (km)"),
@@ -238,9 +232,7 @@ class Buddy(TimeStampedModel):
 class BuddyStatusChange(TransitionLog):
     """One change of a buddy's screening status (the kernel's log, ARCHITECTURE.md 4)."""
 
-    buddy = models.ForeignKey(
-        Buddy, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("buddy")
-    )
+    buddy = ParentKey(Buddy, _("buddy"), related_name="status_changes")
     programme = models.ForeignKey(
         Programme,
         on_delete=models.SET_NULL,
@@ -256,30 +248,16 @@ class BuddyStatusChange(TransitionLog):
         verbose_name_plural = _("buddy status changes")
 
 
-class BuddyImport(TimeStampedModel):
+class BuddyImport(PublicModel):
     """One uploaded file of buddies from a teacher-training institution: checked first (dry
     run), then imported all or nothing. The file is kept in the database (at most 5 MB) so
     any task worker can read it, and dropped once the import has run."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.CASCADE,
-        related_name="buddy_imports",
-        verbose_name=_("programme"),
+    programme = ParentKey(Programme, _("programme"), related_name="buddy_imports")
+    training_institution = ProtectedKey(
+        TrainingInstitution, _("training institution"), related_name="buddy_imports"
     )
-    training_institution = models.ForeignKey(
-        TrainingInstitution,
-        on_delete=models.PROTECT,
-        related_name="buddy_imports",
-        verbose_name=_("training institution"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    created_by = UserField(_("uploaded by"))
     filename = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
     content = models.BinaryField(_("file content"), blank=True)

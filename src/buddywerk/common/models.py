@@ -1,11 +1,12 @@
 """The models every app builds on: the time-stamped base, the transition log of the
 state-machine kernel (workflow.py) and the audit trail (audit.py)."""
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from buddywerk.common.fields import ByUserField, PublicIdField
 
 
 class TimeStampedModel(models.Model):
@@ -16,6 +17,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PublicModel(TimeStampedModel):
+    """A time-stamped row known outside (URLs, the API, mail) by a random public id; it
+    reads as its verbose name and that id."""
+
+    uuid = PublicIdField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.uuid}"
 
 
 class TransitionLog(models.Model):
@@ -34,14 +48,8 @@ class TransitionLog(models.Model):
         blank=True,
         help_text=_("The name of the step in the state machine; empty when created."),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the system made the change."),
+    actor = ByUserField(
+        _("by"), on_delete=models.PROTECT, help_text=_("Empty when the system made the change.")
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
     reason = models.TextField(
@@ -60,14 +68,7 @@ class AuditEvent(models.Model):
     """Who did or saw what, when. Written in the same transaction as the write it records;
     nothing in the interface can change or delete it (see common.admin)."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
+    actor = ByUserField(_("actor"), on_delete=models.PROTECT)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=64)

@@ -9,15 +9,14 @@ no data (migrations/0001_initial.py).
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
+from buddywerk.common.models import PublicModel, TimeStampedModel
 from buddywerk.trajectories.enums import Side
 from buddywerk.trajectories.models import NOTE_MAX_CHARS
 
@@ -74,24 +73,13 @@ def _text(label: StrOrPromise) -> models.TextField[str, str]:
     return models.TextField(label, max_length=FOLLOWUP_TEXT_MAX_CHARS)
 
 
-class TandemNote(TimeStampedModel):
+class TandemNote(PublicModel):
     """R11: one short note in the thread between the buddy and the school's contact. The
     thread is shared by nature: the school reads every tandem note (never the programme's
     private meeting notes, which live on Meeting)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="tandem_notes",
-        verbose_name=_("trajectory"),
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="tandem_notes")
+    author = UserField(_("written by"))
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     kind = models.CharField(
         _("kind"), max_length=16, choices=TandemKind.choices, default=TandemKind.NOTE
@@ -104,18 +92,12 @@ class TandemNote(TimeStampedModel):
         verbose_name_plural = _("tandem notes")
         ordering = ["created_at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
 
 class ObservationCriterion(TimeStampedModel):
     """R12: one criterion of a programme's kijkwijzer (configurable per programme)."""
 
-    programme = models.ForeignKey(
-        "organisations.Programme",
-        on_delete=models.CASCADE,
-        related_name="observation_criteria",
-        verbose_name=_("programme"),
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="observation_criteria"
     )
     label = models.CharField(_("criterion"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -136,23 +118,12 @@ class ObservationCriterion(TimeStampedModel):
         return self.label
 
 
-class Observation(TimeStampedModel):
+class Observation(PublicModel):
     """R12: a coordinator's kijkwijzer of one duo, so that problems are caught early."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="observations",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="observations")
     observed_on = models.DateField(_("observed on"))
-    observer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("observer"),
-    )
+    observer = UserField(_("observer"))
     summary = models.TextField(_("summary"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
@@ -166,15 +137,8 @@ class Observation(TimeStampedModel):
 
 
 class ObservationScore(models.Model):
-    observation = models.ForeignKey(
-        Observation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("kijkwijzer")
-    )
-    criterion = models.ForeignKey(
-        ObservationCriterion,
-        on_delete=models.PROTECT,
-        related_name="scores",
-        verbose_name=_("criterion"),
-    )
+    observation = ParentKey(Observation, _("kijkwijzer"), related_name="scores")
+    criterion = ProtectedKey(ObservationCriterion, _("criterion"), related_name="scores")
     score = models.PositiveSmallIntegerField(
         _("score"),
         validators=[
@@ -205,41 +169,20 @@ class ObservationScore(models.Model):
         return f"{self.criterion_id}: {self.score}"
 
 
-class FollowUpAction(TimeStampedModel):
+class FollowUpAction(PublicModel):
     """R12: what must happen after a kijkwijzer, by a due date; open until marked done."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="followup_actions",
-        verbose_name=_("trajectory"),
+    trajectory = ParentKey(
+        "trajectories.Trajectory", _("trajectory"), related_name="followup_actions"
     )
-    observation = models.ForeignKey(
-        Observation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("kijkwijzer"),
+    observation = ParentKey(
+        Observation, _("kijkwijzer"), null=True, blank=True, related_name="actions"
     )
     text = models.CharField(_("action"), max_length=300)
     due_on = models.DateField(_("due on"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("who follows it up"),
-    )
+    owner = UserField(_("who follows it up"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = ByUserField(_("done by"), on_delete=models.PROTECT)
 
     class Meta:
         db_table = "trajectories_followupaction"
@@ -248,34 +191,20 @@ class FollowUpAction(TimeStampedModel):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["due_on", "done_at"])]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
 
-class CheckIn(TimeStampedModel):
+class CheckIn(PublicModel):
     """A coordinator's contact with a duo: at least twice in the first month, then monthly
     (MENTOR, Elements of Effective Practice)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="checkins",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="checkins")
     date = models.DateField(_("date"))
     channel = models.CharField(_("how"), max_length=10, choices=CheckInChannel.choices)
     note = models.TextField(_("note"), max_length=FOLLOWUP_TEXT_MAX_CHARS, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = UserField(_("by"))
 
     class Meta:
         db_table = "trajectories_checkin"
@@ -297,19 +226,13 @@ def _survey_item(label: StrOrPromise) -> models.PositiveSmallIntegerField[int, i
     )
 
 
-class RelationshipSurvey(TimeStampedModel):
+class RelationshipSurvey(PublicModel):
     """A short relationship-quality survey (Strength-of-Relationship style, 1-5) about 30
     days in and at the end, answered by the buddy and by the participant (or a parent),
     whose answers the school or the coordinator records. The item wording per respondent
     lives in forms.SURVEY_ITEMS."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="surveys",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="surveys")
     respondent = models.CharField(_("respondent"), max_length=12, choices=SurveyRespondent.choices)
     moment = models.CharField(_("moment"), max_length=6, choices=SurveyMoment.choices)
     answered_on = models.DateField(_("answered on"))
@@ -318,12 +241,7 @@ class RelationshipSurvey(TimeStampedModel):
     item3 = _survey_item(_("answer 3"))
     item4 = _survey_item(_("answer 4"))
     mean_score = models.FloatField(_("mean score"), editable=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = UserField(_("recorded by"))
 
     ITEMS = ("item1", "item2", "item3", "item4")
 

@@ -7,6 +7,8 @@ which the demo and the tests run; the data is the 2025 municipal map.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ProtectedKey
+
 
 class Region(models.TextChoices):
     FLANDERS = "VLG", _("Flemish Region")
@@ -40,12 +42,7 @@ class Municipality(models.Model):
     nis_code = models.CharField(_("NIS code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=80, db_index=True)
     name_fr = models.CharField(_("French name"), max_length=80)
-    province = models.ForeignKey(
-        Province,
-        on_delete=models.PROTECT,
-        related_name="municipalities",
-        verbose_name=_("province"),
-    )
+    province = ProtectedKey(Province, _("province"), related_name="municipalities")
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     language_regime = models.CharField(_("language regime"), max_length=2)
@@ -63,12 +60,7 @@ class Municipality(models.Model):
 
 class Postcode(models.Model):
     code = models.CharField(_("postcode"), max_length=4, primary_key=True)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="postcodes",
-        verbose_name=_("municipality"),
-    )
+    municipality = ProtectedKey(Municipality, _("municipality"), related_name="postcodes")
     localities = models.CharField(_("localities"), max_length=400)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))

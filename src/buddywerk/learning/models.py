@@ -6,10 +6,8 @@ A registration's status changes only through the services (services.py), which f
 """
 
 import datetime as dt
-import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, UserField
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
@@ -77,15 +76,8 @@ class Module(TimeStampedModel):
 class ModuleCompletion(models.Model):
     """A buddy marked a module done, optionally with a short reflection."""
 
-    module = models.ForeignKey(
-        Module, on_delete=models.CASCADE, related_name="completions", verbose_name=_("module")
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.CASCADE,
-        related_name="module_completions",
-        verbose_name=_("buddy"),
-    )
+    module = ParentKey(Module, _("module"), related_name="completions")
+    buddy = ParentKey("buddies.Buddy", _("buddy"), related_name="module_completions")
     reflection = models.TextField(
         _("reflection"),
         blank=True,
@@ -110,15 +102,8 @@ class RequiredModule(models.Model):
     """A programme setting: a buddy completes this module before their first duo, or (issue
     13, point 4) before any duo with a minor."""
 
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.CASCADE,
-        related_name="required_modules",
-        verbose_name=_("programme"),
-    )
-    module = models.ForeignKey(
-        Module, on_delete=models.CASCADE, related_name="required_by", verbose_name=_("module")
-    )
+    programme = ParentKey(Programme, _("programme"), related_name="required_modules")
+    module = ParentKey(Module, _("module"), related_name="required_by")
     for_minors = models.BooleanField(
         _("before a duo with a minor"),
         default=False,
@@ -151,11 +136,10 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.filter(ends_at__gte=timezone.now(), is_cancelled=False)
 
 
-class Event(TimeStampedModel):
+class Event(PublicModel):
     """An intervision, meet-up, learning-network meeting or leersprongdag (R13, R14).
     Without a programme it is organised by the umbrella organisation for all programmes."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=160, validators=PLAIN)
     theme = models.CharField(
@@ -166,13 +150,12 @@ class Event(TimeStampedModel):
         help_text=_("R13: e.g. building a warm bond, maths remediation in primary school."),
     )
     description = models.TextField(_("description"), blank=True, validators=PLAIN)
-    programme = models.ForeignKey(
+    programme = ParentKey(
         Programme,
-        on_delete=models.CASCADE,
+        _("programme"),
         null=True,
         blank=True,
         related_name="events",
-        verbose_name=_("programme"),
         help_text=_("Empty: open to the buddies of every programme."),
     )
     audience = models.CharField(
@@ -189,14 +172,7 @@ class Event(TimeStampedModel):
     )
     registration_deadline = models.DateTimeField(_("register until"))
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = ByUserField(_("created by"), on_delete=models.PROTECT)
 
     objects = EventQuerySet.as_manager()
 
@@ -248,20 +224,12 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Registration(TimeStampedModel):
+class Registration(PublicModel):
     """A buddy's place at an event, or on its waiting list (R13). The waiting list is served
     in order of `created_at` (then id)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.CASCADE,
-        related_name="event_registrations",
-        verbose_name=_("buddy"),
-    )
+    event = ParentKey(Event, _("event"), related_name="registrations")
+    buddy = ParentKey("buddies.Buddy", _("buddy"), related_name="event_registrations")
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -296,12 +264,7 @@ class Registration(TimeStampedModel):
 class RegistrationTransition(TransitionLog):
     """One status change of a registration (the kernel's log, ARCHITECTURE.md 4)."""
 
-    registration = models.ForeignKey(
-        Registration,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("registration"),
-    )
+    registration = ParentKey(Registration, _("registration"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("registration status change")
@@ -318,15 +281,8 @@ class MeetupNote(TimeStampedModel):
     """An idea, need or signal raised at a meet-up, recorded for the programme [004]: the
     monthly buddy moment feeds back to the programme's policy officer."""
 
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="notes", verbose_name=_("event")
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.CASCADE,
-        related_name="meetup_notes",
-        verbose_name=_("programme"),
-    )
+    event = ParentKey(Event, _("event"), related_name="notes")
+    programme = ParentKey(Programme, _("programme"), related_name="meetup_notes")
     kind = models.CharField(_("kind"), max_length=8, choices=NoteKind.choices)
     text = models.TextField(
         _("what was said"),
@@ -334,12 +290,7 @@ class MeetupNote(TimeStampedModel):
         validators=PLAIN,
         help_text=_("No names of pupils or families."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = UserField(_("recorded by"))
 
     class Meta:
         verbose_name = _("meet-up note")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from buddywerk.common.urls import actions
+
 from . import views
 
 app_name = "learning"
@@ -8,9 +10,7 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_create, name="event_create"),
     path("events/<uuid:event_uuid>/", views.event_detail, name="event_detail"),
-    path("events/<uuid:event_uuid>/register/", views.event_register, name="event_register"),
-    path("events/<uuid:event_uuid>/manage/", views.event_manage, name="event_manage"),
-    path("events/<uuid:event_uuid>/attendance/", views.event_attendance, name="event_attendance"),
+    *actions("events/<uuid:event_uuid>/", views, "event", ["register", "manage", "attendance"]),
     path("events/<uuid:event_uuid>/notes/", views.event_note, name="event_note"),
     path(
         "registrations/<uuid:registration_uuid>/cancel/",

@@ -5,10 +5,8 @@ A proposal's status changes only through the services (services.py), following t
 in workflow.py; each change writes a `ProposalTransition` row.
 """
 
-import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import Buddy
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
@@ -105,19 +104,12 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Proposal(TimeStampedModel):
+class Proposal(PublicModel):
     """One buddy proposed for one referral, with the score and reasons at that moment."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("programme")
-    )
-    referral = models.ForeignKey(
-        Referral, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("referral")
-    )
-    buddy = models.ForeignKey(
-        Buddy, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("buddy")
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="proposals")
+    referral = ProtectedKey(Referral, _("referral"), related_name="proposals")
+    buddy = ProtectedKey(Buddy, _("buddy"), related_name="proposals")
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -136,14 +128,7 @@ class Proposal(TimeStampedModel):
         help_text=_("The score parts and their sentences when the proposal was made."),
     )
     distance_m = models.PositiveIntegerField(_("distance (m)"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    created_by = ByUserField(_("proposed by"))
     due_at = models.DateTimeField(_("answer expected by"))
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     answer_reason = models.TextField(
@@ -179,9 +164,6 @@ class Proposal(TimeStampedModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -194,9 +176,7 @@ class Proposal(TimeStampedModel):
 class ProposalTransition(TransitionLog):
     """One status change of a proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
-    proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("proposal")
-    )
+    proposal = ParentKey(Proposal, _("proposal"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")

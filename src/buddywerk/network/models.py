@@ -7,7 +7,6 @@ province the practice runs in. Publishing copies the proposal onto the sheet and
 snapshot of every published version (`PracticeVersion`).
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,8 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, PublicIdField
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import Language
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -212,7 +212,7 @@ class Practice(PracticeContent, TimeStampedModel):
     """A published practice sheet. Public: no personal data beyond a contact point that the
     organisation chose to publish."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    uuid = PublicIdField()
     places = _m2m(
         Municipality,
         _("places"),
@@ -253,14 +253,13 @@ class SubmissionStatus(models.TextChoices):
 class PracticeSubmission(PracticeContent, TimeStampedModel):
     """A proposed new sheet, or a proposed change to a published one (R15)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    practice = models.ForeignKey(
+    uuid = PublicIdField()
+    practice = ParentKey(
         Practice,
-        on_delete=models.CASCADE,
+        _("practice sheet"),
         null=True,
         blank=True,
         related_name="submissions",
-        verbose_name=_("practice sheet"),
         help_text=_("Empty for a new sheet; the sheet to change otherwise."),
     )
     places = _m2m(Municipality, _("places"), "+")
@@ -287,14 +286,7 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
         default=SubmissionStatus.UNCONFIRMED,
     )
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("moderated by"),
-    )
+    moderated_by = ByUserField(_("moderated by"), on_delete=models.PROTECT)
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderation_reason = models.TextField(_("message from the moderator"), blank=True)
 
@@ -311,12 +303,7 @@ class PracticeSubmission(PracticeContent, TimeStampedModel):
 class SubmissionTransition(TransitionLog):
     """One status change of a practice proposal (the kernel's log, ARCHITECTURE.md 4)."""
 
-    submission = models.ForeignKey(
-        PracticeSubmission,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("proposal"),
-    )
+    submission = ParentKey(PracticeSubmission, _("proposal"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("proposal status change")
@@ -326,9 +313,7 @@ class SubmissionTransition(TransitionLog):
 class PracticeVersion(models.Model):
     """A snapshot of a sheet as it was published: every published version is kept (R15)."""
 
-    practice = models.ForeignKey(
-        Practice, on_delete=models.CASCADE, related_name="versions", verbose_name=_("sheet")
-    )
+    practice = ParentKey(Practice, _("sheet"), related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("content"))
     submission = models.ForeignKey(
@@ -339,14 +324,7 @@ class PracticeVersion(models.Model):
         related_name="+",
         verbose_name=_("proposal"),
     )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = ByUserField(_("published by"), on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published at"))
 
     class Meta:
@@ -417,16 +395,10 @@ class ServiceCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LocalService(TimeStampedModel):
+class LocalService(PublicModel):
     """A local service on the sociale kaart of a municipality."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="local_services",
-        verbose_name=_("municipality"),
-    )
+    municipality = ProtectedKey(Municipality, _("municipality"), related_name="local_services")
     name = models.CharField(_("name"), max_length=160, validators=PLAIN)
     category = models.CharField(_("category"), max_length=12, choices=ServiceCategory.choices)
     description = models.TextField(_("what they offer"), blank=True, validators=PLAIN)
@@ -463,30 +435,10 @@ class ServiceIntroduction(TimeStampedModel):
     local services): from a meeting of their duo with the family (the meeting is kept when
     the buddy came from one), or from the family's page with a date."""
 
-    family = models.ForeignKey(
-        "referrals.Family",
-        on_delete=models.CASCADE,
-        related_name="service_introductions",
-        verbose_name=_("family"),
-    )
-    service = models.ForeignKey(
-        LocalService,
-        on_delete=models.PROTECT,
-        related_name="introductions",
-        verbose_name=_("service"),
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.PROTECT,
-        related_name="service_introductions",
-        verbose_name=_("buddy"),
-    )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        related_name="service_introductions",
-        verbose_name=_("programme"),
-    )
+    family = ParentKey("referrals.Family", _("family"), related_name="service_introductions")
+    service = ProtectedKey(LocalService, _("service"), related_name="introductions")
+    buddy = ProtectedKey("buddies.Buddy", _("buddy"), related_name="service_introductions")
+    programme = ProtectedKey(Programme, _("programme"), related_name="service_introductions")
     introduced_on = models.DateField(_("date"))
     meeting = models.ForeignKey(
         "trajectories.Meeting",

@@ -5,15 +5,14 @@ Every membership (access.Membership) ties a user to one organisation with one ro
 Programme and School extend Organisation (multi-table), so a membership needs one key.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.enums import BuddyKind
-from buddywerk.common.models import TimeStampedModel
+from buddywerk.common.fields import ProtectedKey
+from buddywerk.common.models import PublicModel
 from buddywerk.common.vocabulary import MeetingMode, SchoolYear
 from buddywerk.geo.models import Municipality, Postcode, Province
 
@@ -31,17 +30,15 @@ class OrganisationKind(models.TextChoices):
     UMBRELLA = "umbrella", _("Umbrella organisation")
 
 
-class Organisation(TimeStampedModel):
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+class Organisation(PublicModel):
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    province = models.ForeignKey(
+    province = ProtectedKey(
         Province,
-        on_delete=models.PROTECT,
+        _("province"),
         null=True,
         blank=True,
         related_name="organisations",
-        verbose_name=_("province"),
         help_text=_("For a regional coordination: the province it covers."),
     )
 
@@ -217,15 +214,8 @@ class School(Organisation):
     )
     level = models.CharField(_("level"), max_length=10, choices=SchoolLevel.choices)
     street = models.CharField(_("street and number"), max_length=200)
-    postcode = models.ForeignKey(
-        Postcode, on_delete=models.PROTECT, related_name="schools", verbose_name=_("postcode")
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="schools",
-        verbose_name=_("municipality"),
-    )
+    postcode = ProtectedKey(Postcode, _("postcode"), related_name="schools")
+    municipality = ProtectedKey(Municipality, _("municipality"), related_name="schools")
     confirmed_at = models.DateTimeField(
         _("confirmed at"),
         null=True,
@@ -263,13 +253,8 @@ class TrainingInstitution(Organisation):
     """A teacher-training programme (lerarenopleiding) whose students can be buddies."""
 
     campus = models.CharField(_("campus"), max_length=120, blank=True)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="training_institutions",
-        verbose_name=_("municipality"),
+    municipality = ProtectedKey(
+        Municipality, _("municipality"), null=True, blank=True, related_name="training_institutions"
     )
 
     class Meta:

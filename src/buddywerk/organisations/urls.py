@@ -1,5 +1,7 @@
 from django.urls import path
 
+from buddywerk.common.urls import actions
+
 from . import views
 
 app_name = "organisations"
@@ -15,15 +17,11 @@ urlpatterns = [
         views.school_registration_list,
         name="school_registration_list",
     ),
-    path(
-        "schools/registrations/<uuid:school_uuid>/confirm/",
-        views.school_registration_confirm,
-        name="school_registration_confirm",
-    ),
-    path(
-        "schools/registrations/<uuid:school_uuid>/decline/",
-        views.school_registration_decline,
-        name="school_registration_decline",
+    *actions(
+        "schools/registrations/<uuid:school_uuid>/",
+        views,
+        "school_registration",
+        ["confirm", "decline"],
     ),
     path("schools/staff/", views.school_staff_home, name="school_staff_home"),
     path("schools/<uuid:school_uuid>/staff/", views.school_staff, name="school_staff"),

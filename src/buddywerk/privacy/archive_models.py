@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.buddies.models import BuddyKind
+from buddywerk.common.fields import ParentKey, ProtectedKey
 from buddywerk.common.vocabulary import SchoolYear
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme
@@ -24,25 +25,30 @@ from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.trajectories.enums import CloseReason, WellbeingMoment
 
 
+class ArchivedRow(models.Model):
+    """An archived row has no name: it reads as its kind and number."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class ArchivedPersonKind(models.TextChoices):
     PUPIL = "pupil", _("Pupil")
     FAMILY = "family", _("Family")
 
 
-class ArchivedPerson(models.Model):
+class ArchivedPerson(ArchivedRow):
     """One pupil or family whose data is gone: only its kind, school year and place."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=ArchivedPersonKind.choices)
     school_year = models.PositiveSmallIntegerField(
         _("school year"), choices=SchoolYear.choices, null=True, blank=True
     )
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
+    municipality = ProtectedKey(
+        Municipality, _("municipality"), null=True, blank=True, related_name="+"
     )
     archived_on = models.DateField(_("archived on"))
 
@@ -50,33 +56,16 @@ class ArchivedPerson(models.Model):
         verbose_name = _("archived participant")
         verbose_name_plural = _("archived participants")
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
-
-class ArchivedDuo(models.Model):
+class ArchivedDuo(ArchivedRow):
     """A closed duo: programme, school, the buddy's kind and training institution, the
     month it closed and why."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
-    )
-    school = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("school"),
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="+")
+    school = ProtectedKey(Organisation, _("school"), null=True, blank=True, related_name="+")
     buddy_kind = models.CharField(_("kind of buddy"), max_length=24, choices=BuddyKind.choices)
-    training_institution = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("training institution"),
+    training_institution = ProtectedKey(
+        Organisation, _("training institution"), null=True, blank=True, related_name="+"
     )
     started_month = models.DateField(_("started in"))
     closed_month = models.DateField(_("closed in"), null=True, blank=True)
@@ -88,16 +77,11 @@ class ArchivedDuo(models.Model):
         verbose_name = _("archived duo")
         verbose_name_plural = _("archived duos")
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
-
 
 class ArchivedDuoMonth(models.Model):
     """The rollup of one archived duo's meetings in one month (as trajectories.DuoMonth)."""
 
-    duo = models.ForeignKey(
-        ArchivedDuo, on_delete=models.CASCADE, related_name="months", verbose_name=_("duo")
-    )
+    duo = ParentKey(ArchivedDuo, _("duo"), related_name="months")
     month = models.DateField(_("month"))
     held = models.PositiveIntegerField(_("meetings held"), default=0)
     cancelled = models.PositiveIntegerField(_("meetings cancelled"), default=0)
@@ -118,15 +102,8 @@ class ArchivedDuoMonth(models.Model):
 class ArchivedParticipation(models.Model):
     """An archived person took part in an archived duo."""
 
-    duo = models.ForeignKey(
-        ArchivedDuo, on_delete=models.CASCADE, related_name="participations", verbose_name=_("duo")
-    )
-    person = models.ForeignKey(
-        ArchivedPerson,
-        on_delete=models.CASCADE,
-        related_name="participations",
-        verbose_name=_("participant"),
-    )
+    duo = ParentKey(ArchivedDuo, _("duo"), related_name="participations")
+    person = ParentKey(ArchivedPerson, _("participant"), related_name="participations")
 
     class Meta:
         verbose_name = _("archived participation")
@@ -141,12 +118,7 @@ class ArchivedScore(models.Model):
     month it was given and its place among the participation's score days (`rank`: 1 for
     the first day; equal days share a rank), not the date."""
 
-    participation = models.ForeignKey(
-        ArchivedParticipation,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        verbose_name=_("participation"),
-    )
+    participation = ParentKey(ArchivedParticipation, _("participation"), related_name="scores")
     month = models.DateField(_("month"))
     rank = models.PositiveIntegerField(_("order of the day"))
     moment = models.CharField(_("moment"), max_length=8, choices=WellbeingMoment.choices)
@@ -160,26 +132,17 @@ class ArchivedScore(models.Model):
         return f"{self.participation_id} {self.month} {self.score}"
 
 
-class ArchivedReferral(models.Model):
+class ArchivedReferral(ArchivedRow):
     """A referral: programme, referring organisation, the months it was submitted, first
     ended and first matched, and the time from submission to the first match."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=ArchivedPersonKind.choices)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
-    )
-    referrer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="+")
+    referrer = ProtectedKey(Organisation, _("referred by"), related_name="+")
     final_status = models.CharField(_("status"), max_length=12, choices=ReferralStatus.choices)
     # The person's municipality (as ArchivedPerson's): a city's report counts it.
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
+    municipality = ProtectedKey(
+        Municipality, _("municipality"), null=True, blank=True, related_name="+"
     )
     submitted_month = models.DateField(_("submitted in"), null=True, blank=True)
     ended_month = models.DateField(_("first ended in"), null=True, blank=True)
@@ -190,16 +153,11 @@ class ArchivedReferral(models.Model):
         verbose_name = _("archived referral")
         verbose_name_plural = _("archived referrals")
 
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
-
 
 class ArchivedReferralMove(models.Model):
     """A month in which an archived referral was matched or declined."""
 
-    referral = models.ForeignKey(
-        ArchivedReferral, on_delete=models.CASCADE, related_name="moves", verbose_name=_("referral")
-    )
+    referral = ParentKey(ArchivedReferral, _("referral"), related_name="moves")
     to_status = models.CharField(_("to"), max_length=12, choices=ReferralStatus.choices)
     month = models.DateField(_("month"))
 

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ParentKey
 from buddywerk.common.models import TimeStampedModel
 from buddywerk.organisations.models import Programme
 
@@ -13,12 +14,7 @@ class RetentionOverride(TimeStampedModel):
     """A programme keeps one kind of its data shorter than the schedule says. Never
     longer: the service refuses it (services.retention_override_set)."""
 
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.CASCADE,
-        related_name="retention_overrides",
-        verbose_name=_("programme"),
-    )
+    programme = ParentKey(Programme, _("programme"), related_name="retention_overrides")
     kind = models.CharField(_("kind of data"), max_length=20, choices=DataKind.choices)
     days = models.PositiveIntegerField(_("kept for (days)"))
 

@@ -4,7 +4,6 @@ A referral's status changes only through the transition services (services.py), 
 follow the table in workflow.py and write a `ReferralTransition` row each time.
 """
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
     Competence,
@@ -122,14 +122,11 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         )
 
 
-class Pupil(TimeStampedModel):
+class Pupil(PublicModel):
     """A pupil of one school. Personal data: every view is audited; a buddy sees only the
     first name."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
-    )
+    school = ProtectedKey(School, _("school"), related_name="pupils")
     first_name = models.CharField(
         _("first name"), max_length=80, help_text=_("The buddy sees only the first name.")
     )
@@ -201,15 +198,13 @@ class Pupil(TimeStampedModel):
         return MeetingPlace(lat=postcode.lat, lon=postcode.lon, postcode=postcode.code)
 
 
-class Family(TimeStampedModel):
+class Family(PublicModel):
     """A (newcomer) family, the participant in family programmes [004]."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    referred_by = models.ForeignKey(
+    referred_by = ProtectedKey(
         Organisation,
-        on_delete=models.PROTECT,
+        _("referred by"),
         related_name="referred_families",
-        verbose_name=_("referred by"),
         help_text=_("The school or service that referred the family."),
     )
     contact_name = models.CharField(
@@ -237,9 +232,7 @@ class Family(TimeStampedModel):
         choices=Language.choices,
         help_text=_("The language the buddy needs to talk with the family, besides Dutch."),
     )
-    postcode = models.ForeignKey(
-        "geo.Postcode", on_delete=models.PROTECT, related_name="+", verbose_name=_("postcode")
-    )
+    postcode = ProtectedKey("geo.Postcode", _("postcode"), related_name="+")
 
     class Meta:
         verbose_name = _("family")
@@ -281,38 +274,16 @@ class Family(TimeStampedModel):
 MAX_ERASURE_GRACE_DAYS = rule_for(DataKind.AFTER_WITHDRAWAL).days
 
 
-class Referral(TimeStampedModel):
+class Referral(PublicModel):
     """A request for support for one pupil or one family, to one programme (R4-R6).
 
     The status is never assigned outside the transition services (ARCHITECTURE.md 4).
     """
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("programme")
-    )
-    referrer = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="referrals_made",
-        verbose_name=_("referred by"),
-    )
-    pupil = models.ForeignKey(
-        Pupil,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("pupil"),
-    )
-    family = models.ForeignKey(
-        Family,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("family"),
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="referrals")
+    referrer = ProtectedKey(Organisation, _("referred by"), related_name="referrals_made")
+    pupil = ProtectedKey(Pupil, _("pupil"), null=True, blank=True, related_name="referrals")
+    family = ProtectedKey(Family, _("family"), null=True, blank=True, related_name="referrals")
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -384,23 +355,15 @@ class Referral(TimeStampedModel):
     consent_method = models.CharField(
         _("how consent was given"), max_length=10, choices=ConsentMethod.choices, blank=True
     )
-    consent_text = models.ForeignKey(
+    consent_text = ProtectedKey(
         "ConsentText",
-        on_delete=models.PROTECT,
+        _("consent text"),
         null=True,
         blank=True,
         related_name="referrals",
-        verbose_name=_("consent text"),
         help_text=_("The version of the programme's consent text the consent was given on."),
     )
-    consent_recorded_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("consent recorded by"),
-    )
+    consent_recorded_by = ByUserField(_("consent recorded by"))
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
@@ -426,9 +389,6 @@ class Referral(TimeStampedModel):
                 name="referral_urgency_1_3",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
 
     @property
     def participant(self) -> Pupil | Family:
@@ -471,12 +431,7 @@ class Referral(TimeStampedModel):
 class ReferralTransition(TransitionLog):
     """One status change of a referral (the kernel's log, ARCHITECTURE.md 4)."""
 
-    referral = models.ForeignKey(
-        Referral,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("referral"),
-    )
+    referral = ParentKey(Referral, _("referral"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("referral status change")
@@ -489,12 +444,7 @@ class ConsentText(TimeStampedModel):
     on. The version also says whether a pupil from 13 may consent alone, and how many days
     after a withdrawal the participant's data is erased (the programme's grace period)."""
 
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        related_name="consent_texts",
-        verbose_name=_("programme"),
-    )
+    programme = ProtectedKey(Programme, _("programme"), related_name="consent_texts")
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(
         _("consent text"),
@@ -513,14 +463,7 @@ class ConsentText(TimeStampedModel):
         validators=[MaxValueValidator(MAX_ERASURE_GRACE_DAYS)],
         help_text=_("After consent is withdrawn, the data is erased after this many days."),
     )
-    published_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = ByUserField(_("published by"))
 
     class Meta:
         verbose_name = _("consent text")
@@ -555,14 +498,7 @@ class ConsentWithdrawal(TimeStampedModel):
     method = models.CharField(
         _("how consent was withdrawn"), max_length=10, choices=ConsentMethod.choices
     )
-    recorded_by = models.ForeignKey(
-        "access.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = ByUserField(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
     erase_after = models.DateField(
         _("erase after"),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from buddywerk.common.urls import actions
+
 from . import views
 
 app_name = "referrals"
@@ -16,16 +18,17 @@ urlpatterns = [
         name="consent_text_publish",
     ),
     path("<uuid:referral_uuid>/", views.referral_detail, name="detail"),
-    path("<uuid:referral_uuid>/edit/", views.referral_edit, name="edit"),
-    path("<uuid:referral_uuid>/submit/", views.referral_submit, name="submit"),
-    path("<uuid:referral_uuid>/withdraw/", views.referral_withdraw, name="withdraw"),
+    *actions("<uuid:referral_uuid>/", views, "referral", ["edit", "submit", "withdraw"], named=""),
     path(
         "<uuid:referral_uuid>/consent/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",
     ),
-    path("<uuid:referral_uuid>/decide/", views.referral_decide, name="decide"),
-    path("<uuid:referral_uuid>/accept/", views.referral_accept, name="accept"),
-    path("<uuid:referral_uuid>/wait/", views.referral_wait, name="wait"),
-    path("<uuid:referral_uuid>/decline/", views.referral_decline, name="decline"),
+    *actions(
+        "<uuid:referral_uuid>/",
+        views,
+        "referral",
+        ["decide", "accept", "wait", "decline"],
+        named="",
+    ),
 ]

@@ -3,17 +3,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ParentKey
 from buddywerk.common.models import TimeStampedModel
 
 
 class ReportReminder(TimeStampedModel):
     """One reminder to a programme's coordinators about one report deadline (R16)."""
 
-    programme = models.ForeignKey(
-        "organisations.Programme",
-        on_delete=models.CASCADE,
-        related_name="report_reminders",
-        verbose_name=_("programme"),
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="report_reminders"
     )
     kind = models.CharField(_("report"), max_length=8)
     due_on = models.DateField(_("due on"))

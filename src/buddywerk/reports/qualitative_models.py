@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 
 from .periods import FINAL, INTERIM
@@ -46,12 +47,7 @@ class QualitativePeriod(TimeStampedModel):
 
 
 class QualitativeQuestion(models.Model):
-    period = models.ForeignKey(
-        QualitativePeriod,
-        on_delete=models.CASCADE,
-        related_name="questions",
-        verbose_name=_("report period"),
-    )
+    period = ParentKey(QualitativePeriod, _("report period"), related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.CharField(_("question"), max_length=500)
 
@@ -78,27 +74,16 @@ class QualitativeReport(TimeStampedModel):
     """The answers of one programme (or one province's regional coordination) for one
     period. Exactly one of `programme` and `province` is set."""
 
-    period = models.ForeignKey(
-        QualitativePeriod,
-        on_delete=models.CASCADE,
-        related_name="reports",
-        verbose_name=_("report period"),
-    )
-    programme = models.ForeignKey(
+    period = ParentKey(QualitativePeriod, _("report period"), related_name="reports")
+    programme = ParentKey(
         "organisations.Programme",
-        on_delete=models.CASCADE,
+        _("programme"),
         null=True,
         blank=True,
         related_name="qualitative_reports",
-        verbose_name=_("programme"),
     )
-    province = models.ForeignKey(
-        "geo.Province",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="qualitative_reports",
-        verbose_name=_("province"),
+    province = ProtectedKey(
+        "geo.Province", _("province"), null=True, blank=True, related_name="qualitative_reports"
     )
     status = models.CharField(
         _("status"),
@@ -107,14 +92,7 @@ class QualitativeReport(TimeStampedModel):
         default=QualitativeStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = ByUserField(_("submitted by"), on_delete=models.PROTECT)
     # Set by the scheduled reminder (qualitative_services.qualitative_reminders_send), so
     # that it is sent once.
     reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
@@ -157,18 +135,8 @@ class QualitativeReport(TimeStampedModel):
 
 
 class QualitativeAnswer(TimeStampedModel):
-    report = models.ForeignKey(
-        QualitativeReport,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("qualitative report"),
-    )
-    question = models.ForeignKey(
-        QualitativeQuestion,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("question"),
-    )
+    report = ParentKey(QualitativeReport, _("qualitative report"), related_name="answers")
+    question = ParentKey(QualitativeQuestion, _("question"), related_name="answers")
     text = models.TextField(
         _("answer"), max_length=ANSWER_MAX, blank=True, validators=[MaxLengthValidator(ANSWER_MAX)]
     )
@@ -187,12 +155,7 @@ class QualitativeAnswer(TimeStampedModel):
 class QualitativeReportTransition(TransitionLog):
     """One status change of a qualitative report (the kernel's log)."""
 
-    report = models.ForeignKey(
-        QualitativeReport,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("qualitative report"),
-    )
+    report = ParentKey(QualitativeReport, _("qualitative report"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("qualitative report status change")

@@ -3,6 +3,7 @@ period and changing its questions (funder, platform admin), who has not submitte
 answer form of a programme or region (drafts, submit, the figures beside the text) and the
 combined download. A report outside the user's scope does not exist for them (404)."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -139,34 +140,28 @@ def qualitative_answer(
         initial={f"q{q.pk}": text for q, text in current},
     )
     if request.method == "POST" and form.is_valid():
+        # One form, two buttons: submit, or save as a draft.
+        service: Callable[..., object]
         if "submit" in request.POST:
-            done = form_submit(
-                form,
-                lambda: qualitative_submit(
-                    period=period,
-                    programme=respondent.programme,
-                    province=respondent.province,
-                    answers=form.answers(),
-                    actor=request.user,
-                ),
-            )
-            if done is not None:
-                messages.success(request, _("Your answers were submitted. Thank you."))
-                return redirect(request.path)
+            service, saved = qualitative_submit, _("Your answers were submitted. Thank you.")
         else:
-            done = form_submit(
-                form,
-                lambda: qualitative_draft_save(
-                    period=period,
-                    programme=respondent.programme,
-                    province=respondent.province,
-                    answers=form.answers(),
-                    actor=request.user,
-                ),
+            service, saved = (
+                qualitative_draft_save,
+                _("Your draft was saved. It is not submitted yet."),
             )
-            if done is not None:
-                messages.success(request, _("Your draft was saved. It is not submitted yet."))
-                return redirect(request.path)
+        done = form_submit(
+            form,
+            lambda: service(
+                period=period,
+                programme=respondent.programme,
+                province=respondent.province,
+                answers=form.answers(),
+                actor=request.user,
+            ),
+        )
+        if done is not None:
+            messages.success(request, saved)
+            return redirect(request.path)
     figures = figures_for(request.user, respondent.scope, period)
     return render(
         request,

@@ -7,9 +7,7 @@ TrajectoryTransition row (ARCHITECTURE.md 4).
 """
 
 import datetime as dt
-import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.models import TimeStampedModel, TransitionLog
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
+from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
 from buddywerk.organisations.fields import MultipleChoiceJSONField
 
@@ -63,28 +62,16 @@ class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
         return self.filter(status__in=[TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED])
 
 
-class Trajectory(TimeStampedModel):
+class Trajectory(PublicModel):
     """A buddy with one family, or one or more pupils of one school, over a period, under
     agreements (R7-R9)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    programme = models.ForeignKey(
-        "organisations.Programme",
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-        verbose_name=_("programme"),
-    )
-    buddy = models.ForeignKey(
-        "buddies.Buddy",
-        on_delete=models.PROTECT,
-        related_name="trajectories",
-        verbose_name=_("buddy"),
-    )
-    school = models.ForeignKey(
+    programme = ProtectedKey("organisations.Programme", _("programme"), related_name="trajectories")
+    buddy = ProtectedKey("buddies.Buddy", _("buddy"), related_name="trajectories")
+    school = ProtectedKey(
         "organisations.Organisation",
-        on_delete=models.PROTECT,
+        _("school or service"),
         related_name="partner_trajectories",
-        verbose_name=_("school or service"),
         help_text=_("The school (or service) that referred the participants: the tandem partner."),
     )
     status = models.CharField(
@@ -128,13 +115,8 @@ class Trajectory(TimeStampedModel):
     school_insurance_confirmed_at = models.DateTimeField(
         _("school confirmed its insurance at"), null=True, blank=True
     )
-    school_insurance_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("school insurance confirmed by"),
+    school_insurance_confirmed_by = ByUserField(
+        _("school insurance confirmed by"), on_delete=models.PROTECT
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(
@@ -164,22 +146,8 @@ class Trajectory(TimeStampedModel):
     school_evaluated_at = models.DateTimeField(
         _("evaluated by the school at"), null=True, blank=True
     )
-    school_evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("evaluated for the school by"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    school_evaluated_by = ByUserField(_("evaluated for the school by"), on_delete=models.PROTECT)
+    created_by = ByUserField(_("created by"), on_delete=models.PROTECT)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -206,9 +174,6 @@ class Trajectory(TimeStampedModel):
                     % {"day": date_format(last_day, "j F Y")}
                 }
             )
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
 
     @property
     def planned_weeks(self) -> int:
@@ -250,37 +215,16 @@ class Trajectory(TimeStampedModel):
         return today <= self.planned_end <= today + dt.timedelta(days=GOODBYE_PROMPT_DAYS)
 
 
-class Participant(TimeStampedModel):
+class Participant(PublicModel):
     """One pupil or one family in a duo, with the referral the duo answers."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="participants",
-        verbose_name=_("trajectory"),
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="participants")
+    referral = ProtectedKey("referrals.Referral", _("referral"), related_name="participations")
+    pupil = ProtectedKey(
+        "referrals.Pupil", _("pupil"), null=True, blank=True, related_name="participations"
     )
-    referral = models.ForeignKey(
-        "referrals.Referral",
-        on_delete=models.PROTECT,
-        related_name="participations",
-        verbose_name=_("referral"),
-    )
-    pupil = models.ForeignKey(
-        "referrals.Pupil",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participations",
-        verbose_name=_("pupil"),
-    )
-    family = models.ForeignKey(
-        "referrals.Family",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participations",
-        verbose_name=_("family"),
+    family = ProtectedKey(
+        "referrals.Family", _("family"), null=True, blank=True, related_name="participations"
     )
 
     class Meta:
@@ -297,9 +241,6 @@ class Participant(TimeStampedModel):
                 name="participant_pupil_xor_family",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
 
     @property
     def first_name(self) -> str:
@@ -318,12 +259,7 @@ class Participant(TimeStampedModel):
 class TrajectoryTransition(TransitionLog):
     """One status change of a duo (the kernel's log, ARCHITECTURE.md 4)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("trajectory transition")
@@ -396,14 +332,7 @@ class Agreement(AgreementFields, TimeStampedModel):
     school_confirmed_at = models.DateTimeField(
         _("confirmed by the school at"), null=True, blank=True
     )
-    school_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed for the school by"),
-    )
+    school_confirmed_by = ByUserField(_("confirmed for the school by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("agreement")
@@ -422,17 +351,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.exclude(status=MeetingStatus.PLANNED)
 
 
-class Meeting(TimeStampedModel):
+class Meeting(PublicModel):
     """One meeting of a duo: logged by the buddy after it happened (or was cancelled), or
     planned ahead for the calendar."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="meetings",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="meetings")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -469,14 +392,7 @@ class Meeting(TimeStampedModel):
         default=False,
         help_text=_("The last meeting, to say goodbye: closure matters as much as the start."),
     )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("logged by"),
-    )
+    logged_by = ByUserField(_("logged by"), on_delete=models.PROTECT)
     logged_at = models.DateTimeField(
         _("logged at"),
         null=True,
@@ -517,18 +433,8 @@ class Meeting(TimeStampedModel):
 class WellbeingScore(TimeStampedModel):
     """One well-being measure of a participant (Leuven scale, Laevers, 1-5)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="wellbeing_scores",
-        verbose_name=_("trajectory"),
-    )
-    participant = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        related_name="wellbeing_scores",
-        verbose_name=_("participant"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="wellbeing_scores")
+    participant = ParentKey(Participant, _("participant"), related_name="wellbeing_scores")
     date = models.DateField(_("date"))
     moment = models.CharField(_("moment"), max_length=8, choices=WellbeingMoment.choices)
     source = models.CharField(_("scored by"), max_length=12, choices=WellbeingSource.choices)
@@ -545,14 +451,7 @@ class WellbeingScore(TimeStampedModel):
         related_name="wellbeing_scores",
         verbose_name=_("meeting"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = ByUserField(_("recorded by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("well-being score")
@@ -583,19 +482,9 @@ class TrajectoryReminder(TimeStampedModel):
     retries it while SMTP is down: a run never sends a reminder twice. (`attempts` and
     `last_error` date from before the outbox; the outbox row now holds the errors.)"""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="reminders",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("recipient"),
-    )
+    recipient = UserField(_("recipient"), on_delete=models.CASCADE)
     about = models.DateField(
         _("about"),
         help_text=_("The date the reminder is about: the last meeting, or the planned end."),
@@ -629,43 +518,23 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         return self.exclude(status=ConcernStatus.CLOSED)
 
 
-class Concern(TimeStampedModel):
+class Concern(PublicModel):
     """Something a buddy, parent or school noticed that someone must act on. Urgent ones
     notify the programme and the school's care coordinator at once; each one is
     acknowledged by a named person; unacknowledged after 2 working days it escalates to the
     programme's lead coordinator. Concerns stay beside the duo: a low well-being score opens
     one by itself (concern_services.concern_from_wellbeing)."""
 
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        related_name="concerns",
-        verbose_name=_("trajectory"),
-    )
+    trajectory = ParentKey("trajectories.Trajectory", _("trajectory"), related_name="concerns")
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     text = models.TextField(_("what is the concern"), max_length=NOTE_MAX_CHARS)
     origin = models.CharField(
         _("origin"), max_length=10, choices=ConcernOrigin.choices, default=ConcernOrigin.PERSON
     )
     side = models.CharField(_("raised by side"), max_length=10, choices=Side.choices)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    raised_by = ByUserField(_("raised by"), on_delete=models.PROTECT)
     raised_at = models.DateTimeField(_("raised at"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
+    acknowledged_by = ByUserField(_("acknowledged by"), on_delete=models.PROTECT)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(
         _("what will be done"), max_length=NOTE_MAX_CHARS, blank=True
@@ -692,23 +561,9 @@ class Concern(TimeStampedModel):
         _("outcome"), max_length=20, choices=ConcernOutcome.choices, blank=True
     )
     outcome_note = models.TextField(_("note on the outcome"), max_length=NOTE_MAX_CHARS, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("outcome recorded by"),
-    )
+    outcome_by = ByUserField(_("outcome recorded by"), on_delete=models.PROTECT)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = ByUserField(_("closed by"), on_delete=models.PROTECT)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
@@ -718,9 +573,6 @@ class Concern(TimeStampedModel):
         verbose_name_plural = _("concerns")
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["trajectory", "acknowledged_at"])]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.uuid}"
 
     @property
     def is_open(self) -> bool:
@@ -736,12 +588,7 @@ class ConcernTransition(TransitionLog):
     """One step of a concern's case (the kernel's log): raised, acknowledged, outcome
     recorded, closed; who took it and when."""
 
-    concern = models.ForeignKey(
-        Concern,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        verbose_name=_("concern"),
-    )
+    concern = ParentKey(Concern, _("concern"), related_name="transitions")
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("concern transition")
@@ -756,9 +603,7 @@ class DuoMonth(models.Model):
     (after history written outside the services, e.g. `buddywerk generate`). A month
     without a held or cancelled meeting has no row."""
 
-    trajectory = models.ForeignKey(
-        Trajectory, on_delete=models.CASCADE, related_name="months", verbose_name=_("trajectory")
-    )
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="months")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     held = models.PositiveIntegerField(_("meetings held"), default=0)
     cancelled = models.PositiveIntegerField(_("meetings cancelled"), default=0)

@@ -21,12 +21,11 @@ from buddywerk.trajectories.models import Meeting, Participant, Trajectory
 from buddywerk.trajectories.read_only import CLOSED_MESSAGE
 from buddywerk.trajectories.views import MEETING_FIELDS
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..filtering import filtered
 from ..idempotency import idempotent
 from ..models import ApiScope
 from ..pagination import PageQuery, cursor_page
-from ..problems import TOKEN, responses
 from .referrals import Conflict, form_errors
 
 router = Router(tags=["duos"])
@@ -98,9 +97,7 @@ def _duo_out(row: dict[str, Any]) -> DuoOut:
 
 @router.get(
     "/duos",
-    response=responses({200: DuoPage}, *TOKEN),
-    auth=TokenAuth(ApiScope.DUOS_READ),
-    operation_id="duo_list",
+    **token_operation(ApiScope.DUOS_READ, {200: DuoPage}),
     summary="The duos you work with",
 )
 def duo_list(
@@ -181,9 +178,7 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
 
 @router.get(
     "/duos/{duo_uuid}/meetings",
-    response=responses({200: MeetingPage}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.DUOS_READ),
-    operation_id="meeting_list",
+    **token_operation(ApiScope.DUOS_READ, {200: MeetingPage}, 404),
     summary="A duo's meetings",
 )
 def meeting_list(
@@ -206,9 +201,7 @@ def meeting_list(
 
 @router.post(
     "/duos/{duo_uuid}/meetings",
-    response=responses({201: MeetingOut}, *TOKEN, 400, 404, 409),
-    auth=TokenAuth(ApiScope.DUOS_WRITE),
-    operation_id="meeting_create",
+    **token_operation(ApiScope.DUOS_WRITE, {201: MeetingOut}, 400, 404, 409),
     summary="Log a meeting of a duo",
 )
 def meeting_create(
@@ -246,7 +239,6 @@ def meeting_create(
         shown = selectors.meetings_for(user=user, trajectory=duo).get(pk=meeting.pk)
         return 201, _meeting_out(shown).model_dump(mode="json")
 
-    status, answer = idempotent(
+    return idempotent(
         request, operation="meeting_create", payload=[str(duo.uuid), payload.dict()], create=create
     )
-    return Status(status, answer)

@@ -17,10 +17,9 @@ from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.referrals import services
 from buddywerk.referrals.forms import FamilyReferralForm, organisations_for
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..idempotency import idempotent
 from ..models import ApiScope
-from ..problems import TOKEN, responses
 from .referrals import ReferralDetailOut, _detail, _pk_of, form_errors
 
 router = Router(tags=["referrals"])
@@ -54,9 +53,7 @@ class FamilyReferralIn(Schema):
 
 @router.post(
     "/referrals/family",
-    response=responses({201: ReferralDetailOut}, *TOKEN, 400),
-    auth=TokenAuth(ApiScope.REFERRALS_WRITE),
-    operation_id="referral_create_family",
+    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400),
     summary="Refer a family (a draft)",
 )
 def referral_create_family(
@@ -98,7 +95,6 @@ def referral_create_family(
         )
         return 201, _detail(referral).model_dump(mode="json")
 
-    status, answer = idempotent(
+    return idempotent(
         request, operation="referral_create_family", payload=payload.dict(), create=create
     )
-    return Status(status, answer)

@@ -24,9 +24,9 @@ from buddywerk.reports import periods
 from buddywerk.reports.figures import Report
 from buddywerk.reports.forms import ALL, ReportForm, report_as_seen
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..models import ApiScope
-from ..problems import PUBLIC, TOKEN, responses
+from ..problems import PUBLIC, responses
 from .open_data import form_errors
 
 router = Router(tags=["figures"])
@@ -125,7 +125,6 @@ class OpenReportForm(ReportForm):
 @router.get(
     "/figures",
     response=responses({200: FiguresOut}, *PUBLIC),
-    operation_id="figures_open",
     summary="The funder's figures for Flanders and Brussels or a province",
 )
 def figures_open(request: HttpRequest, query: Query[AreaQuery]) -> FiguresOut:
@@ -140,9 +139,7 @@ def figures_open(request: HttpRequest, query: Query[AreaQuery]) -> FiguresOut:
 
 @router.get(
     "/programmes/{programme_uuid}/figures",
-    response=responses({200: FiguresOut}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.REPORTS_READ),
-    operation_id="programme_figures",
+    **token_operation(ApiScope.REPORTS_READ, {200: FiguresOut}, 404),
     summary="The report's figures of a programme",
 )
 def programme_figures(

@@ -102,7 +102,6 @@ def form_errors(form: forms.Form, where: str = "query") -> ValidationError:
 @router.get(
     "/programmes",
     response=responses({200: list[FoundProgramme]}, *PUBLIC),
-    operation_id="programme_find",
     summary="Find programmes for a place",
 )
 def programme_find(request: HttpRequest, filters: Query[FinderQuery]) -> list[FoundProgramme]:
@@ -128,7 +127,6 @@ def programme_find(request: HttpRequest, filters: Query[FinderQuery]) -> list[Fo
 @router.get(
     "/programmes/{programme_uuid}",
     response=responses({200: ProgrammeOut}, 404, 422),
-    operation_id="programme_get",
     summary="One programme",
 )
 def programme_get(request: HttpRequest, programme_uuid: UUID) -> ProgrammeOut:

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 
 from buddywerk.network import selectors
 from buddywerk.network.forms import PracticeSearchForm
+from buddywerk.network.models import Practice
 from buddywerk.network.search import (
     PracticeFilters,
     practice_facets,
@@ -72,10 +73,23 @@ class PracticeQuery(Schema):
     limit: int = DEFAULT_LIMIT
 
 
+def _practice_out(p: Practice) -> PracticeOut:
+    return PracticeOut(
+        uuid=p.uuid,
+        title=p.title,
+        organisation_name=p.organisation_name,
+        summary=p.summary,
+        categories=[c.slug for c in p.categories.all()],
+        policy_domains=[d.slug for d in p.policy_domains.all()],
+        places=[Place(nis_code=m.nis_code, name=m.name) for m in p.places.all()],
+        website=p.website,
+        contact_email=p.contact_email,
+    )
+
+
 @router.get(
     "/practices",
     response=responses({200: PracticePage}, *PUBLIC),
-    operation_id="practice_search",
     summary="Search the published practice sheets",
 )
 def practice_search(request: HttpRequest, query: Query[PracticeQuery]) -> PracticePage:
@@ -103,20 +117,7 @@ def practice_search(request: HttpRequest, query: Query[PracticeQuery]) -> Practi
     more = start + query.limit < len(ids)
     practices = practices_in_order(window)
     return PracticePage(
-        items=[
-            PracticeOut(
-                uuid=p.uuid,
-                title=p.title,
-                organisation_name=p.organisation_name,
-                summary=p.summary,
-                categories=[c.slug for c in p.categories.all()],
-                policy_domains=[d.slug for d in p.policy_domains.all()],
-                places=[Place(nis_code=m.nis_code, name=m.name) for m in p.places.all()],
-                website=p.website,
-                contact_email=p.contact_email,
-            )
-            for p in practices
-        ],
+        items=[_practice_out(p) for p in practices],
         facets=[
             FacetOut(
                 param=facet.param,
@@ -133,19 +134,8 @@ def practice_search(request: HttpRequest, query: Query[PracticeQuery]) -> Practi
 @router.get(
     "/practices/{practice_uuid}",
     response=responses({200: PracticeOut}, 404, 422),
-    operation_id="practice_get",
     summary="One published practice sheet",
 )
 def practice_get(request: HttpRequest, practice_uuid: UUID) -> PracticeOut:
     p = selectors.practice_get_public(practice_uuid=practice_uuid)
-    return PracticeOut(
-        uuid=p.uuid,
-        title=p.title,
-        organisation_name=p.organisation_name,
-        summary=p.summary,
-        categories=[c.slug for c in p.categories.all()],
-        policy_domains=[d.slug for d in p.policy_domains.all()],
-        places=[Place(nis_code=m.nis_code, name=m.name) for m in p.places.all()],
-        website=p.website,
-        contact_email=p.contact_email,
-    )
+    return _practice_out(p)

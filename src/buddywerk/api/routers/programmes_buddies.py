@@ -18,11 +18,10 @@ from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.matching.candidates import places_taken
 from buddywerk.organisations.models import Programme
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..filtering import filtered
 from ..models import ApiScope
 from ..pagination import PageQuery, cursor_page
-from ..problems import TOKEN, responses
 
 router = Router(tags=["programmes"])
 
@@ -70,9 +69,7 @@ def screened_programme(request: AuthenticatedHttpRequest, programme_uuid: UUID) 
 
 @router.get(
     "/programmes/{programme_uuid}/buddies",
-    response=responses({200: BuddyPage}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.BUDDIES_READ),
-    operation_id="programme_buddies",
+    **token_operation(ApiScope.BUDDIES_READ, {200: BuddyPage}, 404),
     summary="Your programme's buddies",
 )
 def programme_buddies(

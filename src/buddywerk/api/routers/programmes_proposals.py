@@ -22,10 +22,9 @@ from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..idempotency import idempotent
 from ..models import ApiScope
-from ..problems import TOKEN, responses
 from .referrals import TransitionOut
 
 router = Router(tags=["programmes"])
@@ -75,9 +74,7 @@ def _texts() -> engine.Texts:
 
 @router.post(
     "/proposals",
-    response=responses({201: ProposalOut}, *TOKEN, 400, 404),
-    auth=TokenAuth(ApiScope.DUOS_WRITE),
-    operation_id="proposal_create",
+    **token_operation(ApiScope.DUOS_WRITE, {201: ProposalOut}, 400, 404),
     summary="Propose a buddy for a referral",
 )
 def proposal_create(
@@ -112,17 +109,12 @@ def proposal_create(
         )
         return 201, _proposal_out(proposal).model_dump(mode="json")
 
-    status, answer = idempotent(
-        request, operation="proposal_create", payload=payload.dict(), create=create
-    )
-    return Status(status, answer)
+    return idempotent(request, operation="proposal_create", payload=payload.dict(), create=create)
 
 
 @router.get(
     "/proposals/{proposal_uuid}",
-    response=responses({200: ProposalOut}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.DUOS_READ),
-    operation_id="proposal_get",
+    **token_operation(ApiScope.DUOS_READ, {200: ProposalOut}, 404),
     summary="A proposal's status and history",
 )
 def proposal_get(request: AuthenticatedHttpRequest, proposal_uuid: UUID) -> ProposalOut:

@@ -21,12 +21,11 @@ from buddywerk.referrals.filters import QueueFilter, ReferralFilter
 from buddywerk.referrals.forms import PupilReferralForm, ReasonForm, schools_for
 from buddywerk.referrals.models import Referral
 
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..filtering import filtered
 from ..idempotency import idempotent
 from ..models import ApiScope
 from ..pagination import PageQuery, cursor_page
-from ..problems import TOKEN, responses
 
 router = Router(tags=["referrals"])
 
@@ -72,9 +71,7 @@ def referral_out(referral: Referral) -> ReferralOut:
 
 @router.get(
     "/referrals",
-    response=responses({200: ReferralPage}, *TOKEN),
-    auth=TokenAuth(ApiScope.REFERRALS_READ),
-    operation_id="referral_list",
+    **token_operation(ApiScope.REFERRALS_READ, {200: ReferralPage}),
     summary="The referrals your school or service made",
 )
 def referral_list(
@@ -96,9 +93,7 @@ def referral_list(
 
 @router.get(
     "/queue",
-    response=responses({200: ReferralPage}, *TOKEN),
-    auth=TokenAuth(ApiScope.REFERRALS_READ),
-    operation_id="referral_queue",
+    **token_operation(ApiScope.REFERRALS_READ, {200: ReferralPage}),
     summary="Your programme's referral queue",
 )
 def referral_queue(
@@ -201,9 +196,7 @@ def _pk_of(qs: Any, value: UUID | None) -> Any:
 
 @router.post(
     "/referrals/pupil",
-    response=responses({201: ReferralDetailOut}, *TOKEN, 400, 404),
-    auth=TokenAuth(ApiScope.REFERRALS_WRITE),
-    operation_id="referral_create_pupil",
+    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400, 404),
     summary="Refer a pupil (a draft)",
 )
 def referral_create_pupil(
@@ -250,17 +243,14 @@ def referral_create_pupil(
         )
         return 201, _detail(referral).model_dump(mode="json")
 
-    status, answer = idempotent(
+    return idempotent(
         request, operation="referral_create_pupil", payload=payload.dict(), create=create
     )
-    return Status(status, answer)
 
 
 @router.get(
     "/referrals/{referral_uuid}",
-    response=responses({200: ReferralDetailOut}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.REFERRALS_READ),
-    operation_id="referral_get",
+    **token_operation(ApiScope.REFERRALS_READ, {200: ReferralDetailOut}, 404),
     summary="A referral's status and history",
 )
 def referral_get(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> ReferralDetailOut:
@@ -280,9 +270,7 @@ def _for_referrer(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> Ref
 
 @router.post(
     "/referrals/{referral_uuid}/submit",
-    response=responses({200: ReferralDetailOut}, *TOKEN, 404, 409),
-    auth=TokenAuth(ApiScope.REFERRALS_WRITE),
-    operation_id="referral_submit",
+    **token_operation(ApiScope.REFERRALS_WRITE, {200: ReferralDetailOut}, 404, 409),
     summary="Send a draft to the programme",
 )
 def referral_submit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> ReferralDetailOut:
@@ -295,9 +283,7 @@ def referral_submit(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> R
 
 @router.post(
     "/referrals/{referral_uuid}/withdraw",
-    response=responses({200: ReferralDetailOut}, *TOKEN, 400, 404, 409),
-    auth=TokenAuth(ApiScope.REFERRALS_WRITE),
-    operation_id="referral_withdraw",
+    **token_operation(ApiScope.REFERRALS_WRITE, {200: ReferralDetailOut}, 400, 404, 409),
     summary="Withdraw an open referral",
 )
 def referral_withdraw(

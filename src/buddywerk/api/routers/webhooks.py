@@ -19,11 +19,10 @@ from buddywerk.common.http import AuthenticatedHttpRequest
 
 from .. import webhook_selectors as selectors
 from .. import webhook_services as services
-from ..auth import TokenAuth
+from ..auth import token_operation
 from ..idempotency import idempotent
 from ..models import ApiScope, WebhookDelivery, WebhookSubscription
 from ..pagination import PageQuery, cursor_page
-from ..problems import TOKEN, responses
 
 router = Router(tags=["webhooks"])
 
@@ -110,9 +109,7 @@ def _guard(request: AuthenticatedHttpRequest) -> None:
 
 @router.get(
     "/webhooks",
-    response=responses({200: WebhookPage}, *TOKEN),
-    auth=TokenAuth(ApiScope.WEBHOOKS_READ),
-    operation_id="webhook_list",
+    **token_operation(ApiScope.WEBHOOKS_READ, {200: WebhookPage}),
     summary="Your school's webhook subscriptions (live and revoked)",
 )
 def webhook_list(request: AuthenticatedHttpRequest, page: Query[PageQuery]) -> WebhookPage:
@@ -128,9 +125,7 @@ def webhook_list(request: AuthenticatedHttpRequest, page: Query[PageQuery]) -> W
 
 @router.post(
     "/webhooks",
-    response=responses({201: WebhookCreatedOut}, *TOKEN, 400, 404),
-    auth=TokenAuth(ApiScope.WEBHOOKS_WRITE),
-    operation_id="webhook_subscribe",
+    **token_operation(ApiScope.WEBHOOKS_WRITE, {201: WebhookCreatedOut}, 400, 404),
     summary="Subscribe your school's address for status changes",
 )
 def webhook_subscribe(
@@ -159,17 +154,12 @@ def webhook_subscribe(
         out = WebhookCreatedOut(**webhook_out(subscription).dict(), secret=secret)
         return 201, out.model_dump(mode="json")
 
-    status, answer = idempotent(
-        request, operation="webhook_subscribe", payload=payload.dict(), create=create
-    )
-    return Status(status, answer)
+    return idempotent(request, operation="webhook_subscribe", payload=payload.dict(), create=create)
 
 
 @router.get(
     "/webhooks/{webhook_uuid}",
-    response=responses({200: WebhookOut}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.WEBHOOKS_READ),
-    operation_id="webhook_get",
+    **token_operation(ApiScope.WEBHOOKS_READ, {200: WebhookOut}, 404),
     summary="One of your school's webhook subscriptions",
 )
 def webhook_get(request: AuthenticatedHttpRequest, webhook_uuid: UUID) -> WebhookOut:
@@ -182,9 +172,7 @@ def webhook_get(request: AuthenticatedHttpRequest, webhook_uuid: UUID) -> Webhoo
 
 @router.post(
     "/webhooks/{webhook_uuid}/unsubscribe",
-    response=responses({200: WebhookOut}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.WEBHOOKS_WRITE),
-    operation_id="webhook_unsubscribe",
+    **token_operation(ApiScope.WEBHOOKS_WRITE, {200: WebhookOut}, 404),
     summary="Stop a webhook subscription now",
 )
 def webhook_unsubscribe(request: AuthenticatedHttpRequest, webhook_uuid: UUID) -> WebhookOut:
@@ -197,9 +185,7 @@ def webhook_unsubscribe(request: AuthenticatedHttpRequest, webhook_uuid: UUID) -
 
 @router.get(
     "/webhooks/{webhook_uuid}/deliveries",
-    response=responses({200: DeliveryPage}, *TOKEN, 404),
-    auth=TokenAuth(ApiScope.WEBHOOKS_READ),
-    operation_id="webhook_deliveries",
+    **token_operation(ApiScope.WEBHOOKS_READ, {200: DeliveryPage}, 404),
     summary="The delivery log of a webhook subscription",
 )
 def webhook_deliveries(
