@@ -242,3 +242,44 @@ def test_the_request_page_survives_the_erasure_and_names_no_one(client):
     page = client.get(reverse("privacy:erasure_detail", args=[request.uuid]))
     assert page.status_code == 200
     assert pupil.last_name not in page.content.decode()
+
+
+def test_on_the_page_the_requester_is_refused_and_the_second_person_confirms(client):
+    duo = _closed_duo()
+    coordinator, second = coordinator_of(duo), _second(duo)
+    request = _request(duo, coordinator)
+    confirm = reverse("privacy:erasure_decide", args=[request.uuid, "confirm"])
+    client.force_login(coordinator)
+    page = client.get(reverse("privacy:erasure_detail", args=[request.uuid]))
+    assert confirm not in page.content.decode()  # no button for the requester
+    client.post(confirm)
+    request.refresh_from_db()
+    assert request.status == ErasureStatus.REQUESTED
+
+    client.force_login(second)
+    assert (
+        confirm
+        in client.get(reverse("privacy:erasure_detail", args=[request.uuid])).content.decode()
+    )
+    client.post(confirm)
+    request.refresh_from_db()
+    assert request.status == ErasureStatus.CONFIRMED
+    assert request.confirmed_by == second
+
+
+def test_a_buddy_and_a_coordinator_of_another_programme_get_404(client):
+    duo = _closed_duo()
+    request = _request(duo, coordinator_of(duo))
+    outsider = member(UserFactory(), ProgrammeFactory(), Role.PROGRAMME_COORDINATOR)
+    pupil = duo.participants.get().pupil
+    for user in (outsider, duo.buddy.user):
+        client.force_login(user)
+        for url in (
+            reverse("privacy:erasure_detail", args=[request.uuid]),
+            reverse("privacy:erasure_pupil", args=[pupil.uuid]),
+        ):
+            assert client.get(url).status_code == 404
+        response = client.post(reverse("privacy:erasure_decide", args=[request.uuid, "confirm"]))
+        assert response.status_code == 404
+    request.refresh_from_db()
+    assert request.status == ErasureStatus.REQUESTED

@@ -170,4 +170,10 @@ def erasure_decide(
             raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        # The request is in the user's scope (404 otherwise): say why, as the page does.
+        if erasure.requested_by_id == request.user.pk and decision != "cancel":
+            messages.error(request, _("You recorded this request: a second person decides."))
+        else:
+            messages.error(request, _("You cannot do this on this request."))
     return redirect("privacy:erasure_detail", request_uuid=erasure.uuid)
