@@ -113,6 +113,8 @@ class AuditAction(models.TextChoices):
     ERASURE_REFUSE = "erasure.refuse", _("Erasure request refused")
     ERASURE_CANCEL = "erasure.cancel", _("Erasure request cancelled")
     ERASURE_DONE = "erasure.done", _("Data erased on request")
+    ACCOUNT_WARN = "account.warn", _("Warned before an inactive account is anonymised")
+    ACCOUNT_ANONYMISE = "account.anonymise", _("Inactive account anonymised")
     # matching
     MATCHING_SETTINGS_UPDATE = "matching.settings_update", _("Matching settings changed")
     PROPOSAL_CREATE = "proposal.create", _("Proposal made")

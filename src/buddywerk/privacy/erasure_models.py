@@ -129,3 +129,27 @@ class ErasureTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("erasure request status change")
         verbose_name_plural = _("erasure request status changes")
+
+
+class AccountWarning(models.Model):
+    """The mail that warned a person with an account (a buddy who no longer signs in, a
+    staff member whose memberships ended) that their account will be anonymised on
+    `due_on`. Signing in after `warned_at` makes it stale: the account is kept, and a new
+    warning comes 30 days before the next end (account_services.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_warning",
+        verbose_name=_("user"),
+    )
+    warned_at = models.DateTimeField(_("warned at"))
+    due_on = models.DateField(_("anonymised on"))
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("warning before an account is anonymised")
+        verbose_name_plural = _("warnings before accounts are anonymised")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.user_id}"

@@ -47,4 +47,4 @@ from .archive_models import (  # noqa: E402, F401
 )
 
 # Erasure on request (issue 15 point 4).
-from .erasure_models import ErasureRequest, ErasureTransition  # noqa: E402, F401
+from .erasure_models import AccountWarning, ErasureRequest, ErasureTransition  # noqa: E402, F401
