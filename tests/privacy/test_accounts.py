@@ -15,6 +15,8 @@ from buddywerk.mail.models import OutgoingMail
 from buddywerk.privacy import purge
 from buddywerk.privacy.account_services import inactive_accounts_run
 from buddywerk.privacy.archive_models import ArchivedDuo
+from buddywerk.privacy.plan import purge_plan
+from buddywerk.privacy.schedule import DataKind
 from tests.factories import ProgrammeFactory, UserFactory, member
 from tests.trajectories.factories import TrajectoryFactory
 
@@ -137,3 +139,20 @@ def test_the_daily_purge_archives_the_duo_then_anonymises_the_buddy():
     assert ArchivedDuo.objects.filter(buddy_kind=kind).count() == 1
     user.refresh_from_db()
     assert not user.is_active
+
+
+def test_the_dry_run_counts_the_accounts_that_go():
+    _duo, user = _buddy(START)
+    due = START + dt.timedelta(days=BUDDY_DAYS)
+    rows = {row.rule.kind: row for row in purge_plan(now=_at(due - dt.timedelta(days=40)))}
+    row = rows[DataKind.INACTIVE_ACCOUNT]
+    assert (row.now, row.soon, row.next_day) == (0, 0, due)
+    inactive_accounts_run(now=_at(due - dt.timedelta(days=30)))
+    row = {r.rule.kind: r for r in purge_plan(now=_at(due - dt.timedelta(days=1)))}[
+        DataKind.INACTIVE_ACCOUNT
+    ]
+    assert (row.now, row.soon) == (0, 1)
+    row = {r.rule.kind: r for r in purge_plan(now=_at(due))}[DataKind.INACTIVE_ACCOUNT]
+    assert row.now == 1
+    user.refresh_from_db()
+    assert user.is_active  # the plan changed nothing

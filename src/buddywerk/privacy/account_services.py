@@ -164,3 +164,22 @@ def inactive_accounts_run(*, now: dt.datetime) -> AccountCounts:
             )
         counts.warned += 1
     return counts
+
+
+def account_dues(*, now: dt.datetime) -> list[tuple[DataKind, dt.date]]:
+    """For the dry run: per account the schedule covers, the first day it can be
+    anonymised (a warned account: its warning's day; otherwise at least 30 days after a
+    warning the next run would send). Held accounts are left out."""
+    today = timezone.localdate(now)
+    warnings = {w.user_id: w for w in AccountWarning.objects.filter(anonymised_at__isnull=True)}
+    result = []
+    for user_id, (since, kind) in _last_activity().items():
+        warning = warnings.get(user_id)
+        if warning is not None and warning.warned_at >= since:
+            day = warning.due_on
+        else:
+            due = timezone.localdate(since) + dt.timedelta(days=RULES[kind.value].period_days)
+            day = max(due, today + dt.timedelta(days=WARN_DAYS))
+        if not account_held(user_id):
+            result.append((kind, day))
+    return result
