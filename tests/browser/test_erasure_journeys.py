@@ -81,7 +81,8 @@ def test_withdrawal_export_and_erasure_with_four_eyes(journey, new_journey, tran
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     for expected in (
         "Jouw gegevens in Buddywerk",
-        "Sara Wouters",
+        "Voornaam Sara",
+        "Achternaam Wouters",
         "Buddy Mechelen",
         "Toestemming",
         "ingetrokken",
