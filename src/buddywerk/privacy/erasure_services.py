@@ -210,9 +210,10 @@ def erasure_request_create(
         person = {"pupil": subject} if isinstance(subject, Pupil) else {"family": subject}
         if ErasureRequest.objects.filter(status__in=OPEN_REQUEST, **person).exists():
             raise ValidationError(_("An erasure request for this person is already open."))
+        programme = _programme_for(actor, subject)
         request = ErasureRequest(
             subject_kind=kind,
-            programme_id=_programme_for(actor, subject),
+            programme_id=programme,
             asked_by=asked_by,
             asked_on=asked_on,
             requested_by=actor,
@@ -225,11 +226,11 @@ def erasure_request_create(
             actor=actor,
             action=AuditAction.ERASURE_REQUEST,
             target=request,
-            detail={"subject": kind, "programme": request.programme_id},
+            detail={"subject": kind, "programme": programme},
         )
         confirmers = (
             Membership.objects.active()
-            .filter(role=Role.PROGRAMME_COORDINATOR, organisation_id=request.programme_id)
+            .filter(role=Role.PROGRAMME_COORDINATOR, organisation_id=programme)
             .exclude(user=actor)
             .filter(user__is_active=True)
         )
