@@ -283,3 +283,44 @@ def test_a_buddy_and_a_coordinator_of_another_programme_get_404(client):
         assert response.status_code == 404
     request.refresh_from_db()
     assert request.status == ErasureStatus.REQUESTED
+
+
+def test_a_buddy_asks_to_erase_their_own_account_and_a_platform_admin_confirms(client):
+    duo = _closed_duo()
+    user = duo.buddy.user
+    email = user.email
+    request = erasure_services.erasure_request_own(actor=user, now=_at(TODAY))
+    assert request.subject_kind == "buddy" and request.programme is None
+    # Four eyes: not the buddy, not the programme's coordinator; a platform admin.
+    for other in (user, coordinator_of(duo)):
+        with pytest.raises(PermissionDenied):
+            erasure_services.erasure_confirm(actor=other, request=request)
+    # Another buddy does not see it.
+    stranger = TrajectoryFactory().buddy.user
+    client.force_login(stranger)
+    assert client.get(reverse("privacy:erasure_detail", args=[request.uuid])).status_code == 404
+    client.force_login(user)
+    assert client.get(reverse("privacy:erasure_detail", args=[request.uuid])).status_code == 200
+
+    erasure_services.erasure_confirm(actor=platform_admin(), request=request)
+    run_scheduled(now=_at(TODAY, 12))
+    request.refresh_from_db()
+    user.refresh_from_db()
+    assert request.status == ErasureStatus.DONE
+    assert not user.is_active and user.email != email
+    assert Trajectory.objects.filter(pk=duo.pk).exists()  # the children's data stays
+    done = OutgoingMail.objects.get(to=email, kind="privacy.erasure_done")
+    assert user.last_name not in done.subject
+
+
+def test_a_running_duo_holds_a_buddys_own_erasure():
+    duo = TrajectoryFactory()
+    user = duo.buddy.user
+    request = erasure_services.erasure_request_own(actor=user)
+    with pytest.raises(ValidationError):
+        erasure_services.erasure_request_own(actor=user)  # one open request
+    erasure_services.erasure_confirm(actor=platform_admin(), request=request)
+    erasure_services.erasure_requests_execute(now=_at(TODAY, 23))
+    request.refresh_from_db()
+    user.refresh_from_db()
+    assert request.status == ErasureStatus.CONFIRMED and user.is_active

@@ -1258,6 +1258,12 @@ def can_request_erasures(user: AnyUser) -> bool:
     return can_make_access_exports(user)
 
 
+def can_request_own_erasure(user: AnyUser) -> bool:
+    """GDPR Art. 17: anyone with a buddy profile asks to erase their own account, as they
+    download their own data (`can_export_own_data`)."""
+    return can_export_own_data(user)
+
+
 def erasure_requests_visible_to(
     user: AnyUser, qs: QuerySet[ErasureRequest]
 ) -> QuerySet[ErasureRequest]:

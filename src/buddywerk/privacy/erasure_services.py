@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.buddies.models import Buddy
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -52,14 +53,14 @@ from buddywerk.referrals.models import Family, Pupil, Referral
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Concern, Meeting, Participant, Trajectory, WellbeingScore
 
+from .account_services import account_anonymise, account_held
 from .erasure_models import ErasureAskedBy, ErasureRequest, ErasureStatus, ErasureSubject
 from .erasure_workflow import ERASURE
 from .purge import Group, PurgeCounts, archive_groups
+from .schedule import DataKind
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from buddywerk.access.models import User
 
 OPEN_REQUEST = (ErasureStatus.REQUESTED, ErasureStatus.CONFIRMED)
 
@@ -170,6 +171,81 @@ def erasure_preview(subject: Pupil | Family) -> ErasurePreview:
         ],
         holds=erasure_holds(subject),
     )
+
+
+def erasure_preview_own(buddy: Buddy) -> ErasurePreview:
+    """What erasing a buddy's own account erases, keeps, and what holds it."""
+    holds = []
+    if account_held(buddy.user_id):
+        holds.append(
+            _(
+                "One of your duos still runs, or a concern about it is open. Your account "
+                "stays until the duo is closed and the concern is handled."
+            )
+        )
+    return ErasurePreview(
+        erased=[
+            (_("Your name, e-mail address, password and sign-in codes"), 1),
+            (
+                _("Your profile: phone, background, studies, availability, languages"),
+                1,
+            ),
+            (_("Your memberships of programmes"), buddy.user.memberships.count()),
+        ],
+        kept=[
+            _(
+                "Your closed duos, without your name, until the children's data goes: they "
+                "are the children's data too."
+            ),
+            _(
+                "The kind of buddy you were and your training institution, without your "
+                "name: the funder's figures must not change."
+            ),
+            _(
+                "The audit trail: what was done and when, and that your account was "
+                "erased on request, never what was erased."
+            ),
+        ],
+        holds=holds,
+    )
+
+
+def erasure_request_own(*, actor: User, now: dt.datetime | None = None) -> ErasureRequest:
+    """A buddy asks to erase their own account; a platform admin confirms (four eyes)."""
+    check_allowed(actor, policy.can_request_own_erasure)
+    moment = clock.now(now)
+    with transaction.atomic():
+        buddy = Buddy.objects.select_for_update().get(user=actor)
+        if ErasureRequest.objects.filter(status__in=OPEN_REQUEST, buddy=buddy).exists():
+            raise ValidationError(_("You already asked to erase your account."))
+        request = ErasureRequest(
+            subject_kind=ErasureSubject.BUDDY,
+            buddy=buddy,
+            asked_by=ErasureAskedBy.SELF,
+            asked_on=timezone.localdate(moment),
+            requested_by=actor,
+        )
+        request.full_clean()
+        request.save(force_insert=True)
+        ERASURE.log_start(request, actor=actor, at=moment)
+        audit_record(
+            actor=actor,
+            action=AuditAction.ERASURE_REQUEST,
+            target=request,
+            detail={"subject": ErasureSubject.BUDDY},
+        )
+        admins = User.objects.filter(
+            is_active=True,
+            memberships__role=Role.PLATFORM_ADMIN,
+            memberships__is_active=True,
+        ).distinct()
+        mail_to_users(
+            users=admins,
+            template="privacy/email/erasure_requested_own",
+            kind="privacy.erasure_requested",
+            context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
+        )
+    return request
 
 
 def _programme_for(actor: User, subject: Pupil | Family) -> int:
@@ -312,30 +388,49 @@ def erasure_requests_execute(*, now: dt.datetime | None = None) -> ErasureCounts
                 continue
             subject = request.pupil or request.family
             counts = PurgeCounts()
+            if request.buddy is not None:
+                user = request.buddy.user
+                if account_held(user.pk):
+                    continue
+                # The confirmation goes to the address before it is erased.
+                _mail_done(request, now=moment)
+                _finish(request, counts, moment)
+                account_anonymise(user=user, kind=DataKind.INACTIVE_ACCOUNT, now=moment)
+                result.requests += 1
+                continue
             if subject is not None:
                 if erasure_holds(subject):
                     continue
                 counts = archive_groups([_group(subject)], today=today)
                 if counts.pupils + counts.families == 0:  # held under the purge's lock
                     continue
-            transition_apply(
-                ERASURE,
-                "done",
-                obj=request,
-                actor=None,
-                update=lambda locked, at: _done(locked, at),
-                detail=counts.as_dict(),
-                now=moment,
-            )
-            mail_to_users(
-                users=[u for u in [request.requested_by] if u is not None and u.is_active],
-                template="privacy/email/erasure_done",
-                kind="privacy.erasure_done",
-                context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
-            )
+            _finish(request, counts, moment)
+            _mail_done(request, now=moment)
             result.requests += 1
             result.rows.add(counts)
     return result
+
+
+def _finish(request: ErasureRequest, counts: PurgeCounts, moment: dt.datetime) -> None:
+    transition_apply(
+        ERASURE,
+        "done",
+        obj=request,
+        actor=None,
+        update=_done,
+        detail=counts.as_dict(),
+        now=moment,
+    )
+
+
+def _mail_done(request: ErasureRequest, *, now: dt.datetime) -> None:
+    own = request.subject_kind == ErasureSubject.BUDDY
+    mail_to_users(
+        users=[u for u in [request.requested_by] if u is not None and u.is_active],
+        template="privacy/email/erasure_done_own" if own else "privacy/email/erasure_done",
+        kind="privacy.erasure_done",
+        context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
+    )
 
 
 def _done(locked: ErasureRequest, moment: dt.datetime) -> list[str]:

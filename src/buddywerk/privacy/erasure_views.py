@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buddywerk.access import policy
+from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import audit_view, seen
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
@@ -73,6 +74,29 @@ def erasure_family(request: AuthenticatedHttpRequest, family_uuid: UUID) -> Http
         uuid=family_uuid,
     )
     return _start(request, family, f"{family.contact_name} ({family.referred_by.name})")
+
+
+@require_http_methods(["GET", "POST"])
+def erasure_own(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A buddy asks to erase their own account (from the profile)."""
+    if not policy.can_request_own_erasure(request.user):
+        raise PermissionDenied
+    buddy = get_object_or_404(Buddy, user=request.user)
+    if request.method == "POST":
+        try:
+            created = erasure_services.erasure_request_own(actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Your request was recorded. A platform admin must confirm it.")
+            )
+            return redirect("privacy:erasure_detail", request_uuid=created.uuid)
+    return render(
+        request,
+        "privacy/erasure_own.html",
+        {"preview": erasure_services.erasure_preview_own(buddy)},
+    )
 
 
 @require_GET

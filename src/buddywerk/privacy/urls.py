@@ -23,6 +23,7 @@ urlpatterns = [
     path("purge/", purge_views.purge_plan_view, name="purge"),
     # Erasure on request (point 4): no name in any of these URLs.
     path("erasure/", erasure_views.erasure_list, name="erasure_list"),
+    path("my-data/erase/", erasure_views.erasure_own, name="erasure_own"),
     path("erasure/pupil/<uuid:pupil_uuid>/", erasure_views.erasure_pupil, name="erasure_pupil"),
     path("erasure/family/<uuid:family_uuid>/", erasure_views.erasure_family, name="erasure_family"),
     path("erasure/<uuid:request_uuid>/", erasure_views.erasure_detail, name="erasure_detail"),

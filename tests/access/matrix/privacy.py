@@ -177,3 +177,14 @@ ROUTES += [
         method="post",
     ),
 ]
+
+# A buddy's own erasure request (from the profile), as their own export.
+OWN = {"buddy": 200, "declined_applicant": 200, "pending_applicant": 200}
+ROUTES += [
+    Route("privacy:erasure_own", role_outcomes(403, anonymous=LOGIN, **OWN)),
+    Route(
+        "privacy:erasure_own",
+        role_outcomes(403, anonymous=LOGIN, **{role: REDIRECT for role in OWN}),
+        method="post",
+    ),
+]
