@@ -105,10 +105,10 @@ def _privacy_purge(now: dt.datetime) -> str:
     # same day; the purge of what is past its period once a day.
     erased = erasure_requests_execute(now=now)
     counts = privacy_purge(now=now)
-    summary = f"erasure_requests={erased.requests}"
+    summary = f" erasure_requests={erased.requests}" if erased.requests else ""
     if counts is None:
-        return f"{summary} purge done today"
-    return " ".join([summary, *(f"{key}={value}" for key, value in counts.as_dict().items())])
+        return f"done today{summary}"
+    return " ".join(f"{key}={value}" for key, value in counts.as_dict().items()) + summary
 
 
 @dataclass(frozen=True)

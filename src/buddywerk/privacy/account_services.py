@@ -11,8 +11,10 @@ Two kinds of the retention schedule are accounts:
 in keeps the account: a sign-in after the warning makes it stale, and a new warning comes
 30 days before the next end. On the due day (never sooner than 30 days after the mail)
 the daily run anonymises the account: the name, address and password go, the account
-can no longer sign in, and a buddy's profile keeps only what the funder's figures need
-(the kind of buddy, the training institution, the screening status). The rows that point
+can no longer sign in, and a buddy's profile keeps only what the funder's figures of past
+periods count (the kind of buddy, the training institution, the screening status, the
+capacity, the availability dates and the day the extract was seen; the extract fact has
+its own period in the schedule, not yet acted on). The rows that point
 to the account (duos, meetings in the archive, the audit trail) keep pointing to a person
 without a name. A duo that still runs, an open concern or a duo paused for safeguarding
 holds the buddy's account (R18) until it is closed.
@@ -101,9 +103,6 @@ def account_anonymise(*, user: User, kind: DataKind, now: dt.datetime) -> None:
             decline_reason="",
             home_postcode=None,
             travel_radius_km=None,
-            available_from=None,
-            available_until=None,
-            extract_seen_on=None,
             extract_dated_on=None,
             extract_reminded_on=None,
             languages=[],
