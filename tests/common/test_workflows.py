@@ -20,6 +20,7 @@ from buddywerk.learning.workflow import REGISTRATION
 from buddywerk.matching.enums import OPEN_STATUSES as PROPOSAL_OPEN
 from buddywerk.matching.workflow import PROPOSAL
 from buddywerk.network.workflow import SUBMISSION
+from buddywerk.privacy.erasure_workflow import ERASURE
 from buddywerk.referrals.enums import OPEN_STATUSES as REFERRAL_OPEN
 from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.referrals.models import Referral, ReferralTransition
@@ -35,6 +36,7 @@ WORKFLOWS = [
     TRAJECTORY,
     PROPOSAL,
     SUBMISSION,
+    ERASURE,
     REGISTRATION,
     SCREENING,
     CONCERN,

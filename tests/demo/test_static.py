@@ -34,6 +34,8 @@ SERVICE_FOR = {
     "ReferralTransition": "referrals.services:referral_submit",
     "ConsentText": "referrals.consent_services:consent_text_publish",
     "ConsentWithdrawal": "referrals.consent_services:consent_withdraw",
+    "ErasureRequest": "privacy.erasure_services:erasure_request_create",
+    "ErasureTransition": "privacy.erasure_services:erasure_confirm",
     "ProgrammeMatchingSettings": "matching.services:matching_settings_update",
     "Proposal": "matching.services:proposal_create",
     "ProposalTransition": "matching.services:proposal_accept",

@@ -26,7 +26,8 @@ from buddywerk.matching.enums import ProposalStatus
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.organisations.models import School
-from buddywerk.referrals.models import Referral, ReferralStatus
+from buddywerk.privacy.erasure_models import ErasureRequest, ErasureStatus
+from buddywerk.referrals.models import ConsentWithdrawal, Referral, ReferralStatus
 from buddywerk.trajectories.enums import ConcernStatus, TrajectoryStatus
 from buddywerk.trajectories.models import Concern, Trajectory
 from buddywerk.trajectories.selectors import stale_concerns_for
@@ -129,6 +130,13 @@ def test_the_demo_world_holds_what_the_readme_promises_each_with_its_history():
         log = list(concern.transitions.order_by("id"))
         assert log[0].from_status == "" and log[0].to_status == "open"
         assert log[-1].to_status == concern.status
+    # Issue 15 point 4: an erasure request for the pupil whose consent was withdrawn
+    # waits for a second person: not its requester, but the platform admin.
+    erasure = ErasureRequest.objects.get(status=ErasureStatus.REQUESTED)
+    assert ConsentWithdrawal.objects.filter(referral__pupil=erasure.pupil).exists()
+    assert erasure.requested_by == mo
+    assert not policy.can_confirm_erasure(mo, erasure)
+    assert policy.can_confirm_erasure(User.objects.get(email=demo_email("admin")), erasure)
     # A full intervision with a waiting list; proposals for the practice database.
     assert Registration.objects.filter(status=RegistrationStatus.WAITING).exists()
     for registration in Registration.objects.all():

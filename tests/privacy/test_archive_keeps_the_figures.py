@@ -5,10 +5,14 @@ import datetime as dt
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
+from buddywerk.access.models import User
+from buddywerk.buddies.models import Buddy
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Programme
 from buddywerk.privacy import purge
+from buddywerk.privacy.account_services import account_anonymise, account_held
 from buddywerk.privacy.archive_models import (
     ArchivedDuo,
     ArchivedDuoMonth,
@@ -112,6 +116,17 @@ def test_purge_keeps_every_figure_of_every_past_report(world):
     assert after.keys() == before.keys()
     for key, tables in before.items():
         assert after[key] == tables, key
+
+    # Buddies go too (issue 15 point 4): anonymising every buddy whose duos are closed or
+    # archived moves no figure (the duos and the archive keep the buddy's kind and
+    # training institution).
+    anonymised = 0
+    for user in User.objects.filter(pk__in=Buddy.objects.values("user_id")):
+        if not account_held(user.pk):
+            account_anonymise(user=user, kind=DataKind.INACTIVE_ACCOUNT, now=timezone.now())
+            anonymised += 1
+    assert anonymised > 0
+    assert _figures(scopes) == before
 
     # A second run changes nothing.
     archive = [model.objects.count() for model in ARCHIVE]

@@ -48,7 +48,8 @@ def test_the_plan_counts_what_the_run_then_does_and_when():
     # One pupil and one referral; the duo's meetings and scores with them.
     assert (soon[DataKind.PARTICIPANT].now, soon[DataKind.PARTICIPANT].soon) == (0, 2)
     assert soon[DataKind.FOLLOWUP].soon == followup
-    assert not soon[DataKind.INACTIVE_ACCOUNT].acted
+    assert soon[DataKind.INACTIVE_ACCOUNT].acted and soon[DataKind.STAFF_ACCOUNT].acted
+    assert not soon[DataKind.DECLINED_BUDDY].acted
 
     plan = _rows(_at(due))
     assert plan[DataKind.PARTICIPANT].now == 2

@@ -14,6 +14,8 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -29,6 +31,9 @@ from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeS
 from buddywerk.trajectories.models import Concern, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
+
+if TYPE_CHECKING:
+    from buddywerk.privacy.erasure_models import ErasureRequest
 
 # Anonymous visitors reach some pages (and templates ask `can` for them too).
 type AnyUser = User | AnonymousUser
@@ -1259,6 +1264,67 @@ def can_make_access_exports(user: AnyUser) -> bool:
     """Programme coordinators and platform admins answer access requests (the pupils and
     families in scope are `pupils_for_access_export`)."""
     return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)
+
+
+# --- Privacy: erasure on request (issue 15 point 4; GDPR Art. 17) ---
+
+
+def can_request_erasures(user: AnyUser) -> bool:
+    """A coordinator asks for a pupil's or family's erasure (on the parent's request,
+    through the school or service), as for access: the children in scope are
+    `pupils_for_access_export`; a platform admin for every programme."""
+    return can_make_access_exports(user)
+
+
+def can_request_own_erasure(user: AnyUser) -> bool:
+    """GDPR Art. 17: anyone with a buddy profile asks to erase their own account, as they
+    download their own data (`can_export_own_data`)."""
+    return can_export_own_data(user)
+
+
+def erasure_requests_visible_to(
+    user: AnyUser, qs: QuerySet[ErasureRequest]
+) -> QuerySet[ErasureRequest]:
+    """A platform admin sees every request; a coordinator those of their programmes; a
+    buddy their own; anyone the requests they made."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(requested_by_id=user.pk) | Q(buddy__user_id=user.pk)
+    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if programmes:
+        condition |= Q(programme_id__in=programmes)
+    return qs.filter(condition)
+
+
+def _may_decide_erasure(user: AnyUser, request: ErasureRequest) -> bool:
+    if is_platform_admin(user):
+        return True
+    return request.programme_id is not None and request.programme_id in organisation_ids(
+        user, Role.PROGRAMME_COORDINATOR
+    )
+
+
+def can_confirm_erasure(user: AnyUser, request: ErasureRequest) -> bool:
+    """Four eyes: a second person confirms an erasure, never the one who asked for it: another
+    coordinator of the request's programme, or a platform admin (a buddy's own request:
+    a platform admin)."""
+    return (
+        user.is_authenticated
+        and user.pk != request.requested_by_id
+        and _may_decide_erasure(user, request)
+    )
+
+
+def can_refuse_erasure(user: AnyUser, request: ErasureRequest) -> bool:
+    """Whoever may confirm may refuse instead (with a reason the requester reads)."""
+    return can_confirm_erasure(user, request)
+
+
+def can_cancel_erasure(user: AnyUser, request: ErasureRequest) -> bool:
+    """The person who asked takes a request back before it is confirmed."""
+    return user.is_authenticated and user.pk == request.requested_by_id
 
 
 def webhook_organisation_ids(user: AnyUser) -> set[int]:

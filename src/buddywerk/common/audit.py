@@ -108,6 +108,13 @@ class AuditAction(models.TextChoices):
     RETENTION_SET = "retention.set", _("A programme's retention period changed")
     ACCESS_EXPORT = "privacy.access_export", _("Data exported on request")
     PRIVACY_PURGE = "privacy.purge", _("Data past its retention anonymised or erased")
+    ERASURE_REQUEST = "erasure.request", _("Erasure requested")
+    ERASURE_CONFIRM = "erasure.confirm", _("Erasure confirmed by a second person")
+    ERASURE_REFUSE = "erasure.refuse", _("Erasure request refused")
+    ERASURE_CANCEL = "erasure.cancel", _("Erasure request cancelled")
+    ERASURE_DONE = "erasure.done", _("Data erased on request")
+    ACCOUNT_WARN = "account.warn", _("Warned before an inactive account is anonymised")
+    ACCOUNT_ANONYMISE = "account.anonymise", _("Inactive account anonymised")
     # matching
     MATCHING_SETTINGS_UPDATE = "matching.settings_update", _("Matching settings changed")
     PROPOSAL_CREATE = "proposal.create", _("Proposal made")

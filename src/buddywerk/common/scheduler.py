@@ -104,12 +104,17 @@ def _webhook_retries(now: dt.datetime) -> str:
 
 
 def _privacy_purge(now: dt.datetime) -> str:
+    from buddywerk.privacy.erasure_services import erasure_requests_execute
     from buddywerk.privacy.purge import privacy_purge
 
+    # Confirmed erasure requests on every run, so one confirmed in the morning is done the
+    # same day; the purge of what is past its period once a day.
+    erased = erasure_requests_execute(now=now)
     counts = privacy_purge(now=now)
+    summary = f" erasure_requests={erased.requests}" if erased.requests else ""
     if counts is None:
-        return "done today"
-    return " ".join(f"{key}={value}" for key, value in counts.as_dict().items())
+        return f"done today{summary}"
+    return " ".join(f"{key}={value}" for key, value in counts.as_dict().items()) + summary
 
 
 @dataclass(frozen=True)

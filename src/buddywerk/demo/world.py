@@ -47,6 +47,7 @@ from .steps.buddies import buddies
 from .steps.closed_duos import closed_duos
 from .steps.consent import consent
 from .steps.duos import duos
+from .steps.erasure import erasure
 from .steps.events import events
 from .steps.followup import followup
 from .steps.local_services import local_services
@@ -85,6 +86,7 @@ STEPS: list[Callable[[], None]] = [
     screening,
     referrals,
     consent,
+    erasure,
     duos,
     closed_duos,
     safeguarding,

@@ -41,3 +41,6 @@ from .archive_models import (  # noqa: E402, F401
     ArchivedReferralMove,
     ArchivedScore,
 )
+
+# Erasure on request (issue 15 point 4).
+from .erasure_models import AccountWarning, ErasureRequest, ErasureTransition  # noqa: E402, F401

@@ -27,6 +27,7 @@ from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.referrals.models import ConsentWithdrawal
 from buddywerk.trajectories.models import Concern, Meeting, WellbeingScore
 
+from .account_services import account_dues
 from .purge import groups
 from .schedule import RULES, SCHEDULE, DataKind, RetentionRule
 
@@ -131,4 +132,14 @@ def purge_plan(*, now: dt.datetime) -> list[PlanRow]:
         ),
         DataKind.AUDIT: _timed(RULES[DataKind.AUDIT.value], AuditEvent.objects.all(), "at", now),
     }
+    for kind in (DataKind.INACTIVE_ACCOUNT, DataKind.STAFF_ACCOUNT):
+        rows[kind] = PlanRow(RULES[kind.value], acted=True)
+    today = timezone.localdate(now)
+    for kind, day in account_dues(now=now):
+        row = rows[kind]
+        if day <= today:
+            row.now += 1
+        else:
+            row.soon += day <= today + dt.timedelta(days=HORIZON)
+            row.next_day = min(day, row.next_day or day)
     return [rows.get(rule.kind) or PlanRow(rule, acted=False) for rule in SCHEDULE]

@@ -69,6 +69,7 @@ from buddywerk.trajectories.models import (
     WellbeingScore,
 )
 
+from .account_services import inactive_accounts_run
 from .archive_models import (
     ArchivedDuo,
     ArchivedDuoMonth,
@@ -540,6 +541,8 @@ class RunCounts:
     mail_bodies: int = 0
     practice_photos: int = 0
     audit_events: int = 0
+    accounts_warned: int = 0
+    accounts_anonymised: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -547,6 +550,8 @@ class RunCounts:
             "mail_bodies": self.mail_bodies,
             "practice_photos": self.practice_photos,
             "audit_events": self.audit_events,
+            "accounts_warned": self.accounts_warned,
+            "accounts_anonymised": self.accounts_anonymised,
         }
 
 
@@ -561,6 +566,8 @@ def privacy_purge(*, now: dt.datetime) -> RunCounts | None:
         return None
     counts = RunCounts()
     counts.participants = participants_purge(today=today)
+    accounts = inactive_accounts_run(now=now)
+    counts.accounts_warned, counts.accounts_anonymised = accounts.warned, accounts.anonymised
     with transaction.atomic():
         counts.mail_bodies = mail_bodies_purge(now=now)
         counts.practice_photos = practice_photos_purge(now=now)

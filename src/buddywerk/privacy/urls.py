@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views, purge_views, views
+from . import access_views, erasure_views, purge_views, views
 
 app_name = "privacy"
 
@@ -21,4 +21,15 @@ urlpatterns = [
     path("register/", access_views.processing_register, name="register"),
     path("register/pdf/", access_views.processing_register_pdf, name="register_pdf"),
     path("purge/", purge_views.purge_plan_view, name="purge"),
+    # Erasure on request (point 4): no name in any of these URLs.
+    path("erasure/", erasure_views.erasure_list, name="erasure_list"),
+    path("my-data/erase/", erasure_views.erasure_own, name="erasure_own"),
+    path("erasure/pupil/<uuid:pupil_uuid>/", erasure_views.erasure_pupil, name="erasure_pupil"),
+    path("erasure/family/<uuid:family_uuid>/", erasure_views.erasure_family, name="erasure_family"),
+    path("erasure/<uuid:request_uuid>/", erasure_views.erasure_detail, name="erasure_detail"),
+    path(
+        "erasure/<uuid:request_uuid>/<str:decision>/",
+        erasure_views.erasure_decide,
+        name="erasure_decide",
+    ),
 ]

@@ -1,5 +1,7 @@
 """Privacy routes (issue 15): a programme's retention periods, for its coordinators."""
 
+import datetime as dt
+
 from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ROUTES = [
@@ -106,4 +108,86 @@ ROUTES += [
     # The processing register (point 6): platform admins only.
     Route("privacy:register", role_outcomes(403, anonymous=LOGIN, platform_admin=200)),
     Route("privacy:register_pdf", role_outcomes(403, anonymous=LOGIN, platform_admin=200)),
+]
+
+
+# Erasure on request (issue 15 point 4): a coordinator of the child's programme (or a
+# platform admin) records a request; a second person decides; everyone else gets 404.
+ASKED = {"asked_by": "parent", "asked_on": "2020-01-06"}
+
+
+def _erasure(w, role: str = "programme_coordinator"):
+    """A request for the world's pupil, recorded by the insider `role`."""
+    from buddywerk.privacy.erasure_models import ErasureRequest
+    from buddywerk.privacy.erasure_services import erasure_request_create
+
+    # The same request for every row of a route (the every-state walk asks them together).
+    found = ErasureRequest.objects.filter(pupil=w.pupil, status="requested").first()
+    return found or erasure_request_create(
+        actor=w.users[role],
+        subject=w.pupil,
+        asked_by="parent",
+        asked_on=dt.date(2020, 1, 6),
+    )
+
+
+ROUTES += [
+    Route(
+        "privacy:erasure_list",
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+    ),
+    Route(
+        "privacy:erasure_pupil",
+        outcomes(404, anonymous=LOGIN, **EXPORTERS),
+        args=lambda w: {"pupil_uuid": w.pupil.uuid},
+    ),
+    Route(
+        "privacy:erasure_pupil",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=REDIRECT, platform_admin=REDIRECT),
+        args=lambda w: {"pupil_uuid": w.pupil.uuid},
+        method="post",
+        data=ASKED,
+    ),
+    Route(
+        "privacy:erasure_pupil",
+        outcomes(404, anonymous=LOGIN, platform_admin=200, coordinator_other_programme=200),
+        args=lambda w: {"pupil_uuid": w.other_pupil.uuid},
+    ),
+    Route(
+        "privacy:erasure_family",
+        outcomes(404, anonymous=LOGIN, **EXPORTERS),
+        args=lambda w: {"family_uuid": _family_of_the_programme(w).uuid},
+    ),
+    # The request: its programme's coordinators and platform admins; the coordinator of
+    # another programme, school staff and buddies get 404.
+    Route(
+        "privacy:erasure_detail",
+        outcomes(404, anonymous=LOGIN, **EXPORTERS),
+        args=lambda w: {"request_uuid": _erasure(w).uuid},
+    ),
+    # Four eyes: the requester's own confirmation is refused with a message (redirect), a
+    # second person's is taken (redirect); outsiders: 404.
+    Route(
+        "privacy:erasure_decide",
+        outcomes(404, anonymous=LOGIN, **{role: REDIRECT for role in EXPORTERS}),
+        args=lambda w: {"request_uuid": _erasure(w).uuid, "decision": "confirm"},
+        method="post",
+    ),
+    Route(
+        "privacy:erasure_decide",
+        outcomes(404, anonymous=LOGIN),
+        args=lambda w: {"request_uuid": _erasure(w).uuid, "decision": "nonsense"},
+        method="post",
+    ),
+]
+
+# A buddy's own erasure request (from the profile), as their own export.
+OWN = {"buddy": 200, "declined_applicant": 200, "pending_applicant": 200}
+ROUTES += [
+    Route("privacy:erasure_own", role_outcomes(403, anonymous=LOGIN, **OWN)),
+    Route(
+        "privacy:erasure_own",
+        role_outcomes(403, anonymous=LOGIN, **{role: REDIRECT for role in OWN}),
+        method="post",
+    ),
 ]
