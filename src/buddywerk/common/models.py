@@ -87,3 +87,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+
+class UsedFormToken(models.Model):
+    """A create form's one-time token that made its record (issue 16, point 2): the same
+    form sent again (back and resubmit, a double click) finds this row and shows what the
+    first send made instead of making it twice. Written by `common/once.py` only, in the
+    transaction of the service that made the record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    token = models.UUIDField(_("token"))
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("type of the record"),
+    )
+    object_id = models.CharField(_("id of the record"), max_length=64, blank=True)
+    redirect_to = models.CharField(
+        _("page of the record"),
+        max_length=400,
+        help_text=_("Where the first send led; a second send leads there too."),
+    )
+    used_at = models.DateTimeField(_("used at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+        verbose_name_plural = _("used form tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="used_form_token_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token}"
