@@ -62,7 +62,7 @@ def tandem_note_delete(
     return duo_form_page(
         request,
         trajectory,
-        ConfirmForm(request.POST or None),
+        ConfirmForm(request.POST if request.method == "POST" else None),
         lambda _data: tandem_services.tandem_note_delete(actor=request.user, note=note) or True,
         success=_("Your note is deleted."),
         template="trajectories/phone_form.html",

@@ -201,17 +201,14 @@ def meeting_move(
 @transaction.atomic
 def meeting_delete(*, actor: User, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """Who logged a meeting deletes it within the programme's correction days (issue 16,
-    point 2): a meeting logged twice or by mistake. Its quick well-being check goes with
+    point 2): a meeting logged twice or by mistake (a planned one is cancelled instead: it
+    has no one who logged it). Its quick well-being check goes with
     it (it was given in the same form); the month's figures are counted again."""
     trajectory = meeting.trajectory
     check_allowed(actor, policy.can_correct_meeting(actor, meeting))
     duo_refuse_if_read_only(trajectory)
     lock_duo(trajectory.pk)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.logged_at is None:
-        raise ValidationError(
-            _("A planned meeting is cancelled, not deleted."), code="planned_meeting"
-        )
     if locked.is_locked(clock.now(now), days=trajectory.programme.correction_days):
         raise ValidationError(LOCKED_MESSAGE, code="locked")
     day = locked.date

@@ -103,7 +103,7 @@ def meeting_delete(
     return duo_form_page(
         request,
         trajectory,
-        ConfirmForm(request.POST or None),
+        ConfirmForm(request.POST if request.method == "POST" else None),
         lambda _data: meeting_services.meeting_delete(actor=request.user, meeting=meeting) or True,
         success=_("The meeting is deleted."),
         template="trajectories/phone_form.html",
