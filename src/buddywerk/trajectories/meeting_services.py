@@ -41,9 +41,8 @@ from buddywerk.mail.compose import mail_to_users, site_url
 from .enums import CancelReason, MeetingStatus
 from .meeting_workflow import MEETING
 from .models import Meeting, Trajectory
-from .read_only import duo_refuse_if_read_only
+from .read_only import SAFEGUARDING_PAUSED_MESSAGE, duo_refuse_if_read_only
 from .rollup import duo_months_refresh, lock_duo
-from .services import SAFEGUARDING_PAUSED_MESSAGE
 
 if TYPE_CHECKING:
     from buddywerk.access.models import User

@@ -315,7 +315,7 @@ def trajectory_start_from_proposal(
     if not weekly_slot:
         shared = set(buddy.slots or []) & set(referral.time_slots or [])
         weekly_slot = next((code for code in ALL_SLOTS if code in shared), "")
-    if not place and mode == MeetingMode.SCHOOL and referral.pupil_id:
+    if not place and mode == MeetingMode.SCHOOL and referral.pupil is not None:
         place = referral.pupil.school.name
     return trajectory_start(
         actor=actor,
