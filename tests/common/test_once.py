@@ -235,3 +235,24 @@ def test_old_tokens_are_forgotten_after_thirty_days(client):
     assert once_tokens_purge(now=timezone.now() + dt.timedelta(days=29)) == 0
     assert once_tokens_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
     assert not UsedFormToken.objects.exists()
+
+
+def test_back_and_resubmit_with_a_fresh_token_but_the_same_values_makes_one_record(client):
+    """The form pages are not cached: the back button fetches the page again (a new
+    token) and the browser puts the typed values back. The same values to the same page
+    within the hour are the same send; other values are a new record."""
+    duo = TrajectoryFactory()
+    client.force_login(duo.buddy.user)
+    url = reverse("trajectories:concern_create", args=[duo.uuid])
+    first_token = TOKEN.search(client.get(url).content.decode()).group(1)
+    data = {"urgency": "attention", "text": "Hij lijkt moe."}
+    first = client.post(url, {**data, FIELD: first_token})
+    fresh_token = TOKEN.search(client.get(url).content.decode()).group(1)
+    assert fresh_token != first_token
+    again = client.post(url, {**data, FIELD: fresh_token})
+    assert again["Location"] == first["Location"]
+    assert Concern.objects.count() == 1
+    other = client.post(
+        url, {"urgency": "attention", "text": "Nu iets anders.", FIELD: fresh_token}
+    )
+    assert other.status_code == 302 and Concern.objects.count() == 2

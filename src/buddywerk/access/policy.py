@@ -14,7 +14,7 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -32,8 +32,14 @@ from buddywerk.trajectories.models import Concern, Meeting, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
 
-if TYPE_CHECKING:
-    from buddywerk.followup.models import TandemNote
+
+class AuthoredNote(Protocol):
+    """A note with its author on a duo (the follow-up app's tandem note: the policy names
+    no follow-up model)."""
+
+    author_id: int
+    trajectory: Trajectory
+
 
 # Anonymous visitors reach some pages (and templates ask `can` for them too).
 type AnyUser = User | AnonymousUser
@@ -897,7 +903,7 @@ def can_write_tandem_note(user: AnyUser, trajectory: Trajectory) -> bool:
     return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
 
 
-def can_correct_tandem_note(user: AnyUser, note: TandemNote) -> bool:
+def can_correct_tandem_note(user: AnyUser, note: AuthoredNote) -> bool:
     """Issue 16: the author of a tandem note corrects or deletes it, while they still write
     in the tandem (the programme's correction window is the service's check)."""
     return (

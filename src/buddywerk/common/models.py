@@ -116,6 +116,12 @@ class UsedFormToken(models.Model):
         max_length=400,
         help_text=_("Where the first send led; a second send leads there too."),
     )
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("A hash of the page and the values sent (no values themselves)."),
+    )
     used_at = models.DateTimeField(_("used at"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -123,6 +129,9 @@ class UsedFormToken(models.Model):
         verbose_name_plural = _("used form tokens")
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="used_form_token_once")
+        ]
+        indexes = [
+            models.Index(fields=["user", "fingerprint", "used_at"], name="used_form_token_resend")
         ]
 
     def __str__(self) -> str:

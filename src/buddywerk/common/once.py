@@ -12,6 +12,12 @@ the transaction that did not run). Two sends at the same moment both reach the i
 the token; the unique constraint refuses the second, whose whole transaction (record and
 mail included) rolls back, and it too shows the first one's result.
 
+Back and resubmit: the form pages are never cached (`no-store`), so the browser's back
+button asks for the page again, with a fresh token, and the browser puts the values the
+person typed back into the fields. So the decorator also stores a fingerprint of the send
+(a hash of the path and the values, `_fingerprint`); the same values sent to the same page
+by the same person within `RESEND_MINUTES` count as the same send, whatever the token.
+
 A POST without a token (the API, an old page) is not protected; a refusal (a form error,
 a 404, a duo closed meanwhile) stores nothing, so the corrected form can be sent again with
 the same token. Tokens are per user; `once_tokens_purge` forgets them after
@@ -19,6 +25,7 @@ the same token. Tokens are per user; `once_tokens_purge` forgets them after
 """
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -27,6 +34,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -36,6 +44,9 @@ from .models import UsedFormToken
 
 FIELD = "once_token"
 KEEP_DAYS = 30
+RESEND_MINUTES = 60
+# Not part of what the person sent: they change with every page view.
+_NOT_CONTENT = {FIELD, "csrfmiddlewaretoken"}
 
 View = Callable[..., HttpResponse]
 
@@ -62,8 +73,26 @@ def _already_sent(request: HttpRequest, used: UsedFormToken) -> HttpResponse:
     return redirect(used.redirect_to)
 
 
-def _used(request: HttpRequest, token: uuid.UUID) -> UsedFormToken | None:
-    return UsedFormToken.objects.filter(user_id=request.user.pk, token=token).first()
+def _fingerprint(request: HttpRequest) -> str:
+    """A hash of the page and the values sent (files by name and size)."""
+    digest = hashlib.sha256(request.path.encode())
+    for name in sorted(set(request.POST) - _NOT_CONTENT):
+        for value in request.POST.getlist(name):
+            digest.update(f"\0{name}\0{value.strip()}".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"\0{name}\0{upload.name}\0{upload.size}".encode())
+    return digest.hexdigest()
+
+
+def _used(request: HttpRequest, token: uuid.UUID, fingerprint: str) -> UsedFormToken | None:
+    since = timezone.now() - dt.timedelta(minutes=RESEND_MINUTES)
+    return (
+        UsedFormToken.objects.filter(user_id=request.user.pk)
+        .filter(Q(token=token) | Q(fingerprint=fingerprint, used_at__gte=since))
+        .order_by("-used_at")
+        .first()
+    )
 
 
 def submit_once(view: View) -> View:
@@ -76,7 +105,8 @@ def submit_once(view: View) -> View:
         token = posted_token(request)
         if token is None or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        used = _used(request, token)
+        fingerprint = _fingerprint(request)
+        used = _used(request, token, fingerprint)
         if used is not None:
             return _already_sent(request, used)
         try:
@@ -84,11 +114,11 @@ def submit_once(view: View) -> View:
                 response = view(request, *args, **kwargs)
                 record = getattr(request, "_once_made", None)
                 if record is not None and 300 <= response.status_code < 400:
-                    _store(request, token, record, response["Location"])
+                    _store(request, token, fingerprint, record, response["Location"])
         except IntegrityError:
             # Sent twice at the same moment: the other send made it, this one changed
             # nothing (its transaction rolled back).
-            used = _used(request, token)
+            used = _used(request, token, fingerprint)
             if used is None:
                 raise
             return _already_sent(request, used)
@@ -97,7 +127,9 @@ def submit_once(view: View) -> View:
     return wrapper
 
 
-def _store(request: HttpRequest, token: uuid.UUID, record: Any, location: str) -> None:
+def _store(
+    request: HttpRequest, token: uuid.UUID, fingerprint: str, record: Any, location: str
+) -> None:
     content_type = object_id = None
     if isinstance(record, models.Model):
         content_type = ContentType.objects.get_for_model(record)
@@ -105,6 +137,7 @@ def _store(request: HttpRequest, token: uuid.UUID, record: Any, location: str) -
     UsedFormToken.objects.create(
         user_id=request.user.pk,
         token=token,
+        fingerprint=fingerprint,
         content_type=content_type,
         object_id=object_id or "",
         redirect_to=location,
