@@ -256,3 +256,58 @@ def test_back_and_resubmit_with_a_fresh_token_but_the_same_values_makes_one_reco
         url, {"urgency": "attention", "text": "Nu iets anders.", FIELD: fresh_token}
     )
     assert other.status_code == 302 and Concern.objects.count() == 2
+
+
+def test_a_duo_started_twice_is_started_once(client):
+    from buddywerk.organisations.models import ParticipantKind
+    from buddywerk.referrals.models import ReferralStatus
+    from buddywerk.trajectories.models import Trajectory
+    from tests.factories import BuddyFactory, PupilFactory, ReferralFactory
+
+    programme = ProgrammeFactory(participant_kind=ParticipantKind.BOTH)
+    buddy = BuddyFactory(programmes=[programme])
+    referral = ReferralFactory(
+        programme=programme, pupil=PupilFactory(), status=ReferralStatus.ACCEPTED
+    )
+    client.force_login(member(UserFactory(), programme, Role.PROGRAMME_COORDINATOR))
+    data = {
+        "programme": programme.pk,
+        "buddy": buddy.pk,
+        "referrals": [referral.pk],
+        "mode": "school",
+        "planned_start": _today(),
+        "weekly_slot": "wed-pm",
+    }
+    send_twice(client, reverse("trajectories:start"), data, Trajectory)
+
+
+def test_a_family_referral_sent_twice_makes_one_draft(client):
+    from buddywerk.geo.models import Municipality
+    from buddywerk.organisations.models import OrganisationKind, ParticipantKind
+    from tests.factories import OrganisationFactory
+
+    service = OrganisationFactory(name="Onthaalbureau", kind=OrganisationKind.SERVICE)
+    programme = ProgrammeFactory(
+        participant_kind=ParticipantKind.FAMILIES,
+        municipalities=Municipality.objects.filter(nis_code="44021"),
+    )
+    client.force_login(member(UserFactory(), service, Role.SCHOOL_STAFF))
+    data = {
+        "contact_name": "Familie Haddad",
+        "household_size": "5",
+        "children_ages": "4, 9, 12",
+        "postcode": "9000",
+        "languages": ["ar"],
+        "contact_language": "ar",
+        "programme": str(programme.pk),
+        "goals": ["network"],
+        "meeting_modes": ["home"],
+        "time_slots": ["wed-after"],
+        "urgency": "2",
+        "complexity": "normal",
+        "consent_given_on": _today(),
+        "consent_given_by": "het gezin",
+        "consent_giver": "family",
+        "consent_method": "paper",
+    }
+    send_twice(client, reverse("referrals:create_family"), data, Referral)
