@@ -119,7 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "buddywerk.access.context_processors.access",
             ],
-            "builtins": ["django.templatetags.i18n"],
+            "builtins": ["django.templatetags.i18n", "buddywerk.common.templatetags.once"],
             # Tests set this to raise, so that an unknown variable fails (ARCHITECTURE.md 11).
             "string_if_invalid": env("TEMPLATE_STRING_IF_INVALID", ""),
         },

@@ -368,6 +368,7 @@ def test_a_programme_is_set_up_through_organisation_save(client, platform_admin)
         "buddy_kinds": [],
         "meeting_modes": [],
         "accepts_buddies": "on",
+        "correction_days": "7",
         "_save": "1",
     }
     response = client.post("/admin/organisations/programme/add/", data)

@@ -129,12 +129,14 @@ def build_world() -> World:
     declinable_school = SchoolFactory(name="School D (pending)", confirmed_at=None)
     staff_colleague = member(UserFactory(email="colleague@example.org"), school, Role.SCHOOL_STAFF)
     duo, duo_meeting = _duo(programme=programme, buddy=buddy, school=school)
+    duo_planned_meeting = _planned_meeting(duo)
     world = World(
         users=users,
         objects={
             # trajectories: an active duo of the world's buddy with a pupil of School A.
             "duo": duo,
             "duo_meeting": duo_meeting,
+            "duo_planned_meeting": duo_planned_meeting,
             "programme": programme,
             "other_programme": other_programme,
             "school": school,
@@ -259,6 +261,20 @@ def _duo(*, programme, buddy, school):
         actor=buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=45
     )
     return duo, meeting
+
+
+def _planned_meeting(duo):
+    """trajectories: a meeting the buddy planned ahead (to cancel or move, issue 16)."""
+    from django.utils import timezone
+
+    from buddywerk.trajectories import services as duo_services
+
+    return duo_services.meeting_plan(
+        actor=duo.buddy.user,
+        trajectory=duo,
+        date=timezone.localdate() + dt.timedelta(days=7),
+        start_time=dt.time(15, 30),
+    )
 
 
 def _buddies_objects(*, programme, coordinator):

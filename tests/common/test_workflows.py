@@ -28,6 +28,7 @@ from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.reports.qualitative_workflow import QUALITATIVE
 from buddywerk.trajectories.concern_workflow import CONCERN
 from buddywerk.trajectories.enums import LOGGING_STATUSES, ConcernStatus, TrajectoryStatus
+from buddywerk.trajectories.meeting_workflow import MEETING
 from buddywerk.trajectories.workflow import TRAJECTORY
 from tests.factories import ReferralFactory, UserFactory
 
@@ -41,6 +42,7 @@ WORKFLOWS = [
     SCREENING,
     CONCERN,
     QUALITATIVE,
+    MEETING,
 ]
 SRC = Path(__file__).resolve().parents[2] / "src" / "buddywerk"
 # Every test clears the cache, which lives in the database.

@@ -19,7 +19,11 @@ def objects(*, duo, coordinator) -> dict:
         scores={c.pk: (3, "") for c in criteria},
         actions=[("Bel de school", today)],
     )
+    note = services.tandem_note_add(
+        actor=duo.buddy.user, trajectory=duo, text="Hij was stil vandaag."
+    )
     return {
+        "duo_tandem_note": note,
         "duo_concern": concern,
         "duo_observation": observation,
         "duo_action": observation.actions.get(),

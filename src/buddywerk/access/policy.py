@@ -14,7 +14,7 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -28,12 +28,20 @@ from buddywerk.organisations.models import City, Organisation, Programme, School
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
-from buddywerk.trajectories.models import Concern, Trajectory
+from buddywerk.trajectories.models import Concern, Meeting, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
 
 if TYPE_CHECKING:
     from buddywerk.privacy.erasure_models import ErasureRequest
+
+class AuthoredNote(Protocol):
+    """A note with its author on a duo (the follow-up app's tandem note: the policy names
+    no follow-up model)."""
+
+    author_id: int
+    trajectory: Trajectory
+
 
 # Anonymous visitors reach some pages (and templates ask `can` for them too).
 type AnyUser = User | AnonymousUser
@@ -494,6 +502,22 @@ def can_log_meeting(user: AnyUser, trajectory: Trajectory) -> bool:
     return is_trajectory_buddy(user, trajectory) or can_manage_trajectory(user, trajectory)
 
 
+def can_change_planned_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Issue 16: the buddy or the coordinator of the duo cancels or moves a planned
+    meeting (whether it is still planned and the duo still open is the service's check)."""
+    return can_log_meeting(user, meeting.trajectory)
+
+
+def can_correct_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Issue 16: who logged a meeting corrects or deletes it, while they may still log the
+    duo's meetings (the programme's correction window is the service's check)."""
+    return (
+        user.is_authenticated
+        and meeting.logged_by_id == user.pk
+        and can_log_meeting(user, meeting.trajectory)
+    )
+
+
 def can_score_wellbeing(user: AnyUser, trajectory: Trajectory) -> bool:
     """Well-being (Leuven scale) is scored by the buddy or the school [000][001]; the
     coordinator may record a score given on paper."""
@@ -897,6 +921,16 @@ def can_write_tandem_note(user: AnyUser, trajectory: Trajectory) -> bool:
     """R11: the tandem is between the buddy and the school's contact (teacher or care
     coordinator); both write in it. The programme's coordinators read along."""
     return is_trajectory_buddy(user, trajectory) or is_trajectory_school_staff(user, trajectory)
+
+
+def can_correct_tandem_note(user: AnyUser, note: AuthoredNote) -> bool:
+    """Issue 16: the author of a tandem note corrects or deletes it, while they still write
+    in the tandem (the programme's correction window is the service's check)."""
+    return (
+        user.is_authenticated
+        and note.author_id == user.pk
+        and can_write_tandem_note(user, note.trajectory)
+    )
 
 
 def can_read_tandem(user: AnyUser, trajectory: Trajectory) -> bool:

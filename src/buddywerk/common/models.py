@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField, PublicIdField
+from buddywerk.common.fields import ByUserField, PublicIdField, UserField
 
 
 class TimeStampedModel(models.Model):
@@ -88,3 +88,47 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+
+class UsedFormToken(models.Model):
+    """A create form's one-time token that made its record (issue 16, point 2): the same
+    form sent again (back and resubmit, a double click) finds this row and shows what the
+    first send made instead of making it twice. Written by `common/once.py` only, in the
+    transaction of the service that made the record."""
+
+    user = UserField(_("user"), on_delete=models.CASCADE)
+    token = models.UUIDField(_("token"))
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("type of the record"),
+    )
+    object_id = models.CharField(_("id of the record"), max_length=64, blank=True)
+    redirect_to = models.CharField(
+        _("page of the record"),
+        max_length=400,
+        help_text=_("Where the first send led; a second send leads there too."),
+    )
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("A hash of the page and the values sent (no values themselves)."),
+    )
+    used_at = models.DateTimeField(_("used at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("used form token")
+        verbose_name_plural = _("used form tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="used_form_token_once")
+        ]
+        indexes = [
+            models.Index(fields=["user", "fingerprint", "used_at"], name="used_form_token_resend")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token}"

@@ -73,6 +73,12 @@ def _unconfirmed_purge(now: dt.datetime) -> str:
     return f"practice_proposals={practices} buddy_registrations={buddies}"
 
 
+def _form_tokens_purge(now: dt.datetime) -> str:
+    from buddywerk.common.once import once_tokens_purge
+
+    return f"forgotten={once_tokens_purge(now=now)}"
+
+
 def _extract_expiry(now: dt.datetime) -> str:
     from buddywerk.trajectories.safeguarding_services import (
         extract_reminders_send,
@@ -133,6 +139,7 @@ JOBS: list[Job] = [
     Job("qualitative-reminders", _qualitative_reminders),
     Job("stale-imports", _stale_imports),
     Job("unconfirmed-purge", _unconfirmed_purge),
+    Job("form-tokens-purge", _form_tokens_purge),
     # before the check: on the day an extract runs out, its duos with a minor pause first
     Job("extract-expiry", _extract_expiry),
     Job("check-safeguarding", _check_safeguarding),

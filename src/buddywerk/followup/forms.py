@@ -39,6 +39,12 @@ class TandemNoteForm(StyledForm, forms.Form):
             del self.fields["kind"]
 
 
+class TandemNoteEditForm(StyledForm, forms.Form):
+    """Correct the text of one's own tandem note (issue 16)."""
+
+    text = short_text_field(_("Your note"))
+
+
 SCORE_CHOICES = [
     (1, _("1 – insufficient")),
     (2, _("2 – needs work")),

@@ -4,7 +4,7 @@ trajectories app: mail already sent links to them, so they never change."""
 
 from django.urls import path
 
-from . import views
+from . import tandem_views, views
 
 app_name = "followup"
 
@@ -18,6 +18,16 @@ urlpatterns = [
     ),
     path("<uuid:trajectory_uuid>/followup/", views.duo_followup, name="duo"),
     path("<uuid:trajectory_uuid>/tandem/", views.tandem, name="tandem"),
+    path(
+        "<uuid:trajectory_uuid>/tandem/<uuid:note_uuid>/edit/",
+        tandem_views.tandem_note_edit,
+        name="tandem_note_edit",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/tandem/<uuid:note_uuid>/delete/",
+        tandem_views.tandem_note_delete,
+        name="tandem_note_delete",
+    ),
     path(
         "<uuid:trajectory_uuid>/kijkwijzer/new/",
         views.observation_create,

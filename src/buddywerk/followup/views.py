@@ -24,6 +24,7 @@ from buddywerk.access.models import User
 from buddywerk.common.audit import audit_view_many
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import submit_once
 from buddywerk.organisations.models import Programme
 from buddywerk.trajectories.models import Trajectory
 from buddywerk.trajectories.read_only import FOLLOWUP_CLOSED_MESSAGE
@@ -37,7 +38,7 @@ from buddywerk.trajectories.views import (
     render_duo_page,
 )
 
-from . import selectors, services
+from . import selectors, services, tandem_services
 from .forms import (
     CheckInForm,
     CriterionForm,
@@ -98,6 +99,7 @@ def duo_followup(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> Ht
 
 
 @duo_write_view
+@submit_once
 def tandem(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     """The tandem thread; its two sides write in it while the duo is not read-only."""
     if request.method == "POST":
@@ -113,7 +115,17 @@ def tandem(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResp
         form = TandemNoteForm(
             request.POST or None, buddy=policy.is_trajectory_buddy(request.user, trajectory)
         )
-    context = {"notes": selectors.tandem_notes_of(trajectory=trajectory)}
+    notes = list(selectors.tandem_notes_of(trajectory=trajectory))
+    # Issue 16: the author corrects or deletes a note within the programme's correction days.
+    writable = form is not None
+    for note in notes:
+        note.trajectory = trajectory  # the programme's window, without a query per note
+        note.correctable = (  # type: ignore[attr-defined]
+            writable
+            and note.author_id == request.user.pk
+            and tandem_services.tandem_note_correctable(note)
+        )
+    context = {"notes": notes}
     if form is None:
         return render_duo_page(
             request, trajectory, "followup/tandem.html", {**context, "form": None}, names=True
@@ -140,6 +152,7 @@ def tandem(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResp
 
 
 @duo_write_view
+@submit_once
 def observation_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _write_guard(request, trajectory_uuid)
     form = ObservationForm(
@@ -203,6 +216,7 @@ def action_done(
 
 
 @duo_write_view
+@submit_once
 def checkin_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = _write_guard(request, trajectory_uuid)
     return duo_form_page(
@@ -222,6 +236,7 @@ def checkin_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
 
 
 @duo_write_view
+@submit_once
 def survey_create(
     request: AuthenticatedHttpRequest, trajectory_uuid: UUID, respondent: str
 ) -> HttpResponse:

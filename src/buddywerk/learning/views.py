@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buddywerk.access import policy
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import once_made, submit_once
 from buddywerk.organisations.models import Programme
 
 from . import forms, selectors, services
@@ -104,6 +105,7 @@ def registration_cancel(request: AuthenticatedHttpRequest, registration_uuid: UU
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_organise_events(request.user):
         raise PermissionDenied
@@ -113,6 +115,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             form, lambda: services.event_create(actor=request.user, fields=form.cleaned_data)
         )
         if event is not None:
+            once_made(request, event)
             messages.success(request, _("The event is created."))
             return redirect("learning:event_manage", event_uuid=event.uuid)
     return render(request, "learning/event_form.html", {"form": form})

@@ -23,6 +23,7 @@ from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
 from buddywerk.common.forms import errors_to_form, form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import once_made, submit_once
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
@@ -418,6 +419,7 @@ def local_service_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def service_introduction_create(
     request: AuthenticatedHttpRequest, family_uuid: UUID
 ) -> HttpResponse:
@@ -447,12 +449,14 @@ def service_introduction_create(
         initial={"introduced_on": meeting.date if meeting else None},
     )
     if request.method == "POST" and form.is_valid():
-        if form_submit(
+        introduction = form_submit(
             form,
             lambda: services.service_introduction_record(
                 actor=request.user, family=family, meeting=meeting, **form.cleaned_data
             ),
-        ):
+        )
+        if introduction:
+            once_made(request, introduction)
             messages.success(request, _("The introduction is recorded."))
             return redirect("network:service_introduction_create", family_uuid=family.uuid)
     return render(

@@ -87,6 +87,7 @@ class ProgrammeAdmin(OrganisationServiceAdmin):
         "website",
         "accepts_buddies",
         "accepts_referrals",
+        "correction_days",
     ]
     list_display = ["name", "participant_kind", "province", "accepts_buddies", "accepts_referrals"]
     list_filter = ["participant_kind", "accepts_buddies", "accepts_referrals", "province"]
@@ -108,6 +109,7 @@ class ProgrammeAdmin(OrganisationServiceAdmin):
         ),
         (_("Contact"), {"fields": ["contact_email", "contact_phone", "website"]}),
         (_("Now open for"), {"fields": ["accepts_buddies", "accepts_referrals"]}),
+        (_("Meetings and notes"), {"fields": ["correction_days"]}),
     ]
 
 

@@ -144,6 +144,18 @@ class Programme(Organisation):
         ),
     )
 
+    # Issue 16, point 2: how long a buddy may still correct or delete the meeting or tandem
+    # note they wrote (then it is locked: reports and certificates count on it).
+    correction_days = models.PositiveSmallIntegerField(
+        _("days to correct a meeting or note"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "How many days a buddy may still correct or delete a meeting or a tandem note "
+            "they wrote. 0: never."
+        ),
+    )
+
     objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:

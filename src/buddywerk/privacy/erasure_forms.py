@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.referrals.forms import DateInput, style_widgets
+from buddywerk.common.plausible import PlausibleDateField
+from buddywerk.referrals.forms import style_widgets
 
 from .erasure_models import ErasureAskedBy
 
@@ -20,7 +21,7 @@ class ErasureRequestForm(forms.Form):
     asked_by = forms.ChoiceField(
         label=_("Who asked for the erasure?"), choices=CHILD_ASKERS, widget=forms.RadioSelect
     )
-    asked_on = forms.DateField(label=_("On which day?"), widget=DateInput())
+    asked_on = PlausibleDateField(label=_("On which day?"), past_years=1, future_years=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from buddywerk.access.models import Role
 from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import once_made, submit_once
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 from buddywerk.organisations.models import Programme
 
@@ -159,10 +160,12 @@ def _render_pupil_form(
 
 
 def _draft_saved(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
+    once_made(request, referral)
     messages.success(request, _("The draft referral is saved."))
     return redirect("referrals:detail", referral_uuid=referral.uuid)
 
 
+@submit_once
 def referral_create_pupil(request: AuthenticatedHttpRequest) -> HttpResponse:
     """School staff start a draft referral for a new or an existing pupil (R4)."""
     if not policy.can_refer_pupil(request.user):
@@ -215,6 +218,7 @@ def referral_create_pupil(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_pupil_form(request, form, None, pupil)
 
 
+@submit_once
 def referral_create_family(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A service (or a school) starts a draft referral for a family [004]."""
     if not policy.can_refer_family(request.user):

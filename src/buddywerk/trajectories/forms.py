@@ -396,3 +396,24 @@ class ConcernOutcomeForm(StyledForm, forms.Form):
         error_messages={"required": _("Choose what was done.")},
     )
     note = short_text_field(_("Note (required when it was resolved)"), required=False, rows=3)
+
+
+class MeetingCancelForm(StyledForm, forms.Form):
+    """Cancel a planned meeting ahead of time (issue 16, point 3)."""
+
+    cancel_reason = forms.ChoiceField(label=_("Why is it cancelled?"), choices=CancelReason.choices)
+    reason = short_text_field(_("A short explanation for the other side"))
+
+
+class MeetingMoveForm(StyledForm, forms.Form):
+    """Move a planned meeting to a new date and time (issue 16, point 3)."""
+
+    date = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(
+        label=_("New start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    reason = short_text_field(_("A short explanation for the other side"), required=False)
+
+
+class ConfirmForm(StyledForm, forms.Form):
+    """A page that asks "are you sure?" before a delete: only its button."""

@@ -42,8 +42,6 @@ from .insurance import InsuranceDecision, decide_insurance
 
 # R7: a trajectory starts paying off from 6 weeks; shorter plans get a warning.
 MIN_ADVISED_WEEKS = 6
-# A meeting stays editable for this long after it was logged, then it is locked.
-MEETING_EDIT_DAYS = 7
 MEETING_MIN_MINUTES = 5
 MEETING_MAX_MINUTES = 240
 NOTE_MAX_CHARS = 2000
@@ -397,7 +395,18 @@ class Meeting(PublicModel):
         _("logged at"),
         null=True,
         blank=True,
-        help_text=_("The meeting can be changed for 7 days after this moment."),
+        help_text=_(
+            "The meeting can be changed for the programme's correction days after this moment."
+        ),
+    )
+    school_informed_at = models.DateTimeField(
+        _("school informed at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the school was mailed about this planned meeting (a duo that meets at "
+            "school); it is mailed again when the meeting is moved or cancelled."
+        ),
     )
 
     objects = MeetingQuerySet.as_manager()
@@ -422,12 +431,29 @@ class Meeting(PublicModel):
             str(MeetingTopic(code).label) for code in self.topics if code in MeetingTopic.values
         ]
 
-    def is_locked(self, now: dt.datetime | None = None) -> bool:
-        """A logged meeting is editable for 7 days, then locked; planned ones stay open."""
+    def is_locked(self, now: dt.datetime | None = None, *, days: int | None = None) -> bool:
+        """A logged meeting can be corrected for the programme's correction days (issue
+        16; `days` saves the lookup when the caller has the programme), then it is locked;
+        planned ones stay open."""
         if self.logged_at is None:
             return False
+        if days is None:
+            days = self.trajectory.programme.correction_days
         now = now or timezone.now()
-        return now >= self.logged_at + dt.timedelta(days=MEETING_EDIT_DAYS)
+        return now >= self.logged_at + dt.timedelta(days=days)
+
+
+class MeetingTransition(TransitionLog):
+    """One status change of a planned meeting taken as a decision (cancelled ahead, with
+    its reason): the kernel's log (meeting_workflow.py)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("meeting")
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("meeting transition")
+        verbose_name_plural = _("meeting transitions")
 
 
 class WellbeingScore(TimeStampedModel):

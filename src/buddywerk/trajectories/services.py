@@ -9,6 +9,7 @@ an audit event (ARCHITECTURE.md 1, 5). Status changes are the named transitions 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_mi
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
-from buddywerk.common.vocabulary import MeetingMode
+from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode
 from buddywerk.common.workflow import transition_apply
 from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.referrals.models import ReferralStatus
@@ -300,13 +301,22 @@ def trajectory_start_from_proposal(
     """Start a duo from an accepted matching proposal (called by the matching app).
 
     The mode defaults to school for a pupil and home for a family (R8), or the first mode
-    the programme offers when it does not offer that one; the start defaults to today.
+    the programme offers when it does not offer that one; the start defaults to today; the
+    weekly slot to the first one the buddy and the referral share; the place of a duo at
+    school to the pupil's school.
     """
     programme = referral.programme
     if mode is None:
         preferred = MeetingMode.HOME if referral.family_id else MeetingMode.SCHOOL
         offered = list(programme.meeting_modes or [])
         mode = preferred if not offered or preferred in offered else offered[0]
+    # Issue 16, point 3: the draft agreements propose the moment and the place the
+    # proposal was made on: the first weekly slot both sides gave, the pupil's school.
+    if not weekly_slot:
+        shared = set(buddy.slots or []) & set(referral.time_slots or [])
+        weekly_slot = next((code for code in ALL_SLOTS if code in shared), "")
+    if not place and mode == MeetingMode.SCHOOL and referral.pupil is not None:
+        place = referral.pupil.school.name
     return trajectory_start(
         actor=actor,
         programme=programme,
@@ -681,6 +691,33 @@ def template_for(programme: Programme) -> dict[str, str]:
     return texts
 
 
+def _place_by_mode(trajectory: Trajectory) -> str:
+    """Where the duo meets when no place was given: never a "-" in a text someone is asked
+    to confirm (issue 16, point 3)."""
+    if trajectory.mode == MeetingMode.SCHOOL:
+        return trajectory.school.name
+    if trajectory.mode == MeetingMode.HOME:
+        return gettext("the family's home")
+    return gettext("a video call")
+
+
+# A field left as a placeholder: "-" on its own, or after a colon ("Place: -.").
+_PLACEHOLDER = re.compile(r"(?:^|:)\s*[-–—]\s*(?:[.,;]|$)", re.MULTILINE)
+
+
+def agreement_problems(agreement: Agreement) -> dict[str, list[str]]:
+    """Issue 16, point 3: the agreements are filled in before anyone confirms them: no
+    empty field, no "-" standing in for a place or a moment."""
+    problems: dict[str, list[str]] = {}
+    for name in Agreement.TEXT_FIELDS:
+        text = getattr(agreement, name).strip()
+        if not text:
+            problems[name] = [gettext("This part of the agreements is still empty.")]
+        elif _PLACEHOLDER.search(text):
+            problems[name] = [gettext('This part of the agreements still has a "-" to fill in.')]
+    return problems
+
+
 def agreement_defaults(trajectory: Trajectory) -> dict[str, str]:
     """The template filled in for this duo: frequency, dates, place and slot."""
     values = {
@@ -688,8 +725,12 @@ def agreement_defaults(trajectory: Trajectory) -> dict[str, str]:
         "start": f"{trajectory.planned_start:%d/%m/%Y}",
         "end": f"{trajectory.planned_end:%d/%m/%Y}",
         "mode": str(trajectory.get_mode_display()).lower(),
-        "place": trajectory.place or "-",
-        "slot": trajectory.get_weekly_slot_display() if trajectory.weekly_slot else "-",
+        "place": trajectory.place or _place_by_mode(trajectory),
+        "slot": (
+            trajectory.get_weekly_slot_display()
+            if trajectory.weekly_slot
+            else gettext("to be agreed at the first meeting")
+        ),
     }
     filled = {}
     for name, text in template_for(trajectory.programme).items():
@@ -745,6 +786,14 @@ def agreement_confirm(
     parents' consent is on record for a minor), the duo becomes active."""
     agreement = Agreement.objects.select_for_update().get(trajectory=trajectory)
     duo_refuse_if_read_only(trajectory)
+    if agreement_problems(agreement):
+        raise ValidationError(
+            _(
+                "The agreements are not complete yet: the coordinator fills them in first, "
+                "then you confirm them."
+            ),
+            code="agreements_incomplete",
+        )
     moment = clock.now(now)
     if side == "buddy":
         check_allowed(actor, policy.is_trajectory_buddy(actor, trajectory))
@@ -904,7 +953,7 @@ def meeting_log(
 ) -> Meeting:
     """The buddy logs a meeting that happened or was cancelled, with an optional quick
     well-being check (Leuven scale) for each participant. Logged meetings are editable for
-    7 days, then locked. R9: not before the agreements are confirmed."""
+    the programme's correction days, then locked. R9: not before the agreements are confirmed."""
     check_allowed(actor, policy.can_log_meeting(actor, trajectory))
     _meeting_guard(trajectory)
     if status not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
@@ -971,6 +1020,9 @@ def meeting_plan(
     )
     _save_meeting(meeting=meeting, trajectory=trajectory, today=clock.today(today))
     audit_record(actor=actor, action=AuditAction.MEETING_PLAN, target=meeting)
+    from .meeting_services import meeting_plan_inform_school  # it builds on this module
+
+    meeting_plan_inform_school(meeting)
     return meeting
 
 
@@ -990,7 +1042,8 @@ def meeting_update(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Change a meeting: editable for 7 days after it was logged, then locked. Recording
+    """Change a meeting: editable for the programme's correction days after it was logged
+    (`Programme.correction_days`, issue 16), then locked. Recording
     a planned meeting as happened or cancelled counts as logging it."""
     lock_duo(meeting.trajectory_id)
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
@@ -1000,8 +1053,10 @@ def meeting_update(
     duo_refuse_if_read_only(trajectory)
     _refuse_if_paused_for_safeguarding(trajectory)
     moment = clock.now(now)
-    if locked.is_locked(moment):
-        raise ValidationError(_("This meeting was logged more than 7 days ago and is locked."))
+    if locked.is_locked(moment, days=trajectory.programme.correction_days):
+        raise ValidationError(
+            _("This meeting can no longer be changed: the days to correct it are over.")
+        )
     if status != MeetingStatus.PLANNED:
         _meeting_guard(trajectory)
         if locked.logged_at is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "trajectories"
 
@@ -25,6 +25,21 @@ urlpatterns = [
         "<uuid:trajectory_uuid>/meetings/<uuid:meeting_uuid>/",
         views.meeting_edit,
         name="meeting_edit",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/meetings/<uuid:meeting_uuid>/cancel/",
+        meeting_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/meetings/<uuid:meeting_uuid>/move/",
+        meeting_views.meeting_move,
+        name="meeting_move",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/meetings/<uuid:meeting_uuid>/delete/",
+        meeting_views.meeting_delete,
+        name="meeting_delete",
     ),
     path("<uuid:trajectory_uuid>/wellbeing/new/", views.wellbeing_create, name="wellbeing_create"),
     path("<uuid:trajectory_uuid>/pause/", views.trajectory_pause, name="pause"),

@@ -26,6 +26,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import once_made, submit_once
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals import selectors as referral_selectors
 
@@ -154,6 +155,7 @@ def duo_form_page(
     if request.method == "POST" and form.is_valid():
         result = form_submit(form, lambda: service(form.cleaned_data))
         if result is not None:
+            once_made(request, result)
             messages.success(request, success)
             return done(result) if done else _detail(trajectory)
     return render_duo_page(
@@ -217,6 +219,7 @@ def trajectory_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@submit_once
 def trajectory_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_start_trajectories(request.user):
         raise PermissionDenied
@@ -243,6 +246,7 @@ def trajectory_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if trajectory is not None:
+            once_made(request, trajectory)
             messages.success(request, _("The duo was created. Now fill in the agreements."))
             if trajectory.is_shorter_than_advised:
                 messages.warning(
@@ -266,7 +270,10 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
     now = timezone.now()
     meetings = list(selectors.meetings_for(user=user, trajectory=trajectory))
     for meeting in meetings:
-        meeting.locked = meeting.is_locked(now)  # type: ignore[attr-defined]
+        meeting.locked = meeting.is_locked(  # type: ignore[attr-defined]
+            now, days=trajectory.programme.correction_days
+        )
+        meeting.own = meeting.logged_by_id == user.pk  # type: ignore[attr-defined]
     is_buddy = policy.is_trajectory_buddy(user, trajectory)
     read_only = policy.duo_is_read_only(trajectory)
     participants = selectors.participants_of(trajectory)
@@ -373,6 +380,7 @@ MEETING_FIELDS = (
 
 
 @duo_write_view
+@submit_once
 def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
     return _titled_page(
@@ -392,6 +400,7 @@ def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> 
 
 
 @duo_write_view
+@submit_once
 def meeting_plan(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
     return _titled_page(
@@ -411,8 +420,10 @@ def meeting_edit(
 ) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
     meeting = get_object_or_404(Meeting, trajectory=trajectory, uuid=meeting_uuid)
-    if meeting.is_locked():
-        messages.error(request, _("This meeting was logged more than 7 days ago and is locked."))
+    if meeting.is_locked(days=trajectory.programme.correction_days):
+        messages.error(
+            request, _("This meeting can no longer be changed: the days to correct it are over.")
+        )
         return _detail(trajectory)
     form = MeetingEditForm(
         request.POST or None,
@@ -435,6 +446,7 @@ def meeting_edit(
 
 
 @duo_write_view
+@submit_once
 def wellbeing_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(request, trajectory_uuid, policy.can_score_wellbeing)
     participants = selectors.participants_of(trajectory)
@@ -558,6 +570,7 @@ def trajectory_certificate(
 
 
 @duo_write_view
+@submit_once
 def concern_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
     trajectory = duo_write_guard(
         request, trajectory_uuid, policy.can_raise_concern, CONCERN_CLOSED_MESSAGE

@@ -105,3 +105,28 @@ ROUTES += [
         args=lambda w: {"criterion_id": w.duo_criterion.pk},
     ),
 ]
+
+
+# Issue 16: the author corrects or deletes their tandem note (the world's note is the
+# buddy's); the school, its other side, may not (403).
+def _note(w):
+    return {"trajectory_uuid": w.duo.uuid, "note_uuid": w.duo_tandem_note.uuid}
+
+
+ROUTES += [
+    Route("followup:tandem_note_edit", outcomes(403, buddy=200, **OUT_OF_SCOPE), args=_note),
+    Route(
+        "followup:tandem_note_edit",
+        outcomes(403, buddy=REDIRECT, **OUT_OF_SCOPE),
+        args=_note,
+        method="post",
+        data={"text": "Hij was moe vandaag."},
+    ),
+    Route("followup:tandem_note_delete", outcomes(403, buddy=200, **OUT_OF_SCOPE), args=_note),
+    Route(
+        "followup:tandem_note_delete",
+        outcomes(403, buddy=REDIRECT, **OUT_OF_SCOPE),
+        args=_note,
+        method="post",
+    ),
+]

@@ -1,6 +1,8 @@
 """Duo routes (issue 5): buddies, school staff and the programme's coordinators work in
 duos; regional coordinators and the funder never see one (404 on a duo, 403 on lists)."""
 
+import datetime as dt
+
 from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes, role_outcomes
 
 
@@ -169,4 +171,44 @@ ROUTES += [
         method="post",
     ),
     Route("trajectories:concern_close", outcomes(405, anonymous=LOGIN), args=_concern),
+]
+
+
+# Plan, cancel, correct (issue 16): the buddy and the coordinator of the duo cancel or move
+# a planned meeting; who logged a meeting deletes it (the world's meeting is the buddy's).
+def _planned(w):
+    return {"trajectory_uuid": w.duo.uuid, "meeting_uuid": w.duo_planned_meeting.uuid}
+
+
+def _logged(w):
+    return {"trajectory_uuid": w.duo.uuid, "meeting_uuid": w.duo_meeting.uuid}
+
+
+PLANNERS = {"buddy": 200, "programme_coordinator": 200}
+_IN_TEN_DAYS = (dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=10)).isoformat()
+
+ROUTES += [
+    Route("trajectories:meeting_cancel", outcomes(403, **PLANNERS, **OUT_OF_SCOPE), args=_planned),
+    Route(
+        "trajectories:meeting_cancel",
+        outcomes(403, buddy=REDIRECT, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_planned,
+        method="post",
+        data={"cancel_reason": "buddy_absent", "reason": "Ik ben ziek."},
+    ),
+    Route("trajectories:meeting_move", outcomes(403, **PLANNERS, **OUT_OF_SCOPE), args=_planned),
+    Route(
+        "trajectories:meeting_move",
+        outcomes(403, buddy=REDIRECT, programme_coordinator=REDIRECT, **OUT_OF_SCOPE),
+        args=_planned,
+        method="post",
+        data={"date": _IN_TEN_DAYS, "reason": ""},
+    ),
+    Route("trajectories:meeting_delete", outcomes(403, buddy=200, **OUT_OF_SCOPE), args=_logged),
+    Route(
+        "trajectories:meeting_delete",
+        outcomes(403, buddy=REDIRECT, **OUT_OF_SCOPE),
+        args=_logged,
+        method="post",
+    ),
 ]
