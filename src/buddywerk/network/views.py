@@ -377,6 +377,15 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "questions": selectors.question_list(audience=audience, q=q),
+            # Issue 16, point 11: asked questions wait for an admin's answer; the asker
+            # sees their own.
+            "waiting": (
+                selectors.questions_waiting()
+                if policy.can_edit_questions(request.user)
+                else selectors.questions_asked_by(request.user)
+                if request.user.is_authenticated
+                else []
+            ),
         },
     )
 
