@@ -29,6 +29,7 @@ from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
 from .models import CONTENT_FIELDS, PracticeSubmission, Question, SubmissionStatus
+from .spelling import practice_spelling_suggestion
 from .search import (
     PracticeFilters,
     has_facet_filters,
@@ -83,9 +84,20 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             option.checked = option.code in chosen[facet.param]
     query = request.GET.copy()
     query.pop("page", None)
+    # Issue 16, point 10: nothing found for a misspelt word: suggest the nearest word the
+    # sheets use, as a link that searches again with it.
+    spelling, spelling_query = None, ""
+    if filters.q and not page.paginator.count:
+        spelling = practice_spelling_suggestion(filters.q)
+        if spelling:
+            again = query.copy()
+            again["q"] = spelling
+            spelling_query = again.urlencode()
     context = {
         "form": form,
         "page": page,
+        "spelling": spelling,
+        "spelling_query": spelling_query,
         "facets": facets,
         "filters": filters,
         "query_string": query.urlencode(),
