@@ -8,8 +8,8 @@ route is visited at 375 px as soon as it has its row.
 """
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from buddywerk.access.models import ROLES_REQUIRING_MFA, Role
 from tests.access.matrix import all_rows
@@ -68,9 +68,7 @@ def test_no_page_scrolls_sideways_at_375_px(new_journey, transactional_db, role)
             )
             offenders.append(f"{path}: {width}px ({', '.join(wide)})")
     assert visited, f"no page visited as {role}"
-    assert not offenders, f"pages wider than {PHONE_WIDTH}px as {role}:\n" + "\n".join(
-        offenders
-    )
+    assert not offenders, f"pages wider than {PHONE_WIDTH}px as {role}:\n" + "\n".join(offenders)
 
 
 def _coordinators() -> tuple:
@@ -94,9 +92,7 @@ def test_the_menu_folds_behind_a_button_without_javascript(new_journey, transact
     expect(page.locator("h1")).to_have_text("Opvolging van de duo's")
 
 
-def test_the_menu_opens_by_keyboard_and_is_open_on_a_wide_screen(
-    new_journey, transactional_db
-):
+def test_the_menu_opens_by_keyboard_and_is_open_on_a_wide_screen(new_journey, transactional_db):
     coordinator, other = _coordinators()
     phone = new_journey(viewport=PHONE_VIEWPORT)
     phone.login(coordinator, totp_secret=TEST_TOTP_SECRET)

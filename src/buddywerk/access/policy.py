@@ -622,14 +622,18 @@ def can_use_social_map(user: AnyUser) -> bool:
     if is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR):
         return True
     services = organisation_ids(user, Role.SCHOOL_STAFF)
-    if services and Organisation.objects.filter(
-        pk__in=services, kind=OrganisationKind.SERVICE
-    ).exists():
+    if (
+        services
+        and Organisation.objects.filter(pk__in=services, kind=OrganisationKind.SERVICE).exists()
+    ):
         return True
     programmes = approved_buddy_programme_ids(user)
-    return bool(programmes) and Programme.objects.filter(
-        pk__in=programmes, participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH]
-    ).exists()
+    return (
+        bool(programmes)
+        and Programme.objects.filter(
+            pk__in=programmes, participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH]
+        ).exists()
+    )
 
 
 def can_manage_local_services(user: AnyUser) -> bool:

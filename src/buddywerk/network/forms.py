@@ -193,8 +193,8 @@ class QuestionAskForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, audiences: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["audience"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, label) for code, label in Audience.choices if code in audiences]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(c, label) for c, label in Audience.choices if c in audiences]
 
 
 class LocalServiceFilterForm(BootstrapMixin, forms.Form):

@@ -33,10 +33,7 @@ def question_ask(request: AuthenticatedHttpRequest) -> HttpResponse:
         ):
             messages.success(
                 request,
-                _(
-                    "Thanks for your question. It shows in the list as soon as we have"
-                    " answered it."
-                ),
+                _("Thanks for your question. It shows in the list as soon as we have answered it."),
             )
             return redirect("network:question_list")
     return render(request, "network/question_ask.html", {"form": form})

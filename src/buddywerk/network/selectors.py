@@ -79,9 +79,7 @@ def questions_waiting() -> QuerySet[Question]:
 
 def questions_asked_by(user: Any) -> QuerySet[Question]:
     """The user's own questions that wait for an answer."""
-    return Question.objects.filter(is_published=False, asked_by_id=user.pk).order_by(
-        "created_at"
-    )
+    return Question.objects.filter(is_published=False, asked_by_id=user.pk).order_by("created_at")
 
 
 def local_service_list(*, municipality: Any = None, category: str = "") -> QuerySet[LocalService]:

@@ -29,7 +29,6 @@ from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
 from .models import CONTENT_FIELDS, PracticeSubmission, Question, SubmissionStatus
-from .spelling import practice_spelling_suggestion
 from .search import (
     PracticeFilters,
     has_facet_filters,
@@ -38,6 +37,7 @@ from .search import (
     practice_search_ids,
     practices_in_order,
 )
+from .spelling import practice_spelling_suggestion
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
