@@ -151,9 +151,9 @@ def test_the_demo_prints_each_login_with_its_role_as_the_readme_names_it():
 def test_the_demos_waiting_mail_links_point_at_the_port_it_serves_on(settings):
     """A world built with `--no-serve` (port 8000) and served with `--port 8123`: the mails
     its story wrote still wait in the outbox, and print when the worker starts."""
-    from buddywerk.demo.relink import relink_waiting_mail
     from buddywerk.demo.world import build_world
     from buddywerk.mail.models import OutgoingMail
+    from buddywerk.mail.relink import relink_waiting_mail
 
     settings.SITE_URL = "http://127.0.0.1:8000"
     build_world()

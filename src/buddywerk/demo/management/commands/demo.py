@@ -16,7 +16,6 @@ from buddywerk.access.models import Role
 from buddywerk.buddies.enums import BuddyKind
 from buddywerk.common.env import env_export
 from buddywerk.demo.guard import require_demo_database
-from buddywerk.demo.relink import relink_waiting_mail
 from buddywerk.demo.world import (
     ACCOUNTS,
     BUDDIES,
@@ -25,6 +24,7 @@ from buddywerk.demo.world import (
     build_world,
     demo_email,
 )
+from buddywerk.mail.relink import relink_waiting_mail
 from buddywerk.organisations.models import Organisation, OrganisationKind
 
 SCHEDULER_EVERY_SECONDS = 300

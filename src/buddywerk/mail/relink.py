@@ -1,4 +1,6 @@
-"""The demo's printed mail links work on the demo's own address (issue 16, point 10).
+"""Links of mail still waiting in the outbox, pointed at the site's current address.
+
+Issue 16, point 10: the demo's printed mail links work on the demo's own address.
 
 Links in a mail are written once, on SITE_URL, when the mail is composed. The demo's story
 composes its mails when the world is built, and the task worker prints them once the demo
@@ -12,7 +14,7 @@ import re
 
 from django.db import transaction
 
-from buddywerk.mail.models import OutgoingMail
+from .models import OutgoingMail
 
 # What an earlier run of the demo wrote its links on: plain http on a loopback host.
 _DEMO_ORIGIN = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?=/|\s|$|\")")
