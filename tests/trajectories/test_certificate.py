@@ -72,6 +72,7 @@ def test_certificate_states_hours_period_and_events_without_pupil_data(client):
 
 def test_certificate_is_for_the_buddy_and_the_coordinator_only(client):
     duo = TrajectoryFactory()
+    held(duo)
     url = reverse("trajectories:certificate", args=[duo.uuid])
     client.force_login(coordinator_of(duo))
     assert client.get(url).status_code == 200
@@ -80,3 +81,26 @@ def test_certificate_is_for_the_buddy_and_the_coordinator_only(client):
     other = TrajectoryFactory()
     client.force_login(other.buddy.user)
     assert client.get(url).status_code == 404
+
+
+def held(duo):
+    return services.meeting_log(
+        actor=duo.buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=45
+    )
+
+
+def test_the_certificate_link_appears_only_when_there_is_a_certificate(client):
+    """Issue 16, point 10: a duo without a meeting held has nothing to certify: no link on
+    the duo's page, and the address finds no certificate."""
+    duo = TrajectoryFactory()
+    url = reverse("trajectories:certificate", args=[duo.uuid])
+    detail = reverse("trajectories:detail", args=[duo.uuid])
+    for user in (duo.buddy.user, coordinator_of(duo)):
+        client.force_login(user)
+        assert url not in client.get(detail).content.decode()
+        assert client.get(url).status_code == 404
+    held(duo)
+    for user in (duo.buddy.user, coordinator_of(duo)):
+        client.force_login(user)
+        assert url in client.get(detail).content.decode()
+        assert client.get(url).status_code == 200

@@ -203,6 +203,10 @@ def test_closed_duo_refuses_every_write_with_a_clear_message():
 
 def test_closed_duo_pages_hide_forms_and_redirect(client):
     duo = TrajectoryFactory()
+    # One meeting held: the duo has a certificate (issue 16, point 10).
+    services.meeting_log(
+        actor=duo.buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=45
+    )
     _close(duo)
     client.force_login(duo.buddy.user)
     page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
@@ -223,7 +227,7 @@ def test_closed_duo_pages_hide_forms_and_redirect(client):
         },
     )
     assert response.status_code == 302
-    assert duo.meetings.count() == 0
+    assert duo.meetings.count() == 1  # the one held before the closure, nothing added
     client.force_login(coordinator_of(duo))
     page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
     assert reverse("trajectories:close", args=[duo.uuid]) not in page

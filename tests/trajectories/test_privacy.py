@@ -3,8 +3,10 @@ page; every view of a duo page is written to the audit log."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from buddywerk.common.models import AuditEvent
+from buddywerk.trajectories import services
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,10 @@ def test_school_and_coordinator_see_the_full_name(client):
 )
 def test_every_view_of_a_duo_is_audited(client, name):
     duo = TrajectoryFactory()
+    if name == "certificate":  # a certificate attests a meeting held (issue 16, point 10)
+        services.meeting_log(
+            actor=duo.buddy.user, trajectory=duo, date=timezone.localdate(), duration_minutes=30
+        )
     client.force_login(duo.buddy.user)
     assert client.get(reverse(f"trajectories:{name}", args=[duo.uuid])).status_code == 200
     pupil = duo.participants.get().pupil

@@ -23,8 +23,15 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
-from buddywerk.network.models import PracticeSubmission, SubmissionStatus
-from buddywerk.organisations.models import City, Organisation, Programme, School
+from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
+from buddywerk.organisations.models import (
+    City,
+    Organisation,
+    OrganisationKind,
+    ParticipantKind,
+    Programme,
+    School,
+)
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
@@ -614,6 +621,48 @@ def can_moderate_practice(user: AnyUser, submission: PracticeSubmission) -> bool
 def can_edit_questions(user: AnyUser) -> bool:
     """R14: the Q&A is edited by the umbrella organisation's platform admins."""
     return is_platform_admin(user)
+
+
+def question_audiences(user: AnyUser) -> list[str]:
+    """Issue 16, point 11: the Q&A audiences in whose name the user may ask a question
+    (moderated by a platform admin before it shows): an approved buddy asks as a buddy,
+    a school's care coordinator (lead school_staff) as a school, a programme coordinator
+    as a local programme."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    audiences = []
+    if is_approved_buddy(user):
+        audiences.append(Audience.BUDDIES.value)
+    if schools_led_by(user, School.objects.all()).exists():
+        audiences.append(Audience.SCHOOLS.value)
+    if has_role(user, Role.PROGRAMME_COORDINATOR):
+        audiences.append(Audience.PROGRAMMES.value)
+    return audiences
+
+
+def can_ask_questions(user: AnyUser) -> bool:
+    return bool(question_audiences(user))
+
+
+def can_use_social_map(user: AnyUser) -> bool:
+    """Issue 16, point 11: the sociale kaart (local services, [004]) is in the menu of those
+    who use it: platform admins and programme coordinators keep it, staff of a service
+    and approved buddies of a programme with families lead families to it."""
+    if is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR):
+        return True
+    services = organisation_ids(user, Role.SCHOOL_STAFF)
+    if (
+        services
+        and Organisation.objects.filter(pk__in=services, kind=OrganisationKind.SERVICE).exists()
+    ):
+        return True
+    programmes = approved_buddy_programme_ids(user)
+    return (
+        bool(programmes)
+        and Programme.objects.filter(
+            pk__in=programmes, participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH]
+        ).exists()
+    )
 
 
 def can_manage_local_services(user: AnyUser) -> bool:

@@ -193,6 +193,7 @@ class AuditAction(models.TextChoices):
         _("Unconfirmed proposal removed"),
     )
     QUESTION_SAVE = "question.save", _("Question saved")
+    QUESTION_ASK = "question.ask", _("Question asked")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
     # api
     API_TOKEN_CREATE = "api_token.create", _("API token created")

@@ -27,6 +27,9 @@ def event_list(*, user: Any) -> QuerySet[Event]:
             taken=Count("registrations", filter=Q(registrations__status="registered")),
             waiting=Count("registrations", filter=Q(registrations__status="waiting")),
         )
+        # Explicit: Django drops Meta.ordering from a query with GROUP BY (the counts), so
+        # the events came in the order they were created (issue 16, point 10).
+        .order_by("starts_at", "pk")
     )
     buddy = getattr(user, "buddy", None) if user.is_authenticated else None
     if buddy is not None:

@@ -191,6 +191,28 @@ class QuestionForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
         model_number_bounds(self)
 
 
+class QuestionAskForm(BootstrapMixin, forms.Form):
+    """Issue 16, point 11: a question asked by a buddy, a care coordinator or a programme
+    coordinator, in the name of one of the asker's own audiences."""
+
+    audience = forms.ChoiceField(label=_("I ask as"))
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 250}),
+        help_text=_(
+            "At most 250 characters. Do not name a pupil, a family or a buddy: the answer"
+            " is public."
+        ),
+    )
+
+    def __init__(self, *args: Any, audiences: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["audience"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(c, label) for c, label in Audience.choices if c in audiences]
+
+
 class LocalServiceFilterForm(BootstrapMixin, forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),

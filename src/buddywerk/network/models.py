@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -357,15 +358,30 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class Question(TimeStampedModel):
-    """One question and its answer for one audience, edited by platform admins."""
+    """One question and its answer for one audience, edited by platform admins. Buddies,
+    care coordinators and programme coordinators ask questions too (issue 16, point 11):
+    such a question waits, unpublished and without an answer, until a platform admin
+    answers and publishes it."""
 
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     question = models.CharField(_("question"), max_length=250, validators=PLAIN)
-    answer = models.TextField(_("answer"), validators=PLAIN)
+    answer = models.TextField(_("answer"), blank=True, validators=PLAIN)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
     last_reviewed_on = models.DateField(
-        _("last reviewed on"), help_text=_("When someone last checked that the answer is right.")
+        _("last reviewed on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last checked that the answer is right."),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="questions_asked",
     )
     search_stems = models.TextField(_("search stems"), blank=True, editable=False)
 
@@ -378,6 +394,12 @@ class Question(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.question
+
+    def clean(self) -> None:
+        if self.is_published and not self.answer.strip():
+            raise ValidationError(
+                {"answer": _("Write the answer before you publish the question.")}
+            )
 
 
 # --- Local services (sociale kaart) ---------------------------------------------------

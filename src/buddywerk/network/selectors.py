@@ -67,6 +67,21 @@ def question_list(*, audience: str = "", q: str = "") -> QuerySet[Question]:
     return qs
 
 
+def questions_waiting() -> QuerySet[Question]:
+    """Issue 16, point 11: asked questions no platform admin has published yet, oldest
+    first (the admins' moderation list)."""
+    return (
+        Question.objects.filter(is_published=False, asked_by__isnull=False)
+        .select_related("asked_by")
+        .order_by("created_at")
+    )
+
+
+def questions_asked_by(user: Any) -> QuerySet[Question]:
+    """The user's own questions that wait for an answer."""
+    return Question.objects.filter(is_published=False, asked_by_id=user.pk).order_by("created_at")
+
+
 def local_service_list(*, municipality: Any = None, category: str = "") -> QuerySet[LocalService]:
     qs = LocalService.objects.filter(is_active=True).select_related("municipality")
     if municipality is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import qa_views, views
 
 app_name = "network"
 
@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     path("questions/", views.question_list, name="question_list"),
     path("questions/new/", views.question_edit, name="question_create"),
+    path("questions/ask/", qa_views.question_ask, name="question_ask"),
     path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
     path("services/", views.local_service_list, name="local_service_list"),
     path(

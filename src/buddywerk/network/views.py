@@ -38,6 +38,7 @@ from .search import (
     practice_search_ids,
     practices_in_order,
 )
+from .spelling import practice_spelling_suggestion
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,9 +85,20 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             option.checked = option.code in chosen[facet.param]
     query = request.GET.copy()
     query.pop("page", None)
+    # Issue 16, point 10: nothing found for a misspelt word: suggest the nearest word the
+    # sheets use, as a link that searches again with it.
+    spelling, spelling_query = None, ""
+    if filters.q and not page.paginator.count:
+        spelling = practice_spelling_suggestion(filters.q)
+        if spelling:
+            again = query.copy()
+            again["q"] = spelling
+            spelling_query = again.urlencode()
     context = {
         "form": form,
         "page": page,
+        "spelling": spelling,
+        "spelling_query": spelling_query,
         "facets": facets,
         "filters": filters,
         "query_string": query.urlencode(),
@@ -378,6 +390,15 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "questions": selectors.question_list(audience=audience, q=q),
+            # Issue 16, point 11: asked questions wait for an admin's answer; the asker
+            # sees their own.
+            "waiting": (
+                selectors.questions_waiting()
+                if policy.can_edit_questions(request.user)
+                else selectors.questions_asked_by(request.user)
+                if request.user.is_authenticated
+                else []
+            ),
         },
     )
 

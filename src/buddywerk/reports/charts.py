@@ -1,6 +1,7 @@
 """Server-rendered SVG bar charts: simple, accessible (a title and a description; the same
 numbers are in the table next to the chart), identical in the page and the PDF."""
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,10 @@ BAR = 22
 GAP = 8
 LABEL = 250
 VALUE = 70
+# Characters of a label per line (13 px text in the 250-unit label column) and the line
+# height.
+LABEL_CHARS = 30
+LINE = 16
 
 
 @dataclass(frozen=True)
@@ -23,35 +28,48 @@ class Bar:
     text: str  # what is written next to the bar ("<5", "x" or the number)
 
 
+def label_lines(label: str) -> list[str]:
+    """A bar's label on as many lines as it needs within the label column: never cut off
+    (issue 16, point 10); only a single word longer than a line is split."""
+    return textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+
+
 def bar_chart(title: str, bars: list[Bar], *, chart_id: str) -> SafeString:
-    """A horizontal bar chart; bars of hidden cells are not drawn (their text says why)."""
-    height = max(1, len(bars)) * (BAR + GAP) + GAP
+    """A horizontal bar chart; bars of hidden cells are not drawn (their text says why).
+    A long label takes more lines, and its row grows with it."""
     top = max((bar.value for bar in bars), default=0) or 1
     room = WIDTH - LABEL - VALUE
-    rows = []
-    for i, bar in enumerate(bars):
-        y = GAP + i * (BAR + GAP)
+    parts = []
+    y = GAP
+    for bar in bars:
+        lines = label_lines(bar.label)
+        row = max(BAR, len(lines) * LINE)
         length = round(room * bar.value / top) if bar.value > 0 else 0
-        rows.append(
-            (
-                y + BAR * 0.7,
-                bar.label[:42],
-                y,
+        bar_y = y + (row - BAR) / 2
+        text_y = y + (row - len(lines) * LINE) / 2 + LINE * 0.75
+        spans = format_html_join(
+            "",
+            '<tspan x="0" y="{}">{}</tspan>',
+            ((text_y + n * LINE, line) for n, line in enumerate(lines)),
+        )
+        parts.append(
+            format_html(
+                '<text font-size="13">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#1f5f8b"></rect>'
+                '<text x="{}" y="{}" font-size="13">{}</text>',
+                spans,
                 LABEL,
+                bar_y,
                 length,
                 BAR,
                 LABEL + length + 6,
-                y + BAR * 0.7,
+                bar_y + BAR * 0.7,
                 bar.text,
             )
         )
-    body = format_html_join(
-        "",
-        '<text x="0" y="{}" font-size="13">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="#1f5f8b"></rect>'
-        '<text x="{}" y="{}" font-size="13">{}</text>',
-        ((row[0], row[1], row[3], row[2], row[4], row[5], row[6], row[7], row[8]) for row in rows),
-    )
+        y += row + GAP
+    height = max(y, BAR + 2 * GAP)
+    body = format_html_join("", "{}", ((part,) for part in parts))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{}-title" '
         'viewBox="0 0 {} {}" width="100%" class="bw-chart">'

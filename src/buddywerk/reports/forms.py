@@ -76,6 +76,10 @@ class ReportForm(forms.Form):
         ]
         if not self.is_bound:
             self.fields["area"].initial = choices[0][0] if choices else None
+        # Issue 16, point 10: the report's selects and dates look like every other form's.
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
             self.fields["school_year"].initial = this_year
 
     def _choice_field(self, name: str) -> forms.ChoiceField:

@@ -32,6 +32,12 @@ class Certificate:
         return f"{self.minutes / 60:.1f}".replace(".", ",")
 
 
+def has_certificate(trajectory: Trajectory) -> bool:
+    """A certificate attests meetings held: a duo without one has none to offer (issue 16,
+    point 10: no link to an empty certificate)."""
+    return trajectory.meetings.filter(status=MeetingStatus.HAPPENED).exists()
+
+
 def certificate_for(trajectory: Trajectory) -> Certificate:
     """What the certificate states, from the duo's meetings: no participant is read."""
     from buddywerk.learning.selectors import attendance_count

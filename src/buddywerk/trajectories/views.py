@@ -15,7 +15,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -31,7 +31,7 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals import selectors as referral_selectors
 
 from . import concern_services, selectors, services
-from .certificate import certificate_for, certificate_pdf
+from .certificate import certificate_for, certificate_pdf, has_certificate
 from .duo_pages import concerns_page_url, duo_links
 from .enums import ConcernStatus, MeetingStatus
 from .forms import (
@@ -308,7 +308,8 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "can_raise": policy.can_raise_concern(user, trajectory),
             "end_is_near": trajectory.end_is_near(),
             "goodbye_planned": any(m.is_goodbye for m in meetings),
-            "can_certificate": policy.can_download_certificate(user, trajectory),
+            "can_certificate": policy.can_download_certificate(user, trajectory)
+            and has_certificate(trajectory),
             "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
             "duo_links": duo_links(trajectory),
@@ -558,6 +559,8 @@ def trajectory_certificate(
 ) -> HttpResponse:
     """The buddy's certificate of participation as a PDF: no pupil data in it."""
     trajectory = duo_guard(request, trajectory_uuid, policy.can_download_certificate)
+    if not has_certificate(trajectory):
+        raise Http404
     # audited like every page of the duo, although the file names no participant
     selectors.trajectory_audit_view(user=request.user, trajectory=trajectory)
     pdf = certificate_pdf(certificate_for(trajectory))

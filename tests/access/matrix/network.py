@@ -1,6 +1,6 @@
 """Network routes: the public practice database, proposals, moderation, Q&A, local services."""
 
-from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes
+from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ROUTES = [
     Route("network:practice_list", outcomes(200)),
@@ -78,6 +78,24 @@ ROUTES = [
         outcomes(403, anonymous=LOGIN, platform_admin=200),
         args=lambda w: {"question_id": w.question.pk},
     ),
+    # Issue 16, point 11: approved buddies, care coordinators and programme coordinators
+    # ask a question (an empty form: its errors, 200); it waits for a platform admin.
+    *[
+        Route(
+            "network:question_ask",
+            role_outcomes(
+                403,
+                anonymous=LOGIN,
+                buddy=200,
+                school_staff=200,
+                programme_coordinator=200,
+                declined_applicant=403,
+                pending_applicant=403,
+            ),
+            method=method,
+        )
+        for method in ("get", "post")
+    ],
     Route("network:local_service_list", outcomes(200)),
     # Issue 11, point 1: only the family's own buddy (the approved buddy of its running
     # duo); everyone else, buddies of the same programme included, finds no family.

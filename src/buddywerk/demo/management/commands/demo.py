@@ -10,7 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
+from buddywerk.access.models import Role
+from buddywerk.buddies.enums import BuddyKind
 from buddywerk.common.env import env_export
 from buddywerk.demo.guard import require_demo_database
 from buddywerk.demo.steps.api_token import api_token
@@ -22,8 +25,53 @@ from buddywerk.demo.world import (
     build_world,
     demo_email,
 )
+from buddywerk.mail.relink import relink_waiting_mail
+from buddywerk.organisations.models import Organisation, OrganisationKind
 
 SCHEDULER_EVERY_SECONDS = 300
+# Each role as the README's table of demo accounts names it (issue 16, point 10).
+ROLE_NAMES = {
+    Role.PLATFORM_ADMIN: "platform admin",
+    Role.FUNDER: "funder",
+    Role.REGIONAL_COORDINATOR: "regional coordinator",
+    Role.CITY_STAFF: "city staff",
+    Role.PROGRAMME_COORDINATOR: "programme coordinator",
+    Role.SCHOOL_STAFF: "school staff",
+}
+
+
+def login_list() -> list[tuple[str, str]]:
+    """(who, e-mail) of every demo login, in the README's words: a school's care
+    coordinator and teacher, a service's staff, the safeguarding cases, each buddy's kind.
+    Read after the world is built (a service is told from a school by its kind)."""
+    from buddywerk.demo.steps.safeguarding import EXPIRING, SUSPENDED
+
+    with translation.override("en"):  # the README's language
+        return _login_rows(EXPIRING, SUSPENDED)
+
+
+def _login_rows(expiring: str, suspended: str) -> list[tuple[str, str]]:
+    services = set(
+        Organisation.objects.filter(kind=OrganisationKind.SERVICE).values_list("name", flat=True)
+    )
+    rows = []
+    for account in ACCOUNTS:
+        name = ROLE_NAMES[account.role]
+        if account.role == Role.SCHOOL_STAFF:
+            if account.organisation in services:
+                name = f"service staff ({account.organisation})"
+            else:
+                who = "care coordinator" if account.is_lead else "teacher"
+                name = f"school staff ({who}, {account.organisation})"
+        elif account.role != Role.PLATFORM_ADMIN:
+            name = f"{name} ({account.organisation})"
+        rows.append((name, account.email))
+    for local, what in ((expiring, "extract runs out soon"), (suspended, "suspended")):
+        rows.append((f"safeguarding (buddy, {what})", demo_email(local)))
+    for buddy in BUDDIES:
+        kind = str(BuddyKind(buddy.kind).label).lower()
+        rows.append((f"buddy ({kind}, {buddy.status})", demo_email(buddy.local)))
+    return rows
 
 
 class Command(BaseCommand):
@@ -58,6 +106,7 @@ class Command(BaseCommand):
         self._print_api_token(options["port"])
         if options["no_serve"]:
             return
+        relink_waiting_mail(site_url)
         # Whitenoise serves the demo's static files from the apps (no collectstatic); an
         # empty STATIC_ROOT keeps it from warning that the folder is missing.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
@@ -104,10 +153,8 @@ class Command(BaseCommand):
             "or run `uv run buddywerk demo-code EMAIL`."
         )
         out("")
-        for account in ACCOUNTS:
-            out(f"  {account.role:<24} {account.email}")
-        for buddy in BUDDIES:
-            out(f"  {'buddy':<24} {demo_email(buddy.local)}  ({buddy.kind}, {buddy.status})")
+        for name, email in login_list():
+            out(f"  {name:<44} {email}")
         out("")
         out(f"Mail is printed here (EMAIL_URL={'console://'}); data lives in {settings.VAR_DIR}.")
 
