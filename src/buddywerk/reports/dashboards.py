@@ -10,7 +10,6 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.access import policy
 from buddywerk.access.models import Role, User
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.common.dates import date_text
 from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
@@ -152,7 +152,7 @@ def buddy_todo(buddy: Buddy) -> list[str]:
                     "Your criminal-record extract counts for %(programme)s until %(day)s: "
                     "ask for a new one now."
                 )
-                % {"programme": programme.name, "day": date_format(last, "j F Y")}
+                % {"programme": programme.name, "day": date_text(last)}
             )
     return [str(item) for item in items]
 

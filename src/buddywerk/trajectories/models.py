@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.dates import date_text
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -203,7 +203,7 @@ class Trajectory(TimeStampedModel):
             raise ValidationError(
                 {
                     "planned_end": _("The buddy is available until %(day)s.")
-                    % {"day": date_format(last_day, "j F Y")}
+                    % {"day": date_text(last_day)}
                 }
             )
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +23,7 @@ from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.dates import date_text
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
@@ -215,8 +215,8 @@ def trajectory_start(
                             "runs at least until %(end)s."
                         )
                         % {
-                            "day": date_format(last_day, "j F Y"),
-                            "end": date_format(shortest, "j F Y"),
+                            "day": date_text(last_day),
+                            "end": date_text(shortest),
                         }
                     }
                 )
@@ -227,7 +227,7 @@ def trajectory_start(
                 "planned_end": gettext(
                     "The buddy is available until %(day)s: the duo may not end later."
                 )
-                % {"day": date_format(last_day, "j F Y")}
+                % {"day": date_text(last_day)}
             }
         )
     first = referrals[0]
@@ -260,7 +260,7 @@ def trajectory_start(
                     "The buddy's criminal-record extract counts until %(day)s: a duo with a "
                     "minor may not end later."
                 )
-                % {"day": date_format(last_valid, "j F Y")}
+                % {"day": date_text(last_valid)}
             }
         )
     trajectory.save()
@@ -366,7 +366,7 @@ def duos_end_by_last_day(*, buddy: Buddy, last_day: dt.date | None) -> list[Traj
                         "You have a duo that starts on %(day)s. Talk to your coordinator "
                         "before you choose an earlier last day."
                     )
-                    % {"day": date_format(duo.planned_start, "j F Y")}
+                    % {"day": date_text(duo.planned_start)}
                 }
             )
     for duo in duos:
