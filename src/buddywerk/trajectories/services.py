@@ -142,7 +142,7 @@ def _participant_problems(
             add(
                 "buddy",
                 _(
-                    "R2: the programme has not yet seen this buddy's criminal-record extract "
+                    "The programme has not yet seen this buddy's criminal-record extract "
                     "(model 2), so no duo with a minor can start."
                 ),
             )
