@@ -24,9 +24,10 @@ CATALOGUES = sorted(SRC.glob("**/locale/nl_BE/LC_MESSAGES/django.po"))
 TEMPLATES = sorted(
     p for p in SRC.rglob("*") if "templates" in p.parts and p.suffix in {".html", ".txt"}
 )
-# Formal "you" as a word: u, uw, uzelf (and "a.u.b.", the formal "please"); never a letter
+# Formal "you" as a word: u, uw, uzelf (and "alstublieft" or "a.u.b.", the formal "please");
+# never a letter
 # inside a word, a placeholder or a unit.
-FORMAL = re.compile(r"(?<![\w%(-])(u|uw|uzelf|uwe)(?![\w-])|a\.u\.b\.", re.IGNORECASE)
+FORMAL = re.compile(r"(?<![\w%(-])(u|uw|uzelf|uwe|alstublieft)(?![\w-])|a\.u\.b\.", re.IGNORECASE)
 RULE_CODE = re.compile(r"(?<![\w-])R\d{1,2}(?!\w)")
 # Literal text a template may show untranslated: names, file formats, units.
 LITERAL_OK = {"Buddywerk", "Excel", "xlsx", "CSV", "km", "Nederlands", "English"}
