@@ -231,8 +231,7 @@ class Event(TimeStampedModel):
             season_end = dt.date(day.year, last_month, last_day)
             if not season_start <= day <= season_end:
                 errors["starts_at"] = _(
-                    "Intervisions run from 15 January to 31 May. Choose a date in "
-                    "that period."
+                    "Intervisions run from 15 January to 31 May. Choose a date in that period."
                 )
         if errors:
             raise ValidationError(errors)
