@@ -119,7 +119,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "buddywerk.access.context_processors.access",
             ],
-            "builtins": ["django.templatetags.i18n", "buddywerk.common.templatetags.once"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "buddywerk.common.templatetags.once",
+                "buddywerk.common.templatetags.dates",
+            ],
             # Tests set this to raise, so that an unknown variable fails (ARCHITECTURE.md 11).
             "string_if_invalid": env("TEMPLATE_STRING_IF_INVALID", ""),
         },
@@ -254,6 +258,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]
+# One date format per context (text, tables) in each language: buddywerk.common.dates.
+FORMAT_MODULE_PATH = ["buddywerk.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -50,7 +50,7 @@ def test_buddy_waits_for_a_full_intervision_and_moves_up(journey, new_journey, t
     journey.visit("/learning/events/")
     journey.page.get_by_role("link", name="Intervisie: een warme band").click()
     journey.check()
-    journey.page.get_by_role("button", name="Op de wachtlijst zetten").click()
+    journey.page.get_by_role("button", name="Zet me op de wachtlijst").click()
     journey.check()
     expect(journey.page.locator(".bw-status")).to_have_attribute("data-status", "waiting")
     expect(journey.page.locator(".bw-status")).to_contain_text("nummer 1")

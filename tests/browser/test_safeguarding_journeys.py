@@ -35,7 +35,7 @@ def test_a_coordinator_suspends_a_buddy_and_the_school_sees_only_the_pause(
 
     journey.login(coordinator, totp_secret=TEST_TOTP_SECRET)
     journey.visit(reverse("buddies:screening_detail", args=[pupil_duo.programme.uuid, buddy.uuid]))
-    journey.page.get_by_label("Reden (alleen het programma leest dit)").fill(REASON)
+    journey.page.get_by_label("Reden (alleen de buddywerking leest dit)").fill(REASON)
     journey.page.get_by_role("button", name="Deze buddy schorsen").click()
     journey.check()
     expect(journey.page.get_by_text("De buddy is geschorst")).to_be_visible()
@@ -45,7 +45,7 @@ def test_a_coordinator_suspends_a_buddy_and_the_school_sees_only_the_pause(
         journey.visit(reverse("trajectories:detail", args=[duo.uuid]))
         expect(journey.page.locator("p.lead")).to_contain_text("Gepauzeerd")
         expect(journey.page.get_by_test_id("paused-by-programme")).to_contain_text(
-            "Gepauzeerd voor de veiligheid"
+            "Gepauzeerd voor een veilig kader"
         )
         expect(journey.page.get_by_text("de buddy werd geschorst")).to_be_visible()
         duo.refresh_from_db()
@@ -56,7 +56,7 @@ def test_a_coordinator_suspends_a_buddy_and_the_school_sees_only_the_pause(
     journey.visit(reverse("trajectories:detail", args=[pupil_duo.uuid]))
     expect(journey.page.locator("p.lead")).to_contain_text("Gepauzeerd")
     expect(journey.page.get_by_test_id("paused-by-programme")).to_contain_text(
-        "gepauzeerd door het programma"
+        "gepauzeerd door de buddywerking"
     )
     content = journey.page.content()
     assert "geschorst" not in content

@@ -146,7 +146,7 @@ def test_the_partners_and_coordinators_are_mailed_without_the_reason():
     pupil = w["pupil_duo"].participants.get().pupil
     for mail in mails:
         text = mail.subject + mail.body
-        assert "gepauzeerd door het programma" in text
+        assert "gepauzeerd door de buddywerking" in text
         assert "Signaal" not in text
         assert "Veiligheid" not in text
         assert pupil.first_name not in text
@@ -162,11 +162,11 @@ def test_a_paused_duo_refuses_the_buddys_meetings_and_reinstating_resumes_nothin
     buddy_services.buddy_approve(actor=w["coordinator"], buddy=w["buddy"], programme=w["programme"])
     duo.refresh_from_db()
     assert duo.status == TrajectoryStatus.PAUSED and duo.paused_for_safeguarding
-    with pytest.raises(ValidationError, match="gepauzeerd door het programma"):
+    with pytest.raises(ValidationError, match="gepauzeerd door de buddywerking"):
         services.meeting_log(
             actor=w["buddy"].user, trajectory=duo, date=timezone.localdate(), duration_minutes=30
         )
-    with pytest.raises(ValidationError, match="gepauzeerd door het programma"):
+    with pytest.raises(ValidationError, match="gepauzeerd door de buddywerking"):
         services.meeting_plan(
             actor=w["buddy"].user,
             trajectory=duo,

@@ -66,7 +66,7 @@ def test_suspending_pauses_both_duos_withdraws_three_proposals_and_keeps_the_mem
         assert w[person].email in recipients
     assert buddy.user.email not in recipients
     for mail in mails:
-        assert "gepauzeerd door het programma" in mail.subject + mail.body
+        assert "gepauzeerd door de buddywerking" in mail.subject + mail.body
         assert "Signaal" not in mail.subject + mail.body
         assert "geschorst" not in (mail.subject + mail.body).lower()
 
@@ -132,7 +132,7 @@ def test_reinstating_resumes_no_duo_and_the_paused_duo_refuses_the_buddys_writes
     for name, write in writes.items():
         with pytest.raises(ValidationError) as refused:
             write()
-        assert "gepauzeerd door het programma" in refused.value.messages[0], name
+        assert "gepauzeerd door de buddywerking" in refused.value.messages[0], name
     assert not TandemNote.objects.filter(trajectory=duo).exists()
     assert not RelationshipSurvey.objects.filter(trajectory=duo).exists()
     assert not WellbeingScore.objects.filter(participant__trajectory=duo).exists()

@@ -42,6 +42,7 @@ from .models import ROLES_REQUIRING_MFA, Membership, Role, User
 if TYPE_CHECKING:
     from buddywerk.privacy.erasure_models import ErasureRequest
 
+
 class AuthoredNote(Protocol):
     """A note with its author on a duo (the follow-up app's tandem note: the policy names
     no follow-up model)."""

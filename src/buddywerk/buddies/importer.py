@@ -412,8 +412,8 @@ class RowReader:
             error(
                 "studierichting",
                 _(
-                    "A volunteer student must study in an education-related or social field "
-                    "(R1); write 'ja' under 'stage' if buddy work is part of the internship."
+                    "A volunteer student must study in an education-related or social field; "
+                    "write 'ja' under 'stage' if buddy work is part of the internship."
                 ),
             )
 

@@ -94,7 +94,7 @@ class Buddy(PublicModel):
     on_internship = models.BooleanField(
         _("buddy as part of an internship"),
         default=False,
-        help_text=_("R1, R10: a student who is a buddy as part of their study."),
+        help_text=_("A student who is a buddy as part of their study."),
     )
     teaching_qualification = models.CharField(
         _("teaching qualification"),
@@ -176,13 +176,13 @@ class Buddy(PublicModel):
         _("criminal-record extract seen on"),
         null=True,
         blank=True,
-        help_text=_("R2: the date the programme saw the extract model 2."),
+        help_text=_("The date the programme saw the extract (model 2)."),
     )
     extract_dated_on = models.DateField(
         _("date on the criminal-record extract"),
         null=True,
         blank=True,
-        help_text=_("R2: the date printed on the extract; the extract itself is never stored."),
+        help_text=_("The date printed on the extract; the extract itself is never stored."),
     )
     extract_reminded_on = models.DateField(
         _("reminded that the extract runs out"),

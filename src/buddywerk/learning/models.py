@@ -147,7 +147,7 @@ class Event(PublicModel):
         max_length=160,
         blank=True,
         validators=PLAIN,
-        help_text=_("R13: e.g. building a warm bond, maths remediation in primary school."),
+        help_text=_("For example: building a warm bond, maths remediation in primary school."),
     )
     description = models.TextField(_("description"), blank=True, validators=PLAIN)
     programme = ParentKey(
@@ -207,8 +207,7 @@ class Event(PublicModel):
             season_end = dt.date(day.year, last_month, last_day)
             if not season_start <= day <= season_end:
                 errors["starts_at"] = _(
-                    "Intervisions run from 15 January to 31 May (R13). Choose a date in "
-                    "that period."
+                    "Intervisions run from 15 January to 31 May. Choose a date in that period."
                 )
         if errors:
             raise ValidationError(errors)

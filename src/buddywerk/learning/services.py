@@ -22,6 +22,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.dates import date_text
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
 
@@ -95,7 +96,7 @@ def registration_create(
     if moment > event.registration_deadline:
         raise ValidationError(
             _("Registration closed on %(date)s.")
-            % {"date": timezone.localtime(event.registration_deadline).strftime("%d/%m/%Y %H:%M")}
+            % {"date": date_text(event.registration_deadline, with_time=True)}
         )
     if event.registrations.filter(buddy=buddy, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(_("You are already registered for this event."))

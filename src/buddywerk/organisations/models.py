@@ -103,19 +103,19 @@ class Programme(Organisation):
         _("target school years"),
         item_choices=SchoolYear,
         help_text=_(
-            "R5: the school years of the pupils the programme supports; "
+            "The school years of the pupils the programme supports; "
             "leave empty for a family programme."
         ),
     )
     buddy_kinds = MultipleChoiceJSONField(
         _("buddy kinds"),
         item_choices=buddy_kind_choices,
-        help_text=_("R1: the kinds of buddy the programme recruits."),
+        help_text=_("The kinds of buddy the programme recruits."),
     )
     meeting_modes = MultipleChoiceJSONField(
         _("meeting modes"),
         item_choices=MeetingMode,
-        help_text=_("R8: where duos of this programme meet."),
+        help_text=_("Where duos of this programme meet."),
     )
     # R2 over time (issue 13, point 2): how long a seen extract counts, and how old it may
     # be on the day the programme sees it.
@@ -123,13 +123,13 @@ class Programme(Organisation):
         _("extract counts for (months)"),
         default=36,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text=_("R2: how long a criminal-record extract counts after the programme saw it."),
+        help_text=_("How long a criminal-record extract counts after the programme saw it."),
     )
     extract_max_age_months = models.PositiveSmallIntegerField(
         _("extract at most this old when shown (months)"),
         default=6,
         validators=[MaxValueValidator(24)],
-        help_text=_("R2: the date on the extract lies at most this long before it is seen."),
+        help_text=_("The date on the extract lies at most this long before it is seen."),
     )
     # Issue 13, point 3: a buddy who leaves before the usual end (R7) may still get a duo
     # that ends on their last day, if it lasts at least this long. Empty: only full duos.

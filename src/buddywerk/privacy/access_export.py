@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from buddywerk.access.models import Membership, User
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import AuditAction
+from buddywerk.common.dates import date_table
 from buddywerk.common.models import AuditEvent
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode
 from buddywerk.followup.models import RelationshipSurvey, SurveyRespondent, TandemNote
@@ -224,10 +225,10 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}[+-]\d{2}:\d{2})?")
 
 
 def _readable_date(value: str) -> str:
-    """An ISO date of the JSON as a reader writes it: 03/12/2026, or 03/12/2026 14:05."""
+    """An ISO date of the JSON as a reader writes it: 3/12/2026, or 3/12/2026 14:05."""
     if "T" in value:
-        return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
-    return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return date_table(dt.datetime.fromisoformat(value), with_time=True)
+    return date_table(dt.date.fromisoformat(value))
 
 
 def pdf_blocks(data: dict[str, Any]) -> list[Block]:

@@ -116,7 +116,7 @@ FACTS: dict[DataKind, Facts] = {
         (Audience.BUDDY,),
     ),
     DataKind.EXTRACT_FACT: Facts(
-        _("Show that a buddy may work with minors (R2)."),
+        _("Show that a buddy may work with minors."),
         _("Buddies"),
         _(
             "The date the criminal-record extract was seen and its date; never the extract "

@@ -309,7 +309,7 @@ class Referral(PublicModel):
     criteria = MultipleChoiceJSONField(
         _("selection criteria"),
         item_choices=SelectionCriterion,
-        help_text=_("R6: why this pupil qualifies for a buddy."),
+        help_text=_("Why this pupil qualifies for a buddy."),
     )
     goals = MultipleChoiceJSONField(
         _("goals"),
@@ -330,7 +330,7 @@ class Referral(PublicModel):
         max_length=8,
         choices=Complexity.choices,
         default=Complexity.NORMAL,
-        help_text=_("R3: a complex situation is matched with an expert buddy only."),
+        help_text=_("A complex situation is matched with an expert buddy only."),
     )
     consent_given_on = models.DateField(
         _("consent given on"),

@@ -6,8 +6,9 @@ import io
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from buddywerk.common.dates import date_table
 
 from .charts import table_chart
 from .figures import CHANGE, COUNT, DAYS, HOURS, MEAN, PERCENT, Report, Table
@@ -37,8 +38,8 @@ def heading(report: Report) -> list[str]:
         report.scope.label,
         _("%(start)s to %(end)s")
         % {
-            "start": formats.date_format(report.period.start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(report.period.end, "SHORT_DATE_FORMAT"),
+            "start": date_table(report.period.start),
+            "end": date_table(report.period.end),
         },
     ]
 

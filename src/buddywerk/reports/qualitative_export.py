@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from buddywerk.common.dates import date_table, date_text
 
 from .exports import NUMBER_FORMATS, cell_value
 from .figures import Report, Scope
@@ -52,7 +54,7 @@ class Section:
         report = self.respondent.report
         if not self.respondent.submitted or report is None or report.submitted_at is None:
             return _("Not submitted yet")
-        day = formats.date_format(timezone.localtime(report.submitted_at).date(), "j F Y")
+        day = date_text(report.submitted_at)
         if report.late:
             return _("Submitted late, on %(day)s") % {"day": day}
         return _("Submitted on %(day)s") % {"day": day}
@@ -184,8 +186,8 @@ def to_xlsx(combined: Combined) -> bytes:
         [
             _("%(start)s to %(end)s")
             % {
-                "start": formats.date_format(period.start, "SHORT_DATE_FORMAT"),
-                "end": formats.date_format(period.end, "SHORT_DATE_FORMAT"),
+                "start": date_table(period.start),
+                "end": date_table(period.end),
             }
         ]
     )

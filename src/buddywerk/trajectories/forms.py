@@ -116,7 +116,7 @@ class DuoStartForm(StyledForm, forms.Form):
         label=_("Coupled by"),
         choices=[("", _("Automatic")), *CouplingOrganisation.choices],
         required=False,
-        help_text=_("R10: who coupled the buddy with the school or family (for insurance)."),
+        help_text=_("Who coupled the buddy with the school or family (for insurance)."),
     )
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.dates import date_text
 from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
 from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode, slot_label
@@ -82,7 +82,7 @@ class Trajectory(PublicModel):
         _("where they meet"),
         max_length=10,
         choices=MeetingMode.choices,
-        help_text=_("R8: at school, at home or online."),
+        help_text=_("At school, at home or online."),
     )
     place = models.CharField(
         _("place"),
@@ -101,14 +101,14 @@ class Trajectory(PublicModel):
     internship = models.BooleanField(
         _("part of an internship"),
         default=False,
-        help_text=_("R10: the buddy does this duo as part of a (mandatory) internship."),
+        help_text=_("The buddy does this duo as part of a (mandatory) internship."),
     )
     coupled_by = models.CharField(
         _("coupled by"),
         max_length=24,
         choices=CouplingOrganisation.choices,
         default=CouplingOrganisation.PROGRAMME,
-        help_text=_("R10: the organisation that coupled the buddy with the school or family."),
+        help_text=_("The organisation that coupled the buddy with the school or family."),
     )
     school_insurance_confirmed_at = models.DateTimeField(
         _("school confirmed its insurance at"), null=True, blank=True
@@ -169,7 +169,7 @@ class Trajectory(PublicModel):
             raise ValidationError(
                 {
                     "planned_end": _("The buddy is available until %(day)s.")
-                    % {"day": date_format(last_day, "j F Y")}
+                    % {"day": date_text(last_day)}
                 }
             )
 
@@ -276,7 +276,7 @@ class AgreementFields(models.Model):
         _("what the buddy does not do"),
         max_length=AGREEMENT_MAX_CHARS,
         blank=True,
-        help_text=_("R9: e.g. no social work, no house hunting."),
+        help_text=_("For example: no social work, no house hunting."),
     )
     reaching_school = models.TextField(
         _("how to reach the school"), max_length=AGREEMENT_MAX_CHARS, blank=True

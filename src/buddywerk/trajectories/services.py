@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.dates import date_text
 from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import ALL_SLOTS, MeetingMode
 from buddywerk.common.workflow import transition_apply
@@ -143,7 +143,7 @@ def _participant_problems(
             add(
                 "buddy",
                 _(
-                    "R2: the programme has not yet seen this buddy's criminal-record extract "
+                    "The programme has not yet seen this buddy's criminal-record extract "
                     "(model 2), so no duo with a minor can start."
                 ),
             )
@@ -216,8 +216,8 @@ def trajectory_start(
                             "runs at least until %(end)s."
                         )
                         % {
-                            "day": date_format(last_day, "j F Y"),
-                            "end": date_format(shortest, "j F Y"),
+                            "day": date_text(last_day),
+                            "end": date_text(shortest),
                         }
                     }
                 )
@@ -228,7 +228,7 @@ def trajectory_start(
                 "planned_end": gettext(
                     "The buddy is available until %(day)s: the duo may not end later."
                 )
-                % {"day": date_format(last_day, "j F Y")}
+                % {"day": date_text(last_day)}
             }
         )
     first = referrals[0]
@@ -261,7 +261,7 @@ def trajectory_start(
                     "The buddy's criminal-record extract counts until %(day)s: a duo with a "
                     "minor may not end later."
                 )
-                % {"day": date_format(last_valid, "j F Y")}
+                % {"day": date_text(last_valid)}
             }
         )
     trajectory.save()
@@ -376,7 +376,7 @@ def duos_end_by_last_day(*, buddy: Buddy, last_day: dt.date | None) -> list[Traj
                         "You have a duo that starts on %(day)s. Talk to your coordinator "
                         "before you choose an earlier last day."
                     )
-                    % {"day": date_format(duo.planned_start, "j F Y")}
+                    % {"day": date_text(duo.planned_start)}
                 }
             )
     for duo in duos:
