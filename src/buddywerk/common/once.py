@@ -33,6 +33,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -85,10 +86,18 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+def _user_id(request: HttpRequest) -> int:
+    """The signed-in user's id (create forms are behind the login)."""
+    pk = request.user.pk
+    if pk is None:
+        raise PermissionDenied
+    return int(pk)
+
+
 def _used(request: HttpRequest, token: uuid.UUID, fingerprint: str) -> UsedFormToken | None:
     since = timezone.now() - dt.timedelta(minutes=RESEND_MINUTES)
     return (
-        UsedFormToken.objects.filter(user_id=request.user.pk)
+        UsedFormToken.objects.filter(user_id=_user_id(request))
         .filter(Q(token=token) | Q(fingerprint=fingerprint, used_at__gte=since))
         .order_by("-used_at")
         .first()
@@ -135,7 +144,7 @@ def _store(
         content_type = ContentType.objects.get_for_model(record)
         object_id = str(record.pk)
     UsedFormToken.objects.create(
-        user_id=request.user.pk,
+        user_id=_user_id(request),
         token=token,
         fingerprint=fingerprint,
         content_type=content_type,

@@ -413,7 +413,7 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
     ).values_list(
         "pk", "pupil_id", "family_id", "programme_id", "referrer_id", "status", "submitted_at"
     ):
-        person = person_rows.get(("pupil", pupil) if pupil else ("family", family))
+        archived = person_rows.get(("pupil", pupil) if pupil else ("family", family))
         history = moves.get(pk, [])
         ended = next((at for to, at in history if to in ENDED), None)
         matched = next((at for to, at in history if to == ReferralStatus.MATCHED), None)
@@ -422,7 +422,7 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
             programme_id=programme,
             referrer_id=referrer,
             final_status=status,
-            municipality_id=person.municipality_id if person else None,
+            municipality_id=archived.municipality_id if archived else None,
             submitted_month=_local_month(submitted_at),
             ended_month=_local_month(ended),
             matched_month=_local_month(matched),
