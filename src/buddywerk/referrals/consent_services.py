@@ -130,7 +130,7 @@ def pupil_surely_old_enough(referral: Referral) -> bool:
     pupil = referral.pupil
     if pupil is None or pupil.birth_year is None or referral.consent_given_on is None:
         return False
-    return referral.consent_given_on.year - pupil.birth_year - 1 >= PUPIL_CONSENT_AGE
+    return bool(referral.consent_given_on.year - pupil.birth_year - 1 >= PUPIL_CONSENT_AGE)
 
 
 def consent_check(referral: Referral, *, required: bool) -> dict[str, list[str]]:

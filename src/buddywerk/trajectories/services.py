@@ -695,7 +695,7 @@ def _place_by_mode(trajectory: Trajectory) -> str:
     """Where the duo meets when no place was given: never a "-" in a text someone is asked
     to confirm (issue 16, point 3)."""
     if trajectory.mode == MeetingMode.SCHOOL:
-        return trajectory.school.name
+        return str(trajectory.school.name)
     if trajectory.mode == MeetingMode.HOME:
         return gettext("the family's home")
     return gettext("a video call")
