@@ -311,3 +311,20 @@ def test_a_family_referral_sent_twice_makes_one_draft(client):
         "consent_method": "paper",
     }
     send_twice(client, reverse("referrals:create_family"), data, Referral)
+
+
+def test_a_question_sent_twice_is_asked_once(client):
+    """The Q&A question form (issue 16, point 11) carries the token too: a resubmit asks
+    the question once and shows the question list with the message."""
+    from buddywerk.network.models import Question
+    from tests.network.test_qa_audiences import buddy
+
+    client.force_login(buddy())
+    first = send_twice(
+        client,
+        reverse("network:question_ask"),
+        {"audience": "buddies", "question": "Mag ik foto's nemen?"},
+        Question,
+    )
+    assert first["Location"] == reverse("network:question_list")
+    assert UsedFormToken.objects.get().object_id == str(Question.objects.get().pk)

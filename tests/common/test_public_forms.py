@@ -34,10 +34,10 @@ SPAM = "Win een iPhone op http://oplichter.example"
 # --- The three forms, each submitted the way a visitor does ------------------------------
 
 
-def _practice(client, email, ip, **extra):
+def _practice(client, email, ip, title=SPAM, **extra):
     return client.post(
         "/network/practices/new/",
-        form_data(submitter_email=email, submitter_name=SPAM, title=SPAM, **extra),
+        form_data(submitter_email=email, submitter_name=SPAM, title=title, **extra),
         REMOTE_ADDR=ip,
     )
 
@@ -83,8 +83,13 @@ FORMS = {"practice": _practice, "school": _school, "buddy": _buddy}
 
 
 def _submit(kind, email, ip, capture, n=0):
-    """One visitor's submission; `n` gives a school a number of its own."""
-    kwargs = {"number": f"0123{n:02d}"} if kind == "school" else {}
+    """One visitor's submission; `n` gives a school a number of its own and a practice a
+    title of its own (the same proposal or registration sent again is one: see below)."""
+    kwargs: dict = {}
+    if kind == "school":
+        kwargs = {"number": f"0123{n:02d}"}
+    elif kind == "practice":
+        kwargs = {"title": f"{SPAM} {n}"}
     with capture(execute=True):
         return FORMS[kind](Client(), email, ip, **kwargs)
 
@@ -158,7 +163,7 @@ def test_limits_are_shared_between_the_forms(django_capture_on_commit_callbacks)
     _submit("school", "doelwit@example.org", "198.51.100.2", django_capture_on_commit_callbacks, 1)
     _submit("buddy", "doelwit@example.org", "198.51.100.3", django_capture_on_commit_callbacks)
     response = _submit(
-        "practice", "doelwit@example.org", "198.51.100.4", django_capture_on_commit_callbacks
+        "practice", "doelwit@example.org", "198.51.100.4", django_capture_on_commit_callbacks, 1
     )
     assert response.status_code == 429 and len(mail.outbox) == 3
 
@@ -174,6 +179,109 @@ def test_a_refused_submission_does_not_count(django_capture_on_commit_callbacks)
     assert mail.outbox == []
     response = _submit("school", "doelwit@example.org", "198.51.100.1", capture, 1)
     assert _accepted("school", response)
+
+
+# --- Sent twice (issue 16, point 2) ------------------------------------------------------
+# No account, so no one-time token: the natural key decides. A registration still waiting
+# for the same school and address, or a proposal with the same address and title within the
+# hour, is the same one: the visitor sees the usual answer with a message, nothing is stored
+# or mailed again, and the resend does not use up the address's limit.
+
+ALREADY_SENT = "al verstuurd"
+
+
+@pytest.mark.parametrize("kind", ["practice", "school"])
+def test_a_public_form_sent_twice_makes_one_record_and_one_mail(
+    kind, django_capture_on_commit_callbacks
+):
+    client = Client()
+    kwargs = {"number": "0123 45"} if kind == "school" else {}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = FORMS[kind](client, "juf@example.org", "198.51.100.1", **kwargs)
+    assert _accepted(kind, first)
+    assert _stored(kind) == 1 and len(mail.outbox) == 1
+    for email in ["juf@example.org", "Juf@Example.org"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            again = FORMS[kind](client, email, "198.51.100.1", **kwargs)
+        assert _accepted(kind, again)
+        shown = again if kind == "practice" else client.get(again["Location"])
+        assert ALREADY_SENT in shown.content.decode()
+        assert _stored(kind) == 1 and len(mail.outbox) == 1
+    # The resends used none of the address's three mails a day.
+    for n in (1, 2):
+        assert _accepted(
+            kind,
+            _submit(kind, "juf@example.org", "198.51.100.2", django_capture_on_commit_callbacks, n),
+        )
+    assert _stored(kind) == 3 and len(mail.outbox) == 3
+
+
+def test_a_school_registered_again_by_another_address_is_still_refused(client):
+    """Only the same person's resend is the same registration: someone else gets the
+    clear error that the school is already registered."""
+    _school(client, "juf@example.org", "198.51.100.1")
+    response = _school(Client(), "directie@example.org", "198.51.100.2")
+    assert response.status_code == 200
+    assert "Er is al een school met dit instellingsnummer" in response.content.decode()
+    assert School.objects.count() == 1
+
+
+def test_a_practice_proposal_is_new_after_an_hour_or_with_another_title(
+    django_capture_on_commit_callbacks,
+):
+    from buddywerk.network import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _practice(Client(), "juf@example.org", "198.51.100.1", title="Huiswerkklas")
+        _practice(Client(), "juf@example.org", "198.51.100.1", title="Leesclub")
+    assert PracticeSubmission.objects.count() == 2
+    PracticeSubmission.objects.filter(title="Huiswerkklas").update(
+        created_at=timezone.now() - dt.timedelta(minutes=selectors.RESEND_MINUTES + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _practice(Client(), "juf@example.org", "198.51.100.1", title="Huiswerkklas")
+    assert PracticeSubmission.objects.count() == 3 and len(mail.outbox) == 3
+
+
+def test_the_practice_service_itself_is_idempotent(django_capture_on_commit_callbacks):
+    """Another caller than the page (e.g. two sends at once past the page's check) gets the
+    same proposal back from the service."""
+    from buddywerk.network import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _practice(Client(), "juf@example.org", "198.51.100.1", title="Huiswerkklas")
+    first = PracticeSubmission.objects.get()
+    fields = {"title": " huiswerkklas "}
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.practice_submission_create(
+            actor=None,
+            fields=fields,
+            relations={},
+            submitter_name="Juf",
+            submitter_email="JUF@example.org",
+        )
+    assert again == first and len(mail.outbox) == 1
+
+
+def test_the_school_service_itself_is_idempotent(client, django_capture_on_commit_callbacks):
+    from buddywerk.geo.models import Postcode
+    from buddywerk.organisations import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _school(client, "juf@example.org", "198.51.100.1")
+    first = School.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.school_register(
+            actor=None,
+            school_number="01.23.45",
+            name="Andere naam",
+            level="primary",
+            street="Kerkstraat 12",
+            postcode=Postcode.objects.filter(code="2800").first(),
+            registrant_name="Juf",
+            registrant_email="juf@example.org",
+        )
+    assert again == first and len(mail.outbox) == 1
 
 
 # --- Honeypot -----------------------------------------------------------------------------

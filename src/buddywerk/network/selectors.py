@@ -1,8 +1,10 @@
 """Reads of the network app, scoped by the access policy."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from buddywerk.access import policy
 
@@ -12,6 +14,7 @@ from .models import (
     PracticeSubmission,
     Question,
     ServiceIntroduction,
+    SubmissionStatus,
 )
 from .text import stems
 from .workflow import MODERATION_STATUSES
@@ -148,4 +151,28 @@ def services_for_family(*, family: Any) -> QuerySet[LocalService]:
             )
         )
         .order_by("nearby", "municipality__name", "category", "name")
+    )
+
+
+# A proposal sent again within this time by the same address, with the same title, is the
+# same proposal (issue 16, point 2): the public form has no account for a one-time token.
+RESEND_MINUTES = 60
+
+
+def practice_submission_resent(
+    *, submitter_email: str, title: str, practice: Practice | None
+) -> PracticeSubmission | None:
+    """The proposal this address sent with this title (for the same sheet, or a new one)
+    within RESEND_MINUTES and not yet decided on, or None."""
+    since = timezone.now() - dt.timedelta(minutes=RESEND_MINUTES)
+    return (
+        PracticeSubmission.objects.filter(
+            submitter_email__iexact=submitter_email.strip(),
+            title__iexact=title.strip(),
+            practice=practice,
+            status__in=[SubmissionStatus.UNCONFIRMED, SubmissionStatus.SUBMITTED],
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .first()
     )

@@ -23,6 +23,7 @@ from buddywerk.common.storage import storage_full_as_error
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_language, mail_to_address, site_url
 
+from . import selectors
 from .models import (
     CONTENT_FIELDS,
     CONTENT_M2M,
@@ -101,7 +102,14 @@ def practice_submission_create(
 ) -> PracticeSubmission:
     """R15: anyone proposes a new sheet, or a change to a published one. The proposal waits
     until its author confirms their email address through the mailed link. `language`: the
-    language of the form (default: the active one); the author's mails are written in it."""
+    language of the form (default: the active one); the author's mails are written in it.
+    The same proposal sent again within the hour (same address and title) answers with the
+    first one, without a second mail (issue 16, point 2)."""
+    resent = selectors.practice_submission_resent(
+        submitter_email=submitter_email, title=str(fields.get("title", "")), practice=practice
+    )
+    if resent is not None:
+        return resent
     submission = PracticeSubmission(
         practice=practice,
         submitter_name=submitter_name,

@@ -204,6 +204,17 @@ def practice_submit(request: HttpRequest, practice_uuid: UUID | None = None) -> 
         )
     if request.method == "POST" and form.is_valid():
         fields, relations = form.content()
+        resent = selectors.practice_submission_resent(
+            submitter_email=form.cleaned_data["submitter_email"],
+            title=str(fields.get("title", "")),
+            practice=practice,
+        )
+        if resent is not None:
+            # The same proposal again: no second record, no second mail, no hit.
+            messages.info(request, _("You had already sent this proposal: we received it once."))
+            return render(
+                request, "network/practice_submitted.html", {"email": resent.submitter_email}
+            )
         try:
             hits = public_form_consume(request, recipient=form.cleaned_data["submitter_email"])
         except PublicFormThrottled as exc:

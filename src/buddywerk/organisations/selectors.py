@@ -186,3 +186,17 @@ def school_staff_list(*, school: School) -> list[Membership]:
         .select_related("user")
         .order_by("-is_lead", "user__last_name", "user__first_name", "user__email")
     )
+
+
+def school_registration_resent(*, school_number: str, registrant_email: str) -> School | None:
+    """The registration of this school (normalised number) by this address, still waiting
+    for a platform admin: the same form sent again (issue 16, point 2). The public form has
+    no account to hang a one-time token on, so the natural key decides."""
+    return (
+        School.objects.awaiting_confirmation()
+        .filter(
+            school_number=school_number,
+            registrant_email__iexact=registrant_email.strip(),
+        )
+        .first()
+    )

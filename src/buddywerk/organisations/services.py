@@ -27,6 +27,7 @@ from buddywerk.mail.compose import (
     site_url,
 )
 
+from . import selectors
 from .models import (
     City,
     Organisation,
@@ -100,10 +101,18 @@ def school_register(
     language: str | None = None,
 ) -> School:
     """A school asks to join Buddywerk. It waits for a platform admin's confirmation
-    (R4: only schools refer pupils, so a school must be real before it can). `language`:
+    (R4: only schools refer pupils, so a school must be real before it can). The same
+    registration sent again by the same address answers with the waiting one, without a
+    second mail (issue 16, point 2). `language`:
     the language of the form (default: the active one), kept for the registrant's mails and
     their account."""
     number = school_number_normalise(school_number)
+    resent = selectors.school_registration_resent(
+        school_number=number, registrant_email=registrant_email
+    )
+    if resent is not None:
+        # Sent again (back and resubmit): the registration stands once, mailed once.
+        return resent
     if School.objects.filter(school_number=number).exists():
         raise ValidationError(
             {"school_number": _("A school with this number is already registered.")}

@@ -95,6 +95,16 @@ def school_register(request: HttpRequest) -> HttpResponse:
     form = SchoolRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        resent = selectors.school_registration_resent(
+            school_number=services.school_number_normalise(data["school_number"]),
+            registrant_email=data["registrant_email"],
+        )
+        if resent is not None:
+            # The same registration again: no second record, no second mail, no hit.
+            messages.info(
+                request, _("You had already sent this registration: we received it once.")
+            )
+            return redirect("organisations:school_register_done")
         try:
             hits = public_form_consume(request, recipient=data["registrant_email"])
         except PublicFormThrottled as exc:
