@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -42,7 +43,7 @@ from .schedule import RULES, DataKind
 ANONYMISED = "gewist-"  # account_anonymise's address: an account already anonymised
 
 
-def _days(kind: DataKind, programmes: list[int | None]) -> int:
+def _days(kind: DataKind, programmes: list[int]) -> int:
     """The schedule's period, or per programme its shorter one; the longest of them."""
     base = RULES[kind.value].period_days
     overrides = dict(
@@ -57,22 +58,23 @@ def _days(kind: DataKind, programmes: list[int | None]) -> int:
 
 def declined_dues() -> list[tuple[int, dt.date]]:
     """Per declined buddy not yet anonymised: (user id, the day their data goes)."""
-    decisions: dict[int, tuple[dt.datetime, int | None]] = {}
-    for buddy, at, programme in (
+    decisions: dict[int, tuple[dt.datetime | None, int | None]] = {}
+    for buddy, moved, deciding in (
         BuddyStatusChange.objects.filter(
             to_status=ScreeningStatus.DECLINED, buddy__status=ScreeningStatus.DECLINED
         )
         .order_by("at", "pk")
         .values_list("buddy_id", "at", "programme_id")
     ):
-        decisions[buddy] = (at, programme)  # the last decision wins
+        decisions[buddy] = (moved, deciding)  # the last decision wins
     result = []
     for pk, user_id, screened_at in (
         Buddy.objects.filter(status=ScreeningStatus.DECLINED)
         .exclude(user__email__startswith=ANONYMISED)
         .values_list("pk", "user_id", "screened_at")
     ):
-        at, programme = decisions.get(pk, (screened_at, None))
+        decided: tuple[dt.datetime | None, int | None] = (screened_at, None)
+        at, programme = decisions.get(pk, decided)
         if at is None:
             continue  # no decision day known: nothing to count from
         days = _days(DataKind.DECLINED_BUDDY, [programme] if programme else [])
@@ -109,7 +111,7 @@ def _with_extract() -> Q:
     )
 
 
-def _serving() -> QuerySet[Membership]:
+def _serving() -> QuerySet[Membership, Any]:
     """The users with a buddy membership that still runs: they have not left."""
     return Membership.objects.filter(role=Role.BUDDY, is_active=True).values("user_id")
 
@@ -117,15 +119,15 @@ def _serving() -> QuerySet[Membership]:
 def extract_dues() -> list[tuple[int, int, dt.date]]:
     """Per buddy who left and still holds more of the extract fact than the figures need:
     (buddy id, user id, the day it goes)."""
-    buddies = {
-        pk: (user_id, [])
+    buddies: dict[int, int] = {
+        pk: user_id
         for pk, user_id in Buddy.objects.filter(_with_extract())
         .exclude(user_id__in=_serving())
         .values_list("pk", "user_id")
     }
     if not buddies:
         return []
-    programmes: dict[int, list[int | None]] = defaultdict(list)
+    programmes: dict[int, list[int]] = defaultdict(list)
     for buddy, programme in Buddy.programmes.through.objects.filter(
         buddy_id__in=buddies
     ).values_list("buddy_id", "programme_id"):
@@ -139,13 +141,13 @@ def extract_dues() -> list[tuple[int, int, dt.date]]:
             running.add(buddy)
         else:
             ends[buddy].append(closed_on)
-    users = {user_id: pk for pk, (user_id, _p) in buddies.items()}
+    users = {user_id: pk for pk, user_id in buddies.items()}
     for user_id, ended in Membership.objects.filter(
         user_id__in=users, role=Role.BUDDY, is_active=False
     ).values_list("user_id", "updated_at"):
         ends[users[user_id]].append(timezone.localdate(ended))
     result = []
-    for pk, (user_id, _p) in buddies.items():
+    for pk, user_id in buddies.items():
         if pk in running or not ends[pk]:
             continue  # a duo runs, or nothing says when the buddy left
         days = _days(DataKind.EXTRACT_FACT, programmes[pk])
