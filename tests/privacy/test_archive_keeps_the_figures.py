@@ -7,8 +7,9 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from buddywerk.access.models import User
-from buddywerk.buddies.models import Buddy
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.buddies.services import buddy_decline
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Programme
 from buddywerk.privacy import purge
@@ -22,6 +23,7 @@ from buddywerk.privacy.archive_models import (
     ArchivedReferralMove,
     ArchivedScore,
 )
+from buddywerk.privacy.buddy_services import declined_buddies_purge, extract_facts_purge
 from buddywerk.privacy.models import RetentionOverride
 from buddywerk.privacy.schedule import DataKind
 from buddywerk.referrals.models import Family, Pupil, Referral
@@ -116,6 +118,37 @@ def test_purge_keeps_every_figure_of_every_past_report(world):
     assert after.keys() == before.keys()
     for key, tables in before.items():
         assert after[key] == tables, key
+
+    # The buddies' own kinds (issue 15 point 2): declining applicants counts in no past
+    # figure (the report counts approved buddies only), and after the purge of declined
+    # buddies' data and of the extract fact of every buddy who left, every figure is the
+    # same: an approved buddy keeps the month the extract was seen, which is all the
+    # whole-month periods ask.
+    applicants = list(Buddy.objects.filter(status=ScreeningStatus.APPLIED).order_by("pk")[:5])
+    assert applicants
+    for buddy in applicants:
+        buddy_decline(
+            actor=None, buddy=buddy, programme=buddy.programmes.first(), reason="Geen plaats."
+        )
+    assert _figures(scopes) == before
+    # Every buddy left: each has a buddy membership that ended (the generator makes none).
+    Membership.objects.filter(role=Role.BUDDY).update(is_active=False)
+    Membership.objects.bulk_create(
+        Membership(user_id=user, organisation_id=programme, role=Role.BUDDY, is_active=False)
+        for user, programme in Buddy.objects.exclude(
+            user__in=Membership.objects.filter(role=Role.BUDDY).values("user")
+        ).values_list("user_id", "programmes")
+        if programme is not None
+    )
+    later = timezone.now() + dt.timedelta(days=400)
+    assert declined_buddies_purge(now=later) == len(applicants)
+    assert extract_facts_purge(now=later) > 0
+    # Only a duo that runs (or a safeguarding hold) keeps more than the month.
+    rows = Buddy.objects.values_list("user_id", "extract_dated_on", "extract_seen_on")
+    for user, dated, seen in rows:
+        if not account_held(user):
+            assert dated is None and (seen is None or seen.day == 1)
+    assert _figures(scopes) == before
 
     # Buddies go too (issue 15 point 4): anonymising every buddy whose duos are closed or
     # archived moves no figure (the duos and the archive keep the buddy's kind and

@@ -49,7 +49,7 @@ def test_the_plan_counts_what_the_run_then_does_and_when():
     assert (soon[DataKind.PARTICIPANT].now, soon[DataKind.PARTICIPANT].soon) == (0, 2)
     assert soon[DataKind.FOLLOWUP].soon == followup
     assert soon[DataKind.INACTIVE_ACCOUNT].acted and soon[DataKind.STAFF_ACCOUNT].acted
-    assert not soon[DataKind.DECLINED_BUDDY].acted
+    assert soon[DataKind.DECLINED_BUDDY].acted and soon[DataKind.EXTRACT_FACT].acted
 
     plan = _rows(_at(due))
     assert plan[DataKind.PARTICIPANT].now == 2
@@ -84,7 +84,9 @@ def test_the_command_dry_run_prints_the_plan_and_changes_nothing():
     call_command("privacy", "--dry-run", stdout=out)
     text = out.getvalue()
     assert "A pupil's or family's data and their referrals" in text
-    assert "not purged automatically" in text
+    # Every kind of the schedule is acted on now, the buddies' kinds too.
+    assert "The fact that a buddy's criminal-record extract was seen" in text
+    assert "not purged automatically" not in text
     assert not AuditEvent.objects.filter(action=AuditAction.PRIVACY_PURGE).exists()
     out = StringIO()
     call_command("privacy", stdout=out)

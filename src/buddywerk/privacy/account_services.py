@@ -14,7 +14,7 @@ the daily run anonymises the account: the name, address and password go, the acc
 can no longer sign in, and a buddy's profile keeps only what the funder's figures of past
 periods count (the kind of buddy, the training institution, the screening status, the
 capacity, the availability dates and the day the extract was seen; the extract fact has
-its own period in the schedule, not yet acted on). The rows that point
+its own period in the schedule, acted on in buddy_services.py). The rows that point
 to the account (duos, meetings in the archive, the audit trail) keep pointing to a person
 without a name. A duo that still runs, an open concern or a duo paused for safeguarding
 holds the buddy's account (R18) until it is closed.

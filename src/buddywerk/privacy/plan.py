@@ -28,6 +28,8 @@ from buddywerk.referrals.models import ConsentWithdrawal
 from buddywerk.trajectories.models import Concern, Meeting, WellbeingScore
 
 from .account_services import account_dues
+from .account_services import account_held as held
+from .buddy_services import declined_dues, extract_dues
 from .purge import groups
 from .schedule import RULES, SCHEDULE, DataKind, RetentionRule
 
@@ -134,8 +136,14 @@ def purge_plan(*, now: dt.datetime) -> list[PlanRow]:
     }
     for kind in (DataKind.INACTIVE_ACCOUNT, DataKind.STAFF_ACCOUNT):
         rows[kind] = PlanRow(RULES[kind.value], acted=True)
-    today = timezone.localdate(now)
-    for kind, day in account_dues(now=now):
+    for kind in (DataKind.DECLINED_BUDDY, DataKind.EXTRACT_FACT):
+        rows[kind] = PlanRow(RULES[kind.value], acted=True)
+    dues = account_dues(now=now)
+    declined = DataKind.DECLINED_BUDDY
+    dues += [(declined, day) for user_id, day in declined_dues() if not held(user_id)]
+    extract = DataKind.EXTRACT_FACT
+    dues += [(extract, day) for _buddy, user_id, day in extract_dues() if not held(user_id)]
+    for kind, day in dues:
         row = rows[kind]
         if day <= today:
             row.now += 1

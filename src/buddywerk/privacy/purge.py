@@ -80,6 +80,7 @@ from .archive_models import (
     ArchivedReferralMove,
     ArchivedScore,
 )
+from .buddy_services import declined_buddies_purge, extract_facts_purge
 from .models import RetentionOverride
 from .schedule import RULES, DataKind
 
@@ -543,6 +544,8 @@ class RunCounts:
     audit_events: int = 0
     accounts_warned: int = 0
     accounts_anonymised: int = 0
+    declined_buddies: int = 0
+    extract_facts: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -552,6 +555,8 @@ class RunCounts:
             "audit_events": self.audit_events,
             "accounts_warned": self.accounts_warned,
             "accounts_anonymised": self.accounts_anonymised,
+            "declined_buddies": self.declined_buddies,
+            "extract_facts": self.extract_facts,
         }
 
 
@@ -568,6 +573,8 @@ def privacy_purge(*, now: dt.datetime) -> RunCounts | None:
     counts.participants = participants_purge(today=today)
     accounts = inactive_accounts_run(now=now)
     counts.accounts_warned, counts.accounts_anonymised = accounts.warned, accounts.anonymised
+    counts.declined_buddies = declined_buddies_purge(now=now)
+    counts.extract_facts = extract_facts_purge(now=now)
     with transaction.atomic():
         counts.mail_bodies = mail_bodies_purge(now=now)
         counts.practice_photos = practice_photos_purge(now=now)
