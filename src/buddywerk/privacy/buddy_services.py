@@ -33,7 +33,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from buddywerk.access.models import Membership, Role, User
-from buddywerk.buddies.models import Buddy, BuddyStatusChange, ScreeningStatus
+from buddywerk.buddies.enums import ScreeningStatus
+from buddywerk.buddies.models import Buddy, BuddyStatusChange
 from buddywerk.trajectories.models import Trajectory
 
 from .account_services import account_anonymise, account_held
