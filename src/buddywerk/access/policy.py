@@ -14,7 +14,7 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -32,15 +32,13 @@ from buddywerk.organisations.models import (
     Programme,
     School,
 )
+from buddywerk.privacy.erasure_models import ErasureRequest
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
 from buddywerk.trajectories.models import Concern, Meeting, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
-
-if TYPE_CHECKING:
-    from buddywerk.privacy.erasure_models import ErasureRequest
 
 
 class AuthoredNote(Protocol):
