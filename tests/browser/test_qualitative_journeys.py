@@ -69,8 +69,11 @@ def test_coordinator_drafts_and_submits_then_the_funder_downloads_the_combined_p
     expect(missing).to_contain_text("Buddy Gent (rapport)")
     expect(missing).to_contain_text("Antwerpen")
     expect(missing).not_to_contain_text("Buddy Mechelen (rapport)")
+    # The task worker makes the file (the immediate backend in tests, at the commit).
+    fpage.get_by_role("button", name="Maak de PDF").click()
+    fpage.wait_for_load_state()
     with fpage.expect_download() as download_info:
-        fpage.get_by_role("link", name="PDF", exact=True).click()
+        fpage.get_by_role("link", name="downloaden").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))

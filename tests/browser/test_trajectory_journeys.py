@@ -29,7 +29,8 @@ def test_buddy_logs_a_meeting_on_a_phone_in_a_few_taps(new_journey, transactiona
     phone.login(duo.buddy.user)
     phone.visit("/duos/")
     page = phone.page
-    expect(page.get_by_role("link", name="Duo's").first).to_be_attached()
+    # On a phone the menu folds behind its button (issue 16 point 8).
+    expect(page.locator("a[href='/duos/']").first).to_be_attached()
     assert pupil.last_name not in page.content()
     # Tap 1: the duo; tap 2: log a meeting.
     page.locator(f"a[href='/duos/{duo.uuid}/']").first.click()

@@ -87,6 +87,7 @@ def _arguments() -> dict[str, object]:
         "registrations": Registration.objects.none(),
         "questions": [],
         "organisations": School.objects.all(),
+        "audiences": ["buddies"],
     }
 
 

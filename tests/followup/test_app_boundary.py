@@ -31,6 +31,16 @@ ALLOWED = {
     "privacy/access_export.py": (
         "access on request (GDPR Art. 15) exports the tandem notes and survey answers too"
     ),
+    "privacy/purge.py": (
+        "the purge archives and deletes a duo's follow-up with its duo (retention schedule)"
+    ),
+    "privacy/plan.py": "the purge's dry run counts the follow-up rows that would go",
+    "privacy/erasure_services.py": (
+        "erasure on request lists and erases the child's follow-up (tandem notes, surveys)"
+    ),
+    "reports/todo.py": (
+        "the home page's to-do list gathers every app's items (followup/todo.py among them)"
+    ),
     "reports/templates/reports/home.html": (
         "the coordinator's home page shows the follow-up's open-concerns panel"
     ),

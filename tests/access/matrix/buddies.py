@@ -1,6 +1,11 @@
 """Buddy routes: public registration, the buddy's profile, screening and import."""
 
+import datetime as dt
+
 from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
+
+# A plausible date (issue 16 point 5: a date long ago is refused).
+RECENT = (dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=30)).isoformat()
 
 # Another programme's screening and import are not found (issue 11, point 4).
 COORDINATOR_ONLY = outcomes(
@@ -71,7 +76,7 @@ ROUTES = [
             ("approve", 200, {}),
             ("decline", REDIRECT, {"decline-reason": "Geen plaats."}),
             ("reopen", 200, {}),
-            ("extract", REDIRECT, {"extract-seen_on": "2020-01-01"}),
+            ("extract", REDIRECT, {"extract-seen_on": RECENT}),
             ("level", REDIRECT, {"level-level": "expert"}),
             # issue 13: suspending the approved buddy works; reinstating is refused (200)
             ("suspend", REDIRECT, {"suspend-reason": "Signaal ontvangen."}),

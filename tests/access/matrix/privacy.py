@@ -25,9 +25,14 @@ EXPORTERS = {"programme_coordinator": 200, "platform_admin": 200}
 def _family_of_the_programme(w):
     """The world's family in a duo of the family programme, whose coordinator the world's
     coordinator becomes too (the world's own programme takes pupils only)."""
+    from buddywerk.access.models import Membership
     from tests.factories import member
 
-    member(w.users["programme_coordinator"], w.family_programme, "programme_coordinator")
+    coordinator = w.users["programme_coordinator"]
+    if not Membership.objects.filter(
+        user=coordinator, organisation=w.family_programme, role="programme_coordinator"
+    ).exists():  # a walk over every page asks twice
+        member(coordinator, w.family_programme, "programme_coordinator")
     return w.matched_family
 
 
@@ -113,7 +118,11 @@ ROUTES += [
 
 # Erasure on request (issue 15 point 4): a coordinator of the child's programme (or a
 # platform admin) records a request; a second person decides; everyone else gets 404.
-ASKED = {"asked_by": "parent", "asked_on": "2020-01-06"}
+# A plausible day (issue 16 point 5): a week ago.
+ASKED = {
+    "asked_by": "parent",
+    "asked_on": (dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=7)).isoformat(),
+}
 
 
 def _erasure(w, role: str = "programme_coordinator"):
