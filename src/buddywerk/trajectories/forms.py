@@ -408,9 +408,7 @@ class MeetingCancelForm(StyledForm, forms.Form):
 class MeetingMoveForm(StyledForm, forms.Form):
     """Move a planned meeting to a new date and time (issue 16, point 3)."""
 
-    date = PlausibleDateField(
-        label=_("New date"), past_years=0, future_years=1, widget=DATE_WIDGET
-    )
+    date = PlausibleDateField(label=_("New date"), past_years=0, future_years=1, widget=DATE_WIDGET)
     start_time = forms.TimeField(
         label=_("New start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
