@@ -169,3 +169,20 @@ def test_the_demos_waiting_mail_links_point_at_the_port_it_serves_on(settings):
     assert links == {"http://127.0.0.1:8123"}
     sent.refresh_from_db()
     assert "http://127.0.0.1:8000/" in sent.body  # what went out stays as it was
+
+
+def test_a_form_without_its_security_token_gets_a_plain_dutch_page():
+    """Django's own CSRF page is technical ("CSRF-verificatie mislukt") and formal; a
+    volunteer who left a form open overnight needs to know what to do, and that nothing
+    was saved."""
+    from django.test import Client
+
+    user = UserFactory()
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(user)
+    response = csrf_client.post(reverse("privacy"), {"x": "1"}, HTTP_ACCEPT_LANGUAGE="nl-BE")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "CSRF verification failed" not in html and "CSRF-verificatie" not in html
+    assert "Er is niets bewaard" in html
+    assert "Laad de pagina opnieuw" in html

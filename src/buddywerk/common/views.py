@@ -25,6 +25,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token: often a page left open for hours, or
+    cookies blocked. Django's own page is technical and formal; this one says what to do.
+    The reason stays out of the page (it is for developers, and in the log)."""
+    return render(request, "csrf_failure.html", status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 with a "try again shortly" page when the database cannot be reached
     (an outage or a restart of PostgreSQL: issue 17, point 6). Django calls this inside
