@@ -14,7 +14,7 @@ from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import ParticipantKind
 from buddywerk.reports.charts import LABEL_CHARS, Bar, bar_chart
 from buddywerk.reports.forms import ReportForm
-from tests.factories import BuddyFactory, ProgrammeFactory, UserFactory, member
+from tests.factories import BuddyFactory, ProgrammeFactory, SchoolFactory, UserFactory, member
 from tests.learning.factories import EventFactory
 from tests.network.factories import PracticeFactory
 
@@ -186,3 +186,23 @@ def test_a_form_without_its_security_token_gets_a_plain_dutch_page():
     assert "CSRF verification failed" not in html and "CSRF-verificatie" not in html
     assert "Er is niets bewaard" in html
     assert "Laad de pagina opnieuw" in html
+
+
+def test_a_family_programmes_page_speaks_to_services_not_to_schools(client):
+    """The programme page offered "As a school: ask for a buddy for a pupil" for a family
+    programme too; a service's staff could even follow it to a pupil form they may not use."""
+    families = ProgrammeFactory(name="Gezinsbuddy", participant_kind=ParticipantKind.FAMILIES)
+    pupils = ProgrammeFactory(name="Leerbuddy")
+    family_page = reverse("organisations:programme_detail", args=[families.uuid])
+    html = client.get(family_page).content.decode()
+    assert 'id="register-school"' not in html and 'id="register-family"' in html
+    assert reverse("organisations:school_register") not in html
+    html = client.get(reverse("organisations:programme_detail", args=[pupils.uuid])).content.decode()
+    assert 'id="register-school"' in html and 'id="register-family"' not in html
+    # A school's care coordinator signed in gets the button to the family form.
+    user = UserFactory()
+    school = SchoolFactory()
+    client.force_login(member(user, school, Role.SCHOOL_STAFF))
+    html = client.get(family_page).content.decode()
+    assert reverse("referrals:create_family") in html
+    assert reverse("referrals:create_pupil") not in html
