@@ -197,7 +197,8 @@ def test_a_family_programmes_page_speaks_to_services_not_to_schools(client):
     html = client.get(family_page).content.decode()
     assert 'id="register-school"' not in html and 'id="register-family"' in html
     assert reverse("organisations:school_register") not in html
-    html = client.get(reverse("organisations:programme_detail", args=[pupils.uuid])).content.decode()
+    pupil_page = reverse("organisations:programme_detail", args=[pupils.uuid])
+    html = client.get(pupil_page).content.decode()
     assert 'id="register-school"' in html and 'id="register-family"' not in html
     # A school's care coordinator signed in gets the button to the family form.
     user = UserFactory()

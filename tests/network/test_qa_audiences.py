@@ -134,3 +134,32 @@ def test_the_sociale_kaart_is_in_the_menu_of_those_who_use_it(client):
     }
     for name, (user, shown) in users.items():
         assert ("/network/services/" in _menu(client, user)) is shown, name
+
+
+def test_the_admins_hear_of_a_question_and_the_asker_of_its_answer_once():
+    """Nobody was told: a question waited until an admin happened to look, and the asker
+    never learnt it was answered. The question's text stays out of both mails (an asker
+    may write about a pupil)."""
+    from buddywerk.mail.models import OutgoingMail
+    from buddywerk.network import services
+
+    admin = platform_admin()
+    asker = buddy()
+    question = qa_services.question_ask(
+        actor=asker, audience="buddies", question="Mag ik met Zoë naar de bib?"
+    )
+    asked = OutgoingMail.objects.get(kind="network.question_asked")
+    assert asked.to == admin.email
+    assert f"/network/questions/{question.pk}/edit/" in asked.body
+    assert "Zoë" not in asked.body + asked.subject
+    # Saved unpublished (a draft of the answer): no mail to the asker yet.
+    fields = {"audience": "buddies", "question": question.question, "answer": "Ja."}
+    services.question_save(actor=admin, question=question, fields=fields)
+    assert not OutgoingMail.objects.filter(kind="network.question_answered").exists()
+    # Published with its answer: one mail; saved again later: no second one.
+    for answer in ("Ja, met toestemming.", "Ja, met toestemming van de ouders."):
+        fields = {**fields, "answer": answer, "is_published": True}
+        services.question_save(actor=admin, question=question, fields=fields)
+    answered = OutgoingMail.objects.get(kind="network.question_answered")
+    assert answered.to == asker.email
+    assert "/network/questions/" in answered.body and "Zoë" not in answered.body

@@ -21,7 +21,7 @@ from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.storage import storage_full_as_error
 from buddywerk.common.workflow import transition_apply
-from buddywerk.mail.compose import mail_language, mail_to_address, site_url
+from buddywerk.mail.compose import mail_language, mail_to_address, mail_to_users, site_url
 
 from . import selectors
 from .models import (
@@ -349,6 +349,11 @@ def question_save(
     of the review."""
     if not policy.can_edit_questions(actor):
         raise PermissionDenied
+    # A form has already copied its data onto `question`: what was published is in the row.
+    was_answered = (
+        question.pk is not None
+        and Question.objects.filter(pk=question.pk, is_published=True).exclude(answer="").exists()
+    )
     for name, value in fields.items():
         setattr(question, name, value)
     if reviewed or question.last_reviewed_on is None:
@@ -357,6 +362,15 @@ def question_save(
     question.full_clean()
     question.save()
     audit_record(actor=actor, action=AuditAction.QUESTION_SAVE, target=question)
+    asker = question.asked_by
+    if asker is not None and asker.is_active and question.is_published and question.answer:
+        if not was_answered:
+            mail_to_users(
+                users=[asker],
+                template="network/email/question_answered",
+                kind="network.question_answered",
+                context={"questions_url": site_url(reverse("network:question_list"))},
+            )
     return question
 
 

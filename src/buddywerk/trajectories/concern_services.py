@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
+from buddywerk.access.recipients import platform_admin_users
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -132,11 +133,7 @@ def regional_coordinator_ids(trajectory: Trajectory) -> set[int]:
     )
     if ids:
         return ids
-    return set(
-        Membership.objects.active()
-        .filter(role=Role.PLATFORM_ADMIN)
-        .values_list("user_id", flat=True)
-    ) | set(User.objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True))
+    return set(platform_admin_users().values_list("pk", flat=True))
 
 
 def school_care_coordinator_ids(trajectory: Trajectory) -> set[int]:

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from buddywerk.access.models import Membership, Role, User
+from buddywerk.access.recipients import platform_admin_users
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.rules import buddy_may_meet_minors
 from buddywerk.mail.compose import mail_to_users
@@ -90,17 +90,6 @@ def safeguarding_findings(*, now: dt.datetime | None = None) -> list[Finding]:
     return sorted(findings)
 
 
-def _platform_admins() -> list[User]:
-    admins = {
-        m.user
-        for m in Membership.objects.active()
-        .filter(role=Role.PLATFORM_ADMIN, user__is_active=True)
-        .select_related("user")
-    }
-    admins |= set(User.objects.filter(is_superuser=True, is_active=True))
-    return sorted(admins, key=lambda user: user.pk)
-
-
 @transaction.atomic
 def safeguarding_check_run(*, now: dt.datetime | None = None) -> int:
     """The scheduled run (`buddywerk run-scheduled`): find, and when there is anything, mail
@@ -118,7 +107,7 @@ def safeguarding_check_run(*, now: dt.datetime | None = None) -> int:
     ).exists()
     if not already:
         mail_to_users(
-            users=_platform_admins(),
+            users=platform_admin_users(),
             template="trajectories/email/safeguarding_findings",
             context={"count": len(findings), "lines": [f.line() for f in findings]},
             kind=FINDINGS_MAIL_KIND,
