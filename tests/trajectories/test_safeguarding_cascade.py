@@ -16,6 +16,7 @@ from django.utils import timezone
 from buddywerk.access.models import Membership, Role
 from buddywerk.buddies import services as buddy_services
 from buddywerk.buddies.models import ScreeningStatus
+from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.matching.enums import ProposalStatus
@@ -23,7 +24,7 @@ from buddywerk.matching.models import Proposal
 from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import MeetingStatus, SafeguardingStep, TrajectoryStatus
-from buddywerk.trajectories.models import Meeting, TrajectoryTransition
+from buddywerk.trajectories.models import Meeting, MeetingTransition, TrajectoryTransition
 from tests.factories import BuddyFactory, SchoolFactory, UserFactory, member
 from tests.matching.helpers import open_proposal
 from tests.trajectories.factories import TrajectoryFactory
@@ -107,6 +108,12 @@ def test_declining_cancels_planned_meetings_and_keeps_logged_ones():
         meeting.refresh_from_db()
         assert meeting.status == MeetingStatus.CANCELLED
         assert meeting.cancel_reason == "other"
+        # Through the meeting workflow, as the system: a log row and a cancel audit event.
+        log = MeetingTransition.objects.get(meeting=meeting)
+        assert (log.transition, log.actor, log.to_status) == ("cancel", None, "cancelled")
+        assert "veiligheid" in log.reason
+    cancels = AuditEvent.objects.filter(action=AuditAction.MEETING_CANCEL, actor=None)
+    assert cancels.count() == len(w["planned"]) > 0
     w["happened"].refresh_from_db()
     assert w["happened"].status == MeetingStatus.HAPPENED
     assert not Meeting.objects.filter(

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ from .enums import (
     WellbeingMoment,
     WellbeingSource,
 )
+from .meeting_workflow import MEETING
 from .models import (
     EVALUATION_MAX_CHARS,
     NOTE_MAX_CHARS,
@@ -1081,24 +1083,30 @@ def meeting_update(
 
 
 def meetings_cancel_for_safeguarding(*, trajectory: Trajectory) -> int:
-    """The safeguarding cascade cancels the duo's planned meetings (the system, in the
-    caller's transaction, which holds the duo's row lock): they leave the buddy's calendar
-    feed, and the month rollup counts them as cancelled."""
+    """The safeguarding cascade cancels the duo's planned meetings as the system, through
+    the meeting workflow (log row, audit event), in the caller's transaction, which holds
+    the duo's row lock: they leave the buddy's calendar feed, and the month rollup counts
+    them as cancelled."""
     lock_duo(trajectory.pk)
     meetings = list(
-        Meeting.objects.select_for_update()
-        .filter(trajectory=trajectory, status=MeetingStatus.PLANNED)
-        .order_by("pk")
+        Meeting.objects.filter(trajectory=trajectory, status=MeetingStatus.PLANNED).order_by("pk")
     )
-    status = MeetingStatus.CANCELLED  # a meeting's status is a fact, not a workflow
-    for locked in meetings:
-        locked.status = status
+    # The reason is stored text the other side reads: in the platform's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = gettext("The duo is paused while a safeguarding question is looked at.")
+
+    def update(locked: Meeting, _now: dt.datetime) -> list[str]:
         locked.cancel_reason = CancelReason.OTHER
-        locked.save(update_fields=["status", "cancel_reason", "updated_at"])
-        audit_record(
+        return ["cancel_reason"]
+
+    for meeting in meetings:
+        transition_apply(
+            MEETING,
+            "cancel",
+            obj=meeting,
             actor=None,
-            action=AuditAction.MEETING_UPDATE,
-            target=locked,
+            reason=reason,
+            update=update,
             detail={"safeguarding": True},
         )
     duo_months_refresh(trajectory_id=trajectory.pk, days=[m.date for m in meetings])
