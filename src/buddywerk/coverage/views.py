@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.geo.models import Province
 from buddywerk.geo.svgmap import Area, choropleth
+from buddywerk.reports.periods import Period
 
 from . import measures as m
+from .forms import PeriodForm, period_form, period_of
 from .published import BY_KEY, DEFAULT, MEASURES, Measure, PublishedRow, publish
 from .scopes import MapScope, scope_for
 
@@ -34,6 +36,12 @@ class MapPage:
     codes: tuple[str, ...]
     province: Province | None
     measure: Measure
+    period: Period
+    end: dt.date  # the day of the snapshot measures (the period's end, or today)
+    running: bool
+    form: PeriodForm
+    base: str  # the query of province and period, for the links ("" or "...&")
+    period_query: str  # the period alone, for the province links ("" or "...&")
     rows: list[PublishedRow]
     svg: SafeString
     table_body: SafeString  # the rows of the table under the map
@@ -71,9 +79,12 @@ def build_page(
     province, codes = _province(request, scope)
     measure = BY_KEY.get(request.GET.get("measure", ""), BY_KEY[DEFAULT])
     today = today or timezone.localdate()
-    found = m.measures(codes, today=today, programme_ids=scope.programme_ids)
+    form = period_form(request.GET, today)
+    period = period_of(*form.chosen())
+    end, running = m.period_end(period, today)
+    found = m.measures(codes, period=period, today=today, programme_ids=scope.programme_ids)
     rows = sorted((publish(row, scope.restricted) for row in found.values()), key=lambda r: r.name)
-    query = {"province": province.code} if province else {}
+    query = ({"province": province.code} if province else {}) | form.query()
     areas = [
         Area(
             row.nis_code,
@@ -106,7 +117,23 @@ def build_page(
             for row, area in zip(rows, areas, strict=True)
         ),
     )
-    return MapPage(scope, codes, province, measure, rows, svg, table_body)
+    base = f"{urlencode(query)}&" if query else ""
+    period_query = f"{urlencode(form.query())}&" if form.query() else ""
+    return MapPage(
+        scope,
+        codes,
+        province,
+        measure,
+        period,
+        end,
+        running,
+        form,
+        base,
+        period_query,
+        rows,
+        svg,
+        table_body,
+    )
 
 
 @require_GET
@@ -116,7 +143,7 @@ def coverage_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     spots = [row for row in page.rows if row.white_spot]
     by_code = {row.nis_code: row for row in page.rows}
     points = m.municipality_points()
-    programmes = m.programme_places()
+    areas = m.programme_areas() if spots else {}
     white_spots = []
     for row in spots:
         measured = m.MunicipalityMeasures(
@@ -125,7 +152,7 @@ def coverage_map(request: AuthenticatedHttpRequest) -> HttpResponse:
         white_spots.append(
             {
                 "row": by_code[row.nis_code],
-                "programmes": m.nearest_programmes(measured, programmes),
+                "programmes": m.nearest_programmes(row.nis_code, areas),
                 "institutions": m.nearest_institutions(measured, points),
             }
         )
@@ -149,7 +176,8 @@ def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     page = build_page(request, scope)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="coverage.csv"'
+    filename = f"coverage-{page.period.start.isoformat()}-{page.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(
         [
@@ -178,7 +206,11 @@ def coverage_municipality(request: AuthenticatedHttpRequest, nis_code: str) -> H
     scope = _scope(request)
     if nis_code not in scope.codes:
         raise Http404
-    found = m.measures([nis_code], today=timezone.localdate(), programme_ids=scope.programme_ids)
+    today = timezone.localdate()
+    form = period_form(request.GET, today)
+    period = period_of(*form.chosen())
+    end, running = m.period_end(period, today)
+    found = m.measures([nis_code], period=period, today=today, programme_ids=scope.programme_ids)
     row = publish(found[nis_code], scope.restricted)
     measured = found[nis_code]
     points = m.municipality_points()
@@ -186,7 +218,10 @@ def coverage_municipality(request: AuthenticatedHttpRequest, nis_code: str) -> H
         "row": row,
         "measures": MEASURES,
         "scope": scope,
-        "nearest_programmes": m.nearest_programmes(measured, m.programme_places()),
+        "period": period,
+        "end": end,
+        "running": running,
+        "nearest_programmes": m.nearest_programmes(nis_code, m.programme_areas()),
         "nearest_institutions": m.nearest_institutions(measured, points),
         "back": reverse("coverage:map") + (f"?{request.GET.urlencode()}" if request.GET else ""),
     }
