@@ -115,3 +115,38 @@ def test_a_period_outside_the_choices_shows_an_error_and_the_current_year(client
 def test_the_funder_chooses_periods_too(client, past):
     html = get(client, funder(), query=query_for(past, periods.INTERIM)).content.decode()
     assert table_row(html, "Leuven")[0] in {"0", "<5"}
+
+
+def test_the_funders_and_admins_pages_cost_a_fixed_number_of_queries(client, past):
+    """Whatever the data and the number of white spots (each listed with its nearest
+    programmes and campuses), for the running and a past period (issue 19 point 5)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buddywerk.access.models import Role
+    from buddywerk.organisations.models import OrganisationKind
+    from tests.coverage.test_views import user_with
+    from tests.coverage.world import build
+
+    readers = [funder(), user_with(Role.PLATFORM_ADMIN, OrganisationKind.UMBRELLA)]
+    choices = [{}, query_for(past)]
+
+    def counts():
+        found = []
+        for user in readers:
+            client.force_login(user)
+            for query in choices:
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(reverse("coverage:map"), query)
+                found.append((len(queries), response.content.decode().count("bw-card mb-2")))
+        return found
+
+    counts()  # warm the gazetteer and the drawing
+    first = counts()
+    build()
+    build_past()
+    build_past()
+    second = counts()
+    assert [n for n, _spots in first] == [n for n, _spots in second]
+    # The second world has more white spots (Bonheiden, Gent), the same queries.
+    assert sum(spots for _n, spots in second) > sum(spots for _n, spots in first)

@@ -165,7 +165,7 @@ def coverage_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = build_page(request, scope)
     spots = [row for row in page.rows if row.white_spot]
     points = m.municipality_points()
-    areas = m.programme_areas() if spots else {}
+    areas = m.programme_areas()  # always: the same queries with or without white spots
     cards = [
         white_spot_card(
             page,
