@@ -1,7 +1,8 @@
 """The funder's map with the funder's reports (issue 19 point 4; docs/reports.md,
 "Differencing"): every count the map publishes is a band, and no published count, sum or
-difference of two counts, taken from the map and any report the funder may ask for, pins a
-value from 1 to 4. Brute force on the hand-counted coverage world."""
+difference of two counts, taken from the map over any period the funder may choose and any
+report the funder may ask for, pins a value from 1 to 4. Brute force on the hand-counted
+coverage worlds (today's and the past period's)."""
 
 import csv
 import datetime as dt
@@ -12,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.coverage import measures as m
+from buddywerk.coverage.forms import SCHOOL_YEARS
 from buddywerk.geo.models import Municipality
 from buddywerk.reports import periods
-from tests.coverage.world import build
+from tests.coverage.world import LEUVEN, build, build_past
 from tests.reports.test_differencing import (
     assert_nothing_small_can_be_derived,
     every_report,
@@ -38,17 +40,35 @@ class MapAsReport:
         self.cells = cells
 
 
-def map_cells(client, user):
+def map_cells(client, user, kind=periods.FINAL, school_year=None):
+    """The funder's CSV for a period (the whole current school year by default) beside the
+    exact figures of the same period."""
+    today = timezone.localdate()
+    school_year = periods.school_year_of(today) if school_year is None else school_year
     client.force_login(user)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("coverage:csv")).content.decode())))
+    response = client.get(
+        reverse("coverage:csv"), {"period": kind, "school_year": str(school_year)}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     codes = [row[0] for row in rows[1:]]
-    exact = m.measures(codes, today=timezone.localdate())
+    period = periods.interim(school_year) if kind == periods.INTERIM else periods.final(school_year)
+    exact = m.measures(codes, period=period, today=today)
     cells = []
     for row in rows[1:]:
         true = exact[row[0]]
         for key, column in COUNT_COLUMNS.items():
-            cells.append(((key,), getattr(true, key), interval(row[column])))
+            cells.append(((key, row[0]), getattr(true, key), interval(row[column])))
     return cells
+
+
+def every_map_period():
+    """Every period the map's form offers the funder."""
+    this_year = periods.school_year_of(timezone.localdate())
+    return [
+        (kind, year)
+        for year in range(this_year, this_year - SCHOOL_YEARS, -1)
+        for kind in (periods.FINAL, periods.INTERIM)
+    ]
 
 
 def test_the_funders_map_and_reports_together_reveal_no_count_below_five(client, monkeypatch):
@@ -74,3 +94,36 @@ def test_the_funders_map_and_reports_together_reveal_no_count_below_five(client,
     isolating = assert_nothing_small_can_be_derived([MapAsReport(pooled)])
     # The world holds true differences of 1-4 that exact figures would have revealed.
     assert isolating > 0
+
+
+def test_the_funders_map_over_every_period_reveals_no_count_below_five(client, monkeypatch):
+    """Two periods compared (the same municipality and measure, or any two cells) pin no
+    count from 1 to 4, although exact figures of two periods would (Leuven's waiting
+    referrals, buddies and duos change between the last school year and this one)."""
+    build()
+    past = build_past()
+    user = funder()
+    by_period = {choice: map_cells(client, user, *choice) for choice in every_map_period()}
+    last_year = (periods.FINAL, past.period.start.year)
+    # The past period's exact figures are the hand-counted ones (waiting, buddies, free
+    # places, duos), published as bands.
+    leuven = [(m_[0], value) for m_, value, _s in by_period[last_year] if m_[1] == LEUVEN]
+    assert leuven == [("waiting", 2), ("buddies", 3), ("free_places", 3), ("duos", 1)]
+    for cells in by_period.values():
+        for _measure, value, (low, high) in cells:
+            assert low <= value <= high
+            assert not (low == high and 1 <= low <= 4)
+    # Like with like: the same cell over two periods, and any cell against any other.
+    same_cell = [
+        ((index,), value, shown)
+        for cells in by_period.values()
+        for index, (_m, value, shown) in enumerate(cells)
+    ]
+    pooled = [
+        (("any",), value, shown) for cells in by_period.values() for _m, value, shown in cells
+    ]
+    monkeypatch.setattr(
+        "tests.reports.test_differencing.published_counts", lambda report: report.cells
+    )
+    assert assert_nothing_small_can_be_derived([MapAsReport(same_cell)]) > 0
+    assert assert_nothing_small_can_be_derived([MapAsReport(pooled)]) > 0

@@ -66,7 +66,7 @@ def test_the_regional_coordinator_sees_their_province_with_exact_figures(client,
     assert drawn[MECHELEN] == "Mechelen: Referrals waiting 3"
     # The table under the map: waiting, median days, buddies, free places, duos, demand,
     # programmes.
-    assert table_row(html, "Mechelen") == ["3", "20", "2", "3", "1", "1.0", "1"]
+    assert table_row(html, "Mechelen") == ["3", "20", "2", "3", "2", "1.0", "1"]
     assert table_row(html, "Bonheiden")[0] == "1"
     assert "White spots" in html and ">Bonheiden</a></h3>" in html
     assert html.count('<path d="') == len(antwerp)

@@ -1,21 +1,29 @@
 """Where buddies are needed and where they are, per municipality (issue 19 point 3).
 
-On the day asked (today on the map), per municipality:
+For a period (a report period: reports/periods.py), at its end E (the last day, or today
+while the period runs), per municipality:
 
-- **referrals waiting**: referrals in a programme's queue (submitted, accepted, on the
-  waiting list), placed like the report places them (docs/reports.md, "The city's
-  figures"): a pupil at the municipality of their school, a family at its home;
-- **median waiting days**: of those referrals, days since they were submitted;
-- **available buddies**: approved, extract seen, not paused, by their home postcode (as the
-  regional dashboard counts them; an online-only buddy without a postcode has no place);
-- **free places**: what those buddies can still take: capacity minus the participants of
-  their running duos and their open proposals (as matching counts them), at least 0;
-- **active duos**: duos with status active, where their participants are;
+- **referrals waiting**: referrals submitted before the end of E and at that moment in a
+  programme's queue (submitted, accepted, on the waiting list), by their last status change
+  up to then (a referral without a logged change: its status now); placed like the report
+  places them (docs/reports.md, "The city's figures"): a pupil at the municipality of their
+  school, a family at its home;
+- **median waiting days**: of those referrals, days from their submission to E;
+- **available buddies**: approved, extract seen by E, screened by E, available on E (their
+  availability dates), by their home postcode; while the period runs also not paused (a
+  pause has no history); an online-only buddy without a postcode has no place;
+- **free places**: what those buddies could still take on E: capacity minus the
+  participants of their duos begun by then and not closed before E, and, while the period
+  runs, minus their open proposals (as matching counts them), at least 0;
+- **active duos**: duos active at some moment of the period (made active by its end, not
+  closed before its start), where their participants are;
 - **demand per free place**: referrals waiting / free places (no value when both are 0;
   infinite when pupils wait and no place is free);
-- **programmes**: programmes whose coverage area holds the municipality.
+- **programmes**: programmes whose coverage area holds the municipality (today's areas).
 
-A fixed number of queries whatever the amount of data (tests/coverage count them).
+A fixed number of queries whatever the amount of data (tests/coverage count them): free
+places come from two grouped aggregates over the running duos and the open proposals, not
+from a correlated count per buddy.
 """
 
 from __future__ import annotations
@@ -31,15 +39,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from buddywerk.buddies.models import Buddy
+from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.geo.distance import distance_km
 from buddywerk.geo.models import Municipality
-from buddywerk.matching.candidates import places_taken
+from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSALS
+from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import Programme
-from buddywerk.referrals.models import Referral
+from buddywerk.referrals.models import Referral, ReferralTransition
 from buddywerk.referrals.workflow import QUEUE_STATUSES
+from buddywerk.reports.periods import Period
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Participant
 
@@ -87,13 +99,29 @@ def is_white_spot(*, waiting: float, programmes: int, demand: float | None) -> b
     return programmes == 0 or (demand is not None and demand > DEMAND_THRESHOLD)
 
 
+def period_end(period: Period, today: dt.date) -> tuple[dt.date, bool]:
+    """The day the snapshot measures are taken (the period's last day, or today while the
+    period runs) and whether the period still runs."""
+    if period.end >= today:
+        return today, True
+    return period.end, False
+
+
 def measures(
-    codes: Iterable[str], *, today: dt.date, programme_ids: Iterable[int] | None = None
+    codes: Iterable[str],
+    *,
+    period: Period,
+    today: dt.date,
+    programme_ids: Iterable[int] | None = None,
 ) -> dict[str, MunicipalityMeasures]:
-    """The measures of the municipalities `codes`; with `programme_ids`, only what belongs
-    to those programmes (their referrals, buddies, duos and coverage). Five queries."""
+    """The measures of the municipalities `codes` over `period`; with `programme_ids`,
+    only what belongs to those programmes (their referrals, buddies, duos and coverage).
+    Six queries while the period runs, five for a past period."""
     codes = sorted(set(codes))
     ids = None if programme_ids is None else sorted(set(programme_ids))
+    end, running = period_end(period, today)
+    tz = timezone.get_current_timezone()
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     rows = {
         nis: MunicipalityMeasures(nis, name, province, lat, lon)
         for nis, name, province, lat, lon in Municipality.objects.filter(
@@ -102,7 +130,19 @@ def measures(
     }
 
     placed = Q(**{f"{PUPIL_PLACE}__in": codes}) | Q(**{f"{FAMILY_PLACE}__in": codes})
-    waiting = Referral.objects.filter(placed, status__in=QUEUE_STATUSES)
+    waiting = Referral.objects.filter(placed, submitted_at__lt=end_at)
+    if running:
+        # Every logged change lies before the end of today: the status now is the last.
+        waiting = waiting.filter(status__in=QUEUE_STATUSES)
+    else:
+        last = (
+            ReferralTransition.objects.filter(referral=OuterRef("pk"), at__lt=end_at)
+            .order_by("-at", "-pk")
+            .values("to_status")[:1]
+        )
+        waiting = waiting.annotate(status_then=Coalesce(Subquery(last), "status")).filter(
+            status_then__in=QUEUE_STATUSES
+        )
     if ids is not None:
         waiting = waiting.filter(programme_id__in=ids)
     for school_place, home_place, submitted_at in waiting.values_list(
@@ -112,36 +152,81 @@ def measures(
         if row is None:
             continue
         row.waiting += 1
-        if submitted_at is not None:
-            row.waiting_days.append((today - submitted_at.date()).days)
+        row.waiting_days.append((end - timezone.localtime(submitted_at, tz).date()).days)
 
-    buddies = Buddy.objects.available().filter(
-        extract_seen_on__isnull=False, home_postcode__municipality__in=codes
+    buddies = Buddy.objects.filter(
+        status=ScreeningStatus.APPROVED,
+        extract_seen_on__lte=end,
+        home_postcode__municipality__in=codes,
+    ).filter(
+        Q(screened_at__isnull=True) | Q(screened_at__lt=end_at),
+        Q(available_from__isnull=True) | Q(available_from__lte=end),
+        Q(available_until__isnull=True) | Q(available_until__gte=end),
     )
+    if running:
+        buddies = buddies.filter(is_paused=False)
     if ids is not None:
         buddies = buddies.filter(
             pk__in=Buddy.programmes.through.objects.filter(programme_id__in=ids).values("buddy_id")
         )
-    # The annotations' names come from places_taken(), which the type checker cannot see.
-    columns = ("home_postcode__municipality", "capacity", *places_taken())
-    for nis, capacity, in_duos, proposed in (
-        buddies.annotate(**places_taken()).order_by().values_list(*columns)
-    ):
-        rows[nis].buddies += 1
-        rows[nis].free_places += max(0, capacity - in_duos - proposed)
-
-    duos = Participant.objects.filter(placed, trajectory__status=TrajectoryStatus.ACTIVE)
+    # One pass over the participants of the duos that matter: those running on E take
+    # places of their buddy (however the programmes are scoped: a buddy's capacity is
+    # theirs), those active during the period count where their participants are. One
+    # scan, classified by the database, instead of a correlated count per buddy (issue 19
+    # point 5).
+    if running:
+        takes_place = ~Q(trajectory__status=TrajectoryStatus.CLOSED)  # as matching counts
+    else:
+        takes_place = Q(
+            Q(trajectory__created_at__lt=end_at) | Q(trajectory__planned_start__lte=end),
+            Q(trajectory__closed_on__gt=end)
+            | (
+                Q(trajectory__closed_on__isnull=True)
+                & ~Q(trajectory__status=TrajectoryStatus.CLOSED)
+            ),
+        )
+    # Active during the period: begun by its end (by the planned start; a duo still only
+    # planned never was active) and not closed before its start.
+    was_active = Q(
+        Q(trajectory__closed_on__isnull=True) | Q(trajectory__closed_on__gte=period.start),
+        trajectory__planned_start__lte=end,
+    ) & ~Q(trajectory__status=TrajectoryStatus.PLANNED)
     if ids is not None:
-        duos = duos.filter(trajectory__programme_id__in=ids)
+        was_active &= Q(trajectory__programme_id__in=ids)
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(True)), default=Value(False))
+
+    in_duos: dict[int, int] = defaultdict(int)
     # A group duo has several participants of one school: count the duo once there.
     seen: set[tuple[int, str]] = set()
-    for trajectory_id, school_place, home_place in duos.values_list(
-        "trajectory_id", PUPIL_PLACE, FAMILY_PLACE
+    for trajectory_id, buddy_id, takes, active, school_place, home_place in (
+        Participant.objects.filter(takes_place | was_active)
+        .annotate(takes=flag(takes_place), active=flag(was_active))
+        .values_list(
+            "trajectory_id", "trajectory__buddy_id", "takes", "active", PUPIL_PLACE, FAMILY_PLACE
+        )
     ):
+        if takes:
+            in_duos[buddy_id] += 1
         nis = school_place or home_place
-        if nis in rows and (trajectory_id, nis) not in seen:
+        if active and nis in rows and (trajectory_id, nis) not in seen:
             seen.add((trajectory_id, nis))
             rows[nis].duos += 1
+
+    proposed: dict[int, int] = {}
+    if running:
+        proposed = dict(
+            Proposal.objects.filter(status__in=OPEN_PROPOSALS)
+            .values_list("buddy_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    for pk, nis, capacity in buddies.order_by().values_list(
+        "pk", "home_postcode__municipality", "capacity"
+    ):
+        rows[nis].buddies += 1
+        rows[nis].free_places += max(0, capacity - in_duos.get(pk, 0) - proposed.get(pk, 0))
 
     links = Programme.municipalities.through.objects.filter(municipality_id__in=codes)
     if ids is not None:
@@ -188,34 +273,51 @@ def nearest_institutions(
     return sorted(found, key=lambda n: (n.km, n.name))[:NEAREST]
 
 
-def programme_places() -> dict[int, tuple[str, str, list[tuple[float, float]]]]:
-    """Each programme's name, public page and the centroids of its coverage area (one
-    query)."""
+@dataclass(frozen=True)
+class ProgrammeArea:
+    name: str
+    url: str
+
+
+def programme_areas() -> dict[str, list[ProgrammeArea]]:
+    """The programmes covering each municipality, with their public page (one query)."""
     from django.urls import reverse
 
-    result: dict[int, tuple[str, str, list[tuple[float, float]]]] = {}
-    for pid, name, uuid, lat, lon in Programme.municipalities.through.objects.values_list(
-        "programme_id",
-        "programme__name",
-        "programme__uuid",
-        "municipality__lat",
-        "municipality__lon",
+    found: dict[int, ProgrammeArea] = {}
+    result: dict[str, list[ProgrammeArea]] = defaultdict(list)
+    for pid, name, uuid, nis in Programme.municipalities.through.objects.values_list(
+        "programme_id", "programme__name", "programme__uuid", "municipality_id"
     ).order_by("programme_id"):
-        if pid not in result:
-            url = reverse("organisations:programme_detail", args=[uuid])
-            result[pid] = (name, url, [])
-        result[pid][2].append((lat, lon))
+        if pid not in found:
+            found[pid] = ProgrammeArea(name, reverse("organisations:programme_detail", args=[uuid]))
+        result[nis].append(found[pid])
     return result
 
 
-def nearest_programmes(
-    row: MunicipalityMeasures, programmes: dict[int, tuple[str, str, list[tuple[float, float]]]]
-) -> list[Nearby]:
-    """The programmes whose coverage area comes closest (centroid to centroid)."""
-    found = [
-        Nearby(name, min(distance_km(row.lat, row.lon, lat, lon) for lat, lon in points), url)
-        for name, url, points in programmes.values()
-    ]
+@functools.cache
+def neighbours(nis_code: str) -> tuple[tuple[float, str], ...]:
+    """Every municipality by distance from `nis_code` (centroid to centroid, itself first
+    at 0 km). The centroids are shipped data (data/), so the order is computed once per
+    process and municipality, not per request."""
+    points = municipality_points()
+    lat, lon = points[nis_code]
+    return tuple(sorted((distance_km(lat, lon, *point), nis) for nis, point in points.items()))
+
+
+def nearest_programmes(nis_code: str, areas: dict[str, list[ProgrammeArea]]) -> list[Nearby]:
+    """The programmes whose coverage area comes closest (centroid to centroid): walks the
+    municipalities outwards until NEAREST programmes are found (ties at the last distance
+    included, then ordered by name)."""
+    best: dict[ProgrammeArea, float] = {}
+    last_km = math.inf
+    for km, nis in neighbours(nis_code):
+        if len(best) >= NEAREST and km > last_km:
+            break
+        for area in areas.get(nis, ()):
+            if area not in best:
+                best[area] = km
+                last_km = km
+    found = [Nearby(area.name, km, area.url) for area, km in best.items()]
     return sorted(found, key=lambda n: (n.km, n.name))[:NEAREST]
 
 
