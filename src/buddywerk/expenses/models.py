@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.common.dates import date_text
 from buddywerk.common.fields import ByUserField, ParentKey
 from buddywerk.common.models import TimeStampedModel, TransitionLog
 from buddywerk.organisations.models import Programme
@@ -126,6 +127,11 @@ class ExpenseClaim(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+    @property
+    def month_label(self) -> str:
+        """ "januari 2026"."""
+        return date_text(self.month).split(" ", 1)[1]
 
     @property
     def total(self) -> Decimal:
