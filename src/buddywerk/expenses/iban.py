@@ -40,7 +40,7 @@ def iban_clean(value: str) -> str:
     """The normalised IBAN, or a ValidationError in plain Dutch."""
     iban = iban_normalise(value)
     if not iban_is_valid(iban):
-        raise ValidationError({"iban": [INVALID]}, code="iban")
+        raise ValidationError({"iban": ValidationError(INVALID, code="iban")})
     return iban
 
 

@@ -24,11 +24,11 @@ WRONG_TYPE = _("Upload the receipt as a PDF, JPG or PNG file.")
 def receipt_check(upload: UploadedFile) -> tuple[str, str]:
     """(content type, extension) of an acceptable receipt, or a Dutch ValidationError."""
     if upload.size is not None and upload.size > MAX_RECEIPT_BYTES:
-        raise ValidationError({"receipt": [TOO_LARGE]}, code="too_large")
+        raise ValidationError({"receipt": ValidationError(TOO_LARGE, code="too_large")})
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     for magic, content_type, extension in SIGNATURES:
         if head.startswith(magic):
             return content_type, extension
-    raise ValidationError({"receipt": [WRONG_TYPE]}, code="wrong_type")
+    raise ValidationError({"receipt": ValidationError(WRONG_TYPE, code="wrong_type")})

@@ -167,7 +167,11 @@ def check_line_fits_claim(claim: ExpenseClaim, line: ExpenseLine) -> None:
     """The line's date in the claim's month, and its category allowed by the claim's kind."""
     if (line.date.year, line.date.month) != (claim.month.year, claim.month.month):
         raise ValidationError(
-            {"date": [_("Choose a day in the month of this claim.")]}, code="other_month"
+            {
+                "date": ValidationError(
+                    _("Choose a day in the month of this claim."), code="other_month"
+                )
+            }
         )
     if line.category == LineCategory.ALLOWANCE_DAY and claim.kind != ClaimKind.ALLOWANCE:
         raise ValidationError(
@@ -180,4 +184,6 @@ def check_line_fits_claim(claim: ExpenseClaim, line: ExpenseLine) -> None:
             code="wrong_kind",
         )
     if line.category == LineCategory.REAL_COST and not line.receipt:
-        raise ValidationError({"receipt": [_("Add the receipt of this cost.")]}, code="receipt")
+        raise ValidationError(
+            {"receipt": ValidationError(_("Add the receipt of this cost."), code="receipt")}
+        )

@@ -143,8 +143,12 @@ def expense_claim_open(
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if ExpenseClaim.objects.filter(claimant=actor, programme=programme, month=first).exists():
         raise ValidationError(
-            {"month": [_("You already have a claim for this month: add your costs to it.")]},
-            code="duplicate",
+            {
+                "month": ValidationError(
+                    _("You already have a claim for this month: add your costs to it."),
+                    code="duplicate",
+                )
+            }
         )
     claim = ExpenseClaim(
         claimant=actor,
@@ -212,8 +216,12 @@ def expense_line_add(
         line.amount = amount
     if category == LineCategory.ALLOWANCE_DAY and not _is_meeting_day(claim, date):
         raise ValidationError(
-            {"date": [_("The fixed allowance is for a day on which you logged a meeting.")]},
-            code="no_meeting",
+            {
+                "date": ValidationError(
+                    _("The fixed allowance is for a day on which you logged a meeting."),
+                    code="no_meeting",
+                )
+            }
         )
     if receipt is not None:
         content_type, extension = receipt_check(receipt)
