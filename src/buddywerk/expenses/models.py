@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -24,13 +25,13 @@ from buddywerk.organisations.models import Programme
 CENT = Decimal("0.01")
 
 
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField[Decimal, Decimal]:
+def money(verbose_name: Any, **kwargs: Any) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(
         verbose_name,
         max_digits=10,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.00"))],
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -174,6 +174,8 @@ def expense_claim_open(
 
 
 def _is_meeting_day(claim: ExpenseClaim, day: dt.date) -> bool:
+    if claim.claimant_id is None:
+        return False
     return Meeting.objects.filter(
         trajectory__buddy__user_id=claim.claimant_id,
         trajectory__programme_id=claim.programme_id,
@@ -192,7 +194,7 @@ def expense_line_add(
     amount: Decimal | None = None,
     km: Decimal | None = None,
     description: str = "",
-    receipt: UploadedFile | None = None,
+    receipt: UploadedFile[bytes] | None = None,
     today: dt.date | None = None,
 ) -> ExpenseLine:
     """The buddy adds one day's allowance, one real cost with its receipt, or one trip by
@@ -226,7 +228,7 @@ def expense_line_add(
     if receipt is not None:
         content_type, extension = receipt_check(receipt)
         receipt.name = f"receipt.{extension}"
-        line.receipt = receipt  # type: ignore[assignment]
+        line.receipt = receipt
         line.receipt_type = content_type
     rules.check_line_fits_claim(claim, line)
     line.full_clean()
@@ -259,6 +261,12 @@ def expense_line_delete(*, actor: User, line: ExpenseLine) -> None:
     line.delete()
 
 
+def _apply(name: str, **kwargs: Any) -> ExpenseClaim:
+    """Take transition `name` of the claim's state machine (common/workflow.py)."""
+    locked: ExpenseClaim = transition_apply(CLAIM, name, **kwargs)
+    return locked
+
+
 def _check_whole_claim(claim: ExpenseClaim) -> None:
     if not claim.lines.exists():
         raise ValidationError(_("Add at least one cost before you send the claim."))
@@ -268,8 +276,7 @@ def _check_whole_claim(claim: ExpenseClaim) -> None:
 
 def expense_claim_submit(*, actor: User, claim: ExpenseClaim) -> ExpenseClaim:
     """The buddy sends the month's claim to the programme's coordinators."""
-    return transition_apply(
-        CLAIM,
+    return _apply(
         "submit",
         obj=claim,
         actor=actor,
@@ -281,7 +288,7 @@ def expense_claim_submit(*, actor: User, claim: ExpenseClaim) -> ExpenseClaim:
 
 def expense_claim_reopen(*, actor: User, claim: ExpenseClaim) -> ExpenseClaim:
     """The buddy takes a submitted claim back to change it."""
-    return transition_apply(CLAIM, "reopen", obj=claim, actor=actor)
+    return _apply("reopen", obj=claim, actor=actor)
 
 
 def _decided(locked: ExpenseClaim, moment: dt.datetime, actor: User | None) -> list[str]:
@@ -293,8 +300,7 @@ def _decided(locked: ExpenseClaim, moment: dt.datetime, actor: User | None) -> l
 def expense_claim_approve(*, actor: User, claim: ExpenseClaim) -> ExpenseClaim:
     """A coordinator of the programme approves the claim; the ceilings are checked again
     (the figures of the year may have been corrected since)."""
-    return transition_apply(
-        CLAIM,
+    return _apply(
         "approve",
         obj=claim,
         actor=actor,
@@ -312,7 +318,7 @@ def expense_claim_refuse(*, actor: User, claim: ExpenseClaim, reason: str) -> Ex
         locked.decision_reason = reason.strip()
         return [*_decided(locked, moment, actor), "decision_reason"]
 
-    return transition_apply(CLAIM, "refuse", obj=claim, actor=actor, reason=reason, update=update)
+    return _apply("refuse", obj=claim, actor=actor, reason=reason, update=update)
 
 
 def expense_claim_pay(
@@ -328,7 +334,7 @@ def expense_claim_pay(
         locked.payment_reference = reference[:35]
         return ["paid_at", "payment_reference"]
 
-    return transition_apply(CLAIM, "pay", obj=claim, actor=actor, update=update, now=now)
+    return _apply("pay", obj=claim, actor=actor, update=update, now=now)
 
 
 def expense_payment_export_record(

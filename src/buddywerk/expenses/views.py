@@ -164,7 +164,7 @@ def claim_decide(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpRes
             return redirect("expenses:queue")
     for errors in form.errors.values():
         for message in errors:
-            messages.error(request, message)
+            messages.error(request, str(message))
     return redirect("expenses:claim", claim_uuid=claim.uuid)
 
 
@@ -174,17 +174,22 @@ def claim_pay(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpRespon
     if not policy.can_decide_expense_claim(request.user, claim):
         raise PermissionDenied
     form = PayForm(request.POST)
-    if form.is_valid() and form_submit(
-        form,
-        lambda: services.expense_claim_pay(
-            actor=request.user, claim=claim, reference=form.cleaned_data["reference"]
-        ),
-    ):
+    paid = (
+        form_submit(
+            form,
+            lambda: services.expense_claim_pay(
+                actor=request.user, claim=claim, reference=form.cleaned_data["reference"]
+            ),
+        )
+        if form.is_valid()
+        else None
+    )
+    if paid is not None:
         messages.success(request, _("The payment is recorded."))
         return redirect("expenses:queue")
     for errors in form.errors.values():
         for message in errors:
-            messages.error(request, message)
+            messages.error(request, str(message))
     return redirect("expenses:claim", claim_uuid=claim.uuid)
 
 
@@ -221,7 +226,7 @@ def receipt(request: AuthenticatedHttpRequest, claim_uuid: UUID, line_uuid: UUID
         target=claim,
         detail={"line": str(line.uuid)},
     )
-    extension = line.receipt.name.rsplit(".", 1)[-1]
+    extension = (line.receipt.name or "").rsplit(".", 1)[-1]
     with line.receipt.open("rb") as stored:  # at most 5 MB (receipts.py)
         body = stored.read()
     response = HttpResponse(body, content_type=line.receipt_type)
