@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "buddywerk.matching",
     "buddywerk.trajectories",
     "buddywerk.followup",
+    "buddywerk.expenses",
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",

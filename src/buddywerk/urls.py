@@ -30,6 +30,7 @@ urlpatterns = [
     path("matching/", include("buddywerk.matching.urls")),
     path("duos/", include("buddywerk.trajectories.urls")),
     path("duos/", include("buddywerk.followup.urls")),
+    path("expenses/", include("buddywerk.expenses.urls")),
     path("learning/", include("buddywerk.learning.urls")),
     path("network/", include("buddywerk.network.urls")),
     path("reports/", include("buddywerk.reports.urls")),

@@ -156,6 +156,7 @@ def build_world() -> World:
             **_learning_and_network(programme=programme, buddy=buddy, service=service),
             **_matching_objects(programme=programme, buddy=buddy, school=school),
             **_followup_objects(duo=duo, users=users),
+            **_expenses_objects(duo=duo),
         },
     )
     users.update(_outsiders(world))
@@ -299,3 +300,10 @@ def _followup_objects(*, duo, users):
     from tests.followup.world import objects
 
     return objects(duo=duo, coordinator=users[Role.PROGRAMME_COORDINATOR])
+
+
+def _expenses_objects(*, duo):
+    """expenses: this year's figures and a submitted claim of the buddy with a receipt."""
+    from tests.expenses.world import objects
+
+    return objects(duo=duo)

@@ -71,6 +71,10 @@ SERVICE_FOR = {
     "QualitativeReport": "reports.qualitative_services:qualitative_draft_save",
     "QualitativeAnswer": "reports.qualitative_services:qualitative_draft_save",
     "QualitativeReportTransition": "reports.qualitative_services:qualitative_submit",
+    "ExpenseYear": "expenses.services:expense_year_set",
+    "ExpenseClaim": "expenses.services:expense_claim_open",
+    "ExpenseLine": "expenses.services:expense_line_add",
+    "ExpenseClaimTransition": "expenses.services:expense_claim_submit",
     "AuditEvent": "common.audit:audit_record",
     "OutgoingMail": "mail.outbox:mail_enqueue",
 }

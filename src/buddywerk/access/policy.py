@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
 from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
@@ -1418,3 +1419,64 @@ def webhook_organisation_ids(user: AnyUser) -> set[int]:
 def can_manage_webhooks(user: AnyUser) -> bool:
     """Staff of a school or service subscribe its webhook for status changes."""
     return bool(webhook_organisation_ids(user))
+
+
+# --- Volunteer expenses (issue 21, points 4 and 6) ---------------------------------------
+
+
+def can_claim_expenses(user: AnyUser) -> bool:
+    """An approved buddy claims their own costs (R2, R17: not an applicant), in the
+    programmes where they are a buddy."""
+    return bool(approved_buddy_programme_ids(user))
+
+
+def expense_programme_ids(user: AnyUser) -> set[int]:
+    """The programmes whose claims the user decides, pays and exports: their own as a
+    programme coordinator."""
+    return organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_decide_expenses(user: AnyUser) -> bool:
+    """Sees the queue of claims to decide (a programme coordinator)."""
+    return bool(expense_programme_ids(user))
+
+
+def expense_claims_visible_to(user: AnyUser, qs: QuerySet[ExpenseClaim]) -> QuerySet[ExpenseClaim]:
+    """Issue 21, point 6: a buddy sees only their own claims; the coordinators of the
+    claim's programme see the programme's claims. Nobody else sees a claim (the funder and
+    platform admins read totals only, through expenses.selectors.expenses_paid)."""
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    return qs.filter(Q(claimant_id=user.pk) | Q(programme_id__in=expense_programme_ids(user)))
+
+
+def is_expense_claimant(user: AnyUser, claim: ExpenseClaim) -> bool:
+    """The buddy who made the claim, still an approved buddy of its programme."""
+    return (
+        user.is_authenticated
+        and claim.claimant_id == user.pk
+        and claim.programme_id in approved_buddy_programme_ids(user)
+    )
+
+
+def can_decide_expense_claim(user: AnyUser, claim: ExpenseClaim) -> bool:
+    """A coordinator of the claim's programme approves, refuses and pays it; never their
+    own claim (four eyes on money)."""
+    return (
+        user.is_authenticated
+        and claim.programme_id in expense_programme_ids(user)
+        and claim.claimant_id != user.pk
+    )
+
+
+def can_view_expense_receipt(user: AnyUser, line: ExpenseLine) -> bool:
+    """A receipt is served to the claimant and the programme's coordinators only."""
+    claim = line.claim
+    return user.is_authenticated and (
+        claim.claimant_id == user.pk or claim.programme_id in expense_programme_ids(user)
+    )
+
+
+def can_set_expense_years(user: AnyUser) -> bool:
+    """The legal ceilings per calendar year are set by platform admins (audited)."""
+    return is_platform_admin(user)

@@ -208,6 +208,19 @@ class AuditAction(models.TextChoices):
     QUALITATIVE_SUBMIT = "qualitative_report.submit", _("Qualitative report submitted")
     QUALITATIVE_REMINDER = "qualitative_report.reminder", _("Qualitative report reminder sent")
     QUALITATIVE_EXPORT = "qualitative_report.export", _("Combined report file requested")
+    # expenses (issue 21, point 4)
+    EXPENSE_YEAR_SET = "expense_year.set", _("Expense ceilings of a year set")
+    EXPENSE_CLAIM_OPEN = "expense_claim.open", _("Expense claim started")
+    EXPENSE_LINE_ADD = "expense_claim.line_add", _("Expense added to a claim")
+    EXPENSE_LINE_DELETE = "expense_claim.line_delete", _("Expense removed from a claim")
+    EXPENSE_CLAIM_SUBMIT = "expense_claim.submit", _("Expense claim submitted")
+    EXPENSE_CLAIM_REOPEN = "expense_claim.reopen", _("Expense claim taken back")
+    EXPENSE_CLAIM_APPROVE = "expense_claim.approve", _("Expense claim approved")
+    EXPENSE_CLAIM_REFUSE = "expense_claim.refuse", _("Expense claim refused")
+    EXPENSE_CLAIM_PAY = "expense_claim.pay", _("Expense claim paid")
+    EXPENSE_PAYMENT_EXPORT = "expense_claim.export", _("Payment file of expense claims made")
+    EXPENSE_RECEIPT_VIEW = "expense_claim.receipt", _("Expense receipt opened")
+    EXPENSE_CLAIM_ANONYMISE = "expense_claim.anonymise", _("Expense claims anonymised")
 
 
 def _object_id(target: models.Model) -> str:

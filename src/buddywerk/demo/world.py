@@ -49,6 +49,7 @@ from .steps.consent import consent
 from .steps.duos import duos
 from .steps.erasure import erasure
 from .steps.events import events
+from .steps.expenses import expenses
 from .steps.followup import followup
 from .steps.local_services import local_services
 from .steps.matching import matching
@@ -95,6 +96,8 @@ STEPS: list[Callable[[], None]] = [
     academy,
     matching,
     followup,
+    # after the duos' meetings: a buddy claims the allowance of their meeting days
+    expenses,
     events,
     practices,
     questions,

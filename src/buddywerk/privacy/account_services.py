@@ -35,6 +35,7 @@ from django.utils import timezone
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.expenses.services import expense_claims_anonymise
 from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Concern, Trajectory
@@ -121,6 +122,8 @@ def account_anonymise(*, user: User, kind: DataKind, now: dt.datetime) -> None:
         user.set_unusable_password()
         user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
         AccountWarning.objects.filter(user=user).update(anonymised_at=now)
+        # Issue 21: expense claims keep their amounts for the accounts, not the person.
+        expense_claims_anonymise(user=user, now=now)
         audit_record(
             actor=None, action=AuditAction.ACCOUNT_ANONYMISE, target=user, detail={"kind": kind}
         )
