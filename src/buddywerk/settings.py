@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",
+    "buddywerk.funds",
     "buddywerk.coverage",
     "buddywerk.privacy",
     "buddywerk.api",
