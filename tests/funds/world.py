@@ -70,8 +70,12 @@ class World:
         return grant
 
 
-def make_world(fund_amount: str = "300.00") -> World:
-    duo = TrajectoryFactory()
+def make_world(fund_amount: str = "300.00", **duo: object) -> World:
+    duo_ = TrajectoryFactory(**duo)
+    return _world(duo_, fund_amount)
+
+
+def _world(duo: Trajectory, fund_amount: str) -> World:
     pupil = duo.participants.get().pupil
     coords = [member(UserFactory(), duo.programme, Role.PROGRAMME_COORDINATOR) for _ in range(3)]
     fund = services.grant_fund_set(
