@@ -1425,7 +1425,8 @@ def can_manage_webhooks(user: AnyUser) -> bool:
 
 
 def _grant_programme_id(grant: Grant) -> int:
-    return grant.fund.programme_id
+    programme_id: int = grant.fund.programme_id
+    return programme_id
 
 
 def can_manage_finances(user: AnyUser, programme: Programme) -> bool:

@@ -194,12 +194,12 @@ def financial_report(
     spending = _spending(ids, period)
     budgets = _budgets(ids, period)
     received: dict[int, list[Received]] = defaultdict(list)
-    for programme, funder, purpose, amount, on in (
+    for programme_id, funder, purpose, amount, on in (
         Funding.objects.filter(programme_id__in=ids, received_on__range=(period.start, period.end))
         .order_by("received_on", "id")
         .values_list("programme_id", "funder", "purpose", "amount", "received_on")
     ):
-        received[programme].append(Received(funder, purpose, amount, on))
+        received[programme_id].append(Received(funder, purpose, amount, on))
 
     blocks: list[Block] = []
     by_region: dict[str, list[Block]] = defaultdict(list)
@@ -254,7 +254,7 @@ def euro_text(amount: Decimal) -> str:
     """1234.5 -> "€ 1.234,50" (Belgian notation, exact)."""
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

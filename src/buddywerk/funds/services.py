@@ -89,12 +89,15 @@ def euro(value: Any, *, field: str = "amount", allow_zero: bool = False) -> Deci
 
 def fund_committed(fund: GrantFund) -> Decimal:
     """The money of `fund` held by approved (and later) grants."""
-    total = fund.grants.filter(status__in=COMMITTED_STATUSES).aggregate(s=Sum("amount"))["s"]
+    total: Decimal | None = fund.grants.filter(status__in=COMMITTED_STATUSES).aggregate(
+        s=Sum("amount")
+    )["s"]
     return total or Decimal("0.00")
 
 
 def fund_balance(fund: GrantFund) -> Decimal:
-    return fund.amount - fund_committed(fund)
+    amount: Decimal = fund.amount
+    return amount - fund_committed(fund)
 
 
 # --- The fund ----------------------------------------------------------------------------
@@ -293,7 +296,8 @@ def grant_refuse(*, grant: Grant, actor: Any, reason: str) -> Grant:
 
 
 def grant_paid_total(grant: Grant) -> Decimal:
-    return grant.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    total: Decimal | None = grant.payments.aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
 
 
 def grant_payment_record(
@@ -359,7 +363,7 @@ def grant_payment_record(
     return payment
 
 
-def grant_receipt_add(*, grant: Grant, file: UploadedFile, actor: Any) -> GrantReceipt:
+def grant_receipt_add(*, grant: Grant, file: UploadedFile[bytes], actor: Any) -> GrantReceipt:
     """Upload a receipt of a paid grant; the first one justifies it."""
     content_type, extension = receipt_kind(file)
     with transaction.atomic():
@@ -544,7 +548,7 @@ def cost_record(
     description: str,
     amount: Any,
     spent_on: dt.date,
-    receipt: UploadedFile,
+    receipt: UploadedFile[bytes],
     actor: Any,
 ) -> Cost:
     """A cost the programme made (coordination staff or other), always with its receipt."""
