@@ -93,7 +93,8 @@ def financial_sheet(book: Any, report: FinancialReport) -> None:
             [
                 HIDDEN,
                 _(
-                    "hidden: paid in fewer than 5 grants, or so that such an amount cannot be worked out"
+                    "hidden: paid in fewer than 5 grants, or so that such an amount "
+                    "cannot be worked out"
                 ),
             ]
         )
