@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "buddywerk.learning",
     "buddywerk.network",
     "buddywerk.reports",
+    "buddywerk.funds",
     "buddywerk.coverage",
     "buddywerk.privacy",
     "buddywerk.api",

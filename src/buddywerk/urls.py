@@ -34,6 +34,7 @@ urlpatterns = [
     path("learning/", include("buddywerk.learning.urls")),
     path("network/", include("buddywerk.network.urls")),
     path("reports/", include("buddywerk.reports.urls")),
+    path("grants/", include("buddywerk.funds.urls")),
     path("coverage/", include("buddywerk.coverage.urls")),
     # The API (issue 18): tokens, not sessions, authenticate it (buddywerk.api).
     path("api/v1/", api_v1_urls),

@@ -157,10 +157,59 @@ def build_world() -> World:
             **_matching_objects(programme=programme, buddy=buddy, school=school),
             **_followup_objects(duo=duo, users=users),
             **_expenses_objects(duo=duo),
+            **_funds_objects(duo=duo, users=users),
         },
     )
     users.update(_outsiders(world))
     return world
+
+
+def _funds_objects(*, duo, users):
+    """funds: a justified study grant for the duo's pupil, requested by the world's buddy
+    and approved by the world's coordinator and a colleague (four-eyes), with a receipt."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from buddywerk.funds import services as funds
+    from buddywerk.reports.periods import school_year_of
+
+    coordinator = users[Role.PROGRAMME_COORDINATOR]
+    colleague = member(
+        UserFactory(email="treasurer@example.org"), duo.programme, Role.PROGRAMME_COORDINATOR
+    )
+    funds.grant_fund_set(
+        programme=duo.programme,
+        school_year=school_year_of(timezone.localdate()),
+        amount="500.00",
+        funder="Stad Mechelen",
+        actor=coordinator,
+    )
+    grant = funds.grant_request(
+        trajectory=duo,
+        pupil=duo.participants.get().pupil,
+        purpose="tools",
+        amount="120.00",
+        reason="Tools for the course",
+        actor=duo.buddy.user,
+    )
+    funds.grant_submit(grant=grant, actor=duo.buddy.user)
+    funds.grant_approve(grant=grant, actor=coordinator)
+    funds.grant_approve(grant=grant, actor=colleague)
+    funds.grant_payment_record(
+        grant=grant,
+        amount="120.00",
+        payee="supplier",
+        payee_name="Brico",
+        paid_on=timezone.localdate(),
+        reference="BW-1",
+        actor=colleague,
+    )
+    receipt = funds.grant_receipt_add(
+        grant=grant,
+        file=SimpleUploadedFile("bon.pdf", b"%PDF-1.4\n%%EOF\n"),
+        actor=duo.buddy.user,
+    )
+    return {"grant": grant, "grant_receipt": receipt}
 
 
 def _outsiders(world: World) -> dict[str, User]:

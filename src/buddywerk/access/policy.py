@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
+from buddywerk.funds.models import Grant
 from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
@@ -1480,3 +1481,98 @@ def can_view_expense_receipt(user: AnyUser, line: ExpenseLine) -> bool:
 def can_set_expense_years(user: AnyUser) -> bool:
     """The legal ceilings per calendar year are set by platform admins (audited)."""
     return is_platform_admin(user)
+# --- Study grants and the programme's money (issue 21, points 3, 5 and 6) ---------------
+
+
+def _grant_programme_id(grant: Grant) -> int:
+    programme_id: int = grant.fund.programme_id
+    return programme_id
+
+
+def can_manage_finances(user: AnyUser, programme: Programme) -> bool:
+    """A programme's coordinators set its grant fund and budget and enter the money it
+    received and spent (with receipts)."""
+    return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_request_grant(user: AnyUser, trajectory: Trajectory) -> bool:
+    """R19: a grant is asked for a pupil in a duo by the people who know the pupil's dream:
+    the duo's buddy or mentor (while an approved buddy), the pupil's school, or the
+    programme's coordinators on their behalf."""
+    return (
+        is_trajectory_buddy(user, trajectory)
+        or is_trajectory_school_staff(user, trajectory)
+        or can_manage_trajectory(user, trajectory)
+    )
+
+
+def can_submit_grant(user: AnyUser, grant: Grant) -> bool:
+    """The requester sends their own draft (or a coordinator of the programme does)."""
+    return (user.is_authenticated and grant.requested_by_id == user.pk) or (
+        _grant_programme_id(grant) in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    )
+
+
+def can_decide_grant(user: AnyUser, grant: Grant) -> bool:
+    """Four-eyes (issue 21, point 3): two coordinators of the programme decide, and the
+    person who requested the grant is never one of them. That the second differs from the
+    first is the approval service's check (and a database constraint)."""
+    return (
+        _grant_programme_id(grant) in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        and grant.requested_by_id != user.pk
+    )
+
+
+def can_pay_grant(user: AnyUser, grant: Grant) -> bool:
+    """The programme's coordinators record payments and close a justified grant."""
+    return _grant_programme_id(grant) in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def can_justify_grant(user: AnyUser, grant: Grant) -> bool:
+    """The receipt is uploaded by the requester, the duo's buddy or a coordinator."""
+    if can_pay_grant(user, grant):
+        return True
+    if not user.is_authenticated:
+        return False
+    if grant.requested_by_id == user.pk:
+        return True
+    return grant.trajectory is not None and is_trajectory_buddy(user, grant.trajectory)
+
+
+def grants_visible_to(user: AnyUser, qs: QuerySet[Grant]) -> QuerySet[Grant]:
+    """A grant is seen by the programme's coordinators, the school of its pupil (issue 21,
+    point 6), the buddy of its duo (while approved) and its requester; platform admins see
+    all. The funder and regional coordinators see totals only (funds/financial.py)."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    condition = Q(requested_by_id=user.pk) | Q(
+        trajectory__buddy__user_id=user.pk,
+        trajectory__programme_id__in=approved_buddy_programme_ids(user),
+    )
+    if schools := organisation_ids(user, Role.SCHOOL_STAFF):
+        condition |= Q(pupil__school_id__in=schools)
+    if programmes := organisation_ids(user, Role.PROGRAMME_COORDINATOR):
+        condition |= Q(fund__programme_id__in=programmes)
+    return qs.filter(condition)
+
+
+def can_view_grant(user: AnyUser, grant: Grant) -> bool:
+    """Who sees one grant, its payments and its receipts (the same scope as the list)."""
+    return grants_visible_to(user, Grant.objects.filter(pk=grant.pk)).exists()
+
+
+def can_view_financial_report(user: AnyUser) -> bool:
+    """The financial report (issue 21, point 5) goes with the funder's report: platform
+    admins and the funder (all), regional coordinators (their province) and programme
+    coordinators (their programme). City staff read no money: it is not per municipality."""
+    return bool(
+        roles_of(user)
+        & {
+            Role.PLATFORM_ADMIN,
+            Role.FUNDER,
+            Role.REGIONAL_COORDINATOR,
+            Role.PROGRAMME_COORDINATOR,
+        }
+    )

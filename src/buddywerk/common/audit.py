@@ -221,6 +221,24 @@ class AuditAction(models.TextChoices):
     EXPENSE_PAYMENT_EXPORT = "expense_claim.export", _("Payment file of expense claims made")
     EXPENSE_RECEIPT_VIEW = "expense_claim.receipt", _("Expense receipt opened")
     EXPENSE_CLAIM_ANONYMISE = "expense_claim.anonymise", _("Expense claims anonymised")
+    # funds (issue 21): study grants and the programme's money
+    GRANT_FUND_SET = "grant_fund.set", _("Grant fund set")
+    GRANT_CREATE = "grant.create", _("Study grant requested")
+    GRANT_SUBMIT = "grant.submit", _("Study grant submitted")
+    GRANT_APPROVE_FIRST = "grant.approve_first", _("Study grant: first approval")
+    GRANT_APPROVE = "grant.approve", _("Study grant approved")
+    GRANT_REFUSE = "grant.refuse", _("Study grant refused")
+    GRANT_PAYMENT_RECORD = "grant.payment", _("Study grant payment recorded")
+    GRANT_PAID = "grant.paid", _("Study grant paid in full")
+    GRANT_RECEIPT_ADD = "grant.receipt", _("Study grant receipt uploaded")
+    GRANT_JUSTIFY = "grant.justify", _("Study grant justified")
+    GRANT_CLOSE = "grant.close", _("Study grant closed")
+    GRANT_REMINDER = "grant.reminder", _("Study grant receipt reminder sent")
+    GRANT_OVERDUE = "grant.overdue", _("Study grant receipt overdue")
+    GRANT_ANONYMISE = "grant.anonymise", _("Study grant anonymised")
+    FUNDING_RECORD = "funding.record", _("Funding received recorded")
+    BUDGET_SET = "budget.set", _("Budget line set")
+    COST_RECORD = "cost.record", _("Cost recorded")
 
 
 def _object_id(target: models.Model) -> str:

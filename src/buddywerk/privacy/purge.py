@@ -43,6 +43,7 @@ from buddywerk.followup.models import (
     RelationshipSurvey,
     TandemNote,
 )
+from buddywerk.funds.services import grants_anonymise
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import (
@@ -473,6 +474,9 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
         DuoMonth.objects.filter(trajectory__in=duo_ids),
     ):
         qs._raw_delete(qs.db)  # nothing refers to these rows any more (see above)
+    # Study grants are money records the accounts keep: they lose the pupil, the duo and
+    # their free text instead of being deleted (funds/services.py, docs/rules.md).
+    grants_anonymise(pupil_ids=pupils, duo_ids=duo_ids)
     # A duo takes the rest with it: notes, concerns, surveys, agreement, history.
     Trajectory.objects.filter(pk__in=duo_ids).delete()
     Referral.objects.filter(pk__in=referral_ids).delete()

@@ -3,7 +3,7 @@ funder's exports hold the suppressed figures only ("<5" and "x" as text)."""
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -12,6 +12,9 @@ from buddywerk.common.dates import date_table
 
 from .charts import table_chart
 from .figures import CHANGE, COUNT, DAYS, HOURS, MEAN, PERCENT, Report, Table
+
+if TYPE_CHECKING:
+    from buddywerk.funds.financial import FinancialReport
 
 NUMBER_FORMATS = {
     COUNT: "#,##0",
@@ -59,7 +62,9 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, *, financial: "FinancialReport | None" = None) -> bytes:
+    """The report's workbook; with `financial`, the financial report (issue 21, point 5)
+    as one more sheet beside the figures."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -108,16 +113,27 @@ def to_xlsx(report: Report) -> bytes:
                 cell.alignment = Alignment(horizontal="right")
         sheet.column_dimensions["A"].width = 48
         sheet.freeze_panes = "B3"
+    if financial is not None:
+        from buddywerk.funds.financial_export import financial_sheet
+
+        financial_sheet(book, financial)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def to_pdf(report: Report, *, base_url: str | None = None) -> bytes:
+def to_pdf(
+    report: Report, *, base_url: str | None = None, financial: "FinancialReport | None" = None
+) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "reports/report_pdf.html",
-        {"report": report, "tables": [(t, table_chart(t)) for t in report.tables]},
-    )
+    context: dict[str, Any] = {
+        "report": report,
+        "tables": [(t, table_chart(t)) for t in report.tables],
+    }
+    if financial is not None:
+        from buddywerk.funds.financial_export import financial_pdf_context
+
+        context |= financial_pdf_context(financial)
+    html = render_to_string("reports/report_pdf.html", context)
     return HTML(string=html, base_url=base_url).write_pdf()

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.funds.financial import financial_for_user
 
 from . import dashboards, exports
 from .charts import table_chart
@@ -75,12 +76,16 @@ def report_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form}, status=400)
     result = _build(form, request)
+    # The financial report (issue 21, point 5) joins the PDF and XLSX beside the figures.
+    financial = financial_for_user(
+        request.user, scope=result.scope, period=result.period, suppressed=result.suppressed
+    )
     if fmt == "xlsx":
-        body: bytes | str = exports.to_xlsx(result)
+        body: bytes | str = exports.to_xlsx(result, financial=financial)
     elif fmt == "csv":
         body = "\ufeff" + exports.to_csv(result)
     else:
-        body = exports.to_pdf(result, base_url=request.build_absolute_uri("/"))
+        body = exports.to_pdf(result, base_url=request.build_absolute_uri("/"), financial=financial)
     name = slugify(f"buddywerk {result.scope.label} {result.period.start} {result.period.end}")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
