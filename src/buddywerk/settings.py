@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "buddywerk.reports",
     "buddywerk.coverage",
     "buddywerk.privacy",
+    "buddywerk.internships",
     "buddywerk.api",
     "buddywerk.demo",
 ]
