@@ -51,6 +51,8 @@ ROLES_REQUIRING_MFA = frozenset(
         Role.FUNDER,
         Role.CITY_STAFF,
         Role.PLATFORM_ADMIN,
+        # Issue 20: supervisors read their students' internship files.
+        Role.INTERNSHIP_SUPERVISOR,
     }
 )
 

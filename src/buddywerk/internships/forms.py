@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.forms import InstitutionChoiceField
+from buddywerk.common.plausible import PlausibleDateField, PlausibleIntegerField
 from buddywerk.organisations.forms import BootstrapForm
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
@@ -41,15 +42,13 @@ class PartnershipForm(BootstrapForm):
         queryset=TrainingInstitution.objects.order_by("name", "campus"),
     )
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
-    since = forms.DateField(
-        label=_("Partners since"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = PlausibleDateField(label=_("Partners since"), past_years=30, future_years=1)
     contact = forms.ModelChoiceField(
         label=_("Contact (a supervisor of the institution)"),
         queryset=User.objects.none(),
         required=False,
     )
-    student_count = forms.IntegerField(
+    student_count = PlausibleIntegerField(
         label=_("Number of students"), min_value=0, max_value=2000, initial=0
     )
 
