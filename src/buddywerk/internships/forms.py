@@ -42,7 +42,7 @@ class PartnershipForm(BootstrapForm):
         queryset=TrainingInstitution.objects.order_by("name", "campus"),
     )
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
-    since = PlausibleDateField(label=_("Partners since"), past_years=30, future_years=1)
+    since = PlausibleDateField(label=_("Partners since"), past_years=10, future_years=1)
     contact = forms.ModelChoiceField(
         label=_("Contact (a supervisor of the institution)"),
         queryset=User.objects.none(),
