@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "buddywerk.funds",
     "buddywerk.coverage",
     "buddywerk.privacy",
+    "buddywerk.internships",
     "buddywerk.api",
     "buddywerk.demo",
 ]

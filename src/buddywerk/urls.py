@@ -36,6 +36,7 @@ urlpatterns = [
     path("reports/", include("buddywerk.reports.urls")),
     path("grants/", include("buddywerk.funds.urls")),
     path("coverage/", include("buddywerk.coverage.urls")),
+    path("internships/", include("buddywerk.internships.urls")),
     # The API (issue 18): tokens, not sessions, authenticate it (buddywerk.api).
     path("api/v1/", api_v1_urls),
     path("api/tokens/", include("buddywerk.api.token_urls")),

@@ -35,6 +35,8 @@ PENDING_APPLICANT = "pending_applicant"  # applied to the same programmes, not y
 OTHER_SCHOOL_STAFF = "school_staff_other_school"  # care coordinator of School B
 OTHER_COORDINATOR = "coordinator_other_programme"  # lead coordinator of Buddy Gent
 OTHER_CITY_STAFF = "city_staff_other_city"  # staff of the city of Gent (issue 14)
+# Issue 20: a supervisor of another teacher-training institution than the world buddy's.
+OTHER_SUPERVISOR = "supervisor_other_institution"
 OUTSIDERS = {
     BUDDY_OTHER_DUO: Role.BUDDY.value,
     DECLINED_APPLICANT: Role.BUDDY.value,
@@ -42,6 +44,7 @@ OUTSIDERS = {
     OTHER_SCHOOL_STAFF: Role.SCHOOL_STAFF.value,
     OTHER_COORDINATOR: Role.PROGRAMME_COORDINATOR.value,
     OTHER_CITY_STAFF: Role.CITY_STAFF.value,
+    OTHER_SUPERVISOR: Role.INTERNSHIP_SUPERVISOR.value,
 }
 ROLES = [ANONYMOUS, *[role.value for role in Role], *OUTSIDERS]
 
@@ -130,6 +133,7 @@ def build_world() -> World:
     staff_colleague = member(UserFactory(email="colleague@example.org"), school, Role.SCHOOL_STAFF)
     duo, duo_meeting = _duo(programme=programme, buddy=buddy, school=school)
     duo_planned_meeting = _planned_meeting(duo)
+    internship_objects = _internship_objects(buddy=buddy, users=users, programme=programme)
     world = World(
         users=users,
         objects={
@@ -158,6 +162,7 @@ def build_world() -> World:
             **_followup_objects(duo=duo, users=users),
             **_expenses_objects(duo=duo),
             **_funds_objects(duo=duo, users=users),
+            **internship_objects,
         },
     )
     users.update(_outsiders(world))
@@ -267,6 +272,12 @@ def _outsiders(world: World) -> dict[str, User]:
             Role.PROGRAMME_COORDINATOR,
             is_lead=True,
         ),
+        OTHER_SUPERVISOR: member(
+            UserFactory(email="supervisor-b@example.org"),
+            world.other_institution,
+            Role.INTERNSHIP_SUPERVISOR,
+            is_lead=True,
+        ),
         OTHER_CITY_STAFF: member(
             UserFactory(email="city-gent@example.org"),
             City.objects.create(
@@ -356,3 +367,52 @@ def _expenses_objects(*, duo):
     from tests.expenses.world import objects
 
     return objects(duo=duo)
+def _internship_objects(*, buddy, users, programme):
+    """internships (issue 20): the world buddy studies at Thomas More and shares with it;
+    its contact supervisor is the insider; another institution has its own supervisor
+    (an outsider); a colleague to revoke, a partnership and an attestation of hours."""
+    from buddywerk.internships import services as internship_services
+    from buddywerk.internships.models import InstitutionPartnership
+    from buddywerk.organisations.models import TrainingInstitution
+    from tests.buddies.factories import institution as make_institution
+
+    institution = make_institution()
+    other_institution = TrainingInstitution.objects.create(
+        name="Arteveldehogeschool (test)", kind=OrganisationKind.TRAINING_INSTITUTION
+    )
+    users[Role.INTERNSHIP_SUPERVISOR] = member(
+        UserFactory(email="supervisor@example.org"),
+        institution,
+        Role.INTERNSHIP_SUPERVISOR,
+        is_lead=True,
+    )
+    supervisor_colleague = member(
+        UserFactory(email="supervisor-colleague@example.org"),
+        institution,
+        Role.INTERNSHIP_SUPERVISOR,
+    )
+    internship_services.sharing_consent_give(actor=buddy.user, institution=institution)
+    attestation = internship_services.attestation_issue(
+        actor=buddy.user, school_year=_school_year_now()
+    )
+    partnership = InstitutionPartnership.objects.create(
+        institution=institution,
+        programme=programme,
+        since=dt.date(2024, 9, 1),
+        student_count=4,
+    )
+    return {
+        "institution": institution,
+        "other_institution": other_institution,
+        "supervisor_colleague": supervisor_colleague,
+        "attestation": attestation,
+        "partnership": partnership,
+    }
+
+
+def _school_year_now() -> int:
+    from django.utils import timezone
+
+    from buddywerk.reports.periods import school_year_of
+
+    return school_year_of(timezone.localdate())

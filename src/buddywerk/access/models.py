@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     FUNDER = "funder", _("Funder")
     CITY_STAFF = "city_staff", _("City staff")
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+    # Issue 20, point 1: staff of a teacher-training institution who follow its students.
+    INTERNSHIP_SUPERVISOR = "internship_supervisor", _("Internship supervisor")
 
 
 # Which kinds of organisation each role belongs to. Staff of a service that refers
@@ -35,6 +37,7 @@ ROLE_ORGANISATION_KINDS = {
     Role.FUNDER: {OrganisationKind.FUNDER},
     Role.CITY_STAFF: {OrganisationKind.CITY},
     Role.PLATFORM_ADMIN: {OrganisationKind.UMBRELLA},
+    Role.INTERNSHIP_SUPERVISOR: {OrganisationKind.TRAINING_INSTITUTION},
 }
 
 # Roles that reach personal data of pupils or families, or figures about every child in
@@ -48,6 +51,8 @@ ROLES_REQUIRING_MFA = frozenset(
         Role.FUNDER,
         Role.CITY_STAFF,
         Role.PLATFORM_ADMIN,
+        # Issue 20: supervisors read their students' internship files.
+        Role.INTERNSHIP_SUPERVISOR,
     }
 )
 

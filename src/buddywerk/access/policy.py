@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
 from buddywerk.funds.models import Grant
 from buddywerk.geo.models import Municipality
+from buddywerk.internships.models import InstitutionPartnership, SharingConsent
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
@@ -33,6 +34,7 @@ from buddywerk.organisations.models import (
     ParticipantKind,
     Programme,
     School,
+    TrainingInstitution,
 )
 from buddywerk.privacy.erasure_models import ErasureRequest
 from buddywerk.referrals.enums import TRIAGE_STATUSES
@@ -1576,3 +1578,99 @@ def can_view_financial_report(user: AnyUser) -> bool:
             Role.PROGRAMME_COORDINATOR,
         }
     )
+# --- Internships and hours (issue 20, points 1 and 5) ---------------------------------
+
+
+def supervised_institution_ids(user: AnyUser) -> set[int]:
+    """The teacher-training institutions in which the user is an internship supervisor."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return organisation_ids(user, Role.INTERNSHIP_SUPERVISOR)
+
+
+def can_list_students(user: AnyUser) -> bool:
+    """Internship supervisors follow their institution's students."""
+    return bool(supervised_institution_ids(user))
+
+
+def students_visible_to(user: AnyUser, qs: QuerySet[Buddy]) -> QuerySet[Buddy]:
+    """A supervisor's students: buddies who named the supervisor's institution AND agreed
+    to share with it (a consent in force, for that same institution). Without the consent
+    the buddy does not exist for the supervisor (404), whatever the buddy's institution."""
+    institutions = supervised_institution_ids(user)
+    if not institutions:
+        return qs.none()
+    consent = SharingConsent.objects.in_force().filter(
+        buddy=OuterRef("pk"), institution=OuterRef("training_institution")
+    )
+    return qs.filter(training_institution_id__in=institutions).filter(Exists(consent))
+
+
+def institutions_led_by(
+    user: AnyUser, qs: QuerySet[TrainingInstitution]
+) -> QuerySet[TrainingInstitution]:
+    """The institutions whose supervisors the user invites: every one for a platform admin,
+    else those where the user is the institution's contact (a lead supervisor)."""
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    led = Membership.objects.active().filter(
+        user_id=user.pk, role=Role.INTERNSHIP_SUPERVISOR, is_lead=True
+    )
+    return qs.filter(pk__in=led.values("organisation_id"))
+
+
+def can_invite_supervisors(user: AnyUser, institution: TrainingInstitution) -> bool:
+    """The institution's contact or a platform admin invites its supervisors."""
+    return institutions_led_by(user, TrainingInstitution.objects.filter(pk=institution.pk)).exists()
+
+
+def can_see_supervisor_pages(user: AnyUser) -> bool:
+    """The supervisors' staff page: a platform admin or an institution's contact."""
+    if is_platform_admin(user):
+        return True
+    return can_list_students(user) and (
+        institutions_led_by(user, TrainingInstitution.objects.all()).exists()
+    )
+
+
+def can_manage_partnerships(user: AnyUser) -> bool:
+    """Platform admins record every partnership; a programme's coordinators their own."""
+    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def partnership_programmes_of(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose partnerships the user records."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def partnerships_visible_to(
+    user: AnyUser, qs: QuerySet[InstitutionPartnership]
+) -> QuerySet[InstitutionPartnership]:
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_share_with_institution(user: AnyUser) -> bool:
+    """A buddy (or applicant) decides whether their institution sees their internship file."""
+    return is_buddy_or_applicant(user)
+
+
+def can_view_own_hours(user: AnyUser) -> bool:
+    """A buddy sees their hours per school year and downloads the attestation (point 5)."""
+    return is_approved_buddy(user)
+
+
+def hour_total_programmes_of(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Programme]:
+    """The programmes whose buddies' total hours the user sees: their coordinators'."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_view_hour_totals(user: AnyUser) -> bool:
+    return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)

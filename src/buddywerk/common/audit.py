@@ -54,6 +54,13 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATE = "user.deactivate", _("User deactivated")
     MEMBERSHIP_GRANT = "membership.grant", _("Membership granted")
     MEMBERSHIP_REVOKE = "membership.revoke", _("Membership revoked")
+    # internships (issue 20, points 1 and 5)
+    SUPERVISOR_INVITE = "supervisor.invite", _("Internship supervisor invited")
+    SHARING_GIVE = "sharing.give", _("Buddy agreed to share with their institution")
+    SHARING_REVOKE = "sharing.revoke", _("Buddy stopped sharing with their institution")
+    PARTNERSHIP_SAVE = "partnership.save", _("Institution partnership recorded")
+    INTERNSHIP_FILE_EXPORT = "internship_file.export", _("Internship file exported")
+    ATTESTATION_ISSUE = "attestation.issue", _("Hours attestation issued")
     # organisations
     ORGANISATION_CREATE = "organisation.create", _("Organisation created")
     ORGANISATION_CHANGE = "organisation.change", _("Organisation changed")

@@ -100,6 +100,16 @@ ACCOUNTS = [
         "Onthaalbureau Gent",
         is_lead=True,
     ),
+    # Issue 20: the internship supervisor and contact of Thomas More (campus Mechelen),
+    # invited by the platform admin in the internships step.
+    DemoAccount(
+        demo_email("stage.thomasmore"),
+        "Griet",
+        "Stagebegeleider",
+        Role.INTERNSHIP_SUPERVISOR,
+        "Thomas More",
+        is_lead=True,
+    ),
 ]
 
 

@@ -51,6 +51,7 @@ from .steps.erasure import erasure
 from .steps.events import events
 from .steps.expenses import expenses
 from .steps.followup import followup
+from .steps.internships import internships
 from .steps.local_services import local_services
 from .steps.matching import matching
 from .steps.organisations import organisations
@@ -102,6 +103,8 @@ STEPS: list[Callable[[], None]] = [
     practices,
     questions,
     local_services,
+    # after the duos, meetings and events: the students' hours and internship files
+    internships,
     # after the duos and meetings: the report's figures beside the answers
     qualitative,
 ]

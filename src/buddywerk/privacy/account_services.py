@@ -36,6 +36,7 @@ from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.expenses.services import expense_claims_anonymise
+from buddywerk.internships.models import InstitutionPartnership, SharingConsent
 from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import Concern, Trajectory
@@ -112,6 +113,10 @@ def account_anonymise(*, user: User, kind: DataKind, now: dt.datetime) -> None:
             meeting_modes=[],
             slots=[],
         )
+        # Issue 20: an erased buddy shares nothing with an institution any more, and an
+        # erased supervisor is no longer any partnership's contact.
+        SharingConsent.objects.in_force().filter(buddy__user=user).update(revoked_at=now)
+        InstitutionPartnership.objects.filter(contact=user).update(contact=None)
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         Membership.objects.filter(user=user).update(is_active=False)

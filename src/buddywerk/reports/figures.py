@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.buddies.models import STUDENT_KINDS, Buddy, BuddyKind, ScreeningStatus
 from buddywerk.common.vocabulary import SchoolYear
 from buddywerk.geo.models import Municipality, Province, Region
+from buddywerk.internships.models import InstitutionPartnership
 from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
 from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
@@ -337,6 +338,18 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     ):
         for province, n in count_pairs(set(pairs.distinct()), getattr(archived, name)).items():
             cooperation.setdefault((province or UNKNOWN,), {})[name] = n
+    # Issue 20, point 1: the institution-programme partnerships in force in the period
+    # (recorded in the internships app): distinct institutions, and the students they send.
+    partnerships = InstitutionPartnership.objects.filter(
+        scope.programme_filter("programme")
+    ).filter(Q(since__lte=end), Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    partner_pairs = set(partnerships.values_list("programme__province", "institution"))
+    for province, n in count_pairs(partner_pairs).items():
+        cooperation.setdefault((province or UNKNOWN,), {})["partners"] = n
+    for province, students in partnerships.values_list("programme__province", "student_count"):
+        for key in ((province or UNKNOWN,), (TOTAL,)):
+            cell = cooperation.setdefault(key, {})
+            cell["partner_students"] = cell.get("partner_students", 0) + students
 
     # --- participants --------------------------------------------------------------
     participants = Participant.objects.filter(
@@ -554,7 +567,9 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             _("Cooperation"),
             _(
                 "Teacher-training institutions with at least one student buddy in an active "
-                "duo; schools with at least one referral submitted in the period; schools "
+                "duo; institutions with a partnership with a programme in force in the period "
+                "and the number of students they announced; schools with at least one "
+                "referral submitted in the period; schools "
                 "with at least one active duo. A duo is active when it held at least one "
                 "meeting in the period."
             ),
@@ -563,6 +578,16 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
                     _("Training institutions with active student buddies"),
                     cooperation,
                     "institutions",
+                ),
+                builder.row(
+                    _("Training institutions in partnership with a programme"),
+                    cooperation,
+                    "partners",
+                ),
+                builder.row(
+                    _("Students announced by partner institutions"),
+                    cooperation,
+                    "partner_students",
                 ),
                 builder.row(_("Schools that referred"), referral_data, "schools"),
                 builder.row(_("Schools with active duos"), cooperation, "schools"),

@@ -1,5 +1,6 @@
 """Step: the staff accounts the platform admin (or a school's care coordinator) creates."""
 
+from buddywerk.access.models import Role
 from buddywerk.access.services import membership_grant, user_create
 from buddywerk.organisations.models import Organisation, School
 from buddywerk.organisations.services import school_staff_invite
@@ -20,6 +21,8 @@ def staff() -> None:
     for spec in ACCOUNTS:
         if existing(spec.local) is not None:
             continue  # the admin (platform step), the care coordinators (schools step)
+        if spec.role == Role.INTERNSHIP_SUPERVISOR:
+            continue  # invited in the internships step, once the students share
         school = School.objects.filter(name=spec.organisation).first()
         if school is not None:
             lead = next(a for a in ACCOUNTS if a.organisation == spec.organisation and a.is_lead)

@@ -37,6 +37,7 @@ ROLE_NAMES = {
     Role.CITY_STAFF: "city staff",
     Role.PROGRAMME_COORDINATOR: "programme coordinator",
     Role.SCHOOL_STAFF: "school staff",
+    Role.INTERNSHIP_SUPERVISOR: "internship supervisor",
 }
 
 
