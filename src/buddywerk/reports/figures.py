@@ -199,8 +199,12 @@ class _Provinces:
 
     def __init__(self) -> None:
         by_province: dict[str | None, list[int]] = defaultdict(list)
-        for pk, province in Programme.objects.values_list("pk", "province").order_by("pk"):
+        self.programmes: dict[int, tuple[str, str | None]] = {}
+        for pk, name, province in Programme.objects.values_list("pk", "name", "province").order_by(
+            "pk"
+        ):
             by_province[province].append(pk)
+            self.programmes[pk] = (name, province)
         self.by_province = dict(by_province)
 
     def of(self, programme: str) -> Case:
@@ -291,7 +295,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     start, end = period.start, period.end
     start_at, end_at = _bounds(period)
     builder = _Builder(scope, period, province_columns(scope))
-    province_of = _Provinces().of
+    provinces = _Provinces()
+    province_of = provinces.of
     # Data past its retention lives on, naming no one, in the archive (issue 15 point 3).
     archived = archived_figures(scope, start, end)
 
@@ -353,23 +358,25 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     )
     # Distinct organisations, live and archived together: (province, organisation) pairs.
     cooperation: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
-    for name, pairs in (
-        (
-            "institutions",
-            active.filter(
-                buddy__kind__in=STUDENT_KINDS, buddy__training_institution__isnull=False
-            ).values_list(province_of("programme"), "buddy__training_institution"),
-        ),
-        (
-            "schools",
-            active.filter(school__kind=OrganisationKind.SCHOOL).values_list(
-                province_of("programme"), "school"
-            ),
-        ),
+    # One pass over the active duos gives both sets of pairs.
+    found: dict[str, set[tuple[Any, int]]] = {"institutions": set(), "schools": set()}
+    for where, buddy_kind, institution, school, school_kind in (
+        active.values_list(
+            province_of("programme"),
+            "buddy__kind",
+            "buddy__training_institution",
+            "school",
+            "school__kind",
+        )
+        .order_by()
+        .distinct()
     ):
-        for province, n in count_pairs(
-            set(pairs.order_by().distinct()), getattr(archived, name)
-        ).items():
+        if buddy_kind in STUDENT_KINDS and institution is not None:
+            found["institutions"].add((where, institution))
+        if school_kind == OrganisationKind.SCHOOL:
+            found["schools"].add((where, school))
+    for name, pairs in found.items():
+        for province, n in count_pairs(pairs, getattr(archived, name)).items():
             cooperation.setdefault((province or UNKNOWN,), {})[name] = n
 
     # --- participants --------------------------------------------------------------
@@ -474,17 +481,20 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # query (score values and internal ids only), reduced per participant here.
     wellbeing_rows, measured_duos = _wellbeing_changes(
         [
-            *WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
-            .order_by("participant_id", "date", "id")
-            .values_list(
-                "participant_id",
-                "trajectory_id",
-                "trajectory__programme_id",
-                "trajectory__programme__name",
-                province_of("trajectory__programme"),
-                "moment",
-                "date",
-                "score",
+            *(
+                (participant, duo, programme, *provinces.programmes[programme], *rest)
+                for participant, duo, programme, *rest in WellbeingScore.objects.filter(
+                    date__lte=end, trajectory__in=active.values("pk")
+                )
+                .order_by("participant_id", "date", "id")
+                .values_list(
+                    "participant_id",
+                    "trajectory_id",
+                    "trajectory__programme_id",
+                    "moment",
+                    "date",
+                    "score",
+                )
             ),
             # Archived scores carry their rank among the participant's days, not a date.
             *archived.scores,
@@ -496,7 +506,11 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     closed_data = _grouped(
         closed, province_of("programme"), ("close_reason",), additive=True, n=Count("pk")
     )
-    closed_total = _grouped(closed, province_of("programme"), additive=True, n=Count("pk"))
+    # Every closed duo has one reason and lies in one province: the totals are sums.
+    closed_total: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {"n": 0}}
+    for (where, _reason), row in closed_data.items():
+        cell = closed_total.setdefault((where,), {"n": 0})
+        cell["n"] += row["n"] or 0
     _merge(closed_data, archived.closed)
     for (province, _reason), row in archived.closed.items():
         _merge(closed_total, {(province,): row})
