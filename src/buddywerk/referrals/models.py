@@ -371,7 +371,14 @@ class Referral(PublicModel):
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        indexes = [models.Index(fields=["programme", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["programme", "status", "submitted_at"]),
+            # The funder's report counts the referrals submitted by a date per programme
+            # from the index alone (issue 22).
+            models.Index(
+                fields=["submitted_at", "programme", "referrer"], name="referral_submitted_report"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pupil__isnull=False, family__isnull=True)
@@ -436,6 +443,11 @@ class ReferralTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("referral status change")
         verbose_name_plural = _("referral status changes")
+        # The funder's report reads the moves to matched, declined or withdrawn by date
+        # from the index alone, not from the wide log rows (issue 22).
+        indexes = [
+            models.Index(fields=["to_status", "at", "referral"], name="referral_move_report")
+        ]
 
 
 class ConsentText(TimeStampedModel):

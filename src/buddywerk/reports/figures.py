@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -24,6 +26,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -155,7 +159,7 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 def _grouped(
     qs: QuerySet[Any],
-    province: str,
+    province: Any,
     extra: tuple[str, ...] = (),
     *,
     additive: bool = False,
@@ -166,7 +170,8 @@ def _grouped(
     one province (a meeting, a duo, a referral), so the total is the sum of the provinces
     and the second query is not needed."""
     result: dict[tuple[Any, ...], dict[str, Any]] = {}
-    rows = qs.values(*extra, _p=F(province)).annotate(**aggregates).order_by()
+    where = F(province) if isinstance(province, str) else province
+    rows = qs.values(*extra, _p=where).annotate(**aggregates).order_by()
     for row in rows:
         key = (row.pop("_p") or UNKNOWN, *(row.pop(name) for name in extra))
         result[key] = row
@@ -185,6 +190,36 @@ def _grouped(
     else:
         result[(TOTAL,)] = qs.aggregate(**aggregates)
     return result
+
+
+class _Provinces:
+    """The province of each programme, read once (a few dozen rows). The figures group by
+    the province as a CASE over the programme's id on the counted row, so the big tables
+    are not joined to the programmes and organisations just to find their province (the
+    planner then walked every duo per programme: most of a query's time)."""
+
+    def __init__(self) -> None:
+        by_province: dict[str | None, list[int]] = defaultdict(list)
+        self.programmes: dict[int, tuple[str, str | None]] = {}
+        for pk, name, province in Programme.objects.values_list("pk", "name", "province").order_by(
+            "pk"
+        ):
+            by_province[province].append(pk)
+            self.programmes[pk] = (name, province)
+        self.by_province = dict(by_province)
+
+    def of(self, programme: str) -> Case:
+        """The province code of the programme at `programme` (a path to it), NULL when it
+        has none."""
+        return Case(
+            *(
+                When(**{f"{programme}__in": ids}, then=Value(code))
+                for code, ids in self.by_province.items()
+                if code is not None
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        )
 
 
 class _Builder:
@@ -261,6 +296,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     start, end = period.start, period.end
     start_at, end_at = _bounds(period)
     builder = _Builder(scope, period, province_columns(scope))
+    provinces = _Provinces()
+    province_of = provinces.of
     # Data past its retention lives on, naming no one, in the archive (issue 15 point 3).
     archived = archived_figures(scope, start, end)
 
@@ -284,7 +321,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # column would shadow it in the duos' filter), renamed below.
         meeting_data = _grouped(
             months.filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
-            "trajectory__programme__province",
+            province_of("trajectory__programme"),
             additive=True,
             sum_held=Sum("held"),
             sum_cancelled=Sum("cancelled"),
@@ -306,7 +343,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             Meeting.objects.filter(in_period)
             .exclude(status=MeetingStatus.PLANNED)
             .filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
-            "trajectory__programme__province",
+            province_of("trajectory__programme"),
             additive=True,
             held=Count("pk", filter=held),
             cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
@@ -322,21 +359,25 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     )
     # Distinct organisations, live and archived together: (province, organisation) pairs.
     cooperation: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
-    for name, pairs in (
-        (
-            "institutions",
-            active.filter(
-                buddy__kind__in=STUDENT_KINDS, buddy__training_institution__isnull=False
-            ).values_list("programme__province", "buddy__training_institution"),
-        ),
-        (
-            "schools",
-            active.filter(school__kind=OrganisationKind.SCHOOL).values_list(
-                "programme__province", "school"
-            ),
-        ),
+    # One pass over the active duos gives both sets of pairs.
+    found: dict[str, set[tuple[Any, int]]] = {"institutions": set(), "schools": set()}
+    for where, buddy_kind, institution, school, school_kind in (
+        active.values_list(
+            province_of("programme"),
+            "buddy__kind",
+            "buddy__training_institution",
+            "school",
+            "school__kind",
+        )
+        .order_by()
+        .distinct()
     ):
-        for province, n in count_pairs(set(pairs.distinct()), getattr(archived, name)).items():
+        if buddy_kind in STUDENT_KINDS and institution is not None:
+            found["institutions"].add((where, institution))
+        if school_kind == OrganisationKind.SCHOOL:
+            found["schools"].add((where, school))
+    for name, pairs in found.items():
+        for province, n in count_pairs(pairs, getattr(archived, name)).items():
             cooperation.setdefault((province or UNKNOWN,), {})[name] = n
     # Issue 20, point 1: the institution-programme partnerships in force in the period
     # (recorded in the internships app): distinct institutions, and the students they send.
@@ -357,13 +398,13 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     ).filter(Exists(held_in_period))
     participant_data = _grouped(
         participants,
-        "trajectory__programme__province",
+        province_of("trajectory__programme"),
         pupils=Count("pupil", distinct=True),
         families=Count("family", distinct=True),
     )
     by_year = _grouped(
         participants.filter(pupil__isnull=False),
-        "trajectory__programme__province",
+        province_of("trajectory__programme"),
         ("pupil__school_year",),
         n=Count("pupil", distinct=True),
     )
@@ -384,19 +425,15 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     )
     referral_data = _grouped(
         referrals,
-        "programme__province",
+        province_of("programme"),
+        additive=True,
         received=Count("pk", filter=Q(submitted_at__gte=start_at)),
         submitted=Count("pk"),
-        schools=Count(
-            "referrer",
-            distinct=True,
-            filter=Q(submitted_at__gte=start_at, referrer__kind=OrganisationKind.SCHOOL),
-        ),
     )
     # Ended (matched, declined, withdrawn) before the end of the period: a semi-join, each
     # referral in one province.
     ended_data = _grouped(
-        referrals.filter(ended_before_end), "programme__province", additive=True, n=Count("pk")
+        referrals.filter(ended_before_end), province_of("programme"), additive=True, n=Count("pk")
     )
     # Only the transitions of the period (the history before it is in `ended` above).
     moves = ReferralTransition.objects.filter(
@@ -407,7 +444,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     )
     move_data = _grouped(
         moves,
-        "referral__programme__province",
+        province_of("referral__programme"),
         additive=True,
         matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
         declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
@@ -417,10 +454,12 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     _merge(move_data, archived.moves)
     live_referrers = referrals.filter(
         submitted_at__gte=start_at, referrer__kind=OrganisationKind.SCHOOL
-    ).values_list("programme__province", "referrer")
+    ).values_list(province_of("programme"), "referrer")
     schools_referred = {
         province or UNKNOWN: n
-        for province, n in count_pairs(set(live_referrers.distinct()), archived.referrers).items()
+        for province, n in count_pairs(
+            set(live_referrers.order_by().distinct()), archived.referrers
+        ).items()
     }
     for key, row in referral_data.items():
         row["schools"] = schools_referred.get(key[0], 0)
@@ -441,7 +480,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         .values("referral")
         .annotate(first=Min("at"))
         .filter(first__gte=start_at, first__lt=end_at)
-        .values_list("referral__programme__province", "referral__submitted_at", "first")
+        .values_list(province_of("referral__programme"), "referral__submitted_at", "first")
     ):
         days = (matched - submitted).total_seconds() / 86400
         waits[province or UNKNOWN].append(days)
@@ -455,17 +494,20 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # query (score values and internal ids only), reduced per participant here.
     wellbeing_rows, measured_duos = _wellbeing_changes(
         [
-            *WellbeingScore.objects.filter(date__lte=end, trajectory__in=active.values("pk"))
-            .order_by("participant_id", "date", "id")
-            .values_list(
-                "participant_id",
-                "trajectory_id",
-                "trajectory__programme_id",
-                "trajectory__programme__name",
-                "trajectory__programme__province",
-                "moment",
-                "date",
-                "score",
+            *(
+                (participant, duo, programme, *provinces.programmes[programme], *rest)
+                for participant, duo, programme, *rest in WellbeingScore.objects.filter(
+                    date__lte=end, trajectory__in=active.values("pk")
+                )
+                .order_by("participant_id", "date", "id")
+                .values_list(
+                    "participant_id",
+                    "trajectory_id",
+                    "trajectory__programme_id",
+                    "moment",
+                    "date",
+                    "score",
+                )
             ),
             # Archived scores carry their rank among the participant's days, not a date.
             *archived.scores,
@@ -475,9 +517,13 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         closed_on__gte=start, closed_on__lte=end
     )
     closed_data = _grouped(
-        closed, "programme__province", ("close_reason",), additive=True, n=Count("pk")
+        closed, province_of("programme"), ("close_reason",), additive=True, n=Count("pk")
     )
-    closed_total = _grouped(closed, "programme__province", additive=True, n=Count("pk"))
+    # Every closed duo has one reason and lies in one province: the totals are sums.
+    closed_total: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {"n": 0}}
+    for (where, _reason), row in closed_data.items():
+        cell = closed_total.setdefault((where,), {"n": 0})
+        cell["n"] += row["n"] or 0
     _merge(closed_data, archived.closed)
     for (province, _reason), row in archived.closed.items():
         _merge(closed_total, {(province,): row})
