@@ -150,7 +150,7 @@ def asked_fields_check(*, programme: Programme, referral: Referral) -> None:
     tags = referral.role_model_tags
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         errors["role_model_tags"] = _("Choose from the list.")
-    elif tags and not is_pupil:
+    elif tags and not (is_pupil and asked.path_tags):
         errors["role_model_tags"] = _("This programme does not ask for a role model.")
     elif set(tags) - set(asked.path_tags or []):
         errors["role_model_tags"] = _("Choose from the programme's list.")
