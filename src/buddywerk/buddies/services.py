@@ -537,6 +537,7 @@ def buddy_set_level(
 # --- Issue 21: a mentor's sector and trade, a role model's own path ----------------------
 
 PATH_STORY_MAX_CHARS = 1000
+PATH_FIELDS = ("sector", "trade", "background", "path_tracks", "path_tags", "path_shown_to")
 
 
 def programme_path_tags(buddy: Buddy) -> list[str]:
@@ -594,8 +595,9 @@ def buddy_update_path(
     buddy.path_tracks = tracks
     buddy.path_tags = tags
     buddy.path_shown_to = shown_to
-    buddy.full_clean()
-    buddy.save()
+    # only these fields: the rest of the profile has its own rules and service
+    buddy.clean_fields(exclude=[f.name for f in Buddy._meta.fields if f.name not in PATH_FIELDS])
+    buddy.save(update_fields=[*PATH_FIELDS, "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.BUDDY_UPDATE_PROFILE,
