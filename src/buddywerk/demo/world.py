@@ -52,6 +52,7 @@ from .steps.events import events
 from .steps.followup import followup
 from .steps.local_services import local_services
 from .steps.matching import matching
+from .steps.mentors import mentors
 from .steps.organisations import organisations
 from .steps.platform import platform
 from .steps.practices import practices
@@ -101,6 +102,8 @@ STEPS: list[Callable[[], None]] = [
     local_services,
     # after the duos and meetings: the report's figures beside the answers
     qualitative,
+    # issue 21: a mentor and a pupil's dream, after the figures so that they stay as they were
+    mentors,
 ]
 
 
