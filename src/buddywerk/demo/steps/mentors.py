@@ -3,7 +3,7 @@ study track and the pupil's dream, a mentor states their sector and trade (shown
 school too, as he chose), and a first-grade pupil in the B stream dreams of a trade.
 Everything goes through the services, as in the other steps."""
 
-from buddywerk.buddies.models import BuddyKind, ScreeningStatus
+from buddywerk.buddies.models import Buddy, BuddyKind, ScreeningStatus
 from buddywerk.buddies.services import buddy_update_path
 from buddywerk.learning.models import Module
 from buddywerk.learning.services import module_complete
@@ -11,7 +11,7 @@ from buddywerk.matching.services import matching_settings_update
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.enums import ReferralStatus
 
-from ..people import person
+from ..people import demo_email, person
 from .buddies import kind_fields, register, screen
 from .referrals import DemoPupil, refer_pupil
 
@@ -43,6 +43,8 @@ DREAMER = DemoPupil(
 
 
 def mentors() -> None:
+    if Buddy.objects.filter(user__email=demo_email("mentor.mechelen")).exists():
+        return  # a second run of the demo adds nothing
     programme = Programme.objects.get(name=PROGRAMME)
     matching_settings_update(
         actor=person("coordinator.mechelen"),
