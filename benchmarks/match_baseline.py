@@ -30,6 +30,7 @@ WEIGHTS = {
     "distance": 300, "slots": 150, "needs": 250, "language": 100, "fit": 200,
     "distance_scale_km": 20.0, "online_percent": 50, "slots_full": 3,
     "junior_fit": (100, 80, 30), "expert_fit": (60, 90, 100), "urgency_percent": 0,
+    "sector": 0, "track": 0, "tags": 0,
 }  # fmt: skip
 COMPLEXITY = {"low": 0, "normal": 1, "high": 2}
 OPEN_LOW, OPEN_HIGH = -(2**31), 2**31 - 1
@@ -61,6 +62,11 @@ def main(instance_path: str, result_path: str) -> None:
         return {x: i for i, x in enumerate(sorted({x for b in bs for x in b[key]}))}
 
     slot_i, lang_i, comp_i = vocab("slots"), vocab("languages"), vocab("competences")
+    # issue 21 (optional fields): a mentor's sector, a role model's tracks and path tags
+    for b in bs:
+        b.setdefault("tracks", [])
+        b.setdefault("tags", [])
+    track_i, tag_i = vocab("tracks"), vocab("tags")
 
     b_lat = np.radians([b["lat"] for b in bs])
     b_lon = np.radians([b["lon"] for b in bs])
@@ -77,6 +83,9 @@ def main(instance_path: str, result_path: str) -> None:
     b_slots = masks([b["slots"] for b in bs], slot_i)
     b_langs = masks([b["languages"] for b in bs], lang_i)
     b_comps = masks([b["competences"] for b in bs], comp_i)
+    b_sector = [b.get("sector") for b in bs]
+    b_tracks = masks([b["tracks"] for b in bs], track_i)
+    b_tags = masks([b["tags"] for b in bs], tag_i)
 
     r_lat = np.radians([r["lat"] for r in rs])
     r_lon = np.radians([r["lon"] for r in rs])
@@ -93,6 +102,10 @@ def main(instance_path: str, result_path: str) -> None:
     r_extra = masks(
         [set(r.get("home_languages", [])) - {c} for r, c in zip(rs, contact, strict=True)], lang_i
     )
+    r_sector = [r.get("sector") for r in rs]
+    r_track = masks([[r["track"]] if r.get("track") else [] for r in rs], track_i)
+    r_tags = masks([r.get("tags", []) for r in rs], tag_i)
+    r_ntags = np.array([len(set(r.get("tags", []))) for r in rs], dtype=np.int64)
     urgency = np.array([r["urgency"] for r in rs], dtype=np.int64)
     demand = np.minimum(np.array([COMPLEXITY[r["complexity"]] for r in rs]) + (urgency == 3), 2)
     mult = 100 + w["urgency_percent"] * (urgency - 1)
@@ -155,7 +168,21 @@ def main(instance_path: str, result_path: str) -> None:
     language = np.where((b_langs[bi] & r_extra[ri]) != 0, w["language"], 0)
     fit_table = np.array([w["junior_fit"], w["expert_fit"]], dtype=np.int64)
     fit = w["fit"] * fit_table[b_expert[bi].astype(np.int64), demand[ri]] // 100
-    score = distance + slots + needs + language + fit
+    same_sector = np.array(
+        [
+            r_sector[r] is not None and b_sector[b] == r_sector[r]
+            for b, r in zip(bi, ri, strict=True)
+        ],
+        dtype=bool,
+    )
+    sector = np.where(same_sector, w["sector"], 0)
+    track = np.where((b_tracks[bi] & r_track[ri]) != 0, w["track"], 0)
+    tags = (
+        w["tags"]
+        * np.bitwise_count(b_tags[bi] & r_tags[ri]).astype(np.int64)
+        // np.maximum(r_ntags[ri], 1)
+    )
+    score = distance + slots + needs + language + fit + sector + track + tags
 
     # source -> referral (1) -> buddy (1) -> sink (places left); max flow, then min cost
     n_r, n_b, n_p = len(rs), len(bs), len(bi)

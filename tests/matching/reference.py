@@ -82,7 +82,17 @@ def score_parts(b: Buddy, r: Referral, w: Weights) -> list[int]:
     demand = min(COMPLEXITY_RANK[r.complexity] + (r.urgency == 3), 2)
     table = w.expert_fit if b.level == "expert" else w.junior_fit
     fit = w.fit * table[demand] // 100
-    return [distance, slots, needs, language, fit]
+    # issue 21: sector fit (mentor), track fit and tag fit (role model)
+    sector = w.sector if r.sector is not None and b.sector == r.sector else 0
+    track = w.track if r.track is not None and r.track in b.tracks else 0
+    tags = w.tags * len(b.tags & r.tags) // max(len(r.tags), 1)
+    return [distance, slots, needs, language, fit, sector, track, tags]
+
+
+def shown_parts(w: Weights) -> list[bool]:
+    """Which parts an explanation shows: the five classic ones always, the issue-21 parts
+    only where the programme weighs them."""
+    return [True] * 5 + [w.sector > 0, w.track > 0, w.tags > 0]
 
 
 def score(b: Buddy, r: Referral, w: Weights) -> int:

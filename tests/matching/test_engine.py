@@ -380,3 +380,81 @@ def test_the_pair_search_finds_exactly_the_pairs_within_reach(grid_max, monkeypa
         maybe = {(i, j) for i, j in zip(*np.nonzero(distances <= reach * (1 + 1e-12)), strict=True)}
         assert len(got) == len(set(got)), "a pair twice"
         assert sure <= set(got) <= maybe, case
+
+
+# ---- issue 21: sector fit (mentors), track and tag fit (role models)
+
+MENTOR_WEIGHTS = Weights(
+    distance=200, slots=100, needs=150, language=50, fit=100, sector=200, track=100, tags=100
+)
+
+
+def _mentor(buddy_id, sector, **kwargs):
+    return replace(BUDDY, id=buddy_id, sector=sector, **kwargs)
+
+
+def test_the_new_parts_weigh_nothing_and_are_not_explained_by_default():
+    mentor = _mentor("m1", "care", tracks=frozenset({"bso"}), tags=frozenset({"changed_track"}))
+    pupil = replace(REFERRAL, sector="care", track="bso", tags=frozenset({"changed_track"}))
+    plain = Problem([BUDDY], [REFERRAL]).explain("r1", "b1")
+    dreamer = Problem([mentor], [pupil]).explain("r1", "m1")
+    assert dreamer.score == plain.score
+    assert [p.key for p in dreamer.parts] == ["distance", "slots", "needs", "language", "fit"]
+
+
+def test_a_mentor_in_the_sector_of_the_dream_scores_the_sector_weight_and_says_why():
+    pupil = replace(REFERRAL, sector="care")
+    problem = Problem([_mentor("m1", "care"), _mentor("m2", "tech")], [pupil], MENTOR_WEIGHTS)
+    same = {p.key: p for p in problem.explain("r1", "m1").parts}
+    other = {p.key: p for p in problem.explain("r1", "m2").parts}
+    assert (same["sector"].points, same["sector"].max_points) == (200, 200)
+    assert other["sector"].points == 0
+    texts = Texts(sectors={"care": "zorg en welzijn"})
+    assert problem.explain("r1", "m1", texts).parts[5].text == (
+        "werkt zelf in de sector van de droom: zorg en welzijn"
+    )
+    assert problem.explain("r1", "m2", texts).parts[5].text == (
+        "werkt niet in de sector van de droom (zorg en welzijn)"
+    )
+    # the batch gives the pupil the mentor of their sector
+    batch = problem.solve()
+    assert [(a.referral, a.buddy) for a in batch.assignments] == [("r1", "m1")]
+
+
+def test_no_sector_on_either_side_never_fits():
+    problem = Problem([_mentor("m1", None)], [REFERRAL], MENTOR_WEIGHTS)
+    part = {p.key: p for p in problem.explain("r1", "m1").parts}["sector"]
+    assert part.points == 0
+    assert part.text == "de leerling noemde geen sector"
+
+
+def test_a_role_model_who_was_in_the_pupils_track_and_shares_the_tags_asked_for():
+    model = _mentor("m1", None, tracks=frozenset({"aso", "bso"}), tags=frozenset({"changed_track"}))
+    pupil = replace(REFERRAL, track="bso", tags=frozenset({"changed_track", "first_generation"}))
+    texts = Texts(
+        tracks={"bso": "het bso"},
+        tags={
+            "changed_track": "van richting veranderd",
+            "first_generation": "eerste in de familie",
+        },
+    )
+    parts = {
+        p.key: p for p in Problem([model], [pupil], MENTOR_WEIGHTS).explain("r1", "m1", texts).parts
+    }
+    assert (parts["track"].points, parts["track"].text) == (100, "zat zelf ook in het bso")
+    assert parts["tags"].points == 50  # 1 of the 2 tags asked
+    assert parts["tags"].text == "deelt 1 van de 2 gevraagde ervaringen: van richting veranderd"
+    other = replace(pupil, track="tso", tags=frozenset({"first_generation"}))
+    parts = {
+        p.key: p for p in Problem([model], [other], MENTOR_WEIGHTS).explain("r1", "m1", texts).parts
+    }
+    assert (parts["track"].points, parts["track"].text) == (0, "zat zelf niet in tso")
+    assert (parts["tags"].points, parts["tags"].text) == (
+        0,
+        "deelt geen van de gevraagde ervaringen (eerste in de familie)",
+    )
+
+
+def test_weights_with_the_new_parts_must_still_add_up_to_1000():
+    with pytest.raises(ValueError, match="add up to 1000"):
+        Weights(sector=100)

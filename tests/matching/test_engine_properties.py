@@ -18,6 +18,9 @@ SLOTS = ["mon-pm", "wed-pm", "fri-after"]
 LANGS = ["nl", "ar", "fr"]
 COMPS = ["maths", "dutch", "homework"]
 MODES = ["school", "home", "online"]
+SECTORS = ["care", "construction", "tech"]  # issue 21
+TRACKS = ["aso", "tso", "bso"]
+TAGS = ["changed_track", "first_generation", "late_bloomer"]
 DAY0 = date(2026, 1, 1)
 
 
@@ -73,6 +76,9 @@ def buddies(draw, i):
         available=draw(st.sampled_from([True, True, True, False])),
         available_from=draw(maybe_day()),
         available_until=draw(maybe_day()),
+        sector=draw(st.one_of(st.none(), st.sampled_from(SECTORS))),
+        tracks=draw(subset(TRACKS)),
+        tags=draw(subset(TAGS)),
     )
 
 
@@ -102,6 +108,10 @@ def referrals(draw, i):
         end=end,
         planned_end=planned_end,
         shortest_end=shortest_end,
+        # a sector or track no buddy has is possible too (it never fits)
+        sector=draw(st.one_of(st.none(), st.sampled_from([*SECTORS, "retail"]))),
+        track=draw(st.one_of(st.none(), st.sampled_from([*TRACKS, "kso"]))),
+        tags=draw(subset([*TAGS, "other"])),
     )
 
 
@@ -118,6 +128,28 @@ def instances(draw, max_buddies=4, max_referrals=5):
                 Weights(urgency_percent=150),
                 Weights(
                     distance=600, slots=100, needs=100, language=100, fit=100, online_percent=90
+                ),
+                # issue 21: a mentor and role-model programme weighs the new parts
+                Weights(
+                    distance=200,
+                    slots=100,
+                    needs=150,
+                    language=50,
+                    fit=100,
+                    sector=200,
+                    track=100,
+                    tags=100,
+                ),
+                Weights(
+                    distance=100,
+                    slots=100,
+                    needs=100,
+                    language=100,
+                    fit=100,
+                    sector=0,
+                    track=250,
+                    tags=250,
+                    urgency_percent=50,
                 ),
             ]
         )
@@ -175,9 +207,13 @@ def test_the_feasible_pairs_are_exactly_the_reference_pairs_with_the_same_scores
         assert 0 <= s <= 1000
         explained = problem.explain(r_id, b_id)
         assert sum(p.points for p in explained.parts) == s == explained.score
-        assert [p.points for p in explained.parts] == ref.score_parts(
-            by_id(bs)[b_id], by_id(rs)[r_id], w
-        )
+        expected_parts = ref.score_parts(by_id(bs)[b_id], by_id(rs)[r_id], w)
+        shown = ref.shown_parts(w)
+        assert [p.points for p in explained.parts] == [
+            pts for pts, show in zip(expected_parts, shown, strict=True) if show
+        ]
+        # a part that is not shown is worth nothing
+        assert all(pts == 0 for pts, show in zip(expected_parts, shown, strict=True) if not show)
 
 
 @PROPERTY

@@ -1,5 +1,5 @@
 """R10 as a decision table over EVERY combination of buddy kind, internship, place and
-coupling organisation (6 x 2 x 3 x 3 = 108 cases)."""
+coupling organisation (6 kinds x 2 x every place x 3 couplers)."""
 
 import itertools
 
@@ -13,6 +13,7 @@ from buddywerk.trajectories.insurance import (
     RULE_INTERNSHIP,
     RULE_ONLINE,
     RULE_VOLUNTEER_AT_SCHOOL,
+    RULE_WORKPLACE,
     decide_insurance,
 )
 
@@ -43,6 +44,17 @@ TABLE = {
     (False, "online", PR): (Insurer.PROGRAMME, RULE_ONLINE, False),
     (False, "online", UM): (Insurer.UMBRELLA, RULE_ONLINE, False),
 }
+# issue 21: a mentor's workplace visit (the coupler insures the volunteer mentor)
+TABLE.update(
+    {
+        (True, "workplace", TI): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+        (True, "workplace", PR): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+        (True, "workplace", UM): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+        (False, "workplace", TI): (Insurer.TRAINING_INSTITUTION, RULE_WORKPLACE, False),
+        (False, "workplace", PR): (Insurer.PROGRAMME, RULE_WORKPLACE, False),
+        (False, "workplace", UM): (Insurer.UMBRELLA, RULE_WORKPLACE, False),
+    }
+)
 
 ALL_CASES = list(
     itertools.product(
@@ -52,7 +64,7 @@ ALL_CASES = list(
 
 
 def test_the_table_covers_every_place_and_coupler():
-    assert len(ALL_CASES) == 6 * 2 * 3 * 3
+    assert len(ALL_CASES) == 6 * 2 * len(MeetingMode.values) * 3
     assert set(TABLE) == {
         (internship, place, coupler)
         for internship in (True, False)

@@ -13,10 +13,13 @@ from buddywerk.access.models import User
 from buddywerk.common.plausible import PhoneNumberField, PlausibleDateField
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
+    PREFERENCE_MODE_CHOICES,
     Competence,
     DayPart,
     Language,
-    MeetingMode,
+    PathShownTo,
+    Sector,
+    StudyTrack,
     Weekday,
     slot_code,
 )
@@ -206,7 +209,7 @@ class OfferForm(BootstrapMixin, forms.Form):
         _("Choose primary school, secondary school or both."),
     )
     meeting_modes = _multi(
-        MeetingMode.choices, _("Where you want to meet"), _("Choose at least one place.")
+        PREFERENCE_MODE_CHOICES, _("Where you want to meet"), _("Choose at least one place.")
     )
 
     def profile(self) -> dict[str, Any]:
@@ -464,3 +467,64 @@ class ImportForm(BootstrapMixin, forms.Form):
         label=_("File (CSV or XLSX, at most 5 MB)"),
         error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
     )
+
+
+class PathForm(BootstrapMixin, forms.Form):
+    """Issue 21: a mentor's sector and trade, a role model's own path. Each field says
+    why it is asked; only the fields of the buddy's kind are shown."""
+
+    sector = forms.ChoiceField(
+        label=_("Your sector"),
+        choices=[("", "---------"), *Sector.choices],
+        required=False,
+        help_text=_("We look for pupils who dream of a job in this sector."),
+    )
+    trade = forms.CharField(
+        label=_("Your trade or job"),
+        max_length=120,
+        required=False,
+        help_text=_("E.g. electrician, nurse or cook. The pupil sees what your work is like."),
+    )
+    story = forms.CharField(
+        label=_("Your path in your own words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "How did your school career go? A pupil who struggles now sees that there is a "
+            "way. Only if you want, and only what you want to tell."
+        ),
+    )
+    tracks = forms.MultipleChoiceField(
+        label=_("Study tracks you followed"),
+        choices=StudyTrack.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("We look for pupils who are now on a path you know yourself."),
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("What fits your path"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your programme's list. We look for pupils who could use that experience."),
+    )
+    shown_to = forms.ChoiceField(
+        label=_("Who sees this"),
+        choices=PathShownTo.choices,
+        widget=forms.RadioSelect,
+        help_text=_("We never show it to anyone else, and never guess anything about you."),
+    )
+
+    def __init__(self, *args: Any, kind: str, tags: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep: set[str] = set()
+        if kind == BuddyKind.SECTOR_MENTOR:
+            keep = {"sector", "trade", "story", "shown_to"}
+        elif kind == BuddyKind.ROLE_MODEL:
+            keep = {"story", "tracks", "shown_to"} | ({"tags"} if tags else set())
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "tags" in self.fields:
+            self.fields["tags"].choices = [(t, t) for t in tags]  # type: ignore[attr-defined]
+        self._style()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.common.fields import ParentKey, ProtectedKey, UserField
 from buddywerk.common.models import PublicModel, TransitionLog
+from buddywerk.common.vocabulary import PathShownTo, Sector
 from buddywerk.geo.models import Postcode
 from buddywerk.organisations.models import Programme, TrainingInstitution
 
@@ -106,6 +107,42 @@ class Buddy(PublicModel):
         _("background"),
         blank=True,
         help_text=_("Role models: their school career. Sector mentors: their trade or company."),
+    )
+
+    # Issue 21: what a mentor or role model states themselves (never inferred; no origin
+    # or ethnicity). `background` above holds a role model's path in their own words.
+    sector = models.CharField(
+        _("sector"),
+        max_length=16,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("The sector you work in. We look for pupils who dream of this sector."),
+    )
+    trade = models.CharField(
+        _("trade"),
+        max_length=120,
+        blank=True,
+        help_text=_("Your trade or job, e.g. electrician or nurse."),
+    )
+    path_tracks = _list_field(
+        _("study tracks you followed"),
+        "StudyTrack",
+        _("We look for pupils who are on a path you know yourself."),
+    )
+    path_tags = models.JSONField(
+        _("your path"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Choose what fits your own path, from your programme's list. Only if you want."
+        ),
+    )
+    path_shown_to = models.CharField(
+        _("who sees your path"),
+        max_length=12,
+        choices=PathShownTo.choices,
+        default=PathShownTo.COORDINATOR,
+        help_text=_("Your sector, trade and path: only the coordinator, or also the school."),
     )
 
     # R2: the declaration on honour, with the exact wording that was accepted.

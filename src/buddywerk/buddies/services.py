@@ -532,3 +532,76 @@ def buddy_set_level(
         detail={"programme": programme.pk, "level": str(level)},
     )
     return buddy
+
+
+# --- Issue 21: a mentor's sector and trade, a role model's own path ----------------------
+
+PATH_STORY_MAX_CHARS = 1000
+PATH_FIELDS = ("sector", "trade", "background", "path_tracks", "path_tags", "path_shown_to")
+
+
+def programme_path_tags(buddy: Buddy) -> list[str]:
+    """The path tags a role model may choose: those of the programmes they work with."""
+    from buddywerk.matching.models import ProgrammeMatchingSettings
+
+    tags: set[str] = set()
+    for listed in ProgrammeMatchingSettings.objects.filter(
+        programme__in=buddy.programmes.all()
+    ).values_list("path_tags", flat=True):
+        tags.update(t for t in listed or [] if isinstance(t, str))
+    return sorted(tags)
+
+
+@transaction.atomic
+def buddy_update_path(
+    *,
+    actor: User,
+    buddy: Buddy,
+    sector: str = "",
+    trade: str = "",
+    story: str = "",
+    tracks: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    shown_to: str,
+) -> Buddy:
+    """A mentor states their sector and trade, a role model their own path (tracks, the
+    programme's tags, in their own words); each chooses who sees it. Only the buddy
+    themselves, only what their kind asks, and nothing is inferred."""
+    if actor.pk != buddy.user_id:
+        raise PermissionDenied
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    tracks, tags = sorted(set(tracks)), sorted(set(tags))
+    errors: dict[str, str] = {}
+    mentor = buddy.kind == BuddyKind.SECTOR_MENTOR
+    role_model = buddy.kind == BuddyKind.ROLE_MODEL
+    if (sector or trade.strip()) and not mentor:
+        errors["sector"] = _("Only a sector mentor states a sector and a trade.")
+    if (tracks or tags) and not role_model:
+        errors["path_tracks"] = _("Only a role model describes their own path.")
+    if story.strip() and not (mentor or role_model):
+        errors["background"] = _("Only a mentor or a role model tells their own story.")
+    if len(story) > PATH_STORY_MAX_CHARS:
+        errors["background"] = _("Keep your story to %(max)s characters.") % {
+            "max": PATH_STORY_MAX_CHARS
+        }
+    unknown = set(tags) - set(programme_path_tags(buddy))
+    if unknown:
+        errors["path_tags"] = _("Choose from your programme's list.")
+    if errors:
+        raise ValidationError(errors)
+    buddy.sector = sector
+    buddy.trade = trade.strip()
+    buddy.background = story.strip()
+    buddy.path_tracks = tracks
+    buddy.path_tags = tags
+    buddy.path_shown_to = shown_to
+    # only these fields: the rest of the profile has its own rules and service
+    buddy.clean_fields(exclude=[f.name for f in Buddy._meta.fields if f.name not in PATH_FIELDS])
+    buddy.save(update_fields=[*PATH_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDDY_UPDATE_PROFILE,
+        target=buddy,
+        detail={"part": "path"},
+    )
+    return buddy

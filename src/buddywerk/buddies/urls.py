@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/<int:step>/", views.register_step, name="register_step"),
     path("register/done/", views.register_done, name="register_done"),
     path("profile/", views.profile, name="profile"),
+    path("profile/path/", views.profile_path, name="profile_path"),
     *actions("profile/", views, "profile", ["pause", "resume", "declaration"]),
     path("screening/", views.screening_home, name="screening_home"),
     path("screening/<uuid:programme_uuid>/", views.screening_queue, name="screening_queue"),

@@ -40,6 +40,7 @@ from .forms import (
     ImportForm,
     LevelForm,
     OfferForm,
+    PathForm,
     ProfileForm,
     ProgrammesForm,
     SuspendForm,
@@ -340,6 +341,44 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def profile_path(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Issue 21: a mentor's sector and trade, a role model's own path, and who sees it."""
+    buddy = _own_buddy(request)
+    tags = services.programme_path_tags(buddy)
+    form = PathForm(
+        request.POST or None,
+        kind=buddy.kind,
+        tags=tags,
+        initial={
+            "sector": buddy.sector,
+            "trade": buddy.trade,
+            "story": buddy.background,
+            "tracks": buddy.path_tracks,
+            "tags": buddy.path_tags,
+            "shown_to": buddy.path_shown_to,
+        },
+    )
+    if request.method == "POST" and form.fields and form.is_valid():
+        data = form.cleaned_data
+        saved = form_submit(
+            form,
+            lambda: services.buddy_update_path(
+                actor=request.user,
+                buddy=buddy,
+                sector=data.get("sector", ""),
+                trade=data.get("trade", ""),
+                story=data.get("story", ""),
+                tracks=data.get("tracks", []),
+                tags=data.get("tags", []),
+                shown_to=data["shown_to"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Your path is saved."))
+            return redirect("buddies:profile_path")
+    return render(request, "buddies/profile_path.html", {"buddy": buddy, "form": form})
 
 
 @require_POST

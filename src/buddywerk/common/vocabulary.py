@@ -27,9 +27,15 @@ class MeetingMode(models.TextChoices):
     SCHOOL = "school", _("At school")
     HOME = "home", _("At home")
     ONLINE = "online", _("Online")
+    # issue 21: a sector mentor receives the pupil at work; only a mentor's duo meets so
+    # (trajectories/services.py), never a matching preference (PREFERENCE_MODE_CHOICES)
+    WORKPLACE = "workplace", _("Workplace visit")
 
 
 IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME})
+# Modes a duo may meet in that buddies and referrals do not choose as a preference
+DUO_ONLY_MODES = frozenset({MeetingMode.WORKPLACE})
+PREFERENCE_MODE_CHOICES = [c for c in MeetingMode.choices if c[0] not in DUO_ONLY_MODES]
 
 
 class Weekday(models.TextChoices):
@@ -113,3 +119,41 @@ class Language(models.TextChoices):
     UR = "ur", _("Urdu")
     ZH = "zh", _("Chinese")
     OTHER = "other", _("Another language")
+
+
+class StudyTrack(models.TextChoices):
+    """A secondary pupil's study track in Flanders (issue 21): the first grade's A and B
+    stream, the four forms of the second and third grade, OKAN and special education."""
+
+    FIRST_A = "first_a", _("First grade, A stream")
+    FIRST_B = "first_b", _("First grade, B stream")
+    ASO = "aso", _("ASO (general secondary education)")
+    TSO = "tso", _("TSO (technical secondary education)")
+    BSO = "bso", _("BSO (vocational secondary education)")
+    KSO = "kso", _("KSO (arts secondary education)")
+    OKAN = "okan", _("OKAN (reception class for newcomers)")
+    SPECIAL = "special", _("Special education")
+
+
+class Sector(models.TextChoices):
+    """A short list of sectors for a pupil's dream and a mentor's work (issue 21)."""
+
+    CONSTRUCTION = "construction", _("Construction and wood")
+    TECHNOLOGY = "technology", _("Technology and industry")
+    ICT = "ict", _("ICT and digital media")
+    CARE = "care", _("Care and welfare")
+    HOSPITALITY = "hospitality", _("Food and hospitality")
+    BUSINESS = "business", _("Business, sales and office")
+    LOGISTICS = "logistics", _("Transport and logistics")
+    BEAUTY = "beauty", _("Hair and beauty care")
+    NATURE = "nature", _("Agriculture, gardens and animals")
+    ARTS = "arts", _("Arts, media and design")
+    PUBLIC = "public", _("Public service, safety and law")
+    EDUCATION = "education", _("Education and sport")
+
+
+class PathShownTo(models.TextChoices):
+    """Who sees a mentor's or role model's own path (issue 21): the buddy chooses."""
+
+    COORDINATOR = "coordinator", _("Only the coordinator")
+    SCHOOL = "school", _("The coordinator and the school")

@@ -54,6 +54,7 @@ from .steps.followup import followup
 from .steps.internships import internships
 from .steps.local_services import local_services
 from .steps.matching import matching
+from .steps.mentors import mentors
 from .steps.organisations import organisations
 from .steps.platform import platform
 from .steps.practices import practices
@@ -107,6 +108,8 @@ STEPS: list[Callable[[], None]] = [
     internships,
     # after the duos and meetings: the report's figures beside the answers
     qualitative,
+    # issue 21: a mentor and a pupil's dream, after the figures so that they stay as they were
+    mentors,
 ]
 
 

@@ -25,10 +25,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from buddywerk.buddies.enums import BuddyKind
 from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.buddies.rules import EXTRACT_VALID_MONTHS, extract_last_valid_day
+from buddywerk.common.vocabulary import Sector, StudyTrack
 from buddywerk.learning.models import RequiredModule
 from buddywerk.learning.selectors import modules_still_to_do
 from buddywerk.organisations.models import Programme
@@ -134,6 +136,9 @@ _REFERRAL_FIELDS = (
     "family__children_ages",
     "family__postcode__lat",
     "family__postcode__lon",
+    "study_track",  # issue 21
+    "dream_sector",
+    "role_model_tags",
 )
 _BUDDY_FIELDS = (
     "id",
@@ -159,10 +164,30 @@ _BUDDY_FIELDS = (
     "user__email",
     "in_duos",
     "proposed",
+    "kind",  # issue 21
+    "sector",
 )
 
 
-_BUDDY_JSON = ("meeting_modes", "slots", "languages", "competences")
+_BUDDY_JSON = (
+    "meeting_modes",
+    "slots",
+    "languages",
+    "competences",
+    "path_tracks",
+    "path_tags",
+)
+
+
+def engine_texts(lang: str) -> engine.Texts:
+    """The engine's sentences with the vocabulary's translated sector and track names
+    (issue 21; a programme's path tags are its own words)."""
+    with translation.override("en" if lang == "en" else "nl-be"):
+        return engine.Texts(
+            lang=lang,
+            sectors={code: str(label).lower() for code, label in Sector.choices},
+            tracks={code: str(label) for code, label in StudyTrack.choices},
+        )
 
 
 def _with_json(
@@ -198,7 +223,8 @@ def to_engine_referral(
         id=str(row["uuid"]),
         lat=lat,
         lon=lon,
-        modes=frozenset(row["meeting_modes"] or []),
+        # a duo-only mode (a workplace visit) is never a matching preference
+        modes=frozenset(row["meeting_modes"] or []) & set(engine.MODES),
         slots=frozenset(row["time_slots"] or []),
         needs=frozenset(row["needs"] or []),
         minor=minor,
@@ -209,6 +235,10 @@ def to_engine_referral(
         start=today,  # the duo would start now: the buddy must be available today
         # R2 over time: the extract must count until the default planned end (R7)
         planned_end=default_planned_end(for_family=not row["pupil_id"], planned_start=today),
+        # issue 21: what the referral asked (the service accepts only what the programme asks)
+        sector=row["dream_sector"] or None,
+        track=row["study_track"] or None,
+        tags=frozenset(row["role_model_tags"] or []),
         # issue 13: the buddy stays available at least until the shortest duo allowed
         shortest_end=(
             shortest_planned_end(
@@ -258,6 +288,14 @@ def to_engine_buddy(
         # issue 13, point 4: the programme's required modules the buddy has not done
         missing_modules=frozenset(m.title for m in missing_modules[0]),
         missing_minor_modules=frozenset(m.title for m in missing_modules[1]),
+        # issue 21: what a mentor or role model stated themselves, per kind
+        sector=(row["sector"] or None) if row["kind"] == BuddyKind.SECTOR_MENTOR else None,
+        tracks=frozenset(row["path_tracks"] or [])
+        if row["kind"] == BuddyKind.ROLE_MODEL
+        else frozenset(),
+        tags=frozenset(row["path_tags"] or [])
+        if row["kind"] == BuddyKind.ROLE_MODEL
+        else frozenset(),
     )
 
 

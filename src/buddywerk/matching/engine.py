@@ -8,7 +8,8 @@ benchmark alike, and a test can pin it against a brute force.
 How it works, in one paragraph. A `Problem` turns buddies and referrals (frozen dataclasses)
 into arrays, sorted by id so that the same input in any order gives the same output. Every
 hard constraint is one vectorised test over arrays of pair indices (`_evaluate`), and the score
-is five integer parts (`_score_parts`). Suggestions evaluate one referral against all buddies
+is eight integer parts (`_score_parts`; the last three, for mentors and role models, weigh 0
+unless a programme weighs them). Suggestions evaluate one referral against all buddies
 (or one buddy against all referrals) in one pass. The batch first lists every feasible pair:
 a grid on unit-sphere coordinates finds the buddies within reach of each in-person
 referral (one search per radius bucket), both-online pairs come from a cross product, and the
@@ -66,7 +67,9 @@ CONSTRAINTS: Final = (
     "needs",
 )
 TAKEN: Final = "taken"  # every feasible buddy went to other referrals
-SCORE_PARTS: Final = ("distance", "slots", "needs", "language", "fit")
+SCORE_PARTS: Final = ("distance", "slots", "needs", "language", "fit", "sector", "track", "tags")
+# issue 21: parts for mentor and role-model programmes; explained only when weighted (> 0)
+OPTIONAL_PARTS: Final = frozenset({"sector", "track", "tags"})
 
 _MODE_BIT: Final = {"school": 1, "home": 2, "online": 4}
 _IN_PERSON_BITS: Final = 1 | 2
@@ -109,6 +112,11 @@ class Buddy:
     available_from: date | None = None  # inclusive; None = open
     available_until: date | None = None  # inclusive; None = open
     active: int = 0  # participants the buddy already has: capacity left = capacity - active
+    # issue 21, stated by the buddy, never inferred: a mentor's sector; the study tracks a
+    # role model followed themselves; the programme's path tags the role model chose
+    sector: str | None = None
+    tracks: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +140,11 @@ class Referral:
     # issue 13, point 3: the buddy must stay available until this day, the earliest planned
     # end the programme accepts (its minimum duo length; None: the planned end, if any)
     shortest_end: date | None = None
+    # issue 21: the sector of the pupil's dream, the pupil's study track, and the path tags
+    # asked for in a role model (the programme's own list)
+    sector: str | None = None
+    track: str | None = None
+    tags: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,6 +164,16 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "language.miss": "spreekt de thuistaal niet ({languages})",
         "language.none": "er is geen andere thuistaal om op te letten",
         "fit": "is {level}, de vraag is {demand}",
+        "sector.match": "werkt zelf in de sector van de droom: {sector}",
+        "sector.miss": "werkt niet in de sector van de droom ({sector})",
+        "sector.none": "de leerling noemde geen sector",
+        "track.match": "zat zelf ook in {track}",
+        "track.miss": "zat zelf niet in {track}",
+        "track.none": "de onderwijsvorm van de leerling is niet ingevuld",
+        "tags.all": "deelt de gevraagde ervaring: {tags}",
+        "tags.some": "deelt {covered} van de {total} gevraagde ervaringen: {tags}",
+        "tags.miss": "deelt geen van de gevraagde ervaringen ({tags})",
+        "tags.none": "er is geen ervaring gevraagd",
         "level.junior": "een junior buddy",
         "level.expert": "een ervaren buddy",
         "demand.0": "eenvoudig",
@@ -207,6 +230,16 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "language.miss": "does not speak the home language ({languages})",
         "language.none": "there is no other home language to consider",
         "fit": "is {level}, the request is {demand}",
+        "sector.match": "works in the sector of the dream: {sector}",
+        "sector.miss": "does not work in the sector of the dream ({sector})",
+        "sector.none": "the pupil named no sector",
+        "track.match": "was in {track} too",
+        "track.miss": "was not in {track}",
+        "track.none": "the pupil's study track is not filled in",
+        "tags.all": "shares the experience asked for: {tags}",
+        "tags.some": "shares {covered} of the {total} experiences asked for: {tags}",
+        "tags.miss": "shares none of the experiences asked for ({tags})",
+        "tags.none": "no experience was asked for",
         "level.junior": "a junior buddy",
         "level.expert": "an experienced buddy",
         "demand.0": "simple",
@@ -302,6 +335,10 @@ class Texts:
     languages: Mapping[str, str] = field(default_factory=dict)
     competences: Mapping[str, str] = field(default_factory=dict)
     slots: Mapping[str, str] = field(default_factory=dict)
+    # issue 21: sector, study-track and path-tag labels (the programme's own words)
+    sectors: Mapping[str, str] = field(default_factory=dict)
+    tracks: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.lang not in _TEMPLATES:
@@ -315,6 +352,15 @@ class Texts:
 
     def competence(self, label: str) -> str:
         return self.competences.get(label) or _COMPETENCE_NAMES[self.lang].get(label, label)
+
+    def sector(self, label: str) -> str:
+        return self.sectors.get(label, label)
+
+    def track(self, label: str) -> str:
+        return self.tracks.get(label, label)
+
+    def tag(self, label: str) -> str:
+        return self.tags.get(label, label)
 
     def slot(self, label: str) -> str:
         if label in self.slots:
@@ -545,6 +591,12 @@ class Problem:
         self._slot_vocab = _Vocabulary(s for b in bs for s in b.slots)
         self._lang_vocab = _Vocabulary(s for b in bs for s in b.languages)
         self._comp_vocab = _Vocabulary(s for b in bs for s in b.competences)
+        self._track_vocab = _Vocabulary(s for b in bs for s in b.tracks)
+        self._tag_vocab = _Vocabulary(s for b in bs for s in b.tags)
+        # a sector as a code: 1.. for the buddies' sectors, 0 for none (never equal to a
+        # referral's code, which is -1 for no sector or one no buddy has)
+        sectors = sorted({b.sector for b in bs if b.sector is not None})
+        self._sector_code = {s: i + 1 for i, s in enumerate(sectors)}
         lat = np.radians(np.array([b.lat for b in bs], dtype=np.float64))
         lon = np.radians(np.array([b.lon for b in bs], dtype=np.float64))
         self._b_lat, self._b_lon, self._b_coslat = lat, lon, np.cos(lat)
@@ -572,6 +624,12 @@ class Problem:
         self._b_slots = self._slot_vocab.encode([b.slots for b in bs])
         self._b_langs = self._lang_vocab.encode([b.languages for b in bs])
         self._b_comps = self._comp_vocab.encode([b.competences for b in bs])
+        self._b_sector = np.array(
+            [self._sector_code[b.sector] if b.sector is not None else 0 for b in bs],
+            dtype=np.int64,
+        )
+        self._b_tracks = self._track_vocab.encode([b.tracks for b in bs])
+        self._b_tags = self._tag_vocab.encode([b.tags for b in bs])
 
     def _build_referrals(self) -> None:
         rs = self.referrals
@@ -612,6 +670,13 @@ class Problem:
         self._r_extra = [r.home_languages - {r.contact_language} for r in rs]
         self._r_has_extra = np.array([bool(e) for e in self._r_extra], dtype=np.bool_)
         self._r_extra_mask = self._lang_vocab.encode(self._r_extra)
+        self._r_sector = np.array(
+            [self._sector_code.get(r.sector, -1) if r.sector is not None else -1 for r in rs],
+            dtype=np.int64,
+        )
+        self._r_track = self._track_vocab.encode([[r.track] if r.track else [] for r in rs])
+        self._r_tags = self._tag_vocab.encode([r.tags for r in rs])
+        self._r_tag_count = np.array([len(r.tags) for r in rs], dtype=np.int64)
         complexity = np.array([COMPLEXITIES.index(r.complexity) for r in rs], dtype=np.int64)
         urgency = np.array([r.urgency for r in rs], dtype=np.int64)
         self._r_demand = np.minimum(complexity + (urgency == 3), 2)
@@ -663,7 +728,7 @@ class Problem:
         ]
 
     def _score_parts(self, bi: Index, ri: Index, dist_m: IntArray) -> list[IntArray]:
-        """The five integer score parts, in SCORE_PARTS order; they add up to 0..1000."""
+        """The integer score parts, in SCORE_PARTS order; they add up to 0..1000."""
         w = self.weights
         shared_modes = self._b_modes[bi] & self._r_modes[ri]
         scale_m = int(round_metres(w.distance_scale_km))
@@ -691,10 +756,15 @@ class Problem:
         junior = np.array(w.junior_fit, dtype=np.int64)[self._r_demand[ri]]
         expert = np.array(w.expert_fit, dtype=np.int64)[self._r_demand[ri]]
         fit = w.fit * np.where(self._b_expert[bi], expert, junior) // 100
+        # issue 21: sector fit (mentors), track fit and tag fit (role models)
+        sector = np.where(self._b_sector[bi] == self._r_sector[ri], w.sector, 0)
+        track = np.where(_any_common(self._b_tracks[bi], self._r_track[ri]), w.track, 0)
+        shared_tags = _count_common(self._b_tags[bi], self._r_tags[ri])
+        tags = w.tags * shared_tags // np.maximum(self._r_tag_count[ri], 1)
         shape = dist_m.shape
         return [
             np.broadcast_to(np.asarray(p, dtype=np.int64), shape)
-            for p in (distance, slots, needs, language, fit)
+            for p in (distance, slots, needs, language, fit, sector, track, tags)
         ]
 
     # ---- explanations
@@ -744,11 +814,48 @@ class Problem:
             level=texts.say(f"level.{buddy.level}"),
             demand=texts.say(f"demand.{int(self._r_demand[r])}"),
         )
-        maxima = (w.distance, w.slots, w.needs, w.language, w.fit)
-        sentences = (distance, slot_text, needs_text, language, fit)
+        sentences = (
+            distance,
+            slot_text,
+            needs_text,
+            language,
+            fit,
+            self._sector_text(buddy, referral, texts),
+            self._track_text(buddy, referral, texts),
+            self._tags_text(buddy, referral, texts),
+        )
         return tuple(
             Part(key, pts, mx, text)
-            for key, pts, mx, text in zip(SCORE_PARTS, points, maxima, sentences, strict=True)
+            for key, pts, mx, text in zip(SCORE_PARTS, points, w.parts(), sentences, strict=True)
+            if mx > 0 or key not in OPTIONAL_PARTS
+        )
+
+    @staticmethod
+    def _sector_text(buddy: Buddy, referral: Referral, texts: Texts) -> str:
+        if referral.sector is None:
+            return texts.say("sector.none")
+        key = "sector.match" if buddy.sector == referral.sector else "sector.miss"
+        return texts.say(key, sector=texts.sector(referral.sector))
+
+    @staticmethod
+    def _track_text(buddy: Buddy, referral: Referral, texts: Texts) -> str:
+        if referral.track is None:
+            return texts.say("track.none")
+        key = "track.match" if referral.track in buddy.tracks else "track.miss"
+        return texts.say(key, track=texts.track(referral.track))
+
+    @staticmethod
+    def _tags_text(buddy: Buddy, referral: Referral, texts: Texts) -> str:
+        if not referral.tags:
+            return texts.say("tags.none")
+        shared = sorted(buddy.tags & referral.tags)
+        if not shared:
+            return texts.say("tags.miss", tags=texts.listing(map(texts.tag, sorted(referral.tags))))
+        return texts.say(
+            "tags.all" if len(shared) == len(referral.tags) else "tags.some",
+            covered=len(shared),
+            total=len(referral.tags),
+            tags=texts.listing(map(texts.tag, shared)),
         )
 
     def _block_reason(self, b: int, r: int, constraint: str, texts: Texts) -> str:

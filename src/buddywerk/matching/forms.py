@@ -19,8 +19,36 @@ class MatchingSettingsForm(forms.ModelForm[ProgrammeMatchingSettings]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_number_bounds(self)
+        for name in ("sector", "track", "tags"):
+            self.fields[name].required = False
+        # issue 21: the path tags as one short text per line
+        tags = self.fields["path_tags"]
+        self.fields["path_tags"] = forms.CharField(
+            label=tags.label,
+            help_text=_("One per line.") + " " + str(tags.help_text),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        self.initial["path_tags"] = "\n".join(self.instance.path_tags or [])
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
+
+    # issue 21: the mentor and role-model weights are 0 unless a programme sets them
+    def clean_sector(self) -> int:
+        return self.cleaned_data.get("sector") or 0
+
+    def clean_track(self) -> int:
+        return self.cleaned_data.get("track") or 0
+
+    def clean_tags(self) -> int:
+        return self.cleaned_data.get("tags") or 0
+
+    def clean_path_tags(self) -> list[str]:
+        text = self.cleaned_data.get("path_tags") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class AnswerForm(forms.Form):

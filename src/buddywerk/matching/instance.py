@@ -257,8 +257,13 @@ def _buddy(reader: _Reader, where: str, rec: dict[str, Any]) -> Buddy | None:
         "available_from": f(rec, where, "available_from", _day, DAY, None),
         "available_until": f(rec, where, "available_until", _day, DAY, None),
         "active": f(rec, where, "active", _integer(0), "a whole number >= 0", 0),
+        # issue 21 (optional): a mentor's sector, a role model's own tracks and path tags
+        "sector": f(rec, where, "sector", _optional_text, "a non-empty string or null", None),
+        "tracks": f(rec, where, "tracks", _labels(), LABELS, frozenset()),
+        "tags": f(rec, where, "tags", _labels(), LABELS, frozenset()),
     }
-    if any(v is None for k, v in values.items() if not k.startswith("available_")):
+    optional = ("available_from", "available_until", "sector")
+    if any(v is None for k, v in values.items() if k not in optional):
         return None
     if values["available_from"] and values["available_until"]:
         if values["available_from"] > values["available_until"]:
@@ -291,8 +296,12 @@ def _referral(reader: _Reader, where: str, rec: dict[str, Any]) -> Referral | No
         "home_languages": f(rec, where, "home_languages", _labels(), LABELS, frozenset()),
         "start": f(rec, where, "start", _day, DAY, None),
         "end": f(rec, where, "end", _day, DAY, None),
+        # issue 21 (optional): the dream's sector, the pupil's study track, path tags asked
+        "sector": f(rec, where, "sector", _optional_text, "a non-empty string or null", None),
+        "track": f(rec, where, "track", _optional_text, "a non-empty string or null", None),
+        "tags": f(rec, where, "tags", _labels(), LABELS, frozenset()),
     }
-    optional = ("contact_language", "start", "end")
+    optional = ("contact_language", "start", "end", "sector", "track")
     if any(v is None for k, v in values.items() if k not in optional):
         return None
     if values["start"] and values["end"] and values["start"] > values["end"]:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 DEFAULT_WEIGHTS = Weights()
 DEFAULT_PROPOSAL_DAYS = 7
+# issue 21: a programme's path tags for role models: a short list of short texts
+PATH_TAGS_MAX = 12
+PATH_TAG_MAX_CHARS = 60
 
 
 def _weight(label: "StrOrPromise", default: int) -> "models.PositiveSmallIntegerField[int, int]":
@@ -50,6 +53,29 @@ class ProgrammeMatchingSettings(TimeStampedModel):
     needs = _weight(_("weight of needs covered"), DEFAULT_WEIGHTS.needs)
     language = _weight(_("weight of the home language"), DEFAULT_WEIGHTS.language)
     fit = _weight(_("weight of junior or expert fit"), DEFAULT_WEIGHTS.fit)
+    # issue 21: mentor and role-model programmes
+    sector = _weight(_("weight of the mentor's sector"), DEFAULT_WEIGHTS.sector)
+    track = _weight(_("weight of the role model's study track"), DEFAULT_WEIGHTS.track)
+    tags = _weight(_("weight of the role model's path"), DEFAULT_WEIGHTS.tags)
+    asks_study_track = models.BooleanField(
+        _("referrals ask the study track"),
+        default=False,
+        help_text=_("For programmes with role models or mentors in secondary school."),
+    )
+    asks_dream = models.BooleanField(
+        _("referrals ask the pupil's dream"),
+        default=False,
+        help_text=_("Mentor programmes: the dream in the pupil's words, its sector, talents."),
+    )
+    path_tags = models.JSONField(
+        _("path tags for role models"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "A short list a role model chooses from to describe their own path, e.g. "
+            "'changed track'. Referrals then ask which of these would help the pupil."
+        ),
+    )
     distance_scale_km = models.PositiveSmallIntegerField(
         _("distance without points (km)"),
         default=int(DEFAULT_WEIGHTS.distance_scale_km),
@@ -81,11 +107,29 @@ class ProgrammeMatchingSettings(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        parts = (self.distance, self.slots, self.needs, self.language, self.fit)
+        parts = (
+            self.distance,
+            self.slots,
+            self.needs,
+            self.language,
+            self.fit,
+            self.sector,
+            self.track,
+            self.tags,
+        )
         if None not in parts and sum(parts) != MAX_SCORE:
             raise ValidationError(
-                _("The five weights must add up to 1000 (now %(total)s).") % {"total": sum(parts)}
+                _("The weights must add up to 1000 (now %(total)s).") % {"total": sum(parts)}
             )
+        tags = self.path_tags
+        if not isinstance(tags, list) or not all(
+            isinstance(t, str) and t.strip() == t and 0 < len(t) <= PATH_TAG_MAX_CHARS for t in tags
+        ):
+            raise ValidationError(
+                {"path_tags": _("Each path tag is a short text of at most 60 characters.")}
+            )
+        if len(tags) > PATH_TAGS_MAX or len(set(tags)) != len(tags):
+            raise ValidationError({"path_tags": _("At most 12 different path tags.")})
 
     def weights(self) -> Weights:
         return Weights(
@@ -94,6 +138,9 @@ class ProgrammeMatchingSettings(TimeStampedModel):
             needs=self.needs,
             language=self.language,
             fit=self.fit,
+            sector=self.sector,
+            track=self.track,
+            tags=self.tags,
             distance_scale_km=float(self.distance_scale_km),
             urgency_percent=self.urgency_percent,
         )

@@ -52,9 +52,16 @@ SETTINGS_FIELDS = (
     "needs",
     "language",
     "fit",
+    "sector",
+    "track",
+    "tags",
     "distance_scale_km",
     "urgency_percent",
     "proposal_days",
+    # issue 21: what a referral asks, and the role models' path tags
+    "asks_study_track",
+    "asks_dream",
+    "path_tags",
 )
 
 

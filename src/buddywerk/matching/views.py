@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def _texts() -> engine.Texts:
-    return engine.Texts(lang="en" if (get_language() or "nl").startswith("en") else "nl")
+    return candidates.engine_texts("en" if (get_language() or "nl").startswith("en") else "nl")
 
 
 def _matched_programmes(request: AuthenticatedHttpRequest) -> QuerySet[Programme]:

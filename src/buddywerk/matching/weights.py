@@ -16,7 +16,8 @@ MAX_SCORE: Final = 1000
 class Weights:
     """A programme's weights: points per score part out of 1000, and how each part is scaled.
 
-    The five part weights must add up to 1000, so the parts of a score add up to the score.
+    The part weights must add up to 1000, so the parts of a score add up to the score. The
+    last three (issue 21) are 0 unless a mentor or role-model programme weighs them.
     """
 
     distance: int = 300
@@ -24,6 +25,12 @@ class Weights:
     needs: int = 250
     language: int = 100
     fit: int = 200
+    # issue 21: a mentor's sector is the sector of the pupil's dream
+    sector: int = 0
+    # issue 21: a role model walked the pupil's study track themselves
+    track: int = 0
+    # issue 21: a role model's path tags cover the tags asked for the pupil
+    tags: int = 0
     # full distance points at 0 km, none from this distance on (in-person meetings)
     distance_scale_km: float = 20.0
     # distance points for a pair that meets online (distance plays no role there)
@@ -39,9 +46,9 @@ class Weights:
     urgency_percent: int = 0
 
     def __post_init__(self) -> None:
-        parts = (self.distance, self.slots, self.needs, self.language, self.fit)
+        parts = self.parts()
         if any(p < 0 for p in parts) or sum(parts) != MAX_SCORE:
-            raise ValueError("the five score weights must be >= 0 and add up to 1000")
+            raise ValueError("the score weights must be >= 0 and add up to 1000")
         if self.distance_scale_km <= 0 or self.slots_full < 1:
             raise ValueError("distance_scale_km must be > 0 and slots_full >= 1")
         if not 0 <= self.online_percent <= 100 or self.urgency_percent < 0:
@@ -49,6 +56,19 @@ class Weights:
         for table in (self.junior_fit, self.expert_fit):
             if len(table) != 3 or not all(0 <= p <= 100 for p in table):
                 raise ValueError("fit tables hold three percentages 0..100")
+
+    def parts(self) -> tuple[int, int, int, int, int, int, int, int]:
+        """The part weights, in the engine's SCORE_PARTS order."""
+        return (
+            self.distance,
+            self.slots,
+            self.needs,
+            self.language,
+            self.fit,
+            self.sector,
+            self.track,
+            self.tags,
+        )
 
     def urgency_multiplier(self, urgency: int) -> int:
         return 100 + self.urgency_percent * (urgency - 1)

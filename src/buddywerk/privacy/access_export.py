@@ -46,7 +46,7 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import AuditAction
 from buddywerk.common.dates import date_table
 from buddywerk.common.models import AuditEvent
-from buddywerk.common.vocabulary import Competence, Language, MeetingMode
+from buddywerk.common.vocabulary import Competence, Language, MeetingMode, StudyTrack
 from buddywerk.followup.models import RelationshipSurvey, SurveyRespondent, TandemNote
 from buddywerk.referrals.models import ConsentWithdrawal, Family, Pupil, Referral
 from buddywerk.trajectories.enums import ConcernOutcome, ConcernStatus, NoteVisibility
@@ -112,6 +112,11 @@ LABELS: dict[str, Any] = {
     "needs_note": gettext_lazy("Needs in your own words"),
     "criteria": gettext_lazy("Selection criteria"),
     "goals": gettext_lazy("Goals"),
+    "study_track": gettext_lazy("Study track"),
+    "dream_goal": gettext_lazy("The pupil's dream"),
+    "dream_sector": gettext_lazy("Sector of the dream"),
+    "talents": gettext_lazy("Talents and interests"),
+    "role_model_tags": gettext_lazy("Experience asked of a role model"),
     "meeting_modes": gettext_lazy("Meeting modes"),
     "urgency": gettext_lazy("Urgency"),
     "complexity": gettext_lazy("Complexity"),
@@ -169,6 +174,11 @@ LABELS: dict[str, Any] = {
     "on_internship": gettext_lazy("On internship"),
     "teaching_qualification": gettext_lazy("Teaching qualification"),
     "background": gettext_lazy("Background"),
+    "sector": gettext_lazy("Sector"),
+    "trade": gettext_lazy("Trade"),
+    "path_tracks": gettext_lazy("Study tracks you followed"),
+    "path_tags": gettext_lazy("Your path"),
+    "path_shown_to": gettext_lazy("Who sees your path"),
     "competences": gettext_lazy("Competences"),
     "home_postcode": gettext_lazy("Home postcode"),
     "travel_radius_km": gettext_lazy("Travel radius (km)"),
@@ -439,6 +449,11 @@ def _referral(referral: Referral, withdrawal: ConsentWithdrawal | None) -> dict[
         "needs_note": referral.needs_note,
         "criteria": _labels(referral, "criteria"),
         "goals": _labels(referral, "goals"),
+        "study_track": _display(referral, "study_track"),
+        "dream_goal": referral.dream_goal,
+        "dream_sector": _display(referral, "dream_sector"),
+        "talents": referral.talents,
+        "role_model_tags": list(referral.role_model_tags or []),
         "meeting_modes": _labels(referral, "meeting_modes"),
         "urgency": _display(referral, "urgency"),
         "complexity": _display(referral, "complexity"),
@@ -629,6 +644,11 @@ def collect_buddy(buddy: Buddy) -> dict[str, Any]:
         "on_internship": buddy.on_internship,
         "teaching_qualification": buddy.teaching_qualification,
         "background": buddy.background,
+        "sector": _display(buddy, "sector"),
+        "trade": buddy.trade,
+        "path_tracks": _labels(buddy, "path_tracks", StudyTrack),
+        "path_tags": list(buddy.path_tags or []),
+        "path_shown_to": _display(buddy, "path_shown_to"),
         "competences": _labels(buddy, "competences", Competence),
         "languages": _labels(buddy, "languages", Language),
         "meeting_modes": _labels(buddy, "meeting_modes", MeetingMode),

@@ -101,6 +101,10 @@ def account_anonymise(*, user: User, kind: DataKind, now: dt.datetime) -> None:
             field_of_study="",
             teaching_qualification="",
             background="",
+            sector="",  # issue 21: a mentor's sector and trade, a role model's path
+            trade="",
+            path_tracks=[],
+            path_tags=[],
             declaration_text="",
             decline_reason="",
             home_postcode=None,

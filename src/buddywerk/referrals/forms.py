@@ -33,7 +33,7 @@ from .models import (
     Referral,
     validate_children_ages,
 )
-from .services import FAMILY_FIELDS, PUPIL_FIELDS, REFERRAL_FIELDS
+from .services import DREAM_FIELDS, FAMILY_FIELDS, PUPIL_FIELDS, REFERRAL_FIELDS
 
 # What the forms set is what the services accept (services.*_FIELDS), split per kind.
 PUPIL_FORM_FIELDS = list(PUPIL_FIELDS)
@@ -41,7 +41,9 @@ PUPIL_FORM_FIELDS = list(PUPIL_FIELDS)
 FAMILY_FORM_FIELDS = [name for name in FAMILY_FIELDS if name not in {"children_ages", "postcode"}]
 # A pupil's referral asks R6's selection criteria, a family's its goals [004].
 PUPIL_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "goals"]
-FAMILY_REFERRAL_FIELDS = [name for name in REFERRAL_FIELDS if name != "criteria"]
+FAMILY_REFERRAL_FIELDS = [
+    name for name in REFERRAL_FIELDS if name != "criteria" and name not in DREAM_FIELDS
+]
 
 
 # The ages of a pupil of any programme (primary and secondary school, with some room).
@@ -101,7 +103,10 @@ class ReferralFormMixin:
         style_widgets(self)  # type: ignore[arg-type]
 
     def referral_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.referral_fields}
+        # a field the form does not show (issue 21: not asked) is left as it is
+        data = {
+            name: self.cleaned_data[name] for name in self.referral_fields if name in self.fields
+        }
         data[self.not_asked] = []
         return data
 
@@ -159,6 +164,44 @@ class PupilReferralForm(ReferralFormMixin, forms.Form):
         self._add_referral_fields(
             programmes, _("Only programmes that work in your school's municipality are shown.")
         )
+        self._ask_only_what_is_asked(programmes)
+
+    def _ask_only_what_is_asked(self, programmes: Any) -> None:
+        """Issue 21: the study track, the dream and the role-model experience appear only
+        when a programme on offer asks for them, and say which programmes ask."""
+        from buddywerk.matching.models import ProgrammeMatchingSettings
+
+        asking = list(
+            ProgrammeMatchingSettings.objects.filter(programme__in=programmes)
+            .select_related("programme")
+            .order_by("programme__name")
+        )
+        groups = {
+            ("study_track",): [s for s in asking if s.asks_study_track],
+            ("dream_goal", "dream_sector", "talents"): [s for s in asking if s.asks_dream],
+            ("role_model_tags",): [s for s in asking if s.path_tags],
+        }
+        for names, settings in groups.items():
+            for name in names:
+                if not settings:
+                    del self.fields[name]
+                    continue
+                field = self.fields[name]
+                field.required = False
+                field.help_text = _("%(why)s Only for: %(programmes)s.") % {
+                    "why": field.help_text,
+                    "programmes": ", ".join(str(s.programme.name) for s in settings),
+                }
+        if "role_model_tags" in self.fields:
+            tags = sorted({tag for s in groups[("role_model_tags",)] for tag in s.path_tags})
+            old = self.fields["role_model_tags"]
+            self.fields["role_model_tags"] = forms.MultipleChoiceField(
+                label=old.label,
+                help_text=old.help_text,
+                required=False,
+                choices=[(tag, tag) for tag in tags],
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def pupil_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PUPIL_FORM_FIELDS}

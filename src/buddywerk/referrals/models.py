@@ -17,10 +17,12 @@ from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey
 from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.common.vocabulary import (
     ALL_SLOTS,
+    PREFERENCE_MODE_CHOICES,
     Competence,
     Language,
-    MeetingMode,
     SchoolYear,
+    Sector,
+    StudyTrack,
     slot_label,
 )
 from buddywerk.organisations.fields import MultipleChoiceJSONField
@@ -274,6 +276,10 @@ class Family(PublicModel):
 MAX_ERASURE_GRACE_DAYS = rule_for(DataKind.AFTER_WITHDRAWAL).days
 
 
+# Issue 21: the longest dream or talents text (a few sentences in the pupil's words).
+DREAM_MAX_CHARS = 500
+
+
 class Referral(PublicModel):
     """A request for support for one pupil or one family, to one programme (R4-R6).
 
@@ -316,7 +322,9 @@ class Referral(PublicModel):
         item_choices=FamilyGoal,
         help_text=_("What the family wants to work on with a buddy."),
     )
-    meeting_modes = MultipleChoiceJSONField(_("preferred meeting modes"), item_choices=MeetingMode)
+    meeting_modes = MultipleChoiceJSONField(
+        _("preferred meeting modes"), item_choices=PREFERENCE_MODE_CHOICES
+    )
     time_slots = MultipleChoiceJSONField(
         _("preferred weekly time slots"),
         item_choices=slot_choices,
@@ -331,6 +339,53 @@ class Referral(PublicModel):
         choices=Complexity.choices,
         default=Complexity.NORMAL,
         help_text=_("A complex situation is matched with an expert buddy only."),
+    )
+    # Issue 21: the pupil's track and dream. Asked only where the programme asks for it
+    # (ProgrammeMatchingSettings.asks_*); each help text says why it is asked.
+    study_track = models.CharField(
+        _("study track"),
+        max_length=10,
+        choices=StudyTrack.choices,
+        blank=True,
+        help_text=_(
+            "We ask this to find a mentor or role model who knows this path through school."
+        ),
+    )
+    dream_goal = models.TextField(
+        _("the pupil's dream"),
+        max_length=DREAM_MAX_CHARS,
+        blank=True,
+        validators=[MaxLengthValidator(DREAM_MAX_CHARS)],
+        help_text=_(
+            "What the pupil wants to do or become, in the pupil's own words. The mentor "
+            "works on this dream with the pupil."
+        ),
+    )
+    dream_sector = models.CharField(
+        _("sector of the dream"),
+        max_length=16,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("We ask this to find a mentor who works in this sector."),
+    )
+    talents = models.TextField(
+        _("talents and interests"),
+        max_length=DREAM_MAX_CHARS,
+        blank=True,
+        validators=[MaxLengthValidator(DREAM_MAX_CHARS)],
+        help_text=_(
+            "What the pupil is good at or likes to do. The mentor can build on it. No "
+            "medical or diagnostic details."
+        ),
+    )
+    role_model_tags = models.JSONField(
+        _("experience asked of a role model"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What a role model went through that could help this pupil. We ask this to "
+            "find a role model with the same experience."
+        ),
     )
     consent_given_on = models.DateField(
         _("consent given on"),

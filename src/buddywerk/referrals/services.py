@@ -25,6 +25,9 @@ from .consent_services import consent_check, consent_record
 from .models import Family, Pupil, Referral, ReferralStatus
 from .workflow import REFERRAL
 
+# Issue 21: the pupil's track and dream, set only where the programme asks for them.
+DREAM_FIELDS = ("study_track", "dream_goal", "dream_sector", "talents", "role_model_tags")
+
 # The fields each form may set; anything else (status, dates, owners) the services own.
 PUPIL_FIELDS = ("first_name", "last_name", "school_year", "birth_year", "home_languages")
 FAMILY_FIELDS = (
@@ -49,6 +52,7 @@ REFERRAL_FIELDS = (
     "consent_given_by",
     "consent_giver",
     "consent_method",
+    *DREAM_FIELDS,
 )
 # A change to any of these is a new consent, given on the text in force (consent_record).
 CONSENT_FIELDS = ("consent_given_on", "consent_given_by", "consent_giver", "consent_method")
@@ -129,6 +133,31 @@ def programme_check(*, programme: Programme, referral: Referral) -> None:
         )
 
 
+def asked_fields_check(*, programme: Programme, referral: Referral) -> None:
+    """Issue 21: a referral holds the study track, the dream and the role-model experience
+    only where its programme asks for them (its matching settings), for a pupil only, and
+    the experience from the programme's own list of path tags."""
+    from buddywerk.matching.candidates import settings_for  # matching builds on referrals
+
+    asked = settings_for(programme)
+    errors: dict[str, str] = {}
+    is_pupil = referral.pupil is not None
+    if referral.study_track and not (is_pupil and asked.asks_study_track):
+        errors["study_track"] = _("This programme does not ask for the study track.")
+    for name in ("dream_goal", "dream_sector", "talents"):
+        if getattr(referral, name) and not (is_pupil and asked.asks_dream):
+            errors[name] = _("This programme does not ask for the pupil's dream.")
+    tags = referral.role_model_tags
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        errors["role_model_tags"] = _("Choose from the list.")
+    elif tags and not (is_pupil and asked.path_tags):
+        errors["role_model_tags"] = _("This programme does not ask for a role model.")
+    elif set(tags) - set(asked.path_tags or []):
+        errors["role_model_tags"] = _("Choose from the programme's list.")
+    if errors:
+        raise ValidationError(errors)
+
+
 # --- Drafts ------------------------------------------------------------------------------
 
 
@@ -142,6 +171,7 @@ def _save_referral(
     consent_record(actor=actor, referral=referral, changed=consent_changed)
     referral.full_clean()
     programme_check(programme=referral.programme, referral=referral)
+    asked_fields_check(programme=referral.programme, referral=referral)
     referral.save()
     audit_record(actor=actor, action=action, target=referral)
     return referral

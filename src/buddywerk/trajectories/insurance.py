@@ -9,6 +9,10 @@ umbrella organisation.
 R10 says nothing about online meetings. A buddy who meets online does so from home, so the
 home rule applies: the organisation that coupled them insures.
 
+Issue 21: a sector mentor may receive the pupil at their workplace. The mentor is there as
+a volunteer of the organisation that coupled them, not as the employer's worker, so that
+organisation insures them, as at home (unless they are on internship).
+
 No database access here: the function takes codes and returns a decision, so that it can
 be tested over every combination (tests/trajectories/test_insurance.py).
 """
@@ -42,6 +46,10 @@ RULE_AT_HOME = _(
     "A buddy who meets at home is insured by the organisation that coupled them with the "
     "school or family."
 )
+RULE_WORKPLACE = _(
+    "A mentor who receives the pupil at their workplace does so as a volunteer, so the "
+    "organisation that coupled them with the school insures them."
+)
 RULE_ONLINE = _(
     "A buddy who meets online does so from home, so the organisation that coupled them "
     "with the school or family insures them."
@@ -69,5 +77,7 @@ def decide_insurance(
         return InsuranceDecision(Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False)
     if mode == MeetingMode.SCHOOL:
         return InsuranceDecision(Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True)
-    rule = RULE_AT_HOME if mode == MeetingMode.HOME else RULE_ONLINE
+    rule = {MeetingMode.HOME: RULE_AT_HOME, MeetingMode.WORKPLACE: RULE_WORKPLACE}.get(
+        mode, RULE_ONLINE
+    )
     return InsuranceDecision(_COUPLER_INSURER[coupler], rule, False)

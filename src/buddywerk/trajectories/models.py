@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddywerk.buddies.enums import BuddyKind
 from buddywerk.common.dates import date_text
 from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
 from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
@@ -164,6 +165,15 @@ class Trajectory(PublicModel):
     def clean(self) -> None:
         """Issue 13, point 3: a duo never runs past its buddy's last available day."""
         super().clean()
+        # issue 21: only a sector mentor's duo meets at the mentor's workplace
+        if (
+            self.mode == MeetingMode.WORKPLACE
+            and self.buddy_id
+            and self.buddy.kind != BuddyKind.SECTOR_MENTOR
+        ):
+            raise ValidationError(
+                {"mode": _("Only a sector mentor receives a pupil at their workplace.")}
+            )
         last_day = self.buddy.available_until if self.buddy_id else None
         if last_day is not None and self.planned_end and self.planned_end > last_day:
             raise ValidationError(

@@ -700,6 +700,8 @@ def _place_by_mode(trajectory: Trajectory) -> str:
         return str(trajectory.school.name)
     if trajectory.mode == MeetingMode.HOME:
         return gettext("the family's home")
+    if trajectory.mode == MeetingMode.WORKPLACE:
+        return gettext("the mentor's workplace")
     return gettext("a video call")
 
 

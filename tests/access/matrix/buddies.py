@@ -19,6 +19,14 @@ ROUTES = [
     Route("buddies:register_done", outcomes(200)),
     # Everyone with a buddy profile reads their own, a declined applicant included.
     Route("buddies:profile", role_outcomes(403, anonymous=LOGIN, buddy=200)),
+    # issue 21: the buddy's own path (sector, trade, school career): their own only
+    Route("buddies:profile_path", role_outcomes(403, anonymous=LOGIN, buddy=200)),
+    Route(
+        "buddies:profile_path",
+        role_outcomes(403, anonymous=LOGIN, buddy=200),
+        method="post",
+        data={"shown_to": "coordinator"},
+    ),
     Route("buddies:profile_pause", outcomes(405, anonymous=LOGIN)),
     Route(
         "buddies:profile_pause",
