@@ -36,6 +36,7 @@ MFA_ROLES = [
     Role.FUNDER,
     Role.CITY_STAFF,
     Role.PLATFORM_ADMIN,
+    Role.INTERNSHIP_SUPERVISOR,
 ]
 
 

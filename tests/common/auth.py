@@ -58,6 +58,12 @@ def organisation_for(role: str):
         return OrganisationFactory(kind=OrganisationKind.FUNDER)
     if role == Role.PLATFORM_ADMIN:
         return OrganisationFactory(kind=OrganisationKind.UMBRELLA)
+    if role == Role.INTERNSHIP_SUPERVISOR:
+        from buddywerk.organisations.models import TrainingInstitution
+
+        return TrainingInstitution.objects.create(
+            name="Lerarenopleiding (test)", kind=OrganisationKind.TRAINING_INSTITUTION
+        )
     if role == Role.CITY_STAFF:
         from buddywerk.geo.models import Municipality
         from buddywerk.organisations.models import City

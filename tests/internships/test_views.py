@@ -199,3 +199,17 @@ def test_walk_every_page_a_supervisor_can_open_and_find_no_pupil(client):
         assert not found, f"{url} shows a pupil's name"
     assert reverse("internships:student_pdf", args=[w.student.uuid]) in seen
     assert opened >= 5
+
+
+def test_a_platform_admin_names_an_institutions_contact_on_the_page(client):
+    w = build()
+    admin = member(UserFactory(), OrganisationFactory(kind="umbrella"), Role.PLATFORM_ADMIN)
+    client.force_login(admin)
+    url = reverse("internships:supervisors", args=[w.other_institution.uuid])
+    client.post(url, {"email": "contact@odisee.example", "is_contact": "on"})
+    assert Membership.objects.get(user__email="contact@odisee.example").is_lead
+    # A contact's form has no such field: the ticked box is ignored.
+    client.force_login(w.supervisor)
+    url = reverse("internships:supervisors", args=[w.institution.uuid])
+    client.post(url, {"email": "gewoon@ucll.example", "is_contact": "on"})
+    assert not Membership.objects.get(user__email="gewoon@ucll.example").is_lead

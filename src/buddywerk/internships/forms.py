@@ -18,6 +18,8 @@ class SupervisorInviteForm(BootstrapForm):
     email = forms.EmailField(label=_("Email address"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    # Shown to platform admins only (the view removes it for a contact).
+    is_contact = forms.BooleanField(label=_("The institution's contact"), required=False)
 
 
 class SharingForm(BootstrapForm):

@@ -85,6 +85,8 @@ def supervisors(request: AuthenticatedHttpRequest, institution_uuid: UUID) -> Ht
         user=request.user, institution_uuid=institution_uuid
     )
     form = SupervisorInviteForm(request.POST or None)
+    if not policy.is_platform_admin(request.user):
+        del form.fields["is_contact"]  # only a platform admin names the contact
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         invited = form_submit(
@@ -95,6 +97,7 @@ def supervisors(request: AuthenticatedHttpRequest, institution_uuid: UUID) -> Ht
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                is_contact=data.get("is_contact", False),
             ),
         )
         if invited is not None:
