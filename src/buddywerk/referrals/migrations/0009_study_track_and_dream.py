@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0007_help_texts_without_rule_codes'),
+        ('referrals', '0008_report_indexes'),
     ]
 
     operations = [
