@@ -27,9 +27,11 @@ class MeetingMode(models.TextChoices):
     SCHOOL = "school", _("At school")
     HOME = "home", _("At home")
     ONLINE = "online", _("Online")
+    # Issue 20: families meet "out and about" (library, playground, market) [004].
+    OUT_ABOUT = "out_about", _("Out and about (library, playground, market)")
 
 
-IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME})
+IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME, MeetingMode.OUT_ABOUT})
 
 
 class Weekday(models.TextChoices):

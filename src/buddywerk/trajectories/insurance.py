@@ -9,6 +9,11 @@ umbrella organisation.
 R10 says nothing about online meetings. A buddy who meets online does so from home, so the
 home rule applies: the organisation that coupled them insures.
 
+Out and about (issue 20: a family and its buddy at the library, a playground, the market):
+no school is involved and its insurance does not reach there, so as at home the
+organisation that coupled the buddy insures; a buddy on internship stays insured by their
+training institution.
+
 No database access here: the function takes codes and returns a decision, so that it can
 be tested over every combination (tests/trajectories/test_insurance.py).
 """
@@ -47,6 +52,19 @@ RULE_ONLINE = _(
     "with the school or family insures them."
 )
 
+RULE_OUT_ABOUT = _(
+    "A buddy who meets the family out and about (library, playground, market) is insured by "
+    "the organisation that coupled them with the family."
+)
+
+# R10's decision table for a volunteer (not on internship): place -> rule. The insurer
+# outside school is the organisation that coupled the buddy.
+_VOLUNTEER_RULES = {
+    MeetingMode.HOME: RULE_AT_HOME,
+    MeetingMode.ONLINE: RULE_ONLINE,
+    MeetingMode.OUT_ABOUT: RULE_OUT_ABOUT,
+}
+
 
 @dataclass(frozen=True)
 class InsuranceDecision:
@@ -69,5 +87,4 @@ def decide_insurance(
         return InsuranceDecision(Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False)
     if mode == MeetingMode.SCHOOL:
         return InsuranceDecision(Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True)
-    rule = RULE_AT_HOME if mode == MeetingMode.HOME else RULE_ONLINE
-    return InsuranceDecision(_COUPLER_INSURER[coupler], rule, False)
+    return InsuranceDecision(_COUPLER_INSURER[coupler], _VOLUNTEER_RULES[mode], False)
