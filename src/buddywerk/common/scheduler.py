@@ -25,6 +25,15 @@ def _mail_retries(now: dt.datetime) -> str:
     return f"sent={run.sent} failed={run.failed} given_up={run.given_up}"
 
 
+def _family_messages(now: dt.datetime) -> str:
+    from buddywerk.mail.family_services import family_meeting_reminders
+    from buddywerk.mail.sms import retry_due_sms
+
+    written = family_meeting_reminders(today=timezone.localdate(now))
+    run = retry_due_sms(now=now)
+    return f"written={written} sent={run.sent} failed={run.failed} given_up={run.given_up}"
+
+
 def _trajectory_reminders(now: dt.datetime) -> str:
     from buddywerk.trajectories.reminders import send_due_reminders
 
@@ -132,6 +141,7 @@ class Job:
 # Mail retries first: what the other jobs write goes out through the worker anyway.
 JOBS: list[Job] = [
     Job("mail-retries", _mail_retries),
+    Job("family-messages", _family_messages),
     Job("trajectory-reminders", _trajectory_reminders),
     Job("followup-reminders", _followup_reminders),
     Job("matching-expiry", _matching_expiry),

@@ -43,6 +43,7 @@ from buddywerk.followup.models import (
     RelationshipSurvey,
     TandemNote,
 )
+from buddywerk.mail.family_services import family_messages_erase
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import (
@@ -477,6 +478,9 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
     Trajectory.objects.filter(pk__in=duo_ids).delete()
     Referral.objects.filter(pk__in=referral_ids).delete()
     Pupil.objects.filter(pk__in=pupils).delete()
+    # Issue 20: the mails a family was sent leave the mail outbox too; the family's contact
+    # for messages and its messages go with it by the cascade.
+    family_messages_erase(families)
     Family.objects.filter(pk__in=families).delete()
     return counts
 
