@@ -161,7 +161,9 @@ def group_activity_detail(request: AuthenticatedHttpRequest, activity_uuid: UUID
     duos = [invite.trajectory for invite in invites]
     form = None
     if activity.status == GroupActivityStatus.PLANNED:
-        form = AttendanceForm(request.POST or None, duos=duos)
+        # Nobody came is an answer too: an empty POST is still a POST.
+        data = request.POST if request.method == "POST" else None
+        form = AttendanceForm(data, duos=duos)
         if request.method == "POST" and form.is_valid():
             done = form_submit(
                 form,
