@@ -50,6 +50,7 @@ from .steps.duos import duos
 from .steps.erasure import erasure
 from .steps.events import events
 from .steps.followup import followup
+from .steps.group_activities import group_activities
 from .steps.local_services import local_services
 from .steps.matching import matching
 from .steps.organisations import organisations
@@ -99,6 +100,8 @@ STEPS: list[Callable[[], None]] = [
     practices,
     questions,
     local_services,
+    # issue 20: a family programme's group activity, after the family duos run
+    group_activities,
     # after the duos and meetings: the report's figures beside the answers
     qualitative,
 ]

@@ -58,7 +58,7 @@ def group_activity_plan(
     title: str,
     date: dt.date,
     start_time: dt.time | None,
-    duration_minutes: int | None,
+    duration_minutes: int,
     mode: str,
     place: str,
     trajectories: Iterable[Trajectory],
@@ -142,7 +142,7 @@ def group_activity_attendance(
                 _meeting_for(locked, invite.trajectory, actor=actor, today=today, now=moment)
         return []
 
-    return transition_apply(
+    held: GroupActivity = transition_apply(
         GROUP_ACTIVITY,
         "hold",
         obj=activity,
@@ -152,6 +152,7 @@ def group_activity_attendance(
         detail={"invited": len(invited), "attended": len(present)},
         now=clock.now(now),
     )
+    return held
 
 
 def _meeting_for(
@@ -199,9 +200,10 @@ def group_activity_cancel(
     *, actor: User, activity: GroupActivity, reason: str, now: dt.datetime | None = None
 ) -> GroupActivity:
     """Cancel a planned activity, with a reason."""
-    return transition_apply(
+    cancelled: GroupActivity = transition_apply(
         GROUP_ACTIVITY, "cancel", obj=activity, actor=actor, reason=reason, now=clock.now(now)
     )
+    return cancelled
 
 
 __all__ = [
