@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from buddywerk.trajectories.models import GroupActivity, Meeting
 from tests.browser.conftest import PHONE_VIEWPORT
+from tests.factories import TEST_TOTP_SECRET
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,10 +19,8 @@ def test_a_family_coordinator_records_a_group_activity_on_a_phone(new_journey, t
     second = TrajectoryFactory(family=True, programme=first.programme, service=first.school)
     coordinator = coordinator_of(first)
     phone = new_journey(viewport=PHONE_VIEWPORT)
-    phone.login(coordinator)
-    phone.visit("/duos/")
-    phone.page.get_by_role("link", name="Groepsactiviteiten").click()
-    phone.check()
+    phone.login(coordinator, totp_secret=TEST_TOTP_SECRET)
+    phone.visit("/duos/group-activities/")
     phone.page.get_by_role("link", name="Plan een groepsactiviteit").click()
     phone.check()
     page = phone.page

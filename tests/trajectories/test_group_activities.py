@@ -130,6 +130,8 @@ def test_cancel_needs_a_reason_and_the_coordinator(families):
 def test_pages_plan_and_take_attendance(client, families):
     programme, duos, coordinator = families
     client.force_login(coordinator)
+    duo_list = client.get(reverse("trajectories:list")).content.decode()
+    assert reverse("trajectories:group_activity_list") in duo_list
     page = client.get(reverse("trajectories:group_activity_create"))
     assert page.status_code == 200
     response = client.post(
