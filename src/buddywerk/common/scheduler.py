@@ -141,7 +141,6 @@ class Job:
 # Mail retries first: what the other jobs write goes out through the worker anyway.
 JOBS: list[Job] = [
     Job("mail-retries", _mail_retries),
-    Job("family-messages", _family_messages),
     Job("trajectory-reminders", _trajectory_reminders),
     Job("followup-reminders", _followup_reminders),
     Job("matching-expiry", _matching_expiry),
@@ -155,6 +154,8 @@ JOBS: list[Job] = [
     Job("check-safeguarding", _check_safeguarding),
     Job("webhook-retries", _webhook_retries),
     Job("combined-exports-cleanup", _combined_exports_cleanup),
+    # issue 20: reminders to families and the SMS outbox's retries
+    Job("family-messages", _family_messages),
     # last: a concern the check above raises holds its duo's data (issue 15 point 3)
     Job("privacy-purge", _privacy_purge),
 ]
