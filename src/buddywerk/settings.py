@@ -294,6 +294,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 MAILERS = mailers_from_url(env("EMAIL_URL", "console://"))
+# Issue 20: the SMS gateway for short messages to families: console:// (the demo) or the
+# URL of an HTTP gateway that takes {"id", "to", "text"} as JSON.
+SMS_URL = env("SMS_URL", "console://")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Buddywerk <noreply@buddywerk.be>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

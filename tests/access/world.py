@@ -367,6 +367,8 @@ def _expenses_objects(*, duo):
     from tests.expenses.world import objects
 
     return objects(duo=duo)
+
+
 def _internship_objects(*, buddy, users, programme):
     """internships (issue 20): the world buddy studies at Thomas More and shares with it;
     its contact supervisor is the insider; another institution has its own supervisor

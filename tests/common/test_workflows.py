@@ -28,6 +28,7 @@ from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.reports.qualitative_workflow import QUALITATIVE
 from buddywerk.trajectories.concern_workflow import CONCERN
 from buddywerk.trajectories.enums import LOGGING_STATUSES, ConcernStatus, TrajectoryStatus
+from buddywerk.trajectories.group_workflow import GROUP_ACTIVITY
 from buddywerk.trajectories.meeting_workflow import MEETING
 from buddywerk.trajectories.workflow import TRAJECTORY
 from tests.factories import ReferralFactory, UserFactory
@@ -43,6 +44,7 @@ WORKFLOWS = [
     CONCERN,
     QUALITATIVE,
     MEETING,
+    GROUP_ACTIVITY,
 ]
 SRC = Path(__file__).resolve().parents[2] / "src" / "buddywerk"
 # Every test clears the cache, which lives in the database.

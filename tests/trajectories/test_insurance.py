@@ -1,5 +1,5 @@
 """R10 as a decision table over EVERY combination of buddy kind, internship, place and
-coupling organisation (6 kinds x 2 x every place x 3 couplers)."""
+coupling organisation (7 kinds x 2 x every place x 3 couplers)."""
 
 import itertools
 
@@ -12,6 +12,7 @@ from buddywerk.trajectories.insurance import (
     RULE_AT_HOME,
     RULE_INTERNSHIP,
     RULE_ONLINE,
+    RULE_OUT_ABOUT,
     RULE_VOLUNTEER_AT_SCHOOL,
     RULE_WORKPLACE,
     decide_insurance,
@@ -34,6 +35,9 @@ TABLE = {
     (True, "online", TI): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
     (True, "online", PR): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
     (True, "online", UM): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+    (True, "out_about", TI): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+    (True, "out_about", PR): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
+    (True, "out_about", UM): (Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False),
     (False, "school", TI): (Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True),
     (False, "school", PR): (Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True),
     (False, "school", UM): (Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True),
@@ -43,6 +47,9 @@ TABLE = {
     (False, "online", TI): (Insurer.TRAINING_INSTITUTION, RULE_ONLINE, False),
     (False, "online", PR): (Insurer.PROGRAMME, RULE_ONLINE, False),
     (False, "online", UM): (Insurer.UMBRELLA, RULE_ONLINE, False),
+    (False, "out_about", TI): (Insurer.TRAINING_INSTITUTION, RULE_OUT_ABOUT, False),
+    (False, "out_about", PR): (Insurer.PROGRAMME, RULE_OUT_ABOUT, False),
+    (False, "out_about", UM): (Insurer.UMBRELLA, RULE_OUT_ABOUT, False),
 }
 # issue 21: a mentor's workplace visit (the coupler insures the volunteer mentor)
 TABLE.update(
@@ -64,7 +71,7 @@ ALL_CASES = list(
 
 
 def test_the_table_covers_every_place_and_coupler():
-    assert len(ALL_CASES) == 6 * 2 * len(MeetingMode.values) * 3
+    assert len(ALL_CASES) == 7 * 2 * len(MeetingMode.values) * 3
     assert set(TABLE) == {
         (internship, place, coupler)
         for internship in (True, False)

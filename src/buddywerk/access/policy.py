@@ -40,7 +40,7 @@ from buddywerk.privacy.erasure_models import ErasureRequest
 from buddywerk.referrals.enums import TRIAGE_STATUSES
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus
 from buddywerk.reports.qualitative_models import QualitativeReport, QualitativeStatus
-from buddywerk.trajectories.models import Concern, Meeting, Trajectory
+from buddywerk.trajectories.models import Concern, GroupActivity, Meeting, Trajectory
 
 from .models import ROLES_REQUIRING_MFA, Membership, Role, User
 
@@ -1483,6 +1483,8 @@ def can_view_expense_receipt(user: AnyUser, line: ExpenseLine) -> bool:
 def can_set_expense_years(user: AnyUser) -> bool:
     """The legal ceilings per calendar year are set by platform admins (audited)."""
     return is_platform_admin(user)
+
+
 # --- Study grants and the programme's money (issue 21, points 3, 5 and 6) ---------------
 
 
@@ -1578,6 +1580,8 @@ def can_view_financial_report(user: AnyUser) -> bool:
             Role.PROGRAMME_COORDINATOR,
         }
     )
+
+
 # --- Internships and hours (issue 20, points 1 and 5) ---------------------------------
 
 
@@ -1674,3 +1678,56 @@ def hour_total_programmes_of(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet
 
 def can_view_hour_totals(user: AnyUser) -> bool:
     return has_role(user, Role.PROGRAMME_COORDINATOR) or is_platform_admin(user)
+
+
+# --- Issue 20, point 4: family programmes -----------------------------------------------
+
+
+def group_activity_programme_ids(user: AnyUser) -> set[int]:
+    """The programmes working with families that the user coordinates: they plan group
+    activities and keep the families' message texts."""
+    coordinated = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    if not coordinated:
+        return set()
+    return set(
+        Programme.objects.filter(
+            pk__in=coordinated,
+            participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH],
+        ).values_list("pk", flat=True)
+    )
+
+
+def can_plan_group_activities(user: AnyUser) -> bool:
+    """A coordinator of a family programme plans group activities for its families."""
+    return bool(group_activity_programme_ids(user))
+
+
+def group_activities_visible_to(
+    user: AnyUser, qs: QuerySet[GroupActivity]
+) -> QuerySet[GroupActivity]:
+    return qs.filter(programme_id__in=group_activity_programme_ids(user))
+
+
+def can_manage_group_activity(user: AnyUser, activity: GroupActivity) -> bool:
+    """Its programme's coordinator takes attendance or cancels a group activity."""
+    return activity.programme_id in group_activity_programme_ids(user)
+
+
+def can_keep_message_templates(user: AnyUser, programme: Programme) -> bool:
+    """A family programme's coordinator keeps its message texts per language."""
+    return programme.pk in group_activity_programme_ids(user)
+
+
+def family_message_programmes(user: AnyUser, family: Family) -> list[Programme]:
+    """The family programmes the user coordinates that the family was referred to."""
+    return list(
+        Programme.objects.filter(
+            pk__in=group_activity_programme_ids(user), referrals__family=family
+        ).distinct()
+    )
+
+
+def can_manage_family_messages(user: AnyUser, family: Family) -> bool:
+    """A coordinator of a family programme the family was referred to records how its
+    contact person wants short messages."""
+    return bool(family_message_programmes(user, family))

@@ -15,12 +15,21 @@ class BuddyKind(models.TextChoices):
     RETIRED_TEACHER = "retired_teacher", _("Retired teacher")
     ROLE_MODEL = "role_model", _("Role model")
     SECTOR_MENTOR = "sector_mentor", _("Sector mentor")
+    # Issue 20: family programmes (Tandem, Compagnons [004]) work with neighbours and
+    # former newcomers; they meet a family, never a pupil at school.
+    COMMUNITY_VOLUNTEER = (
+        "community_volunteer",
+        _("Community volunteer (neighbour or former newcomer)"),
+    )
 
 
 STUDENT_KINDS = frozenset({BuddyKind.STUDENT_INTERNSHIP, BuddyKind.STUDENT})
 TEACHER_KINDS = frozenset({BuddyKind.TEACHER, BuddyKind.RETIRED_TEACHER})
 # R1 names these four for every programme; the other kinds only where a programme adds them.
 CORE_KINDS = STUDENT_KINDS | TEACHER_KINDS
+# R1 (issue 20): kinds only a programme that works with families may add, for duos with a
+# family only.
+FAMILY_ONLY_KINDS = frozenset({BuddyKind.COMMUNITY_VOLUNTEER})
 
 
 class FieldOfStudy(models.TextChoices):

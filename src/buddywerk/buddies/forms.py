@@ -49,6 +49,10 @@ KIND_CHOICES = [
     (BuddyKind.RETIRED_TEACHER, _("I am a retired teacher")),
     (BuddyKind.ROLE_MODEL, _("I want to be a role model: my own school career was not easy")),
     (BuddyKind.SECTOR_MENTOR, _("I work in a trade or company and want to be a mentor")),
+    (
+        BuddyKind.COMMUNITY_VOLUNTEER,
+        _("I live nearby or came here myself, and want to be a buddy of a family"),
+    ),
 ]
 
 
@@ -153,7 +157,7 @@ class WhoForm(BootstrapMixin, forms.Form):
         if kind in TEACHER_KINDS and not data.get("teaching_qualification"):
             self.add_error("teaching_qualification", _("Choose your teaching qualification."))
         if (
-            kind in {BuddyKind.ROLE_MODEL, BuddyKind.SECTOR_MENTOR}
+            kind in {BuddyKind.ROLE_MODEL, BuddyKind.SECTOR_MENTOR, BuddyKind.COMMUNITY_VOLUNTEER}
             and not data.get("background", "").strip()
         ):
             self.add_error("background", _("Tell us a little about yourself."))

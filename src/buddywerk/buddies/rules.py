@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.common.vocabulary import IN_PERSON_MODES, MeetingMode
 from buddywerk.geo.distance import distance_km
 
+from .enums import FAMILY_ONLY_KINDS
 from .models import (
     CORE_KINDS,
     ELIGIBLE_FIELDS,
@@ -101,11 +102,43 @@ def buddy_eligibility_problems(
 
 def programme_recruits_kind(programme: Programme, kind: str) -> bool:
     """R1: the kinds every programme takes (students, teachers) unless it lists its own;
-    role models and sector mentors only where the programme lists them [001]."""
+    role models and sector mentors only where the programme lists them [001]; community
+    volunteers only where a programme that works with families lists them (issue 20)."""
+    if kind in FAMILY_ONLY_KINDS and not programme_works_with_families(programme):
+        return False
     kinds = list(programme.buddy_kinds or [])
     if kinds:
         return kind in kinds
     return kind in CORE_KINDS
+
+
+def programme_works_with_families(programme: Programme) -> bool:
+    from buddywerk.organisations.models import ParticipantKind
+
+    return programme.participant_kind in {ParticipantKind.FAMILIES, ParticipantKind.BOTH}
+
+
+def programme_kind_problems(*, participant_kind: str, buddy_kinds: Iterable[str]) -> list[str]:
+    """R1 (issue 20): a programme that works with pupils only may not add community
+    volunteers: they are buddies of families."""
+    from buddywerk.organisations.models import ParticipantKind
+
+    works_with_families = participant_kind in {ParticipantKind.FAMILIES, ParticipantKind.BOTH}
+    if not works_with_families and set(buddy_kinds) & FAMILY_ONLY_KINDS:
+        return [
+            str(
+                _(
+                    "Only a programme that works with families can recruit community "
+                    "volunteers (neighbours, former newcomers)."
+                )
+            )
+        ]
+    return []
+
+
+def kind_is_family_only(kind: str) -> bool:
+    """R1 (issue 20): a community volunteer is in a duo with a family, never with pupils."""
+    return kind in FAMILY_ONLY_KINDS
 
 
 def kind_needs_institution(kind: str) -> bool:

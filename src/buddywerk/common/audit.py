@@ -150,6 +150,13 @@ class AuditAction(models.TextChoices):
     MEETING_DELETE = "meeting.delete", _("Meeting deleted")
     MEETING_CANCEL = "meeting.cancel", _("Planned meeting cancelled")
     MEETING_MOVE = "meeting.move", _("Planned meeting moved")
+    # Issue 20, point 4: family programmes.
+    GROUP_ACTIVITY_PLAN = "group_activity.plan", _("Group activity planned")
+    GROUP_ACTIVITY_ATTENDANCE = "group_activity.attendance", _("Attendance taken")
+    GROUP_ACTIVITY_CANCEL = "group_activity.cancel", _("Group activity cancelled")
+    FAMILY_CONTACT_SAVE = "family_contact.save", _("Family's message contact recorded")
+    FAMILY_CONTACT_DELETE = "family_contact.delete", _("Family's message contact removed")
+    MESSAGE_TEMPLATE_SAVE = "message_template.save", _("Message template saved")
     WELLBEING_RECORD = "wellbeing.record", _("Well-being recorded")
     CALENDAR_FEED_RESET = "calendar_feed.reset", _("Calendar link renewed")
     CALENDAR_FEED_DROP = "calendar_feed.drop", _("Calendar link deleted")

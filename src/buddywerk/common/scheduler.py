@@ -25,6 +25,15 @@ def _mail_retries(now: dt.datetime) -> str:
     return f"sent={run.sent} failed={run.failed} given_up={run.given_up}"
 
 
+def _family_messages(now: dt.datetime) -> str:
+    from buddywerk.mail.family_services import family_meeting_reminders
+    from buddywerk.mail.sms import retry_due_sms
+
+    written = family_meeting_reminders(today=timezone.localdate(now))
+    run = retry_due_sms(now=now)
+    return f"written={written} sent={run.sent} failed={run.failed} given_up={run.given_up}"
+
+
 def _trajectory_reminders(now: dt.datetime) -> str:
     from buddywerk.trajectories.reminders import send_due_reminders
 
@@ -145,6 +154,8 @@ JOBS: list[Job] = [
     Job("check-safeguarding", _check_safeguarding),
     Job("webhook-retries", _webhook_retries),
     Job("combined-exports-cleanup", _combined_exports_cleanup),
+    # issue 20: reminders to families and the SMS outbox's retries
+    Job("family-messages", _family_messages),
     # last: a concern the check above raises holds its duo's data (issue 15 point 3)
     Job("privacy-purge", _privacy_purge),
 ]

@@ -30,9 +30,11 @@ class MeetingMode(models.TextChoices):
     # issue 21: a sector mentor receives the pupil at work; only a mentor's duo meets so
     # (trajectories/services.py), never a matching preference (PREFERENCE_MODE_CHOICES)
     WORKPLACE = "workplace", _("Workplace visit")
+    # Issue 20: families meet "out and about" (library, playground, market) [004].
+    OUT_ABOUT = "out_about", _("Out and about (library, playground, market)")
 
 
-IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME})
+IN_PERSON_MODES = frozenset({MeetingMode.SCHOOL, MeetingMode.HOME, MeetingMode.OUT_ABOUT})
 # Modes a duo may meet in that buddies and referrals do not choose as a preference
 DUO_ONLY_MODES = frozenset({MeetingMode.WORKPLACE})
 PREFERENCE_MODE_CHOICES = [c for c in MeetingMode.choices if c[0] not in DUO_ONLY_MODES]

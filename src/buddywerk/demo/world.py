@@ -51,6 +51,7 @@ from .steps.erasure import erasure
 from .steps.events import events
 from .steps.expenses import expenses
 from .steps.followup import followup
+from .steps.group_activities import group_activities
 from .steps.internships import internships
 from .steps.local_services import local_services
 from .steps.matching import matching
@@ -106,6 +107,8 @@ STEPS: list[Callable[[], None]] = [
     local_services,
     # after the duos, meetings and events: the students' hours and internship files
     internships,
+    # issue 20: a family programme's group activity, after the family duos run
+    group_activities,
     # after the duos and meetings: the report's figures beside the answers
     qualitative,
     # issue 21: a mentor and a pupil's dream, after the figures so that they stay as they were

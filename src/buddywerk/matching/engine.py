@@ -45,8 +45,8 @@ __all__ = ["MAX_SCORE", "Weights"]  # re-exported: callers say engine.Weights
 EARTH_RADIUS_KM: Final = 6371.0088
 _EARTH_RADIUS_M: Final = EARTH_RADIUS_KM * 1000.0
 
-MODES: Final = ("school", "home", "online")
-IN_PERSON_MODES: Final = ("school", "home")
+MODES: Final = ("school", "home", "online", "out_about")
+IN_PERSON_MODES: Final = ("school", "home", "out_about")
 LEVELS: Final = ("junior", "expert")
 COMPLEXITIES: Final = ("low", "normal", "high")
 URGENCIES: Final = (1, 2, 3)
@@ -217,6 +217,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "mode.school": "op school",
         "mode.home": "thuis",
         "mode.online": "online",
+        "mode.out_about": "onderweg (bib, speelplein, markt)",
     },
     "en": {
         "distance.school": "lives {km} km from the school",
@@ -281,6 +282,7 @@ _TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "mode.school": "at school",
         "mode.home": "at home",
         "mode.online": "online",
+        "mode.out_about": "out and about (library, playground, market)",
     },
 }
 

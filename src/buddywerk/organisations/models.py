@@ -6,6 +6,7 @@ Programme and School extend Organisation (multi-table), so a membership needs on
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +173,18 @@ class Programme(Organisation):
 
     def meeting_mode_labels(self) -> list[str]:
         return [str(label) for code, label in MeetingMode.choices if code in self.meeting_modes]
+
+    def clean(self) -> None:
+        """R1 (issue 20): only a programme that works with families adds community
+        volunteers (decided in buddies/rules.py)."""
+        super().clean()
+        from buddywerk.buddies.rules import programme_kind_problems
+
+        problems = programme_kind_problems(
+            participant_kind=self.participant_kind, buddy_kinds=self.buddy_kinds or []
+        )
+        if problems:
+            raise ValidationError({"buddy_kinds": problems})
 
     @property
     def takes_pupils(self) -> bool:

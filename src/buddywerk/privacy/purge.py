@@ -44,6 +44,7 @@ from buddywerk.followup.models import (
     TandemNote,
 )
 from buddywerk.funds.services import grants_anonymise
+from buddywerk.mail.family_services import family_messages_erase
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import (
@@ -481,6 +482,9 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
     Trajectory.objects.filter(pk__in=duo_ids).delete()
     Referral.objects.filter(pk__in=referral_ids).delete()
     Pupil.objects.filter(pk__in=pupils).delete()
+    # Issue 20: the mails a family was sent leave the mail outbox too; the family's contact
+    # for messages and its messages go with it by the cascade.
+    family_messages_erase(families)
     Family.objects.filter(pk__in=families).delete()
     return counts
 

@@ -163,3 +163,12 @@ class ConcernOutcome(models.TextChoices):
     CARE_TEAM = "care_team", _("Referred to the school's care team")
     OUTSIDE_SERVICE = "outside_service", _("Referred to an outside service")
     AUTHORITIES = "authorities", _("Reported to the authorities")
+
+
+class GroupActivityStatus(models.TextChoices):
+    """A programme's group activity with several families (issue 20, point 4): planned,
+    then held (attendance taken) or cancelled. The arrows are in group_workflow.py."""
+
+    PLANNED = "planned", pgettext_lazy("activity", "Planned")
+    HELD = "held", pgettext_lazy("activity", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("activity", "Cancelled")

@@ -13,6 +13,11 @@ Issue 21: a sector mentor may receive the pupil at their workplace. The mentor i
 a volunteer of the organisation that coupled them, not as the employer's worker, so that
 organisation insures them, as at home (unless they are on internship).
 
+Out and about (issue 20: a family and its buddy at the library, a playground, the market):
+no school is involved and its insurance does not reach there, so as at home the
+organisation that coupled the buddy insures; a buddy on internship stays insured by their
+training institution.
+
 No database access here: the function takes codes and returns a decision, so that it can
 be tested over every combination (tests/trajectories/test_insurance.py).
 """
@@ -55,6 +60,20 @@ RULE_ONLINE = _(
     "with the school or family insures them."
 )
 
+RULE_OUT_ABOUT = _(
+    "A buddy who meets the family out and about (library, playground, market) is insured by "
+    "the organisation that coupled them with the family."
+)
+
+# R10's decision table for a volunteer (not on internship): place -> rule. The insurer
+# outside school is the organisation that coupled the buddy.
+_VOLUNTEER_RULES = {
+    MeetingMode.HOME: RULE_AT_HOME,
+    MeetingMode.ONLINE: RULE_ONLINE,
+    MeetingMode.OUT_ABOUT: RULE_OUT_ABOUT,
+    MeetingMode.WORKPLACE: RULE_WORKPLACE,
+}
+
 
 @dataclass(frozen=True)
 class InsuranceDecision:
@@ -77,7 +96,4 @@ def decide_insurance(
         return InsuranceDecision(Insurer.TRAINING_INSTITUTION, RULE_INTERNSHIP, False)
     if mode == MeetingMode.SCHOOL:
         return InsuranceDecision(Insurer.SCHOOL, RULE_VOLUNTEER_AT_SCHOOL, True)
-    rule = {MeetingMode.HOME: RULE_AT_HOME, MeetingMode.WORKPLACE: RULE_WORKPLACE}.get(
-        mode, RULE_ONLINE
-    )
-    return InsuranceDecision(_COUPLER_INSURER[coupler], rule, False)
+    return InsuranceDecision(_COUPLER_INSURER[coupler], _VOLUNTEER_RULES[mode], False)

@@ -37,6 +37,8 @@ from buddywerk.common.permissions import check_allowed
 from buddywerk.common.vocabulary import MeetingMode
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
+from buddywerk.mail.family_services import family_message_write, moment_context
+from buddywerk.mail.models import FamilyMessageKind
 
 from .enums import CancelReason, MeetingStatus
 from .meeting_workflow import MEETING
@@ -102,6 +104,27 @@ def meeting_plan_inform_school(meeting: Meeting, *, now: dt.datetime | None = No
     _mail_school(meeting, what="planned")
     meeting.school_informed_at = clock.now(now)
     meeting.save(update_fields=["school_informed_at", "updated_at"])
+
+
+def _tell_family_moved(meeting: Meeting) -> None:
+    """Issue 20: a family's contact person who asked for messages hears of the new date
+    (through the outbox, once per new moment)."""
+    trajectory = meeting.trajectory
+    when = f"{meeting.date.isoformat()}T{meeting.start_time or ''}"
+    for participant in trajectory.participants.filter(family__isnull=False).select_related(
+        "family"
+    ):
+        if participant.family is None:
+            continue
+        family_message_write(
+            family=participant.family,
+            programme=trajectory.programme,
+            kind=FamilyMessageKind.DATE_CHANGED,
+            key=f"moved:meeting:{meeting.pk}:{when}",
+            context=moment_context(
+                date=meeting.date, start_time=meeting.start_time, place=trajectory.place
+            ),
+        )
 
 
 def _refuse_change_of_plan(trajectory: Trajectory) -> None:
@@ -193,6 +216,7 @@ def meeting_move(
     )
     if locked.school_informed_at is not None:
         _mail_school(locked, what="moved", before=before, reason=reason.strip())
+    _tell_family_moved(locked)
     meeting.refresh_from_db()
     return locked
 

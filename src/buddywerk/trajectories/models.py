@@ -29,6 +29,7 @@ from .enums import (
     ConcernStatus,
     CouplingOrganisation,
     Frequency,
+    GroupActivityStatus,
     LeuvenScore,
     MeetingStatus,
     MeetingTopic,
@@ -409,6 +410,15 @@ class Meeting(PublicModel):
             "The meeting can be changed for the programme's correction days after this moment."
         ),
     )
+    group_activity = models.ForeignKey(
+        "GroupActivity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("group activity"),
+        help_text=_("Held as part of the programme's group activity with several families."),
+    )
     school_informed_at = models.DateTimeField(
         _("school informed at"),
         null=True,
@@ -430,6 +440,14 @@ class Meeting(PublicModel):
             # The funder's report and the dashboards count a period's meetings by status
             # and duo across all programmes (issue 7): a range scan instead of every row.
             models.Index(fields=["date", "status", "trajectory"], name="meeting_date_status_duo"),
+        ]
+        constraints = [
+            # A family's duo counts a group activity once.
+            models.UniqueConstraint(
+                fields=["trajectory", "group_activity"],
+                condition=models.Q(group_activity__isnull=False),
+                name="meeting_once_per_group_activity",
+            )
         ]
 
     def __str__(self) -> str:
@@ -657,3 +675,65 @@ class DuoMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class GroupActivity(PublicModel):
+    """An activity a family programme plans for several families and their buddies at once
+    (issue 20, point 4). Once attendance is taken, each attending family's duo has a held
+    meeting for it (`Meeting.group_activity`), so hours, reports and follow-up count it."""
+
+    programme = ProtectedKey(
+        "organisations.Programme", _("programme"), related_name="group_activities"
+    )
+    title = models.CharField(_("what"), max_length=120)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        validators=[
+            MinValueValidator(
+                MEETING_MIN_MINUTES, _("A meeting lasts at least %(limit_value)s minutes.")
+            ),
+            MaxValueValidator(
+                MEETING_MAX_MINUTES, _("A meeting lasts at most %(limit_value)s minutes.")
+            ),
+        ],
+    )
+    mode = models.CharField(_("where they meet"), max_length=10, choices=MeetingMode.choices)
+    place = models.CharField(_("place"), max_length=200, help_text=_("E.g. the city library."))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=GroupActivityStatus.choices,
+        default=GroupActivityStatus.PLANNED,
+    )
+    created_by = ByUserField(_("planned by"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("group activity")
+        verbose_name_plural = _("group activities")
+        ordering = ["-date", "-id"]
+
+
+class GroupActivityInvite(TimeStampedModel):
+    """One family's duo invited to a group activity; `attended` once attendance is taken."""
+
+    activity = ParentKey(GroupActivity, _("group activity"), related_name="invites")
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="group_invites")
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to a group activity")
+        verbose_name_plural = _("invitations to group activities")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "trajectory"], name="groupinvite_once_per_duo"
+            )
+        ]
+
+
+class GroupActivityTransition(TransitionLog):
+    """One status change of a group activity (the kernel's log, group_workflow.py)."""
+
+    activity = ParentKey(GroupActivity, _("group activity"), related_name="transitions")

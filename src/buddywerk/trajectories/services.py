@@ -22,7 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.buddies.enums import ScreeningStatus
-from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
+from buddywerk.buddies.rules import (
+    buddy_extract_valid_until,
+    buddy_may_meet_minors,
+    kind_is_family_only,
+)
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.dates import date_text
@@ -136,6 +140,9 @@ def _participant_problems(
         add("referrals", _("A duo is with one family, or with pupils of one school."))
     if len({pupil.school_id for pupil in pupils}) > 1:
         add("referrals", _("A small group is made of pupils of one school."))
+    if pupils and kind_is_family_only(buddy.kind):
+        # R1 (issue 20): community volunteers are buddies of families only.
+        add("buddy", _("A community volunteer is a buddy of a family, not of pupils."))
     for referral in referrals:
         if referral.programme_id != programme.pk:
             add("referrals", _("A referral belongs to another programme."))
@@ -702,6 +709,8 @@ def _place_by_mode(trajectory: Trajectory) -> str:
         return gettext("the family's home")
     if trajectory.mode == MeetingMode.WORKPLACE:
         return gettext("the mentor's workplace")
+    if trajectory.mode == MeetingMode.OUT_ABOUT:
+        return gettext("out and about: the library, a playground or the market")
     return gettext("a video call")
 
 

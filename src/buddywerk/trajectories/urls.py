@@ -1,12 +1,24 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import group_views, meeting_views, views
 
 app_name = "trajectories"
 
 urlpatterns = [
     path("", views.trajectory_list, name="list"),
     path("new/", views.trajectory_start, name="start"),
+    # Issue 20, point 4: a family programme's group activities.
+    path("group-activities/", group_views.group_activity_list, name="group_activity_list"),
+    path(
+        "group-activities/new/",
+        group_views.group_activity_create,
+        name="group_activity_create",
+    ),
+    path(
+        "group-activities/<uuid:activity_uuid>/",
+        group_views.group_activity_detail,
+        name="group_activity_detail",
+    ),
     path("<uuid:trajectory_uuid>/", views.trajectory_detail, name="detail"),
     path("<uuid:trajectory_uuid>/agreements/", views.agreement_edit, name="agreement_edit"),
     path(
