@@ -44,7 +44,7 @@ def test_buddy_waits_for_a_full_intervision_and_moves_up(journey, new_journey, t
         Role.BUDDY,
     )
     event = EventFactory(title="Intervisie: een warme band", capacity=1)
-    Registration.objects.create(event=event, buddy=first.buddy)
+    Registration.objects.create(event=event, user=first, buddy=first.buddy)
 
     journey.login(second)
     journey.visit("/learning/events/")

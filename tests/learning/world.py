@@ -12,7 +12,7 @@ def objects(*, programme: Any, buddy: Any, **_: Any) -> dict[str, Any]:
     return {
         "event": event,
         "meetup": meetup,
-        "registration": Registration.objects.create(event=event, buddy=buddy),
+        "registration": Registration.objects.create(event=event, user=buddy.user, buddy=buddy),
         "module": ModuleFactory(slug="warme-band"),
         "calendar_feed": CalendarFeed.objects.create(buddy=buddy, token="world-calendar-token"),
     }

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.geo.models import Municipality
+from buddywerk.learning.models import Audience as EventAudience
 from buddywerk.learning.models import Event, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
@@ -725,32 +726,76 @@ def can_take_modules(user: AnyUser) -> bool:
     return is_buddy_or_applicant(user)
 
 
+def event_audiences_of(user: AnyUser) -> set[str]:
+    """R13, R14: the audiences of events the user belongs to. An approved buddy is a
+    buddy (an applicant who is not, or no longer, approved is not: meet-ups are where the
+    programme's buddies talk about their duos [004], issue 11); school staff are a
+    school's; programme and regional coordinators are coordinators. Anyone of them is in a
+    mixed audience (a learning network)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    audiences = set()
+    if is_approved_buddy(user):
+        audiences.add(EventAudience.BUDDIES.value)
+    if has_role(user, Role.SCHOOL_STAFF):
+        audiences.add(EventAudience.SCHOOLS.value)
+    if roles_of(user) & {Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR}:
+        audiences.add(EventAudience.COORDINATORS.value)
+    if audiences:
+        audiences.add(EventAudience.MIXED.value)
+    return audiences
+
+
 def can_register_for_events(user: AnyUser) -> bool:
-    """R13: approved buddies choose and register for intervisions and meet-ups themselves.
-    An applicant who is not (or no longer) approved does not: meet-ups are where the
-    programme's buddies talk about their duos [004] (issue 11)."""
-    return is_approved_buddy(user)
+    """R13, R14: approved buddies, school staff and coordinators choose and register for
+    the events meant for them themselves (see `event_audiences_of`)."""
+    return bool(event_audiences_of(user))
+
+
+def can_register_for_event(user: AnyUser, event: Event) -> bool:
+    """Whether `user` is in the event's audience (and may see the event at all)."""
+    return event.audience in event_audiences_of(user) and (
+        events_visible_to(user, Event.objects.filter(pk=event.pk)).exists()
+    )
+
+
+def region_ids(user: AnyUser) -> set[int]:
+    """The regional coordinations in which the user is a regional coordinator."""
+    return organisation_ids(user, Role.REGIONAL_COORDINATOR)
 
 
 def can_organise_events(user: AnyUser) -> bool:
-    """Programme coordinators organise their programme's events; platform admins organise
-    the Flemish intervisions, learning networks and leersprongdagen."""
-    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+    """Programme coordinators organise their programme's events; regional coordinators
+    the intervisions, meet-ups and learning networks of their region (issue 20); platform
+    admins the Flemish intervisions, learning networks and leersprongdagen."""
+    return (
+        is_platform_admin(user)
+        or has_role(user, Role.PROGRAMME_COORDINATOR)
+        or has_role(user, Role.REGIONAL_COORDINATOR)
+    )
 
 
 def events_organised_by(user: AnyUser, qs: QuerySet[Event]) -> QuerySet[Event]:
     """The events whose registrations and attendance the user manages: a platform admin all
-    of them, a programme coordinator those of their programmes."""
+    of them, a programme coordinator those of their programmes, a regional coordinator
+    those their regional coordination organises."""
     if is_platform_admin(user):
         return qs
-    return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+    return qs.filter(
+        Q(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+        | Q(region_id__in=region_ids(user))
+    )
 
 
 def can_manage_event(user: AnyUser, event: Event) -> bool:
     """See `events_organised_by`."""
-    return is_platform_admin(user) or (
-        event.programme_id is not None
-        and event.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return (
+        is_platform_admin(user)
+        or (
+            event.programme_id is not None
+            and event.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        )
+        or (event.region_id is not None and event.region_id in region_ids(user))
     )
 
 
@@ -1097,9 +1142,9 @@ def can_activate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
 
 
 def can_cancel_registration(user: AnyUser, registration: Registration) -> bool:
-    """R13: a buddy cancels their own registration; the event's organiser may cancel it
+    """R13: a person cancels their own registration; the event's organiser may cancel it
     for them."""
-    return (user.is_authenticated and registration.buddy.user_id == user.pk) or can_manage_event(
+    return (user.is_authenticated and registration.user_id == user.pk) or can_manage_event(
         user, registration.event
     )
 
@@ -1270,8 +1315,9 @@ def programmes_organised_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[
 def can_organise_events_for_everyone(user: AnyUser) -> bool:
     """R13, R14: an event open to every programme (the Flemish intervisions, learning
     networks and leersprongdagen) is organised by the umbrella organisation's platform
-    admins; a programme coordinator's events belong to one of their programmes."""
-    return is_platform_admin(user)
+    admins or by a regional coordination (issue 20); a programme coordinator's events
+    belong to one of their programmes."""
+    return is_platform_admin(user) or bool(region_ids(user))
 
 
 # --- Safeguarding over the life of a duo (issue 13) ---

@@ -172,6 +172,7 @@ class AuditAction(models.TextChoices):
     # learning
     MODULE_COMPLETE = "module.complete", _("Module done")
     EVENT_CREATE = "event.create", _("Event created")
+    EVENT_UPDATE = "event.update", _("Event changed")
     EVENT_ATTENDANCE = "event.attendance", _("Attendance taken")
     REGISTRATION_CREATE = "registration.create", _("Registered for an event")
     REGISTRATION_CANCEL = "registration.cancel", _("Registration cancelled")

@@ -53,13 +53,16 @@ class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Who was there?"),
+        required=False,
+        # Large boxes: attendance is taken at the door on a phone.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input fs-4 m-0"}),
     )
 
     def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["present"]).choices = [
-            (str(r.pk), str(r.buddy)) for r in registrations if r.status == "registered"
+            (str(r.pk), str(r.user)) for r in registrations if r.status == "registered"
         ]
         self.initial.setdefault("present", [str(r.pk) for r in registrations if r.attended])
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<uuid:event_uuid>/", views.event_detail, name="event_detail"),
     *actions("events/<uuid:event_uuid>/", views, "event", ["register", "manage", "attendance"]),
     path("events/<uuid:event_uuid>/notes/", views.event_note, name="event_note"),
+    path("events/<uuid:event_uuid>/edit/", views.event_edit, name="event_edit"),
     path(
         "registrations/<uuid:registration_uuid>/cancel/",
         views.registration_cancel,
