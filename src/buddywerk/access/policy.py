@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from buddywerk.buddies.models import Buddy
 from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Audience as EventAudience
-from buddywerk.learning.models import Event, Registration
+from buddywerk.learning.models import Event, Module, Registration
 from buddywerk.matching.models import Proposal
 from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
 from buddywerk.organisations.models import (
@@ -744,6 +744,36 @@ def event_audiences_of(user: AnyUser) -> set[str]:
     if audiences:
         audiences.add(EventAudience.MIXED.value)
     return audiences
+
+
+def can_write_modules(user: AnyUser) -> bool:
+    """Issue 20: regional coordinators (and platform admins) write the academy's modules;
+    programme coordinators write modules of their own programme."""
+    return (
+        is_platform_admin(user)
+        or has_role(user, Role.REGIONAL_COORDINATOR)
+        or has_role(user, Role.PROGRAMME_COORDINATOR)
+    )
+
+
+def modules_written_by(user: AnyUser, qs: QuerySet[Module]) -> QuerySet[Module]:
+    """The modules the user edits: the academy's (no programme) for regional coordinators,
+    their programmes' own for programme coordinators, all for platform admins."""
+    if is_platform_admin(user):
+        return qs
+    condition = Q(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+    if has_role(user, Role.REGIONAL_COORDINATOR):
+        condition |= Q(programme__isnull=True)
+    return qs.filter(condition)
+
+
+def can_edit_module(user: AnyUser, module: Module) -> bool:
+    """See `modules_written_by`."""
+    if is_platform_admin(user):
+        return True
+    if module.programme_id is None:
+        return has_role(user, Role.REGIONAL_COORDINATOR)
+    return module.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
 
 
 def can_register_for_events(user: AnyUser) -> bool:

@@ -171,6 +171,8 @@ class AuditAction(models.TextChoices):
     )
     # learning
     MODULE_COMPLETE = "module.complete", _("Module done")
+    MODULE_CREATE = "module.create", _("Module written")
+    MODULE_UPDATE = "module.update", _("Module changed")
     EVENT_CREATE = "event.create", _("Event created")
     EVENT_UPDATE = "event.update", _("Event changed")
     EVENT_ATTENDANCE = "event.attendance", _("Attendance taken")

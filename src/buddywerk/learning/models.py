@@ -65,6 +65,14 @@ class Module(TimeStampedModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
+    programme = ParentKey(
+        Programme,
+        _("programme"),
+        null=True,
+        blank=True,
+        related_name="own_modules",
+        help_text=_("Written by this programme's coordinators. Empty: a module of the academy."),
+    )
 
     class Meta:
         verbose_name = _("module")

@@ -25,6 +25,7 @@ from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.dates import date_text
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
+from buddywerk.organisations.models import Programme
 
 from .models import (
     CalendarFeed,
@@ -351,3 +352,90 @@ def required_modules_set(
         target=programme,
         detail={"modules": sorted(first), "minor_modules": sorted(minor)},
     )
+
+
+MODULE_FIELDS = [
+    "slug",
+    "title",
+    "theme",
+    "audience",
+    "format",
+    "url",
+    "minutes",
+    "body",
+    "position",
+    "is_published",
+]
+
+
+def _required_for_set(*, actor: User, module: Module, programmes: list[Any]) -> list[int]:
+    """The module's required flag in each programme the actor coordinates: on for those
+    in `programmes`, off for the others. Other programmes' settings are left alone."""
+    own = policy.programmes_organised_by(actor, Programme.objects.all())
+    wanted = {p.pk for p in programmes}
+    if wanted - set(own.values_list("pk", flat=True)):
+        raise PermissionDenied
+    RequiredModule.objects.filter(module=module, programme__in=own, for_minors=False).exclude(
+        programme_id__in=wanted
+    ).delete()
+    for pk in sorted(wanted):
+        RequiredModule.objects.get_or_create(programme_id=pk, module=module)
+    return sorted(wanted)
+
+
+@transaction.atomic
+def module_create(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    programme: Any = None,
+    required_for: list[Any] | None = None,
+) -> Module:
+    """Issue 20: a regional coordinator writes a module of the academy (no programme); a
+    programme coordinator one of their own programme. `required_for`: the actor's
+    programmes whose buddies complete it before a first duo."""
+    if not policy.can_write_modules(actor):
+        raise PermissionDenied
+    module = Module(programme=programme, **{k: v for k, v in fields.items() if k in MODULE_FIELDS})
+    if not policy.can_edit_module(actor, module):
+        raise PermissionDenied
+    module.full_clean()
+    module.save()
+    required = _required_for_set(actor=actor, module=module, programmes=required_for or [])
+    audit_record(
+        actor=actor,
+        action=AuditAction.MODULE_CREATE,
+        target=module,
+        detail={"required_for": required},
+    )
+    return module
+
+
+@transaction.atomic
+def module_update(
+    *,
+    actor: User,
+    module: Module,
+    fields: dict[str, Any],
+    required_for: list[Any] | None = None,
+) -> Module:
+    """The module's author role changes its text or settings and its required flag in
+    the actor's own programmes."""
+    if not policy.can_edit_module(actor, module):
+        raise PermissionDenied
+    module = Module.objects.select_for_update().get(pk=module.pk)
+    changed = []
+    for name in MODULE_FIELDS:
+        if name in fields and getattr(module, name) != fields[name]:
+            setattr(module, name, fields[name])
+            changed.append(name)
+    module.full_clean()
+    module.save()
+    required = _required_for_set(actor=actor, module=module, programmes=required_for or [])
+    audit_record(
+        actor=actor,
+        action=AuditAction.MODULE_UPDATE,
+        target=module,
+        detail={"fields": changed, "required_for": required},
+    )
+    return module

@@ -303,6 +303,71 @@ def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _module_form_page(
+    request: AuthenticatedHttpRequest, form: forms.ModuleForm, module: Module | None
+) -> HttpResponse:
+    """The module form; "Preview" shows the body as buddies will see it, saving nothing."""
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        preview = render_markdown(request.POST.get("body", ""))
+    return render(
+        request, "learning/module_form.html", {"form": form, "module": module, "preview": preview}
+    )
+
+
+def _own_programme(request: AuthenticatedHttpRequest) -> Programme | None:
+    """A programme coordinator (who coordinates no region) writes for their programme."""
+    if policy.is_platform_admin(request.user) or policy.region_ids(request.user):
+        return None
+    return policy.programmes_organised_by(request.user, Programme.objects.all()).first()
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def module_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_write_modules(request.user):
+        raise PermissionDenied
+    form = forms.ModuleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        module = form_submit(
+            form,
+            lambda: services.module_create(
+                actor=request.user,
+                fields=form.cleaned_data,
+                programme=_own_programme(request),
+                required_for=list(form.cleaned_data.get("required_for") or []),
+            ),
+        )
+        if module is not None:
+            once_made(request, module)
+            messages.success(request, _("The module is saved."))
+            return redirect("learning:module_edit", slug=module.slug)
+    return _module_form_page(request, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+def module_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    if not policy.can_write_modules(request.user):
+        raise PermissionDenied
+    module = get_object_or_404(policy.modules_written_by(request.user, Module.objects.all()), slug=slug)
+    form = forms.ModuleForm(request.POST or None, instance=module, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.MODULE_FIELDS}
+        saved = form_submit(
+            form,
+            lambda: services.module_update(
+                actor=request.user,
+                module=Module.objects.get(pk=module.pk),
+                fields=fields,
+                required_for=list(form.cleaned_data.get("required_for") or []),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The module is saved."))
+            return redirect("learning:module_edit", slug=saved.slug)
+    return _module_form_page(request, form, module)
+
+
 @require_http_methods(["GET", "POST"])
 def module_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     module = get_object_or_404(Module, slug=slug, is_published=True)
