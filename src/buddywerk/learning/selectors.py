@@ -96,7 +96,13 @@ def meetup_notes_for(*, user: Any, programme: Any) -> QuerySet[MeetupNote]:
 
 
 def module_list(*, user: Any) -> QuerySet[Module]:
+    """The published modules; a module writer also sees their own drafts, marked editable."""
     qs = Module.objects.filter(is_published=True)
+    if policy.can_write_modules(user):
+        own = policy.modules_written_by(user, Module.objects.all())
+        qs = Module.objects.filter(Q(is_published=True) | Q(pk__in=own.values("pk"))).annotate(
+            can_edit=Exists(own.filter(pk=OuterRef("pk")))
+        )
     buddy = getattr(user, "buddy", None) if user.is_authenticated else None
     if buddy is not None:
         done = ModuleCompletion.objects.filter(module=OuterRef("pk"), buddy=buddy)

@@ -169,6 +169,31 @@ ROUTES = [
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route("learning:module_list", outcomes(200, anonymous=LOGIN)),
+    # Issue 20: module writers; the world's module is the academy's (no programme), kept by
+    # regional coordinators (of any province) and platform admins.
+    Route(
+        "learning:module_create",
+        role_outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=200,
+            regional_coordinator=200,
+            platform_admin=200,
+        ),
+    ),
+    Route(
+        "learning:module_edit",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=404,
+            coordinator_other_programme=404,
+            regional_coordinator=200,
+            regional_coordinator_other_province=200,
+            platform_admin=200,
+        ),
+        args=lambda w: {"slug": w.module.slug},
+    ),
     Route(
         "learning:module_detail",
         outcomes(200, anonymous=LOGIN),
