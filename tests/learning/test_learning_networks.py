@@ -139,9 +139,7 @@ def test_the_organiser_changes_the_event_and_the_waiting_list_rules_stay():
         services.event_update(actor=coordinator, event=event, fields={"capacity": 1})
     assert "capacity" in refused.value.message_dict
     assert Event.objects.get(pk=event.pk).capacity == 2
-    services.event_update(
-        actor=coordinator, event=event, fields={"capacity": 3, "place": "Zaal 4"}
-    )
+    services.event_update(actor=coordinator, event=event, fields={"capacity": 3, "place": "Zaal 4"})
     assert set(event.registrations.values_list("status", flat=True)) == {"registered"}
     audit = AuditEvent.objects.get(action="event.update")
     assert audit.actor == coordinator and sorted(audit.detail["fields"]) == ["capacity", "place"]

@@ -72,9 +72,9 @@ def test_programme_coordinator_writes_for_their_programme_and_sets_the_required_
     # The flag off again; another programme's requirement of the module stays.
     RequiredModule.objects.create(programme=other_programme, module=module)
     services.module_update(actor=writer, module=module, fields={}, required_for=[])
-    assert list(RequiredModule.objects.filter(module=module).values_list("programme", flat=True)) == [
-        other_programme.pk
-    ]
+    assert list(
+        RequiredModule.objects.filter(module=module).values_list("programme", flat=True)
+    ) == [other_programme.pk]
     with pytest.raises(PermissionDenied):
         services.module_update(actor=coordinator(other_programme), module=module, fields={})
 

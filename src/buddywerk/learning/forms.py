@@ -135,7 +135,9 @@ class ModuleForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        required_for = cast("forms.ModelMultipleChoiceField[Programme]", self.fields["required_for"])
+        required_for = cast(
+            "forms.ModelMultipleChoiceField[Programme]", self.fields["required_for"]
+        )
         required_for.queryset = policy.programmes_organised_by(user, Programme.objects.all())
         if not required_for.queryset.exists():
             del self.fields["required_for"]

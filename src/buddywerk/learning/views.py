@@ -349,7 +349,9 @@ def module_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def module_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not policy.can_write_modules(request.user):
         raise PermissionDenied
-    module = get_object_or_404(policy.modules_written_by(request.user, Module.objects.all()), slug=slug)
+    module = get_object_or_404(
+        policy.modules_written_by(request.user, Module.objects.all()), slug=slug
+    )
     form = forms.ModuleForm(request.POST or None, instance=module, user=request.user)
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.MODULE_FIELDS}
