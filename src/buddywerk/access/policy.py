@@ -24,7 +24,12 @@ from buddywerk.geo.models import Municipality
 from buddywerk.learning.models import Audience as EventAudience
 from buddywerk.learning.models import Event, Module, Registration
 from buddywerk.matching.models import Proposal
-from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
+from buddywerk.network.models import (
+    Audience,
+    LocalService,
+    PracticeSubmission,
+    SubmissionStatus,
+)
 from buddywerk.organisations.models import (
     City,
     Organisation,
@@ -668,6 +673,27 @@ def can_use_social_map(user: AnyUser) -> bool:
 def can_manage_local_services(user: AnyUser) -> bool:
     """The sociale kaart is kept by platform admins and programme coordinators."""
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+
+
+def local_service_municipalities_of(user: AnyUser, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """Issue 20: a programme coordinator keeps the sociale kaart of their programmes'
+    coverage area; a platform admin every municipality's."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(
+        programmes__pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    ).distinct()
+
+
+def local_services_kept_by(user: AnyUser, qs: QuerySet[LocalService]) -> QuerySet[LocalService]:
+    """The local services the user edits (see `local_service_municipalities_of`)."""
+    if not can_manage_local_services(user):
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(
+        municipality__programmes__pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    ).distinct()
 
 
 def service_introduction_duos(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:

@@ -198,6 +198,8 @@ class AuditAction(models.TextChoices):
     QUESTION_SAVE = "question.save", _("Question saved")
     QUESTION_ASK = "question.ask", _("Question asked")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
+    LOCAL_SERVICE_CREATE = "local_service.create", _("Local service added to the sociale kaart")
+    LOCAL_SERVICE_UPDATE = "local_service.update", _("Local service changed")
     # api
     API_TOKEN_CREATE = "api_token.create", _("API token created")
     API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
