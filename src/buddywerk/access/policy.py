@@ -675,7 +675,9 @@ def can_manage_local_services(user: AnyUser) -> bool:
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
 
 
-def local_service_municipalities_of(user: AnyUser, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
+def local_service_municipalities_of(
+    user: AnyUser, qs: QuerySet[Municipality]
+) -> QuerySet[Municipality]:
     """Issue 20: a programme coordinator keeps the sociale kaart of their programmes'
     coverage area; a platform admin every municipality's."""
     if is_platform_admin(user):

@@ -453,9 +453,7 @@ def local_service_list(request: HttpRequest) -> HttpResponse:
 def _local_service_form_page(
     request: AuthenticatedHttpRequest, form: forms.LocalServiceForm, service: LocalService | None
 ) -> HttpResponse:
-    return render(
-        request, "network/local_service_form.html", {"form": form, "service": service}
-    )
+    return render(request, "network/local_service_form.html", {"form": form, "service": service})
 
 
 @require_http_methods(["GET", "POST"])
