@@ -37,6 +37,7 @@ OTHER_COORDINATOR = "coordinator_other_programme"  # lead coordinator of Buddy G
 OTHER_CITY_STAFF = "city_staff_other_city"  # staff of the city of Gent (issue 14)
 # Issue 20: a supervisor of another teacher-training institution than the world buddy's.
 OTHER_SUPERVISOR = "supervisor_other_institution"
+OTHER_REGIONAL = "regional_coordinator_other_province"  # Oost-Vlaanderen (issue 20)
 OUTSIDERS = {
     BUDDY_OTHER_DUO: Role.BUDDY.value,
     DECLINED_APPLICANT: Role.BUDDY.value,
@@ -45,6 +46,7 @@ OUTSIDERS = {
     OTHER_COORDINATOR: Role.PROGRAMME_COORDINATOR.value,
     OTHER_CITY_STAFF: Role.CITY_STAFF.value,
     OTHER_SUPERVISOR: Role.INTERNSHIP_SUPERVISOR.value,
+    OTHER_REGIONAL: Role.REGIONAL_COORDINATOR.value,
 }
 ROLES = [ANONYMOUS, *[role.value for role in Role], *OUTSIDERS]
 
@@ -157,7 +159,14 @@ def build_world() -> World:
             "pending_school": pending_school,
             "declinable_school": declinable_school,
             "staff_colleague": staff_colleague,
-            **_learning_and_network(programme=programme, buddy=buddy, service=service),
+            "region": region,
+            **_learning_and_network(
+                programme=programme,
+                buddy=buddy,
+                service=service,
+                region=region,
+                organiser=users[Role.REGIONAL_COORDINATOR],
+            ),
             **_matching_objects(programme=programme, buddy=buddy, school=school),
             **_followup_objects(duo=duo, users=users),
             **_expenses_objects(duo=duo),
@@ -286,6 +295,15 @@ def _outsiders(world: World) -> dict[str, User]:
                 municipality=Municipality.objects.get(nis_code="44021"),
             ),
             Role.CITY_STAFF,
+        ),
+        OTHER_REGIONAL: member(
+            UserFactory(email="region-ovl@example.org"),
+            OrganisationFactory(
+                name="Regio Oost-Vlaanderen (test)",
+                kind=OrganisationKind.REGION,
+                province=Province.objects.get(code="VOV"),
+            ),
+            Role.REGIONAL_COORDINATOR,
         ),
     }
 

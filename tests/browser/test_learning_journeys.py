@@ -44,7 +44,7 @@ def test_buddy_waits_for_a_full_intervision_and_moves_up(journey, new_journey, t
         Role.BUDDY,
     )
     event = EventFactory(title="Intervisie: een warme band", capacity=1)
-    Registration.objects.create(event=event, buddy=first.buddy)
+    Registration.objects.create(event=event, user=first, buddy=first.buddy)
 
     journey.login(second)
     journey.visit("/learning/events/")
@@ -159,3 +159,74 @@ def test_a_practice_is_sent_and_the_regional_coordinator_publishes_it(
     expect(
         page.locator("#results").get_by_role("link", name="Leesbuddy's in de bib van Lier")
     ).to_be_visible()
+
+
+def test_regional_coordinator_creates_an_intervision_for_school_staff_and_a_teacher_registers(
+    journey, new_journey, transactional_db
+):
+    """Issue 20, point 2: a regional coordinator organises a learning network for school
+    staff; a teacher registers on a phone; the coordinator takes attendance on a phone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from buddywerk.learning.models import Event
+    from tests.browser.conftest import PHONE_VIEWPORT, has_horizontal_scroll
+    from tests.factories import SchoolFactory
+    from tests.learning.factories import next_season_day
+
+    region = OrganisationFactory(
+        name="Regio Antwerpen",
+        kind=OrganisationKind.REGION,
+        province=Province.objects.get(code="VAN"),
+    )
+    coordinator = member(UserFactory(email="regio@example.org"), region, Role.REGIONAL_COORDINATOR)
+    teacher = member(
+        UserFactory(email="zorg@example.org", first_name="Zehra", last_name="Zorg"),
+        SchoolFactory(name="Sint-Jan"),
+        Role.SCHOOL_STAFF,
+    )
+    start = timezone.localtime(next_season_day())
+
+    def moment(value):
+        return value.strftime("%Y-%m-%dT%H:%M")
+
+    journey.login(coordinator, totp_secret=TEST_TOTP_SECRET)
+    journey.visit("/learning/events/new/")
+    page = journey.page
+    page.get_by_label("Soort").select_option(label="Intervisie")
+    page.get_by_label("Titel:", exact=True).fill("Lerend netwerk zorgleerkrachten")
+    page.get_by_label("Doelpubliek").select_option(label="Scholen")
+    page.get_by_label("Begint op").fill(moment(start))
+    page.get_by_label("Eindigt op").fill(moment(start + dt.timedelta(hours=2)))
+    page.get_by_label("Inschrijven tot").fill(moment(start - dt.timedelta(days=2)))
+    page.get_by_label("Plaats:", exact=True).fill("Provinciehuis Antwerpen")
+    page.get_by_label("Plaatsen:", exact=True).fill("12")
+    page.get_by_role("button", name="Maak aan").click()
+    journey.check()
+    event = Event.objects.get(title="Lerend netwerk zorgleerkrachten")
+    assert event.region == region and event.audience == "schools"
+
+    phone = new_journey(viewport=PHONE_VIEWPORT)
+    phone.login(teacher, totp_secret=TEST_TOTP_SECRET)
+    phone.visit("/learning/events/")
+    phone.page.get_by_role("link", name="Lerend netwerk zorgleerkrachten").click()
+    phone.check()
+    phone.page.locator("form[action$='/register/'] button[type=submit]").click()
+    phone.check()
+    expect(phone.page.locator(".bw-status")).to_have_attribute("data-status", "registered")
+    registration = Registration.objects.get(event=event)
+    assert registration.user == teacher and registration.status == "registered"
+
+    # The day itself: the coordinator ticks who came, on a phone at the door.
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    # The same session (a second sign-in would reuse the TOTP code), now phone-sized.
+    door = journey
+    door.page.set_viewport_size(PHONE_VIEWPORT)
+    door.visit(f"/learning/events/{event.uuid}/manage/")
+    assert not has_horizontal_scroll(door.page)
+    door.page.get_by_label("Zehra Zorg").check()
+    door.page.get_by_role("button", name="Aanwezigheden bewaren").click()
+    door.check()
+    registration.refresh_from_db()
+    assert registration.attended is True

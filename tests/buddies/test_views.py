@@ -167,7 +167,9 @@ def test_profile_shows_attendance_and_modules_to_do(client):
     buddy = BuddyFactory(programmes=[programme])
     RequiredModule.objects.create(programme=programme, module=ModuleFactory(title="Kader"))
     for attended in (True, True, False):
-        Registration.objects.create(event=EventFactory(), buddy=buddy, attended=attended)
+        Registration.objects.create(
+            event=EventFactory(), user=buddy.user, buddy=buddy, attended=attended
+        )
     client.force_login(buddy.user)
     response = client.get(reverse("buddies:profile"))
     html = response.content.decode()

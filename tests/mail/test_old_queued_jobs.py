@@ -64,8 +64,9 @@ def _old_jobs():
     submission = PracticeSubmissionFactory(status="unconfirmed")
     programme = ProgrammeFactory()
     event = EventFactory(capacity=1)
+    promoted_buddy = applicant(programme, status="approved")
     promoted = learning_services.Registration.objects.create(
-        event=event, buddy=applicant(programme, status="approved"), status="registered"
+        event=event, user=promoted_buddy.user, buddy=promoted_buddy, status="registered"
     )
     screened_programme, _coordinator = coordinated_programme()
     screened = applicant(screened_programme, status="approved")

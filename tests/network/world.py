@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from buddywerk.network.models import LocalService
 from buddywerk.organisations.models import ParticipantKind
 from tests.factories import ProgrammeFactory
 from tests.network.factories import (
@@ -35,6 +36,10 @@ def objects(*, buddy: Any, service: Any, **_: Any) -> dict[str, Any]:
             places=[mechelen], status="unconfirmed", confirmed_at=None
         ),
         "question": QuestionFactory(),
+        # Issue 20: a local service in Mechelen, the world programme's coverage area.
+        "local_service": LocalService.objects.create(
+            municipality=mechelen, name="Huis van het Kind Mechelen (test)", category="childcare"
+        ),
         "family_programme": families,
         # A family in a running duo with the world's buddy (only they read and record its
         # introductions to local services).

@@ -45,7 +45,9 @@ def test_certificate_states_hours_period_and_events_without_pupil_data(client):
         status="cancelled",
         cancel_reason="pupil_absent",
     )
-    Registration.objects.create(event=EventFactory(), buddy=duo.buddy, attended=True)
+    Registration.objects.create(
+        event=EventFactory(), user=duo.buddy.user, buddy=duo.buddy, attended=True
+    )
     services.trajectory_close(
         actor=coordinator_of(duo),
         trajectory=duo,

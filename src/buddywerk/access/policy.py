@@ -24,9 +24,15 @@ from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
 from buddywerk.funds.models import Grant
 from buddywerk.geo.models import Municipality
 from buddywerk.internships.models import InstitutionPartnership, SharingConsent
-from buddywerk.learning.models import Event, Registration
+from buddywerk.learning.models import Audience as EventAudience
+from buddywerk.learning.models import Event, Module, Registration
 from buddywerk.matching.models import Proposal
-from buddywerk.network.models import Audience, PracticeSubmission, SubmissionStatus
+from buddywerk.network.models import (
+    Audience,
+    LocalService,
+    PracticeSubmission,
+    SubmissionStatus,
+)
 from buddywerk.organisations.models import (
     City,
     Organisation,
@@ -673,6 +679,29 @@ def can_manage_local_services(user: AnyUser) -> bool:
     return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
 
 
+def local_service_municipalities_of(
+    user: AnyUser, qs: QuerySet[Municipality]
+) -> QuerySet[Municipality]:
+    """Issue 20: a programme coordinator keeps the sociale kaart of their programmes'
+    coverage area; a platform admin every municipality's."""
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(
+        programmes__pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    ).distinct()
+
+
+def local_services_kept_by(user: AnyUser, qs: QuerySet[LocalService]) -> QuerySet[LocalService]:
+    """The local services the user edits (see `local_service_municipalities_of`)."""
+    if not can_manage_local_services(user):
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(
+        municipality__programmes__pk__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    ).distinct()
+
+
 def service_introduction_duos(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
     """[004] The duos through which a buddy introduces a family to local services: the
     user's own running duos (active or paused) with a family, in a programme where the user
@@ -729,32 +758,106 @@ def can_take_modules(user: AnyUser) -> bool:
     return is_buddy_or_applicant(user)
 
 
+def event_audiences_of(user: AnyUser) -> set[str]:
+    """R13, R14: the audiences of events the user belongs to. An approved buddy is a
+    buddy (an applicant who is not, or no longer, approved is not: meet-ups are where the
+    programme's buddies talk about their duos [004], issue 11); school staff are a
+    school's; programme and regional coordinators are coordinators. Anyone of them is in a
+    mixed audience (a learning network)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    audiences = set()
+    if is_approved_buddy(user):
+        audiences.add(EventAudience.BUDDIES.value)
+    if has_role(user, Role.SCHOOL_STAFF):
+        audiences.add(EventAudience.SCHOOLS.value)
+    if roles_of(user) & {Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR}:
+        audiences.add(EventAudience.COORDINATORS.value)
+    if audiences:
+        audiences.add(EventAudience.MIXED.value)
+    return audiences
+
+
+def can_write_modules(user: AnyUser) -> bool:
+    """Issue 20: regional coordinators (and platform admins) write the academy's modules;
+    programme coordinators write modules of their own programme."""
+    return (
+        is_platform_admin(user)
+        or has_role(user, Role.REGIONAL_COORDINATOR)
+        or has_role(user, Role.PROGRAMME_COORDINATOR)
+    )
+
+
+def modules_written_by(user: AnyUser, qs: QuerySet[Module]) -> QuerySet[Module]:
+    """The modules the user edits: the academy's (no programme) for regional coordinators,
+    their programmes' own for programme coordinators, all for platform admins."""
+    if is_platform_admin(user):
+        return qs
+    condition = Q(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+    if has_role(user, Role.REGIONAL_COORDINATOR):
+        condition |= Q(programme__isnull=True)
+    return qs.filter(condition)
+
+
+def can_edit_module(user: AnyUser, module: Module) -> bool:
+    """See `modules_written_by`."""
+    if is_platform_admin(user):
+        return True
+    if module.programme_id is None:
+        return has_role(user, Role.REGIONAL_COORDINATOR)
+    return module.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
 def can_register_for_events(user: AnyUser) -> bool:
-    """R13: approved buddies choose and register for intervisions and meet-ups themselves.
-    An applicant who is not (or no longer) approved does not: meet-ups are where the
-    programme's buddies talk about their duos [004] (issue 11)."""
-    return is_approved_buddy(user)
+    """R13, R14: approved buddies, school staff and coordinators choose and register for
+    the events meant for them themselves (see `event_audiences_of`)."""
+    return bool(event_audiences_of(user))
+
+
+def can_register_for_event(user: AnyUser, event: Event) -> bool:
+    """Whether `user` is in the event's audience (and may see the event at all)."""
+    return event.audience in event_audiences_of(user) and (
+        events_visible_to(user, Event.objects.filter(pk=event.pk)).exists()
+    )
+
+
+def region_ids(user: AnyUser) -> set[int]:
+    """The regional coordinations in which the user is a regional coordinator."""
+    return organisation_ids(user, Role.REGIONAL_COORDINATOR)
 
 
 def can_organise_events(user: AnyUser) -> bool:
-    """Programme coordinators organise their programme's events; platform admins organise
-    the Flemish intervisions, learning networks and leersprongdagen."""
-    return is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR)
+    """Programme coordinators organise their programme's events; regional coordinators
+    the intervisions, meet-ups and learning networks of their region (issue 20); platform
+    admins the Flemish intervisions, learning networks and leersprongdagen."""
+    return (
+        is_platform_admin(user)
+        or has_role(user, Role.PROGRAMME_COORDINATOR)
+        or has_role(user, Role.REGIONAL_COORDINATOR)
+    )
 
 
 def events_organised_by(user: AnyUser, qs: QuerySet[Event]) -> QuerySet[Event]:
     """The events whose registrations and attendance the user manages: a platform admin all
-    of them, a programme coordinator those of their programmes."""
+    of them, a programme coordinator those of their programmes, a regional coordinator
+    those their regional coordination organises."""
     if is_platform_admin(user):
         return qs
-    return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+    return qs.filter(
+        Q(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+        | Q(region_id__in=region_ids(user))
+    )
 
 
 def can_manage_event(user: AnyUser, event: Event) -> bool:
     """See `events_organised_by`."""
-    return is_platform_admin(user) or (
-        event.programme_id is not None
-        and event.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    return (
+        is_platform_admin(user)
+        or (
+            event.programme_id is not None
+            and event.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        )
+        or (event.region_id is not None and event.region_id in region_ids(user))
     )
 
 
@@ -1101,9 +1204,9 @@ def can_activate_trajectory(user: AnyUser, trajectory: Trajectory) -> bool:
 
 
 def can_cancel_registration(user: AnyUser, registration: Registration) -> bool:
-    """R13: a buddy cancels their own registration; the event's organiser may cancel it
+    """R13: a person cancels their own registration; the event's organiser may cancel it
     for them."""
-    return (user.is_authenticated and registration.buddy.user_id == user.pk) or can_manage_event(
+    return (user.is_authenticated and registration.user_id == user.pk) or can_manage_event(
         user, registration.event
     )
 
@@ -1274,8 +1377,9 @@ def programmes_organised_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[
 def can_organise_events_for_everyone(user: AnyUser) -> bool:
     """R13, R14: an event open to every programme (the Flemish intervisions, learning
     networks and leersprongdagen) is organised by the umbrella organisation's platform
-    admins; a programme coordinator's events belong to one of their programmes."""
-    return is_platform_admin(user)
+    admins or by a regional coordination (issue 20); a programme coordinator's events
+    belong to one of their programmes."""
+    return is_platform_admin(user) or bool(region_ids(user))
 
 
 # --- Safeguarding over the life of a duo (issue 13) ---

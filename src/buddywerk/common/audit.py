@@ -185,7 +185,10 @@ class AuditAction(models.TextChoices):
     )
     # learning
     MODULE_COMPLETE = "module.complete", _("Module done")
+    MODULE_CREATE = "module.create", _("Module written")
+    MODULE_UPDATE = "module.update", _("Module changed")
     EVENT_CREATE = "event.create", _("Event created")
+    EVENT_UPDATE = "event.update", _("Event changed")
     EVENT_ATTENDANCE = "event.attendance", _("Attendance taken")
     REGISTRATION_CREATE = "registration.create", _("Registered for an event")
     REGISTRATION_CANCEL = "registration.cancel", _("Registration cancelled")
@@ -209,6 +212,8 @@ class AuditAction(models.TextChoices):
     QUESTION_SAVE = "question.save", _("Question saved")
     QUESTION_ASK = "question.ask", _("Question asked")
     SERVICE_INTRODUCTION_RECORD = "service_introduction.record", _("Service introduction")
+    LOCAL_SERVICE_CREATE = "local_service.create", _("Local service added to the sociale kaart")
+    LOCAL_SERVICE_UPDATE = "local_service.update", _("Local service changed")
     # api
     API_TOKEN_CREATE = "api_token.create", _("API token created")
     API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")

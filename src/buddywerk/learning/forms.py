@@ -14,7 +14,7 @@ from buddywerk.network.text import validate_no_markup
 from buddywerk.organisations.models import Programme
 
 from .models import Event, Module, NoteKind
-from .services import EVENT_FIELDS
+from .services import EVENT_FIELDS, MODULE_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -53,13 +53,16 @@ class EventForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Who was there?"),
+        required=False,
+        # Large boxes: attendance is taken at the door on a phone.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input fs-4 m-0"}),
     )
 
     def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["present"]).choices = [
-            (str(r.pk), str(r.buddy)) for r in registrations if r.status == "registered"
+            (str(r.pk), str(r.user)) for r in registrations if r.status == "registered"
         ]
         self.initial.setdefault("present", [str(r.pk) for r in registrations if r.attended])
 
@@ -112,3 +115,40 @@ class RequiredModulesForm(forms.Form):
                 ),
             )
         return data
+
+
+class ModuleForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Issue 20: a module written in the application (Markdown, with a preview)."""
+
+    required_for = forms.ModelMultipleChoiceField(
+        label=_("Required before a first duo in"),
+        queryset=Programme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your programmes whose buddies do this module before their first duo."),
+    )
+
+    class Meta:
+        model = Module
+        fields = MODULE_FIELDS
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        required_for = cast(
+            "forms.ModelMultipleChoiceField[Programme]", self.fields["required_for"]
+        )
+        required_for.queryset = policy.programmes_organised_by(user, Programme.objects.all())
+        if not required_for.queryset.exists():
+            del self.fields["required_for"]
+        elif self.instance.pk:
+            self.initial.setdefault(
+                "required_for",
+                list(
+                    required_for.queryset.filter(
+                        required_modules__module=self.instance,
+                        required_modules__for_minors=False,
+                    )
+                ),
+            )
+        model_number_bounds(self)

@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.fields import ByUserField, ParentKey, UserField
+from buddywerk.common.fields import ByUserField, ParentKey, ProtectedKey, UserField
 from buddywerk.common.models import PublicModel, TimeStampedModel, TransitionLog
 from buddywerk.network.text import validate_no_markup
-from buddywerk.organisations.models import Programme
+from buddywerk.organisations.models import Organisation, OrganisationKind, Programme
 
 PLAIN = [validate_no_markup]
 # R13: intervisions run from mid-January to the end of May [002][003].
@@ -29,6 +29,8 @@ class Audience(models.TextChoices):
     BUDDIES = "buddies", _("Buddies")
     COORDINATORS = "coordinators", _("Programme coordinators")
     SCHOOLS = "schools", _("Schools")
+    # R14 learning networks: buddies, school staff and coordinators learn together.
+    MIXED = "mixed", _("Everyone: buddies, school staff and coordinators")
 
 
 class ModuleFormat(models.TextChoices):
@@ -63,6 +65,14 @@ class Module(TimeStampedModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
+    programme = ParentKey(
+        Programme,
+        _("programme"),
+        null=True,
+        blank=True,
+        related_name="own_modules",
+        help_text=_("Written by this programme's coordinators. Empty: a module of the academy."),
+    )
 
     class Meta:
         verbose_name = _("module")
@@ -158,6 +168,15 @@ class Event(PublicModel):
         related_name="events",
         help_text=_("Empty: open to the buddies of every programme."),
     )
+    region = ProtectedKey(
+        Organisation,
+        _("regional coordination"),
+        null=True,
+        blank=True,
+        related_name="organised_events",
+        limit_choices_to={"kind": OrganisationKind.REGION},
+        help_text=_("The regional coordination that organises the event, if any."),
+    )
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.BUDDIES
     )
@@ -198,8 +217,10 @@ class Event(PublicModel):
             errors["registration_deadline"] = _("Registration must close before the event starts.")
         if not self.place.strip() and not self.online_url:
             errors["place"] = _("Give a place, an online link, or both.")
-        if self.kind == EventKind.MEETUP and not self.programme_id:
-            errors["programme"] = _("A monthly meet-up belongs to one programme.")
+        if self.kind == EventKind.MEETUP and not self.programme_id and not self.region_id:
+            errors["programme"] = _(
+                "A monthly meet-up belongs to one programme or one regional coordination."
+            )
         if self.kind == EventKind.INTERVISION and self.starts_at:
             day = timezone.localtime(self.starts_at).date()
             (first_month, first_day), (last_month, last_day) = INTERVISION_SEASON
@@ -224,11 +245,20 @@ class RegistrationStatus(models.TextChoices):
 
 
 class Registration(PublicModel):
-    """A buddy's place at an event, or on its waiting list (R13). The waiting list is served
-    in order of `created_at` (then id)."""
+    """A person's place at an event, or on its waiting list (R13). Buddies, school staff and
+    coordinators register (R14 learning networks); `buddy` is set when an approved buddy
+    registers, so their attendance counts in their profile. The waiting list is served in
+    order of `created_at` (then id)."""
 
     event = ParentKey(Event, _("event"), related_name="registrations")
-    buddy = ParentKey("buddies.Buddy", _("buddy"), related_name="event_registrations")
+    user = ParentKey("access.User", _("person"), related_name="event_registrations")
+    buddy = ParentKey(
+        "buddies.Buddy",
+        _("buddy"),
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -250,14 +280,14 @@ class Registration(PublicModel):
         constraints = [
             # Twice on the same event is refused by the database too (race-proof).
             models.UniqueConstraint(
-                fields=["event", "buddy"],
+                fields=["event", "user"],
                 condition=~Q(status="cancelled"),
-                name="unique_active_registration",
+                name="unique_active_registration_person",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} – {self.buddy}"
+        return f"{self.event} – {self.user}"
 
 
 class RegistrationTransition(TransitionLog):

@@ -31,19 +31,18 @@ def event_list(*, user: Any) -> QuerySet[Event]:
         # the events came in the order they were created (issue 16, point 10).
         .order_by("starts_at", "pk")
     )
-    buddy = getattr(user, "buddy", None) if user.is_authenticated else None
-    if buddy is not None:
+    if user.is_authenticated:
         mine = Registration.objects.filter(
-            event=OuterRef("pk"), buddy=buddy, status__in=ACTIVE_STATUSES
+            event=OuterRef("pk"), user=user, status__in=ACTIVE_STATUSES
         )
         qs = qs.annotate(is_mine=Exists(mine))
     return qs
 
 
-def registration_of(*, buddy: Any, event: Event) -> Registration | None:
-    if buddy is None:
+def registration_of(*, user: Any, event: Event) -> Registration | None:
+    if not user.is_authenticated:
         return None
-    return event.registrations.filter(buddy=buddy, status__in=ACTIVE_STATUSES).first()
+    return event.registrations.filter(user=user, status__in=ACTIVE_STATUSES).first()
 
 
 def waiting_position(registration: Registration) -> int:
@@ -84,7 +83,7 @@ def attendance_count(buddy: Any) -> int:
 def event_registrations(*, event: Event) -> QuerySet[Registration]:
     return (
         event.registrations.filter(status__in=ACTIVE_STATUSES)
-        .select_related("buddy__user")
+        .select_related("user")
         .order_by("status", "created_at", "id")
     )
 
@@ -97,7 +96,13 @@ def meetup_notes_for(*, user: Any, programme: Any) -> QuerySet[MeetupNote]:
 
 
 def module_list(*, user: Any) -> QuerySet[Module]:
+    """The published modules; a module writer also sees their own drafts, marked editable."""
     qs = Module.objects.filter(is_published=True)
+    if policy.can_write_modules(user):
+        own = policy.modules_written_by(user, Module.objects.all())
+        qs = Module.objects.filter(Q(is_published=True) | Q(pk__in=own.values("pk"))).annotate(
+            can_edit=Exists(own.filter(pk=OuterRef("pk")))
+        )
     buddy = getattr(user, "buddy", None) if user.is_authenticated else None
     if buddy is not None:
         done = ModuleCompletion.objects.filter(module=OuterRef("pk"), buddy=buddy)

@@ -25,9 +25,9 @@ from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.dates import date_text
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
+from buddywerk.organisations.models import Programme
 
 from .models import (
-    Audience,
     CalendarFeed,
     Event,
     MeetupNote,
@@ -55,19 +55,32 @@ EVENT_FIELDS = [
 ]
 
 
-@transaction.atomic
-def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
-    """A programme coordinator creates an event of their programme; a platform admin one for
-    all programmes (no programme) or for any programme."""
-    programme = fields.get("programme")
+def _check_organiser(actor: User, programme: Any) -> None:
+    """A programme coordinator organises for their own programme; a regional coordinator
+    or a platform admin also for every programme (no programme)."""
     if not policy.can_organise_events(actor):
         raise PermissionDenied
-    if not policy.is_platform_admin(actor) and (
-        programme is None
-        or programme.pk not in policy.organisation_ids(actor, "programme_coordinator")
+    if programme is None:
+        if not policy.can_organise_events_for_everyone(actor):
+            raise PermissionDenied
+    elif not policy.is_platform_admin(actor) and programme.pk not in policy.organisation_ids(
+        actor, "programme_coordinator"
     ):
         raise PermissionDenied
+
+
+@transaction.atomic
+def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
+    """A programme coordinator creates an event of their programme; a regional coordinator
+    one of their regional coordination (for every programme, issue 20); a platform admin
+    one for all programmes (no programme) or for any programme."""
+    programme = fields.get("programme")
+    _check_organiser(actor, programme)
     event = Event(created_by=actor, **{k: v for k, v in fields.items() if k in EVENT_FIELDS})
+    regions = sorted(policy.region_ids(actor))
+    if programme is None and regions and not policy.is_platform_admin(actor):
+        # The regional coordination manages the event (its registrations, attendance).
+        event.region_id = regions[0]
     event.full_clean()
     event.save()
     audit_record(actor=actor, action=AuditAction.EVENT_CREATE, target=event)
@@ -75,15 +88,49 @@ def event_create(*, actor: User, fields: dict[str, Any]) -> Event:
 
 
 @transaction.atomic
+def event_update(*, actor: User, event: Event, fields: dict[str, Any]) -> Event:
+    """The organiser edits an event. The waiting-list rules stay (R13): fewer places than
+    people registered is refused; more places move the first on the waiting list up."""
+    if not policy.can_manage_event(actor, event):
+        raise PermissionDenied
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    programme = fields.get("programme", event.programme)
+    if programme != event.programme:
+        _check_organiser(actor, programme)
+    changed = []
+    for name in EVENT_FIELDS:
+        if name in fields and getattr(event, name) != fields[name]:
+            setattr(event, name, fields[name])
+            changed.append(name)
+    event.full_clean()
+    taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    if event.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)s people are registered already. Give at least that many places."
+                )
+                % {"taken": taken}
+            }
+        )
+    event.save()
+    audit_record(
+        actor=actor, action=AuditAction.EVENT_UPDATE, target=event, detail={"fields": changed}
+    )
+    _promote(event=event, actor=actor)
+    return event
+
+
+@transaction.atomic
 def registration_create(
     *, actor: User, event: Event, now: dt.datetime | None = None
 ) -> Registration:
-    """R13: a buddy chooses an event and registers; a full event puts them on its waiting
-    list. Refused after the deadline, for a cancelled event, or a second time. `now` is
-    the fake clock (tests, demo data): the moment of the registration."""
+    """R13, R14: a buddy, school staff member or coordinator in the event's audience chooses
+    an event and registers; a full event puts them on its waiting list. Refused after the
+    deadline, for a cancelled event, or a second time. `now` is the fake clock (tests,
+    demo data): the moment of the registration."""
     moment = clock.now(now)
-    buddy = getattr(actor, "buddy", None)
-    if buddy is None or not policy.can_register_for_events(actor):
+    if not policy.can_register_for_events(actor):
         raise PermissionDenied
     if not policy.events_visible_to(actor, Event.objects.all()).filter(pk=event.pk).exists():
         raise PermissionDenied
@@ -91,18 +138,20 @@ def registration_create(
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         raise ValidationError(_("This event is cancelled."))
-    if event.audience != Audience.BUDDIES:
-        raise ValidationError(_("This event is not meant for buddies."))
+    if not policy.can_register_for_event(actor, event):  # not in the event's audience
+        raise PermissionDenied
     if moment > event.registration_deadline:
         raise ValidationError(
             _("Registration closed on %(date)s.")
             % {"date": date_text(event.registration_deadline, with_time=True)}
         )
-    if event.registrations.filter(buddy=buddy, status__in=ACTIVE_STATUSES).exists():
+    if event.registrations.filter(user=actor, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(_("You are already registered for this event."))
     taken = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     status = RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
-    registration = Registration(event=event, buddy=buddy, status=status)
+    # An approved buddy's attendance counts in their profile and certificate.
+    buddy = getattr(actor, "buddy", None) if policy.is_approved_buddy(actor) else None
+    registration = Registration(event=event, user=actor, buddy=buddy, status=status)
     registration.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -121,8 +170,8 @@ def registration_create(
 
 @transaction.atomic
 def registration_cancel(*, actor: User, registration: Registration) -> Registration:
-    """The buddy cancels (or the organiser cancels for them). When a place comes free, the
-    first buddy on the waiting list moves up at once and gets a mail (R13)."""
+    """The person cancels (or the organiser cancels for them). When a place comes free, the
+    first on the waiting list moves up at once and gets a mail (R13)."""
     if not policy.can_cancel_registration(actor, registration):
         raise PermissionDenied
     event = Event.objects.select_for_update().get(pk=registration.event_id)
@@ -166,11 +215,11 @@ def _promote(*, event: Event, actor: User | None) -> None:
 
 
 def registration_moved_up_mail(*, registration: Registration) -> None:
-    """Tell a buddy that they moved up from the waiting list (R13): one mail, written in the
-    caller's transaction, in the buddy's language."""
+    """Tell a person that they moved up from the waiting list (R13): one mail, written in
+    the caller's transaction, in their language."""
     event = registration.event
     mail_to_users(
-        users=[registration.buddy.user],
+        users=[registration.user],
         template="learning/email/moved_up",
         kind="learning.moved_up",
         context={
@@ -183,8 +232,8 @@ def registration_moved_up_mail(*, registration: Registration) -> None:
 
 @transaction.atomic
 def attendance_record(*, actor: User, event: Event, present: set[int]) -> int:
-    """The organiser records who came; attendance counts in the buddy's profile. Returns
-    how many were present."""
+    """The organiser records who came (on a phone, at the door); a buddy's attendance counts
+    in their profile. Returns how many were present."""
     if not policy.can_manage_event(actor, event):
         raise PermissionDenied
     if event.starts_at > timezone.now():
@@ -303,3 +352,90 @@ def required_modules_set(
         target=programme,
         detail={"modules": sorted(first), "minor_modules": sorted(minor)},
     )
+
+
+MODULE_FIELDS = [
+    "slug",
+    "title",
+    "theme",
+    "audience",
+    "format",
+    "url",
+    "minutes",
+    "body",
+    "position",
+    "is_published",
+]
+
+
+def _required_for_set(*, actor: User, module: Module, programmes: list[Any]) -> list[int]:
+    """The module's required flag in each programme the actor coordinates: on for those
+    in `programmes`, off for the others. Other programmes' settings are left alone."""
+    own = policy.programmes_organised_by(actor, Programme.objects.all())
+    wanted = {p.pk for p in programmes}
+    if wanted - set(own.values_list("pk", flat=True)):
+        raise PermissionDenied
+    RequiredModule.objects.filter(module=module, programme__in=own, for_minors=False).exclude(
+        programme_id__in=wanted
+    ).delete()
+    for pk in sorted(wanted):
+        RequiredModule.objects.get_or_create(programme_id=pk, module=module)
+    return sorted(wanted)
+
+
+@transaction.atomic
+def module_create(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    programme: Any = None,
+    required_for: list[Any] | None = None,
+) -> Module:
+    """Issue 20: a regional coordinator writes a module of the academy (no programme); a
+    programme coordinator one of their own programme. `required_for`: the actor's
+    programmes whose buddies complete it before a first duo."""
+    if not policy.can_write_modules(actor):
+        raise PermissionDenied
+    module = Module(programme=programme, **{k: v for k, v in fields.items() if k in MODULE_FIELDS})
+    if not policy.can_edit_module(actor, module):
+        raise PermissionDenied
+    module.full_clean()
+    module.save()
+    required = _required_for_set(actor=actor, module=module, programmes=required_for or [])
+    audit_record(
+        actor=actor,
+        action=AuditAction.MODULE_CREATE,
+        target=module,
+        detail={"required_for": required},
+    )
+    return module
+
+
+@transaction.atomic
+def module_update(
+    *,
+    actor: User,
+    module: Module,
+    fields: dict[str, Any],
+    required_for: list[Any] | None = None,
+) -> Module:
+    """The module's author role changes its text or settings and its required flag in
+    the actor's own programmes."""
+    if not policy.can_edit_module(actor, module):
+        raise PermissionDenied
+    module = Module.objects.select_for_update().get(pk=module.pk)
+    changed = []
+    for name in MODULE_FIELDS:
+        if name in fields and getattr(module, name) != fields[name]:
+            setattr(module, name, fields[name])
+            changed.append(name)
+    module.full_clean()
+    module.save()
+    required = _required_for_set(actor=actor, module=module, programmes=required_for or [])
+    audit_record(
+        actor=actor,
+        action=AuditAction.MODULE_UPDATE,
+        target=module,
+        detail={"fields": changed, "required_for": required},
+    )
+    return module

@@ -22,9 +22,7 @@ def registration_mail_send(*, kind: str, registration_id: int, **_old: Any) -> N
     if kind != "moved_up":
         raise ValueError(f"Unknown registration mail: {kind}")
     registration = (
-        Registration.objects.select_related("event", "buddy__user")
-        .filter(pk=registration_id)
-        .first()
+        Registration.objects.select_related("event", "user").filter(pk=registration_id).first()
     )
     if registration is not None:
         with transaction.atomic():

@@ -43,8 +43,7 @@ def event_detail(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpRes
         policy.events_visible_to(request.user, Event.objects.all()).select_related("programme"),
         uuid=event_uuid,
     )
-    buddy = getattr(request.user, "buddy", None)
-    registration = selectors.registration_of(buddy=buddy, event=event)
+    registration = selectors.registration_of(user=request.user, event=event)
     return render(
         request,
         "learning/event_detail.html",
@@ -56,6 +55,7 @@ def event_detail(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpRes
             else None,
             "taken": event.registrations.filter(status="registered").count(),
             "can_manage_event": policy.can_manage_event(request.user, event),
+            "can_register": policy.can_register_for_event(request.user, event),
         },
     )
 
@@ -88,7 +88,7 @@ def event_register(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpR
 @require_POST
 def registration_cancel(request: AuthenticatedHttpRequest, registration_uuid: UUID) -> HttpResponse:
     registration = get_object_or_404(
-        Registration.objects.select_related("event", "buddy"), uuid=registration_uuid
+        Registration.objects.select_related("event"), uuid=registration_uuid
     )
     if not policy.can_cancel_registration(request.user, registration):
         raise Http404
@@ -98,8 +98,8 @@ def registration_cancel(request: AuthenticatedHttpRequest, registration_uuid: UU
         _error_message(request, exc)
     else:
         messages.success(request, _("The registration is cancelled."))
-    # The buddy goes back to the event, the organiser to the event's registrations.
-    if registration.buddy.user_id == request.user.pk:
+    # The person goes back to the event, the organiser to the event's registrations.
+    if registration.user_id == request.user.pk:
         return redirect("learning:event_detail", event_uuid=registration.event.uuid)
     return redirect("learning:event_manage", event_uuid=registration.event.uuid)
 
@@ -119,6 +119,28 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("The event is created."))
             return redirect("learning:event_manage", event_uuid=event.uuid)
     return render(request, "learning/event_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: AuthenticatedHttpRequest, event_uuid: UUID) -> HttpResponse:
+    """The organiser changes an event (date, place, places, audience...)."""
+    event = _organised_event(request, event_uuid)
+    form = forms.EventForm(request.POST or None, instance=event, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The form's instance holds the new values already; the service rereads the row.
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        if (
+            form_submit(
+                form,
+                lambda: services.event_update(
+                    actor=request.user, event=Event.objects.get(pk=event.pk), fields=fields
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, _("The event is saved."))
+            return redirect("learning:event_manage", event_uuid=event.uuid)
+    return render(request, "learning/event_form.html", {"form": form, "event": event})
 
 
 def _organised_event(request: AuthenticatedHttpRequest, event_uuid: UUID) -> Event:
@@ -279,6 +301,73 @@ def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "learning/module_list.html",
         {"modules": selectors.module_list(user=request.user)},
     )
+
+
+def _module_form_page(
+    request: AuthenticatedHttpRequest, form: forms.ModuleForm, module: Module | None
+) -> HttpResponse:
+    """The module form; "Preview" shows the body as buddies will see it, saving nothing."""
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        preview = render_markdown(request.POST.get("body", ""))
+    return render(
+        request, "learning/module_form.html", {"form": form, "module": module, "preview": preview}
+    )
+
+
+def _own_programme(request: AuthenticatedHttpRequest) -> Programme | None:
+    """A programme coordinator (who coordinates no region) writes for their programme."""
+    if policy.is_platform_admin(request.user) or policy.region_ids(request.user):
+        return None
+    return policy.programmes_organised_by(request.user, Programme.objects.all()).first()
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def module_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_write_modules(request.user):
+        raise PermissionDenied
+    form = forms.ModuleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        module = form_submit(
+            form,
+            lambda: services.module_create(
+                actor=request.user,
+                fields=form.cleaned_data,
+                programme=_own_programme(request),
+                required_for=list(form.cleaned_data.get("required_for") or []),
+            ),
+        )
+        if module is not None:
+            once_made(request, module)
+            messages.success(request, _("The module is saved."))
+            return redirect("learning:module_edit", slug=module.slug)
+    return _module_form_page(request, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+def module_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    if not policy.can_write_modules(request.user):
+        raise PermissionDenied
+    module = get_object_or_404(
+        policy.modules_written_by(request.user, Module.objects.all()), slug=slug
+    )
+    form = forms.ModuleForm(request.POST or None, instance=module, user=request.user)
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.MODULE_FIELDS}
+        saved = form_submit(
+            form,
+            lambda: services.module_update(
+                actor=request.user,
+                module=Module.objects.get(pk=module.pk),
+                fields=fields,
+                required_for=list(form.cleaned_data.get("required_for") or []),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The module is saved."))
+            return redirect("learning:module_edit", slug=saved.slug)
+    return _module_form_page(request, form, module)
 
 
 @require_http_methods(["GET", "POST"])

@@ -245,3 +245,39 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=300, validators=[validate_no_markup]
     )
+
+
+class LocalServiceForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Issue 20: a local service of the sociale kaart, kept in the application."""
+
+    class Meta:
+        model = LocalService
+        fields = [
+            "municipality",
+            "name",
+            "category",
+            "description",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "languages",
+            "opening_hours",
+            "accessibility",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from buddywerk.access import policy
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = policy.local_service_municipalities_of(
+                user, Municipality.objects.all()
+            ).order_by("name")

@@ -413,6 +413,8 @@ class ServiceCategory(models.TextChoices):
     LANGUAGE = "language", _("Language course or camp")
     YOUTH = "youth", _("Youth work and playgrounds")
     WELFARE = "welfare", _("Welfare office (OCMW)")
+    CAW = "caw", _("General welfare centre (CAW)")
+    INTEGRATION = "integration", _("Welcome office or integration agency")
     SPORTS = "sports", _("Sports club")
     OTHER = "other", _("Other")
 
@@ -430,6 +432,16 @@ class LocalService(PublicModel):
     website = models.URLField(_("website"), blank=True)
     languages = MultipleChoiceJSONField(
         _("languages"), item_choices=Language, help_text=_("Languages the service can help in.")
+    )
+    opening_hours = models.TextField(
+        _("opening hours"), blank=True, max_length=500, validators=PLAIN
+    )
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        max_length=500,
+        validators=PLAIN,
+        help_text=_("For example: step-free entrance, bus stop nearby, no appointment needed."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

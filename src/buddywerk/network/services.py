@@ -428,3 +428,58 @@ def service_introduction_record(
     introduction.save()
     audit_record(actor=actor, action=AuditAction.SERVICE_INTRODUCTION_RECORD, target=introduction)
     return introduction
+
+
+LOCAL_SERVICE_FIELDS = [
+    "municipality",
+    "name",
+    "category",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "languages",
+    "opening_hours",
+    "accessibility",
+    "is_active",
+]
+
+
+@transaction.atomic
+def local_service_save(
+    *, actor: User, fields: dict[str, Any], service: LocalService | None = None
+) -> LocalService:
+    """Issue 20: a programme coordinator keeps the sociale kaart of their programmes'
+    coverage area in the application (a platform admin every municipality's): a new
+    local service, or a change to one they keep. Audited."""
+    from buddywerk.geo.models import Municipality
+
+    if not policy.can_manage_local_services(actor):
+        raise PermissionDenied
+    if service is not None:
+        kept = policy.local_services_kept_by(actor, LocalService.objects.all())
+        if not kept.filter(pk=service.pk).exists():
+            raise PermissionDenied
+        service = LocalService.objects.select_for_update().get(pk=service.pk)
+    else:
+        service = LocalService()
+    municipality = fields.get("municipality", getattr(service, "municipality", None))
+    allowed = policy.local_service_municipalities_of(actor, Municipality.objects.all())
+    if municipality is None or not allowed.filter(pk=municipality.pk).exists():
+        raise PermissionDenied
+    creating = service.pk is None
+    changed = []
+    for name in LOCAL_SERVICE_FIELDS:
+        if name in fields and getattr(service, name, None) != fields[name]:
+            setattr(service, name, fields[name])
+            changed.append(name)
+    service.full_clean()
+    service.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.LOCAL_SERVICE_CREATE if creating else AuditAction.LOCAL_SERVICE_UPDATE,
+        target=service,
+        detail={"fields": changed},
+    )
+    return service

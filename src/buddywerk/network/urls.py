@@ -55,6 +55,8 @@ urlpatterns = [
     path("questions/ask/", qa_views.question_ask, name="question_ask"),
     path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
     path("services/", views.local_service_list, name="local_service_list"),
+    path("services/new/", views.local_service_create, name="local_service_create"),
+    path("services/<uuid:service_uuid>/edit/", views.local_service_edit, name="local_service_edit"),
     path(
         "families/<uuid:family_uuid>/introductions/",
         views.service_introduction_create,

@@ -29,7 +29,7 @@ from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Family
 
 from . import forms, selectors, services
-from .models import CONTENT_FIELDS, PracticeSubmission, Question, SubmissionStatus
+from .models import CONTENT_FIELDS, LocalService, PracticeSubmission, Question, SubmissionStatus
 from .search import (
     PracticeFilters,
     has_facet_filters,
@@ -448,6 +448,58 @@ def local_service_list(request: HttpRequest) -> HttpResponse:
         selectors.local_service_list(municipality=municipality, category=category), 50
     ).get_page(request.GET.get("page"))
     return render(request, "network/local_service_list.html", {"form": form, "page": page})
+
+
+def _local_service_form_page(
+    request: AuthenticatedHttpRequest, form: forms.LocalServiceForm, service: LocalService | None
+) -> HttpResponse:
+    return render(request, "network/local_service_form.html", {"form": form, "service": service})
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def local_service_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Issue 20: a coordinator adds a local service to their programme's sociale kaart."""
+    if not policy.can_manage_local_services(request.user):
+        raise PermissionDenied
+    form = forms.LocalServiceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        service = form_submit(
+            form,
+            lambda: services.local_service_save(actor=request.user, fields=form.cleaned_data),
+        )
+        if service is not None:
+            once_made(request, service)
+            messages.success(request, _("The service is on the sociale kaart."))
+            return redirect("network:local_service_list")
+    return _local_service_form_page(request, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+def local_service_edit(request: AuthenticatedHttpRequest, service_uuid: UUID) -> HttpResponse:
+    """A local service of the coordinator's coverage area; others' are not found (404)."""
+    if not policy.can_manage_local_services(request.user):
+        raise PermissionDenied
+    service = get_object_or_404(
+        policy.local_services_kept_by(request.user, LocalService.objects.all()), uuid=service_uuid
+    )
+    form = forms.LocalServiceForm(request.POST or None, instance=service, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if (
+            form_submit(
+                form,
+                lambda: services.local_service_save(
+                    actor=request.user,
+                    fields=fields,
+                    service=LocalService.objects.get(pk=service.pk),
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, _("The service is saved."))
+            return redirect("network:local_service_list")
+    return _local_service_form_page(request, form, service)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,8 +3,19 @@
 from tests.access.matrix import APPLICANTS_403, LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
 ORGANISERS = {"programme_coordinator": 200, "platform_admin": 200}
+# Regional coordinators organise their region's events (issue 20): a programme's pages
+# and events of others do not exist for them (404).
+REGIONAL_404 = {"regional_coordinator": 404, "regional_coordinator_other_province": 404}
 # A programme's own pages: another programme's coordinator does not find them (404).
-OWN_PROGRAMME = {**ORGANISERS, "coordinator_other_programme": 404}
+OWN_PROGRAMME = {**ORGANISERS, "coordinator_other_programme": 404, **REGIONAL_404}
+# An event of the regional coordination: its coordinator (and admins) manage it.
+OWN_REGION = {
+    "regional_coordinator": 200,
+    "platform_admin": 200,
+    "regional_coordinator_other_province": 404,
+    "programme_coordinator": 404,
+    "coordinator_other_programme": 404,
+}
 
 ROUTES = [
     Route("learning:event_list", outcomes(200, anonymous=LOGIN)),
@@ -39,13 +50,62 @@ ROUTES = [
         args=lambda w: {"event_uuid": w.event.uuid},
         method="post",
     ),
+    # School staff and coordinators register for events (issue 20), but another
+    # programme's meet-up does not exist for them.
     Route(
         "learning:event_register",
-        outcomes(403, anonymous=LOGIN, buddy=REDIRECT, buddy_other_duo=REDIRECT),
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            buddy=REDIRECT,
+            buddy_other_duo=REDIRECT,
+            school_staff=404,
+            school_staff_other_school=404,
+            coordinator_other_programme=404,
+            **REGIONAL_404,
+        ),
         args=lambda w: {"event_uuid": w.meetup.uuid},
         method="post",
     ),
-    Route("learning:event_create", role_outcomes(403, anonymous=LOGIN, **ORGANISERS)),
+    Route(
+        "learning:event_create",
+        role_outcomes(403, anonymous=LOGIN, **ORGANISERS, regional_coordinator=200),
+    ),
+    # Issue 20: the organiser changes the event; others' events are not found.
+    Route(
+        "learning:event_edit",
+        outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
+        args=lambda w: {"event_uuid": w.meetup.uuid},
+    ),
+    Route(
+        "learning:event_edit",
+        outcomes(403, anonymous=LOGIN, **OWN_REGION),
+        args=lambda w: {"event_uuid": w.school_event.uuid},
+    ),
+    Route(
+        "learning:event_manage",
+        outcomes(403, anonymous=LOGIN, **OWN_REGION),
+        args=lambda w: {"event_uuid": w.school_event.uuid},
+    ),
+    Route(
+        "learning:event_attendance",
+        outcomes(403, anonymous=LOGIN, **OWN_REGION),
+        args=lambda w: {"event_uuid": w.school_event.uuid},
+        method="post",
+        data={"present": []},
+    ),
+    # Everyone in the audience registers: school staff for an event meant for schools.
+    Route(
+        "learning:event_register",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            school_staff=REDIRECT,
+            school_staff_other_school=REDIRECT,
+        ),
+        args=lambda w: {"event_uuid": w.school_event.uuid},
+        method="post",
+    ),
     Route(
         "learning:event_manage",
         outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),
@@ -60,6 +120,7 @@ ROUTES = [
             programme_coordinator=404,
             coordinator_other_programme=404,
             platform_admin=200,
+            **REGIONAL_404,
         ),
         args=lambda w: {"event_uuid": w.event.uuid},
     ),
@@ -85,6 +146,7 @@ ROUTES = [
             programme_coordinator=REDIRECT,
             platform_admin=REDIRECT,
             coordinator_other_programme=404,
+            **REGIONAL_404,
         ),
         args=lambda w: {"event_uuid": w.meetup.uuid},
         method="post",
@@ -107,6 +169,31 @@ ROUTES = [
         args=lambda w: {"programme_uuid": w.programme.uuid},
     ),
     Route("learning:module_list", outcomes(200, anonymous=LOGIN)),
+    # Issue 20: module writers; the world's module is the academy's (no programme), kept by
+    # regional coordinators (of any province) and platform admins.
+    Route(
+        "learning:module_create",
+        role_outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=200,
+            regional_coordinator=200,
+            platform_admin=200,
+        ),
+    ),
+    Route(
+        "learning:module_edit",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=404,
+            coordinator_other_programme=404,
+            regional_coordinator=200,
+            regional_coordinator_other_province=200,
+            platform_admin=200,
+        ),
+        args=lambda w: {"slug": w.module.slug},
+    ),
     Route(
         "learning:module_detail",
         outcomes(200, anonymous=LOGIN),

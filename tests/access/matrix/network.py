@@ -97,6 +97,23 @@ ROUTES = [
         for method in ("get", "post")
     ],
     Route("network:local_service_list", outcomes(200)),
+    # Issue 20: the sociale kaart is kept by programme coordinators (their coverage area)
+    # and platform admins; the world's service lies in no programme's area of another.
+    Route(
+        "network:local_service_create",
+        role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),
+    ),
+    Route(
+        "network:local_service_edit",
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            programme_coordinator=200,
+            platform_admin=200,
+            coordinator_other_programme=404,
+        ),
+        args=lambda w: {"service_uuid": w.local_service.uuid},
+    ),
     # Issue 11, point 1: only the family's own buddy (the approved buddy of its running
     # duo); everyone else, buddies of the same programme included, finds no family.
     Route(
