@@ -51,7 +51,7 @@ def grant_receipt(
             body = handle.read()  # at most 10 MB (receipts.MAX_BYTES)
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    extension = receipt.file.name.rsplit(".", 1)[-1]
+    extension = (receipt.file.name or "").rsplit(".", 1)[-1]
     response = HttpResponse(body, content_type=receipt.content_type)
     response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
     # A receipt is never a page: no scripts, whatever the file holds.
