@@ -3,6 +3,7 @@
 import importlib
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -33,6 +34,8 @@ TEST_SETTINGS = {
     # turn these off to see production refuse it.
     "WEBHOOK_ALLOW_HTTP": True,
     "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": True,
+    # Uploads the test worlds make (grant receipts) never land in the checkout's var/.
+    "MEDIA_ROOT": tempfile.mkdtemp(prefix="bw-test-media-"),
 }
 
 

@@ -27,7 +27,7 @@ def test_the_school_downloads_the_receipt_and_an_outsider_gets_404(client):
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == PNG
+    assert response.content == PNG
     other = TrajectoryFactory()
     for outsider in (
         member(UserFactory(), other.school, "school_staff"),
