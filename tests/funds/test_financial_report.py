@@ -130,36 +130,42 @@ EXPECTED = {
         ("5000.00", "2000.00", "3000.00"),
         ("800.00", "99.99", "700.01"),
         ("1000.00", "500.05", "499.95"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("6800.00", "2600.04", "4199.96"),
     ],
     "P2 Lier": [
         ("0.00", "0.00", "0.00"),
         ("50.00", "10.10", "39.90"),
         ("300.00", "100.00", "200.00"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("350.00", "110.10", "239.90"),
     ],
     "P3 Gent": [
         ("0.00", "0.00", "0.00"),
         ("0.00", "0.00", "0.00"),
         ("1000.00", "300.00", "700.00"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("1000.00", "300.00", "700.00"),
     ],
     "Antwerpen": [
         ("5000.00", "2000.00", "3000.00"),
         ("850.00", "110.09", "739.91"),
         ("1300.00", "600.05", "699.95"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("7150.00", "2710.14", "4439.86"),
     ],
     "Oost-Vlaanderen": [
         ("0.00", "0.00", "0.00"),
         ("0.00", "0.00", "0.00"),
         ("1000.00", "300.00", "700.00"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("1000.00", "300.00", "700.00"),
     ],
     "Total": [
         ("5000.00", "2000.00", "3000.00"),
         ("850.00", "110.09", "739.91"),
         ("2300.00", "900.05", "1399.95"),
+        ("0.00", "0.00", "0.00"),  # volunteer expenses: none here
         ("8150.00", "3010.14", "5139.86"),
     ],
 }
@@ -180,7 +186,7 @@ def _as_money(value):
 
 
 def _sheet_blocks(content: bytes) -> dict[str, list[tuple]]:
-    """label -> [(budget, spent, balance) x 4] and ("received", total), from the last
+    """label -> [(budget, spent, balance) x 5] and ("received", total), from the last
     sheet of the workbook."""
     sheet = load_workbook(io.BytesIO(content)).worksheets[-1]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -194,7 +200,7 @@ def _sheet_blocks(content: bytes) -> dict[str, list[tuple]]:
             while not (isinstance(rows[j][1], int | float) and rows[j][2] is None):
                 j += 1
             received = _as_money(rows[j][1])
-            lines = [tuple(_as_money(v) for v in rows[k][1:4]) for k in range(j + 2, j + 6)]
+            lines = [tuple(_as_money(v) for v in rows[k][1:4]) for k in range(j + 2, j + 7)]
             blocks[label] = [*lines, ("received", received)]
     return blocks
 
@@ -232,8 +238,8 @@ def test_the_admins_xlsx_reads_back_to_the_cent(client, money):
     total_label = next(k for k in blocks if k not in EXPECTED)  # "Totaal" in Dutch
     blocks["Total"] = blocks.pop(total_label)
     for label, expected in EXPECTED.items():
-        assert blocks[label][:4] == [tuple(D(v) for v in row) for row in expected], label
-        assert blocks[label][4] == ("received", D(RECEIVED[label])), label
+        assert blocks[label][:5] == [tuple(D(v) for v in row) for row in expected], label
+        assert blocks[label][5] == ("received", D(RECEIVED[label])), label
 
 
 def test_the_funders_xlsx_hides_small_grant_cells_and_what_reveals_them(client, money):
@@ -243,7 +249,7 @@ def test_the_funders_xlsx_hides_small_grant_cells_and_what_reveals_them(client, 
     # P1 paid 5 grants: shown. P2 paid 2: hidden, with its balance and its total spent.
     assert blocks["P1 Mechelen"][2] == (D("1000.00"), D("500.05"), D("499.95"))
     assert blocks["P2 Lier"][2] == (D("300.00"), "x", "x")
-    assert blocks["P2 Lier"][3] == (D("350.00"), "x", "x")
+    assert blocks["P2 Lier"][4] == (D("350.00"), "x", "x")
     assert blocks["P2 Lier"][1] == (D("50.00"), D("10.10"), D("39.90"))
     # Antwerpen holds exactly one hidden programme: P1 + Antwerpen would give P2 away.
     assert blocks["Antwerpen"][2] == (D("1300.00"), "x", "x")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from buddywerk.access import policy
 from buddywerk.access.policy import AnyUser
@@ -54,6 +54,23 @@ class ExpenseTotal:
     @property
     def spent(self) -> Decimal:
         return self.approved + self.paid
+
+
+def expense_claimants(programme_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Per programme, how many buddies the approved and paid expenses of `start` to `end`
+    went to: the financial report hides a total that went to 1-4 people."""
+    rows = (
+        ExpenseLine.objects.filter(
+            claim__programme_id__in=list(programme_ids),
+            claim__status__in=[ClaimStatus.APPROVED, ClaimStatus.PAID],
+            date__gte=start,
+            date__lte=end,
+        )
+        .values("claim__programme_id")
+        .annotate(n=Count("claim__claimant", distinct=True))
+        .order_by()
+    )
+    return {row["claim__programme_id"]: row["n"] for row in rows}
 
 
 def expenses_paid(programme_ids: Iterable[int], start: dt.date, end: dt.date) -> list[ExpenseTotal]:

@@ -8,15 +8,17 @@ Categories and where their figures come from (`_spending`):
   counted on `spent_on`; budget from `BudgetLine` of the school years in the period;
 - study grants: `GrantPayment`s counted on `paid_on`; budget = the `GrantFund`s of the
   school years in the period.
-Volunteer expenses (issue 21, point 4) are another app's: their approved, paid claims are
-added as one more category in `_spending` (and CATEGORIES) when that app is merged.
+- volunteer expenses: the approved and paid claim lines of the expenses app
+  (`expenses.selectors.expenses_paid`, totals only), counted on the day of each cost;
+  budget from `BudgetLine`.
 
 Suppression (R16, ARCHITECTURE.md 12): study grants are money given to a few named
-children. For a suppressed (funder's) view a study-grant amount is hidden where it was
-paid in 1 to 4 grants (reports.suppression.is_small), together with every figure it can
-be worked out from (the balance and the total spent of that line's scope), and
-complementarily: a region that holds exactly one hidden programme is hidden too, and the
-total when exactly one region is hidden.
+children, volunteer expenses money paid to a few named volunteers. For a suppressed
+(funder's) view such an amount is hidden where it went to 1 to 4 grants or claimants
+(reports.suppression.is_small), together with every figure it can be worked out from (the
+balance and the total spent of that line's scope), and complementarily: a region that
+holds exactly one hidden programme is hidden too, and the total when exactly one region
+is hidden.
 """
 
 from __future__ import annotations
@@ -35,21 +37,27 @@ from buddywerk.organisations.models import Programme
 from buddywerk.reports.periods import Period, school_year_of
 from buddywerk.reports.suppression import is_small
 
-from .models import BudgetLine, Cost, CostCategory, Funding, GrantFund, GrantPayment
+from .models import BudgetCategory, BudgetLine, Cost, Funding, GrantFund, GrantPayment
 
 ZERO = Decimal("0.00")
 STUDY_GRANTS = "grants"
+VOLUNTEER_EXPENSES = BudgetCategory.VOLUNTEER_EXPENSES.value
 CATEGORIES: tuple[tuple[str, str | Promise], ...] = (
-    (CostCategory.COORDINATION_STAFF.value, CostCategory.COORDINATION_STAFF.label),
-    (CostCategory.OTHER.value, CostCategory.OTHER.label),
+    (BudgetCategory.COORDINATION_STAFF.value, BudgetCategory.COORDINATION_STAFF.label),
+    (BudgetCategory.OTHER.value, BudgetCategory.OTHER.label),
     (STUDY_GRANTS, _("Study grants")),
+    (VOLUNTEER_EXPENSES, BudgetCategory.VOLUNTEER_EXPENSES.label),
 )
+# Money to a few named people: hidden from the funder where it went to 1-4 of them.
+SMALL_COUNT_CATEGORIES = frozenset({STUDY_GRANTS, VOLUNTEER_EXPENSES})
 
 
 @dataclass
 class Line:
     """One category of one scope: budget, spent, balance; `count` is the number of grants
-    paid (for study grants), `hidden` whether the funder may not see `spent`."""
+    paid (study grants) or of claimants (volunteer expenses; summed over programmes, a
+    buddy of two programmes counts twice), `hidden` whether the funder may not see
+    `spent`."""
 
     key: str
     label: str | Promise
@@ -124,8 +132,9 @@ def _school_years(period: Period) -> list[int]:
 def _spending(
     programme_ids: list[int], period: Period
 ) -> dict[tuple[int, str], tuple[Decimal, int]]:
-    """(programme, category) -> (spent, count) in the period. One query per source. The
-    volunteer expenses of issue 21 point 4 are added here (see the module docstring)."""
+    """(programme, category) -> (spent, count) in the period. One query per source."""
+    from buddywerk.expenses.selectors import expense_claimants, expenses_paid
+
     result: dict[tuple[int, str], tuple[Decimal, int]] = {}
     for programme, category, spent, n in (
         Cost.objects.filter(
@@ -148,6 +157,13 @@ def _spending(
         .order_by()
     ):
         result[(programme, STUDY_GRANTS)] = (spent, n)
+    claimants = expense_claimants(programme_ids, period.start, period.end)
+    for total in expenses_paid(programme_ids, period.start, period.end):
+        spent, _n = result.get((total.programme_id, VOLUNTEER_EXPENSES), (ZERO, 0))
+        result[(total.programme_id, VOLUNTEER_EXPENSES)] = (
+            spent + total.spent,
+            claimants.get(total.programme_id, 0),
+        )
     return result
 
 
@@ -175,13 +191,14 @@ def _add(into: Block, block: Block) -> None:
 
 
 def _hide(blocks: list[Block], parent: Block, *, suppressed: bool) -> None:
-    """Primary (1-4 grants) and complementary (exactly one hidden child) suppression of
-    the study-grant line of `parent`."""
+    """Primary (1-4 grants or claimants) and complementary (exactly one hidden child)
+    suppression of the lines of money to named people of `parent`."""
     if not suppressed:
         return
-    line = parent.line(STUDY_GRANTS)
-    hidden_children = sum(1 for b in blocks if b.line(STUDY_GRANTS).hidden)
-    line.hidden = is_small(line.count) or hidden_children == 1
+    for key in SMALL_COUNT_CATEGORIES:
+        line = parent.line(key)
+        hidden_children = sum(1 for b in blocks if b.line(key).hidden)
+        line.hidden = is_small(line.count) or hidden_children == 1
 
 
 def financial_report(
@@ -209,7 +226,7 @@ def financial_report(
         for line in block.lines:
             line.budget = budgets.get((programme.pk, line.key), ZERO)
             line.spent, line.count = spending.get((programme.pk, line.key), (ZERO, 0))
-            if suppressed and line.key == STUDY_GRANTS:
+            if suppressed and line.key in SMALL_COUNT_CATEGORIES:
                 line.hidden = is_small(line.count)
         blocks.append(block)
         code = programme.province_id or ""

@@ -237,10 +237,19 @@ class CostCategory(models.TextChoices):
     OTHER = "other", _("Other costs")
 
 
+class BudgetCategory(models.TextChoices):
+    """What a programme budgets: its own costs, and the volunteer expenses its buddies
+    claim (spent comes from the expenses app). Study grants are budgeted by the fund."""
+
+    COORDINATION_STAFF = "staff", _("Coordination staff")
+    OTHER = "other", _("Other costs")
+    VOLUNTEER_EXPENSES = "expenses", _("Volunteer expenses")
+
+
 class BudgetLine(TimeStampedModel):
     programme = ProtectedKey("organisations.Programme", _("programme"), related_name="budget_lines")
     school_year = models.PositiveSmallIntegerField(_("school year"))
-    category = models.CharField(_("category"), max_length=10, choices=CostCategory.choices)
+    category = models.CharField(_("category"), max_length=10, choices=BudgetCategory.choices)
     amount = models.DecimalField(
         _("budget (euro)"),
         max_digits=MAX_DIGITS,

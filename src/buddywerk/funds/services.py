@@ -49,6 +49,7 @@ from .models import (
     CENT,
     COMMITTED_STATUSES,
     REASON_MAX,
+    BudgetCategory,
     BudgetLine,
     Cost,
     CostCategory,
@@ -518,7 +519,7 @@ def budget_line_set(
 ) -> BudgetLine:
     if actor is not None and not policy.can_manage_finances(actor, programme):
         raise PermissionDenied
-    if category not in CostCategory.values:
+    if category not in BudgetCategory.values:
         raise ValidationError({"category": [_("Choose a category.")]})
     value = euro(amount, allow_zero=True)
     with transaction.atomic():
