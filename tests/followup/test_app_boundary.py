@@ -41,6 +41,9 @@ ALLOWED = {
     "reports/todo.py": (
         "the home page's to-do list gathers every app's items (followup/todo.py among them)"
     ),
+    "internships/selectors.py": (
+        "the internship file shows the kijkwijzer outcomes meant for the student (issue 20)"
+    ),
     "reports/templates/reports/home.html": (
         "the coordinator's home page shows the follow-up's open-concerns panel"
     ),

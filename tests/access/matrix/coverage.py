@@ -14,13 +14,18 @@ READERS = {
 }
 # The world's programme works in Mechelen (12025), in the regional coordinator's province
 # (Antwerpen); the other programme's coordinator (Buddy Gent) has no Mechelen in scope.
-MECHELEN = {**READERS, "coordinator_other_programme": 404}
+MECHELEN = {
+    **READERS,
+    "coordinator_other_programme": 404,
+    "regional_coordinator_other_province": 404,
+}
 # Gent is Buddy Gent's coverage area, outside the world programme and province.
 GENT = {
     **READERS,
     "programme_coordinator": 404,
     "regional_coordinator": 404,
     "coordinator_other_programme": 200,
+    "regional_coordinator_other_province": 200,  # Oost-Vlaanderen: Gent is theirs
 }
 
 ROUTES = [

@@ -22,6 +22,7 @@ NOT_THEIRS = {
     "funder": 404,
     "city_staff": 404,
     "city_staff_other_city": 404,
+    "internship_supervisor": 404,
     "platform_admin": 404,
     "anonymous": LOGIN,
     **OUTSIDERS_404,

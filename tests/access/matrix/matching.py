@@ -13,7 +13,7 @@ ROUTES = [
         "matching:home",
         role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, regional_coordinator=200),
     ),
-    Route("matching:region_batch", outcomes(403, anonymous=LOGIN, regional_coordinator=200)),
+    Route("matching:region_batch", role_outcomes(403, anonymous=LOGIN, regional_coordinator=200)),
     Route(
         "matching:batch",
         outcomes(403, anonymous=LOGIN, **OWN_PROGRAMME),

@@ -2,6 +2,10 @@
 
 from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 
+# The world's proposal is in the province of Antwerpen: another province's regional
+# coordinator moderates their own proposals only, this one does not exist for them.
+ELSEWHERE = {"regional_coordinator_other_province": 404}
+
 ROUTES = [
     Route("network:practice_list", outcomes(200)),
     Route("network:practice_submit", outcomes(200)),
@@ -35,11 +39,11 @@ ROUTES = [
     ),
     Route(
         "network:moderation_queue",
-        outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+        role_outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
     ),
     Route(
         "network:moderation_detail",
-        outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+        outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200, **ELSEWHERE),
         args=lambda w: {"submission_uuid": w.practice_submission.uuid},
     ),
     # The page only shows; each decision is its own POST endpoint (rows: a no without a
@@ -52,14 +56,22 @@ ROUTES = [
     ),
     Route(
         "network:moderation_publish",
-        outcomes(403, anonymous=LOGIN, regional_coordinator=REDIRECT, platform_admin=REDIRECT),
+        outcomes(
+            403,
+            anonymous=LOGIN,
+            regional_coordinator=REDIRECT,
+            platform_admin=REDIRECT,
+            **ELSEWHERE,
+        ),
         args=lambda w: {"submission_uuid": w.practice_submission.uuid},
         method="post",
     ),
     *[
         Route(
             f"network:moderation_{decision}",
-            outcomes(403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200),
+            outcomes(
+                403, anonymous=LOGIN, regional_coordinator=200, platform_admin=200, **ELSEWHERE
+            ),
             args=lambda w: {"submission_uuid": w.practice_submission.uuid},
             method="post",
             data={"reason": ""},
@@ -68,7 +80,7 @@ ROUTES = [
     ],
     Route(
         "network:moderation_photo",
-        outcomes(403, anonymous=LOGIN, regional_coordinator=404, platform_admin=404),
+        outcomes(403, anonymous=LOGIN, regional_coordinator=404, platform_admin=404, **ELSEWHERE),
         args=lambda w: {"submission_uuid": w.practice_submission.uuid},
     ),
     Route("network:question_list", outcomes(200)),

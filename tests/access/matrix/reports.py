@@ -24,6 +24,7 @@ MECHELEN_READERS = {
     "programme_coordinator": 404,
     "coordinator_other_programme": 404,
     "city_staff_other_city": 404,
+    "regional_coordinator_other_province": 404,
 }
 
 ROUTES = [

@@ -20,6 +20,7 @@ OUT_OF_SCOPE = {
     "funder": 404,
     "city_staff": 404,
     "city_staff_other_city": 404,
+    "internship_supervisor": 404,
     "anonymous": LOGIN,
     **OUTSIDERS_404,
 }
