@@ -29,9 +29,7 @@ def _contact_url(duo):
 
 def _outsider():
     """A coordinator of another family programme."""
-    return member(
-        UserFactory(), TrajectoryFactory(family=True).programme, "programme_coordinator"
-    )
+    return member(UserFactory(), TrajectoryFactory(family=True).programme, "programme_coordinator")
 
 
 def _good(**changes):

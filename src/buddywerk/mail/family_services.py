@@ -266,8 +266,6 @@ def message_text(
     return chosen, text.format_map(_Blank(context))[:MAX_TEXT]
 
 
-
-
 def family_message_write(
     *,
     family: Family,

@@ -154,7 +154,10 @@ def family_contact_withdraw(
         family_services.family_contact_delete(actor=request.user, family=family)
         messages.success(
             request,
-            _("Consent withdrawn: the family gets no more messages; the number or address is deleted."),
+            _(
+                "Consent withdrawn: the family gets no more messages; "
+                "the number or address is deleted."
+            ),
         )
     return redirect("trajectories:family_contact", duo.uuid)
 
