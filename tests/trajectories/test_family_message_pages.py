@@ -7,10 +7,12 @@ another programme finds nothing (404); the duo's buddy is refused."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from buddywerk.common.models import AuditEvent
+from buddywerk.mail import family_services
 from buddywerk.mail.models import FamilyContact, MessageTemplate
 from tests.factories import UserFactory, member
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
@@ -114,6 +116,14 @@ def test_outsiders_buddies_and_closed_duos_reach_no_contact_page(client, duo):
     closed = TrajectoryFactory(family=True, closed=True)
     client.force_login(coordinator_of(closed))
     assert client.get(_contact_url(closed)).status_code == 404
+    with pytest.raises(PermissionDenied):
+        family_services.family_contact_save(
+            actor=coordinator_of(closed),
+            family=closed.participants.get().family,
+            channel="sms",
+            phone="0470123456",
+            consent=True,
+        )
 
 
 def _texts_url(programme):
