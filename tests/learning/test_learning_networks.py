@@ -103,6 +103,10 @@ def test_school_staff_register_for_a_school_event_and_wait_like_buddies(
     waiting.refresh_from_db()
     assert waiting.status == "registered"
     assert [m.to for m in mail.outbox] == [[second.email]]
+    # The mail speaks to whoever moved up, not only to buddies (issue 20, point 4).
+    (moved_up,) = mail.outbox
+    assert "buddy" not in moved_up.body
+    assert "wachtlijst" in moved_up.body
 
 
 def test_only_the_audience_registers():

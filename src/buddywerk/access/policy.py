@@ -1822,16 +1822,28 @@ def can_keep_message_templates(user: AnyUser, programme: Programme) -> bool:
     return programme.pk in group_activity_programme_ids(user)
 
 
+def family_contact_duos(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """The duos through which a coordinator records a family's contact person for short
+    messages: running duos (active or paused: the ones whose meetings are reminded of)
+    with a family, in a family programme the user coordinates. Any other duo, a closed
+    one included, is not found (404)."""
+    programmes = group_activity_programme_ids(user)
+    if not programmes:
+        return qs.none()
+    return qs.filter(
+        programme_id__in=programmes,
+        status__in=RUNNING_TRAJECTORY_STATUSES,
+        participants__family__isnull=False,
+    ).distinct()
+
+
 def family_message_programmes(user: AnyUser, family: Family) -> list[Programme]:
-    """The family programmes the user coordinates that the family was referred to."""
-    return list(
-        Programme.objects.filter(
-            pk__in=group_activity_programme_ids(user), referrals__family=family
-        ).distinct()
-    )
+    """The family programmes the user coordinates that run a duo with the family."""
+    duos = family_contact_duos(user, Trajectory.objects.filter(participants__family=family))
+    return list(Programme.objects.filter(pk__in=duos.values("programme_id")))
 
 
 def can_manage_family_messages(user: AnyUser, family: Family) -> bool:
-    """A coordinator of a family programme the family was referred to records how its
-    contact person wants short messages."""
+    """The coordinators of the programme of a running duo with the family record (and
+    withdraw) how its contact person wants short messages."""
     return bool(family_message_programmes(user, family))

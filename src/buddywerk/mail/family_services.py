@@ -88,6 +88,21 @@ def language_choices(programme: Programme) -> list[tuple[str, str]]:
     return [(code, str(labels.get(code, code))) for code in message_languages(programme)]
 
 
+def moment_context(*, date: dt.date, start_time: dt.time | None, place: str) -> dict[str, str]:
+    # Numbers only, readable in every language.
+    return {
+        "date": date.strftime("%d/%m/%Y"),
+        "time": start_time.strftime("%H:%M") if start_time else "",
+        "place": place,
+    }
+
+
+# What the template page shows for each placeholder (a place's name is not translated).
+EXAMPLE_CONTEXT = moment_context(
+    date=dt.date(2027, 3, 14), start_time=dt.time(16, 0), place="Stadsbibliotheek"
+)
+
+
 # --- What the coordinator records ----------------------------------------------------
 
 
@@ -170,10 +185,33 @@ def template_problems(text: str) -> list[str]:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError:
-        names = {"?"}
-    if names - PLACEHOLDERS:
-        problems.append(gettext("Use only {date}, {time} and {place} between braces."))
+        problems.append(
+            gettext("Every { needs a } after it, as in {date}. Check the braces in the text.")
+        )
+        return problems
+    if unknown := sorted(names - PLACEHOLDERS):
+        problems.append(
+            gettext(
+                "The message cannot fill in %(names)s. Use only {date}, {time} and {place} "
+                "between braces."
+            )
+            % {"names": ", ".join("{" + name + "}" for name in unknown)}
+        )
+        return problems
+    try:
+        # "{date:d}" or "{time!x}" name a known placeholder but cannot be filled in: refuse
+        # them now, not when a reminder is sent.
+        text.format_map(EXAMPLE_CONTEXT)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        problems.append(
+            gettext("Write a placeholder exactly as {date}, {time} or {place}, nothing more.")
+        )
     return problems
+
+
+def template_preview(text: str) -> str:
+    """The text as the contact person would read it, with the example values."""
+    return text.format_map(EXAMPLE_CONTEXT)[:MAX_TEXT]
 
 
 @transaction.atomic
@@ -226,15 +264,6 @@ def message_text(
     else:
         chosen, text = DUTCH, texts.get(DUTCH) or DEFAULT_TEXTS[FamilyMessageKind(kind)]
     return chosen, text.format_map(_Blank(context))[:MAX_TEXT]
-
-
-def moment_context(*, date: dt.date, start_time: dt.time | None, place: str) -> dict[str, str]:
-    # Numbers only, readable in every language.
-    return {
-        "date": date.strftime("%d/%m/%Y"),
-        "time": start_time.strftime("%H:%M") if start_time else "",
-        "place": place,
-    }
 
 
 def family_message_write(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import group_views, meeting_views, views
+from . import family_message_views, group_views, meeting_views, views
 
 app_name = "trajectories"
 
@@ -19,7 +19,26 @@ urlpatterns = [
         group_views.group_activity_detail,
         name="group_activity_detail",
     ),
+    # Issue 20, point 4: short messages to a family's contact person.
+    path(
+        "message-texts/", family_message_views.message_template_list, name="message_template_list"
+    ),
+    path(
+        "message-texts/<uuid:programme_uuid>/",
+        family_message_views.message_template_edit,
+        name="message_template_edit",
+    ),
     path("<uuid:trajectory_uuid>/", views.trajectory_detail, name="detail"),
+    path(
+        "<uuid:trajectory_uuid>/family-contact/",
+        family_message_views.family_contact,
+        name="family_contact",
+    ),
+    path(
+        "<uuid:trajectory_uuid>/family-contact/withdraw/",
+        family_message_views.family_contact_withdraw,
+        name="family_contact_withdraw",
+    ),
     path("<uuid:trajectory_uuid>/agreements/", views.agreement_edit, name="agreement_edit"),
     path(
         "<uuid:trajectory_uuid>/agreements/confirm/",

@@ -313,6 +313,9 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
             "duo_links": duo_links(trajectory),
+            "can_family_contact": policy.family_contact_duos(
+                user, Trajectory.objects.filter(pk=trajectory.pk)
+            ).exists(),
         },
     )
 
