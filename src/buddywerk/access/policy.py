@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.common.vocabulary import PathShownTo
 from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
 from buddywerk.funds.models import Grant
 from buddywerk.geo.models import Municipality
@@ -1067,6 +1068,26 @@ def can_confirm_proposal(user: AnyUser, proposal: Proposal) -> bool:
     """The school (or service) that made the referral confirms or refuses the buddy: the
     school keeps central direction of the pupil's learning (R4)."""
     return proposal.referral.referrer_id in referrer_organisation_ids(user)
+
+
+def can_see_buddy_path(
+    user: AnyUser, buddy: Buddy, *, programme_id: int, school_id: int | None = None
+) -> bool:
+    """Issue 21: a mentor's or role model's own path (sector, trade, tracks, tags and the
+    story in their own words) is theirs to show. The coordinators of the programme in
+    which the buddy is suggested, proposed or in a duo see it; the staff of the school (or
+    service) of that proposal or duo see it only when the buddy chose "also the school".
+    The caller passes the programme and school of the very proposal, duo or referral on
+    the page, never a role held somewhere else."""
+    if not user.is_authenticated:
+        return False
+    if programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR):
+        return True
+    return (
+        buddy.path_shown_to == PathShownTo.SCHOOL
+        and school_id is not None
+        and school_id in organisation_ids(user, Role.SCHOOL_STAFF)
+    )
 
 
 # --- Follow-up of duos (buddywerk.followup) and their concerns (R11, R12) --------

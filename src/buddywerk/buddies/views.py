@@ -48,6 +48,7 @@ from .forms import (
     WhoForm,
 )
 from .models import STUDENT_KINDS, Buddy, BuddyImport, BuddyKind, ScreeningStatus
+from .paths import buddy_path
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -535,6 +536,10 @@ def _screening_page(
             or ExtractForm(prefix="extract", initial={"seen_on": timezone.localdate()}),
             "level_form": level_form or LevelForm(prefix="level", initial={"level": buddy.level}),
             "may_meet_minors": rules.buddy_may_meet_minors(buddy, programme=programme),
+            # issue 21: the mentor's or role model's own path (the coordinator sees it)
+            "buddy_path": buddy_path(buddy)
+            if policy.can_see_buddy_path(request.user, buddy, programme_id=programme.pk)
+            else None,
             "extract_valid_until": rules.buddy_extract_valid_until(buddy, programme),
             "missing_modules": learning_selectors.missing_required_modules(
                 buddies=[buddy], programme=programme

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
 from buddywerk.buddies.models import Buddy
+from buddywerk.buddies.paths import BuddyPath, buddies_with_path, buddy_path
 from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
@@ -136,11 +137,29 @@ def referral_suggestions(request: AuthenticatedHttpRequest, referral_uuid: UUID)
         if not getattr(request, "htmx", False):
             return redirect("matching:referral_suggestions", referral_uuid=referral.uuid)
     context = selectors.referral_suggestions(referral=referral, texts=_texts())
+    paths = _suggested_paths(request.user, referral, [row for _c, row, _e in context["feasible"]])
+    context["feasible"] = [
+        (candidate, row, earlier, paths.get(str(row["uuid"])))
+        for candidate, row, earlier in context["feasible"]
+    ]
     audit_view(actor=request.user, target=seen_through(referral))
     template = "matching/referral_suggestions.html"
     if getattr(request, "htmx", False):
         template += "#suggestions"
     return render(request, template, {"referral": referral, **context})
+
+
+def _suggested_paths(
+    user: AnyUser, referral: Referral, rows: list[dict[str, Any]]
+) -> dict[str, BuddyPath]:
+    """Issue 21: the own path of each suggested mentor or role model the reader may see."""
+    found: dict[str, BuddyPath] = {}
+    for key, buddy in buddies_with_path(str(row["uuid"]) for row in rows).items():
+        if policy.can_see_buddy_path(user, buddy, programme_id=referral.programme_id):
+            path = buddy_path(buddy)
+            if path is not None:
+                found[key] = path
+    return found
 
 
 def buddy_suggestions(request: AuthenticatedHttpRequest, buddy_uuid: UUID) -> HttpResponse:
@@ -154,6 +173,11 @@ def buddy_suggestions(request: AuthenticatedHttpRequest, buddy_uuid: UUID) -> Ht
     if programme is None:  # cannot happen: the buddy was found through these programmes
         raise Http404
     context = selectors.buddy_suggestions(programme=programme, buddy=buddy, texts=_texts())
+    context["buddy_path"] = (
+        buddy_path(buddy)
+        if policy.can_see_buddy_path(request.user, buddy, programme_id=programme.pk)
+        else None
+    )
     # every participant the page names: the fitting and the almost fitting referrals
     audit_view_many(
         actor=request.user,
@@ -261,6 +285,15 @@ def _proposal_page(
         # a buddy sees the participant's first name and needs only (DOMAIN.md)
         "can_see_proposal_in_full": policy.can_see_proposal_in_full(user, proposal),
         "facts": proposal_facts(proposal),
+        # issue 21: the mentor's or role model's own path, as far as they show it
+        "buddy_path": buddy_path(proposal.buddy)
+        if policy.can_see_buddy_path(
+            user,
+            proposal.buddy,
+            programme_id=proposal.programme_id,
+            school_id=proposal.referral.referrer_id,
+        )
+        else None,
         "transitions": proposal.transitions.select_related("actor"),
         "can_read_safeguarding_reason": policy.can_read_safeguarding_reason(
             user, proposal.programme

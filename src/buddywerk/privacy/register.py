@@ -7,6 +7,11 @@ whose data it is, which data, who receives it, and to which audiences of the pri
 it matters. A kind of data without these facts fails a test, and the period is always read
 from the schedule, so the register, the notice, the page and docs/privacy.md cannot drift
 from it. Nothing here is a copy of a period.
+
+Processings added by later features (`LATER`: study grants, expense claims, internships,
+family messages, a pupil's track and dream, a mentor's path) have no period of their own in
+the schedule: each names the kind of data it goes with (`follows`), as the code erases it
+(the purge, an erasure, `account_anonymise`), and says how.
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ class Facts:
     subjects: _StrPromise
     categories: _StrPromise
     recipients: _StrPromise
+    legal_basis: _StrPromise
     audiences: tuple[str, ...]
 
 
@@ -89,6 +95,10 @@ FACTS: dict[DataKind, Facts] = {
             "The school or service that referred, the programme's coordinators, the buddy "
             "(first name only)"
         ),
+        _(
+            "Consent (GDPR art. 6(1)(a)): a parent's, or the pupil's own from the age of 13, "
+            "recorded with the referral"
+        ),
         (Audience.SCHOOL, Audience.FAMILY),
     ),
     DataKind.FOLLOWUP: Facts(
@@ -99,6 +109,10 @@ FACTS: dict[DataKind, Facts] = {
             "health), concerns, tandem notes, survey answers"
         ),
         _("The buddy, the programme's coordinators, the school (shared notes only)"),
+        _(
+            "Consent given with the referral (art. 6(1)(a)); for well-being scores explicit "
+            "consent (art. 9(2)(a))"
+        ),
         (Audience.BUDDY, Audience.SCHOOL, Audience.FAMILY),
     ),
     DataKind.AFTER_WITHDRAWAL: Facts(
@@ -106,6 +120,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Pupils, families"),
         _("Everything about the participant, until it is erased"),
         _("The programme's coordinators"),
+        _("Legitimate interest in ending the duo well (art. 6(1)(f))"),
         (Audience.SCHOOL, Audience.FAMILY),
     ),
     DataKind.DECLINED_BUDDY: Facts(
@@ -113,6 +128,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Buddies who applied"),
         _("Registration, profile, the decision and its reason"),
         _("The programme's coordinators"),
+        _("Legitimate interest in answering a question or an objection (art. 6(1)(f))"),
         (Audience.BUDDY,),
     ),
     DataKind.EXTRACT_FACT: Facts(
@@ -123,6 +139,7 @@ FACTS: dict[DataKind, Facts] = {
             "itself (Art. 10)"
         ),
         _("The programme's coordinators"),
+        _("Legitimate interest in protecting minors (art. 6(1)(f)); see art. 10"),
         (Audience.BUDDY,),
     ),
     DataKind.INACTIVE_ACCOUNT: Facts(
@@ -130,6 +147,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Buddies"),
         _("Account, profile, availability, training followed"),
         _("The programme's coordinators"),
+        _("The volunteer agreement with the buddy (art. 6(1)(b))"),
         (Audience.BUDDY,),
     ),
     DataKind.STAFF_ACCOUNT: Facts(
@@ -137,6 +155,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Staff of schools, services, programmes, regions and the funder"),
         _("Name, e-mail address, roles"),
         _("Colleagues in the same organisation"),
+        _("Legitimate interest of the school or programme in doing its work (art. 6(1)(f))"),
         (Audience.SCHOOL, Audience.FUNDER),
     ),
     DataKind.AUDIT: Facts(
@@ -144,6 +163,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Everyone with an account; the pupils and families whose data was viewed"),
         _("Who, what, when; no content"),
         _("Platform admins; the person concerned on request"),
+        _("Legitimate interest in accountability and security (art. 6(1)(f), art. 5(2), art. 32)"),
         (Audience.BUDDY, Audience.SCHOOL, Audience.FAMILY, Audience.FUNDER),
     ),
     DataKind.MAIL_BODY: Facts(
@@ -151,6 +171,7 @@ FACTS: dict[DataKind, Facts] = {
         _("Everyone who receives mail from Buddywerk"),
         _("E-mail address, subject and text of the mail"),
         _("The mail provider (processor)"),
+        _("Legitimate interest in delivering the mail (art. 6(1)(f))"),
         (Audience.BUDDY, Audience.SCHOOL),
     ),
     DataKind.PRACTICE_PHOTO: Facts(
@@ -158,9 +179,163 @@ FACTS: dict[DataKind, Facts] = {
         _("Authors of practice sheets"),
         _("The photos of the proposal"),
         _("The moderators"),
+        _("Consent of the author (art. 6(1)(a))"),
         (Audience.SCHOOL,),
     ),
 }
+
+
+@dataclass(frozen=True)
+class Later:
+    """A processing of a later feature without a period of its own in the schedule: its
+    personal data goes with the kind `follows` (the code erases it there), as `how` says."""
+
+    name: _StrPromise
+    follows: DataKind
+    how: _StrPromise
+    facts: Facts
+
+
+_WITH_REFERRAL = _("Consent given with the referral (art. 6(1)(a))")
+
+LATER: tuple[Later, ...] = (
+    Later(
+        _("A pupil's study track and dream"),
+        DataKind.PARTICIPANT,
+        _("It is part of the referral and goes with the pupil's data."),
+        Facts(
+            _(
+                "Find a mentor or role model who knows the pupil's path or the sector they "
+                "dream of."
+            ),
+            _("Pupils"),
+            _(
+                "Study track, a goal in the pupil's own words, a sector, talents or interests, "
+                "the experience asked of a role model; only what the programme asks"
+            ),
+            _("The school or service that referred, the programme's coordinators"),
+            _WITH_REFERRAL,
+            (Audience.SCHOOL, Audience.FAMILY),
+        ),
+    ),
+    Later(
+        _("A mentor's or role model's own path"),
+        DataKind.INACTIVE_ACCOUNT,
+        _("It is part of the buddy's profile and is emptied when the account is erased."),
+        Facts(
+            _("Find a pupil whom the mentor's trade or the role model's own school career helps."),
+            _("Sector mentors and role models"),
+            _(
+                "Sector, trade, study tracks followed, the programme's path tags they chose, "
+                "their path in their own words, who may see it; never origin or ethnicity"
+            ),
+            _(
+                "The programme's coordinators; the school of a proposal or duo only when the "
+                "buddy chose so"
+            ),
+            _("Consent of the buddy (art. 6(1)(a)): every field is a choice and can be emptied"),
+            (Audience.BUDDY,),
+        ),
+    ),
+    Later(
+        _("Study grants"),
+        DataKind.PARTICIPANT,
+        _(
+            "The pupil, the duo, the reason, the care coordinator and a parent's name go with "
+            "the pupil's data; the amounts, dates, payments and receipts stay in the accounts."
+        ),
+        Facts(
+            _(
+                "Pay for a pupil's materials, tools, course, exam or transport, and account "
+                "for it to the funder."
+            ),
+            _("Pupils, their parents or guardians, the mentor or buddy who asks"),
+            _(
+                "The pupil and the duo, what for and why, the amount, the decisions, payments "
+                "(to a parent or guardian or to a supplier: name, date, reference), receipts"
+            ),
+            _(
+                "The programme's coordinators, the school's care coordinator (its own pupils), "
+                "the mentor or buddy who asked; the funder sees totals only"
+            ),
+            _(
+                "Consent given with the referral (art. 6(1)(a)); keeping the payments in the "
+                "accounts is a legal obligation (art. 6(1)(c))"
+            ),
+            (Audience.BUDDY, Audience.SCHOOL, Audience.FAMILY),
+        ),
+    ),
+    Later(
+        _("Volunteer expense claims"),
+        DataKind.INACTIVE_ACCOUNT,
+        _(
+            "When the account is erased, claims that moved no money are deleted; paid claims "
+            "keep their amounts and dates, without the account holder, the IBAN, the "
+            "descriptions and the receipts."
+        ),
+        Facts(
+            _("Pay a volunteer back their costs, within the legal ceilings for volunteers."),
+            _("Buddies"),
+            _(
+                "Account holder's name, IBAN, days, kilometres, costs with a description and a "
+                "receipt, the decision and its reason"
+            ),
+            _(
+                "The buddy (their own claims), the programme's coordinators, the bank (the "
+                "payment file)"
+            ),
+            _(
+                "The volunteer agreement (art. 6(1)(b)); the ceilings of the volunteer law and "
+                "the accounts are a legal obligation (art. 6(1)(c))"
+            ),
+            (Audience.BUDDY,),
+        ),
+    ),
+    Later(
+        _("Internships: consent to share, hours attestations"),
+        DataKind.INACTIVE_ACCOUNT,
+        _(
+            "When the account is erased, the consent is revoked; the dates of the consent "
+            "and the attestations stay, without a name."
+        ),
+        Facts(
+            _(
+                "Let a student's teacher-training institution follow their buddy work, with "
+                "their consent, and attest their hours."
+            ),
+            _("Students who are a buddy as part of their study"),
+            _(
+                "The consent (institution, given and revoked on), hours and programmes per "
+                "school year, the attestation's code"
+            ),
+            _(
+                "The student, the institution's supervisors while the consent holds, the "
+                "programme's coordinators; whoever checks an attestation's code"
+            ),
+            _("Consent of the student (art. 6(1)(a)), revoked at any time"),
+            (Audience.BUDDY,),
+        ),
+    ),
+    Later(
+        _("A family's contact persons and the messages sent to them"),
+        DataKind.PARTICIPANT,
+        _(
+            "They go with the family's data; the mail outbox erases the text of a message "
+            "once it is sent."
+        ),
+        Facts(
+            _(
+                "Reach a family in its own language: reminders of meetings and activities, "
+                "short messages by text or mail."
+            ),
+            _("Families (parents, guardians, contact persons)"),
+            _("Name, phone number, e-mail address, language, the text of each message sent"),
+            _("The programme's coordinators; the text-message and mail providers (processors)"),
+            _WITH_REFERRAL,
+            (Audience.FAMILY,),
+        ),
+    ),
+)
 
 # A general description of the security measures (Art. 30(1)(g), Art. 32).
 SECURITY_MEASURES: tuple[_StrPromise, ...] = (
@@ -182,20 +357,31 @@ class Activity:
 
     rule: RetentionRule
     facts: Facts
+    later: Later | None = None
 
     @property
     def name(self) -> str:
-        return self.rule.data
+        return str(self.later.name) if self.later else self.rule.data
+
+    @property
+    def how(self) -> str:
+        """How a later processing goes with the schedule's kind (empty for the kinds)."""
+        return str(self.later.how) if self.later else ""
 
     @property
     def retention(self) -> str:
-        return f"{period_text(self.rule.period_days)}, {self.rule.starts}"
+        period = f"{period_text(self.rule.period_days)}, {self.rule.starts}"
+        return f"{period}. {self.how}" if self.later else period
 
 
 def processing_register() -> list[Activity]:
-    """The register, one activity per rule of the schedule, in the schedule's order (read
-    from the module at each call: the schedule is the one source)."""
-    return [Activity(rule=rule, facts=FACTS[rule.kind]) for rule in schedule.SCHEDULE]
+    """The register: one activity per rule of the schedule, in the schedule's order, then
+    the later processings with the rule they go with (read from the module at each call:
+    the schedule is the one source)."""
+    rules = {rule.kind: rule for rule in schedule.SCHEDULE}
+    return [Activity(rule=rule, facts=FACTS[rule.kind]) for rule in schedule.SCHEDULE] + [
+        Activity(rule=rules[later.follows], facts=later.facts, later=later) for later in LATER
+    ]
 
 
 def notice(audience: str) -> list[Activity]:
@@ -213,14 +399,14 @@ def register_markdown() -> str:
     file holds exactly this)."""
     with translation.override("en"):
         lines = [
-            "| data | purpose | whose data | which data | recipients | kept for |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| data | purpose | whose data | which data | recipients | legal basis | kept for |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for a in processing_register():
             f = a.facts
             lines.append(
                 f"| {a.name} | {f.purpose} | {f.subjects} | {f.categories} | "
-                f"{f.recipients} | {a.retention} |"
+                f"{f.recipients} | {f.legal_basis} | {a.retention} |"
             )
         lines.append("")
         lines.append("Security measures:")

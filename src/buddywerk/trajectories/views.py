@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
+from buddywerk.buddies.paths import buddy_path
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
@@ -292,6 +293,15 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "participants": participants,
             "service_family": service_family,
             "full_names": policy.can_see_participant_full_name(user, trajectory),
+            # issue 21: the mentor's or role model's own path, as far as they show it
+            "buddy_path": buddy_path(trajectory.buddy)
+            if policy.can_see_buddy_path(
+                user,
+                trajectory.buddy,
+                programme_id=trajectory.programme_id,
+                school_id=trajectory.school_id,
+            )
+            else None,
             "meetings": meetings,
             "charts": selectors.wellbeing_charts(trajectory=trajectory),
             "insurance": trajectory.insurance,
