@@ -1,41 +1,227 @@
-"""The study grant's page and its receipts (issue 21, point 6). A grant outside the
-user's scope answers 404 (funds/selectors.py); a receipt is served only to those who see
-its grant, never by the web server from the media folder."""
+"""The study grant's page with the forms of its next steps, and its receipts (issue 21,
+points 3 and 6). A grant outside the user's scope answers 404 (funds/selectors.py); a step
+the user may not take on a grant they see is 403; a step the grant is past (a form sent
+twice) changes nothing and says so. A receipt is served only to those who see its grant,
+never by the web server from the media folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from buddywerk.access import policy
 from buddywerk.common.audit import audit_view
+from buddywerk.common.forms import errors_to_form
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.once import once_made, submit_once
+from buddywerk.common.workflow import TransitionNotAllowed
 
-from . import selectors
+from . import selectors, services
+from .forms import PaymentForm, ReceiptForm, RefuseForm
+from .models import Grant, GrantStatus
 from .services import grant_paid_total
 from .workflow import GRANT
 
 
-@require_http_methods(["GET", "HEAD"])
-def grant_detail(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+def _step_forms(user: Any, grant: Grant) -> dict[str, Any]:
+    """The steps `user` may take on `grant` now: the page shows only these."""
+    decide = GRANT.allows(user, grant, "approve") and grant.first_approved_by_id != user.pk
+    return {
+        "can_submit": GRANT.allows(user, grant, "submit"),
+        "can_approve": decide,
+        "waits_for_second": grant.status == GrantStatus.SUBMITTED
+        and grant.first_approved_by_id is not None,
+        "refuse_form": RefuseForm() if decide else None,
+        "payment_form": PaymentForm() if GRANT.allows(user, grant, "pay") else None,
+        "receipt_form": ReceiptForm()
+        if grant.status in (GrantStatus.PAID, GrantStatus.JUSTIFIED)
+        and policy.can_justify_grant(user, grant)
+        else None,
+        "can_close": GRANT.allows(user, grant, "close"),
+    }
+
+
+def _page(
+    request: AuthenticatedHttpRequest, grant: Grant, **bound: forms.Form | None
+) -> HttpResponse:
     if grant.pupil is not None:
         audit_view(actor=request.user, target=grant.pupil)
-    return render(
+    context: dict[str, Any] = {
+        "grant": grant,
+        "paid": (paid := grant_paid_total(grant)),
+        "left": grant.amount - paid,
+        "payments": list(grant.payments.all()),
+        "receipts": list(grant.receipts.all()),
+        "history": [
+            (step.at, GRANT.state_label(step.to_status), step.reason)
+            for step in grant.transitions.all()
+        ],
+        **_step_forms(request.user, grant),
+    }
+    context.update(bound)
+    return render(request, "funds/grant_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+@submit_once  # the payment and receipt forms on the page carry a one-time token
+def grant_detail(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    return _page(request, grant)
+
+
+def _already_past(request: AuthenticatedHttpRequest, grant: Grant) -> None:
+    grant.refresh_from_db()
+    messages.error(
         request,
-        "funds/grant_detail.html",
-        {
-            "grant": grant,
-            "paid": grant_paid_total(grant),
-            "payments": list(grant.payments.all()),
-            "receipts": list(grant.receipts.all()),
-            "history": [
-                (step.at, GRANT.state_label(step.to_status), step.reason)
-                for step in grant.transitions.all()
-            ],
-        },
+        _("Nothing changed: this grant is already past that step (now: %(status)s).")
+        % {"status": grant.get_status_display()},
+    )
+
+
+def _step(
+    request: AuthenticatedHttpRequest,
+    grant_uuid: UUID,
+    allowed: Callable[[Any, Grant], bool],
+    run: Callable[[Grant], object],
+    done: str,
+) -> HttpResponse:
+    """A step without fields (submit, approve, close): the service decides; a refusal is
+    a message and nothing changes."""
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    if not allowed(request.user, grant):
+        raise PermissionDenied
+    try:
+        run(grant)
+    except TransitionNotAllowed:
+        _already_past(request, grant)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+
+
+@require_POST
+def grant_submit(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    return _step(
+        request,
+        grant_uuid,
+        policy.can_submit_grant,
+        lambda g: services.grant_submit(grant=g, actor=request.user),
+        _("The request is sent: two coordinators of the programme decide on it."),
+    )
+
+
+@require_POST
+def grant_approve(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    return _step(
+        request,
+        grant_uuid,
+        policy.can_decide_grant,
+        lambda g: services.grant_approve(grant=g, actor=request.user),
+        _("Your approval is saved."),
+    )
+
+
+@require_POST
+def grant_close(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    return _step(
+        request,
+        grant_uuid,
+        policy.can_pay_grant,
+        lambda g: services.grant_close(grant=g, actor=request.user),
+        _("The grant's file is closed."),
+    )
+
+
+def _form_step(
+    request: AuthenticatedHttpRequest,
+    grant: Grant,
+    form: forms.Form,
+    name: str,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+    *,
+    once: bool = False,
+) -> HttpResponse:
+    """A step with fields: errors in Dutch on the form, shown again on the grant's page."""
+    if form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except TransitionNotAllowed:
+            _already_past(request, grant)
+            return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            result = None
+        if result is not None:
+            if once:
+                once_made(request, result)
+            messages.success(request, done)
+            return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+    grant.refresh_from_db()
+    return _page(request, grant, **{name: form})
+
+
+@require_POST
+def grant_refuse(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    if not policy.can_decide_grant(request.user, grant):
+        raise PermissionDenied
+    if grant.status != GrantStatus.SUBMITTED:
+        _already_past(request, grant)
+        return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+    return _form_step(
+        request,
+        grant,
+        RefuseForm(request.POST),
+        "refuse_form",
+        lambda data: services.grant_refuse(grant=grant, actor=request.user, reason=data["reason"]),
+        _("The grant is refused; the requester sees your reason."),
+    )
+
+
+@require_POST
+@submit_once
+def grant_payment(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    if not policy.can_pay_grant(request.user, grant):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        grant,
+        PaymentForm(request.POST),
+        "payment_form",
+        lambda data: services.grant_payment_record(grant=grant, actor=request.user, **data),
+        _("The payment is recorded."),
+        once=True,
+    )
+
+
+@require_POST
+@submit_once
+def grant_receipt_upload(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    if not policy.can_justify_grant(request.user, grant):
+        raise PermissionDenied
+    return _form_step(
+        request,
+        grant,
+        ReceiptForm(request.POST, request.FILES),
+        "receipt_form",
+        lambda data: services.grant_receipt_add(grant=grant, actor=request.user, file=data["file"]),
+        _("The receipt is added: thank you."),
+        once=True,
     )
 
 

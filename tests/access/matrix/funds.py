@@ -3,7 +3,7 @@ coordinators, the school of its pupil, the duo's buddy (its requester here) and 
 admins; for everyone else it does not exist (404). The funder and regional coordinators
 read totals only, in the report's files."""
 
-from tests.access.matrix import LOGIN, OUTSIDERS_404, Route, outcomes
+from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes
 
 SEEN_BY = {
     "anonymous": LOGIN,
@@ -25,4 +25,62 @@ ROUTES = [
         outcomes(404, **SEEN_BY),
         args=lambda w: {"grant_uuid": w.grant.uuid, "receipt_id": w.grant_receipt.pk},
     ),
+]
+
+
+def _grant(w):
+    return {"grant_uuid": w.grant.uuid}
+
+
+# The steps of the grant page, on the world's justified grant: those who see it but may not
+# take a step get 403; a step the grant is past is a redirect with a message; a form with
+# no data is shown again with its errors (200).
+SEE_NOT_ACT = {
+    "anonymous": LOGIN,
+    "buddy": 403,
+    "school_staff": 403,
+    "programme_coordinator": 403,
+    "platform_admin": 403,
+    **OUTSIDERS_404,
+}
+
+ROUTES += [
+    Route(
+        "funds:grant_submit",
+        outcomes(404, **{**SEE_NOT_ACT, "buddy": REDIRECT, "programme_coordinator": REDIRECT}),
+        args=_grant,
+        method="post",
+    ),
+    Route(
+        "funds:grant_approve",
+        outcomes(404, **{**SEE_NOT_ACT, "programme_coordinator": REDIRECT}),
+        args=_grant,
+        method="post",
+    ),
+    Route(
+        "funds:grant_refuse",
+        outcomes(404, **{**SEE_NOT_ACT, "programme_coordinator": REDIRECT}),
+        args=_grant,
+        method="post",
+        data={"reason": "Not for this"},
+    ),
+    Route(
+        "funds:grant_payment",
+        outcomes(404, **{**SEE_NOT_ACT, "programme_coordinator": 200}),
+        args=_grant,
+        method="post",
+    ),
+    Route(
+        "funds:grant_receipt_add",
+        outcomes(404, **{**SEE_NOT_ACT, "buddy": 200, "programme_coordinator": 200}),
+        args=_grant,
+        method="post",
+    ),
+    Route(
+        "funds:grant_close",
+        outcomes(404, **{**SEE_NOT_ACT, "programme_coordinator": REDIRECT}),
+        args=_grant,
+        method="post",
+    ),
+    Route("funds:grant_close", outcomes(405, anonymous=LOGIN), args=_grant),
 ]
