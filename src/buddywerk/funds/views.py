@@ -19,14 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buddywerk.access import policy
+from buddywerk.access.models import Membership, Role, User
 from buddywerk.common.audit import audit_view
-from buddywerk.common.forms import errors_to_form
+from buddywerk.common.forms import errors_to_form, form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
 from buddywerk.common.workflow import TransitionNotAllowed
+from buddywerk.trajectories.selectors import trajectory_get_for_view
 
 from . import selectors, services
-from .forms import PaymentForm, ReceiptForm, RefuseForm
+from .forms import GrantRequestForm, PaymentForm, ReceiptForm, RefuseForm
 from .models import Grant, GrantStatus
 from .services import grant_paid_total
 from .workflow import GRANT
@@ -245,3 +247,58 @@ def grant_receipt(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Requesting a grant from a duo (point 3) -----------------------------------------------
+
+
+@submit_once
+def grant_request(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
+    """A grant for a pupil of the duo, asked by its buddy or mentor, the pupil's school or a
+    coordinator of the programme; it starts as a draft that the grant page sends."""
+    duo = trajectory_get_for_view(user=request.user, trajectory_uuid=trajectory_uuid)
+    if not policy.can_request_grant(request.user, duo):
+        raise PermissionDenied
+    pupils = {p.pupil_id: p.pupil for p in duo.participants.all() if p.pupil is not None}
+    if not pupils:
+        raise Http404
+    staff = (
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.active()
+            .filter(
+                role=Role.SCHOOL_STAFF,
+                organisation_id__in={p.school_id for p in pupils.values()},
+            )
+            .values("user_id"),
+        )
+        .order_by("first_name", "last_name")
+        .distinct()
+    )
+    form = GrantRequestForm(
+        request.POST or None,
+        pupils=[(pk, f"{p.first_name} {p.last_name}") for pk, p in pupils.items()],
+        care_coordinators=[(u.pk, u.get_full_name() or u.email) for u in staff],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        helper = staff.filter(pk=data["care_coordinator"]).first()
+        grant = form_submit(
+            form,
+            lambda: services.grant_request(
+                trajectory=duo,
+                pupil=pupils[data["pupil"]],
+                purpose=data["purpose"],
+                amount=data["amount"],
+                reason=data["reason"],
+                care_coordinator=helper,
+                actor=request.user,
+            ),
+        )
+        if grant is not None:
+            once_made(request, grant)
+            messages.success(
+                request, _("Your request is saved as a draft. Check it and send it below.")
+            )
+            return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+    return render(request, "funds/grant_request.html", {"form": form, "duo": duo})

@@ -84,3 +84,20 @@ ROUTES += [
     ),
     Route("funds:grant_close", outcomes(405, anonymous=LOGIN), args=_grant),
 ]
+
+# The request page of the world's duo: those who may ask a grant for its pupil.
+ROUTES += [
+    Route(
+        "funds:grant_request",
+        outcomes(
+            404,
+            anonymous=LOGIN,
+            buddy=200,
+            school_staff=200,
+            programme_coordinator=200,
+            platform_admin=403,  # sees every duo, asks no grant
+            **OUTSIDERS_404,
+        ),
+        args=lambda w: {"trajectory_uuid": w.duo.uuid},
+    ),
+]
