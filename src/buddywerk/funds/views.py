@@ -20,16 +20,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
-from buddywerk.common.audit import audit_view
+from buddywerk.common import clock
+from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.forms import errors_to_form, form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
 from buddywerk.common.workflow import TransitionNotAllowed
+from buddywerk.organisations.models import Programme
+from buddywerk.reports.periods import school_year_of
 from buddywerk.trajectories.selectors import trajectory_get_for_view
 
 from . import selectors, services
 from .forms import GrantRequestForm, PaymentForm, ReceiptForm, RefuseForm
-from .models import Grant, GrantStatus
+from .models import Grant, GrantFund, GrantStatus
 from .services import grant_paid_total
 from .workflow import GRANT
 
@@ -302,3 +305,48 @@ def grant_request(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> H
             )
             return redirect("funds:grant_detail", grant_uuid=grant.uuid)
     return render(request, "funds/grant_request.html", {"form": form, "duo": duo})
+
+
+# --- The grants list (point 3) -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def grant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The grants of the user's programmes (coordinators) or of their own pupils (schools),
+    per programme, with the fund's balance and the link to the finances for coordinators."""
+    if not policy.can_list_grants(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in GrantStatus.values:
+        status = ""
+    grants = list(selectors.grants_for(request.user, status=status))
+    audit_view_many(actor=request.user, targets=[g.pupil for g in grants if g.pupil is not None])
+    managed = Programme.objects.filter(
+        pk__in=policy.organisation_ids(request.user, Role.PROGRAMME_COORDINATOR)
+    ).order_by("name")
+    year = school_year_of(clock.today())
+    funds_now = {
+        f.programme_id: (f, services.fund_balance(f))
+        for f in GrantFund.objects.filter(programme__in=managed, school_year=year)
+    }
+    groups: dict[int, dict[str, Any]] = {}
+    for programme in managed:
+        groups[programme.pk] = {"programme": programme, "grants": [], "manages": True}
+    for grant in grants:
+        programme = grant.fund.programme
+        group = groups.setdefault(
+            programme.pk, {"programme": programme, "grants": [], "manages": False}
+        )
+        group["grants"].append(grant)
+    for pk, group in groups.items():
+        group["fund"], group["balance"] = funds_now.get(pk, (None, None))
+    return render(
+        request,
+        "funds/grant_list.html",
+        {
+            "groups": list(groups.values()),
+            "status": status,
+            "statuses": GrantStatus.choices,
+            "school_year": f"{year}-{year + 1}",
+        },
+    )

@@ -3,7 +3,15 @@ coordinators, the school of its pupil, the duo's buddy (its requester here) and 
 admins; for everyone else it does not exist (404). The funder and regional coordinators
 read totals only, in the report's files."""
 
-from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes
+from tests.access.matrix import (
+    APPLICANTS_403,
+    LOGIN,
+    OUTSIDERS_404,
+    REDIRECT,
+    Route,
+    outcomes,
+    role_outcomes,
+)
 
 SEEN_BY = {
     "anonymous": LOGIN,
@@ -99,5 +107,20 @@ ROUTES += [
             **OUTSIDERS_404,
         ),
         args=lambda w: {"trajectory_uuid": w.duo.uuid},
+    ),
+]
+
+# The grants list (menu): coordinators and schools see their own scope; nobody else.
+ROUTES += [
+    Route(
+        "funds:grant_list",
+        role_outcomes(
+            403,
+            anonymous=LOGIN,
+            school_staff=200,
+            programme_coordinator=200,
+            platform_admin=200,
+            **APPLICANTS_403,
+        ),
     ),
 ]
