@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,8 +31,17 @@ from buddywerk.reports.periods import school_year_of
 from buddywerk.trajectories.selectors import trajectory_get_for_view
 
 from . import selectors, services
-from .forms import GrantRequestForm, PaymentForm, ReceiptForm, RefuseForm
-from .models import Grant, GrantFund, GrantStatus
+from .forms import (
+    BudgetForm,
+    CostForm,
+    FundForm,
+    FundingForm,
+    GrantRequestForm,
+    PaymentForm,
+    ReceiptForm,
+    RefuseForm,
+)
+from .models import BudgetLine, Cost, Funding, Grant, GrantFund, GrantStatus
 from .services import grant_paid_total
 from .workflow import GRANT
 
@@ -348,5 +357,79 @@ def grant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": GrantStatus.choices,
             "school_year": f"{year}-{year + 1}",
+        },
+    )
+
+
+# --- The programme's finances (point 5 of the issue: what the financial report reads) -------
+
+FINANCE_FORMS: dict[str, type[forms.Form]] = {
+    "fund": FundForm,
+    "budget": BudgetForm,
+    "funding": FundingForm,
+    "cost": CostForm,
+}
+
+
+def _finance_write(
+    request: AuthenticatedHttpRequest, programme: Programme, name: str, data: dict[str, Any]
+) -> Any:
+    actor = request.user
+    if name == "fund":
+        return services.grant_fund_set(programme=programme, actor=actor, **data)
+    if name == "budget":
+        return services.budget_line_set(programme=programme, actor=actor, **data)
+    if name == "funding":
+        return services.funding_record(programme=programme, actor=actor, **data)
+    return services.cost_record(programme=programme, actor=actor, **data)
+
+
+@submit_once
+def finances(request: AuthenticatedHttpRequest, programme_uuid: UUID) -> HttpResponse:
+    """A programme's coordinators set the grant fund per school year and the budget per
+    category, and enter the money received and the costs with their receipts."""
+    programme = get_object_or_404(
+        Programme.objects.filter(
+            pk__in=policy.organisation_ids(request.user, Role.PROGRAMME_COORDINATOR)
+        ),
+        uuid=programme_uuid,
+    )
+    if not policy.can_manage_finances(request.user, programme):
+        raise PermissionDenied
+    bound: dict[str, forms.Form] = {}
+    if request.method == "POST":
+        name = request.POST.get("form", "")
+        if name not in FINANCE_FORMS:
+            raise Http404
+        form = FINANCE_FORMS[name](request.POST, request.FILES or None, prefix=name)
+        bound[name] = form
+        if form.is_valid():
+            row = form_submit(
+                form, lambda: _finance_write(request, programme, name, form.cleaned_data)
+            )
+            if row is not None:
+                if name in ("funding", "cost"):
+                    once_made(request, row)
+                messages.success(request, _("Saved."))
+                return redirect("funds:finances", programme_uuid=programme.uuid)
+    page_forms = {
+        f"{name}_form": bound.get(name) or cls(prefix=name) for name, cls in FINANCE_FORMS.items()
+    }
+    grant_funds = [
+        (fund, services.fund_committed(fund), services.fund_balance(fund))
+        for fund in GrantFund.objects.filter(programme=programme)
+    ]
+    return render(
+        request,
+        "funds/finances.html",
+        {
+            "programme": programme,
+            "grant_funds": grant_funds,
+            "budget_lines": BudgetLine.objects.filter(programme=programme).order_by(
+                "-school_year", "category"
+            ),
+            "fundings": Funding.objects.filter(programme=programme).order_by("-received_on"),
+            "costs": Cost.objects.filter(programme=programme).order_by("-spent_on"),
+            **page_forms,
         },
     )

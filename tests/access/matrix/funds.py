@@ -124,3 +124,19 @@ ROUTES += [
         ),
     ),
 ]
+
+# The programme's finances: its coordinators only; for everyone else it does not exist.
+ROUTES += [
+    Route(
+        "funds:finances",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.duo.programme.uuid},
+    ),
+    Route(
+        "funds:finances",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.duo.programme.uuid},
+        method="post",
+        data={"form": "budget", "budget-amount": ""},
+    ),
+]
