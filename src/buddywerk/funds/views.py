@@ -271,7 +271,7 @@ def grant_request(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> H
     duo = trajectory_get_for_view(user=request.user, trajectory_uuid=trajectory_uuid)
     if not policy.can_request_grant(request.user, duo):
         raise PermissionDenied
-    pupils = {p.pupil_id: p.pupil for p in duo.participants.all() if p.pupil is not None}
+    pupils = {p.pupil.pk: p.pupil for p in duo.participants.all() if p.pupil is not None}
     if not pupils:
         raise Http404
     staff = (
