@@ -11,7 +11,7 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.funds import services
 from buddywerk.funds.models import Grant
 from buddywerk.organisations.models import Programme
-from buddywerk.referrals.models import Referral
+from buddywerk.referrals.models import Pupil, Referral
 from buddywerk.reports.periods import school_year_of
 from buddywerk.trajectories.services import trajectory_start
 
@@ -40,8 +40,7 @@ def grants() -> None:
     referral = Referral.objects.get(
         pupil__first_name=DREAMER.first_name, pupil__last_name=DREAMER.last_name
     )
-    pupil = referral.pupil
-    assert pupil is not None  # a pupil's referral (not a family's)
+    pupil = Pupil.objects.get(referrals=referral)
     duo = trajectory_start(
         actor=coordinator,
         programme=programme,
