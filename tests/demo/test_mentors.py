@@ -23,3 +23,17 @@ def test_the_demo_has_a_pupils_dream_and_a_mentor_of_its_sector():
     assert (mentor.sector, mentor.path_shown_to) == ("construction", "school")
     settings = candidates.settings_for(referral.programme)
     assert settings.asks_dream and settings.asks_study_track and settings.path_tags
+
+
+def test_the_mentors_pupil_has_an_approved_paid_grant_awaiting_its_receipt():
+    from buddywerk.funds.models import Grant, GrantStatus
+
+    build_world()
+    grant = Grant.objects.get(pupil__first_name="Jonas", pupil__last_name="Vandenbroeck")
+    assert grant.fund.programme.name == "Buddy Mechelen"
+    assert grant.requested_by.email.startswith("mentor.mechelen@")
+    assert grant.first_approved_by != grant.decided_by
+    assert grant.status == GrantStatus.PAID
+    assert grant.receipt_due_on is not None and not grant.receipts.exists()
+    build_world()
+    assert Grant.objects.count() == 1

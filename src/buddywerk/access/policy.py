@@ -1687,6 +1687,16 @@ def grants_visible_to(user: AnyUser, qs: QuerySet[Grant]) -> QuerySet[Grant]:
     return qs.filter(condition)
 
 
+def can_list_grants(user: AnyUser) -> bool:
+    """The grants list (menu): the programmes' coordinators see their programmes' grants,
+    schools their own pupils' grants (grants_visible_to), platform admins all."""
+    return bool(
+        is_platform_admin(user)
+        or organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        or organisation_ids(user, Role.SCHOOL_STAFF)
+    )
+
+
 def can_view_grant(user: AnyUser, grant: Grant) -> bool:
     """Who sees one grant, its payments and its receipts (the same scope as the list)."""
     return grants_visible_to(user, Grant.objects.filter(pk=grant.pk)).exists()

@@ -118,6 +118,13 @@ def _webhook_retries(now: dt.datetime) -> str:
     return f"delivered={run.delivered} failed={run.failed} given_up={run.given_up}"
 
 
+def _grant_receipts(now: dt.datetime) -> str:
+    from buddywerk.funds.services import grant_receipts_check
+
+    reminded, flagged = grant_receipts_check(today=timezone.localdate(now))
+    return f"reminded={reminded} flagged={flagged}"
+
+
 def _privacy_purge(now: dt.datetime) -> str:
     from buddywerk.privacy.erasure_services import erasure_requests_execute
     from buddywerk.privacy.purge import privacy_purge
@@ -156,6 +163,8 @@ JOBS: list[Job] = [
     Job("combined-exports-cleanup", _combined_exports_cleanup),
     # issue 20: reminders to families and the SMS outbox's retries
     Job("family-messages", _family_messages),
+    # issue 21: a study grant's receipt, a reminder before its due day and a flag after
+    Job("grant-receipts", _grant_receipts),
     # last: a concern the check above raises holds its duo's data (issue 15 point 3)
     Job("privacy-purge", _privacy_purge),
 ]

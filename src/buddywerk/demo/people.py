@@ -61,6 +61,15 @@ ACCOUNTS = [
         "Buddy Mechelen",
         is_lead=True,
     ),
+    # Issue 21: the second coordinator of Buddy Mechelen, who co-decides study grants
+    # (four-eyes) and records their payments.
+    DemoAccount(
+        demo_email("penning.mechelen"),
+        "Paula",
+        "Penning",
+        Role.PROGRAMME_COORDINATOR,
+        "Buddy Mechelen",
+    ),
     DemoAccount(
         demo_email("coordinator.gent"),
         "Griet",

@@ -51,6 +51,7 @@ from .steps.erasure import erasure
 from .steps.events import events
 from .steps.expenses import expenses
 from .steps.followup import followup
+from .steps.grants import grants
 from .steps.group_activities import group_activities
 from .steps.internships import internships
 from .steps.local_services import local_services
@@ -113,6 +114,8 @@ STEPS: list[Callable[[], None]] = [
     qualitative,
     # issue 21: a mentor and a pupil's dream, after the figures so that they stay as they were
     mentors,
+    # the mentor's duo with the dreamer, and a study grant awaiting its receipt
+    grants,
 ]
 
 

@@ -9,3 +9,16 @@ class FundsConfig(AppConfig):
     name = "buddywerk.funds"
     label = "funds"
     verbose_name = _("Funds and grants")
+
+    def ready(self) -> None:
+        # The duo's page links to the grant request for those who may ask one.
+        from buddywerk.access import policy
+        from buddywerk.trajectories.duo_pages import DuoPage, duo_page_register
+
+        duo_page_register(
+            DuoPage(
+                label=_("Request a study grant"),
+                url_name="funds:grant_request",
+                allowed=policy.can_request_grant,
+            )
+        )

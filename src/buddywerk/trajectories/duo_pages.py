@@ -8,8 +8,9 @@ concerns, or to the duo's own page when no app lists them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -20,11 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DuoPage:
-    """A page of one duo: `url_name` takes the duo's `trajectory_uuid`."""
+    """A page of one duo: `url_name` takes the duo's `trajectory_uuid`. `allowed` (a
+    policy predicate of the user and the duo) hides the link from those the page refuses;
+    without it, everyone who sees the duo gets the link."""
 
     label: str | Promise
     url_name: str
     lists_concerns: bool = False
+    allowed: Callable[[Any, Trajectory], bool] | None = None
 
 
 _pages: list[DuoPage] = []
@@ -40,9 +44,14 @@ def _url(page: DuoPage, trajectory: Trajectory) -> str:
     return reverse(page.url_name, kwargs={"trajectory_uuid": trajectory.uuid})
 
 
-def duo_links(trajectory: Trajectory) -> list[tuple[str, str]]:
-    """(label, url) of every page registered for a duo, for its page's navigation."""
-    return [(str(page.label), _url(page, trajectory)) for page in _pages]
+def duo_links(trajectory: Trajectory, user: Any = None) -> list[tuple[str, str]]:
+    """(label, url) of every page registered for a duo that `user` may open, for its
+    page's navigation."""
+    return [
+        (str(page.label), _url(page, trajectory))
+        for page in _pages
+        if page.allowed is None or (user is not None and page.allowed(user, trajectory))
+    ]
 
 
 def concerns_page_url(trajectory: Trajectory) -> str:

@@ -322,7 +322,7 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             and has_certificate(trajectory),
             "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
-            "duo_links": duo_links(trajectory),
+            "duo_links": duo_links(trajectory, user),
             "can_family_contact": policy.family_contact_duos(
                 user, Trajectory.objects.filter(pk=trajectory.pk)
             ).exists(),
