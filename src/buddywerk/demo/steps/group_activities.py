@@ -19,6 +19,9 @@ TITLE = "Voorleesnamiddag in de bib"
 
 
 def group_activities() -> None:
+    """The first family programme's coordinator plans a library afternoon for its running
+    family duos, takes attendance (each family that came gets a held meeting) and gives one
+    family's contact person short messages by SMS in French."""
     if GroupActivity.objects.filter(title=TITLE).exists():
         return
     for programme in Programme.objects.filter(

@@ -43,6 +43,9 @@ DREAMER = DemoPupil(
 
 
 def mentors() -> None:
+    """Buddy Mechelen asks the study track and the dream; an approved sector mentor (an
+    electrician) fills in his path for the school too; a first-grade pupil in the B stream
+    who dreams of the trade waits in the queue."""
     if Buddy.objects.filter(user__email=demo_email("mentor.mechelen")).exists():
         return  # a second run of the demo adds nothing
     programme = Programme.objects.get(name=PROGRAMME)
