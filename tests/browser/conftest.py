@@ -333,6 +333,19 @@ def build_world() -> World:
             UserFactory(email="admin@example.org", is_staff=True), umbrella, Role.PLATFORM_ADMIN
         ),
     }
+    # Issue 20: the buddy studies at Thomas More and shares the internship file with it;
+    # the institution's supervisor sees the buddy among their students.
+    from buddywerk.internships import services as internship_services
+    from tests.buddies.factories import institution as make_institution
+
+    thomas_more = make_institution()
+    users[Role.INTERNSHIP_SUPERVISOR] = member(
+        UserFactory(email="supervisor@example.org"),
+        thomas_more,
+        Role.INTERNSHIP_SUPERVISOR,
+        is_lead=True,
+    )
+    internship_services.sharing_consent_give(actor=buddy_user, institution=thomas_more)
     expected = {
         Role.BUDDY: {"Programmes": "1", "Screening": "Approved", "Participants I can take": "2"},
         Role.SCHOOL_STAFF: {
@@ -360,8 +373,10 @@ def build_world() -> World:
             "Families supported this school year": "0",
             "Meetings held this school year": "0",
         },
-        # Three buddies and seven role holders.
-        Role.PLATFORM_ADMIN: {"Users": "9", "Programmes": "1", "Schools to confirm": "1"},
+        # Three buddies and eight role holders.
+        Role.PLATFORM_ADMIN: {"Users": "10", "Programmes": "1", "Schools to confirm": "1"},
+        # The supervisor's own page is the list of students (see test_role_journey).
+        Role.INTERNSHIP_SUPERVISOR: {},
     }
     return World(users=users, pupil=pupils[0], expected=expected)
 

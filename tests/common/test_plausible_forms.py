@@ -88,6 +88,12 @@ def _arguments() -> dict[str, object]:
         "questions": [],
         "organisations": School.objects.all(),
         "audiences": ["buddies"],
+        "kind": "role_model",
+        "tags": [],
+        "pupils": [(1, "P")],
+        "care_coordinators": [],
+        "languages": [("nl", "Nederlands")],
+        "duos": [],
     }
 
 

@@ -111,7 +111,9 @@ def attend(buddy: Any, *, hours: int = 2, **event: Any) -> Registration:
         registration_deadline=starts - dt.timedelta(days=1),
         **event,
     )
-    return Registration.objects.create(event=ev, buddy=buddy, status="registered", attended=True)
+    return Registration.objects.create(
+        event=ev, user=buddy.user, buddy=buddy, status="registered", attended=True
+    )
 
 
 def module_done(buddy: Any) -> ModuleCompletion:

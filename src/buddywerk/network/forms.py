@@ -250,6 +250,10 @@ class ServiceIntroductionForm(BootstrapMixin, forms.Form):
 class LocalServiceForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
     """Issue 20: a local service of the sociale kaart, kept in the application."""
 
+    phone = PhoneNumberField(
+        label=capfirst(LocalService._meta.get_field("phone").verbose_name), required=False
+    )
+
     class Meta:
         model = LocalService
         fields = [

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from buddywerk.access import policy
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
-from buddywerk.common.plausible import PlausibleDateField
+from buddywerk.common.plausible import PhoneNumberField, PlausibleDateField
 from buddywerk.common.vocabulary import Language
 from buddywerk.mail import family_services
 from buddywerk.mail.models import FamilyContact, FamilyMessageKind, MessageChannel
@@ -42,7 +42,7 @@ class FamilyContactForm(StyledForm, forms.Form):
         choices=MessageChannel.choices,
         widget=forms.RadioSelect,
     )
-    phone = forms.CharField(
+    phone = PhoneNumberField(
         label=gettext_lazy("Mobile number"),
         required=False,
         max_length=30,

@@ -110,7 +110,11 @@ def group_activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     programmes = Programme.objects.filter(
         pk__in=policy.group_activity_programme_ids(request.user)
     ).order_by("name")
-    chosen = programmes.filter(pk=request.POST.get("programme") or 0).first()
+    raw = request.POST.get("programme", "")
+    # A programme id that is no id at all (junk, an overflowing number) chooses none:
+    # the form then answers with its own error on the field.
+    valid_id = raw.isascii() and raw.isdigit() and len(raw) <= 9
+    chosen = programmes.filter(pk=int(raw)).first() if valid_id else None
     programme = chosen or programmes.first()
     duos = group_services.invitable_duos(programme) if programme else []
     form = GroupActivityForm(
