@@ -223,7 +223,17 @@ def _funds_objects(*, duo, users):
         file=SimpleUploadedFile("bon.pdf", b"%PDF-1.4\n%%EOF\n"),
         actor=duo.buddy.user,
     )
-    return {"grant": grant, "grant_receipt": receipt}
+    # A cost the programme entered with its receipt (point 5): its coordinators only.
+    cost = funds.cost_record(
+        programme=duo.programme,
+        category="other",
+        description="Zaalhuur",
+        amount="45.00",
+        spent_on=timezone.localdate(),
+        receipt=SimpleUploadedFile("zaal.pdf", b"%PDF-1.4\n%%EOF\n"),
+        actor=coordinator,
+    )
+    return {"grant": grant, "grant_receipt": receipt, "cost": cost}
 
 
 def _outsiders(world: World) -> dict[str, User]:

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
+from buddywerk.common.receipts import MAX_RECEIPT_BYTES
 from buddywerk.expenses import services
 from buddywerk.expenses.models import ClaimStatus, ExpenseClaim, ExpenseLine
-from buddywerk.expenses.receipts import MAX_RECEIPT_BYTES
 from tests.expenses.helpers import claim, coordinator, duo, meet, year
 
 pytestmark = pytest.mark.django_db

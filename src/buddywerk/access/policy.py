@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.vocabulary import PathShownTo
 from buddywerk.expenses.models import ExpenseClaim, ExpenseLine
-from buddywerk.funds.models import Grant
+from buddywerk.funds.models import Cost, Grant
 from buddywerk.geo.models import Municipality
 from buddywerk.internships.models import InstitutionPartnership, SharingConsent
 from buddywerk.learning.models import Audience as EventAudience
@@ -1622,6 +1622,25 @@ def can_manage_finances(user: AnyUser, programme: Programme) -> bool:
     """A programme's coordinators set its grant fund and budget and enter the money it
     received and spent (with receipts)."""
     return programme.pk in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+
+
+def costs_visible_to(user: AnyUser, qs: QuerySet[Cost]) -> QuerySet[Cost]:
+    """The costs a programme entered with their receipts (issue 21, point 5) are seen by
+    that programme's coordinators only; the funder, regional coordinators and platform
+    admins read them as totals in the financial report (funds/financial.py)."""
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    return qs.filter(programme_id__in=organisation_ids(user, Role.PROGRAMME_COORDINATOR))
+
+
+def can_view_cost_receipt(user: AnyUser, cost: Cost) -> bool:
+    """A cost's receipt is downloaded by the coordinators of the programme that entered it
+    (the same people who enter costs: can_manage_finances), nobody else (point 6)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and cost.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    )
 
 
 def can_request_grant(user: AnyUser, trajectory: Trajectory) -> bool:

@@ -95,7 +95,7 @@ class LineForm(forms.Form):
     receipt = forms.FileField(
         label=_("Receipt"),
         required=False,
-        help_text=_("A photo or PDF of the receipt, at most 5 MB. Needed for real costs."),
+        help_text=_("A photo or PDF of the receipt, at most 10 MB. Needed for real costs."),
     )
 
     def __init__(self, *args: Any, kind: str = ClaimKind.ALLOWANCE, **kwargs: Any) -> None:

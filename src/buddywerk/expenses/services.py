@@ -23,6 +23,7 @@ from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
+from buddywerk.common.receipts import receipt_kind
 from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Programme
 from buddywerk.trajectories.enums import MeetingStatus
@@ -31,7 +32,6 @@ from buddywerk.trajectories.models import Meeting
 from . import rules
 from .iban import iban_clean
 from .models import ClaimStatus, ExpenseClaim, ExpenseLine, ExpenseYear, LineCategory
-from .receipts import receipt_check
 from .workflow import CLAIM
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def expense_line_add(
             }
         )
     if receipt is not None:
-        content_type, extension = receipt_check(receipt)
+        content_type, extension = receipt_kind(receipt, field="receipt")
         receipt.name = f"receipt.{extension}"
         line.receipt = receipt
         line.receipt_type = content_type

@@ -22,6 +22,7 @@ from buddywerk.common.audit import AuditAction, audit_record, audit_view
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
+from buddywerk.common.receipts import receipt_response, stored_extension
 from buddywerk.organisations.models import Programme
 
 from . import payments, selectors, services
@@ -226,14 +227,12 @@ def receipt(request: AuthenticatedHttpRequest, claim_uuid: UUID, line_uuid: UUID
         target=claim,
         detail={"line": str(line.uuid)},
     )
-    extension = (line.receipt.name or "").rsplit(".", 1)[-1]
-    with line.receipt.open("rb") as stored:  # at most 5 MB (receipts.py)
-        body = stored.read()
-    response = HttpResponse(body, content_type=line.receipt_type)
-    response["Content-Disposition"] = f'inline; filename="bon-{line.date:%Y-%m-%d}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return receipt_response(
+        line.receipt,
+        content_type=line.receipt_type,
+        filename=f"bon-{line.date:%Y-%m-%d}.{stored_extension(line.receipt)}",
+        inline=True,
+    )
 
 
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -37,6 +37,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
+from buddywerk.common.receipts import receipt_kind
 from buddywerk.common.storage import storage_full_as_error
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users
@@ -62,7 +63,6 @@ from .models import (
     GrantStatus,
     Payee,
 )
-from .receipts import receipt_kind
 from .workflow import GRANT
 
 REMINDER_BEFORE = dt.timedelta(days=7)
@@ -366,7 +366,7 @@ def grant_payment_record(
 
 def grant_receipt_add(*, grant: Grant, file: UploadedFile[bytes], actor: Any) -> GrantReceipt:
     """Upload a receipt of a paid grant; the first one justifies it."""
-    content_type, extension = receipt_kind(file)
+    content_type, extension = receipt_kind(file, field="file")
     with transaction.atomic():
         locked = Grant.objects.select_for_update().select_related("fund").get(pk=grant.pk)
         if actor is not None and not policy.can_justify_grant(actor, locked):

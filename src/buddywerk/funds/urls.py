@@ -9,6 +9,11 @@ app_name = "funds"
 urlpatterns = [
     path("", views.grant_list, name="grant_list"),
     path("programmes/<uuid:programme_uuid>/finances/", views.finances, name="finances"),
+    path(
+        "programmes/<uuid:programme_uuid>/costs/<int:cost_id>/receipt/",
+        views.cost_receipt,
+        name="cost_receipt",
+    ),
     path("duos/<uuid:trajectory_uuid>/request/", views.grant_request, name="grant_request"),
     path("<uuid:grant_uuid>/", views.grant_detail, name="grant_detail"),
     path("<uuid:grant_uuid>/submit/", views.grant_submit, name="grant_submit"),

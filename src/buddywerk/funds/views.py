@@ -25,6 +25,7 @@ from buddywerk.common.audit import audit_view, audit_view_many
 from buddywerk.common.forms import errors_to_form, form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
+from buddywerk.common.receipts import receipt_response, stored_extension
 from buddywerk.common.workflow import TransitionNotAllowed
 from buddywerk.organisations.models import Programme
 from buddywerk.reports.periods import school_year_of
@@ -41,7 +42,7 @@ from .forms import (
     ReceiptForm,
     RefuseForm,
 )
-from .models import BudgetLine, Cost, Funding, Grant, GrantFund, GrantStatus
+from .models import BudgetLine, Cost, Funding, Grant, GrantFund, GrantStatus, GrantTransition
 from .services import grant_paid_total
 from .workflow import GRANT
 
@@ -64,6 +65,16 @@ def _step_forms(user: Any, grant: Grant) -> dict[str, Any]:
     }
 
 
+def _history_label(step: GrantTransition) -> str:
+    """What a line of the grant's history says: the first approval of the two (four-eyes)
+    leaves the grant submitted, so it says so rather than repeating "submitted"."""
+    if step.transition == "approve_first":
+        return _("First approval (a second one is still needed)")
+    if step.transition == "approve":
+        return _("Second approval: approved")
+    return str(GRANT.state_label(step.to_status))
+
+
 def _page(
     request: AuthenticatedHttpRequest, grant: Grant, **bound: forms.Form | None
 ) -> HttpResponse:
@@ -76,8 +87,7 @@ def _page(
         "payments": list(grant.payments.all()),
         "receipts": list(grant.receipts.all()),
         "history": [
-            (step.at, GRANT.state_label(step.to_status), step.reason)
-            for step in grant.transitions.all()
+            (step.at, _history_label(step), step.reason) for step in grant.transitions.all()
         ],
         **_step_forms(request.user, grant),
     }
@@ -246,19 +256,31 @@ def grant_receipt(
     receipt = selectors.grant_receipt_get_for(
         request.user, grant_uuid=grant_uuid, receipt_id=receipt_id
     )
-    try:
-        with receipt.file.open("rb") as handle:
-            body = handle.read()  # at most 10 MB (receipts.MAX_BYTES)
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    extension = (receipt.file.name or "").rsplit(".", 1)[-1]
-    response = HttpResponse(body, content_type=receipt.content_type)
-    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt.pk}.{extension}"'
-    # A receipt is never a page: no scripts, whatever the file holds.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return receipt_response(
+        receipt.file,
+        content_type=receipt.content_type,
+        filename=f"receipt-{receipt.pk}.{stored_extension(receipt.file)}",
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def cost_receipt(
+    request: AuthenticatedHttpRequest, programme_uuid: UUID, cost_id: int
+) -> HttpResponse:
+    """The receipt of a cost the programme entered (issue 21, points 5 and 6): to those
+    who may see it (policy.can_view_cost_receipt); for everyone else it does not exist."""
+    cost = get_object_or_404(
+        policy.costs_visible_to(request.user, Cost.objects.select_related("programme")),
+        programme__uuid=programme_uuid,
+        pk=cost_id,
+    )
+    if not policy.can_view_cost_receipt(request.user, cost) or not cost.receipt:
+        raise Http404
+    return receipt_response(
+        cost.receipt,
+        content_type=cost.receipt_type,
+        filename=f"cost-{cost.pk}.{stored_extension(cost.receipt)}",
+    )
 
 
 # --- Requesting a grant from a duo (point 3) -----------------------------------------------

@@ -139,4 +139,10 @@ ROUTES += [
         method="post",
         data={"form": "budget", "budget-amount": ""},
     ),
+    # A cost's receipt (points 5 and 6): the coordinators of the programme that entered it.
+    Route(
+        "funds:cost_receipt",
+        outcomes(404, anonymous=LOGIN, programme_coordinator=200),
+        args=lambda w: {"programme_uuid": w.cost.programme.uuid, "cost_id": w.cost.pk},
+    ),
 ]
