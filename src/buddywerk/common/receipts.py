@@ -7,9 +7,11 @@ from its name or the browser's word; only PDF, JPEG and PNG are taken, at most
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -66,3 +68,20 @@ def receipt_response(
 def stored_extension(file: Any) -> str:
     """The extension of a stored receipt (ours: pdf, jpg or png)."""
     return str(file.name or "").rsplit(".", 1)[-1]
+
+
+def delete_file_on_commit(field: str) -> Callable[..., None]:
+    """A post_delete receiver: when a row with a receipt goes (an erasure, the purge of
+    money records past their period, a cascade), its file goes from storage too, once the
+    deletion is committed (a rolled-back deletion keeps the file). Connected in the apps'
+    ready() for GrantReceipt.file, Cost.receipt and ExpenseLine.receipt."""
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        stored = getattr(instance, field)
+        name = stored.name if stored else ""
+        if not name:
+            return
+        storage = stored.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+    return receiver

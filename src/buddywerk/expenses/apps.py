@@ -9,3 +9,18 @@ class ExpensesConfig(AppConfig):
     name = "buddywerk.expenses"
     label = "expenses"
     verbose_name = _("Volunteer expenses")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from buddywerk.common.receipts import delete_file_on_commit
+
+        from .models import ExpenseLine
+
+        # A deleted line takes its receipt file with it (common/receipts.py).
+        post_delete.connect(
+            delete_file_on_commit("receipt"),
+            sender=ExpenseLine,
+            weak=False,
+            dispatch_uid="expense_line_receipt_file",
+        )

@@ -11,6 +11,26 @@ class FundsConfig(AppConfig):
     verbose_name = _("Funds and grants")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from buddywerk.common.receipts import delete_file_on_commit
+
+        from .models import Cost, GrantReceipt
+
+        # A deleted receipt row takes its file with it (common/receipts.py).
+        post_delete.connect(
+            delete_file_on_commit("file"),
+            sender=GrantReceipt,
+            weak=False,
+            dispatch_uid="grant_receipt_file",
+        )
+        post_delete.connect(
+            delete_file_on_commit("receipt"),
+            sender=Cost,
+            weak=False,
+            dispatch_uid="cost_receipt_file",
+        )
+
         # The duo's page links to the grant request for those who may ask one.
         from buddywerk.access import policy
         from buddywerk.trajectories.duo_pages import DuoPage, duo_page_register

@@ -30,6 +30,7 @@ from buddywerk.trajectories.models import Concern, Meeting, WellbeingScore
 from .account_services import account_dues
 from .account_services import account_held as held
 from .buddy_services import declined_dues, extract_dues
+from .money import money_records
 from .purge import groups
 from .schedule import RULES, SCHEDULE, DataKind, RetentionRule
 
@@ -143,6 +144,8 @@ def purge_plan(*, now: dt.datetime) -> list[PlanRow]:
     dues += [(declined, day) for user_id, day in declined_dues() if not held(user_id)]
     extract = DataKind.EXTRACT_FACT
     dues += [(extract, day) for _buddy, user_id, day in extract_dues() if not held(user_id)]
+    rows[DataKind.MONEY] = PlanRow(RULES[DataKind.MONEY.value], acted=True)
+    dues += [(DataKind.MONEY, record.due) for record in money_records()]
     for kind, day in dues:
         row = rows[kind]
         if day <= today:

@@ -84,6 +84,7 @@ from .archive_models import (
 )
 from .buddy_services import declined_buddies_purge, extract_facts_purge
 from .models import RetentionOverride
+from .money import money_records_purge
 from .schedule import RULES, DataKind
 
 ENDED = (ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN)
@@ -554,6 +555,7 @@ class RunCounts:
     accounts_anonymised: int = 0
     declined_buddies: int = 0
     extract_facts: int = 0
+    money_records: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -565,6 +567,7 @@ class RunCounts:
             "accounts_anonymised": self.accounts_anonymised,
             "declined_buddies": self.declined_buddies,
             "extract_facts": self.extract_facts,
+            "money_records": self.money_records,
         }
 
 
@@ -583,6 +586,7 @@ def privacy_purge(*, now: dt.datetime) -> RunCounts | None:
     counts.accounts_warned, counts.accounts_anonymised = accounts.warned, accounts.anonymised
     counts.declined_buddies = declined_buddies_purge(now=now)
     counts.extract_facts = extract_facts_purge(now=now)
+    counts.money_records = money_records_purge(now=now)
     with transaction.atomic():
         counts.mail_bodies = mail_bodies_purge(now=now)
         counts.practice_photos = practice_photos_purge(now=now)

@@ -182,6 +182,21 @@ FACTS: dict[DataKind, Facts] = {
         _("Consent of the author (art. 6(1)(a))"),
         (Audience.SCHOOL,),
     ),
+    DataKind.MONEY: Facts(
+        _("Account for the programme's money to the funder and the tax authorities."),
+        _(
+            "Buddies paid back, parents or guardians and suppliers paid for a grant, anyone "
+            "named on a receipt"
+        ),
+        _(
+            "Amounts, dates, payment references, what a grant or cost was for, the receipts "
+            "(files); names and free text are removed earlier when a pupil's or buddy's data "
+            "is erased"
+        ),
+        _("The programme's coordinators; the funder sees totals only"),
+        _("Legal obligation (art. 6(1)(c)): Belgian accounting law"),
+        (Audience.BUDDY, Audience.SCHOOL, Audience.FAMILY, Audience.FUNDER),
+    ),
 }
 
 
@@ -242,7 +257,8 @@ LATER: tuple[Later, ...] = (
         DataKind.PARTICIPANT,
         _(
             "The pupil, the duo, the reason, the care coordinator and a parent's name go with "
-            "the pupil's data; the amounts, dates, payments and receipts stay in the accounts."
+            "the pupil's data; the amounts, dates, payments and receipts stay in the accounts "
+            "as money records, deleted seven years after the end of their year."
         ),
         Facts(
             _(
@@ -271,7 +287,8 @@ LATER: tuple[Later, ...] = (
         _(
             "When the account is erased, claims that moved no money are deleted; paid claims "
             "keep their amounts and dates, without the account holder, the IBAN, the "
-            "descriptions and the receipts."
+            "descriptions and the receipts, as money records deleted seven years after the "
+            "end of their year."
         ),
         Facts(
             _("Pay a volunteer back their costs, within the legal ceilings for volunteers."),

@@ -35,6 +35,13 @@ class DataKind(models.TextChoices):
     AUDIT = "audit", _("Audit events: who did or viewed what, and when")
     MAIL_BODY = "mail_body", _("The text of a sent mail")
     PRACTICE_PHOTO = "practice_photo", _("Photos of a rejected practice proposal")
+    MONEY = (
+        "money",
+        _(
+            "Money records: study grants with their payments and receipts, the programme's "
+            "costs with their receipts, paid expense claims"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,15 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         30,
         _("after the proposal is rejected"),
         _("The author can still ask why; the photo is never published."),
+    ),
+    RetentionRule(
+        DataKind.MONEY,
+        7 * 365,
+        _("after the end of the calendar year of the last payment, the cost or the decision"),
+        _(
+            "Belgian accounting law keeps the accounts and their supporting documents for "
+            "seven years; then they are deleted, receipts included."
+        ),
     ),
 )
 
