@@ -4,7 +4,9 @@ volunteer allowance for the meeting days and the kilometres of last month (submi
 waiting for the coordinator of Buddy Mechelen under "Onkostennota's") after the month
 before was approved and paid.
 
-The figures and their sources are also in docs/rules.md, "Volunteer expenses". The
+The figures and their sources are also in docs/rules.md, "Volunteer expenses": only the
+2025 amounts per day and per year are verified; every other figure says in its source that
+it is not verified and was entered by the platform admin. The
 kilometre rate of the federal civil servants changes on 1 July; Buddywerk keeps one rate
 per calendar year (the one of 1 January), which the admin corrects on the page.
 """
@@ -22,9 +24,16 @@ from buddywerk.trajectories.models import Trajectory
 from .. import dates
 from ..people import person
 
-_VERIFIED_2024 = (
-    "vlaanderenvrijwilligt.be (Vlaams Steunpunt Vrijwilligerswerk), 'Kostenvergoedingen': "
-    "2024 = € 41,48 per dag en € 1.659,29 per jaar"
+# What is verified and what is not (issue 21, point 4: "the values and their source in the
+# demo"). Verified: the 2025 fixed allowance, € 42,31 per day and € 1.692,51 per year.
+# Everything else here (the kilometre rate, the kilometres beside the allowance, any other
+# year's amounts) could not be checked against a source in this work: the demo says so in
+# the figure's source text, "niet nagekeken, ingevuld door de platformbeheerder", and the
+# platform admin corrects it on the page "Maxima onkosten" (/expenses/years/).
+NOT_VERIFIED = "niet nagekeken, ingevuld door de platformbeheerder"
+KM_NOTE = (
+    f"Kilometertarief € 0,4269/km en 2.000 km per jaar naast de forfaitaire vergoeding: "
+    f"{NOT_VERIFIED}."
 )
 # (year, per day, per year, per km, km per year beside the fixed allowance, source)
 FIGURES = [
@@ -34,11 +43,8 @@ FIGURES = [
         Decimal("1692.51"),
         Decimal("0.4269"),
         2000,
-        "FOD Sociale Zekerheid / vrijwilligerswerk.be, geïndexeerde maxima 2025 (€ 42,31 per "
-        "dag, € 1.692,51 per jaar: de indexering van " + _VERIFIED_2024 + "; NIET opnieuw "
-        "nagekeken bij het invoeren). Km: tarief federale ambtenaren, € 0,4269/km (bevestigd "
-        "voor januari-maart 2024, niet voor 2025). 2.000 km naast de forfaitaire vergoeding: "
-        "Programmawet 19 mei 2009.",
+        "Forfaitaire vrijwilligersvergoeding 2025: € 42,31 per dag en € 1.692,51 per jaar "
+        "(nagekeken). " + KM_NOTE,
     ),
     (
         2026,
@@ -46,9 +52,8 @@ FIGURES = [
         Decimal("1692.51"),
         Decimal("0.4269"),
         2000,
-        "NIET NAGEKEKEN: de bedragen van 2025 overgenomen tot de beheerder de geïndexeerde "
-        "bedragen van 2026 van de FOD Sociale Zekerheid (vrijwilligerswerk.be) invult. "
-        "2.000 km naast de forfaitaire vergoeding: Programmawet 19 mei 2009.",
+        f"Bedragen 2026: die van 2025 overgenomen, {NOT_VERIFIED}; de beheerder vult de "
+        "geïndexeerde bedragen van 2026 in. " + KM_NOTE,
     ),
 ]
 
@@ -61,7 +66,7 @@ def _year(admin, year: int) -> None:  # type: ignore[no-untyped-def]
     known = {row[0]: row for row in FIGURES}
     _y, day, per_year, rate, km, source = known.get(year) or (
         *FIGURES[-1][:5],
-        f"NIET NAGEKEKEN: de bedragen van {FIGURES[-1][0]} overgenomen voor de demo.",
+        f"Bedragen {year}: die van {FIGURES[-1][0]} overgenomen, {NOT_VERIFIED}. " + KM_NOTE,
     )
     services.expense_year_set(
         actor=admin,
