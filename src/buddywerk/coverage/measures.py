@@ -22,8 +22,9 @@ while the period runs), per municipality:
 - **programmes**: programmes whose coverage area holds the municipality (today's areas).
 
 A fixed number of queries whatever the amount of data (tests/coverage count them): free
-places come from two grouped aggregates over the running duos and the open proposals, not
-from a correlated count per buddy.
+places come from one scan over the participants and a grouped count of open proposals,
+not from a correlated count per buddy; docs/coverage.md, "Fast", says what else keeps it
+cheap.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
@@ -59,6 +61,8 @@ from buddywerk.trajectories.models import Participant
 # A white spot: pupils wait and more than this many wait for each free place.
 DEMAND_THRESHOLD = 2.0
 NEAREST = 3
+# Up to this many referrals changed after a past period's end are asked for by id.
+CHANGED_AS_LIST = 2000
 PUPIL_PLACE = "pupil__school__municipality"
 FAMILY_PLACE = "family__postcode__municipality"
 
@@ -117,7 +121,7 @@ def measures(
 ) -> dict[str, MunicipalityMeasures]:
     """The measures of the municipalities `codes` over `period`; with `programme_ids`,
     only what belongs to those programmes (their referrals, buddies, duos and coverage).
-    Six queries while the period runs, five for a past period."""
+    Five queries, for either kind of period."""
     codes = sorted(set(codes))
     ids = None if programme_ids is None else sorted(set(programme_ids))
     end, running = period_end(period, today)
@@ -155,9 +159,15 @@ def measures(
         # estimates at half the referrals and then JIT-compiles the query for; the status
         # then is selected, not filtered on, for the same reason (rows outside the queues
         # are skipped below).
-        changed_since = ReferralTransition.objects.filter(
+        changed_since: Any = ReferralTransition.objects.filter(
             to_status__in=ReferralStatus.values, at__gte=end_at
         ).values("referral_id")
+        # Read first: for a recent E these are few, and a list of them lets the database
+        # fetch just those referrals; as a sub-select it scans all of them (in parallel)
+        # to join a few dozen. A long list (an E years back) stays a sub-select.
+        moved = sorted({pk for (pk,) in changed_since.values_list("referral_id")})
+        if len(moved) <= CHANGED_AS_LIST:
+            changed_since = moved
         last = (
             ReferralTransition.objects.filter(referral=OuterRef("pk"), at__lt=end_at)
             .order_by("-at", "-pk")
