@@ -42,7 +42,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
@@ -135,10 +135,13 @@ def measures(
     }
 
     placed = in_places(PUPIL_PLACE, codes) | in_places(FAMILY_PLACE, codes)
-    waiting = Referral.objects.filter(placed, submitted_at__lt=end_at)
+    # The day of submission in local time, from the database (no datetime per row here).
+    waiting = Referral.objects.filter(placed, submitted_at__lt=end_at).annotate(
+        submitted_on=TruncDate("submitted_at", tzinfo=tz)
+    )
     if ids is not None:
         waiting = waiting.filter(programme_id__in=ids)
-    fields = (PUPIL_PLACE, FAMILY_PLACE, "submitted_at", "status_then")
+    fields = (PUPIL_PLACE, FAMILY_PLACE, "submitted_on", "status_then")
     if running:
         # Every logged change lies before the end of today: the status now is the last.
         found = (
@@ -189,12 +192,12 @@ def measures(
             )
         )
     queues = frozenset(QUEUE_STATUSES)
-    for school_place, home_place, submitted_at, status_then in found:
+    for school_place, home_place, submitted_on, status_then in found:
         row = rows.get(school_place or home_place)
         if row is None or status_then not in queues:
             continue
         row.waiting += 1
-        row.waiting_days.append((end - timezone.localtime(submitted_at, tz).date()).days)
+        row.waiting_days.append((end - submitted_on).days)
 
     buddies = Buddy.objects.filter(
         status=ScreeningStatus.APPROVED,
