@@ -96,8 +96,8 @@ def test_the_funder_reads_bands_and_demand_from_the_bands(world):
 
 
 def test_measures_cost_a_fixed_number_of_queries(world, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         m.measures(CODES, period=world.period, today=world.today)
     build()  # twice the data, the same queries
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         m.measures(CODES, period=world.period, today=world.today, programme_ids=[world.p1.pk])

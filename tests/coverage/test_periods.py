@@ -150,3 +150,57 @@ def test_the_funders_and_admins_pages_cost_a_fixed_number_of_queries(client, pas
     assert [n for n, _spots in first] == [n for n, _spots in second]
     # The second world has more white spots (Bonheiden, Gent), the same queries.
     assert sum(spots for _n, spots in second) > sum(spots for _n, spots in first)
+
+
+def test_the_coordinators_pages_cost_a_fixed_number_of_queries(client, past):
+    """The regional coordinator's province and the programme coordinator's area (their
+    coverage and where their waiting referrals come from, which grows with the data), for
+    the running and a past period: the same queries whatever the data (issue 19 point 5)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buddywerk.access.models import Role
+    from tests.coverage.world import build
+    from tests.factories import (
+        PupilFactory,
+        ReferralFactory,
+        SchoolFactory,
+        UserFactory,
+        member,
+        postcode,
+    )
+
+    world = build()
+    readers = [
+        regional("VAN"),
+        regional("VBR"),
+        member(UserFactory(), world.p1, Role.PROGRAMME_COORDINATOR),
+        member(UserFactory(), past.p3, Role.PROGRAMME_COORDINATOR),
+    ]
+    choices = [{}, query_for(past)]
+
+    def counts():
+        found = []
+        for user in readers:
+            client.force_login(user)
+            for query in choices:
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(reverse("coverage:map"), query)
+                assert response.status_code == 200
+                found.append(len(queries))
+        return found
+
+    counts()  # warm the gazetteer and the drawing
+    first = counts()
+    build()
+    build_past()
+    # P1's waiting referrals now also come from Gent and Hasselt: a larger area, the same
+    # queries.
+    # (P1 worked there when they came, and has since left.)
+    for code, nis in (("9000", "44021"), ("3500", "71072")):
+        world.p1.municipalities.add(nis)
+        school = SchoolFactory(postcode=postcode(code))
+        ReferralFactory(programme=world.p1, pupil=PupilFactory(school=school))
+        world.p1.municipalities.remove(nis)
+    second = counts()
+    assert first == second

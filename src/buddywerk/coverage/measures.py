@@ -22,8 +22,9 @@ while the period runs), per municipality:
 - **programmes**: programmes whose coverage area holds the municipality (today's areas).
 
 A fixed number of queries whatever the amount of data (tests/coverage count them): free
-places come from two grouped aggregates over the running duos and the open proposals, not
-from a correlated count per buddy.
+places come from one scan over the participants and a grouped count of open proposals,
+not from a correlated count per buddy; docs/coverage.md, "Fast", says what else keeps it
+cheap.
 """
 
 from __future__ import annotations
@@ -37,18 +38,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from buddywerk.buddies.models import Buddy, ScreeningStatus
 from buddywerk.geo.distance import distance_km
-from buddywerk.geo.models import Municipality
+from buddywerk.geo.places import MunicipalityInfo, gazetteer
 from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSALS
 from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import Programme
+from buddywerk.referrals.enums import ReferralStatus
 from buddywerk.referrals.models import Referral, ReferralTransition
 from buddywerk.referrals.workflow import QUEUE_STATUSES
 from buddywerk.reports.periods import Period
@@ -58,6 +61,8 @@ from buddywerk.trajectories.models import Participant
 # A white spot: pupils wait and more than this many wait for each free place.
 DEMAND_THRESHOLD = 2.0
 NEAREST = 3
+# Up to this many referrals changed after a past period's end are asked for by id.
+CHANGED_AS_LIST = 2000
 PUPIL_PLACE = "pupil__school__municipality"
 FAMILY_PLACE = "family__postcode__municipality"
 
@@ -116,49 +121,89 @@ def measures(
 ) -> dict[str, MunicipalityMeasures]:
     """The measures of the municipalities `codes` over `period`; with `programme_ids`,
     only what belongs to those programmes (their referrals, buddies, duos and coverage).
-    Six queries while the period runs, five for a past period."""
+    Five queries, for either kind of period."""
     codes = sorted(set(codes))
     ids = None if programme_ids is None else sorted(set(programme_ids))
     end, running = period_end(period, today)
     tz = timezone.get_current_timezone()
     end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    known = municipalities()
     rows = {
-        nis: MunicipalityMeasures(nis, name, province, lat, lon)
-        for nis, name, province, lat, lon in Municipality.objects.filter(
-            nis_code__in=codes
-        ).values_list("nis_code", "name", "province_id", "lat", "lon")
+        nis: MunicipalityMeasures(nis, info.name, info.province_code, info.lat, info.lon)
+        for nis in codes
+        if (info := known.get(nis)) is not None
     }
 
-    placed = Q(**{f"{PUPIL_PLACE}__in": codes}) | Q(**{f"{FAMILY_PLACE}__in": codes})
-    waiting = Referral.objects.filter(placed, submitted_at__lt=end_at)
+    placed = in_places(PUPIL_PLACE, codes) | in_places(FAMILY_PLACE, codes)
+    # The day of submission in local time, from the database (no datetime per row here).
+    waiting = Referral.objects.filter(placed, submitted_at__lt=end_at).annotate(
+        submitted_on=TruncDate("submitted_at", tzinfo=tz)
+    )
+    if ids is not None:
+        waiting = waiting.filter(programme_id__in=ids)
+    fields = (PUPIL_PLACE, FAMILY_PLACE, "submitted_on", "status_then")
     if running:
         # Every logged change lies before the end of today: the status now is the last.
-        waiting = waiting.filter(status__in=QUEUE_STATUSES)
+        found = (
+            waiting.filter(status__in=QUEUE_STATUSES)
+            .annotate(status_then=F("status"))
+            .order_by()
+            .values_list(*fields)
+        )
     else:
+        # Only two kinds of referral can have been in a queue on E: those in one now, and
+        # those whose status changed after E. Any other had its last change before E (the
+        # status is only ever changed by a logged transition), so its status then is its
+        # status now, outside the queues. The status then (the last change before E, one
+        # probe of the index referral_move_history) is looked up for these candidates
+        # alone, not for every referral of the years before (issue 19 point 5); "changed
+        # after E" reads the report's index (to_status, at, referral) once per status.
+        # The two kinds are asked as a UNION ALL rather than an OR, which PostgreSQL
+        # estimates at half the referrals and then JIT-compiles the query for; the status
+        # then is selected, not filtered on, for the same reason (rows outside the queues
+        # are skipped below).
+        changed_since: Any = ReferralTransition.objects.filter(
+            to_status__in=ReferralStatus.values, at__gte=end_at
+        ).values("referral_id")
+        # Read first: for a recent E these are few, and a list of them lets the database
+        # fetch just those referrals; as a sub-select it scans all of them (in parallel)
+        # to join a few dozen. A long list (an E years back) stays a sub-select.
+        moved = sorted({pk for (pk,) in changed_since.values_list("referral_id")})
+        if len(moved) <= CHANGED_AS_LIST:
+            changed_since = moved
         last = (
             ReferralTransition.objects.filter(referral=OuterRef("pk"), at__lt=end_at)
             .order_by("-at", "-pk")
             .values("to_status")[:1]
         )
-        waiting = waiting.annotate(status_then=Coalesce(Subquery(last), "status")).filter(
-            status_then__in=QUEUE_STATUSES
+        then = Coalesce(Subquery(last), "status")
+        found = (
+            waiting.filter(status__in=QUEUE_STATUSES)
+            .annotate(status_then=then)
+            .order_by()
+            .values_list(*fields)
+            .union(
+                waiting.exclude(status__in=QUEUE_STATUSES)
+                .filter(pk__in=changed_since)
+                .annotate(status_then=then)
+                .order_by()
+                .values_list(*fields),
+                all=True,
+            )
         )
-    if ids is not None:
-        waiting = waiting.filter(programme_id__in=ids)
-    for school_place, home_place, submitted_at in waiting.values_list(
-        PUPIL_PLACE, FAMILY_PLACE, "submitted_at"
-    ):
+    queues = frozenset(QUEUE_STATUSES)
+    for school_place, home_place, submitted_on, status_then in found:
         row = rows.get(school_place or home_place)
-        if row is None:
+        if row is None or status_then not in queues:
             continue
         row.waiting += 1
-        row.waiting_days.append((end - timezone.localtime(submitted_at, tz).date()).days)
+        row.waiting_days.append((end - submitted_on).days)
 
     buddies = Buddy.objects.filter(
         status=ScreeningStatus.APPROVED,
         extract_seen_on__lte=end,
-        home_postcode__municipality__in=codes,
     ).filter(
+        in_places("home_postcode__municipality", codes),
         Q(screened_at__isnull=True) | Q(screened_at__lt=end_at),
         Q(available_from__isnull=True) | Q(available_from__lte=end),
         Q(available_until__isnull=True) | Q(available_until__gte=end),
@@ -203,6 +248,7 @@ def measures(
     for trajectory_id, buddy_id, takes, active, school_place, home_place in (
         Participant.objects.filter(takes_place | was_active)
         .annotate(takes=flag(takes_place), active=flag(was_active))
+        .order_by()
         .values_list(
             "trajectory_id", "trajectory__buddy_id", "takes", "active", PUPIL_PLACE, FAMILY_PLACE
         )
@@ -228,12 +274,39 @@ def measures(
         rows[nis].buddies += 1
         rows[nis].free_places += max(0, capacity - in_duos.get(pk, 0) - proposed.get(pk, 0))
 
-    links = Programme.municipalities.through.objects.filter(municipality_id__in=codes)
+    # Every coverage link (a small table): those outside `codes` are skipped here.
+    links = Programme.municipalities.through.objects.all()
     if ids is not None:
         links = links.filter(programme_id__in=ids)
     for nis, n in links.values_list("municipality_id").annotate(n=Count("pk")).order_by():
-        rows[nis].programmes = n
+        if nis in rows:
+            rows[nis].programmes = n
     return rows
+
+
+def municipalities() -> dict[str, MunicipalityInfo]:
+    """Every municipality with its name, province and centroid, from the in-memory
+    gazetteer (shipped data: no query once warm)."""
+    return gazetteer().municipalities
+
+
+def in_places(path: str, codes: Iterable[str]) -> Q:
+    """`path` (a lookup ending in a municipality) lies in one of `codes`. Whole provinces
+    are asked by province code: the funder's 304 municipalities are six provinces, a
+    regional coordinator's one, and a short IN list costs the database client far less to
+    build and send than 304 parameters (issue 19 point 5)."""
+    chosen = set(codes)
+    by_province: dict[str, set[str]] = defaultdict(set)
+    for nis, info in municipalities().items():
+        by_province[info.province_code].add(nis)
+    whole = sorted(p for p, members in by_province.items() if members <= chosen)
+    rest = sorted(chosen - {nis for p in whole for nis in by_province[p]})
+    condition = Q(pk__in=[])
+    if whole:
+        condition |= Q(**{f"{path}__province__in": whole})
+    if rest:
+        condition |= Q(**{f"{path}__in": rest})
+    return condition
 
 
 # --- Where to look for help near a white spot -----------------------------------------
@@ -271,6 +344,15 @@ def nearest_institutions(
         if nis in places
     ]
     return sorted(found, key=lambda n: (n.km, n.name))[:NEAREST]
+
+
+@functools.cache
+def institutions_near(nis_code: str) -> tuple[Nearby, ...]:
+    """The nearest teacher-training campuses of a municipality: shipped data both, so
+    computed once per process and municipality."""
+    info = municipalities()[nis_code]
+    row = MunicipalityMeasures(nis_code, info.name, info.province_code, info.lat, info.lon)
+    return tuple(nearest_institutions(row, municipality_points()))
 
 
 @dataclass(frozen=True)
@@ -323,9 +405,7 @@ def nearest_programmes(nis_code: str, areas: dict[str, list[ProgrammeArea]]) -> 
 
 def municipality_points() -> dict[str, tuple[float, float]]:
     """Centroids of every municipality, from the in-memory gazetteer (no query once warm)."""
-    from buddywerk.geo.places import gazetteer
-
-    return {nis: (info.lat, info.lon) for nis, info in gazetteer().municipalities.items()}
+    return {nis: (info.lat, info.lon) for nis, info in municipalities().items()}
 
 
 def group_by_province(rows: Iterable[MunicipalityMeasures]) -> dict[str, list[str]]:

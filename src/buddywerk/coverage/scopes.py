@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role
-from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Programme
 from buddywerk.referrals.models import Referral
 from buddywerk.referrals.workflow import QUEUE_STATUSES
 
-from .measures import FAMILY_PLACE, PUPIL_PLACE
+from .measures import FAMILY_PLACE, PUPIL_PLACE, municipalities
 
 
 @dataclass(frozen=True)
@@ -39,30 +38,20 @@ class MapScope:
 def scope_for(user: object) -> MapScope | None:
     if not policy.can_view_coverage_map(user):  # type: ignore[arg-type]
         return None
-    served = Municipality.objects.served()
+    # The served municipalities come from the in-memory gazetteer (shipped data).
+    served = {nis: info for nis, info in municipalities().items() if info.is_served}
     if policy.report_sees_everything(user):  # type: ignore[arg-type]
         restricted = policy.report_is_suppressed(user, province=None, programme=None)  # type: ignore[arg-type]
-        codes = tuple(served.order_by("nis_code").values_list("nis_code", flat=True))
-        return MapScope(_("Flanders and Brussels"), codes, restricted)
+        return MapScope(_("Flanders and Brussels"), tuple(sorted(served)), restricted)
     provinces = policy.regional_province_codes(user)  # type: ignore[arg-type]
     if provinces:
-        codes = tuple(
-            served.filter(province__in=provinces)
-            .order_by("nis_code")
-            .values_list("nis_code", flat=True)
-        )
+        mine = {nis: info for nis, info in served.items() if info.province_code in provinces}
         restricted = any(
             policy.report_is_suppressed(user, province=p, programme=None)  # type: ignore[arg-type]
             for p in provinces
         )
-        names = ", ".join(
-            sorted(
-                served.filter(province__in=provinces)
-                .values_list("province__name", flat=True)
-                .distinct()
-            )
-        )
-        return MapScope(names, codes, restricted)
+        names = ", ".join(sorted({info.province_name for info in mine.values()}))
+        return MapScope(names, tuple(sorted(mine)), restricted)
     ids = tuple(sorted(policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)))  # type: ignore[arg-type]
     coverage = frozenset(
         Programme.municipalities.through.objects.filter(programme_id__in=ids).values_list(
@@ -74,11 +63,7 @@ def scope_for(user: object) -> MapScope | None:
         programme_id__in=ids, status__in=QUEUE_STATUSES
     ).values_list(PUPIL_PLACE, FAMILY_PLACE):
         sources.add(school_place or home_place)
-    codes = tuple(
-        served.filter(nis_code__in=coverage | sources)
-        .order_by("nis_code")
-        .values_list("nis_code", flat=True)
-    )
+    codes = tuple(sorted(nis for nis in coverage | sources if nis in served))
     names = ", ".join(
         Programme.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)
     )

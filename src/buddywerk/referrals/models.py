@@ -501,7 +501,10 @@ class ReferralTransition(TransitionLog):
         # The funder's report reads the moves to matched, declined or withdrawn by date
         # from the index alone, not from the wide log rows (issue 22).
         indexes = [
-            models.Index(fields=["to_status", "at", "referral"], name="referral_move_report")
+            models.Index(fields=["to_status", "at", "referral"], name="referral_move_report"),
+            # A referral's last change before a day (the coverage map of a past period,
+            # issue 19): one probe from the end of its history, no sort.
+            models.Index(fields=["referral", "at", "id"], name="referral_move_history"),
         ]
 
 
