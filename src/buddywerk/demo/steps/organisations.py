@@ -37,7 +37,7 @@ OTHERS = [
 ]
 # Issue 20, point 3: the services the platform admin registers on the services page
 # (Gent lies outside the demo's regional coordination of Antwerpen).
-SERVICES = [
+SERVICES: list[dict[str, object]] = [
     {
         "name": "Onthaalbureau Gent",
         "service_kind": ServiceKind.WELCOME_OFFICE,
@@ -215,12 +215,12 @@ def organisations() -> None:
                 },
             )
     municipalities = {m.nis_code: m for m in Municipality.objects.select_related("province")}
-    for spec in SERVICES:
-        if not Service.objects.filter(name=spec["name"]).exists():
-            fields = {k: v for k, v in spec.items() if k != "nis_code"}
+    for service in SERVICES:
+        if not Service.objects.filter(name=service["name"]).exists():
+            fields = {k: v for k, v in service.items() if k != "nis_code"}
             service_register(
                 actor=admin,
-                fields={**fields, "municipality": municipalities[str(spec["nis_code"])]},
+                fields={**fields, "municipality": municipalities[str(service["nis_code"])]},
             )
     # Issue 14, point 3: the city of Mechelen, whose staff read Mechelen's figures.
     for name, nis_code in CITIES:
