@@ -69,7 +69,7 @@ def test_a_service_is_registered_and_its_staff_member_gets_in(
     assert not Service.objects.exists()
     page.get_by_label("Naam van de dienst").fill("Onthaalbureau Mechelen")
     page.get_by_label("Soort dienst").select_option("welcome_office")
-    page.get_by_label("Gemeente", exact=True).select_option("12025")
+    page.get_by_label("Gemeente").select_option("12025")
     page.get_by_label("Arabisch", exact=True).check()
     _no_sideways_scroll(office, "the service form", phone)
     page.get_by_role("button", name="De dienst registreren").click()
@@ -80,8 +80,8 @@ def test_a_service_is_registered_and_its_staff_member_gets_in(
     _no_sideways_scroll(office, "the service page", phone)
 
     # ... and invites a staff member.
-    page.get_by_label("E-mailadres", exact=True).fill("olga@example.org")
-    page.get_by_label("Voornaam", exact=True).fill("Olga")
+    page.get_by_label("E-mailadres").fill("olga@example.org")
+    page.get_by_label("Voornaam").fill("Olga")
     page.get_by_label("Contactpersoon van de dienst").check()
     page.get_by_role("button", name="Stuur de uitnodiging").click()
     office.check()
