@@ -286,3 +286,22 @@ def test_the_migration_moves_service_staff_to_their_own_role_and_back():
     migration.staff_of_services_back(apps, None)
     assert Membership.objects.get(user=worker).role == Role.SCHOOL_STAFF
     assert Membership.objects.get(user=teacher).role == Role.SCHOOL_STAFF
+
+
+def test_the_migration_gives_every_service_made_in_the_admin_its_details_and_back():
+    migration = import_module("buddywerk.organisations.migrations.0008_service")
+    plain = OrganisationFactory(name="OCMW van vroeger", kind=OrganisationKind.SERVICE)
+    OrganisationFactory(name="Regio", kind=OrganisationKind.REGION)
+    migration.services_detail(apps, None)
+    service = Service.objects.get(pk=plain.pk)
+    assert service.name == "OCMW van vroeger" and service.service_kind == ServiceKind.OTHER
+    assert Service.objects.count() == 1
+
+    class Editor:
+        class connection:  # noqa: N801 - what RunPython passes: schema_editor.connection
+            alias = "default"
+
+    migration.services_undetail(apps, Editor)
+    assert not Service.objects.exists()
+    plain.refresh_from_db()
+    assert plain.name == "OCMW van vroeger"
