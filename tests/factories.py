@@ -17,6 +17,8 @@ from buddywerk.organisations.models import (
     Programme,
     School,
     SchoolLevel,
+    Service,
+    ServiceKind,
 )
 from buddywerk.referrals.models import (
     Family,
@@ -74,6 +76,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = OrganisationKind.SERVICE
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """Issue 20: a registered service (with its details), in Mechelen by default."""
+
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    kind = OrganisationKind.SERVICE
+    service_kind = ServiceKind.WELCOME_OFFICE
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(nis_code="12025"))
+    province = factory.LazyAttribute(lambda o: o.municipality.province)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

@@ -37,6 +37,8 @@ MFA_ROLES = [
     Role.CITY_STAFF,
     Role.PLATFORM_ADMIN,
     Role.INTERNSHIP_SUPERVISOR,
+    # Issue 20: staff of a service read the families they referred.
+    Role.SERVICE_STAFF,
 ]
 
 

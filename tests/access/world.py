@@ -22,6 +22,7 @@ from tests.factories import (
     PupilFactory,
     ReferralFactory,
     SchoolFactory,
+    ServiceFactory,
     UserFactory,
     member,
     postcode,
@@ -38,6 +39,8 @@ OTHER_CITY_STAFF = "city_staff_other_city"  # staff of the city of Gent (issue 1
 # Issue 20: a supervisor of another teacher-training institution than the world buddy's.
 OTHER_SUPERVISOR = "supervisor_other_institution"
 OTHER_REGIONAL = "regional_coordinator_other_province"  # Oost-Vlaanderen (issue 20)
+# Issue 20, point 3: staff of Service B (the insider works for Service A).
+OTHER_SERVICE_STAFF = "service_staff_other_service"
 OUTSIDERS = {
     BUDDY_OTHER_DUO: Role.BUDDY.value,
     DECLINED_APPLICANT: Role.BUDDY.value,
@@ -47,6 +50,7 @@ OUTSIDERS = {
     OTHER_CITY_STAFF: Role.CITY_STAFF.value,
     OTHER_SUPERVISOR: Role.INTERNSHIP_SUPERVISOR.value,
     OTHER_REGIONAL: Role.REGIONAL_COORDINATOR.value,
+    OTHER_SERVICE_STAFF: Role.SERVICE_STAFF.value,
 }
 ROLES = [ANONYMOUS, *[role.value for role in Role], *OUTSIDERS]
 
@@ -84,7 +88,9 @@ def build_world() -> World:
     )
     school = SchoolFactory(name="School A")
     other_school = SchoolFactory(name="School B", postcode=postcode("9000"))
-    service = OrganisationFactory(name="Service A", kind=OrganisationKind.SERVICE)
+    # Issue 20: a registered service in Mechelen (province of Antwerp, the world region's).
+    service = ServiceFactory(name="Service A")
+    other_service = ServiceFactory(name="Service B")
     region = OrganisationFactory(
         name="Regio Antwerpen (test)",
         kind=OrganisationKind.REGION,
@@ -121,7 +127,13 @@ def build_world() -> World:
         Role.PLATFORM_ADMIN: member(
             UserFactory(email="admin@example.org", is_staff=True), umbrella, Role.PLATFORM_ADMIN
         ),
+        Role.SERVICE_STAFF: member(
+            UserFactory(email="service@example.org"), service, Role.SERVICE_STAFF, is_lead=True
+        ),
     }
+    service_colleague = member(
+        UserFactory(email="service-colleague@example.org"), service, Role.SERVICE_STAFF
+    )
     pupil = PupilFactory(school=school)
     other_pupil = PupilFactory(school=other_school)
     referral = ReferralFactory(programme=programme, pupil=pupil)
@@ -148,6 +160,8 @@ def build_world() -> World:
             "school": school,
             "other_school": other_school,
             "service": service,
+            "other_service": other_service,
+            "service_colleague": service_colleague,
             "buddy": buddy,
             "pupil": pupil,
             "other_pupil": other_pupil,
@@ -305,6 +319,12 @@ def _outsiders(world: World) -> dict[str, User]:
                 municipality=Municipality.objects.get(nis_code="44021"),
             ),
             Role.CITY_STAFF,
+        ),
+        OTHER_SERVICE_STAFF: member(
+            UserFactory(email="service-b@example.org"),
+            world.other_service,
+            Role.SERVICE_STAFF,
+            is_lead=True,
         ),
         OTHER_REGIONAL: member(
             UserFactory(email="region-ovl@example.org"),

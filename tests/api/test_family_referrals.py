@@ -56,7 +56,7 @@ def post(client, url, data=None, **headers):
 
 def service_worker():
     service = OrganisationFactory(kind=OrganisationKind.SERVICE)
-    return member(UserFactory(), service, Role.SCHOOL_STAFF), service
+    return member(UserFactory(), service, Role.SERVICE_STAFF), service
 
 
 @pytest.fixture

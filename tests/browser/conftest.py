@@ -37,6 +37,7 @@ from tests.factories import (
     PupilFactory,
     ReferralFactory,
     SchoolFactory,
+    ServiceFactory,
     UserFactory,
     member,
 )
@@ -346,6 +347,13 @@ def build_world() -> World:
         is_lead=True,
     )
     internship_services.sharing_consent_give(actor=buddy_user, institution=thomas_more)
+    # Issue 20, point 3: the staff member of a welcome office (a service, not a school).
+    users[Role.SERVICE_STAFF] = member(
+        UserFactory(email="service@example.org"),
+        ServiceFactory(name="Onthaalbureau Mechelen"),
+        Role.SERVICE_STAFF,
+        is_lead=True,
+    )
     expected = {
         Role.BUDDY: {"Programmes": "1", "Screening": "Approved", "Participants I can take": "2"},
         Role.SCHOOL_STAFF: {
@@ -373,10 +381,17 @@ def build_world() -> World:
             "Families supported this school year": "0",
             "Meetings held this school year": "0",
         },
-        # Three buddies and eight role holders.
-        Role.PLATFORM_ADMIN: {"Users": "10", "Programmes": "1", "Schools to confirm": "1"},
+        # Three buddies and nine role holders (the service's staff member included).
+        Role.PLATFORM_ADMIN: {"Users": "11", "Programmes": "1", "Schools to confirm": "1"},
         # The supervisor's own page is the list of students (see test_role_journey).
         Role.INTERNSHIP_SUPERVISOR: {},
+        # The service has referred no family yet.
+        Role.SERVICE_STAFF: {
+            "Families referred": "0",
+            "Referrals waiting for a buddy": "0",
+            "Families with a buddy": "0",
+            "Draft referrals": "0",
+        },
     }
     return World(users=users, pupil=pupils[0], expected=expected)
 

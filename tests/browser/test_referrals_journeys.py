@@ -48,7 +48,9 @@ def referral_world(transactional_db: None) -> ReferralWorld:
         coordinator=member(
             UserFactory(email="coordinator@example.org"), programme, Role.PROGRAMME_COORDINATOR
         ),
-        service_worker=member(UserFactory(email="onthaal@example.org"), service, Role.SCHOOL_STAFF),
+        service_worker=member(
+            UserFactory(email="onthaal@example.org"), service, Role.SERVICE_STAFF
+        ),
     )
 
 

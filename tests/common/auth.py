@@ -64,6 +64,10 @@ def organisation_for(role: str):
         return TrainingInstitution.objects.create(
             name="Lerarenopleiding (test)", kind=OrganisationKind.TRAINING_INSTITUTION
         )
+    if role == Role.SERVICE_STAFF:
+        from tests.factories import ServiceFactory
+
+        return ServiceFactory()
     if role == Role.CITY_STAFF:
         from buddywerk.geo.models import Municipality
         from buddywerk.organisations.models import City

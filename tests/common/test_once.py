@@ -291,7 +291,7 @@ def test_a_family_referral_sent_twice_makes_one_draft(client):
         participant_kind=ParticipantKind.FAMILIES,
         municipalities=Municipality.objects.filter(nis_code="44021"),
     )
-    client.force_login(member(UserFactory(), service, Role.SCHOOL_STAFF))
+    client.force_login(member(UserFactory(), service, Role.SERVICE_STAFF))
     data = {
         "contact_name": "Familie Haddad",
         "household_size": "5",

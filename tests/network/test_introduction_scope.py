@@ -59,7 +59,7 @@ def scene():
         "declined applicant": declined.user,
         "unscreened applicant": buddy_in_programme(ScreeningStatus.APPLIED).user,
         "the programme's coordinator": coordinator,
-        "staff of the referring service": member(UserFactory(), service, Role.SCHOOL_STAFF),
+        "staff of the referring service": member(UserFactory(), service, Role.SERVICE_STAFF),
     }
     return {"duo": duo, "family": family, "own": own, "outsiders": outsiders}
 

@@ -128,7 +128,7 @@ def test_the_sociale_kaart_is_in_the_menu_of_those_who_use_it(client):
         "family buddy": (buddy(family_programme), True),
         "pupil buddy": (buddy(), False),
         "coordinator": (coordinator(), True),
-        "service staff": (member(UserFactory(), service, Role.SCHOOL_STAFF), True),
+        "service staff": (member(UserFactory(), service, Role.SERVICE_STAFF), True),
         "school staff": (care_coordinator(), False),
         "admin": (platform_admin(), True),
     }

@@ -268,7 +268,7 @@ def test_staff_of_another_school_cannot_create_for_this_school(school, programme
 @pytest.mark.django_db
 def test_service_refers_a_family_and_it_meets_near_home():
     service = OrganisationFactory()
-    worker = member(UserFactory(), service, Role.SCHOOL_STAFF)
+    worker = member(UserFactory(), service, Role.SERVICE_STAFF)
     programme = ProgrammeFactory(
         participant_kind=ParticipantKind.FAMILIES,
         municipalities=Municipality.objects.filter(nis_code="44021"),

@@ -298,7 +298,7 @@ def test_a_service_refers_a_family():
     from buddywerk.organisations.models import OrganisationKind, ParticipantKind
 
     service = OrganisationFactory(name="Onthaalbureau", kind=OrganisationKind.SERVICE)
-    worker = member(UserFactory(), service, Role.SCHOOL_STAFF)
+    worker = member(UserFactory(), service, Role.SERVICE_STAFF)
     programme = ProgrammeFactory(
         participant_kind=ParticipantKind.FAMILIES,
         municipalities=Municipality.objects.filter(nis_code="44021"),

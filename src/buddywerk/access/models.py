@@ -17,7 +17,7 @@ class Role(models.TextChoices):
     """The roles of DOMAIN.md; a user may hold several through memberships."""
 
     BUDDY = "buddy", _("Buddy")
-    SCHOOL_STAFF = "school_staff", _("School or service staff")
+    SCHOOL_STAFF = "school_staff", _("School staff")
     PROGRAMME_COORDINATOR = "programme_coordinator", _("Programme coordinator")
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     FUNDER = "funder", _("Funder")
@@ -25,13 +25,17 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
     # Issue 20, point 1: staff of a teacher-training institution who follow its students.
     INTERNSHIP_SUPERVISOR = "internship_supervisor", _("Internship supervisor")
+    # Issue 20, point 3: staff of a service (OCMW, CAW, welcome office...) that refers
+    # families [004]; their own role, never a school's.
+    SERVICE_STAFF = "service_staff", _("Service staff")
 
 
 # Which kinds of organisation each role belongs to. Staff of a service that refers
-# families [004] hold the school_staff role in that service.
+# families [004] hold the service_staff role in that service (issue 20).
 ROLE_ORGANISATION_KINDS = {
     Role.BUDDY: {OrganisationKind.PROGRAMME},
-    Role.SCHOOL_STAFF: {OrganisationKind.SCHOOL, OrganisationKind.SERVICE},
+    Role.SCHOOL_STAFF: {OrganisationKind.SCHOOL},
+    Role.SERVICE_STAFF: {OrganisationKind.SERVICE},
     Role.PROGRAMME_COORDINATOR: {OrganisationKind.PROGRAMME},
     Role.REGIONAL_COORDINATOR: {OrganisationKind.REGION},
     Role.FUNDER: {OrganisationKind.FUNDER},
@@ -53,8 +57,15 @@ ROLES_REQUIRING_MFA = frozenset(
         Role.PLATFORM_ADMIN,
         # Issue 20: supervisors read their students' internship files.
         Role.INTERNSHIP_SUPERVISOR,
+        # Issue 20: service staff read the families they referred.
+        Role.SERVICE_STAFF,
     }
 )
+
+# The staff of a referring organisation: a school's (school_staff) or a service's
+# (service_staff). Each role lives in its own kind of organisation only, so filtering
+# memberships of one organisation on these roles finds exactly that organisation's staff.
+REFERRER_STAFF_ROLES = (Role.SCHOOL_STAFF, Role.SERVICE_STAFF)
 
 
 class UserManager(BaseUserManager["User"]):

@@ -37,10 +37,10 @@ from buddywerk.network.models import (
 from buddywerk.organisations.models import (
     City,
     Organisation,
-    OrganisationKind,
     ParticipantKind,
     Programme,
     School,
+    Service,
     TrainingInstitution,
 )
 from buddywerk.privacy.erasure_models import ErasureRequest
@@ -106,6 +106,19 @@ def organisation_ids(user: AnyUser, role: str) -> set[int]:
 
 def has_role(user: AnyUser, role: str) -> bool:
     return role in roles_of(user)
+
+
+def service_ids(user: AnyUser) -> set[int]:
+    """The services (OCMW, CAW, welcome office...) in which the user is staff (issue 20)."""
+    return organisation_ids(user, Role.SERVICE_STAFF)
+
+
+def staff_organisation_ids(user: AnyUser) -> set[int]:
+    """The schools (school_staff) and services (service_staff) the user works for: the
+    organisations that refer participants and follow their duos. Each role lives in its
+    own kind of organisation, so a school's staff never act for a service, nor the other
+    way round."""
+    return organisation_ids(user, Role.SCHOOL_STAFF) | service_ids(user)
 
 
 def _buddy_status(user: AnyUser) -> str | None:
@@ -236,7 +249,7 @@ def families_visible_to(user: AnyUser, qs: QuerySet[Family]) -> QuerySet[Family]
         return qs.none()
     if is_platform_admin(user):
         return qs
-    condition = Q(referred_by_id__in=organisation_ids(user, Role.SCHOOL_STAFF))
+    condition = Q(referred_by_id__in=staff_organisation_ids(user))
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if programmes:
         condition |= Q(
@@ -256,7 +269,7 @@ def referrals_visible_to(user: AnyUser, qs: QuerySet[Referral]) -> QuerySet[Refe
         return qs.none()
     if is_platform_admin(user):
         return qs
-    condition = Q(referrer_id__in=organisation_ids(user, Role.SCHOOL_STAFF))
+    condition = Q(referrer_id__in=staff_organisation_ids(user))
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if programmes:
         condition |= Q(programme_id__in=programmes, submitted_at__isnull=False)
@@ -314,20 +327,21 @@ def can_edit_own_buddy_profile(user: AnyUser) -> bool:
 
 
 def referrer_organisation_ids(user: AnyUser) -> set[int]:
-    """The schools and services in whose name the user refers (school_staff role)."""
-    return organisation_ids(user, Role.SCHOOL_STAFF)
+    """The schools and services in whose name the user refers (school_staff in a school,
+    service_staff in a service)."""
+    return staff_organisation_ids(user)
 
 
 def can_refer(user: AnyUser) -> bool:
-    """R4: staff of a school or of a service (school_staff role) refer participants; a
-    service refers families only (see `can_refer_pupil`)."""
+    """R4: staff of a school or of a service refer participants; a service refers
+    families only (see `can_refer_pupil`)."""
     return bool(referrer_organisation_ids(user))
 
 
 def can_refer_pupil(user: AnyUser) -> bool:
     """R4: only schools request a buddy for a pupil; the school keeps central direction of
     the pupil's learning."""
-    ids = referrer_organisation_ids(user)
+    ids = organisation_ids(user, Role.SCHOOL_STAFF)
     return bool(ids) and School.objects.filter(pk__in=ids).exists()
 
 
@@ -463,7 +477,7 @@ def trajectories_visible_to(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet
     if is_platform_admin(user):
         return qs
     condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
-    schools = organisation_ids(user, Role.SCHOOL_STAFF)
+    schools = staff_organisation_ids(user)
     if schools:
         condition |= Q(school_id__in=schools)
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
@@ -477,7 +491,13 @@ def can_list_trajectories(user: AnyUser) -> bool:
     coordinators and platform admins (R11: the school is the buddy's tandem partner)."""
     return bool(
         roles_of(user)
-        & {Role.BUDDY, Role.SCHOOL_STAFF, Role.PROGRAMME_COORDINATOR, Role.PLATFORM_ADMIN}
+        & {
+            Role.BUDDY,
+            Role.SCHOOL_STAFF,
+            Role.SERVICE_STAFF,
+            Role.PROGRAMME_COORDINATOR,
+            Role.PLATFORM_ADMIN,
+        }
     )
 
 
@@ -508,8 +528,9 @@ def is_trajectory_buddy(user: AnyUser, trajectory: Trajectory) -> bool:
 
 def is_trajectory_school_staff(user: AnyUser, trajectory: Trajectory) -> bool:
     """The user works at the school (or service) of the duo's participants: the tandem
-    partner of R11, who confirms agreements (R9) and insurance (R10)."""
-    return trajectory.school_id in organisation_ids(user, Role.SCHOOL_STAFF)
+    partner of R11, who confirms agreements (R9) and insurance (R10). For a family's duo
+    that is the service that referred the family (service_staff)."""
+    return trajectory.school_id in staff_organisation_ids(user)
 
 
 def can_log_meeting(user: AnyUser, trajectory: Trajectory) -> bool:
@@ -660,11 +681,7 @@ def can_use_social_map(user: AnyUser) -> bool:
     and approved buddies of a programme with families lead families to it."""
     if is_platform_admin(user) or has_role(user, Role.PROGRAMME_COORDINATOR):
         return True
-    services = organisation_ids(user, Role.SCHOOL_STAFF)
-    if (
-        services
-        and Organisation.objects.filter(pk__in=services, kind=OrganisationKind.SERVICE).exists()
-    ):
+    if service_ids(user):
         return True
     programmes = approved_buddy_programme_ids(user)
     return (
@@ -1086,7 +1103,7 @@ def can_see_buddy_path(
     return (
         buddy.path_shown_to == PathShownTo.SCHOOL
         and school_id is not None
-        and school_id in organisation_ids(user, Role.SCHOOL_STAFF)
+        and school_id in staff_organisation_ids(user)
     )
 
 
@@ -1897,3 +1914,53 @@ def can_manage_family_messages(user: AnyUser, family: Family) -> bool:
     """The coordinators of the programme of a running duo with the family record (and
     withdraw) how its contact person wants short messages."""
     return bool(family_message_programmes(user, family))
+
+
+# --- Issue 20, point 3: services and their staff ---------------------------------------
+
+
+def services_registered_by(user: AnyUser, qs: QuerySet[Service]) -> QuerySet[Service]:
+    """The services the user registers and whose staff they invite: every service for a
+    platform admin; for a regional coordinator, those in a municipality of their province
+    (R: one regional coordinator per province [003])."""
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    provinces = regional_province_codes(user)
+    if not provinces:
+        return qs.none()
+    return qs.filter(municipality__province_id__in=provinces)
+
+
+def service_municipalities_of(user: AnyUser, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """Where the user may register a service: anywhere for a platform admin, their own
+    province for a regional coordinator."""
+    if is_platform_admin(user):
+        return qs
+    provinces = regional_province_codes(user)
+    if not provinces:
+        return qs.none()
+    return qs.filter(province_id__in=provinces)
+
+
+def can_register_services(user: AnyUser) -> bool:
+    """A platform admin or a regional coordinator (for their province) registers services
+    and invites their staff; the list of services is their page."""
+    return is_platform_admin(user) or bool(regional_province_codes(user))
+
+
+def can_manage_service(user: AnyUser, service: Service) -> bool:
+    """Edit the service and invite or revoke its staff (see `services_registered_by`)."""
+    return services_registered_by(user, Service.objects.filter(pk=service.pk)).exists()
+
+
+def can_see_service_pages(user: AnyUser) -> bool:
+    """A service's staff reach their service's page (its details, its colleagues and the
+    families it referred)."""
+    return bool(service_ids(user))
+
+
+def services_of_staff(user: AnyUser, qs: QuerySet[Service]) -> QuerySet[Service]:
+    """The services the user works for (service_staff)."""
+    return qs.filter(pk__in=service_ids(user))

@@ -105,7 +105,7 @@ ACCOUNTS = [
         demo_email("onthaal.gent"),
         "Olga",
         "Onthaal",
-        Role.SCHOOL_STAFF,
+        Role.SERVICE_STAFF,
         "Onthaalbureau Gent",
         is_lead=True,
     ),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Role
+from buddywerk.access.models import REFERRER_STAFF_ROLES
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 def school_contact_ids(trajectory: Trajectory) -> set[int]:
     """The school's side of the tandem: whoever confirmed the agreements or wrote in the
     thread for the school, and the care coordinator."""
-    school_staff = member_ids(trajectory.school_id, Role.SCHOOL_STAFF)
+    school_staff = member_ids(trajectory.school_id, REFERRER_STAFF_ROLES)
     ids = school_care_coordinator_ids(trajectory)
     confirmed_by = getattr(getattr(trajectory, "agreement", None), "school_confirmed_by_id", None)
     if confirmed_by:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import REFERRER_STAFF_ROLES, Membership, Role
 from buddywerk.buddies.models import Buddy
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
@@ -69,11 +69,11 @@ def _mail_recipients(proposal: Proposal, kind: str) -> list[User]:
     """Who hears about it: the buddy when they must answer or the duo starts; the referring
     school or service when it must confirm; the programme's coordinators otherwise."""
 
-    def members(organisation_id: int, role: Role) -> list[User]:
+    def members(organisation_id: int, *roles: str) -> list[User]:
         return [
             m.user
             for m in Membership.objects.active()
-            .filter(organisation_id=organisation_id, role=role)
+            .filter(organisation_id=organisation_id, role__in=roles)
             .select_related("user")
             .order_by("user_id")
         ]
@@ -81,7 +81,7 @@ def _mail_recipients(proposal: Proposal, kind: str) -> list[User]:
     buddy = [proposal.buddy.user]
     if kind == "proposed":
         return buddy
-    school = members(proposal.referral.referrer_id, Role.SCHOOL_STAFF)
+    school = members(proposal.referral.referrer_id, *REFERRER_STAFF_ROLES)
     if kind == "accepted":
         return school
     if kind == "reminder":

@@ -21,6 +21,7 @@ from .models import (
     OrganisationKind,
     Programme,
     School,
+    Service,
     TrainingInstitution,
 )
 
@@ -30,6 +31,7 @@ _OWN_PAGE = {
     OrganisationKind.SCHOOL,
     OrganisationKind.TRAINING_INSTITUTION,
     OrganisationKind.CITY,
+    OrganisationKind.SERVICE,
 }
 
 
@@ -119,6 +121,33 @@ class TrainingInstitutionAdmin(OrganisationServiceAdmin):
     fields = ["name", "campus", "province", "municipality"]
     list_display = ["name", "campus", "municipality"]
     search_fields = ["name", "campus"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Service)
+class ServiceOrganisationAdmin(OrganisationServiceAdmin):
+    """Issue 20: services are registered on their own pages (platform admins and regional
+    coordinators); the admin shows and changes them through the same audited save."""
+
+    service_fields = [
+        "name",
+        "service_kind",
+        "municipality",
+        "contact_email",
+        "contact_phone",
+        "languages",
+    ]
+    fields = (
+        "name",
+        "service_kind",
+        "municipality",
+        "contact_email",
+        "contact_phone",
+        "languages",
+    )
+    list_display = ["name", "service_kind", "municipality"]
+    list_filter = ["service_kind"]
+    search_fields = ["name", "municipality__name"]
     autocomplete_fields = ["municipality"]
 
 

@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buddywerk.common.vocabulary import MeetingMode, SchoolYear
+from buddywerk.common.plausible import PhoneNumberField
+from buddywerk.common.vocabulary import Language, MeetingMode, SchoolYear
+from buddywerk.geo.models import Municipality
 from buddywerk.geo.places import PlaceLookup, place_lookup
 from buddywerk.geo.selectors import postcode_resolve
 
-from .models import ParticipantKind, SchoolLevel, buddy_kind_choices
+from .models import ParticipantKind, SchoolLevel, Service, ServiceKind, buddy_kind_choices
 from .selectors import MAX_DISTANCE_KM, FinderCriteria
 
 # MAX_DISTANCE_KM is 200; the limit keeps the finder's search to Flanders and its borders.
@@ -193,4 +195,51 @@ class DeclineForm(BootstrapForm):
         label=_("Why is the registration declined?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ServiceForm(BootstrapForm):
+    """Issue 20, point 3: a service registered (or changed) by a platform admin or the
+    regional coordinator of its province. The service function holds the rules."""
+
+    name = forms.CharField(label=_("Name of the service"), max_length=200)
+    service_kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceKind.choices)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = PhoneNumberField(label=_("Contact phone"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Languages the service's staff can help families in."),
+    )
+
+    def __init__(self, *args: Any, user: Any, service: Service | None = None, **kwargs: Any):
+        from buddywerk.access import policy
+
+        if service is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": service.name,
+                "service_kind": service.service_kind,
+                "municipality": service.municipality_id,
+                "contact_email": service.contact_email,
+                "contact_phone": service.contact_phone,
+                "languages": service.languages,
+            }
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = policy.service_municipalities_of(
+                user, Municipality.objects.all()
+            ).order_by("name")
+
+
+class ServiceStaffInviteForm(StaffInviteForm):
+    is_lead = forms.BooleanField(
+        label=_("Contact person of the service"),
+        required=False,
+        help_text=_("The person Buddywerk and the programmes contact first."),
     )

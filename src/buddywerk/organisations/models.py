@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.buddies.enums import BuddyKind
 from buddywerk.common.fields import ProtectedKey
 from buddywerk.common.models import PublicModel
-from buddywerk.common.vocabulary import MeetingMode, SchoolYear
+from buddywerk.common.vocabulary import Language, MeetingMode, SchoolYear
 from buddywerk.geo.models import Municipality, Postcode, Province
 
 from .fields import MultipleChoiceJSONField
@@ -285,3 +285,41 @@ class TrainingInstitution(Organisation):
     class Meta:
         verbose_name = _("teacher-training institution")
         verbose_name_plural = _("teacher-training institutions")
+
+
+class ServiceKind(models.TextChoices):
+    """The kinds of services that refer families to a family programme [004]."""
+
+    OCMW = "ocmw", _("Public social welfare centre (OCMW)")
+    CAW = "caw", _("General welfare centre (CAW)")
+    WELCOME_OFFICE = "welcome_office", _("Welcome office (onthaalbureau)")
+    INTEGRATION_AGENCY = "integration_agency", _("Integration agency")
+    OTHER = "other", _("Other service")
+
+
+class Service(Organisation):
+    """Issue 20, point 3: a service (OCMW, CAW, welcome office, integration agency...)
+    whose staff (service_staff role) refer families to the programmes [004]. A platform
+    admin or the regional coordinator of its province registers it in the application."""
+
+    service_kind = models.CharField(
+        _("kind of service"), max_length=24, choices=ServiceKind.choices
+    )
+    municipality = ProtectedKey(Municipality, _("municipality"), null=True, related_name="services")
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    languages = MultipleChoiceJSONField(
+        _("languages spoken"),
+        item_choices=Language,
+        blank=True,
+        help_text=_("Languages the service's staff can help families in."),
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    @property
+    def language_names(self) -> list[str]:
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.languages]

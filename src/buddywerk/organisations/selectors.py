@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from buddywerk.access.models import Membership, Role
 from buddywerk.common.vocabulary import MeetingMode, SchoolYear
 from buddywerk.geo.places import MunicipalityInfo, Place, gazetteer
 
-from .models import ParticipantKind, Programme, School, buddy_kind_choices
+from .models import ParticipantKind, Programme, School, Service, buddy_kind_choices
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -199,4 +200,57 @@ def school_registration_resent(*, school_number: str, registrant_email: str) -> 
             registrant_email__iexact=registrant_email.strip(),
         )
         .first()
+    )
+
+
+# --- Services (issue 20, point 3) -------------------------------------------------------
+
+
+def services_registered_by(*, user: Any) -> list[Service]:
+    """The services the user registered or may manage, by municipality and name."""
+    return list(
+        policy.services_registered_by(user, Service.objects.all())
+        .select_related("municipality")
+        .annotate(
+            staff_count=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.SERVICE_STAFF, memberships__is_active=True),
+            )
+        )
+        .order_by("municipality__name", "name")
+    )
+
+
+def service_get_managed_by(*, user: Any, service_uuid: UUID) -> Service:
+    """The service if `user` manages it; 404 otherwise."""
+    service: Service = get_object_or_404(
+        policy.services_registered_by(user, Service.objects.select_related("municipality")),
+        uuid=service_uuid,
+    )
+    return service
+
+
+def services_of_staff(*, user: Any) -> list[Service]:
+    return list(
+        policy.services_of_staff(user, Service.objects.select_related("municipality")).order_by(
+            "name"
+        )
+    )
+
+
+def service_get_of_staff(*, user: Any, service_uuid: UUID) -> Service:
+    service: Service = get_object_or_404(
+        policy.services_of_staff(user, Service.objects.select_related("municipality")),
+        uuid=service_uuid,
+    )
+    return service
+
+
+def service_staff_list(*, service: Service) -> list[Membership]:
+    """The service's active staff, contact persons first."""
+    return list(
+        Membership.objects.active()
+        .filter(organisation=service, role=Role.SERVICE_STAFF)
+        .select_related("user")
+        .order_by("-is_lead", "user__last_name", "user__first_name", "user__email")
     )

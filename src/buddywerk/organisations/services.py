@@ -18,7 +18,7 @@ from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.access.services import membership_grant, membership_revoke, user_create
 from buddywerk.common.audit import AuditAction, audit_record
-from buddywerk.geo.models import Postcode, Region
+from buddywerk.geo.models import Municipality, Postcode, Region
 from buddywerk.mail.compose import (
     mail_language,
     mail_to_address,
@@ -35,6 +35,7 @@ from .models import (
     Programme,
     School,
     SchoolLevel,
+    Service,
     TrainingInstitution,
 )
 
@@ -274,6 +275,7 @@ _OWN_KIND: dict[type[Organisation], str] = {
     School: OrganisationKind.SCHOOL,
     TrainingInstitution: OrganisationKind.TRAINING_INSTITUTION,
     City: OrganisationKind.CITY,
+    Service: OrganisationKind.SERVICE,
 }
 
 
@@ -327,3 +329,145 @@ def organisation_save(
         detail={"fields": sorted(fields)},
     )
     return organisation
+
+
+# --- Services and their staff (issue 20, point 3) --------------------------------------
+
+SERVICE_FIELDS = (
+    "name",
+    "service_kind",
+    "municipality",
+    "contact_email",
+    "contact_phone",
+    "languages",
+)
+
+
+def _service_fill(service: Service, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(SERVICE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a field of a service: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(service, name, value.strip() if isinstance(value, str) else value)
+    service.kind = OrganisationKind.SERVICE
+    municipality = service.municipality if service.municipality_id else None
+    if municipality is None:
+        raise ValidationError({"municipality": _("Choose the municipality of the service.")})
+    service.province_id = municipality.province_id
+
+
+@transaction.atomic
+def service_register(*, actor: User, fields: Mapping[str, Any]) -> Service:
+    """A platform admin, or the regional coordinator of the service's province, registers
+    a service (OCMW, CAW, welcome office, integration agency...) whose staff will refer
+    families [004]."""
+    if not policy.can_register_services(actor):
+        raise PermissionDenied
+    service = Service()
+    _service_fill(service, fields)
+    if not policy.service_municipalities_of(
+        actor, Municipality.objects.filter(pk=service.municipality_id)
+    ).exists():
+        raise ValidationError({"municipality": _("This municipality is not in your province.")})
+    if Service.objects.filter(
+        name__iexact=service.name, municipality_id=service.municipality_id
+    ).exists():
+        raise ValidationError({"name": _("This service is already registered here.")})
+    service.full_clean()
+    service.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.SERVICE_REGISTER,
+        target=service,
+        detail={"service_kind": service.service_kind},
+    )
+    return service
+
+
+@transaction.atomic
+def service_change(*, actor: User, service: Service, fields: Mapping[str, Any]) -> Service:
+    """Change a service's details (same people as `service_register`; a regional
+    coordinator keeps it within their province)."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    if not policy.can_manage_service(actor, service):
+        raise PermissionDenied
+    _service_fill(service, fields)
+    if not policy.service_municipalities_of(
+        actor, Municipality.objects.filter(pk=service.municipality_id)
+    ).exists():
+        raise ValidationError({"municipality": _("This municipality is not in your province.")})
+    service.full_clean()
+    service.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.SERVICE_CHANGE,
+        target=service,
+        detail={"fields": sorted(fields)},
+    )
+    return service
+
+
+def service_staff_mail(*, service: Service, user: User) -> None:
+    """The invitation to a service's staff member: sign in, or choose a password (a secret
+    link: the outbox erases the body once sent), in the caller's transaction."""
+    set_password_url = "" if user.has_usable_password() else password_set_url(user)
+    mail_to_users(
+        users=[user],
+        template="organisations/email/service_staff_added",
+        kind="organisations.service_staff_added",
+        context={
+            "service_name": service.name,
+            "name": user.get_full_name() or user.email,
+            "sign_in_url": site_url(reverse("account_login")),
+            "set_password_url": set_password_url,
+        },
+        sensitive=bool(set_password_url),
+    )
+
+
+@transaction.atomic
+def service_staff_invite(
+    *,
+    actor: User,
+    service: Service,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_lead: bool = False,
+) -> Membership:
+    """Invite a member of a service's staff, as a school's staff are invited: an account
+    if needed (they choose a password from the mail), the service_staff role in this
+    service, and a mail. They then refer families and follow their referrals."""
+    if not policy.can_manage_service(actor, service):
+        raise PermissionDenied
+    email = email.strip()
+    existing = Membership.objects.filter(
+        organisation=service, role=Role.SERVICE_STAFF, user__email__iexact=email
+    ).first()
+    if existing is not None and existing.is_active:
+        raise ValidationError({"email": _("This person is already on the service's staff.")})
+    user = _account_for(actor=actor, email=email, first_name=first_name, last_name=last_name)
+    membership = membership_grant(
+        actor=actor, user=user, organisation=service, role=Role.SERVICE_STAFF, is_lead=is_lead
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SERVICE_STAFF_INVITE,
+        target=service,
+        detail={"lead": is_lead},
+    )
+    service_staff_mail(service=service, user=user)
+    return membership
+
+
+@transaction.atomic
+def service_staff_revoke(*, actor: User, service: Service, membership: Membership) -> Membership:
+    """Take a staff member's access to the service away."""
+    if not policy.can_manage_service(actor, service):
+        raise PermissionDenied
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.organisation_id != service.pk or membership.role != Role.SERVICE_STAFF:
+        raise ValidationError(_("This person is not on the service's staff."))
+    if not membership.is_active:
+        raise ValidationError(_("This access was already revoked."))
+    return membership_revoke(actor=actor, membership=membership)

@@ -30,4 +30,15 @@ urlpatterns = [
         views.school_staff_revoke,
         name="school_staff_revoke",
     ),
+    # Issue 20, point 3: services and their staff.
+    path("services/", views.service_list, name="service_list"),
+    path("services/register/", views.service_register, name="service_register"),
+    path("services/mine/", views.my_service, name="my_service"),
+    path("services/<uuid:service_uuid>/", views.service_detail, name="service_detail"),
+    path("services/<uuid:service_uuid>/edit/", views.service_edit, name="service_edit"),
+    path(
+        "services/<uuid:service_uuid>/staff/<uuid:user_uuid>/revoke/",
+        views.service_staff_revoke,
+        name="service_staff_revoke",
+    ),
 ]

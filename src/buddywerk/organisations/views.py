@@ -22,7 +22,15 @@ from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, 
 from buddywerk.coverage.public import finder_map, programme_map
 
 from . import selectors, services
-from .forms import DeclineForm, FinderForm, JoinForm, SchoolRegistrationForm, StaffInviteForm
+from .forms import (
+    DeclineForm,
+    FinderForm,
+    JoinForm,
+    SchoolRegistrationForm,
+    ServiceForm,
+    ServiceStaffInviteForm,
+    StaffInviteForm,
+)
 from .models import Programme, School
 
 
@@ -258,3 +266,110 @@ def school_staff_revoke(
             _("%(person)s no longer has access to the school.") % {"person": membership.user},
         )
     return redirect("organisations:school_staff", school_uuid=school.uuid)
+
+
+# --- Services (issue 20, point 3) -------------------------------------------------------
+
+
+def service_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A platform admin's (or a regional coordinator's, for their province) services."""
+    _require(policy.can_register_services(request.user))
+    services_ = selectors.services_registered_by(user=request.user)
+    return render(request, "organisations/service_list.html", {"services": services_})
+
+
+def service_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(policy.can_register_services(request.user))
+    form = ServiceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        service = form_submit(
+            form, lambda: services.service_register(actor=request.user, fields=form.cleaned_data)
+        )
+        if service is not None:
+            messages.success(
+                request,
+                _("%(service)s is registered. Invite its staff now.") % {"service": service.name},
+            )
+            return redirect("organisations:service_detail", service_uuid=service.uuid)
+    return render(request, "organisations/service_form.html", {"form": form, "service": None})
+
+
+def service_edit(request: AuthenticatedHttpRequest, service_uuid: UUID) -> HttpResponse:
+    _require(policy.can_register_services(request.user))
+    service = selectors.service_get_managed_by(user=request.user, service_uuid=service_uuid)
+    form = ServiceForm(request.POST or None, user=request.user, service=service)
+    if request.method == "POST" and form.is_valid():
+        changed = form_submit(
+            form,
+            lambda: services.service_change(
+                actor=request.user, service=service, fields=form.cleaned_data
+            ),
+        )
+        if changed is not None:
+            messages.success(request, _("The service is saved."))
+            return redirect("organisations:service_detail", service_uuid=service.uuid)
+    return render(request, "organisations/service_form.html", {"form": form, "service": service})
+
+
+def service_detail(request: AuthenticatedHttpRequest, service_uuid: UUID) -> HttpResponse:
+    """The service's details and staff; the invitation form (like a school's staff page)."""
+    _require(policy.can_register_services(request.user))
+    service = selectors.service_get_managed_by(user=request.user, service_uuid=service_uuid)
+    form = ServiceStaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invited = form_submit(
+            form,
+            lambda: services.service_staff_invite(
+                actor=request.user,
+                service=service,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                is_lead=data["is_lead"],
+            ),
+        )
+        if invited is not None:
+            messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
+            return redirect("organisations:service_detail", service_uuid=service.uuid)
+    context = {
+        "service": service,
+        "staff": selectors.service_staff_list(service=service),
+        "form": form,
+    }
+    return render(request, "organisations/service_detail.html", context)
+
+
+@require_POST
+def service_staff_revoke(
+    request: AuthenticatedHttpRequest, service_uuid: UUID, user_uuid: UUID
+) -> HttpResponse:
+    _require(policy.can_register_services(request.user))
+    service = selectors.service_get_managed_by(user=request.user, service_uuid=service_uuid)
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user"),
+        organisation=service,
+        role=Role.SERVICE_STAFF,
+        user__uuid=user_uuid,
+    )
+    try:
+        services.service_staff_revoke(actor=request.user, service=service, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer has access to the service.") % {"person": membership.user},
+        )
+    return redirect("organisations:service_detail", service_uuid=service.uuid)
+
+
+def my_service(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A service's staff: their service (details, colleagues) and the way to its families'
+    referrals."""
+    _require(policy.can_see_service_pages(request.user))
+    own = [
+        (service, selectors.service_staff_list(service=service))
+        for service in selectors.services_of_staff(user=request.user)
+    ]
+    return render(request, "organisations/my_service.html", {"own_services": own})

@@ -143,6 +143,35 @@ def school_panel(user: Any) -> Panel:
     )
 
 
+def service_panel(user: Any) -> Panel:
+    """Issue 20, point 3: the staff of a service see the families it referred."""
+    services = policy.service_ids(user)
+    families = Referral.objects.filter(referrer_id__in=services, family__isnull=False)
+    counts = families.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        matched=Count("pk", filter=Q(status=ReferralStatus.MATCHED)),
+        draft=Count("pk", filter=Q(status=ReferralStatus.DRAFT)),
+    )
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(
+        trajectory__school_id__in=services,
+        status=MeetingStatus.HAPPENED,
+        date__gte=today.replace(day=1),
+        date__lte=today,
+    ).count()
+    return Panel(
+        _("My service"),
+        [
+            Figure(_("Families referred"), families.values("family_id").distinct().count()),
+            Figure(_("Referrals waiting for a buddy"), counts["open"]),
+            Figure(_("Families with a buddy"), counts["matched"]),
+            Figure(_("Draft referrals"), counts["draft"]),
+            Figure(_("Meetings held this month"), meetings),
+        ],
+        link=(reverse("organisations:my_service"), _("Open my service's page")),
+    )
+
+
 def coordinator_panel(user: Any) -> Panel:
     programmes = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     buddies = (
@@ -354,6 +383,7 @@ def city_panel(user: Any) -> Panel:
 PANELS = [
     (Role.PROGRAMME_COORDINATOR, coordinator_panel),
     (Role.SCHOOL_STAFF, school_panel),
+    (Role.SERVICE_STAFF, service_panel),
     (Role.BUDDY, buddy_panel),
     (Role.REGIONAL_COORDINATOR, regional_panel),
     (Role.FUNDER, funder_panel),

@@ -68,6 +68,8 @@ def _coordinator(user: User) -> list[TodoItem | None]:
 ROLES: list[tuple[str, Callable[[User], list[TodoItem | None]]]] = [
     (Role.PROGRAMME_COORDINATOR, _coordinator),
     (Role.SCHOOL_STAFF, _school),
+    # Issue 20: a service's staff follow the families they referred as a school does.
+    (Role.SERVICE_STAFF, _school),
     (Role.BUDDY, _buddy),
 ]
 

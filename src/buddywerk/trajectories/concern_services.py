@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role, User
+from buddywerk.access.models import REFERRER_STAFF_ROLES, Membership, Role, User
 from buddywerk.access.recipients import platform_admin_users
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
@@ -96,10 +96,13 @@ def side_of(user: User, trajectory: Trajectory) -> str:
 # --- Who gets the mail ----------------------------------------------------------------
 
 
-def member_ids(organisation_id: int, role: str, *, lead_only: bool = False) -> set[int]:
-    """The users with an active membership of `role` in the organisation (its leads only
-    with `lead_only`)."""
-    qs = Membership.objects.active().filter(organisation_id=organisation_id, role=role)
+def member_ids(
+    organisation_id: int, role: str | tuple[str, ...], *, lead_only: bool = False
+) -> set[int]:
+    """The users with an active membership of `role` (or one of several roles) in the
+    organisation (its leads only with `lead_only`)."""
+    roles = (role,) if isinstance(role, str) else role
+    qs = Membership.objects.active().filter(organisation_id=organisation_id, role__in=roles)
     if lead_only:
         qs = qs.filter(is_lead=True)
     return set(qs.values_list("user_id", flat=True))
@@ -137,8 +140,9 @@ def regional_coordinator_ids(trajectory: Trajectory) -> set[int]:
 
 
 def school_care_coordinator_ids(trajectory: Trajectory) -> set[int]:
-    """The school's care coordinator: its school staff lead (access Membership.is_lead)."""
-    return member_ids(trajectory.school_id, Role.SCHOOL_STAFF, lead_only=True)
+    """The school's care coordinator: its school staff lead (access Membership.is_lead);
+    for a family's duo, the lead of the service that referred it."""
+    return member_ids(trajectory.school_id, REFERRER_STAFF_ROLES, lead_only=True)
 
 
 # --- Concerns ---------------------------------------------------------------------------

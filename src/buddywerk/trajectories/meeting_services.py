@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import REFERRER_STAFF_ROLES, Membership
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -63,7 +63,9 @@ def _school_staff(trajectory: Trajectory) -> list[User]:
     return [
         m.user
         for m in Membership.objects.filter(
-            organisation_id=trajectory.school_id, role=Role.SCHOOL_STAFF, user__is_active=True
+            organisation_id=trajectory.school_id,
+            role__in=REFERRER_STAFF_ROLES,
+            user__is_active=True,
         )
         .select_related("user")
         .order_by("user_id")

@@ -73,6 +73,7 @@ OUTSIDERS_404 = {
     "coordinator_other_programme": 404,
     "supervisor_other_institution": 404,
     "regional_coordinator_other_province": 404,
+    "service_staff_other_service": 404,
 }
 # Applicants who are not (or no longer) approved hold no buddy's rights.
 APPLICANTS_403 = {"declined_applicant": 403, "pending_applicant": 403}

@@ -125,15 +125,25 @@ ROUTES += [
     Route("api-v1:webhook_unsubscribe", outcomes(401), args=_webhook, method="post"),
     Route("api-v1:webhook_deliveries", outcomes(401), args=_webhook),
     # The profile page "Webhooks": staff of a school or service (their own school's).
-    Route("api_webhooks:list", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
+    # A school's or a service's staff subscribe their organisation's webhooks.
     Route(
         "api_webhooks:list",
-        role_outcomes(403, anonymous=LOGIN, school_staff=200),
+        role_outcomes(403, anonymous=LOGIN, school_staff=200, service_staff=200),
+    ),
+    Route(
+        "api_webhooks:list",
+        role_outcomes(403, anonymous=LOGIN, school_staff=200, service_staff=200),
         method="post",
     ),
     Route(
         "api_webhooks:unsubscribe",
-        role_outcomes(403, anonymous=LOGIN, school_staff=REDIRECT, school_staff_other_school=404),
+        role_outcomes(
+            403,
+            anonymous=LOGIN,
+            school_staff=REDIRECT,
+            school_staff_other_school=404,
+            service_staff=404,
+        ),
         args=_webhook,
         method="post",
     ),

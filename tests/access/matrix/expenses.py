@@ -23,6 +23,7 @@ NOT_THEIRS = {
     "city_staff": 404,
     "city_staff_other_city": 404,
     "internship_supervisor": 404,
+    "service_staff": 404,
     "platform_admin": 404,
     "anonymous": LOGIN,
     **OUTSIDERS_404,

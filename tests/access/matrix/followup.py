@@ -17,6 +17,8 @@ OUT_OF_SCOPE = {
     "city_staff": 404,
     "city_staff_other_city": 404,
     "internship_supervisor": 404,
+    # Issue 20: staff of a service see their own families' duos, not a school's.
+    "service_staff": 404,
     "anonymous": LOGIN,
     **OUTSIDERS_404,
 }

@@ -37,7 +37,7 @@ ROUTES = [
     # Everyone with a buddy profile or a school sees their own (scoped, maybe empty) list.
     Route(
         "matching:my_proposals",
-        role_outcomes(403, anonymous=LOGIN, buddy=200, school_staff=200),
+        role_outcomes(403, anonymous=LOGIN, buddy=200, school_staff=200, service_staff=200),
     ),
     Route(
         "matching:proposal_detail",

@@ -7,10 +7,16 @@ from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
 ROUTES = [
     Route(
         "referrals:list",
-        role_outcomes(403, anonymous=LOGIN, school_staff=200, platform_admin=200),
+        role_outcomes(
+            403, anonymous=LOGIN, school_staff=200, service_staff=200, platform_admin=200
+        ),
     ),
+    # Issue 20: a service refers families, never pupils.
     Route("referrals:create_pupil", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
-    Route("referrals:create_family", role_outcomes(403, anonymous=LOGIN, school_staff=200)),
+    Route(
+        "referrals:create_family",
+        role_outcomes(403, anonymous=LOGIN, school_staff=200, service_staff=200),
+    ),
     Route(
         "referrals:queue",
         role_outcomes(403, anonymous=LOGIN, programme_coordinator=200, platform_admin=200),

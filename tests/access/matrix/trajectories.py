@@ -21,6 +21,8 @@ OUT_OF_SCOPE = {
     "city_staff": 404,
     "city_staff_other_city": 404,
     "internship_supervisor": 404,
+    # Issue 20: staff of a service see their own families' duos, not a school's.
+    "service_staff": 404,
     "anonymous": LOGIN,
     **OUTSIDERS_404,
 }
@@ -211,5 +213,18 @@ ROUTES += [
         outcomes(403, buddy=REDIRECT, **OUT_OF_SCOPE),
         args=_logged,
         method="post",
+    ),
+    # Issue 20: the family duo of the world's service (Service A, whose staff follow it as
+    # the school follows a pupil's duo); Service B's staff do not find it.
+    Route(
+        "trajectories:detail",
+        outcomes(
+            404,
+            anonymous=LOGIN,
+            buddy=200,
+            service_staff=200,
+            platform_admin=200,
+        ),
+        args=lambda w: {"trajectory_uuid": w.matched_family.participations.get().trajectory.uuid},
     ),
 ]

@@ -15,9 +15,11 @@ from buddywerk.organisations.models import (
     OrganisationKind,
     ParticipantKind,
     Programme,
+    Service,
+    ServiceKind,
     TrainingInstitution,
 )
-from buddywerk.organisations.services import organisation_save
+from buddywerk.organisations.services import organisation_save, service_register
 
 from ..people import person
 
@@ -32,7 +34,18 @@ R1_KINDS = ["student_internship", "student", "teacher", "retired_teacher"]
 OTHERS = [
     ("Departement Onderwijs en Vorming", OrganisationKind.FUNDER, None),
     ("Regio Antwerpen", OrganisationKind.REGION, "VAN"),
-    ("Onthaalbureau Gent", OrganisationKind.SERVICE, None),
+]
+# Issue 20, point 3: the services the platform admin registers on the services page
+# (Gent lies outside the demo's regional coordination of Antwerpen).
+SERVICES: list[dict[str, object]] = [
+    {
+        "name": "Onthaalbureau Gent",
+        "service_kind": ServiceKind.WELCOME_OFFICE,
+        "nis_code": "44021",
+        "contact_email": "onthaal@demo.buddywerk.be",
+        "contact_phone": "09 265 78 40",
+        "languages": ["nl", "fr", "en", "ar", "tr", "ru"],
+    },
 ]
 # (name, NIS code): city administrations whose staff read their municipality's figures.
 CITIES = [("Stad Mechelen", "12025")]
@@ -181,7 +194,8 @@ def organisations() -> None:
     """The platform admin sets up, through the admin's service (`organisation_save`):
     the funder (Departement Onderwijs en Vorming), the regional coordination of
     Antwerpen, the city of Mechelen (its staff read Mechelen's figures), the reception
-    service Onthaalbureau Gent (it refers newcomer families),
+    service Onthaalbureau Gent (registered on the services page with `service_register`:
+    a welcome office in Gent that speaks six languages; it refers newcomer families),
     nine programmes from data/buddy_initiatives.csv (Buddy Mechelen for pupils and
     Gezinsbuddy Gent for families are the demo's own; Compagnons Pelt takes no buddies
     now and the Arteveldehogeschool tutor project no referrals) and the teacher-training
@@ -201,6 +215,13 @@ def organisations() -> None:
                 },
             )
     municipalities = {m.nis_code: m for m in Municipality.objects.select_related("province")}
+    for service in SERVICES:
+        if not Service.objects.filter(name=service["name"]).exists():
+            fields = {k: v for k, v in service.items() if k != "nis_code"}
+            service_register(
+                actor=admin,
+                fields={**fields, "municipality": municipalities[str(service["nis_code"])]},
+            )
     # Issue 14, point 3: the city of Mechelen, whose staff read Mechelen's figures.
     for name, nis_code in CITIES:
         if not City.objects.filter(municipality_id=nis_code).exists():

@@ -26,7 +26,6 @@ from buddywerk.demo.world import (
     demo_email,
 )
 from buddywerk.mail.relink import relink_waiting_mail
-from buddywerk.organisations.models import Organisation, OrganisationKind
 
 SCHEDULER_EVERY_SECONDS = 300
 # Each role as the README's table of demo accounts names it (issue 16, point 10).
@@ -38,6 +37,7 @@ ROLE_NAMES = {
     Role.PROGRAMME_COORDINATOR: "programme coordinator",
     Role.SCHOOL_STAFF: "school staff",
     Role.INTERNSHIP_SUPERVISOR: "internship supervisor",
+    Role.SERVICE_STAFF: "service staff",
 }
 
 
@@ -52,18 +52,12 @@ def login_list() -> list[tuple[str, str]]:
 
 
 def _login_rows(expiring: str, suspended: str) -> list[tuple[str, str]]:
-    services = set(
-        Organisation.objects.filter(kind=OrganisationKind.SERVICE).values_list("name", flat=True)
-    )
     rows = []
     for account in ACCOUNTS:
         name = ROLE_NAMES[account.role]
         if account.role == Role.SCHOOL_STAFF:
-            if account.organisation in services:
-                name = f"service staff ({account.organisation})"
-            else:
-                who = "care coordinator" if account.is_lead else "teacher"
-                name = f"school staff ({who}, {account.organisation})"
+            who = "care coordinator" if account.is_lead else "teacher"
+            name = f"school staff ({who}, {account.organisation})"
         elif account.role != Role.PLATFORM_ADMIN:
             name = f"{name} ({account.organisation})"
         rows.append((name, account.email))
