@@ -37,6 +37,8 @@ ROUTES = [
             anonymous=LOGIN,
             buddy=200,
             school_staff=200,
+            # Issue 20: a service's staff follow their families' duos.
+            service_staff=200,
             programme_coordinator=200,
             platform_admin=200,
         ),
