@@ -299,6 +299,23 @@ class Referral(PublicModel):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Derived from the transition log, kept by the transition services in the same
+    # transaction (and recomputed by `buddywerk rollup-rebuild`): the funder's report reads
+    # them instead of scanning the log (issue 22).
+    wait_ended_at = models.DateTimeField(
+        _("wait ended at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first time the referral was matched, declined or withdrawn."),
+    )
+    first_matched_at = models.DateTimeField(
+        _("first matched at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first time the referral was matched with a buddy."),
+    )
 
     needs = MultipleChoiceJSONField(
         _("needs"),
@@ -432,6 +449,15 @@ class Referral(PublicModel):
             # from the index alone (issue 22).
             models.Index(
                 fields=["submitted_at", "programme", "referrer"], name="referral_submitted_report"
+            ),
+            # The waiting and matched figures of the report, from the index alone.
+            models.Index(
+                fields=["wait_ended_at", "programme", "submitted_at"],
+                name="referral_wait_ended_report",
+            ),
+            models.Index(
+                fields=["first_matched_at", "programme", "submitted_at"],
+                name="referral_first_match_report",
             ),
         ]
         constraints = [

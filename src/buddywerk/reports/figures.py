@@ -40,6 +40,7 @@ from buddywerk.internships.models import InstitutionPartnership
 from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
 from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.rollup import WAIT_ENDS
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
 from buddywerk.trajectories.models import (
     DuoMonth,
@@ -417,12 +418,15 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     referrals = Referral.objects.filter(scope.programme_filter("programme", referral="")).filter(
         submitted_at__isnull=False, submitted_at__lt=end_at
     )
-    ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
-    ended_before_end = Exists(
-        ReferralTransition.objects.filter(
-            referral=OuterRef("pk"), to_status__in=ended, at__lt=end_at
+    if from_rollup:
+        # The moment each referral's wait ended, kept on it by the services (issue 22).
+        ended_before_end: Q | Exists = Q(wait_ended_at__lt=end_at)
+    else:
+        ended_before_end = Exists(
+            ReferralTransition.objects.filter(
+                referral=OuterRef("pk"), to_status__in=WAIT_ENDS, at__lt=end_at
+            )
         )
-    )
     referral_data = _grouped(
         referrals,
         province_of("programme"),
@@ -468,20 +472,29 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         row["declined"] = moved.get("declined") or 0
         row["waiting"] = row["submitted"] - ((ended_data.get(key) or {}).get("n") or 0)
     waits: dict[str, list[float]] = defaultdict(list)
-    matched_in_period = ReferralTransition.objects.filter(
-        to_status=ReferralStatus.MATCHED, at__gte=start_at, at__lt=end_at
-    ).values("referral")
-    for province, submitted, matched in (
-        ReferralTransition.objects.filter(
-            scope.programme_filter("referral__programme", referral="referral__"),
-            to_status=ReferralStatus.MATCHED,
-            referral__in=matched_in_period,  # the first match of these may lie before
+    first_matches: QuerySet[Any]
+    if from_rollup:
+        first_matches = (
+            Referral.objects.filter(scope.programme_filter("programme", referral=""))
+            .filter(first_matched_at__gte=start_at, first_matched_at__lt=end_at)
+            .values_list(province_of("programme"), "submitted_at", "first_matched_at")
         )
-        .values("referral")
-        .annotate(first=Min("at"))
-        .filter(first__gte=start_at, first__lt=end_at)
-        .values_list(province_of("referral__programme"), "referral__submitted_at", "first")
-    ):
+    else:
+        matched_in_period = ReferralTransition.objects.filter(
+            to_status=ReferralStatus.MATCHED, at__gte=start_at, at__lt=end_at
+        ).values("referral")
+        first_matches = (
+            ReferralTransition.objects.filter(
+                scope.programme_filter("referral__programme", referral="referral__"),
+                to_status=ReferralStatus.MATCHED,
+                referral__in=matched_in_period,  # the first match of these may lie before
+            )
+            .values("referral")
+            .annotate(first=Min("at"))
+            .filter(first__gte=start_at, first__lt=end_at)
+            .values_list(province_of("referral__programme"), "referral__submitted_at", "first")
+        )
+    for province, submitted, matched in first_matches:
         days = (matched - submitted).total_seconds() / 86400
         waits[province or UNKNOWN].append(days)
         waits[TOTAL].append(days)
