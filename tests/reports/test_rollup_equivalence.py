@@ -29,7 +29,7 @@ from buddywerk.reports.figures import Scope, build_report
 from buddywerk.reports.periods import Period
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
-from buddywerk.trajectories.models import DuoMonth, Meeting
+from buddywerk.trajectories.models import DuoMonth, Meeting, ParticipantMonth
 from tests.factories import ReferralFactory
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
@@ -167,9 +167,16 @@ def figures(report) -> list:
     return [(t.key, t.columns, [(str(r.label), r.values) for r in t.rows]) for t in report.tables]
 
 
-def rollup() -> set[tuple]:
+def rollup() -> tuple[set[tuple], set[tuple]]:
+    """The duos' months and the participants' months, every column."""
     return set(
-        DuoMonth.objects.values_list("trajectory_id", "month", "held", "cancelled", "minutes")
+        DuoMonth.objects.values_list(
+            "trajectory_id", "programme_id", "month", "held", "cancelled", "minutes"
+        )
+    ), set(
+        ParticipantMonth.objects.values_list(
+            "participant_id", "trajectory_id", "programme_id", "pupil_id", "family_id", "month"
+        )
     )
 
 

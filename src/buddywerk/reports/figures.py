@@ -46,6 +46,7 @@ from buddywerk.trajectories.models import (
     DuoMonth,
     Meeting,
     Participant,
+    ParticipantMonth,
     Trajectory,
     WellbeingScore,
 )
@@ -320,9 +321,10 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         months = DuoMonth.objects.filter(month__gte=start, month__lte=end)
         # Aggregates named apart from the rollup's columns (an aggregate named like a
         # column would shadow it in the duos' filter), renamed below.
+        # The months carry their duo's programme: no duo is read (issue 22).
         meeting_data = _grouped(
-            months.filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
-            province_of("trajectory__programme"),
+            months.filter(scope.programme_filter("programme", duo="trajectory")),
+            province_of("programme"),
             additive=True,
             sum_held=Sum("held"),
             sum_cancelled=Sum("cancelled"),
@@ -358,21 +360,47 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     active = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         Exists(active_held)
     )
+    # The programme of each active duo (the rollup path: read with the duos' organisations
+    # below, so the well-being scores need not join the duos).
+    duo_programme: dict[int, int] = {}
+    organisations: Any
+    if from_rollup:
+        # From the period's months with a meeting held, joined to their duos only.
+        active_months = held_months.filter(scope.programme_filter("programme", duo="trajectory"))
+        active_ids: QuerySet[Any] = active_months.values("trajectory")
+        organisations = set()
+        for duo, programme, *rest in (
+            active_months.values_list(
+                "trajectory",
+                "programme",
+                "trajectory__buddy__kind",
+                "trajectory__buddy__training_institution",
+                "trajectory__school",
+                "trajectory__school__kind",
+            )
+            .order_by()
+            .distinct()
+        ):
+            duo_programme[duo] = programme
+            organisations.add((provinces.programmes[programme][1], *rest))
+    else:
+        active_ids = active.values("pk")
+        organisations = (
+            active.values_list(
+                province_of("programme"),
+                "buddy__kind",
+                "buddy__training_institution",
+                "school",
+                "school__kind",
+            )
+            .order_by()
+            .distinct()
+        )
     # Distinct organisations, live and archived together: (province, organisation) pairs.
     cooperation: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
     # One pass over the active duos gives both sets of pairs.
     found: dict[str, set[tuple[Any, int]]] = {"institutions": set(), "schools": set()}
-    for where, buddy_kind, institution, school, school_kind in (
-        active.values_list(
-            province_of("programme"),
-            "buddy__kind",
-            "buddy__training_institution",
-            "school",
-            "school__kind",
-        )
-        .order_by()
-        .distinct()
-    ):
+    for where, buddy_kind, institution, school, school_kind in organisations:
         if buddy_kind in STUDENT_KINDS and institution is not None:
             found["institutions"].add((where, institution))
         if school_kind == OrganisationKind.SCHOOL:
@@ -394,18 +422,29 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             cell["partner_students"] = cell.get("partner_students", 0) + students
 
     # --- participants --------------------------------------------------------------
-    participants = Participant.objects.filter(
-        scope.programme_filter("trajectory__programme", duo="trajectory")
-    ).filter(Exists(held_in_period))
+    participants: QuerySet[Any]
+    if from_rollup:
+        # The participants' months with a meeting held, each carrying the duo's programme
+        # and the pupil or family: no participant, duo or pupil is read but the pupils
+        # counted (for their school year) (issue 22).
+        participants = ParticipantMonth.objects.filter(month__gte=start, month__lte=end).filter(
+            scope.programme_filter("programme", duo="trajectory")
+        )
+        participant_programme = "programme"
+    else:
+        participants = Participant.objects.filter(
+            scope.programme_filter("trajectory__programme", duo="trajectory")
+        ).filter(Exists(held_in_period))
+        participant_programme = "trajectory__programme"
     participant_data = _grouped(
         participants,
-        province_of("trajectory__programme"),
+        province_of(participant_programme),
         pupils=Count("pupil", distinct=True),
         families=Count("family", distinct=True),
     )
     by_year = _grouped(
         participants.filter(pupil__isnull=False),
-        province_of("trajectory__programme"),
+        province_of(participant_programme),
         ("pupil__school_year",),
         n=Count("pupil", distinct=True),
     )
@@ -427,17 +466,29 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
                 referral=OuterRef("pk"), to_status__in=WAIT_ENDS, at__lt=end_at
             )
         )
+    ended_count: dict[str, Any] = (
+        # Kept on the referral: counted in the same pass over the referrals.
+        {"ended": Count("pk", filter=ended_before_end)} if from_rollup else {}
+    )
     referral_data = _grouped(
         referrals,
         province_of("programme"),
         additive=True,
         received=Count("pk", filter=Q(submitted_at__gte=start_at)),
         submitted=Count("pk"),
+        **ended_count,
     )
     # Ended (matched, declined, withdrawn) before the end of the period: a semi-join, each
     # referral in one province.
-    ended_data = _grouped(
-        referrals.filter(ended_before_end), province_of("programme"), additive=True, n=Count("pk")
+    ended_data = (
+        {key: {"n": row.pop("ended")} for key, row in referral_data.items()}
+        if from_rollup
+        else _grouped(
+            referrals.filter(ended_before_end),
+            province_of("programme"),
+            additive=True,
+            n=Count("pk"),
+        )
     )
     # Only the transitions of the period (the history before it is in `ended` above).
     moves = ReferralTransition.objects.filter(
@@ -505,22 +556,27 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
+    scores = WellbeingScore.objects.filter(date__lte=end, trajectory__in=active_ids).order_by(
+        "participant_id", "date", "id"
+    )
+    live_scores: Any = (
+        # The duo's programme from the active duos read above: the scores alone.
+        (
+            (participant, duo, duo_programme[duo], *rest)
+            for participant, duo, *rest in scores.values_list(
+                "participant_id", "trajectory_id", "moment", "date", "score"
+            )
+        )
+        if from_rollup
+        else scores.values_list(
+            "participant_id", "trajectory_id", "trajectory__programme_id", "moment", "date", "score"
+        )
+    )
     wellbeing_rows, measured_duos = _wellbeing_changes(
         [
             *(
                 (participant, duo, programme, *provinces.programmes[programme], *rest)
-                for participant, duo, programme, *rest in WellbeingScore.objects.filter(
-                    date__lte=end, trajectory__in=active.values("pk")
-                )
-                .order_by("participant_id", "date", "id")
-                .values_list(
-                    "participant_id",
-                    "trajectory_id",
-                    "trajectory__programme_id",
-                    "moment",
-                    "date",
-                    "score",
-                )
+                for participant, duo, programme, *rest in live_scores
             ),
             # Archived scores carry their rank among the participant's days, not a date.
             *archived.scores,
