@@ -436,18 +436,36 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             scope.programme_filter("trajectory__programme", duo="trajectory")
         ).filter(Exists(held_in_period))
         participant_programme = "trajectory__programme"
-    participant_data = _grouped(
-        participants,
-        province_of(participant_programme),
-        pupils=Count("pupil", distinct=True),
-        families=Count("family", distinct=True),
-    )
-    by_year = _grouped(
-        participants.filter(pupil__isnull=False),
-        province_of(participant_programme),
-        ("pupil__school_year",),
-        n=Count("pupil", distinct=True),
-    )
+    if from_rollup:
+        # One grouping by province and school year gives both tables: a pupil has one
+        # school year and a family none, so the province's pupils and families are the
+        # sums over its school years (two queries instead of four).
+        participant_data: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
+        by_year: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for (where, year), row in _grouped(
+            participants,
+            province_of(participant_programme),
+            ("pupil__school_year",),
+            pupils=Count("pupil", distinct=True),
+            families=Count("family", distinct=True),
+        ).items():
+            by_year[(where, year)] = {"n": row["pupils"]}
+            cell = participant_data.setdefault((where,), {})
+            for name in ("pupils", "families"):
+                cell[name] = cell.get(name, 0) + row[name]
+    else:
+        participant_data = _grouped(
+            participants,
+            province_of(participant_programme),
+            pupils=Count("pupil", distinct=True),
+            families=Count("family", distinct=True),
+        )
+        by_year = _grouped(
+            participants.filter(pupil__isnull=False),
+            province_of(participant_programme),
+            ("pupil__school_year",),
+            n=Count("pupil", distinct=True),
+        )
     _merge(participant_data, archived.participants)
     _merge(by_year, archived.by_year)
 
