@@ -171,7 +171,14 @@ def rollup() -> tuple[set[tuple], set[tuple]]:
     """The duos' months and the participants' months, every column."""
     return set(
         DuoMonth.objects.values_list(
-            "trajectory_id", "programme_id", "month", "held", "cancelled", "minutes"
+            "trajectory_id",
+            "programme_id",
+            "buddy_id",
+            "school_id",
+            "month",
+            "held",
+            "cancelled",
+            "minutes",
         )
     ), set(
         ParticipantMonth.objects.values_list(

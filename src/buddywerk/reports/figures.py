@@ -367,7 +367,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     duo_programme: dict[int, int] = {}
     organisations: Any
     if from_rollup:
-        # From the period's months with a meeting held, joined to their duos only.
+        # From the period's months with a meeting held, which carry their duo's buddy and
+        # school: no duo is read.
         active_months = held_months.filter(scope.programme_filter("programme", duo="trajectory"))
         active_ids: QuerySet[Any] = active_months.values("trajectory")
         organisations = set()
@@ -375,10 +376,10 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             active_months.values_list(
                 "trajectory",
                 "programme",
-                "trajectory__buddy__kind",
-                "trajectory__buddy__training_institution",
-                "trajectory__school",
-                "trajectory__school__kind",
+                "buddy__kind",
+                "buddy__training_institution",
+                "school",
+                "school__kind",
             )
             .order_by()
             .distinct()

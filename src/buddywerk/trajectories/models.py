@@ -658,10 +658,19 @@ class DuoMonth(models.Model):
     without a held or cancelled meeting has no row."""
 
     trajectory = ParentKey(Trajectory, _("trajectory"), related_name="months")
-    # The duo's programme, copied so the report groups the months by province without
-    # reading every duo (a duo never changes programme).
+    # The duo's programme, buddy and school, copied so the report groups the months by
+    # province and finds the cooperating organisations without reading every duo (a duo
+    # never changes programme, buddy or school).
     programme = ParentKey(
         "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    buddy = ParentKey("buddies.Buddy", _("buddy"), related_name="+", db_index=False, null=True)
+    school = ParentKey(
+        "organisations.Organisation",
+        _("school or service"),
+        related_name="+",
+        db_index=False,
+        null=True,
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     held = models.PositiveIntegerField(_("meetings held"), default=0)

@@ -48,7 +48,9 @@ def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
     months = sorted({month_of(day) for day in days})
     if not months:
         return
-    programme_id = Trajectory.objects.values_list("programme_id", flat=True).get(pk=trajectory_id)
+    programme_id, buddy_id, school_id = Trajectory.objects.values_list(
+        "programme_id", "buddy_id", "school_id"
+    ).get(pk=trajectory_id)
     participants = list(
         Participant.objects.filter(trajectory_id=trajectory_id).values_list(
             "pk", "pupil_id", "family_id"
@@ -64,7 +66,12 @@ def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
             DuoMonth.objects.update_or_create(
                 trajectory_id=trajectory_id,
                 month=month,
-                defaults={**figures, "programme_id": programme_id},
+                defaults={
+                    **figures,
+                    "programme_id": programme_id,
+                    "buddy_id": buddy_id,
+                    "school_id": school_id,
+                },
             )
         else:
             DuoMonth.objects.filter(trajectory_id=trajectory_id, month=month).delete()
@@ -99,7 +106,13 @@ def rollup_from_meetings() -> list[DuoMonth]:
     rows = (
         Meeting.objects.filter(HELD | CANCELLED)
         .annotate(month=TruncMonth("date"))
-        .values("trajectory_id", "trajectory__programme_id", "month")
+        .values(
+            "trajectory_id",
+            "trajectory__programme_id",
+            "trajectory__buddy_id",
+            "trajectory__school_id",
+            "month",
+        )
         .annotate(
             held=Count("pk", filter=HELD),
             cancelled=Count("pk", filter=CANCELLED),
@@ -111,6 +124,8 @@ def rollup_from_meetings() -> list[DuoMonth]:
         DuoMonth(
             trajectory_id=row["trajectory_id"],
             programme_id=row["trajectory__programme_id"],
+            buddy_id=row["trajectory__buddy_id"],
+            school_id=row["trajectory__school_id"],
             month=row["month"],
             held=row["held"],
             cancelled=row["cancelled"],
