@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from buddywerk.referrals import services
-from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.models import Referral, ReferralMonth, ReferralStatus, ReferralTransition
 from buddywerk.referrals.rollup import waits_from_log
 from tests.factories import ReferralFactory
 
@@ -79,8 +79,33 @@ def test_the_rebuild_changes_nothing_after_the_services():
     services.referral_decline(actor=None, referral=third, reason="No room", now=at(8))
     kept = set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at"))
     assert kept == waits_from_log()
+    kept_months = months()
+    assert len(kept_months) == 2
     call_command("rollup_rebuild", stdout=io.StringIO())
     assert set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")) == kept
+    assert months() == kept_months
+
+
+def months() -> set[tuple]:
+    return set(
+        ReferralMonth.objects.values_list(
+            "referral_id", "programme_id", "month", "matched", "declined"
+        )
+    )
+
+
+def test_a_match_and_a_decline_mark_their_month():
+    matched, declined = accepted(), ReferralFactory()
+    services.referral_match(actor=None, referral=matched, now=at(5))
+    services.referral_requeue(actor=None, referral=matched, reason="Rematch", now=at(40))
+    services.referral_match(actor=None, referral=matched, now=at(41))
+    services.referral_decline(actor=None, referral=declined, reason="No room", now=at(3))
+    october, november = dt.date(2025, 10, 1), dt.date(2025, 11, 1)
+    assert months() == {
+        (matched.pk, matched.programme_id, october, True, False),
+        (matched.pk, matched.programme_id, november, True, False),
+        (declined.pk, declined.programme_id, october, False, True),
+    }
 
 
 def test_the_rebuild_follows_history_written_outside_the_services():

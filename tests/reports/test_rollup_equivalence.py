@@ -21,7 +21,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from buddywerk.referrals.models import Referral
+from buddywerk.referrals.models import Referral, ReferralMonth
 from buddywerk.referrals.rollup import waits_from_log
 from buddywerk.referrals.services import TRANSITION_SERVICES
 from buddywerk.referrals.workflow import REFERRAL
@@ -187,8 +187,13 @@ def rollup() -> tuple[set[tuple], set[tuple]]:
     )
 
 
-def waits() -> set[tuple]:
-    return set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at"))
+def waits() -> tuple[set[tuple], set[tuple]]:
+    """Each referral's kept moments, and its months with a match or a decline."""
+    return set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")), set(
+        ReferralMonth.objects.values_list(
+            "referral_id", "programme_id", "month", "matched", "declined"
+        )
+    )
 
 
 @settings(
@@ -214,7 +219,7 @@ def test_report_from_rollup_equals_report_from_meetings(duos, operations):
                 ), (period, scope.label)
         kept = rollup()
         kept_waits = waits()
-        assert kept_waits == waits_from_log()
+        assert kept_waits[0] == waits_from_log()
         call_command("rollup_rebuild", stdout=io.StringIO())
         assert rollup() == kept
         assert waits() == kept_waits

@@ -531,6 +531,42 @@ class ReferralTransition(TransitionLog):
         ]
 
 
+class ReferralMonth(models.Model):
+    """The funder's report near the floor (issue 22): per referral and calendar month (local
+    time), whether it was matched and whether it was declined in that month, with its
+    programme copied (a referral changes programme only as a draft, before any such move).
+    Derived from the status log only: the transition services add to it in the
+    transition's transaction (`rollup.note_transition`), `buddywerk rollup-rebuild`
+    recomputes it. A month without such a move has no row."""
+
+    referral = ParentKey(Referral, _("referral"), related_name="months")
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    matched = models.BooleanField(_("matched"), default=False)
+    declined = models.BooleanField(_("declined"), default=False)
+
+    class Meta:
+        verbose_name = _("referral month")
+        verbose_name_plural = _("referral months")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "month"], name="referral_month_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="referral_month_first_day"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["month", "programme", "referral", "matched", "declined"],
+                name="referral_month_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
 class ConsentText(TimeStampedModel):
     """One version of a programme's consent text (R18). A version is never changed: the
     programme publishes a new one, and a referral keeps the version its consent was given

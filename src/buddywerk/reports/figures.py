@@ -41,7 +41,12 @@ from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.internships.models import InstitutionPartnership
 from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
-from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.models import (
+    Referral,
+    ReferralMonth,
+    ReferralStatus,
+    ReferralTransition,
+)
 from buddywerk.referrals.rollup import WAIT_ENDS
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
 from buddywerk.trajectories.models import (
@@ -511,20 +516,33 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             n=Count("pk"),
         )
     )
-    # Only the transitions of the period (the history before it is in `ended` above).
-    moves = ReferralTransition.objects.filter(
-        scope.programme_filter("referral__programme", referral="referral__"),
-        at__gte=start_at,
-        at__lt=end_at,
-        to_status__in=[ReferralStatus.MATCHED, ReferralStatus.DECLINED],
-    )
-    move_data = _grouped(
-        moves,
-        province_of("referral__programme"),
-        additive=True,
-        matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
-        declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
-    )
+    # Only the moves of the period (the history before it is in `ended` above).
+    if from_rollup:
+        # The months each referral was matched or declined in, kept with the moves and
+        # carrying the programme: the period's rows only (issue 22).
+        move_data = _grouped(
+            ReferralMonth.objects.filter(month__gte=start, month__lte=end).filter(
+                scope.programme_filter("programme", referral="referral__")
+            ),
+            province_of("programme"),
+            additive=True,
+            matched=Count("referral", distinct=True, filter=Q(matched=True)),
+            declined=Count("referral", distinct=True, filter=Q(declined=True)),
+        )
+    else:
+        moves = ReferralTransition.objects.filter(
+            scope.programme_filter("referral__programme", referral="referral__"),
+            at__gte=start_at,
+            at__lt=end_at,
+            to_status__in=[ReferralStatus.MATCHED, ReferralStatus.DECLINED],
+        )
+        move_data = _grouped(
+            moves,
+            province_of("referral__programme"),
+            additive=True,
+            matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
+            declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
+        )
     _merge(referral_data, archived.referrals, ("received", "submitted"))
     _merge(ended_data, {key: {"n": row["ended"]} for key, row in archived.referrals.items()})
     _merge(move_data, archived.moves)
