@@ -1,8 +1,11 @@
 """The report from the rollup per duo and month equals the report from the raw meetings,
 figure for figure (issue 22, point 2): hypothesis drives random sequences of service calls
-(log, plan, edit, close, close and rematch, well-being scores) on a few duos, then compares
-every table of the report computed both ways, for every whole month touched and for the
-whole span; and the rebuild command leaves the rollup the services kept unchanged.
+(log, plan, edit, close, close and rematch, well-being scores) on a few duos, and every
+referral transition (submit, accept, wait, decline, match, requeue, close, withdraw) on a
+few referrals, then compares every table of the report computed both ways (the rollup and
+each referral's kept end of wait and first match, against the meetings and the transition
+log), for every whole month touched and for the whole span; and the rebuild command leaves
+what the services kept unchanged.
 
 Not driven: deleting a meeting and erasing a person, because no service does either yet
 (a duo's rows go with it through the foreign key's cascade)."""
@@ -18,11 +21,16 @@ from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from buddywerk.referrals.models import Referral, ReferralMonth
+from buddywerk.referrals.rollup import waits_from_log
+from buddywerk.referrals.services import TRANSITION_SERVICES
+from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.reports.figures import Scope, build_report
 from buddywerk.reports.periods import Period
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
-from buddywerk.trajectories.models import DuoMonth, Meeting
+from buddywerk.trajectories.models import DuoMonth, Meeting, ParticipantMonth
+from tests.factories import ReferralFactory
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +41,11 @@ SPAN_DAYS = 100  # about four months after the duos' start
 @pytest.fixture
 def duos():
     with translation.override("en"):
-        return [TrajectoryFactory(), TrajectoryFactory(group=True), TrajectoryFactory()]
+        duos = [TrajectoryFactory(), TrajectoryFactory(group=True), TrajectoryFactory()]
+        # Two drafts besides the duos' own referrals, for the referral operations.
+        for _n in range(2):
+            ReferralFactory(draft=True)
+        return duos
 
 
 DAY = st.integers(0, SPAN_DAYS)
@@ -47,6 +59,8 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("edit"), st.integers(0, 30), DAY, STATUS, MINUTES),
     st.tuples(st.just("score"), st.integers(0, 2), DAY, st.integers(1, 5)),
     st.tuples(st.just("close"), st.integers(0, 2), DAY, st.booleans()),
+    st.tuples(st.just("referral"), st.integers(0, 4), DAY, st.integers(0, 7)),
+    st.tuples(st.just("referral"), st.integers(0, 4), DAY, st.integers(0, 7)),
 )
 
 
@@ -56,6 +70,21 @@ def _at(day: dt.date) -> dt.datetime:
 
 def apply(operation, duos) -> None:  # noqa: C901 - one branch per service
     kind, *args = operation
+    if kind == "referral":
+        # The duos' referrals and the two drafts, moved at a day of the duos' span.
+        referrals = list(Referral.objects.order_by("pk"))
+        referral = referrals[args[0] % len(referrals)]
+        day = duos[0].planned_start + dt.timedelta(days=args[1])
+        # One of the transitions open from the referral's status (a refused one is rare).
+        names = sorted(t.name for t in REFERRAL.transitions if referral.status in t.sources)
+        name = names[args[2] % len(names)] if names else "submit"
+        event(f"referral {name}")
+        service = TRANSITION_SERVICES[name]
+        if name == "submit":
+            service(actor=None, referral=referral, now=_at(day))
+        else:
+            service(actor=None, referral=referral, reason="Test", now=_at(day))
+        return
     if kind == "edit":
         meetings = list(Meeting.objects.filter(trajectory__in=duos).order_by("pk"))
         if not meetings:
@@ -138,9 +167,32 @@ def figures(report) -> list:
     return [(t.key, t.columns, [(str(r.label), r.values) for r in t.rows]) for t in report.tables]
 
 
-def rollup() -> set[tuple]:
+def rollup() -> tuple[set[tuple], set[tuple]]:
+    """The duos' months and the participants' months, every column."""
     return set(
-        DuoMonth.objects.values_list("trajectory_id", "month", "held", "cancelled", "minutes")
+        DuoMonth.objects.values_list(
+            "trajectory_id",
+            "programme_id",
+            "buddy_id",
+            "school_id",
+            "month",
+            "held",
+            "cancelled",
+            "minutes",
+        )
+    ), set(
+        ParticipantMonth.objects.values_list(
+            "participant_id", "trajectory_id", "programme_id", "pupil_id", "family_id", "month"
+        )
+    )
+
+
+def waits() -> tuple[set[tuple], set[tuple]]:
+    """Each referral's kept moments, and its months with a match or a decline."""
+    return set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")), set(
+        ReferralMonth.objects.values_list(
+            "referral_id", "programme_id", "month", "matched", "declined"
+        )
     )
 
 
@@ -166,8 +218,11 @@ def test_report_from_rollup_equals_report_from_meetings(duos, operations):
                     build_report(scope, period, from_rollup=False)
                 ), (period, scope.label)
         kept = rollup()
+        kept_waits = waits()
+        assert kept_waits[0] == waits_from_log()
         call_command("rollup_rebuild", stdout=io.StringIO())
         assert rollup() == kept
+        assert waits() == kept_waits
         transaction.set_rollback(True)
 
 

@@ -13,6 +13,7 @@ from buddywerk.buddies.models import BuddyKind, ScreeningStatus
 from buddywerk.geo.models import Municipality, Province
 from buddywerk.organisations.models import OrganisationKind, ParticipantKind, TrainingInstitution
 from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.rollup import referral_waits_rebuild
 from buddywerk.reports.periods import interim
 from buddywerk.trajectories.enums import (
     CloseReason,
@@ -65,6 +66,8 @@ def _referral(factory, *, status, submitted: str, moved: str | None = None, **kw
     transitions.filter(to_status__in=["submitted", "accepted", "waiting"]).update(at=at(submitted))
     if moved:
         transitions.filter(to_status__in=["matched", "declined"]).update(at=at(moved))
+    # History rewritten outside the services: recompute what they keep from it.
+    referral_waits_rebuild()
     return referral
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import MeetingStatus
-from buddywerk.trajectories.models import DuoMonth, Meeting
+from buddywerk.trajectories.models import DuoMonth, Meeting, ParticipantMonth
 from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,38 @@ def test_the_rebuild_restores_meetings_written_outside_the_services():
     (row,) = rollup()
     (old,) = kept
     assert row == (duo.pk, old[1], 2, 0, 60)
+
+
+def participant_months() -> set[tuple]:
+    return set(
+        ParticipantMonth.objects.values_list(
+            "participant_id", "trajectory_id", "programme_id", "pupil_id", "family_id", "month"
+        )
+    )
+
+
+def test_each_participant_has_the_months_its_duo_held_a_meeting():
+    duo = TrajectoryFactory(group=True)
+    participants = list(duo.participants.values_list("pk", "pupil_id", "family_id"))
+    assert participants
+    meeting = log(duo, 0, minutes=45)
+    log(duo, 40, status=MeetingStatus.CANCELLED, minutes=None)  # not held: no row
+    first = month(later(duo, 0))
+    assert participant_months() == {
+        (pk, duo.pk, duo.programme_id, pupil, family, first) for pk, pupil, family in participants
+    }
+    assert set(DuoMonth.objects.values_list("programme_id", flat=True)) == {duo.programme_id}
+    # The held meeting becomes cancelled: the participants' month goes.
+    update(meeting, days=0, status=MeetingStatus.CANCELLED)
+    assert participant_months() == set()
+
+
+def test_the_rebuild_keeps_the_participant_months():
+    first, second = TrajectoryFactory(), TrajectoryFactory(group=True)
+    log(first, 0, minutes=45)
+    log(first, 35, minutes=30)
+    log(second, 3, minutes=90)
+    kept = participant_months()
+    assert len(kept) >= 3
+    call_command("rollup_rebuild", stdout=io.StringIO())
+    assert participant_months() == kept

@@ -67,6 +67,7 @@ from buddywerk.trajectories.models import (
     DuoMonth,
     Meeting,
     Participant,
+    ParticipantMonth,
     Trajectory,
     WellbeingScore,
 )
@@ -474,6 +475,7 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
         WellbeingScore.objects.filter(trajectory__in=duo_ids),
         meetings,
         DuoMonth.objects.filter(trajectory__in=duo_ids),
+        ParticipantMonth.objects.filter(trajectory__in=duo_ids),
     ):
         qs._raw_delete(qs.db)  # nothing refers to these rows any more (see above)
     # Study grants are money records the accounts keep: they lose the pupil, the duo and

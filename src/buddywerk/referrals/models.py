@@ -299,6 +299,23 @@ class Referral(PublicModel):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Derived from the transition log, kept by the transition services in the same
+    # transaction (and recomputed by `buddywerk rollup-rebuild`): the funder's report reads
+    # them instead of scanning the log (issue 22).
+    wait_ended_at = models.DateTimeField(
+        _("wait ended at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first time the referral was matched, declined or withdrawn."),
+    )
+    first_matched_at = models.DateTimeField(
+        _("first matched at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first time the referral was matched with a buddy."),
+    )
 
     needs = MultipleChoiceJSONField(
         _("needs"),
@@ -433,6 +450,15 @@ class Referral(PublicModel):
             models.Index(
                 fields=["submitted_at", "programme", "referrer"], name="referral_submitted_report"
             ),
+            # The waiting and matched figures of the report, from the index alone.
+            models.Index(
+                fields=["wait_ended_at", "programme", "submitted_at"],
+                name="referral_wait_ended_report",
+            ),
+            models.Index(
+                fields=["first_matched_at", "programme", "submitted_at"],
+                name="referral_first_match_report",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -506,6 +532,42 @@ class ReferralTransition(TransitionLog):
             # issue 19): one probe from the end of its history, no sort.
             models.Index(fields=["referral", "at", "id"], name="referral_move_history"),
         ]
+
+
+class ReferralMonth(models.Model):
+    """The funder's report near the floor (issue 22): per referral and calendar month (local
+    time), whether it was matched and whether it was declined in that month, with its
+    programme copied (a referral changes programme only as a draft, before any such move).
+    Derived from the status log only: the transition services add to it in the
+    transition's transaction (`rollup.note_transition`), `buddywerk rollup-rebuild`
+    recomputes it. A month without such a move has no row."""
+
+    referral = ParentKey(Referral, _("referral"), related_name="months")
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    matched = models.BooleanField(_("matched"), default=False)
+    declined = models.BooleanField(_("declined"), default=False)
+
+    class Meta:
+        verbose_name = _("referral month")
+        verbose_name_plural = _("referral months")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "month"], name="referral_month_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="referral_month_first_day"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["month", "programme", "referral", "matched", "declined"],
+                name="referral_month_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 class ConsentText(TimeStampedModel):

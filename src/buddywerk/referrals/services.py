@@ -23,6 +23,7 @@ from buddywerk.organisations.models import Organisation, ParticipantKind, Progra
 
 from .consent_services import consent_check, consent_record
 from .models import Family, Pupil, Referral, ReferralStatus
+from .rollup import note_transition
 from .workflow import REFERRAL
 
 # Issue 21: the pupil's track and dream, set only where the programme asks for them.
@@ -305,10 +306,12 @@ def _take(
 
     def update(locked: Referral, now: dt.datetime) -> list[str]:
         locked.status_changed_at = now
+        # The report's moments (issue 22), in this transaction with the log row.
+        changed = ["status_changed_at", *note_transition(locked, now)]
         if locked.status == ReferralStatus.SUBMITTED:
             locked.submitted_at = now
-            return ["status_changed_at", "submitted_at"]
-        return ["status_changed_at"]
+            changed.append("submitted_at")
+        return changed
 
     return cast(
         Referral,

@@ -19,7 +19,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -39,12 +41,19 @@ from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.internships.models import InstitutionPartnership
 from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
-from buddywerk.referrals.models import Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.models import (
+    Referral,
+    ReferralMonth,
+    ReferralStatus,
+    ReferralTransition,
+)
+from buddywerk.referrals.rollup import WAIT_ENDS
 from buddywerk.trajectories.enums import CloseReason, MeetingStatus, WellbeingMoment
 from buddywerk.trajectories.models import (
     DuoMonth,
     Meeting,
     Participant,
+    ParticipantMonth,
     Trajectory,
     WellbeingScore,
 )
@@ -319,9 +328,10 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         months = DuoMonth.objects.filter(month__gte=start, month__lte=end)
         # Aggregates named apart from the rollup's columns (an aggregate named like a
         # column would shadow it in the duos' filter), renamed below.
+        # The months carry their duo's programme: no duo is read (issue 22).
         meeting_data = _grouped(
-            months.filter(scope.programme_filter("trajectory__programme", duo="trajectory")),
-            province_of("trajectory__programme"),
+            months.filter(scope.programme_filter("programme", duo="trajectory")),
+            province_of("programme"),
             additive=True,
             sum_held=Sum("held"),
             sum_cancelled=Sum("cancelled"),
@@ -357,21 +367,48 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     active = Trajectory.objects.filter(scope.programme_filter("programme", duo="pk")).filter(
         Exists(active_held)
     )
+    # The programme of each active duo (the rollup path: read with the duos' organisations
+    # below, so the well-being scores need not join the duos).
+    duo_programme: dict[int, int] = {}
+    organisations: Any
+    if from_rollup:
+        # From the period's months with a meeting held, which carry their duo's buddy and
+        # school: no duo is read.
+        active_months = held_months.filter(scope.programme_filter("programme", duo="trajectory"))
+        active_ids: QuerySet[Any] = active_months.values("trajectory")
+        organisations = set()
+        for duo, programme, *rest in (
+            active_months.values_list(
+                "trajectory",
+                "programme",
+                "buddy__kind",
+                "buddy__training_institution",
+                "school",
+                "school__kind",
+            )
+            .order_by()
+            .distinct()
+        ):
+            duo_programme[duo] = programme
+            organisations.add((provinces.programmes[programme][1], *rest))
+    else:
+        active_ids = active.values("pk")
+        organisations = (
+            active.values_list(
+                province_of("programme"),
+                "buddy__kind",
+                "buddy__training_institution",
+                "school",
+                "school__kind",
+            )
+            .order_by()
+            .distinct()
+        )
     # Distinct organisations, live and archived together: (province, organisation) pairs.
     cooperation: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
     # One pass over the active duos gives both sets of pairs.
     found: dict[str, set[tuple[Any, int]]] = {"institutions": set(), "schools": set()}
-    for where, buddy_kind, institution, school, school_kind in (
-        active.values_list(
-            province_of("programme"),
-            "buddy__kind",
-            "buddy__training_institution",
-            "school",
-            "school__kind",
-        )
-        .order_by()
-        .distinct()
-    ):
+    for where, buddy_kind, institution, school, school_kind in organisations:
         if buddy_kind in STUDENT_KINDS and institution is not None:
             found["institutions"].add((where, institution))
         if school_kind == OrganisationKind.SCHOOL:
@@ -393,21 +430,50 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
             cell["partner_students"] = cell.get("partner_students", 0) + students
 
     # --- participants --------------------------------------------------------------
-    participants = Participant.objects.filter(
-        scope.programme_filter("trajectory__programme", duo="trajectory")
-    ).filter(Exists(held_in_period))
-    participant_data = _grouped(
-        participants,
-        province_of("trajectory__programme"),
-        pupils=Count("pupil", distinct=True),
-        families=Count("family", distinct=True),
-    )
-    by_year = _grouped(
-        participants.filter(pupil__isnull=False),
-        province_of("trajectory__programme"),
-        ("pupil__school_year",),
-        n=Count("pupil", distinct=True),
-    )
+    participants: QuerySet[Any]
+    if from_rollup:
+        # The participants' months with a meeting held, each carrying the duo's programme
+        # and the pupil or family: no participant, duo or pupil is read but the pupils
+        # counted (for their school year) (issue 22).
+        participants = ParticipantMonth.objects.filter(month__gte=start, month__lte=end).filter(
+            scope.programme_filter("programme", duo="trajectory")
+        )
+        participant_programme = "programme"
+    else:
+        participants = Participant.objects.filter(
+            scope.programme_filter("trajectory__programme", duo="trajectory")
+        ).filter(Exists(held_in_period))
+        participant_programme = "trajectory__programme"
+    if from_rollup:
+        # One grouping by province and school year gives both tables: a pupil has one
+        # school year and a family none, so the province's pupils and families are the
+        # sums over its school years (two queries instead of four).
+        participant_data: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
+        by_year: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for (where, year), row in _grouped(
+            participants,
+            province_of(participant_programme),
+            ("pupil__school_year",),
+            pupils=Count("pupil", distinct=True),
+            families=Count("family", distinct=True),
+        ).items():
+            by_year[(where, year)] = {"n": row["pupils"]}
+            cell = participant_data.setdefault((where,), {})
+            for name in ("pupils", "families"):
+                cell[name] = cell.get(name, 0) + row[name]
+    else:
+        participant_data = _grouped(
+            participants,
+            province_of(participant_programme),
+            pupils=Count("pupil", distinct=True),
+            families=Count("family", distinct=True),
+        )
+        by_year = _grouped(
+            participants.filter(pupil__isnull=False),
+            province_of(participant_programme),
+            ("pupil__school_year",),
+            n=Count("pupil", distinct=True),
+        )
     _merge(participant_data, archived.participants)
     _merge(by_year, archived.by_year)
 
@@ -417,11 +483,18 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     referrals = Referral.objects.filter(scope.programme_filter("programme", referral="")).filter(
         submitted_at__isnull=False, submitted_at__lt=end_at
     )
-    ended = [ReferralStatus.MATCHED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN]
-    ended_before_end = Exists(
-        ReferralTransition.objects.filter(
-            referral=OuterRef("pk"), to_status__in=ended, at__lt=end_at
+    if from_rollup:
+        # The moment each referral's wait ended, kept on it by the services (issue 22).
+        ended_before_end: Q | Exists = Q(wait_ended_at__lt=end_at)
+    else:
+        ended_before_end = Exists(
+            ReferralTransition.objects.filter(
+                referral=OuterRef("pk"), to_status__in=WAIT_ENDS, at__lt=end_at
+            )
         )
+    ended_count: dict[str, Any] = (
+        # Kept on the referral: counted in the same pass over the referrals.
+        {"ended": Count("pk", filter=ended_before_end)} if from_rollup else {}
     )
     referral_data = _grouped(
         referrals,
@@ -429,26 +502,47 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         additive=True,
         received=Count("pk", filter=Q(submitted_at__gte=start_at)),
         submitted=Count("pk"),
+        **ended_count,
     )
     # Ended (matched, declined, withdrawn) before the end of the period: a semi-join, each
     # referral in one province.
-    ended_data = _grouped(
-        referrals.filter(ended_before_end), province_of("programme"), additive=True, n=Count("pk")
+    ended_data = (
+        {key: {"n": row.pop("ended")} for key, row in referral_data.items()}
+        if from_rollup
+        else _grouped(
+            referrals.filter(ended_before_end),
+            province_of("programme"),
+            additive=True,
+            n=Count("pk"),
+        )
     )
-    # Only the transitions of the period (the history before it is in `ended` above).
-    moves = ReferralTransition.objects.filter(
-        scope.programme_filter("referral__programme", referral="referral__"),
-        at__gte=start_at,
-        at__lt=end_at,
-        to_status__in=[ReferralStatus.MATCHED, ReferralStatus.DECLINED],
-    )
-    move_data = _grouped(
-        moves,
-        province_of("referral__programme"),
-        additive=True,
-        matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
-        declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
-    )
+    # Only the moves of the period (the history before it is in `ended` above).
+    if from_rollup:
+        # The months each referral was matched or declined in, kept with the moves and
+        # carrying the programme: the period's rows only (issue 22).
+        move_data = _grouped(
+            ReferralMonth.objects.filter(month__gte=start, month__lte=end).filter(
+                scope.programme_filter("programme", referral="referral__")
+            ),
+            province_of("programme"),
+            additive=True,
+            matched=Count("referral", distinct=True, filter=Q(matched=True)),
+            declined=Count("referral", distinct=True, filter=Q(declined=True)),
+        )
+    else:
+        moves = ReferralTransition.objects.filter(
+            scope.programme_filter("referral__programme", referral="referral__"),
+            at__gte=start_at,
+            at__lt=end_at,
+            to_status__in=[ReferralStatus.MATCHED, ReferralStatus.DECLINED],
+        )
+        move_data = _grouped(
+            moves,
+            province_of("referral__programme"),
+            additive=True,
+            matched=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.MATCHED)),
+            declined=Count("referral", distinct=True, filter=Q(to_status=ReferralStatus.DECLINED)),
+        )
     _merge(referral_data, archived.referrals, ("received", "submitted"))
     _merge(ended_data, {key: {"n": row["ended"]} for key, row in archived.referrals.items()})
     _merge(move_data, archived.moves)
@@ -468,21 +562,38 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         row["declined"] = moved.get("declined") or 0
         row["waiting"] = row["submitted"] - ((ended_data.get(key) or {}).get("n") or 0)
     waits: dict[str, list[float]] = defaultdict(list)
-    matched_in_period = ReferralTransition.objects.filter(
-        to_status=ReferralStatus.MATCHED, at__gte=start_at, at__lt=end_at
-    ).values("referral")
-    for province, submitted, matched in (
-        ReferralTransition.objects.filter(
-            scope.programme_filter("referral__programme", referral="referral__"),
-            to_status=ReferralStatus.MATCHED,
-            referral__in=matched_in_period,  # the first match of these may lie before
+    first_matches: QuerySet[Any]
+    if from_rollup:
+        first_matches = (
+            Referral.objects.filter(scope.programme_filter("programme", referral=""))
+            .filter(first_matched_at__gte=start_at, first_matched_at__lt=end_at)
+            # The wait as one interval per referral (the database subtracts: reading two
+            # timestamps per row cost more than the query).
+            .values_list(
+                province_of("programme"),
+                ExpressionWrapper(
+                    F("first_matched_at") - F("submitted_at"), output_field=DurationField()
+                ),
+            )
         )
-        .values("referral")
-        .annotate(first=Min("at"))
-        .filter(first__gte=start_at, first__lt=end_at)
-        .values_list(province_of("referral__programme"), "referral__submitted_at", "first")
-    ):
-        days = (matched - submitted).total_seconds() / 86400
+    else:
+        matched_in_period = ReferralTransition.objects.filter(
+            to_status=ReferralStatus.MATCHED, at__gte=start_at, at__lt=end_at
+        ).values("referral")
+        first_matches = (
+            ReferralTransition.objects.filter(
+                scope.programme_filter("referral__programme", referral="referral__"),
+                to_status=ReferralStatus.MATCHED,
+                referral__in=matched_in_period,  # the first match of these may lie before
+            )
+            .values("referral")
+            .annotate(first=Min("at"))
+            .filter(first__gte=start_at, first__lt=end_at)
+            .values_list(province_of("referral__programme"), "referral__submitted_at", "first")
+        )
+    for province, *moments in first_matches:
+        wait = moments[0] if from_rollup else moments[1] - moments[0]
+        days = wait.total_seconds() / 86400
         waits[province or UNKNOWN].append(days)
         waits[TOTAL].append(days)
     for province, seconds in archived.waits:
@@ -492,22 +603,27 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
+    scores = WellbeingScore.objects.filter(date__lte=end, trajectory__in=active_ids).order_by(
+        "participant_id", "date", "id"
+    )
+    live_scores: Any = (
+        # The duo's programme from the active duos read above: the scores alone.
+        (
+            (participant, duo, duo_programme[duo], *rest)
+            for participant, duo, *rest in scores.values_list(
+                "participant_id", "trajectory_id", "moment", "date", "score"
+            )
+        )
+        if from_rollup
+        else scores.values_list(
+            "participant_id", "trajectory_id", "trajectory__programme_id", "moment", "date", "score"
+        )
+    )
     wellbeing_rows, measured_duos = _wellbeing_changes(
         [
             *(
                 (participant, duo, programme, *provinces.programmes[programme], *rest)
-                for participant, duo, programme, *rest in WellbeingScore.objects.filter(
-                    date__lte=end, trajectory__in=active.values("pk")
-                )
-                .order_by("participant_id", "date", "id")
-                .values_list(
-                    "participant_id",
-                    "trajectory_id",
-                    "trajectory__programme_id",
-                    "moment",
-                    "date",
-                    "score",
-                )
+                for participant, duo, programme, *rest in live_scores
             ),
             # Archived scores carry their rank among the participant's days, not a date.
             *archived.scores,

@@ -38,6 +38,7 @@ from buddywerk.organisations.models import (
     TrainingInstitution,
 )
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
+from buddywerk.referrals.rollup import referral_waits_rebuild
 from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.trajectories.enums import (
     CancelReason,
@@ -489,6 +490,8 @@ def generate(
                     previous = step
 
         _write(ReferralTransition, transitions(), "referral history", 3 * len(plans), progress)
+        # History written here bypasses the services that keep the report's moments.
+        referral_waits_rebuild()
 
         duos = _bulk(
             Trajectory,

@@ -658,6 +658,20 @@ class DuoMonth(models.Model):
     without a held or cancelled meeting has no row."""
 
     trajectory = ParentKey(Trajectory, _("trajectory"), related_name="months")
+    # The duo's programme, buddy and school, copied so the report groups the months by
+    # province and finds the cooperating organisations without reading every duo (a duo
+    # never changes programme, buddy or school).
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    buddy = ParentKey("buddies.Buddy", _("buddy"), related_name="+", db_index=False, null=True)
+    school = ParentKey(
+        "organisations.Organisation",
+        _("school or service"),
+        related_name="+",
+        db_index=False,
+        null=True,
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     held = models.PositiveIntegerField(_("meetings held"), default=0)
     cancelled = models.PositiveIntegerField(_("meetings cancelled"), default=0)
@@ -672,6 +686,47 @@ class DuoMonth(models.Model):
         ]
         # The report scans a period's months across all duos.
         indexes = [models.Index(fields=["month", "trajectory"], name="duo_month_month_duo")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class ParticipantMonth(models.Model):
+    """The funder's report near the floor (issue 22): one row per participant and calendar
+    month in which the participant's duo held at least one meeting, with the duo, its
+    programme and the pupil or family copied, so the report counts the participants of a
+    period from these rows alone instead of reading every participant, duo and pupil.
+    Derived data only, kept with `DuoMonth` (`rollup.py`) in the meeting services'
+    transaction and recomputed by `buddywerk rollup-rebuild`. A duo's participants are
+    fixed when it starts, and a participant's pupil or family never changes."""
+
+    participant = ParentKey(Participant, _("participant"), related_name="months")
+    trajectory = ParentKey(Trajectory, _("trajectory"), related_name="+", db_index=False)
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    pupil = ParentKey("referrals.Pupil", _("pupil"), null=True, related_name="+", db_index=False)
+    family = ParentKey("referrals.Family", _("family"), null=True, related_name="+", db_index=False)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+
+    class Meta:
+        verbose_name = _("participant month")
+        verbose_name_plural = _("participant months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "month"], name="participant_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="participant_month_first_day"
+            ),
+        ]
+        # The report counts a period's pupils and families per programme from the index.
+        indexes = [
+            models.Index(
+                fields=["month", "programme", "pupil", "family"], name="participant_month_report"
+            ),
+            models.Index(fields=["trajectory", "month"], name="participant_month_duo"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"

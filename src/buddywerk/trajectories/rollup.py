@@ -1,4 +1,5 @@
-"""Upkeep of the per-duo, per-month rollup of meetings (`DuoMonth`, issue 22).
+"""Upkeep of the per-duo, per-month rollup of meetings (`DuoMonth`, issue 22) and of the
+per-participant months in which the duo held a meeting (`ParticipantMonth`).
 
 The rollup is recomputed from the meetings rather than adjusted by deltas: a refresh of
 one duo's months reads that duo's meetings of those months (a handful of rows, on the
@@ -17,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from .enums import MeetingStatus
-from .models import DuoMonth, Meeting, Trajectory
+from .models import DuoMonth, Meeting, Participant, ParticipantMonth, Trajectory
 
 HELD = Q(status=MeetingStatus.HAPPENED)
 CANCELLED = Q(status=MeetingStatus.CANCELLED)
@@ -42,8 +43,20 @@ def _figures(meetings) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
     """Recompute the rollup rows of one duo for the months of `days` (inside the
-    caller's transaction, which must hold the duo's row lock)."""
-    for month in sorted({month_of(day) for day in days}):
+    caller's transaction, which must hold the duo's row lock), and its participants' rows
+    for those months (present when the duo held a meeting in the month)."""
+    months = sorted({month_of(day) for day in days})
+    if not months:
+        return
+    programme_id, buddy_id, school_id = Trajectory.objects.values_list(
+        "programme_id", "buddy_id", "school_id"
+    ).get(pk=trajectory_id)
+    participants = list(
+        Participant.objects.filter(trajectory_id=trajectory_id).values_list(
+            "pk", "pupil_id", "family_id"
+        )
+    )
+    for month in months:
         figures = _figures(
             Meeting.objects.filter(
                 trajectory_id=trajectory_id, date__gte=month, date__lt=_next_month(month)
@@ -51,10 +64,30 @@ def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
         )
         if figures["held"] or figures["cancelled"]:
             DuoMonth.objects.update_or_create(
-                trajectory_id=trajectory_id, month=month, defaults=figures
+                trajectory_id=trajectory_id,
+                month=month,
+                defaults={
+                    **figures,
+                    "programme_id": programme_id,
+                    "buddy_id": buddy_id,
+                    "school_id": school_id,
+                },
             )
         else:
             DuoMonth.objects.filter(trajectory_id=trajectory_id, month=month).delete()
+        ParticipantMonth.objects.filter(trajectory_id=trajectory_id, month=month).delete()
+        if figures["held"]:
+            ParticipantMonth.objects.bulk_create(
+                ParticipantMonth(
+                    participant_id=pk,
+                    trajectory_id=trajectory_id,
+                    programme_id=programme_id,
+                    pupil_id=pupil,
+                    family_id=family,
+                    month=month,
+                )
+                for pk, pupil, family in participants
+            )
 
 
 def lock_duo(trajectory_id: int) -> None:
@@ -73,7 +106,13 @@ def rollup_from_meetings() -> list[DuoMonth]:
     rows = (
         Meeting.objects.filter(HELD | CANCELLED)
         .annotate(month=TruncMonth("date"))
-        .values("trajectory_id", "month")
+        .values(
+            "trajectory_id",
+            "trajectory__programme_id",
+            "trajectory__buddy_id",
+            "trajectory__school_id",
+            "month",
+        )
         .annotate(
             held=Count("pk", filter=HELD),
             cancelled=Count("pk", filter=CANCELLED),
@@ -84,6 +123,9 @@ def rollup_from_meetings() -> list[DuoMonth]:
     return [
         DuoMonth(
             trajectory_id=row["trajectory_id"],
+            programme_id=row["trajectory__programme_id"],
+            buddy_id=row["trajectory__buddy_id"],
+            school_id=row["trajectory__school_id"],
             month=row["month"],
             held=row["held"],
             cancelled=row["cancelled"],
@@ -93,11 +135,40 @@ def rollup_from_meetings() -> list[DuoMonth]:
     ]
 
 
+def participant_months_from_duo_months() -> list[ParticipantMonth]:
+    """Every participant's row as the duos' months give it: each participant of a duo, in
+    each month the duo held a meeting."""
+    return [
+        ParticipantMonth(
+            participant_id=pk,
+            trajectory_id=duo,
+            programme_id=programme,
+            pupil_id=pupil,
+            family_id=family,
+            month=month,
+        )
+        for pk, duo, programme, pupil, family, month in Participant.objects.filter(
+            trajectory__months__held__gt=0
+        )
+        .values_list(
+            "pk",
+            "trajectory_id",
+            "trajectory__programme_id",
+            "pupil_id",
+            "family_id",
+            "trajectory__months__month",
+        )
+        .iterator(chunk_size=20_000)
+    ]
+
+
 @transaction.atomic
 def duo_months_rebuild() -> int:
-    """Throw the rollup away and recompute it from the meetings (the rebuild command and
-    the synthetic-data generator). Returns the number of rows."""
+    """Throw the rollups away and recompute them from the meetings (the rebuild command
+    and the synthetic-data generator). Returns the number of duo months."""
+    ParticipantMonth.objects.all().delete()
     DuoMonth.objects.all().delete()
     rows = rollup_from_meetings()
     DuoMonth.objects.bulk_create(rows, batch_size=5_000)
+    ParticipantMonth.objects.bulk_create(participant_months_from_duo_months(), batch_size=5_000)
     return len(rows)
