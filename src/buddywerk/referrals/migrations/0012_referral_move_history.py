@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0009_study_track_and_dream'),
+        ('referrals', '0011_referral_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
