@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Membership, Role, User
+from buddywerk.buddies.models import Buddy
 from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
+from buddywerk.demo.world import ACCOUNTS, build_world
 from buddywerk.internships.models import HoursAttestation, InstitutionPartnership, SharingConsent
 from buddywerk.referrals.models import Pupil
 from buddywerk.reports.periods import school_year_of
@@ -167,16 +169,12 @@ def test_a_coordinator_records_a_partnership_on_the_page(client):
 LINK = re.compile(r'href="(/[^"#?]*)')
 
 
-def test_walk_every_page_a_supervisor_can_open_and_find_no_pupil(client):
-    """From the home page, follow every link a supervisor is shown (and the student's
-    pages and PDF), and search each answer for the name of every pupil in the database."""
-    w = build()
-    names = {n for pupil in Pupil.objects.all() for n in (pupil.first_name, pupil.last_name)}
-    assert {w.pupil.first_name, w.pupil.last_name} <= names
-    client.force_login(w.supervisor)
-    todo = [reverse("home"), reverse("internships:students")]
+def walk_for_names(client, start: list[str], names: set[str]) -> set[str]:
+    """Follow every link the signed-in user is shown from `start` (PDFs read as text) and
+    fail on the first answer that holds one of `names`; returns the URLs opened."""
+    todo = list(start)
     seen: set[str] = set()
-    opened = 0
+    opened: set[str] = set()
     while todo:
         url = todo.pop()
         if url in seen or "logout" in url or url.startswith(("/static/", "/admin/")):
@@ -185,7 +183,7 @@ def test_walk_every_page_a_supervisor_can_open_and_find_no_pupil(client):
         response = client.get(url)
         if response.status_code != 200:
             continue
-        opened += 1
+        opened.add(url)
         if response["Content-Type"].startswith("application/pdf"):
             text = pdf_text(response)
         else:
@@ -197,8 +195,42 @@ def test_walk_every_page_a_supervisor_can_open_and_find_no_pupil(client):
             todo.extend(LINK.findall(text))
         found = [name for name in names if name and name in text]
         assert not found, f"{url} shows a pupil's name"
-    assert reverse("internships:student_pdf", args=[w.student.uuid]) in seen
-    assert opened >= 5
+    return opened
+
+
+def test_walk_every_page_a_supervisor_can_open_and_find_no_pupil(client):
+    """From the home page, follow every link a supervisor is shown (and the student's
+    pages and PDF), and search each answer for the name of every pupil in the database."""
+    w = build()
+    names = {n for pupil in Pupil.objects.all() for n in (pupil.first_name, pupil.last_name)}
+    assert {w.pupil.first_name, w.pupil.last_name} <= names
+    client.force_login(w.supervisor)
+    opened = walk_for_names(client, [reverse("home"), reverse("internships:students")], names)
+    assert reverse("internships:student_pdf", args=[w.student.uuid]) in opened
+    assert len(opened) >= 5
+
+
+def test_the_demo_supervisor_never_reaches_a_demo_pupils_name(client):
+    """The same walk in the demo world (issue 20's test): the demo's supervisor follows
+    every link to their students' pages and internship files; no demo pupil's name shows."""
+    build_world()
+    supervisor = next(a for a in ACCOUNTS if a.role == Role.INTERNSHIP_SUPERVISOR)
+    students = Buddy.objects.filter(
+        sharing_consents__institution__memberships__user__email=supervisor.email
+    ).distinct()
+    assert students.count() >= 2
+    # A pupil's full name, and each part of it that no demo account also bears (a student
+    # may share a first name with a pupil: the supervisor sees the student's).
+    people = {n for u in User.objects.all() for n in (u.first_name, u.last_name)}
+    pupils = Pupil.objects.all()
+    names = {f"{p.first_name} {p.last_name}" for p in pupils} | {
+        n for p in pupils for n in (p.first_name, p.last_name) if n not in people
+    }
+    assert len(names) > 10
+    client.force_login(User.objects.get(email=supervisor.email))
+    opened = walk_for_names(client, [reverse("home"), reverse("internships:students")], names)
+    for student in students:
+        assert reverse("internships:student_pdf", args=[student.uuid]) in opened
 
 
 def test_a_platform_admin_names_an_institutions_contact_on_the_page(client):
