@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.organisations.models import Organisation, OrganisationKind, Service
 from buddywerk.referrals.models import Referral
 from buddywerk.reports import generator
 from buddywerk.reports.figures import Scope, build_report
@@ -30,6 +31,11 @@ def test_generate_and_refuse_a_second_run():
     call_command("generate", "--scale", "1", "--years", "3", verbosity=0)
     assert Buddy.objects.count() == 40
     assert Referral.objects.count() == 3 * 80  # per school year
+    # Every service has its details, so it shows on the services pages (issue 20).
+    services = Organisation.objects.filter(kind=OrganisationKind.SERVICE)
+    assert services.count() == 6
+    assert not services.filter(service__isnull=True).exists()
+    assert not Service.objects.filter(municipality__isnull=True).exists()
     statuses = set(Meeting.objects.values_list("status", flat=True))
     assert statuses == {MeetingStatus.HAPPENED, MeetingStatus.CANCELLED, MeetingStatus.PLANNED}
     # Buddies do several duos, one after another, and some duos are small groups.

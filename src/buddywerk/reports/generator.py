@@ -35,6 +35,8 @@ from buddywerk.organisations.models import (
     Programme,
     School,
     SchoolLevel,
+    Service,
+    ServiceKind,
     TrainingInstitution,
 )
 from buddywerk.referrals.models import Family, Pupil, Referral, ReferralStatus, ReferralTransition
@@ -208,9 +210,15 @@ def generate(
             programme.municipalities.set(area)
             programmes.append(programme)
             areas[programme.pk] = area
+        # Services with their details (issue 20), so they show on the services pages;
+        # the rng is not consulted, so the rest of the data stays the same.
         services = {
-            p.pk: Organisation.objects.create(
-                kind=OrganisationKind.SERVICE, name=f"Dienst {p.name}", province_id=p.province_id
+            p.pk: Service.objects.create(
+                kind=OrganisationKind.SERVICE,
+                name=f"Dienst {p.name}",
+                province_id=p.province_id,
+                service_kind=ServiceKind.OCMW,
+                municipality=areas[p.pk][0],
             )
             for p in programmes
         }
