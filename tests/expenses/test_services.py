@@ -284,3 +284,27 @@ def test_erasure_deletes_open_claims_and_anonymises_paid_ones(world):
     assert (paid.holder_name, paid.iban, paid.total) == ("", "", D("42.31"))
     assert paid.anonymised_at is not None
     assert list(paid.lines.values_list("description", flat=True)) == [""]
+
+
+def test_a_line_refused_after_its_receipt_was_stored_leaves_no_file(world, settings):
+    """The year's other claim (here written straight into the table, as a claim opened at
+    the same moment would be) makes the real cost refused; its receipt is not kept."""
+    from pathlib import Path
+
+    jan = claim(world, dt.date(2026, 1, 1), kind="real")
+    ExpenseClaim.objects.create(
+        claimant=jan.claimant, programme=jan.programme, month=dt.date(2026, 2, 1), kind="allowance"
+    )
+    before = {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+    with pytest.raises(ValidationError) as err:
+        add(
+            jan,
+            dt.date(2026, 1, 9),
+            category="real_cost",
+            amount=D("7.80"),
+            description="Treinticket",
+            receipt=SimpleUploadedFile("ticket.png", PNG),
+        )
+    assert codes(err.value) == {"kind_mixed"}
+    assert not ExpenseLine.objects.filter(claim=jan).exists()
+    assert {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == before

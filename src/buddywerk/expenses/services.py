@@ -233,8 +233,14 @@ def expense_line_add(
     rules.check_line_fits_claim(claim, line)
     line.full_clean()
     line.save()
-    rules.check_kind_for_year(claim)
-    rules.check_ceilings(claim, day=date if category == LineCategory.ALLOWANCE_DAY else None)
+    try:
+        rules.check_kind_for_year(claim)
+        rules.check_ceilings(claim, day=date if category == LineCategory.ALLOWANCE_DAY else None)
+    except ValidationError:
+        # The rows roll back, the stored file would not: a refused line leaves no receipt.
+        if line.receipt.name:
+            line.receipt.storage.delete(line.receipt.name)
+        raise
     audit_record(
         actor=actor,
         action=AuditAction.EXPENSE_LINE_ADD,
