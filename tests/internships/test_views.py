@@ -193,7 +193,8 @@ def walk_for_names(client, start: list[str], names: set[str]) -> set[str]:
                 else response.content.decode()
             )
             todo.extend(LINK.findall(text))
-        found = [name for name in names if name and name in text]
+        # Whole words: a pupil called Sem is not found in "Seminarie".
+        found = [n for n in names if n and re.search(rf"\b{re.escape(n)}\b", text)]
         assert not found, f"{url} shows a pupil's name"
     return opened
 
