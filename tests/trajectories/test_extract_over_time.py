@@ -132,3 +132,25 @@ def test_the_screening_queue_lists_the_extracts_running_out_within_six_weeks(cli
     assert "binnen 6 weken verlopen" in page.content.decode()
     assert str(soon.uuid) in section
     assert str(later.uuid) not in section
+
+
+def test_the_pass_locks_only_the_duo_it_pauses():
+    """The pass runs every 15 minutes; it must not hold every running duo meanwhile (a buddy
+    logging a meeting waits for the duo's lock). It locks one row, the duo it pauses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, pupil_duo, _, _, last = _buddy_with_duos()
+    others = [TrajectoryFactory() for _ in range(3)]  # running, extracts still valid
+    with CaptureQueriesContext(connection) as queries:
+        paused = extracts_expire(today=last + dt.timedelta(days=1))
+    assert [d.pk for d in paused] == [pupil_duo.pk]
+    locks = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "FOR UPDATE" in q["sql"] and 'FROM "trajectories_trajectory"' in q["sql"]
+    ]
+    if connection.features.has_select_for_update:
+        assert locks
+        assert all(f'"trajectories_trajectory"."id" = {pupil_duo.pk} ' in sql for sql in locks)
+        assert all(duo.pk != pupil_duo.pk for duo in others)

@@ -102,10 +102,10 @@ def _pause_for_safeguarding(duo: Trajectory, step: SafeguardingStep) -> Trajecto
     return duo
 
 
-def _running_duos(**filters: object) -> QuerySet[Trajectory]:
+def _running_duos(*, lock: bool = True, **filters: object) -> QuerySet[Trajectory]:
+    duos = Trajectory.objects.select_for_update(of=("self",)) if lock else Trajectory.objects
     return (
-        Trajectory.objects.select_for_update(of=("self",))
-        .filter(
+        duos.filter(
             status__in=[TrajectoryStatus.PLANNED, TrajectoryStatus.ACTIVE, TrajectoryStatus.PAUSED],
             **filters,
         )
@@ -127,36 +127,47 @@ def buddy_safeguarding_cascade(*, buddy: Buddy, step: SafeguardingStep) -> list[
     return touched
 
 
-@transaction.atomic
 def extracts_expire(*, today: dt.date | None = None) -> list[Trajectory]:
     """The scheduled pass on the day an extract runs out (R2 over time, issue 13): every
     running duo with a minor whose buddy may no longer meet minors today (for the duo's
     programme) is paused by the cascade, and the open proposals of such a buddy for a minor
     are withdrawn. Duos without a minor go on. A duo already paused for safeguarding is
-    left as it is, so the pass runs every 15 minutes without repeating itself."""
+    left as it is, so the pass runs every 15 minutes without repeating itself.
+
+    The candidates are found without locks; each duo is then locked, checked again and
+    paused in its own short transaction. Holding every running duo for the whole pass made
+    buddies who log a meeting wait for it every 15 minutes (issue 17's load test)."""
     from buddywerk.matching.services import proposals_withdraw_for_buddy
 
     today = today or timezone.localdate()
     step = SafeguardingStep.EXTRACT_EXPIRED
-    touched: list[Trajectory] = []
-    for duo in _running_duos(paused_for_safeguarding=False, buddy__extract_seen_on__isnull=False):
-        if _duo_has_minor(duo) and not buddy_may_meet_minors(
+    filters = {"paused_for_safeguarding": False, "buddy__extract_seen_on__isnull": False}
+
+    def runs_out(duo: Trajectory) -> bool:
+        return _duo_has_minor(duo) and not buddy_may_meet_minors(
             duo.buddy, programme=duo.programme, on=today
-        ):
-            touched.append(_pause_for_safeguarding(duo, step))
+        )
+
+    touched: list[Trajectory] = []
+    for pk in [duo.pk for duo in _running_duos(lock=False, **filters) if runs_out(duo)]:
+        with transaction.atomic():
+            duo = _running_duos(pk=pk, **filters).first()
+            if duo is not None and runs_out(duo):
+                touched.append(_pause_for_safeguarding(duo, step))
     for buddy in Buddy.objects.filter(
         extract_seen_on__isnull=False, proposals__status__in=OPEN_STATUSES
     ).distinct():
-        proposals_withdraw_for_buddy(
-            buddy=buddy,
-            reason=str(step.label),
-            only=lambda proposal: (
-                proposal.referral.involves_minor
-                and not buddy_may_meet_minors(
-                    proposal.buddy, programme=proposal.programme, on=today
-                )
-            ),
-        )
+        with transaction.atomic():
+            proposals_withdraw_for_buddy(
+                buddy=buddy,
+                reason=str(step.label),
+                only=lambda proposal: (
+                    proposal.referral.involves_minor
+                    and not buddy_may_meet_minors(
+                        proposal.buddy, programme=proposal.programme, on=today
+                    )
+                ),
+            )
     return touched
 
 
