@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import re
 import signal
@@ -69,7 +70,12 @@ def setup(env: dict[str, str]) -> None:
         check=True,
         cwd=ROOT,
     )
-    _buddywerk("generate", "--scale", "1", "--force", "-v0", env=env)
+    # The current school year, so the generated duos run today as the demo's do.
+    today = dt.datetime.now().astimezone().date()
+    school_year = today.year if today.month >= 9 else today.year - 1
+    _buddywerk(
+        "generate", "--scale", "1", "--school-year", str(school_year), "--force", "-v0", env=env
+    )
     print(f"set up in {time.perf_counter() - started:.0f} s")
 
 

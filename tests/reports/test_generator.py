@@ -84,3 +84,23 @@ def test_the_same_seed_gives_the_same_data():
     first = _fingerprint()
     assert first
     assert _fingerprint() == first
+
+
+def test_long_serving_buddies_renew_their_extract():
+    """Buddies renew the criminal-record extract while they keep taking duos, so the daily
+    extract check pauses none of the generated running duos of this school year."""
+    from django.utils import timezone
+
+    from buddywerk.trajectories.enums import TrajectoryStatus
+    from buddywerk.trajectories.safeguarding_services import extracts_expire
+
+    today = timezone.localdate()
+    school_year = today.year if today.month >= 9 else today.year - 1
+    call_command(
+        "generate", "--scale", "1", "--years", "6", "--school-year", str(school_year), verbosity=0
+    )
+    assert Trajectory.objects.filter(status=TrajectoryStatus.ACTIVE).exists()
+    assert not Buddy.objects.filter(extract_seen_on__gt=today).exists()
+    # Six years of duos outlast one extract: some buddies have renewed theirs since.
+    assert Buddy.objects.filter(extract_seen_on__gt=F("screened_at__date")).exists()
+    assert extracts_expire(today=today) == []

@@ -100,6 +100,9 @@ TOPICS = list(MeetingTopic.values)
 # duos give about 200,000 meetings at N=1 and 2 million at N=10 (DOMAIN.md: "a few
 # million meetings over the years").
 DEFAULT_YEARS = 8
+# A buddy renews the criminal-record extract within two years, well inside the 36 months a
+# programme counts it by default.
+EXTRACT_RENEWED_WITHIN = 720  # days
 
 
 class NotEmpty(Exception):
@@ -406,15 +409,24 @@ def generate(
                 if pair[1] is None:
                     pair[1] = plan["matched"] + dt.timedelta(days=30)
 
-        # A buddy is screened, the extract seen, before their first duo (R2).
+        # A buddy is screened, the extract seen, before their first duo (R2), and renews the
+        # extract before it runs out while they keep taking duos (R2 again): otherwise the
+        # daily extract check would pause every running duo of a long-serving buddy.
+        today = timezone.localdate()
         first_duo: dict[int, dt.date] = {}
+        last_duo: dict[int, dt.date] = {}
         for duo in duos_plan:
             if duo["begin"] < first_duo.get(duo["buddy"], dt.date.max):
                 first_duo[duo["buddy"]] = duo["begin"]
+            last_duo[duo["buddy"]] = max(duo["end"], last_duo.get(duo["buddy"], duo["end"]))
         for index, day in sorted(first_duo.items()):
             screened = day - dt.timedelta(days=rng.randint(14, 90))
             buddy_rows[index].screened_at = _aware(screened)
-            buddy_rows[index].extract_seen_on = screened - dt.timedelta(days=rng.randint(0, 30))
+            seen = screened - dt.timedelta(days=rng.randint(0, 30))
+            renew_by, within = min(last_duo[index], today), EXTRACT_RENEWED_WITHIN
+            while seen + dt.timedelta(days=within) < renew_by:
+                seen += dt.timedelta(days=rng.randint(within // 2, within))
+            buddy_rows[index].extract_seen_on = seen
         buddies = _bulk(Buddy, buddy_rows, "buddies", len(buddy_rows), progress)
         through = Buddy.programmes.through
         _bulk(
