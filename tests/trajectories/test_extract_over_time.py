@@ -4,6 +4,7 @@ once, listed in the screening queue), and the scheduled cascade on the day it ru
 valid day and the day after; 42 days before the last day and 43."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -152,5 +153,25 @@ def test_the_pass_locks_only_the_duo_it_pauses():
     ]
     if connection.features.has_select_for_update:
         assert locks
-        assert all(f'"trajectories_trajectory"."id" = {pupil_duo.pk} ' in sql for sql in locks)
+        row = rf'"trajectories_trajectory"\."id" = {pupil_duo.pk}\b'
+        assert all(re.search(row, sql) for sql in locks)
         assert all(duo.pk != pupil_duo.pk for duo in others)
+
+
+def test_the_reminder_pass_locks_only_the_buddy_it_reminds():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buddy, _, _, _, last = _buddy_with_duos()
+    fresh = BuddyFactory(extract_seen_on=last)  # approved, nothing runs out soon
+    with CaptureQueriesContext(connection) as queries:
+        assert extract_reminders_send(today=last - dt.timedelta(days=42)) == 1
+    locks = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "FOR UPDATE" in q["sql"] and 'FROM "buddies_buddy"' in q["sql"]
+    ]
+    if connection.features.has_select_for_update:
+        assert locks
+        assert all(re.search(rf'"buddies_buddy"\."id" = {buddy.pk}\b', sql) for sql in locks)
+        assert fresh.pk != buddy.pk

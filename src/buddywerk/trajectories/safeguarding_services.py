@@ -185,48 +185,58 @@ def extract_runs_out_soon(buddy: Buddy, programme: Programme, today: dt.date) ->
     return last
 
 
-@transaction.atomic
 def extract_reminders_send(*, today: dt.date | None = None) -> int:
     """Mail each approved buddy whose extract runs out within 6 weeks (for any of their
     programmes), once per extract: `extract_reminded_on` is set, and recording a new
-    extract clears it (`buddy_record_extract`). Returns the number of buddies mailed."""
+    extract clears it (`buddy_record_extract`). Returns the number of buddies mailed.
+    Candidates are found without locks; each is locked and checked again in its own short
+    transaction (the pass runs every 15 minutes and must not hold every buddy meanwhile)."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=EXTRACT_REMINDER_DAYS)
-    sent = 0
-    candidates = (
-        Buddy.objects.select_for_update(of=("self",))
-        .filter(
+
+    def candidates(buddies: QuerySet[Buddy]) -> QuerySet[Buddy]:
+        return buddies.filter(
             status=ScreeningStatus.APPROVED,
             extract_seen_on__isnull=False,
             extract_reminded_on__isnull=True,
-        )
-        .select_related("user")
-        .order_by("pk")
-    )
-    for buddy in candidates:
-        days = [
+        ).order_by("pk")
+
+    def days_left(buddy: Buddy) -> list[dt.date]:
+        return [
             last
             for programme in buddy.programmes.all()
             if (last := buddy_extract_valid_until(buddy, programme)) and today <= last <= horizon
         ]
-        if not days:
-            continue
-        buddy.extract_reminded_on = today
-        buddy.save(update_fields=["extract_reminded_on", "updated_at"])
-        mail_to_users(
-            users=[buddy.user],
-            template="buddies/email/extract_runs_out",
-            context={
-                "day": min(days),
-                "profile_url": site_url(reverse("buddies:profile")),
-            },
-            kind="buddies.extract_runs_out",
-        )
-        audit_record(
-            actor=None,
-            action=AuditAction.BUDDY_EXTRACT_REMIND,
-            target=buddy,
-            detail={"last_valid_day": min(days).isoformat()},
-        )
-        sent += 1
+
+    due = [b.pk for b in candidates(Buddy.objects.prefetch_related("programmes")) if days_left(b)]
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            buddy = (
+                candidates(Buddy.objects.select_for_update(of=("self",)))
+                .select_related("user")
+                .filter(pk=pk)
+                .first()
+            )
+            days = days_left(buddy) if buddy is not None else []
+            if buddy is None or not days:
+                continue
+            buddy.extract_reminded_on = today
+            buddy.save(update_fields=["extract_reminded_on", "updated_at"])
+            mail_to_users(
+                users=[buddy.user],
+                template="buddies/email/extract_runs_out",
+                context={
+                    "day": min(days),
+                    "profile_url": site_url(reverse("buddies:profile")),
+                },
+                kind="buddies.extract_runs_out",
+            )
+            audit_record(
+                actor=None,
+                action=AuditAction.BUDDY_EXTRACT_REMIND,
+                target=buddy,
+                detail={"last_valid_day": min(days).isoformat()},
+            )
+            sent += 1
     return sent
