@@ -43,6 +43,7 @@ from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
 from buddywerk.referrals.models import (
     Referral,
+    ReferralCount,
     ReferralMonth,
     ReferralStatus,
     ReferralTransition,
@@ -496,14 +497,34 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # Kept on the referral: counted in the same pass over the referrals.
         {"ended": Count("pk", filter=ended_before_end)} if from_rollup else {}
     )
-    referral_data = _grouped(
-        referrals,
-        province_of("programme"),
-        additive=True,
-        received=Count("pk", filter=Q(submitted_at__gte=start_at)),
-        submitted=Count("pk"),
-        **ended_count,
-    )
+    if from_rollup and scope.municipality is None:
+        # The counts per programme and month of submission and of the end of the wait,
+        # kept by the transition services: a few rows per programme and month instead of
+        # every referral submitted by the end of the period (issue 22). A municipality's
+        # report reads the referrals (the counts do not say where a pupil lives).
+        referral_data = _grouped(
+            ReferralCount.objects.filter(scope.programme_filter("programme")).filter(
+                submitted__lte=end
+            ),
+            province_of("programme"),
+            additive=True,
+            # Named apart from the counts' columns (a name like a column would shadow it).
+            sum_received=Sum("n", filter=Q(submitted__gte=start)),
+            sum_submitted=Sum("n"),
+            sum_ended=Sum("n", filter=Q(wait_ended__lte=end)),
+        )
+        for row in referral_data.values():
+            for name in ("received", "submitted", "ended"):
+                row[name] = row.pop(f"sum_{name}") or 0
+    else:
+        referral_data = _grouped(
+            referrals,
+            province_of("programme"),
+            additive=True,
+            received=Count("pk", filter=Q(submitted_at__gte=start_at)),
+            submitted=Count("pk"),
+            **ended_count,
+        )
     # Ended (matched, declined, withdrawn) before the end of the period: a semi-join, each
     # referral in one province.
     ended_data = (
