@@ -321,7 +321,12 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=start))
     )
     buddy_data = _grouped(buddies, "programmes__province", ("kind",), n=Count("pk", distinct=True))
-    buddy_total = _grouped(buddies, "programmes__province", n=Count("pk", distinct=True))
+    # A buddy has one kind: the buddies of a province (and in all) are the sum over the
+    # kinds, not two more queries (issue 22).
+    buddy_total: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {"n": 0}}
+    for (where, _kind), row in buddy_data.items():
+        cell = buddy_total.setdefault((where,), {"n": 0})
+        cell["n"] += row["n"] or 0
 
     # --- meetings and active duos --------------------------------------------------
     if from_rollup:
