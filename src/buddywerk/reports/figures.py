@@ -202,6 +202,34 @@ def _grouped(
     return result
 
 
+def _grouped_with_totals(
+    qs: QuerySet[Any], province: Case, extra: tuple[str, ...], **aggregates: Any
+):
+    """As `_grouped` (non-additive, with `extra`), in one statement on PostgreSQL: the
+    provinces' groups and the totals' as two grouping sets of one pass over the rows
+    (issue 22: the pupils by school year read the period's participant months and their
+    pupils once, not twice). A row of the totals' set has no province: the province is
+    never NULL in the other set (no province is UNKNOWN there, as `_grouped` maps it). Any
+    other backend, or a statement of another shape, takes `_grouped`."""
+    if connection.vendor != "postgresql" or len(extra) != 1:
+        return _grouped(qs, province, extra, **aggregates)
+    where = Case(*province.cases, default=Value(UNKNOWN), output_field=CharField())
+    rows = qs.values(*extra, _p=where).annotate(**aggregates).order_by()
+    sql, params = rows.query.sql_with_params()
+    head, by, grouping = sql.rpartition(" GROUP BY ")
+    names = [*extra, "_p", *aggregates]
+    if not by or grouping != "1, 2" or list(rows.query.values_select) != list(extra):
+        return _grouped(qs, province, extra, **aggregates)
+    result: dict[tuple[Any, ...], dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} GROUP BY GROUPING SETS ((1, 2), (1))", params)
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            key = (row.pop("_p") or TOTAL, row.pop(extra[0]))
+            result[key] = row
+    return result
+
+
 class _Provinces:
     """The province of each programme, read once (a few dozen rows). The figures group by
     the province as a CASE over the programme's id on the counted row, so the big tables
@@ -456,7 +484,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # sums over its school years (two queries instead of four).
         participant_data: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
         by_year: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for (where, year), row in _grouped(
+        for (where, year), row in _grouped_with_totals(
             participants,
             province_of(participant_programme),
             ("pupil__school_year",),
