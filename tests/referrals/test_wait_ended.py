@@ -10,8 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from buddywerk.referrals import services
-from buddywerk.referrals.models import Referral, ReferralMonth, ReferralStatus, ReferralTransition
-from buddywerk.referrals.rollup import waits_from_log
+from buddywerk.referrals.models import (
+    Referral,
+    ReferralCount,
+    ReferralMonth,
+    ReferralStatus,
+    ReferralTransition,
+)
+from buddywerk.referrals.rollup import counts_forget, counts_from_referrals, waits_from_log
 from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +87,12 @@ def test_the_rebuild_changes_nothing_after_the_services():
     assert kept == waits_from_log()
     kept_months = months()
     assert len(kept_months) == 2
+    kept_counts = counts()
+    assert kept_counts == rebuilt_counts()
     call_command("rollup_rebuild", stdout=io.StringIO())
     assert set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")) == kept
     assert months() == kept_months
+    assert counts() == kept_counts
 
 
 def months() -> set[tuple]:
@@ -92,6 +101,35 @@ def months() -> set[tuple]:
             "referral_id", "programme_id", "month", "matched", "declined"
         )
     )
+
+
+def counts() -> set[tuple]:
+    return set(ReferralCount.objects.values_list("programme_id", "submitted", "wait_ended", "n"))
+
+
+def rebuilt_counts() -> set[tuple]:
+    return {(c.programme_id, c.submitted, c.wait_ended, c.n) for c in counts_from_referrals()}
+
+
+def test_the_counts_follow_submission_and_end_of_wait():
+    """Each referral lies in the count of its programme, month of submission and month its
+    wait ended (issue 22); a draft in none; the purge takes a referral out."""
+    draft = ReferralFactory(draft=True)
+    assert counts() == set()
+    services.referral_submit(actor=None, referral=draft, now=at(0))
+    october, november = dt.date(2025, 10, 1), dt.date(2025, 11, 1)
+    programme = draft.programme_id
+    assert counts() == {(programme, october, None, 1)}
+    services.referral_accept(actor=None, referral=draft, reason="Ok", now=at(1))
+    assert counts() == {(programme, october, None, 1)}
+    services.referral_match(actor=None, referral=draft, now=at(40))
+    assert counts() == {(programme, october, november, 1)}
+    services.referral_requeue(actor=None, referral=draft, reason="Rematch", now=at(41))
+    # An earlier end (a fake clock) moves it; the wait does not start again.
+    services.referral_match(actor=None, referral=draft, now=at(2))
+    assert counts() == {(programme, october, october, 1)} == rebuilt_counts()
+    counts_forget([draft.pk])
+    assert counts() == set()
 
 
 def test_a_match_and_a_decline_mark_their_month():

@@ -21,8 +21,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from buddywerk.referrals.models import Referral, ReferralMonth
-from buddywerk.referrals.rollup import waits_from_log
+from buddywerk.referrals.models import Referral, ReferralCount, ReferralMonth
+from buddywerk.referrals.rollup import counts_from_referrals, waits_from_log
 from buddywerk.referrals.services import TRANSITION_SERVICES
 from buddywerk.referrals.workflow import REFERRAL
 from buddywerk.reports.figures import Scope, build_report
@@ -187,12 +187,22 @@ def rollup() -> tuple[set[tuple], set[tuple]]:
     )
 
 
-def waits() -> tuple[set[tuple], set[tuple]]:
-    """Each referral's kept moments, and its months with a match or a decline."""
-    return set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")), set(
-        ReferralMonth.objects.values_list(
-            "referral_id", "programme_id", "month", "matched", "declined"
-        )
+def counts() -> set[tuple]:
+    """The counts per programme and months as the referrals give them."""
+    return {(c.programme_id, c.submitted, c.wait_ended, c.n) for c in counts_from_referrals()}
+
+
+def waits() -> tuple[set[tuple], set[tuple], set[tuple]]:
+    """Each referral's kept moments, its months with a match or a decline, and the counts
+    per programme and months of submission and of the end of the wait."""
+    return (
+        set(Referral.objects.values_list("pk", "wait_ended_at", "first_matched_at")),
+        set(
+            ReferralMonth.objects.values_list(
+                "referral_id", "programme_id", "month", "matched", "declined"
+            )
+        ),
+        set(ReferralCount.objects.values_list("programme_id", "submitted", "wait_ended", "n")),
     )
 
 
@@ -220,6 +230,7 @@ def test_report_from_rollup_equals_report_from_meetings(duos, operations):
         kept = rollup()
         kept_waits = waits()
         assert kept_waits[0] == waits_from_log()
+        assert kept_waits[2] == counts()
         call_command("rollup_rebuild", stdout=io.StringIO())
         assert rollup() == kept
         assert waits() == kept_waits

@@ -61,6 +61,7 @@ from buddywerk.referrals.models import (
     Referral,
     ReferralTransition,
 )
+from buddywerk.referrals.rollup import counts_forget
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import (
     Concern,
@@ -483,6 +484,7 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
     grants_anonymise(pupil_ids=pupils, duo_ids=duo_ids)
     # A duo takes the rest with it: notes, concerns, surveys, agreement, history.
     Trajectory.objects.filter(pk__in=duo_ids).delete()
+    counts_forget(referral_ids)  # the report's counts (issue 22): the archive has them now
     Referral.objects.filter(pk__in=referral_ids).delete()
     Pupil.objects.filter(pk__in=pupils).delete()
     # Issue 20: the mails a family was sent leave the mail outbox too; the family's contact

@@ -570,6 +570,47 @@ class ReferralMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+class ReferralCount(models.Model):
+    """The referrals of a programme by the calendar month (local time) of their submission
+    and of the end of their wait (matched, declined or withdrawn for the first time; empty
+    while they wait): the report's received, submitted-by and waiting figures read these
+    few rows instead of every referral ever submitted (issue 22). A counter kept by the
+    transition services in the transition's transaction (`rollup.note_transition`) and by
+    the purge (an erased referral leaves it: the archive counts it from then on),
+    recomputed from the referrals by `buddywerk rollup-rebuild`. Drafts are not counted."""
+
+    programme = ParentKey(
+        "organisations.Programme", _("programme"), related_name="+", db_index=False
+    )
+    submitted = models.DateField(_("month submitted"), help_text=_("The first day of the month."))
+    wait_ended = models.DateField(
+        _("month the wait ended"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the month; empty while the referral waits."),
+    )
+    n = models.PositiveIntegerField(_("referrals"), default=0)
+
+    class Meta:
+        verbose_name = _("referral count")
+        verbose_name_plural = _("referral counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "submitted", "wait_ended"],
+                condition=models.Q(wait_ended__isnull=False),
+                name="referral_count_unique_ended",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "submitted"],
+                condition=models.Q(wait_ended__isnull=True),
+                name="referral_count_unique_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submitted:%Y-%m}"
+
+
 class ConsentText(TimeStampedModel):
     """One version of a programme's consent text (R18). A version is never changed: the
     programme publishes a new one, and a referral keeps the version its consent was given

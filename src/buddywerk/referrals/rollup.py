@@ -3,15 +3,25 @@ matched or declined (`ReferralMonth`) (issue 22): derived from the transition lo
 the transition services in the transition's own transaction (`note_transition`),
 recomputed from the log by `referral_waits_rebuild` (`buddywerk rollup-rebuild`, after
 history written outside the services). The funder's report reads these instead of
-scanning the log."""
+scanning the log.
+
+`ReferralCount` counts the referrals per programme, month of submission and month the
+wait ended: the transition services move a referral from one count to another
+(`counts_move`), the purge takes erased referrals out (`counts_forget`), the rebuild
+recounts them from the referrals."""
 
 import datetime as dt
+import logging
+from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import Count, DateField, F, Min, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Referral, ReferralMonth, ReferralStatus, ReferralTransition
+from .models import Referral, ReferralCount, ReferralMonth, ReferralStatus, ReferralTransition
+
+logger = logging.getLogger(__name__)
 
 # A referral stops waiting when it is matched, declined or withdrawn (the report's
 # "Waiting" figure); a later requeue does not make it wait again in the report.
@@ -89,12 +99,106 @@ def _first(*statuses: str) -> Subquery:
 @transaction.atomic
 def referral_waits_rebuild() -> int:
     """Recompute both moments of every referral (one UPDATE) and every `ReferralMonth`
-    from the transition log; returns the number of referrals."""
+    from the transition log, then every `ReferralCount` from the referrals; returns the
+    number of referrals."""
     ReferralMonth.objects.all().delete()
     ReferralMonth.objects.bulk_create(months_from_log(), batch_size=5_000)
-    return Referral.objects.update(
+    n = Referral.objects.update(
         wait_ended_at=_first(*WAIT_ENDS), first_matched_at=_first(ReferralStatus.MATCHED)
     )
+    ReferralCount.objects.all().delete()
+    ReferralCount.objects.bulk_create(counts_from_referrals(), batch_size=5_000)
+    return n
+
+
+# --- the counts per programme and months ------------------------------------------------
+
+CountKey = tuple[int, dt.date, dt.date | None]  # programme, month submitted, month wait ended
+
+
+def count_key(referral: Referral) -> CountKey | None:
+    """The count `referral` lies in (None for a draft)."""
+    if referral.submitted_at is None:
+        return None
+    ended = referral.wait_ended_at
+    return (
+        referral.programme_id,
+        month_of(referral.submitted_at),
+        month_of(ended) if ended is not None else None,
+    )
+
+
+def _order(key: CountKey) -> tuple[int, dt.date, dt.date]:
+    return key[0], key[1], key[2] or dt.date.max
+
+
+def _count_add(key: CountKey, delta: int) -> None:
+    programme, submitted, ended = key
+    rows = ReferralCount.objects.filter(programme_id=programme, submitted=submitted)
+    rows = rows.filter(wait_ended=ended) if ended is not None else rows.filter(wait_ended=None)
+    if rows.update(n=F("n") + delta):
+        if delta < 0:
+            rows.filter(n=0).delete()
+        return
+    if delta < 0:
+        # Not counted: history written around the services; `rollup-rebuild` recounts.
+        # The transition itself goes on (ids and months only in the log).
+        logger.warning("No referral count %s to take %s from: run rollup-rebuild.", key, -delta)
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another transaction may create it first
+            ReferralCount.objects.create(
+                programme_id=programme, submitted=submitted, wait_ended=ended, n=delta
+            )
+    except IntegrityError:
+        rows.update(n=F("n") + delta)
+
+
+def counts_move(before: CountKey | None, after: CountKey | None) -> None:
+    """Move one referral from the count `before` to the count `after` (either None: not
+    counted), inside the caller's transaction. The rows are updated in key order, so two
+    transactions moving referrals between the same counts wait for each other rather
+    than deadlock."""
+    if before == after:
+        return
+    changes = [(key, delta) for key, delta in ((before, -1), (after, 1)) if key is not None]
+    for key, delta in sorted(changes, key=lambda change: _order(change[0])):
+        _count_add(key, delta)
+
+
+def _counted(referrals: Iterable[int] | None = None) -> list[tuple[CountKey, int]]:
+    """(count, number of referrals) grouped in the database (all, or those of `referrals`)."""
+    qs = Referral.objects.filter(submitted_at__isnull=False)
+    if referrals is not None:
+        qs = qs.filter(pk__in=referrals)
+    rows = (
+        qs.values(
+            "programme_id",
+            month_submitted=TruncMonth("submitted_at", output_field=DateField()),
+            month_ended=TruncMonth("wait_ended_at", output_field=DateField()),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        ((row["programme_id"], row["month_submitted"], row["month_ended"]), row["n"])
+        for row in rows
+    ]
+
+
+def counts_from_referrals() -> list[ReferralCount]:
+    """Every `ReferralCount` row as the referrals give it (one grouped query)."""
+    return [
+        ReferralCount(programme_id=programme, submitted=submitted, wait_ended=ended, n=n)
+        for (programme, submitted, ended), n in _counted()
+    ]
+
+
+def counts_forget(referrals: Iterable[int]) -> None:
+    """Take the referrals about to be erased out of their counts (the purge: the archive
+    counts them from then on), inside the caller's transaction."""
+    for key, n in sorted(_counted(list(referrals)), key=lambda found: _order(found[0])):
+        _count_add(key, -n)
 
 
 def waits_from_log() -> set[tuple[int, dt.datetime | None, dt.datetime | None]]:

@@ -23,7 +23,7 @@ from buddywerk.organisations.models import Organisation, ParticipantKind, Progra
 
 from .consent_services import consent_check, consent_record
 from .models import Family, Pupil, Referral, ReferralStatus
-from .rollup import note_transition
+from .rollup import count_key, counts_move, note_transition
 from .workflow import REFERRAL
 
 # Issue 21: the pupil's track and dream, set only where the programme asks for them.
@@ -306,11 +306,13 @@ def _take(
 
     def update(locked: Referral, now: dt.datetime) -> list[str]:
         locked.status_changed_at = now
+        counted = count_key(locked)
         # The report's moments (issue 22), in this transaction with the log row.
         changed = ["status_changed_at", *note_transition(locked, now)]
         if locked.status == ReferralStatus.SUBMITTED:
             locked.submitted_at = now
             changed.append("submitted_at")
+        counts_move(counted, count_key(locked))
         return changed
 
     return cast(

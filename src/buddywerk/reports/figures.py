@@ -43,6 +43,7 @@ from buddywerk.organisations.models import OrganisationKind, Programme
 from buddywerk.privacy.archive import archived_figures, count_pairs
 from buddywerk.referrals.models import (
     Referral,
+    ReferralCount,
     ReferralMonth,
     ReferralStatus,
     ReferralTransition,
@@ -201,6 +202,34 @@ def _grouped(
     return result
 
 
+def _grouped_with_totals(
+    qs: QuerySet[Any], province: Case, extra: tuple[str, ...], **aggregates: Any
+):
+    """As `_grouped` (non-additive, with `extra`), in one statement on PostgreSQL: the
+    provinces' groups and the totals' as two grouping sets of one pass over the rows
+    (issue 22: the pupils by school year read the period's participant months and their
+    pupils once, not twice). A row of the totals' set has no province: the province is
+    never NULL in the other set (no province is UNKNOWN there, as `_grouped` maps it). Any
+    other backend, or a statement of another shape, takes `_grouped`."""
+    if connection.vendor != "postgresql" or len(extra) != 1:
+        return _grouped(qs, province, extra, **aggregates)
+    where = Case(*province.cases, default=Value(UNKNOWN), output_field=CharField())
+    rows = qs.values(*extra, _p=where).annotate(**aggregates).order_by()
+    sql, params = rows.query.sql_with_params()
+    head, by, grouping = sql.rpartition(" GROUP BY ")
+    names = [*extra, "_p", *aggregates]
+    if not by or grouping != "1, 2" or list(rows.query.values_select) != list(extra):
+        return _grouped(qs, province, extra, **aggregates)
+    result: dict[tuple[Any, ...], dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} GROUP BY GROUPING SETS ((1, 2), (1))", params)
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            key = (row.pop("_p") or TOTAL, row.pop(extra[0]))
+            result[key] = row
+    return result
+
+
 class _Provinces:
     """The province of each programme, read once (a few dozen rows). The figures group by
     the province as a CASE over the programme's id on the counted row, so the big tables
@@ -320,7 +349,12 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=start))
     )
     buddy_data = _grouped(buddies, "programmes__province", ("kind",), n=Count("pk", distinct=True))
-    buddy_total = _grouped(buddies, "programmes__province", n=Count("pk", distinct=True))
+    # A buddy has one kind: the buddies of a province (and in all) are the sum over the
+    # kinds, not two more queries (issue 22).
+    buddy_total: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {"n": 0}}
+    for (where, _kind), row in buddy_data.items():
+        cell = buddy_total.setdefault((where,), {"n": 0})
+        cell["n"] += row["n"] or 0
 
     # --- meetings and active duos --------------------------------------------------
     if from_rollup:
@@ -450,7 +484,7 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # sums over its school years (two queries instead of four).
         participant_data: dict[tuple[Any, ...], dict[str, Any]] = {(TOTAL,): {}}
         by_year: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for (where, year), row in _grouped(
+        for (where, year), row in _grouped_with_totals(
             participants,
             province_of(participant_programme),
             ("pupil__school_year",),
@@ -496,14 +530,34 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
         # Kept on the referral: counted in the same pass over the referrals.
         {"ended": Count("pk", filter=ended_before_end)} if from_rollup else {}
     )
-    referral_data = _grouped(
-        referrals,
-        province_of("programme"),
-        additive=True,
-        received=Count("pk", filter=Q(submitted_at__gte=start_at)),
-        submitted=Count("pk"),
-        **ended_count,
-    )
+    if from_rollup and scope.municipality is None:
+        # The counts per programme and month of submission and of the end of the wait,
+        # kept by the transition services: a few rows per programme and month instead of
+        # every referral submitted by the end of the period (issue 22). A municipality's
+        # report reads the referrals (the counts do not say where a pupil lives).
+        referral_data = _grouped(
+            ReferralCount.objects.filter(scope.programme_filter("programme")).filter(
+                submitted__lte=end
+            ),
+            province_of("programme"),
+            additive=True,
+            # Named apart from the counts' columns (a name like a column would shadow it).
+            sum_received=Sum("n", filter=Q(submitted__gte=start)),
+            sum_submitted=Sum("n"),
+            sum_ended=Sum("n", filter=Q(wait_ended__lte=end)),
+        )
+        for row in referral_data.values():
+            for name in ("received", "submitted", "ended"):
+                row[name] = row.pop(f"sum_{name}") or 0
+    else:
+        referral_data = _grouped(
+            referrals,
+            province_of("programme"),
+            additive=True,
+            received=Count("pk", filter=Q(submitted_at__gte=start_at)),
+            submitted=Count("pk"),
+            **ended_count,
+        )
     # Ended (matched, declined, withdrawn) before the end of the period: a semi-join, each
     # referral in one province.
     ended_data = (
@@ -603,7 +657,13 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     # --- well-being ----------------------------------------------------------------
     # The scores of the active duos' participants up to the end of the period, in one
     # query (score values and internal ids only), reduced per participant here.
-    scores = WellbeingScore.objects.filter(date__lte=end, trajectory__in=active_ids).order_by(
+    # A municipality's active duos are few and already read (the rollup path): their ids,
+    # not the nested subqueries of the municipality's scope, which the planner misjudges
+    # without statistics (a test database: minutes for one statement on PostgreSQL).
+    scored_duos = (
+        sorted(duo_programme) if from_rollup and scope.municipality is not None else active_ids
+    )
+    scores = WellbeingScore.objects.filter(date__lte=end, trajectory__in=scored_duos).order_by(
         "participant_id", "date", "id"
     )
     live_scores: Any = (
