@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
+from buddywerk.reports import input_version
+
 from .models import Referral, ReferralMonth, ReferralStatus, ReferralTransition
 
 # A referral stops waiting when it is matched, declined or withdrawn (the report's
@@ -23,6 +25,8 @@ def note_transition(referral: Referral, now: dt.datetime) -> list[str]:
     transition at `now`; return the fields changed. The earliest moment wins, so the
     result equals the minimum over the log whatever order the moments come in. A match or
     a decline also marks its month (local time) in `ReferralMonth`."""
+    # The funder's report stored for the programme is obsolete (issue 17, point 4).
+    input_version.bump([referral.programme_id])
     if referral.status in MONTH_MOVES:
         row, _created = ReferralMonth.objects.get_or_create(
             referral_id=referral.pk,
@@ -92,6 +96,7 @@ def referral_waits_rebuild() -> int:
     from the transition log; returns the number of referrals."""
     ReferralMonth.objects.all().delete()
     ReferralMonth.objects.bulk_create(months_from_log(), batch_size=5_000)
+    input_version.bump_all()  # every stored funder's report (issue 17, point 4)
     return Referral.objects.update(
         wait_ended_at=_first(*WAIT_ENDS), first_matched_at=_first(ReferralStatus.MATCHED)
     )
