@@ -315,8 +315,10 @@ def test_city_staff_see_their_municipality_only_in_bands(client, world):
     assert report.scope.municipality.pk == MECHELEN
     assert report.suppressed
     pupils = report.table("participants").rows[0]
-    assert pupils.values[-1] == 3
     assert pupils.shown[-1] == "<5"
+    # The page's figures come from the store, which keeps the published text only
+    # (issue 17, point 4): no exact count of 3 pupils even in the page's context.
+    assert pupils.values[-1] == "<5"
     held = report.table("meetings").rows[0]
     assert held.shown[-1] == "5-9"
 

@@ -51,6 +51,7 @@ from buddywerk.common.vocabulary import ALL_SLOTS, Competence, Language, Meeting
 from buddywerk.geo.models import Postcode
 from buddywerk.mail.compose import mail_to_users, password_set_url
 from buddywerk.organisations.models import Programme, TrainingInstitution
+from buddywerk.reports import input_version
 
 from .models import (
     ELIGIBLE_FIELDS,
@@ -914,6 +915,8 @@ def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:
         batch_size=500,
     )
 
+    # Buddies saved in bulk: every stored funder's report is obsolete (issue 17, point 4).
+    input_version.bump_all()
     Through = Buddy.programmes.through
     Through.objects.bulk_create(
         [Through(buddy_id=b.pk, programme_id=job.programme_id) for b in new_buddies],

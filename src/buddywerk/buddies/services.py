@@ -40,6 +40,7 @@ from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.workflow import transition_apply
 from buddywerk.mail.compose import mail_to_users, site_url
 from buddywerk.organisations.models import Programme
+from buddywerk.reports import input_version
 
 from . import rules
 from .enums import BuddyKind, ExperienceLevel, ScreeningStatus
@@ -293,6 +294,7 @@ def _registration_purge(*, user_pk: int) -> int:
         target=user,
         detail={"buddy": str(buddy.uuid), "days": settings.UNCONFIRMED_RETENTION_DAYS},
     )
+    input_version.bump_buddies([buddy.pk])  # before its memberships go (issue 17, point 4)
     buddy.delete()
     Membership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

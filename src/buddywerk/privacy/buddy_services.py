@@ -35,6 +35,7 @@ from django.utils import timezone
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.models import Buddy, BuddyStatusChange
+from buddywerk.reports import input_version
 from buddywerk.trajectories.models import Trajectory
 
 from .account_services import account_anonymise, account_held
@@ -98,6 +99,7 @@ def declined_buddies_purge(*, now: dt.datetime) -> int:
             account_anonymise(user=user, kind=DataKind.DECLINED_BUDDY, now=now)
             # Not counted in any figure (the report counts approved buddies only).
             Buddy.objects.filter(pk=buddy.pk).update(extract_seen_on=None)
+            input_version.bump_buddies([buddy.pk])  # the funder's report (issue 17, point 4)
             BuddyStatusChange.objects.filter(buddy=buddy).update(reason="")
         count += 1
     return count
@@ -175,5 +177,6 @@ def extract_facts_purge(*, now: dt.datetime) -> int:
             Buddy.objects.filter(pk=pk).update(
                 extract_seen_on=seen, extract_dated_on=None, extract_reminded_on=None
             )
+            input_version.bump_buddies([pk])  # the funder's report (issue 17, point 4)
         count += 1
     return count

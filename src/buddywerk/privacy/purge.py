@@ -62,6 +62,7 @@ from buddywerk.referrals.models import (
     ReferralTransition,
 )
 from buddywerk.referrals.rollup import counts_forget
+from buddywerk.reports import input_version
 from buddywerk.trajectories.enums import TrajectoryStatus
 from buddywerk.trajectories.models import (
     Concern,
@@ -295,6 +296,9 @@ def archive_groups(groups_: list[Group], *, today: dt.date) -> PurgeCounts:
 
 @transaction.atomic
 def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
+    # Figures move from the live rows to the archive: every stored funder's report is
+    # obsolete (issue 17, point 4).
+    input_version.bump_all()
     pupils = sorted(set().union(*(g.pupils for g in chunk)))
     families = sorted(set().union(*(g.families for g in chunk)))
     referral_ids = sorted(set().union(*(g.referrals for g in chunk)))

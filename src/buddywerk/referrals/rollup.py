@@ -19,6 +19,8 @@ from django.db.models import Count, DateField, F, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from buddywerk.reports import input_version
+
 from .models import Referral, ReferralCount, ReferralMonth, ReferralStatus, ReferralTransition
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ def note_transition(referral: Referral, now: dt.datetime) -> list[str]:
     transition at `now`; return the fields changed. The earliest moment wins, so the
     result equals the minimum over the log whatever order the moments come in. A match or
     a decline also marks its month (local time) in `ReferralMonth`."""
+    # The funder's report stored for the programme is obsolete (issue 17, point 4).
+    input_version.bump([referral.programme_id])
     if referral.status in MONTH_MOVES:
         row, _created = ReferralMonth.objects.get_or_create(
             referral_id=referral.pk,
@@ -103,6 +107,7 @@ def referral_waits_rebuild() -> int:
     number of referrals."""
     ReferralMonth.objects.all().delete()
     ReferralMonth.objects.bulk_create(months_from_log(), batch_size=5_000)
+    input_version.bump_all()  # every stored funder's report (issue 17, point 4)
     n = Referral.objects.update(
         wait_ended_at=_first(*WAIT_ENDS), first_matched_at=_first(ReferralStatus.MATCHED)
     )

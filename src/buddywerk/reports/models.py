@@ -29,6 +29,22 @@ class ReportReminder(TimeStampedModel):
         return f"{self.kind} {self.due_on}"
 
 
+class ReportInputVersion(models.Model):
+    """A counter per programme (part 0: the figures of no one programme), raised in the
+    same transaction as every write that changes a figure of the funder's report
+    (input_version.py). A stored report is served while the counters of its scope hold."""
+
+    part = models.PositiveIntegerField(_("part"), primary_key=True)
+    counter = models.PositiveBigIntegerField(_("counter"), default=0)
+
+    class Meta:
+        verbose_name = _("report input version")
+        verbose_name_plural = _("report input versions")
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.counter}"
+
+
 # The qualitative report lives in its own module (issue 14, point 4).
 from .qualitative_models import (  # noqa: E402, F401
     QualitativeAnswer,

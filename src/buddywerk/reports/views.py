@@ -14,7 +14,8 @@ from buddywerk.funds.financial import financial_for_user
 from . import dashboards, exports
 from .charts import table_chart
 from .figures import Report
-from .forms import ReportForm, default_query, report_as_seen
+from .forms import ReportForm, default_query
+from .store import served_report
 from .todo import todo_for
 
 
@@ -43,7 +44,8 @@ def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
 
 
 def _build(form: ReportForm, request: AuthenticatedHttpRequest) -> Report:
-    return report_as_seen(form)
+    # Computed once per version of its input (store.py, issue 17 point 4).
+    return served_report(form)
 
 
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from buddywerk.reports import input_version
+
 from .enums import MeetingStatus
 from .models import DuoMonth, Meeting, Participant, ParticipantMonth, Trajectory
 
@@ -51,6 +53,8 @@ def duo_months_refresh(*, trajectory_id: int, days: Iterable[dt.date]) -> None:
     programme_id, buddy_id, school_id = Trajectory.objects.values_list(
         "programme_id", "buddy_id", "school_id"
     ).get(pk=trajectory_id)
+    # The funder's report stored for the programme is obsolete (issue 17, point 4).
+    input_version.bump([programme_id])
     participants = list(
         Participant.objects.filter(trajectory_id=trajectory_id).values_list(
             "pk", "pupil_id", "family_id"
@@ -171,4 +175,5 @@ def duo_months_rebuild() -> int:
     rows = rollup_from_meetings()
     DuoMonth.objects.bulk_create(rows, batch_size=5_000)
     ParticipantMonth.objects.bulk_create(participant_months_from_duo_months(), batch_size=5_000)
+    input_version.bump_all()  # every stored funder's report (issue 17, point 4)
     return len(rows)
