@@ -1,12 +1,26 @@
 """What every template may ask about the signed-in user: `can` and `two_factor_enabled`."""
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 
 from . import policy
 from .middleware import has_totp
+
+# name -> the policy's predicate of the user alone (or None): looked up once per process,
+# not once per request (inspect.signature is not free, and a menu asks ~30 of them).
+_PREDICATES: dict[str, Callable[[Any], bool] | None] = {}
+
+
+def _predicate(name: str) -> Callable[[Any], bool] | None:
+    if name not in _PREDICATES:
+        predicate = getattr(policy, f"can_{name}", None)
+        if predicate is not None and len(inspect.signature(predicate).parameters) != 1:
+            predicate = None
+        _PREDICATES[name] = predicate
+    return _PREDICATES[name]
 
 
 class Can:
@@ -27,8 +41,8 @@ class Can:
         if name.startswith("_"):
             raise AttributeError(name)
         if name not in self._answers:
-            predicate = getattr(policy, f"can_{name}", None)
-            if predicate is None or len(inspect.signature(predicate).parameters) != 1:
+            predicate = _predicate(name)
+            if predicate is None:
                 raise AttributeError(f"policy has no predicate can_{name}(user)")
             self._answers[name] = bool(predicate(self._user))
         return self._answers[name]

@@ -24,12 +24,11 @@ class RequireMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and policy.requires_mfa(user)
-            and not has_totp(user)
-        ):
+        gated = not request.path.startswith(_ALLOWED_PREFIXES)
+        if user.is_authenticated:
+            # memberships, buddy status and (here) the authenticator: one query
+            policy.read_user_facts(user, totp=gated)
+        if user.is_authenticated and gated and policy.requires_mfa(user) and not has_totp(user):
             return redirect(reverse("mfa_activate_totp") + "?required=1")
         return self.get_response(request)
 

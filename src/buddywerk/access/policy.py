@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.vocabulary import PathShownTo
@@ -66,27 +67,84 @@ type AnyUser = User | AnonymousUser
 _CACHE_ATTR = "_buddywerk_memberships"
 _BUDDY_STATUS_ATTR = "_buddywerk_buddy_status"
 _CITY_ATTR = "_buddywerk_city_municipalities"
+_LEADS_ATTR = "_buddywerk_led_programmes"
+_KINDS_ATTR = "_buddywerk_programme_kinds"
+# Programmes that work with families: they plan group activities and lead families to
+# local services.
+_FAMILY_KINDS = (ParticipantKind.FAMILIES, ParticipantKind.BOTH)
+# Shared with access.middleware.has_totp, which reads it first.
+_TOTP_ATTR = "_buddywerk_has_totp"
 # A duo "runs" while it is active or paused: after its agreements (R9), before its closure.
 # The same statuses in which meetings are logged (trajectories.workflow.LOGGING_STATUSES).
 RUNNING_TRAJECTORY_STATUSES = ("active", "paused")
 
 
 def _memberships(user: AnyUser) -> list[tuple[str, int]]:
-    """(role, organisation id) of the user's active memberships, cached on the user object."""
+    """(role, organisation id) of the user's active memberships, cached on the user object.
+
+    The same query reads the screening status of the user's buddy profile (every page's
+    menu asks for it), so that a signed-in page starts with one query for the facts of the
+    user rather than two or three (issue 17 point 4); see `read_user_facts`."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: list[tuple[str, int]] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Membership.objects.active().filter(user=user).values_list("role", "organisation_id")
-        )
-        setattr(user, _CACHE_ATTR, cached)
+        read_user_facts(user)
+        cached = getattr(user, _CACHE_ATTR)
     return cached
+
+
+def read_user_facts(user: AnyUser, *, totp: bool = False) -> None:
+    """Read the facts every page of a signed-in user needs in one query and keep them on
+    the user object for the request: the active memberships (with the kind of participants
+    of the programmes among their organisations), the screening status of their
+    buddy profile (None without one) and, with `totp`, whether they have a TOTP
+    authenticator (for RequireMfaMiddleware, `access.middleware.has_totp`). A user without
+    any active membership reads their buddy profile and authenticator apart (no row to
+    carry them)."""
+    if not user.is_authenticated:
+        return
+    rows = Membership.objects.active().filter(user_id=user.pk)
+    # the participants a programme works with (None for any other organisation)
+    rows = rows.annotate(bw_kind=F("organisation__programme__participant_kind"))
+    fields = ["role", "organisation_id", "bw_kind"]
+    if not hasattr(user, _BUDDY_STATUS_ATTR):
+        rows = rows.annotate(
+            bw_buddy_status=Subquery(
+                Buddy.objects.filter(user_id=OuterRef("user_id")).values("status")[:1]
+            )
+        )
+        fields.append("bw_buddy_status")
+    if totp and getattr(user, _TOTP_ATTR, None) is None:
+        rows = rows.annotate(
+            bw_totp=Exists(
+                Authenticator.objects.filter(
+                    user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP
+                )
+            )
+        )
+        fields.append("bw_totp")
+    values = [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)]
+    setattr(user, _CACHE_ATTR, [(row["role"], row["organisation_id"]) for row in values])
+    setattr(user, _KINDS_ATTR, {row["organisation_id"]: row["bw_kind"] for row in values})
+    if values:
+        if "bw_buddy_status" in values[0]:
+            setattr(user, _BUDDY_STATUS_ATTR, values[0]["bw_buddy_status"])
+        if "bw_totp" in values[0]:
+            setattr(user, _TOTP_ATTR, values[0]["bw_totp"])
+
+
+def _works_with_families(user: AnyUser, programme_ids: set[int]) -> set[int]:
+    """Those of the user's own programmes (`programme_ids`, from their memberships) that work
+    with families, read from the memberships' query (no query of its own)."""
+    _memberships(user)
+    kinds: dict[int, str | None] = getattr(user, _KINDS_ATTR, {})
+    return {programme for programme in programme_ids if kinds.get(programme) in _FAMILY_KINDS}
 
 
 def forget_memberships(user: AnyUser) -> None:
     """Drop the cached memberships (and screening status) after a change to them."""
-    for attr in (_CACHE_ATTR, _BUDDY_STATUS_ATTR, _CITY_ATTR):
+    for attr in (_CACHE_ATTR, _KINDS_ATTR, _BUDDY_STATUS_ATTR, _CITY_ATTR, _LEADS_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -320,7 +378,7 @@ def screening_programmes_of(user: AnyUser) -> set[int]:
 def can_edit_own_buddy_profile(user: AnyUser) -> bool:
     """A buddy edits their own profile and pauses their availability; nobody else does it
     through the buddy's pages."""
-    return user.is_authenticated and hasattr(user, "buddy")
+    return _buddy_status(user) is not None
 
 
 # --- Referring and triage (R4, ARCHITECTURE.md 4) ------------------------------------
@@ -683,13 +741,7 @@ def can_use_social_map(user: AnyUser) -> bool:
         return True
     if service_ids(user):
         return True
-    programmes = approved_buddy_programme_ids(user)
-    return (
-        bool(programmes)
-        and Programme.objects.filter(
-            pk__in=programmes, participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH]
-        ).exists()
-    )
+    return bool(_works_with_families(user, approved_buddy_programme_ids(user)))
 
 
 def can_manage_local_services(user: AnyUser) -> bool:
@@ -1189,16 +1241,22 @@ def can_close_concern(user: AnyUser, concern: Concern) -> bool:
 def leads_programme_ids(user: AnyUser) -> set[int]:
     """The programmes whose lead the user is: a coordinator with the lead flag, or any
     coordinator of a programme without a lead (as the escalation mail reaches them;
-    trajectories.concern_services.programme_lead_ids)."""
+    trajectories.concern_services.programme_lead_ids). One query, cached on the user
+    object for the request (forget_memberships drops it)."""
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if not programmes or not user.is_authenticated:
         return set()
-    led = Membership.objects.active().filter(
-        role=Role.PROGRAMME_COORDINATOR, organisation_id__in=programmes, is_lead=True
-    )
-    own = set(led.filter(user_id=user.pk).values_list("organisation_id", flat=True))
-    with_lead = set(led.values_list("organisation_id", flat=True))
-    return own | (programmes - with_lead)
+    cached: set[int] | None = getattr(user, _LEADS_ATTR, None)
+    if cached is None:
+        leads = Membership.objects.active().filter(
+            role=Role.PROGRAMME_COORDINATOR, organisation_id__in=programmes, is_lead=True
+        )
+        led = set(leads.values_list("organisation_id", "user_id"))
+        own = {programme for programme, lead in led if lead == user.pk}
+        with_lead = {programme for programme, _lead in led}
+        cached = own | (programmes - with_lead)
+        setattr(user, _LEADS_ATTR, cached)
+    return set(cached)
 
 
 def can_see_stale_concerns(user: AnyUser) -> bool:
@@ -1266,9 +1324,7 @@ def can_use_matching(user: AnyUser) -> bool:
 def can_answer_proposals(user: AnyUser) -> bool:
     """A buddy answers the proposals made to them; a school or service confirms or refuses
     the buddy for its referrals (R4)."""
-    return (user.is_authenticated and hasattr(user, "buddy")) or bool(
-        referrer_organisation_ids(user)
-    )
+    return _buddy_status(user) is not None or bool(referrer_organisation_ids(user))
 
 
 def can_see_school_staff(user: AnyUser) -> bool:
@@ -1384,7 +1440,7 @@ def programmes_matched_by(user: AnyUser, qs: QuerySet[Programme]) -> QuerySet[Pr
 def can_see_proposals_as_buddy(user: AnyUser) -> bool:
     """Someone with a buddy profile has a list of the proposals made to them (R9); it
     stays empty unless they are an approved buddy (see `proposals_visible_to`)."""
-    return user.is_authenticated and hasattr(user, "buddy")
+    return _buddy_status(user) is not None
 
 
 def can_see_proposal_in_full(user: AnyUser, proposal: Proposal) -> bool:
@@ -1857,15 +1913,7 @@ def can_view_hour_totals(user: AnyUser) -> bool:
 def group_activity_programme_ids(user: AnyUser) -> set[int]:
     """The programmes working with families that the user coordinates: they plan group
     activities and keep the families' message texts."""
-    coordinated = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
-    if not coordinated:
-        return set()
-    return set(
-        Programme.objects.filter(
-            pk__in=coordinated,
-            participant_kind__in=[ParticipantKind.FAMILIES, ParticipantKind.BOTH],
-        ).values_list("pk", flat=True)
-    )
+    return _works_with_families(user, organisation_ids(user, Role.PROGRAMME_COORDINATOR))
 
 
 def can_plan_group_activities(user: AnyUser) -> bool:
@@ -1902,6 +1950,18 @@ def family_contact_duos(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet[Tra
         status__in=RUNNING_TRAJECTORY_STATUSES,
         participants__family__isnull=False,
     ).distinct()
+
+
+def can_record_family_contact(user: AnyUser, trajectory: Trajectory) -> bool:
+    """Whether `family_contact_duos` holds the duo, asked of one duo already read with its
+    programme and its participants (the duo's page): no query."""
+    return (
+        trajectory.programme_id in organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+        and trajectory.programme.participant_kind
+        in (ParticipantKind.FAMILIES, ParticipantKind.BOTH)
+        and trajectory.status in RUNNING_TRAJECTORY_STATUSES
+        and any(participant.family_id for participant in trajectory.participants.all())
+    )
 
 
 def family_message_programmes(user: AnyUser, family: Family) -> list[Programme]:

@@ -77,7 +77,9 @@ def _referral_page(
 ) -> HttpResponse:
     """One page of a referral list (the referrer's list, the programme's queue): every
     participant it names is audited as viewed; htmx asks for the results only."""
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_rows_only(referrals), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     page.object_list = selectors.referral_rows(user=request.user, referrals=page.object_list)
     if getattr(request, "htmx", False):
         template += "#results"

@@ -39,6 +39,17 @@ def trajectories_visible(*, user: AnyUser) -> QuerySet[Trajectory]:
 
 def trajectory_list(*, user: AnyUser) -> QuerySet[Trajectory]:
     """The duos the user may see, with what a list shows, in a fixed number of queries."""
+    return trajectory_list_rows(user=user).annotate(
+        meetings_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HAPPENED)),
+        last_meeting_on=Max("meetings__date", filter=~Q(meetings__status="planned")),
+    )
+
+
+def trajectory_list_rows(*, user: AnyUser) -> QuerySet[Trajectory]:
+    """`trajectory_list` without its meeting figures: the duo list page counts the
+    meetings of its one page afterwards (`trajectory_rows`), so that neither its paginator's
+    count nor its page query groups every duo in scope by all the columns of the row
+    (issue 17 point 4)."""
     return (
         trajectories_visible(user=user)
         .select_related("programme", "school", "buddy__user", "agreement")
@@ -47,10 +58,6 @@ def trajectory_list(*, user: AnyUser) -> QuerySet[Trajectory]:
                 "participants",
                 queryset=Participant.objects.select_related("pupil", "family").order_by("id"),
             )
-        )
-        .annotate(
-            meetings_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HAPPENED)),
-            last_meeting_on=Max("meetings__date", filter=~Q(meetings__status="planned")),
         )
         .order_by("status", "-planned_start", "-id")
     )
@@ -65,7 +72,7 @@ def trajectory_get(*, user: AnyUser, trajectory_uuid: UUID) -> Trajectory:
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Participant.objects.select_related("pupil", "family", "referral"),
+                queryset=Participant.objects.select_related("pupil", "family", "referral__family"),
             )
         ),
         uuid=trajectory_uuid,
@@ -243,11 +250,36 @@ def tasks_for(*, user: AnyUser, trajectory: Trajectory) -> list[str]:
     return tasks
 
 
+def _add_meeting_figures(trajectories: list[Trajectory]) -> None:
+    """`meetings_held` and `last_meeting_on` of each duo (as `trajectory_list` annotates
+    them), in one grouped query over the meetings of these duos only."""
+    missing = [t for t in trajectories if not hasattr(t, "meetings_held")]
+    if not missing:
+        return
+    figures = {
+        trajectory_id: (held, last)
+        for trajectory_id, held, last in Meeting.objects.filter(
+            trajectory_id__in=[t.pk for t in missing]
+        )
+        .values_list("trajectory_id")
+        .annotate(
+            held=Count("id", filter=Q(status=MeetingStatus.HAPPENED)),
+            last=Max("date", filter=~Q(status="planned")),
+        )
+        .order_by()
+    }
+    for trajectory in missing:
+        held, last = figures.get(trajectory.pk, (0, None))
+        trajectory.meetings_held = held  # type: ignore[attr-defined]
+        trajectory.last_meeting_on = last  # type: ignore[attr-defined]
+
+
 def trajectory_rows(*, user: AnyUser, trajectories: Any) -> list[dict[str, Any]]:
     """The list's rows. They name each duo's participants, so every participant listed is
     audited as viewed (one INSERT for the page; the participants are prefetched)."""
     trajectories = list(trajectories)
     audit_view_many(actor=user, targets=[s for t in trajectories for s in seen_in(t)])
+    _add_meeting_figures(trajectories)
     return [
         {
             "trajectory": t,

@@ -784,7 +784,13 @@ def agreement_update(*, actor: User | None, trajectory: Trajectory, **texts: str
 def consent_problem(trajectory: Trajectory) -> str:
     """R9, R2: for a minor, the parents' consent must be on record (the referral records
     it). Returns why the agreements cannot take effect yet, or ''."""
-    for participant in trajectory.participants.select_related("referral__family"):
+    participants: Any = (
+        # the duo's page read them with their referral and family (selectors.trajectory_get)
+        trajectory.participants.all()
+        if "participants" in getattr(trajectory, "_prefetched_objects_cache", {})
+        else trajectory.participants.select_related("referral__family")
+    )
+    for participant in participants:
         referral = participant.referral
         if referral.involves_minor and referral.consent_given_on is None:
             return gettext("The parents' consent for this referral is not on record yet.")

@@ -206,7 +206,7 @@ def post_service(
 def trajectory_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_list_trajectories(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.trajectory_list(user=request.user), 50).get_page(
+    page = Paginator(selectors.trajectory_list_rows(user=request.user), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -319,13 +319,11 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "end_is_near": trajectory.end_is_near(),
             "goodbye_planned": any(m.is_goodbye for m in meetings),
             "can_certificate": policy.can_download_certificate(user, trajectory)
-            and has_certificate(trajectory),
+            and has_certificate(trajectory, meetings=meetings),
             "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
             "duo_links": duo_links(trajectory, user),
-            "can_family_contact": policy.family_contact_duos(
-                user, Trajectory.objects.filter(pk=trajectory.pk)
-            ).exists(),
+            "can_family_contact": policy.can_record_family_contact(user, trajectory),
         },
     )
 
