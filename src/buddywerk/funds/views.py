@@ -113,6 +113,17 @@ def _already_past(request: AuthenticatedHttpRequest, grant: Grant) -> None:
     )
 
 
+def _grant_allowed(
+    request: AuthenticatedHttpRequest, grant_uuid: UUID, allowed: Callable[[Any, Grant], bool]
+) -> Grant:
+    """The grant the person sees (404 otherwise), if `allowed` lets them take the step
+    (403 otherwise)."""
+    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
+    if not allowed(request.user, grant):
+        raise PermissionDenied
+    return grant
+
+
 def _step_view(
     allowed: Callable[[Any, Grant], bool],
     run: Callable[..., object],
@@ -123,9 +134,7 @@ def _step_view(
 
     @require_POST
     def view(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-        grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-        if not allowed(request.user, grant):
-            raise PermissionDenied
+        grant = _grant_allowed(request, grant_uuid, allowed)
         try:
             run(grant=grant, actor=request.user)
         except TransitionNotAllowed:
@@ -185,9 +194,7 @@ def _form_step(
 
 @require_POST
 def grant_refuse(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_decide_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_decide_grant)
     if grant.status != GrantStatus.SUBMITTED:
         _already_past(request, grant)
         return redirect("funds:grant_detail", grant_uuid=grant.uuid)
@@ -204,9 +211,7 @@ def grant_refuse(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpRes
 @require_POST
 @submit_once
 def grant_payment(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_pay_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_pay_grant)
     return _form_step(
         request,
         grant,
@@ -221,9 +226,7 @@ def grant_payment(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpRe
 @require_POST
 @submit_once
 def grant_receipt_upload(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_justify_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_justify_grant)
     return _form_step(
         request,
         grant,
