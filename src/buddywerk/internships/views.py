@@ -97,13 +97,9 @@ def supervisors(request: AuthenticatedHttpRequest, institution_uuid: UUID) -> Ht
     return staff_page(
         request,
         form=form,
+        # The form's fields are the service's arguments (is_contact: a platform admin's).
         invite=lambda data: services.supervisor_invite(
-            actor=request.user,
-            institution=institution,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            is_contact=data.get("is_contact", False),
+            actor=request.user, institution=institution, **data
         ),
         here=reverse("internships:supervisors", args=[institution.uuid]),
         template="internships/supervisors.html",

@@ -223,13 +223,8 @@ def school_staff(request: AuthenticatedHttpRequest, school_uuid: UUID) -> HttpRe
     return staff_page(
         request,
         form=StaffInviteForm(request.POST or None),
-        invite=lambda data: services.school_staff_invite(
-            actor=request.user,
-            school=school,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-        ),
+        # The form's fields are the service's arguments.
+        invite=lambda data: services.school_staff_invite(actor=request.user, school=school, **data),
         here=reverse("organisations:school_staff", args=[school.uuid]),
         template="organisations/school_staff.html",
         context={"school": school, "staff": selectors.school_staff_list(school=school)},
@@ -309,12 +304,7 @@ def service_detail(request: AuthenticatedHttpRequest, service_uuid: UUID) -> Htt
         request,
         form=ServiceStaffInviteForm(request.POST or None),
         invite=lambda data: services.service_staff_invite(
-            actor=request.user,
-            service=service,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            is_lead=data["is_lead"],
+            actor=request.user, service=service, **data
         ),
         here=reverse("organisations:service_detail", args=[service.uuid]),
         template="organisations/service_detail.html",
