@@ -51,14 +51,8 @@ def claims_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         claim = form_submit(
             form,
-            lambda: services.expense_claim_open(
-                actor=request.user,
-                programme=data["programme"],
-                month=data["month"],
-                kind=data["kind"],
-                holder_name=data["holder_name"],
-                iban=data["iban"],
-            ),
+            # The form's fields are the service's arguments.
+            lambda: services.expense_claim_open(actor=request.user, **data),
         )
         if claim is not None:
             once_made(request, claim)

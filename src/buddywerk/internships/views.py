@@ -139,14 +139,8 @@ def partnerships(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         saved = form_submit(
             form,
-            lambda: services.partnership_save(
-                actor=request.user,
-                institution=data["institution"],
-                programme=data["programme"],
-                since=data["since"],
-                contact=data["contact"],
-                student_count=data["student_count"],
-            ),
+            # The form's fields are the service's arguments.
+            lambda: services.partnership_save(actor=request.user, **data),
         )
         if saved is not None:
             messages.success(request, _("The partnership is recorded."))
