@@ -134,35 +134,35 @@ def _range_widget(kind: type[_RangeInput], kwargs: dict[str, Any], date_range: D
     return widget
 
 
-class PlausibleDateField(forms.DateField):
+class _DayRangeField(forms.Field):
+    """A field whose day lies within `past_years` before and `future_years` after today:
+    the range validates it and gives its input (a `range_input`) its min and max."""
+
+    range_input: type[_RangeInput]
+
+    def __init__(self, *, past_years: int, future_years: int, **kwargs: Any) -> None:
+        self.date_range = DateRange(past_years=past_years, future_years=future_years)
+        kwargs["widget"] = _range_widget(self.range_input, kwargs, self.date_range)
+        super().__init__(**kwargs)
+        self.validators.append(self.date_range)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = super().__deepcopy__(memo)
+        result.widget.date_range = result.date_range
+        return result
+
+
+class PlausibleDateField(_DayRangeField, forms.DateField):
     """A date field that refuses dates no person means (1999 for a meeting, 0001-01-01,
     9999-12-31): within `past_years` before and `future_years` after today."""
 
-    def __init__(self, *, past_years: int, future_years: int, **kwargs: Any) -> None:
-        self.date_range = DateRange(past_years=past_years, future_years=future_years)
-        kwargs["widget"] = _range_widget(PlausibleDateInput, kwargs, self.date_range)
-        super().__init__(**kwargs)
-        self.validators.append(self.date_range)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
-        result.widget.date_range = result.date_range
-        return result
+    range_input = PlausibleDateInput
 
 
-class PlausibleDateTimeField(forms.DateTimeField):
+class PlausibleDateTimeField(_DayRangeField, forms.DateTimeField):
     """A moment whose day lies within `past_years` before and `future_years` after today."""
 
-    def __init__(self, *, past_years: int, future_years: int, **kwargs: Any) -> None:
-        self.date_range = DateRange(past_years=past_years, future_years=future_years)
-        kwargs["widget"] = _range_widget(PlausibleDateTimeInput, kwargs, self.date_range)
-        super().__init__(**kwargs)
-        self.validators.append(self.date_range)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
-        result.widget.date_range = result.date_range
-        return result
+    range_input = PlausibleDateTimeInput
 
 
 class PlausibleIntegerField(forms.IntegerField):

@@ -9,8 +9,11 @@ the task runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
@@ -48,3 +51,18 @@ class DatabaseBackend(_DatabaseBackend):
 def request_id_of(db_task_result: DBTaskResult[Any, Any]) -> str:
     value = (db_task_result.args_kwargs or {}).get(REQUEST_ID_KEY, "")
     return value if isinstance(value, str) else ""
+
+
+def old_mail_job[M: Model](
+    queryset: QuerySet[M], write: Callable[[M], object], **lookup: Any
+) -> None:
+    """What a `*_mail_send` task does: such a task stays only for jobs an older release
+    queued before it wrote mail in the service's transaction (issue 12). It writes, in one
+    transaction, the same mail a service writes now, for the row `lookup` finds in
+    `queryset` if it is still there (links from SITE_URL: an old job's `base_url` is
+    ignored). Nothing enqueues these tasks any more; drop them once no deployment can hold
+    such a job."""
+    row = queryset.filter(**lookup).first()
+    if row is not None:
+        with transaction.atomic():
+            write(row)

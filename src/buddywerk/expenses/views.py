@@ -6,7 +6,9 @@ person may not take on a claim they see is 403."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -49,14 +51,8 @@ def claims_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         claim = form_submit(
             form,
-            lambda: services.expense_claim_open(
-                actor=request.user,
-                programme=data["programme"],
-                month=data["month"],
-                kind=data["kind"],
-                holder_name=data["holder_name"],
-                iban=data["iban"],
-            ),
+            # The form's fields are the service's arguments.
+            lambda: services.expense_claim_open(actor=request.user, **data),
         )
         if claim is not None:
             once_made(request, claim)
@@ -142,26 +138,22 @@ claim_submit = _transition_view("submit")
 claim_reopen = _transition_view("reopen")
 
 
-@require_POST
-def claim_decide(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpResponse:
+def _coordinator_step(
+    request: AuthenticatedHttpRequest,
+    claim_uuid: UUID,
+    form: DecideForm | PayForm,
+    run: Callable[[ExpenseClaim, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A coordinator's step on a claim with a small form (a decision, a payment): done,
+    back to the queue; refused, back to the claim with the form's errors as messages."""
     claim = _claim(request, claim_uuid)
     if not policy.can_decide_expense_claim(request.user, claim):
         raise PermissionDenied
-    form = DecideForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        done = form_submit(
-            form,
-            lambda: (
-                services.expense_claim_approve(actor=request.user, claim=claim)
-                if data["decision"] == "approve"
-                else services.expense_claim_refuse(
-                    actor=request.user, claim=claim, reason=data["reason"]
-                )
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Your decision is saved; the buddy sees it."))
+        if form_submit(form, lambda: run(claim, data)) is not None:
+            messages.success(request, done)
             return redirect("expenses:queue")
     for errors in form.errors.values():
         for message in errors:
@@ -170,28 +162,33 @@ def claim_decide(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpRes
 
 
 @require_POST
-def claim_pay(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpResponse:
-    claim = _claim(request, claim_uuid)
-    if not policy.can_decide_expense_claim(request.user, claim):
-        raise PermissionDenied
-    form = PayForm(request.POST)
-    paid = (
-        form_submit(
-            form,
-            lambda: services.expense_claim_pay(
-                actor=request.user, claim=claim, reference=form.cleaned_data["reference"]
-            ),
-        )
-        if form.is_valid()
-        else None
+def claim_decide(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpResponse:
+    return _coordinator_step(
+        request,
+        claim_uuid,
+        DecideForm(request.POST),
+        lambda claim, data: (
+            services.expense_claim_approve(actor=request.user, claim=claim)
+            if data["decision"] == "approve"
+            else services.expense_claim_refuse(
+                actor=request.user, claim=claim, reason=data["reason"]
+            )
+        ),
+        _("Your decision is saved; the buddy sees it."),
     )
-    if paid is not None:
-        messages.success(request, _("The payment is recorded."))
-        return redirect("expenses:queue")
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, str(message))
-    return redirect("expenses:claim", claim_uuid=claim.uuid)
+
+
+@require_POST
+def claim_pay(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpResponse:
+    return _coordinator_step(
+        request,
+        claim_uuid,
+        PayForm(request.POST),
+        lambda claim, data: services.expense_claim_pay(
+            actor=request.user, claim=claim, reference=data["reference"]
+        ),
+        _("The payment is recorded."),
+    )
 
 
 @require_POST

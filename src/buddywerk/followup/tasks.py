@@ -1,17 +1,14 @@
 """Tasks of the duo follow-up. Mail is written by the services in their own transaction
-(services.followup_mail); no task renders a new mail.
-
-`followup_mail_send` stays only for jobs an older release queued before it wrote mail in
-the service's transaction (issue 12): it writes the same mail a service writes now. Nothing
-enqueues it any more; drop it once no deployment can hold such a job. An old job's
-`base_url` is ignored: links come from SITE_URL.
+(services.followup_mail); no task renders a new mail. `followup_mail_send` is an old job
+(common.tasks.old_mail_job).
 """
 
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.tasks import task
+
+from buddywerk.common.tasks import old_mail_job
 
 
 @task()
@@ -25,10 +22,13 @@ def followup_mail_send(
 
     if kind not in {"tandem_note", "checkin_due", "action_overdue"}:
         raise ValueError(f"Unknown follow-up mail: {kind}")
-    trajectory = Trajectory.objects.filter(uuid=trajectory_uuid).first()
-    if trajectory is not None:
-        with transaction.atomic():
-            followup_mail(kind=kind, trajectory=trajectory, recipients=recipient_ids)
+    old_mail_job(
+        Trajectory.objects.all(),
+        lambda trajectory: followup_mail(
+            kind=kind, trajectory=trajectory, recipients=recipient_ids
+        ),
+        uuid=trajectory_uuid,
+    )
 
 
 @task()

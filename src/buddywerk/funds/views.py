@@ -15,7 +15,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buddywerk.access import policy
@@ -111,61 +113,54 @@ def _already_past(request: AuthenticatedHttpRequest, grant: Grant) -> None:
     )
 
 
-def _step(
-    request: AuthenticatedHttpRequest,
-    grant_uuid: UUID,
-    allowed: Callable[[Any, Grant], bool],
-    run: Callable[[Grant], object],
-    done: str,
-) -> HttpResponse:
-    """A step without fields (submit, approve, close): the service decides; a refusal is
-    a message and nothing changes."""
+def _grant_allowed(
+    request: AuthenticatedHttpRequest, grant_uuid: UUID, allowed: Callable[[Any, Grant], bool]
+) -> Grant:
+    """The grant the person sees (404 otherwise), if `allowed` lets them take the step
+    (403 otherwise)."""
     grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
     if not allowed(request.user, grant):
         raise PermissionDenied
-    try:
-        run(grant)
-    except TransitionNotAllowed:
-        _already_past(request, grant)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+    return grant
 
 
-@require_POST
-def grant_submit(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    return _step(
-        request,
-        grant_uuid,
-        policy.can_submit_grant,
-        lambda g: services.grant_submit(grant=g, actor=request.user),
-        _("The request is sent: two coordinators of the programme decide on it."),
-    )
+def _step_view(
+    allowed: Callable[[Any, Grant], bool],
+    run: Callable[..., object],
+    done: Promise,
+) -> Callable[[AuthenticatedHttpRequest, UUID], HttpResponse]:
+    """The view of a step without fields (submit, approve, close): `run(grant=, actor=)`,
+    the service, decides; a refusal is a message and nothing changes."""
+
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
+        grant = _grant_allowed(request, grant_uuid, allowed)
+        try:
+            run(grant=grant, actor=request.user)
+        except TransitionNotAllowed:
+            _already_past(request, grant)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, str(done))
+        return redirect("funds:grant_detail", grant_uuid=grant.uuid)
+
+    view.__name__ = run.__name__
+    return view
 
 
-@require_POST
-def grant_approve(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    return _step(
-        request,
-        grant_uuid,
-        policy.can_decide_grant,
-        lambda g: services.grant_approve(grant=g, actor=request.user),
-        _("Your approval is saved."),
-    )
-
-
-@require_POST
-def grant_close(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    return _step(
-        request,
-        grant_uuid,
-        policy.can_pay_grant,
-        lambda g: services.grant_close(grant=g, actor=request.user),
-        _("The grant's file is closed."),
-    )
+grant_submit = _step_view(
+    policy.can_submit_grant,
+    services.grant_submit,
+    gettext_lazy("The request is sent: two coordinators of the programme decide on it."),
+)
+grant_approve = _step_view(
+    policy.can_decide_grant, services.grant_approve, gettext_lazy("Your approval is saved.")
+)
+grant_close = _step_view(
+    policy.can_pay_grant, services.grant_close, gettext_lazy("The grant's file is closed.")
+)
 
 
 def _form_step(
@@ -199,9 +194,7 @@ def _form_step(
 
 @require_POST
 def grant_refuse(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_decide_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_decide_grant)
     if grant.status != GrantStatus.SUBMITTED:
         _already_past(request, grant)
         return redirect("funds:grant_detail", grant_uuid=grant.uuid)
@@ -218,9 +211,7 @@ def grant_refuse(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpRes
 @require_POST
 @submit_once
 def grant_payment(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_pay_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_pay_grant)
     return _form_step(
         request,
         grant,
@@ -235,9 +226,7 @@ def grant_payment(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpRe
 @require_POST
 @submit_once
 def grant_receipt_upload(request: AuthenticatedHttpRequest, grant_uuid: UUID) -> HttpResponse:
-    grant = selectors.grant_get_for(request.user, grant_uuid=grant_uuid)
-    if not policy.can_justify_grant(request.user, grant):
-        raise PermissionDenied
+    grant = _grant_allowed(request, grant_uuid, policy.can_justify_grant)
     return _form_step(
         request,
         grant,

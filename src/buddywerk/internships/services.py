@@ -7,42 +7,30 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import Membership, Role, User
-from buddywerk.access.services import membership_grant, membership_revoke
 from buddywerk.buddies.models import Buddy
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
-from buddywerk.mail.compose import mail_to_users, password_set_url, site_url
 from buddywerk.organisations.models import Programme, TrainingInstitution
-from buddywerk.organisations.services import _account_for
+from buddywerk.organisations.services import staff_access_mail, staff_invite, staff_revoke
 
 from .models import HoursAttestation, InstitutionPartnership, SharingConsent, attestation_code
 from .selectors import hours_of_year
 
 
 def _supervisor_mail(*, user: User, institution: TrainingInstitution) -> None:
-    """The invitation: sign in, or choose a password (a secret link: the outbox erases
-    the body once sent), in the caller's transaction."""
-    set_password_url = "" if user.has_usable_password() else password_set_url(user)
-    mail_to_users(
-        users=[user],
+    """The invitation to an internship supervisor."""
+    staff_access_mail(
+        user=user,
         template="internships/email/supervisor_invited",
         kind="internships.supervisor_invited",
-        context={
-            "institution": str(institution),
-            "name": user.get_full_name() or user.email,
-            "sign_in_url": site_url(reverse("account_login")),
-            "set_password_url": set_password_url,
-        },
-        sensitive=bool(set_password_url),
+        context={"institution": str(institution)},
     )
 
 
-@transaction.atomic
 def supervisor_invite(
     *,
     actor: User,
@@ -59,46 +47,39 @@ def supervisor_invite(
         raise PermissionDenied
     if is_contact and not policy.is_platform_admin(actor):
         raise PermissionDenied
-    email = email.strip()
-    existing = Membership.objects.filter(
-        organisation=institution, role=Role.INTERNSHIP_SUPERVISOR, user__email__iexact=email
-    ).first()
-    if existing is not None and existing.is_active and not is_contact:
-        raise ValidationError({"email": _("This person is already a supervisor here.")})
-    user = _account_for(actor=actor, email=email, first_name=first_name, last_name=last_name)
-    membership = membership_grant(
+    return staff_invite(
         actor=actor,
-        user=user,
         organisation=institution,
         role=Role.INTERNSHIP_SUPERVISOR,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
         is_lead=is_contact,
+        # Naming an existing supervisor the contact invites them again.
+        already="" if is_contact else _("This person is already a supervisor here."),
+        mail=lambda user: _supervisor_mail(user=user, institution=institution),
+        audit=AuditAction.SUPERVISOR_INVITE,
+        audit_detail={"contact": is_contact},
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.SUPERVISOR_INVITE,
-        target=institution,
-        detail={"contact": is_contact},
-    )
-    _supervisor_mail(user=user, institution=institution)
-    return membership
 
 
-@transaction.atomic
 def supervisor_revoke(
     *, actor: User, institution: TrainingInstitution, membership: Membership
 ) -> Membership:
     if not policy.can_invite_supervisors(actor, institution):
         raise PermissionDenied
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if (
-        membership.organisation_id != institution.pk
-        or membership.role != Role.INTERNSHIP_SUPERVISOR
-        or not membership.is_active
-    ):
-        raise ValidationError(_("This person is not a supervisor here."))
-    if membership.is_lead and not policy.is_platform_admin(actor):
-        raise ValidationError(_("The institution's contact is changed by a platform admin."))
-    return membership_revoke(actor=actor, membership=membership)
+    not_supervisor = _("This person is not a supervisor here.")
+    return staff_revoke(
+        actor=actor,
+        organisation=institution,
+        role=Role.INTERNSHIP_SUPERVISOR,
+        membership=membership,
+        not_staff=not_supervisor,
+        revoked=not_supervisor,
+        lead_refused=""
+        if policy.is_platform_admin(actor)
+        else _("The institution's contact is changed by a platform admin."),
+    )
 
 
 @transaction.atomic

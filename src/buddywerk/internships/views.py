@@ -20,6 +20,7 @@ from buddywerk.buddies.models import Buddy
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.organisations.models import Programme
+from buddywerk.organisations.staff_views import staff_page, staff_revoke_page
 from buddywerk.reports.periods import school_year_label, school_year_of
 
 from . import selectors, services
@@ -87,30 +88,23 @@ def supervisors(request: AuthenticatedHttpRequest, institution_uuid: UUID) -> Ht
     form = SupervisorInviteForm(request.POST or None)
     if not policy.is_platform_admin(request.user):
         del form.fields["is_contact"]  # only a platform admin names the contact
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        invited = form_submit(
-            form,
-            lambda: services.supervisor_invite(
-                actor=request.user,
-                institution=institution,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                is_contact=data.get("is_contact", False),
-            ),
-        )
-        if invited is not None:
-            messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
-            return redirect("internships:supervisors", institution_uuid=institution.uuid)
     staff = (
         Membership.objects.active()
         .filter(organisation=institution, role=Role.INTERNSHIP_SUPERVISOR)
         .select_related("user")
         .order_by("-is_lead", "user__last_name")
     )
-    context = {"institution": institution, "staff": staff, "form": form}
-    return render(request, "internships/supervisors.html", context)
+    return staff_page(
+        request,
+        form=form,
+        # The form's fields are the service's arguments (is_contact: a platform admin's).
+        invite=lambda data: services.supervisor_invite(
+            actor=request.user, institution=institution, **data
+        ),
+        here=reverse("internships:supervisors", args=[institution.uuid]),
+        template="internships/supervisors.html",
+        context={"institution": institution, "staff": staff},
+    )
 
 
 @require_POST
@@ -121,21 +115,17 @@ def supervisor_revoke(
     institution = selectors.institution_get_led(
         user=request.user, institution_uuid=institution_uuid
     )
-    membership = get_object_or_404(
-        Membership.objects.active(),
+    return staff_revoke_page(
+        request,
         organisation=institution,
         role=Role.INTERNSHIP_SUPERVISOR,
-        user__uuid=user_uuid,
-    )
-    try:
-        services.supervisor_revoke(
+        user_uuid=user_uuid,
+        revoke=lambda membership: services.supervisor_revoke(
             actor=request.user, institution=institution, membership=membership
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The access is revoked."))
-    return redirect("internships:supervisors", institution_uuid=institution.uuid)
+        ),
+        done=lambda membership: _("The access is revoked."),
+        here=reverse("internships:supervisors", args=[institution.uuid]),
+    )
 
 
 # --- Partnerships -------------------------------------------------------------------
@@ -149,14 +139,8 @@ def partnerships(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         saved = form_submit(
             form,
-            lambda: services.partnership_save(
-                actor=request.user,
-                institution=data["institution"],
-                programme=data["programme"],
-                since=data["since"],
-                contact=data["contact"],
-                student_count=data["student_count"],
-            ),
+            # The form's fields are the service's arguments.
+            lambda: services.partnership_save(actor=request.user, **data),
         )
         if saved is not None:
             messages.success(request, _("The partnership is recorded."))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -329,7 +329,7 @@ def family_meeting_reminders(*, today: dt.date, now: dt.datetime | None = None) 
     """The day before a planned meeting of a family's running duo, its contact person gets
     a reminder (once: the key holds the meeting and its date). Returns how many."""
     from buddywerk.trajectories.enums import MeetingStatus, TrajectoryStatus
-    from buddywerk.trajectories.models import Meeting, Participant
+    from buddywerk.trajectories.models import Meeting
 
     tomorrow = today + dt.timedelta(days=1)
     meetings = Meeting.objects.filter(
@@ -341,24 +341,15 @@ def family_meeting_reminders(*, today: dt.date, now: dt.datetime | None = None) 
     written = 0
     for meeting in meetings.distinct():
         trajectory = meeting.trajectory
-        for participant in Participant.objects.filter(
-            trajectory=trajectory, family__isnull=False
-        ).select_related("family"):
-            family = participant.family
-            if family is None:
-                continue
-            with transaction.atomic():
-                if family_message_write(
-                    family=family,
-                    programme=trajectory.programme,
-                    kind=FamilyMessageKind.MEETING_REMINDER,
-                    key=f"reminder:meeting:{meeting.pk}:{meeting.date.isoformat()}",
-                    context=moment_context(
-                        date=meeting.date, start_time=meeting.start_time, place=trajectory.place
-                    ),
-                    now=now,
-                ):
-                    written += 1
+        written += _remind_families(
+            trajectory_id=trajectory.pk,
+            programme=trajectory.programme,
+            key=lambda family: f"reminder:meeting:{meeting.pk}:{meeting.date.isoformat()}",
+            context=moment_context(
+                date=meeting.date, start_time=meeting.start_time, place=trajectory.place
+            ),
+            now=now,
+        )
     return written + _group_activity_reminders(tomorrow=tomorrow, now=now)
 
 
@@ -366,7 +357,7 @@ def _group_activity_reminders(*, tomorrow: dt.date, now: dt.datetime | None) -> 
     """The day before a planned group activity, each invited family that asked for
     messages is reminded of it (once)."""
     from buddywerk.trajectories.enums import GroupActivityStatus
-    from buddywerk.trajectories.models import GroupActivityInvite, Participant
+    from buddywerk.trajectories.models import GroupActivityInvite
 
     invites = GroupActivityInvite.objects.filter(
         activity__date=tomorrow,
@@ -376,22 +367,47 @@ def _group_activity_reminders(*, tomorrow: dt.date, now: dt.datetime | None) -> 
     written = 0
     for invite in invites.distinct():
         activity = invite.activity
-        for participant in Participant.objects.filter(
-            trajectory_id=invite.trajectory_id, family__isnull=False
-        ).select_related("family"):
-            family = participant.family
-            if family is None:
-                continue
-            with transaction.atomic():
-                if family_message_write(
-                    family=family,
-                    programme=activity.programme,
-                    kind=FamilyMessageKind.MEETING_REMINDER,
-                    key=f"reminder:activity:{activity.pk}:{activity.date.isoformat()}:{family.pk}",
-                    context=moment_context(
-                        date=activity.date, start_time=activity.start_time, place=activity.place
-                    ),
-                    now=now,
-                ):
-                    written += 1
+        written += _remind_families(
+            trajectory_id=invite.trajectory_id,
+            programme=activity.programme,
+            key=lambda family: (
+                f"reminder:activity:{activity.pk}:{activity.date.isoformat()}:{family.pk}"
+            ),
+            context=moment_context(
+                date=activity.date, start_time=activity.start_time, place=activity.place
+            ),
+            now=now,
+        )
+    return written
+
+
+def _remind_families(
+    *,
+    trajectory_id: int,
+    programme: Programme,
+    key: Callable[[Family], str],
+    context: Mapping[str, str],
+    now: dt.datetime | None,
+) -> int:
+    """Remind each family of the duo `trajectory_id` (that asked for messages) of a
+    moment, once per `key`, each in its own transaction. Returns how many were written."""
+    from buddywerk.trajectories.models import Participant
+
+    written = 0
+    for participant in Participant.objects.filter(
+        trajectory_id=trajectory_id, family__isnull=False
+    ).select_related("family"):
+        family = participant.family
+        if family is None:
+            continue
+        with transaction.atomic():
+            if family_message_write(
+                family=family,
+                programme=programme,
+                kind=FamilyMessageKind.MEETING_REMINDER,
+                key=key(family),
+                context=context,
+                now=now,
+            ):
+                written += 1
     return written

@@ -27,6 +27,7 @@ from .models import (
     TargetGroup,
 )
 from .photos import PhotoFormField, PhotoInput
+from .services import LOCAL_SERVICE_FIELDS
 from .text import validate_no_markup
 
 
@@ -256,20 +257,7 @@ class LocalServiceForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-ar
 
     class Meta:
         model = LocalService
-        fields = [
-            "municipality",
-            "name",
-            "category",
-            "description",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "languages",
-            "opening_hours",
-            "accessibility",
-            "is_active",
-        ]
+        fields = LOCAL_SERVICE_FIELDS  # the fields local_service_save writes
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "opening_hours": forms.Textarea(attrs={"rows": 3}),

@@ -4,7 +4,7 @@ transaction, leaves an audit event and writes its mail to the outbox in that tra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -56,23 +56,34 @@ def school_registrant_mail(*, kind: str, school: School, reason: str = "") -> No
     )
 
 
-def school_staff_mail(*, kind: str, school: School, user: User) -> None:
-    """Write a mail that gives `user` access to `school` (`invitation` for its care
-    coordinator, `staff_added` for a colleague), in their language, in the caller's
-    transaction: sign in, or choose a password when the account has none yet (a secret
-    link: the outbox erases the body once sent)."""
+def staff_access_mail(*, user: User, template: str, kind: str, context: Mapping[str, Any]) -> None:
+    """Write a mail that gives `user` access to an organisation (a school's, a service's
+    staff, an institution's supervisors), in their language, in the caller's transaction:
+    sign in, or choose a password when the account has none yet (a secret link: the
+    outbox erases the body once sent). `context` names the organisation."""
     set_password_url = "" if user.has_usable_password() else password_set_url(user)
     mail_to_users(
         users=[user],
-        template=f"organisations/email/{kind}",
-        kind=f"organisations.{kind}",
+        template=template,
+        kind=kind,
         context={
-            "school_name": school.name,
+            **context,
             "name": user.get_full_name() or user.email,
             "sign_in_url": site_url(reverse("account_login")),
             "set_password_url": set_password_url,
         },
         sensitive=bool(set_password_url),
+    )
+
+
+def school_staff_mail(*, kind: str, school: School, user: User) -> None:
+    """Write a mail that gives `user` access to `school` (`invitation` for its care
+    coordinator, `staff_added` for a colleague)."""
+    staff_access_mail(
+        user=user,
+        template=f"organisations/email/{kind}",
+        kind=f"organisations.{kind}",
+        context={"school_name": school.name},
     )
 
 
@@ -225,6 +236,65 @@ def _require_lead(actor: User, school: School) -> None:
 
 
 @transaction.atomic
+def staff_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    role: Role,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_lead: bool = False,
+    already: str,
+    mail: Callable[[User], None],
+    audit: AuditAction | None = None,
+    audit_detail: dict[str, Any] | None = None,
+) -> Membership:
+    """Invite a member of an organisation's staff (a school's or a service's staff, an
+    institution's supervisors; the caller checked who may): an account if needed (they
+    choose a password from the mail), the `role` in `organisation`, the `audit` event on
+    the organisation when given, and the `mail`. A person already active in that role
+    is refused with `already` (an empty `already`: invited again, to make them lead)."""
+    email = email.strip()
+    existing = Membership.objects.filter(
+        organisation=organisation, role=role, user__email__iexact=email
+    ).first()
+    if existing is not None and existing.is_active and already:
+        raise ValidationError({"email": already})
+    user = _account_for(actor=actor, email=email, first_name=first_name, last_name=last_name)
+    membership = membership_grant(
+        actor=actor, user=user, organisation=organisation, role=role, is_lead=is_lead
+    )
+    if audit is not None:
+        audit_record(actor=actor, action=audit, target=organisation, detail=audit_detail)
+    mail(user)
+    return membership
+
+
+@transaction.atomic
+def staff_revoke(
+    *,
+    actor: User,
+    organisation: Organisation,
+    role: Role,
+    membership: Membership,
+    not_staff: str,
+    revoked: str,
+    lead_refused: str = "",
+) -> Membership:
+    """Take a staff member's access to `organisation` away (the caller checked who may).
+    A membership of another organisation or role is refused with `not_staff`, one
+    already revoked with `revoked`, a lead's with `lead_refused` (when given)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.organisation_id != organisation.pk or membership.role != role:
+        raise ValidationError(not_staff)
+    if not membership.is_active:
+        raise ValidationError(revoked)
+    if membership.is_lead and lead_refused:
+        raise ValidationError(lead_refused)
+    return membership_revoke(actor=actor, membership=membership)
+
+
 def school_staff_invite(
     *,
     actor: User,
@@ -239,32 +309,31 @@ def school_staff_invite(
     _require_lead(actor, school)
     if school.confirmed_at is None:
         raise ValidationError(_("The school is not confirmed yet."))
-    existing = Membership.objects.filter(
-        organisation=school, role=Role.SCHOOL_STAFF, user__email__iexact=email.strip()
-    ).first()
-    if existing is not None and existing.is_active:
-        raise ValidationError({"email": _("This person is already on the school's staff.")})
-    user = _account_for(actor=actor, email=email, first_name=first_name, last_name=last_name)
-    membership = membership_grant(
-        actor=actor, user=user, organisation=school, role=Role.SCHOOL_STAFF
+    return staff_invite(
+        actor=actor,
+        organisation=school,
+        role=Role.SCHOOL_STAFF,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        already=_("This person is already on the school's staff."),
+        mail=lambda user: school_staff_mail(kind="staff_added", school=school, user=user),
     )
-    school_staff_mail(kind="staff_added", school=school, user=user)
-    return membership
 
 
-@transaction.atomic
 def school_staff_revoke(*, actor: User, school: School, membership: Membership) -> Membership:
     """The care coordinator takes a colleague's access away. A lead's own access, or
     another lead's, is changed by a platform admin, so a school never loses its lead."""
     _require_lead(actor, school)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.organisation_id != school.pk or membership.role != Role.SCHOOL_STAFF:
-        raise ValidationError(_("This person is not on the school's staff."))
-    if membership.is_lead:
-        raise ValidationError(_("A care coordinator's access is changed by a platform admin."))
-    if not membership.is_active:
-        raise ValidationError(_("This access was already revoked."))
-    return membership_revoke(actor=actor, membership=membership)
+    return staff_revoke(
+        actor=actor,
+        organisation=school,
+        role=Role.SCHOOL_STAFF,
+        membership=membership,
+        not_staff=_("This person is not on the school's staff."),
+        lead_refused=_("A care coordinator's access is changed by a platform admin."),
+        revoked=_("This access was already revoked."),
+    )
 
 
 # --- Organisations (platform admins, through the admin) ---------------------------------
@@ -408,20 +477,12 @@ def service_change(*, actor: User, service: Service, fields: Mapping[str, Any]) 
 
 
 def service_staff_mail(*, service: Service, user: User) -> None:
-    """The invitation to a service's staff member: sign in, or choose a password (a secret
-    link: the outbox erases the body once sent), in the caller's transaction."""
-    set_password_url = "" if user.has_usable_password() else password_set_url(user)
-    mail_to_users(
-        users=[user],
+    """The invitation to a service's staff member."""
+    staff_access_mail(
+        user=user,
         template="organisations/email/service_staff_added",
         kind="organisations.service_staff_added",
-        context={
-            "service_name": service.name,
-            "name": user.get_full_name() or user.email,
-            "sign_in_url": site_url(reverse("account_login")),
-            "set_password_url": set_password_url,
-        },
-        sensitive=bool(set_password_url),
+        context={"service_name": service.name},
     )
 
 
@@ -440,34 +501,30 @@ def service_staff_invite(
     service, and a mail. They then refer families and follow their referrals."""
     if not policy.can_manage_service(actor, service):
         raise PermissionDenied
-    email = email.strip()
-    existing = Membership.objects.filter(
-        organisation=service, role=Role.SERVICE_STAFF, user__email__iexact=email
-    ).first()
-    if existing is not None and existing.is_active:
-        raise ValidationError({"email": _("This person is already on the service's staff.")})
-    user = _account_for(actor=actor, email=email, first_name=first_name, last_name=last_name)
-    membership = membership_grant(
-        actor=actor, user=user, organisation=service, role=Role.SERVICE_STAFF, is_lead=is_lead
-    )
-    audit_record(
+    return staff_invite(
         actor=actor,
-        action=AuditAction.SERVICE_STAFF_INVITE,
-        target=service,
-        detail={"lead": is_lead},
+        organisation=service,
+        role=Role.SERVICE_STAFF,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_lead=is_lead,
+        already=_("This person is already on the service's staff."),
+        mail=lambda user: service_staff_mail(service=service, user=user),
+        audit=AuditAction.SERVICE_STAFF_INVITE,
+        audit_detail={"lead": is_lead},
     )
-    service_staff_mail(service=service, user=user)
-    return membership
 
 
-@transaction.atomic
 def service_staff_revoke(*, actor: User, service: Service, membership: Membership) -> Membership:
     """Take a staff member's access to the service away."""
     if not policy.can_manage_service(actor, service):
         raise PermissionDenied
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.organisation_id != service.pk or membership.role != Role.SERVICE_STAFF:
-        raise ValidationError(_("This person is not on the service's staff."))
-    if not membership.is_active:
-        raise ValidationError(_("This access was already revoked."))
-    return membership_revoke(actor=actor, membership=membership)
+    return staff_revoke(
+        actor=actor,
+        organisation=service,
+        role=Role.SERVICE_STAFF,
+        membership=membership,
+        not_staff=_("This person is not on the service's staff."),
+        revoked=_("This access was already revoked."),
+    )

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Role
 from buddywerk.common.forms import form_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.public_forms import PublicFormThrottled, honeypot_filled, public_form_consume
@@ -32,6 +32,7 @@ from .forms import (
     StaffInviteForm,
 )
 from .models import Programme, School
+from .staff_views import staff_page, staff_revoke_page
 
 
 def _referral_url(programme: Programme) -> str:
@@ -219,28 +220,15 @@ def school_staff(request: AuthenticatedHttpRequest, school_uuid: UUID) -> HttpRe
     # Only school staff use these pages; which school they lead decides the rest (404).
     _require(policy.can_see_school_staff(request.user))
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
-    form = StaffInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        invited = form_submit(
-            form,
-            lambda: services.school_staff_invite(
-                actor=request.user,
-                school=school,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            ),
-        )
-        if invited is not None:
-            messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
-            return redirect("organisations:school_staff", school_uuid=school.uuid)
-    context = {
-        "school": school,
-        "staff": selectors.school_staff_list(school=school),
-        "form": form,
-    }
-    return render(request, "organisations/school_staff.html", context)
+    return staff_page(
+        request,
+        form=StaffInviteForm(request.POST or None),
+        # The form's fields are the service's arguments.
+        invite=lambda data: services.school_staff_invite(actor=request.user, school=school, **data),
+        here=reverse("organisations:school_staff", args=[school.uuid]),
+        template="organisations/school_staff.html",
+        context={"school": school, "staff": selectors.school_staff_list(school=school)},
+    )
 
 
 @require_POST
@@ -250,22 +238,19 @@ def school_staff_revoke(
     # Only school staff use these pages; which school they lead decides the rest (404).
     _require(policy.can_see_school_staff(request.user))
     school = selectors.school_get_led_by(user=request.user, school_uuid=school_uuid)
-    membership = get_object_or_404(
-        Membership.objects.active().select_related("user"),
+    return staff_revoke_page(
+        request,
         organisation=school,
         role=Role.SCHOOL_STAFF,
-        user__uuid=user_uuid,
+        user_uuid=user_uuid,
+        revoke=lambda membership: services.school_staff_revoke(
+            actor=request.user, school=school, membership=membership
+        ),
+        done=lambda membership: (
+            _("%(person)s no longer has access to the school.") % {"person": membership.user}
+        ),
+        here=reverse("organisations:school_staff", args=[school.uuid]),
     )
-    try:
-        services.school_staff_revoke(actor=request.user, school=school, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(person)s no longer has access to the school.") % {"person": membership.user},
-        )
-    return redirect("organisations:school_staff", school_uuid=school.uuid)
 
 
 # --- Services (issue 20, point 3) -------------------------------------------------------
@@ -315,29 +300,16 @@ def service_detail(request: AuthenticatedHttpRequest, service_uuid: UUID) -> Htt
     """The service's details and staff; the invitation form (like a school's staff page)."""
     _require(policy.can_register_services(request.user))
     service = selectors.service_get_managed_by(user=request.user, service_uuid=service_uuid)
-    form = ServiceStaffInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        invited = form_submit(
-            form,
-            lambda: services.service_staff_invite(
-                actor=request.user,
-                service=service,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                is_lead=data["is_lead"],
-            ),
-        )
-        if invited is not None:
-            messages.success(request, _("%(email)s is invited.") % {"email": data["email"].lower()})
-            return redirect("organisations:service_detail", service_uuid=service.uuid)
-    context = {
-        "service": service,
-        "staff": selectors.service_staff_list(service=service),
-        "form": form,
-    }
-    return render(request, "organisations/service_detail.html", context)
+    return staff_page(
+        request,
+        form=ServiceStaffInviteForm(request.POST or None),
+        invite=lambda data: services.service_staff_invite(
+            actor=request.user, service=service, **data
+        ),
+        here=reverse("organisations:service_detail", args=[service.uuid]),
+        template="organisations/service_detail.html",
+        context={"service": service, "staff": selectors.service_staff_list(service=service)},
+    )
 
 
 @require_POST
@@ -346,22 +318,19 @@ def service_staff_revoke(
 ) -> HttpResponse:
     _require(policy.can_register_services(request.user))
     service = selectors.service_get_managed_by(user=request.user, service_uuid=service_uuid)
-    membership = get_object_or_404(
-        Membership.objects.active().select_related("user"),
+    return staff_revoke_page(
+        request,
         organisation=service,
         role=Role.SERVICE_STAFF,
-        user__uuid=user_uuid,
+        user_uuid=user_uuid,
+        revoke=lambda membership: services.service_staff_revoke(
+            actor=request.user, service=service, membership=membership
+        ),
+        done=lambda membership: (
+            _("%(person)s no longer has access to the service.") % {"person": membership.user}
+        ),
+        here=reverse("organisations:service_detail", args=[service.uuid]),
     )
-    try:
-        services.service_staff_revoke(actor=request.user, service=service, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(person)s no longer has access to the service.") % {"person": membership.user},
-        )
-    return redirect("organisations:service_detail", service_uuid=service.uuid)
 
 
 def my_service(request: AuthenticatedHttpRequest) -> HttpResponse:

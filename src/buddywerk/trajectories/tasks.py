@@ -13,6 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.tasks import task
 
+from buddywerk.common.tasks import old_mail_job
+
 
 @task()
 def reminder_send(*, reminder_id: int, **_old: Any) -> None:
@@ -33,7 +35,8 @@ def concern_mail_send(
 
     if kind not in {"urgent_concern", "concern_escalated"}:
         raise ValueError(f"Unknown concern mail: {kind}")
-    trajectory = Trajectory.objects.filter(uuid=trajectory_uuid).first()
-    if trajectory is not None:
-        with transaction.atomic():
-            concern_mail(kind=kind, trajectory=trajectory, recipients=recipient_ids)
+    old_mail_job(
+        Trajectory.objects.all(),
+        lambda trajectory: concern_mail(kind=kind, trajectory=trajectory, recipients=recipient_ids),
+        uuid=trajectory_uuid,
+    )
