@@ -164,6 +164,11 @@ CACHES = {
     }
 }
 
+# The funder's report (reports/store.py, issue 17 point 4): a report computed less than
+# this many seconds ago is served even when a figure changed since; the page and its
+# files say when its figures were computed. 0: every change shows at once.
+REPORT_REFRESH_SECONDS = env("REPORT_REFRESH_SECONDS", 60)
+
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q
+from django.test import override_settings
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -231,7 +232,9 @@ def assert_served_is_fresh(duos, readers) -> None:
         }
         form = ReportForm(query, user=reader)
         assert form.is_valid(), form.errors
-        served = store.served_report(form)
+        # Without the freshness window: every change must show at once.
+        with override_settings(REPORT_REFRESH_SECONDS=0):
+            served = store.served_report(form)
         fresh = report_as_seen(form)
         assert served.suppressed == fresh.suppressed
         assert published(served) == published(fresh), (area, period)

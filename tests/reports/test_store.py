@@ -1,18 +1,23 @@
 """The funder's report served from the store (issue 17, point 4; reports/store.py): a
-second request reads the counters and the stored figures only; a service write changes the
-served figures at once; a restricted reader's stored figures are the published ones, and
-its key is never an unrestricted reader's."""
+second request reads the counters and the stored figures only; without the freshness window
+a service write changes the served figures at once, within it the latest report is served
+until it is REPORT_REFRESH_SECONDS old, and the page says when its figures were computed; a
+restricted reader's stored figures are the published ones, and its keys are never an
+unrestricted reader's."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from buddywerk.access.models import Role
+from buddywerk.common.dates import date_text
 from buddywerk.organisations.models import OrganisationKind
-from buddywerk.reports import store
+from buddywerk.reports import exports, store
 from buddywerk.reports.figures import with_display
 from buddywerk.reports.forms import ReportForm, report_as_seen
 from buddywerk.reports.models import ReportInputVersion
@@ -83,6 +88,7 @@ def test_the_page_computes_once(client, world):
     assert counts[1] <= counts[0] - 20, counts
 
 
+@override_settings(REPORT_REFRESH_SECONDS=0)
 def test_a_service_write_changes_the_served_figures_at_once(world):
     admin = user_with(Role.PLATFORM_ADMIN)
     duo = Trajectory.objects.filter(programme=world.p1, closed_on__isnull=True).first()
@@ -182,3 +188,147 @@ def test_the_store_is_the_database_cache(world):
         form = form_of(admin)
         store.served_report(form)
         assert cache.get(store.key_of(form, False)) is not None
+
+
+# --- the freshness window (REPORT_REFRESH_SECONDS) -------------------------------------
+
+
+def log_meeting(world, day=dt.date(2025, 11, 20)):
+    duo = Trajectory.objects.filter(programme=world.p1, closed_on__isnull=True).first()
+    assert duo is not None
+    services.meeting_log(
+        actor=duo.buddy.user,
+        trajectory=duo,
+        date=day,
+        status=MeetingStatus.HAPPENED,
+        duration_minutes=60,
+        cancel_reason="",
+        wellbeing=None,
+        today=day,
+        now=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+    )
+
+
+def held(report):
+    return report.table("meetings").rows[0].values
+
+
+def age_latest(form, suppressed, seconds):
+    """The latest report stored for the form, as if computed `seconds` ago."""
+    key = store.latest_key_of(form, suppressed)
+    tables, _at = cache.get(key)
+    at = timezone.now() - dt.timedelta(seconds=seconds)
+    cache.set(key, (tables, at), 3600)
+    return at
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60)
+def test_within_the_window_a_change_waits_and_after_it_shows(world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("en"):
+        before = store.served_report(form_of(admin))
+        at = age_latest(form_of(admin), False, 45)
+        log_meeting(world)
+        during = store.served_report(form_of(admin))
+        fresh = report_as_seen(form_of(admin))
+        assert held(fresh) != held(before)
+        # Within the window: the latest report, with the time its figures were computed.
+        assert held(during) == held(before)
+        assert during.generated_at == at
+        # Once it is older than the window, the change shows, and is stored again.
+        age_latest(form_of(admin), False, 61)
+        after = store.served_report(form_of(admin))
+        assert published(after) == published(fresh)
+        assert after.generated_at > at
+        assert published(store.served_report(form_of(admin))) == published(fresh)
+
+
+def test_with_a_window_of_zero_a_change_shows_at_once_and_nothing_else_is_stored(world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with override_settings(REPORT_REFRESH_SECONDS=0), translation.override("en"):
+        store.served_report(form_of(admin))
+        assert cache.get(store.latest_key_of(form_of(admin), False)) is None
+        log_meeting(world)
+        assert published(store.served_report(form_of(admin))) == published(
+            report_as_seen(form_of(admin))
+        )
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60)
+def test_the_page_and_its_files_say_when_the_figures_were_computed(client, world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    client.force_login(admin)
+    assert client.get(reverse("reports:report"), QUERY).status_code == 200
+    with translation.override("nl-be"):
+        at = age_latest(form_of(admin), False, 45)
+    log_meeting(world)
+    response = client.get(reverse("reports:report"), QUERY)
+    local = timezone.localtime(at)
+    with translation.override("nl-be"):
+        expected = exports.computed_at(store.served_report(form_of(admin)))
+        assert expected == f"Cijfers berekend op {date_text(at)} om {local:%H:%M}."
+    page = response.content.decode()
+    assert expected in page
+    assert "Een latere wijziging zie je hier na hoogstens 60 seconden." in page
+    # The CSV says it in its first row, the workbook on its first sheet.
+    csv = client.get(reverse("reports:export", args=["csv"]), QUERY).content.decode("utf-8-sig")
+    assert expected in csv.splitlines()[0]
+    from openpyxl import load_workbook
+
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("reports:export", args=["xlsx"]), QUERY).content)
+    )
+    assert expected in [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_pdf_says_when_the_figures_were_computed(world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("nl-be"):
+        report = store.served_report(form_of(admin))
+        html = exports.render_to_string("reports/report_pdf.html", {"report": report, "tables": []})
+        assert exports.computed_at(report) in html
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60)
+def test_a_restricted_reader_never_gets_the_latest_report_of_an_unrestricted_one(world):
+    funder = user_with(Role.FUNDER)
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("en"):
+        assert store.latest_key_of(form_of(funder), True) != store.latest_key_of(
+            form_of(admin), False
+        )
+        full = store.served_report(form_of(admin))
+        log_meeting(world)
+        # The admin's latest report is within the window; the funder has none yet.
+        served = store.served_report(form_of(funder))
+        fresh = report_as_seen(form_of(funder))
+        assert served.suppressed and not full.suppressed
+        assert published(served) == published(fresh)
+        for table in served.tables:
+            for row in table.rows:
+                assert row.values == row.shown and row.parts is None
+        # And the funder's own latest report, within the window, is theirs again.
+        log_meeting(world, dt.date(2025, 11, 21))
+        again = store.served_report(form_of(funder))
+        assert again.suppressed and published(again) == published(served)
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60)
+def test_another_area_or_period_never_shares_the_latest_report(world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    asks = [
+        QUERY,
+        {**QUERY, "area": f"programme:{world.p1.pk}"},
+        {**QUERY, "area": f"programme:{world.p2.pk}"},
+        {**QUERY, "period": "final"},
+        {**QUERY, "school_year": "2024"},
+    ]
+    with translation.override("en"):
+        keys = {store.latest_key_of(form_of(admin, q), False) for q in asks}
+        assert len(keys) == len(asks)
+        store.served_report(form_of(admin, QUERY))
+        log_meeting(world)
+        for query in asks[1:]:
+            assert published(store.served_report(form_of(admin, query))) == published(
+                report_as_seen(form_of(admin, query))
+            ), query

@@ -6,9 +6,10 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buddywerk.common.dates import date_table
+from buddywerk.common.dates import date_table, date_text
 
 from .charts import table_chart
 from .figures import CHANGE, COUNT, DAYS, HOURS, MEAN, PERCENT, Report, Table
@@ -44,7 +45,17 @@ def heading(report: Report) -> list[str]:
             "start": date_table(report.period.start),
             "end": date_table(report.period.end),
         },
+        computed_at(report),
     ]
+
+
+def computed_at(report: Report) -> str:
+    """When the figures were computed (the served report may be a little older than the
+    request: reports/store.py)."""
+    return _("Figures computed on %(date)s at %(time)s.") % {
+        "date": date_text(report.generated_at),
+        "time": timezone.localtime(report.generated_at).strftime("%H:%M"),
+    }
 
 
 def to_csv(report: Report) -> str:

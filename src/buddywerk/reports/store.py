@@ -16,6 +16,14 @@ API therefore look the report up by what determines its figures:
   that changes a figure raises its counter in its own transaction, so a stored report is
   never served after a change it does not hold.
 
+A funder's report does not need the figures of the last seconds (a product decision): when
+the counters changed, the latest report computed for the same area, period, restriction and
+language (a second key, without the counters) is served while it is younger than
+REPORT_REFRESH_SECONDS (60 by default; 0: never, every change shows at once). Under load,
+when buddies log a meeting every few seconds, the report is then computed about once a
+window instead of on nearly every request. The page and its files show when the figures
+were computed (`Report.generated_at`).
+
 A miss computes the report (reports.forms.report_as_seen) and stores it in the database
 cache ('default'). What is stored is what the reader is shown: the tables' aggregated
 figures, and for a restricted reader only the published text and bands (the exact counts
@@ -24,13 +32,15 @@ and the counts a derived figure rests on are left out). Never a person.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from buddywerk.organisations.models import Programme
 
@@ -57,22 +67,34 @@ def parts_of(form: ReportForm) -> Q:
     return Q(part__gt=input_version.GLOBAL)
 
 
+def _what(form: ReportForm, suppressed: bool) -> tuple[Any, ...]:
+    """What the figures of a valid form depend on, besides its input's counters: the area,
+    the period, whether they are suppressed for the reader, the language."""
+    period = form.get_period()
+    return (
+        form.cleaned_data["area"],
+        period.start.isoformat(),
+        period.end.isoformat(),
+        suppressed,
+        translation.get_language(),
+    )
+
+
+def _hashed(prefix: str, raw: tuple[Any, ...]) -> str:
+    return f"{prefix}:{hashlib.sha256(repr(raw).encode()).hexdigest()}"
+
+
 def key_of(form: ReportForm, suppressed: bool) -> str:
     """The cache key of the report a valid form asks for, with the counters as they are
     now (one query)."""
-    period = form.get_period()
     versions = input_version.current(parts_of(form))
-    raw = repr(
-        (
-            form.cleaned_data["area"],
-            period.start.isoformat(),
-            period.end.isoformat(),
-            suppressed,
-            translation.get_language(),
-            versions,
-        )
-    )
-    return f"{PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return _hashed(PREFIX, (*_what(form, suppressed), versions))
+
+
+def latest_key_of(form: ReportForm, suppressed: bool) -> str:
+    """The cache key of the latest report computed for the same area, period, restriction
+    and language, whatever the counters were (the freshness window)."""
+    return _hashed(f"{PREFIX}-latest", _what(form, suppressed))
 
 
 def _stored(table: Table, *, suppressed: bool) -> Table:
@@ -88,13 +110,28 @@ def _stored(table: Table, *, suppressed: bool) -> Table:
     return replace(table, title=str(table.title), definition=str(table.definition), rows=rows)
 
 
+def refresh_seconds() -> int:
+    return max(0, int(settings.REPORT_REFRESH_SECONDS))
+
+
 def served_report(form: ReportForm) -> Report:
-    """`report_as_seen(form)`, from the store when its figures were computed before."""
+    """`report_as_seen(form)`, from the store when its figures were computed before: under
+    the current counters (the exact figures), or else, within the freshness window
+    (REPORT_REFRESH_SECONDS), the latest report computed for the same area, period,
+    restriction and language. Its `generated_at` says when its figures were computed."""
     from .forms import report_as_seen
 
     suppressed = form.is_restricted()
     key = key_of(form, suppressed)
-    found: Any = cache.get(key)
+    window = refresh_seconds()
+    latest = latest_key_of(form, suppressed)
+    # One read of the cache for both keys.
+    found_many: dict[str, Any] = cache.get_many([key, latest] if window else [key])
+    found: Any = found_many.get(key)
+    if found is None and window:
+        found = found_many.get(latest)
+        if found is not None and timezone.now() - found[1] >= dt.timedelta(seconds=window):
+            found = None
     if found is not None:
         tables, generated_at = found
         return Report(
@@ -106,5 +143,8 @@ def served_report(form: ReportForm) -> Report:
         )
     report = report_as_seen(form)
     tables = [_stored(t, suppressed=report.suppressed) for t in report.tables]
-    cache.set(key, (tables, report.generated_at), TIMEOUT)
+    entry = (tables, report.generated_at)
+    cache.set(key, entry, TIMEOUT)
+    if window:
+        cache.set(latest, entry, window)
     return replace(report, tables=tables)

@@ -15,7 +15,7 @@ from . import dashboards, exports
 from .charts import table_chart
 from .figures import Report
 from .forms import ReportForm, default_query
-from .store import served_report
+from .store import refresh_seconds, served_report
 from .todo import todo_for
 
 
@@ -59,6 +59,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "report": result,
             "tables": [(table, table_chart(table)) for table in result.tables],
             "query": form.data.urlencode() if isinstance(form.data, QueryDict) else "",
+            "refresh_seconds": refresh_seconds(),
         }
     return render(request, "reports/report.html", context)
 
