@@ -332,3 +332,55 @@ def test_another_area_or_period_never_shares_the_latest_report(world):
             assert published(store.served_report(form_of(admin, query))) == published(
                 report_as_seen(form_of(admin, query))
             ), query
+
+
+# --- the archive's figures, stored apart ------------------------------------------------
+
+
+@override_settings(REPORT_REFRESH_SECONDS=0)
+def test_an_archive_write_changes_the_stored_archive_figures_at_once(
+    world, django_assert_num_queries
+):
+    from django.db.models import Q
+
+    from buddywerk.privacy.archive import archived_figures, stored_archived_figures
+    from buddywerk.privacy.purge import Group, archive_groups
+    from buddywerk.referrals.enums import ReferralStatus
+    from buddywerk.referrals.models import Referral
+
+    # Setting: a closed duo whose pupil's referral was closed too (the purge keeps the
+    # people of an open referral), written before any figure is computed.
+    duo = Trajectory.objects.filter(closed_on__isnull=False).order_by("pk").first()
+    group = Group(duos={duo.pk})
+    for pupil, family in duo.participants.values_list("pupil_id", "family_id"):
+        group.pupils |= {pupil} - {None}
+        group.families |= {family} - {None}
+    referrals = Referral.objects.filter(Q(pupil__in=group.pupils) | Q(family__in=group.families))
+    referrals.update(status=ReferralStatus.CLOSED)
+    group.referrals = set(referrals.values_list("pk", flat=True))
+    assert group.referrals
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("en"):
+        form = form_of(admin)
+        scope, period = form.get_scope(), form.get_period()
+        before = store.served_report(form)
+        stored = stored_archived_figures(scope, period.start, period.end)
+        # Stored once: then the counter and the cache only.
+        with django_assert_num_queries(2):
+            assert stored_archived_figures(scope, period.start, period.end) == stored
+        # A meeting logged (a programme's part) leaves the archive's figures valid.
+        log_meeting(world)
+        with django_assert_num_queries(2):
+            stored_archived_figures(scope, period.start, period.end)
+        # The erasure of the closed duo's people moves its figures into the archive.
+        counts = archive_groups([group], today=dt.date(2026, 11, 1))
+        assert counts.rows, counts
+        now = stored_archived_figures(scope, period.start, period.end)
+        assert now != stored
+        assert now == archived_figures(scope, period.start, period.end)
+        after = store.served_report(form_of(admin))
+        fresh = report_as_seen(form_of(admin))
+    assert published(after) == published(fresh)
+    # The archive keeps the figures: the report is the same as before the erasure, plus
+    # the meeting logged.
+    assert [t.key for t in after.tables] == [t.key for t in before.tables]

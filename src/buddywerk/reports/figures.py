@@ -40,7 +40,7 @@ from buddywerk.common.vocabulary import SchoolYear
 from buddywerk.geo.models import Municipality, Province, Region
 from buddywerk.internships.models import InstitutionPartnership
 from buddywerk.organisations.models import OrganisationKind, Programme
-from buddywerk.privacy.archive import archived_figures, count_pairs
+from buddywerk.privacy.archive import count_pairs, stored_archived_figures
 from buddywerk.referrals.models import (
     Referral,
     ReferralCount,
@@ -337,7 +337,8 @@ def _build_report(scope: Scope, period: Period, *, from_rollup: bool) -> Report:
     provinces = _Provinces()
     province_of = provinces.of
     # Data past its retention lives on, naming no one, in the archive (issue 15 point 3).
-    archived = archived_figures(scope, start, end)
+    # Stored apart, keyed by the archive's version: it changes far less often than the rest.
+    archived = stored_archived_figures(scope, start, end)
 
     # --- available buddies ---------------------------------------------------------
     buddies = (

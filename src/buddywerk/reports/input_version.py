@@ -4,6 +4,8 @@ report computed once can be served again while the counters it rests on hold (st
 
 Part 0 holds what belongs to no one programme: the places and programmes themselves, the
 organisations (a school's kind), the anonymised archive, the rollups rebuilt as a whole.
+It is also the version of the archive's figures, stored apart (privacy/archive.py,
+`stored_archived_figures`): every write to the archive tables raises it.
 Every report's key holds part 0, so raising it makes every stored report obsolete; a
 programme's part only those whose scope can hold that programme's figures. Two writers of
 different programmes raise different rows and do not wait for each other.
@@ -84,6 +86,14 @@ def current(parts: Q) -> tuple[tuple[int, int], ...]:
         .order_by("part")
         .values_list("part", "counter")
     )
+
+
+def archive_version() -> int:
+    """Part 0's counter (0 before its first bump), which every write to the anonymised
+    archive raises (purge._archive): the version the archive's stored figures are keyed
+    by (privacy/archive.py, `stored_archived_figures`). One query."""
+    found = ReportInputVersion.objects.filter(part=GLOBAL).values_list("counter", flat=True)
+    return next(iter(found), 0)
 
 
 # --- receivers ------------------------------------------------------------------------
