@@ -257,3 +257,19 @@ def test_funder_exports_publish_the_bands_of_the_page(client, world):
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "5-9" in text
     assert "groepen van vijf" in text
+
+
+def test_the_area_select_renders_as_django_s_own(world):
+    """QuickSelect (reports/forms.py) gives the very HTML of Django's select templates."""
+    from django import forms as django_forms
+
+    from buddywerk.reports.forms import ReportForm
+
+    for user in (user_with(Role.FUNDER), user_with(Role.PLATFORM_ADMIN)):
+        for data in (None, QUERY, {**QUERY, "area": f"programme:{world.p1.pk}"}):
+            form = ReportForm(data, user=user)
+            field = form.fields["area"]
+            quick = str(form["area"])
+            field.widget = django_forms.Select(attrs=field.widget.attrs, choices=field.choices)
+            assert quick == str(form["area"])
+            assert quick.count("<option") == len(field.choices) > 3
