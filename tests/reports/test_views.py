@@ -273,3 +273,18 @@ def test_the_area_select_renders_as_django_s_own(world):
             field.widget = django_forms.Select(attrs=field.widget.attrs, choices=field.choices)
             assert quick == str(form["area"])
             assert quick.count("<option") == len(field.choices) > 3
+
+
+def test_the_first_report_binds_the_default_query_to_the_same_form(world):
+    """`ReportForm.bind` (the view builds the areas once) equals a form built with the
+    default query."""
+    from buddywerk.reports.forms import ReportForm, default_query
+
+    for user in (user_with(Role.FUNDER), user_with(Role.PLATFORM_ADMIN)):
+        query = default_query(user)
+        built = ReportForm(query, user=user)
+        bound = ReportForm(user=user)
+        bound.bind(default_query(user, form=bound))
+        assert bound.is_valid() and built.is_valid()
+        assert bound.cleaned_data == built.cleaned_data
+        assert str(bound) == str(built)

@@ -120,6 +120,15 @@ class ReportForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
             self.fields["school_year"].initial = this_year
 
+    def bind(self, data: Any) -> "ReportForm":
+        """This unbound form bound to `data`, as `ReportForm(data, user=...)` would be,
+        without building its choices again (the areas: a query per kind of place)."""
+        if self.is_bound:
+            raise ValueError("The form is bound already.")
+        self.data, self.is_bound, self._errors = data, True, None
+        getattr(self, "_bound_fields_cache", {}).clear()  # no BoundField of the unbound form
+        return self
+
     def _choice_field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
 
@@ -185,10 +194,12 @@ class ReportForm(forms.Form):
         return periods.interim(data["school_year"])
 
 
-def default_query(user: Any, today: dt.date | None = None) -> dict[str, str]:
+def default_query(
+    user: Any, today: dt.date | None = None, *, form: ReportForm | None = None
+) -> dict[str, str]:
     """The report a user sees first: the interim report of the current school year of their
-    first area."""
-    form = ReportForm(user=user)
+    first area. `form`: the user's unbound form, when the caller has built it already."""
+    form = form if form is not None else ReportForm(user=user)
     choices = cast(list[tuple[str, str]], form._choice_field("area").choices)
     year = periods.school_year_of(today or timezone.localdate())
     return {

@@ -34,10 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:
     if not policy.can_view_reports(request.user):
         raise PermissionDenied
-    data = (
-        request.GET if "area" in request.GET else QueryDict(urlencode(default_query(request.user)))
-    )
-    form = ReportForm(data, user=request.user)
+    if "area" in request.GET:
+        form = ReportForm(request.GET, user=request.user)
+    else:
+        # The report a user sees first: its areas are read once, for both steps.
+        form = ReportForm(user=request.user)
+        form.bind(QueryDict(urlencode(default_query(request.user, form=form))))
     if form.hides_municipality():
         raise Http404
     return form
