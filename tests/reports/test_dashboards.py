@@ -16,7 +16,7 @@ from buddywerk.organisations.models import OrganisationKind
 from buddywerk.reports import dashboards
 from buddywerk.trajectories.concern_services import concern_acknowledge, concern_raise
 from buddywerk.trajectories.enums import MeetingStatus
-from buddywerk.trajectories.models import Meeting
+from buddywerk.trajectories.models import Concern, Meeting
 from buddywerk.trajectories.selectors import open_concerns_for
 from tests.factories import OrganisationFactory, UserFactory, member
 from tests.reports.world import build
@@ -158,3 +158,42 @@ def test_home_page_renders_charts_and_tables(client):
     html = client.get(reverse("home")).content.decode()
     assert "<svg" in html
     assert "<caption>" in html
+
+
+def _more(page: str, section: str) -> str:
+    """The "and N more" line of a concerns panel of the home page."""
+    part = page.split(f'aria-labelledby="{section}"')[1].split("</section>")[0]
+    return part.split("</ul>")[1].strip().split("</p>")[0]
+
+
+def test_home_shows_ten_concerns_and_counts_the_rest_with_one_read(client):
+    """Issue 17 point 4: the figures, the to-do item and the open-concerns panel read the
+    open concerns once; the panels list ten and say how many more there are."""
+    world = build()
+    duo = world.objects["t1"]
+    user = people(world)[Role.PROGRAMME_COORDINATOR]
+    raised = [
+        concern_raise(actor=duo.buddy.user, trajectory=duo, urgency=urgency, text="Zorg.")
+        for urgency in ["urgent"] * 3 + ["info"] * 9
+    ]
+    # Every concern raised 40 days ago: the lead's stale panel lists them too.
+    Concern.objects.filter(pk__in=[c.pk for c in raised]).update(
+        raised_at=timezone.now() - dt.timedelta(days=40)
+    )
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    reads = [q for q in queries if 'FROM "trajectories_concern"' in q["sql"]]
+    assert len(reads) == 2  # the open concerns once; the stale ones
+    assert page.count("text-bg-danger") == 3
+    assert _more(page, "panel-open-concerns") in ("<p>And 2 more.", "<p>En nog 2.")
+    assert _more(page, "panel-stale-concerns") in ("<p>And 2 more.", "<p>En nog 2.")
+    stale = page.split('data-testid="stale-concerns"')[1].split("</ul>")[0]
+    assert stale.count("<li") == 10
+    with translation.override("en"):
+        shown = figures(dashboards.coordinator_panel(user))
+    assert (shown["Open concerns"], shown["Urgent open concerns"]) == (12, 3)
+    assert open_concerns_for(user).count() == 12
+    todo = page.split('data-testid="todo"')[1].split("</section>")[0]
+    assert f'href="{reverse("home")}#panel-open-concerns"' in todo
+    assert "12" in todo

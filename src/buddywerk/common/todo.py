@@ -4,8 +4,10 @@ plain value; each app's `todo.py` builds its own items from policy-scoped querys
 `reports.todo.todo_for` assembles them per role. An item disappears when its count drops
 to zero: there is no state of its own to keep in step.
 
-Every item costs at most two queries (its first two rows, then a count only when there
-are more), so a home page runs a fixed number of queries whatever the amount of data."""
+Every item costs one query (its first two rows, each carrying the count of all rows in a
+window column; a DISTINCT queryset, where the window would count the rows before they are
+made distinct, reads its count apart when there are more rows), so a home page runs a
+fixed number of queries whatever the amount of data."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, Count, Min, Q, QuerySet
+from django.db.models.functions import Cast
+
+from .rows import first_rows
 
 
 @dataclass(frozen=True)
@@ -36,12 +41,11 @@ def todo_item(
     """The item for the rows of `qs` (None when there are none): `one(row)` links to the
     single row's page; with more rows `many` is the list's link (or a function of the
     first two rows). `label(count)` words the count (ngettext)."""
-    rows = list(qs[:2])
+    rows, count = first_rows(qs, 2)
     if not rows:
         return None
     if len(rows) == 1:
         return TodoItem(label=label(1), count=1, link=one(rows[0]))
-    count = qs.count()
     link = many(rows) if callable(many) else many
     return TodoItem(label=label(count), count=count, link=link)
 
@@ -59,3 +63,40 @@ def todo_rows(
     if len(rows) == 1:
         return TodoItem(label=label(1), count=1, link=one(rows[0]))
     return TodoItem(label=label(len(rows)), count=len(rows), link=many)
+
+
+def todo_count(
+    count: int,
+    first: Any,
+    *,
+    label: Callable[[int], str],
+    one: Callable[[Any], str],
+    many: str,
+) -> TodoItem | None:
+    """The same, for a count read with other figures of the page and the first row (read
+    with it; `one(first)` links to it when it is the only one)."""
+    if not count:
+        return None
+    if count == 1:
+        return TodoItem(label=label(1), count=1, link=one(first))
+    return TodoItem(label=label(count), count=count, link=many)
+
+
+def tally(qs: QuerySet[Any], field: str, **conditions: Q) -> dict[str, tuple[int, Any]]:
+    """For each named condition: how many rows of `qs` meet it and, for the one row when
+    only one does, its `field` (None otherwise), in one aggregate query. For items of one
+    model whose link names the row only when it is the only one (`todo_count`)."""
+    aggregates: dict[str, Any] = {}
+    for name, condition in conditions.items():
+        aggregates[f"{name}__n"] = Count("pk", filter=condition)
+        # the least of one value is that value (a uuid has no MIN in PostgreSQL: as text)
+        aggregates[f"{name}__one"] = Min(Cast(field, CharField()), filter=condition)
+    found = qs.order_by().aggregate(**aggregates)
+    to_python = qs.model._meta.get_field(field).to_python
+    return {
+        name: (
+            found[f"{name}__n"],
+            to_python(found[f"{name}__one"]) if found[f"{name}__n"] == 1 else None,
+        )
+        for name in conditions
+    }

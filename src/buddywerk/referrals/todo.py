@@ -1,13 +1,13 @@
 """The coordinator's to-do items of the queue (issue 16, point 6): new referrals to decide
 on, and accepted referrals that wait for a buddy (no open proposal)."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
 from buddywerk.access import policy
 from buddywerk.access.models import Role, User
-from buddywerk.common.todo import TodoItem, todo_item
+from buddywerk.common.todo import TodoItem, tally, todo_count
 from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSAL_STATUSES
 from buddywerk.matching.models import Proposal
 
@@ -22,24 +22,21 @@ def for_coordinator(user: User) -> list[TodoItem | None]:
     queue = policy.referrals_visible_to(user, Referral.objects.all()).filter(
         programme_id__in=programmes
     )
-    to_decide = (
-        queue.filter(status=ReferralStatus.SUBMITTED)
-        .order_by("submitted_at", "id")
-        .values_list("uuid", flat=True)
-    )
-    no_buddy = (
-        queue.filter(status=ReferralStatus.ACCEPTED)
-        .exclude(
+    # Both items in one query: their counts, and the referral when there is only one.
+    items = tally(
+        queue,
+        "uuid",
+        to_decide=Q(status=ReferralStatus.SUBMITTED),
+        no_buddy=Q(status=ReferralStatus.ACCEPTED)
+        & ~Q(
             Exists(
                 Proposal.objects.filter(referral=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES)
             )
-        )
-        .order_by("submitted_at", "id")
-        .values_list("uuid", flat=True)
+        ),
     )
     return [
-        todo_item(
-            to_decide,
+        todo_count(
+            *items["to_decide"],
             label=lambda n: (
                 ngettext(
                     "%(count)s new referral to decide on", "%(count)s new referrals to decide on", n
@@ -49,8 +46,8 @@ def for_coordinator(user: User) -> list[TodoItem | None]:
             one=lambda uuid: reverse("referrals:decide", args=[uuid]),
             many=reverse("referrals:queue") + f"?status={ReferralStatus.SUBMITTED.value}",
         ),
-        todo_item(
-            no_buddy,
+        todo_count(
+            *items["no_buddy"],
             label=lambda n: (
                 ngettext(
                     "%(count)s referral waits for a buddy",

@@ -17,14 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from buddywerk.access import policy
 from buddywerk.access.models import Role, User
 from buddywerk.buddies.models import Buddy, ScreeningStatus
+from buddywerk.buddies.todo import screening_figures
 from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus
 from buddywerk.referrals.workflow import QUEUE_STATUSES
-from buddywerk.trajectories.enums import MeetingStatus, Urgency
+from buddywerk.trajectories.enums import MeetingStatus
 from buddywerk.trajectories.models import Meeting, Participant, Trajectory
-from buddywerk.trajectories.selectors import open_concerns_for
+from buddywerk.trajectories.selectors import open_concerns_summary
 
 from . import places
 from .charts import Bar, bar_chart
@@ -174,17 +175,7 @@ def service_panel(user: Any) -> Panel:
 
 def coordinator_panel(user: Any) -> Panel:
     programmes = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
-    buddies = (
-        Buddy.objects.filter(programmes__in=programmes)
-        .distinct()
-        .aggregate(
-            applied=Count("pk", filter=Q(status=ScreeningStatus.APPLIED)),
-            approved=Count("pk", filter=Q(status=ScreeningStatus.APPROVED)),
-            no_extract=Count(
-                "pk", filter=Q(status=ScreeningStatus.APPROVED, extract_seen_on__isnull=True)
-            ),
-        )
-    )
+    buddies = screening_figures(user)
     queue = Referral.objects.filter(
         programme_id__in=programmes, status__in=QUEUE_STATUSES
     ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
@@ -193,20 +184,16 @@ def coordinator_panel(user: Any) -> Panel:
     longest = (timezone.localdate() - timezone.localdate(oldest)).days if oldest else 0
     active = Trajectory.objects.filter(programme_id__in=programmes).running().count()
     weeks = meetings_per_week(programmes, timezone.localdate())
-    # The same concerns as the open-concerns panel above the figures: one aggregate query.
-    concerns = (
-        open_concerns_for(user)
-        .order_by()
-        .aggregate(n=Count("pk"), urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)))
-    )
+    # The same concerns as the open-concerns panel and the to-do item: read once.
+    concerns = open_concerns_summary(user)
     return Panel(
         _("My programme"),
         [
             Figure(_("Referrals in the queue"), queue["n"]),
             Figure(_("Longest wait in the queue (days)"), longest),
             Figure(_("Active duos"), active),
-            Figure(_("Open concerns"), concerns["n"]),
-            Figure(_("Urgent open concerns"), concerns["urgent"]),
+            Figure(_("Open concerns"), concerns.total),
+            Figure(_("Urgent open concerns"), concerns.urgent),
             Figure(_("Buddies to screen"), buddies["applied"]),
             Figure(_("Approved buddies"), buddies["approved"]),
             Figure(_("Approved buddies without extract"), buddies["no_extract"]),

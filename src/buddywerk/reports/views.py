@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from buddywerk.access import policy
 from buddywerk.common.http import AuthenticatedHttpRequest
+from buddywerk.common.memo import shared_reads
 from buddywerk.funds.financial import financial_for_user
 
 from . import dashboards, exports
@@ -24,11 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public welcome page, or the signed-in user's figures for each of their roles."""
     if not request.user.is_authenticated:
         return render(request, "reports/welcome.html")
-    return render(
-        request,
-        "reports/home.html",
-        {"panels": dashboards.panels_for(request.user), "todo": todo_for(request.user)},
-    )
+    # The figures, the to-do list and the concerns panel read what they share once.
+    with shared_reads():
+        return render(
+            request,
+            "reports/home.html",
+            {"panels": dashboards.panels_for(request.user), "todo": todo_for(request.user)},
+        )
 
 
 def _report_form(request: AuthenticatedHttpRequest) -> ReportForm:

@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,6 +29,7 @@ from buddywerk.access.models import Role, User
 from buddywerk.access.policy import AnyUser
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, Seen, audit_view_many, seen
+from buddywerk.common.memo import shared
 from buddywerk.common.models import AuditEvent
 
 from .concern_rules import escalation_due_at, region_escalation_due_at, stale_before
@@ -320,6 +333,61 @@ def open_concerns_for(user: AnyUser) -> QuerySet[Concern]:
         )
         .order_by("rank", "raised_at", "id")
     )
+
+
+# The home page lists this many concerns, then says how many more there are.
+HOME_CONCERNS = 10
+# What the home page shows of a concern (the open and the stale panels, the to-do item).
+HOME_CONCERN_FIELDS = (
+    "uuid",
+    "urgency",
+    "status",
+    "raised_at",
+    "escalated_at",
+    "trajectory__uuid",
+    "trajectory__school__name",
+    "trajectory__buddy__user__first_name",
+    "trajectory__buddy__user__last_name",
+    "trajectory__buddy__user__email",
+)
+
+
+def for_home(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    """The concerns with only the columns the home page shows (HOME_CONCERN_FIELDS)."""
+    return (
+        concerns.select_related(None)
+        .select_related("trajectory__school", "trajectory__buddy__user")
+        .only(*HOME_CONCERN_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class OpenConcerns:
+    """The open concerns of the coordinator's home page: the first HOME_CONCERNS of
+    open_concerns_for (its order, HOME_CONCERN_FIELDS only), how many there are and how
+    many of them are urgent."""
+
+    first: list[Concern]
+    total: int
+    urgent: int
+
+
+def open_concerns_summary(user: AnyUser) -> OpenConcerns:
+    """One query for the open-concerns figures, to-do item and panel of the home page,
+    read once per page (common.memo.shared): both counts ride along as window columns."""
+    return shared(("open-concerns", user.pk), lambda: _open_concerns(user, HOME_CONCERNS))
+
+
+def _open_concerns(user: AnyUser, limit: int) -> OpenConcerns:
+    rows: list[Any] = list(
+        for_home(open_concerns_for(user)).annotate(
+            bw_total=Window(Count("*")),
+            bw_urgent=Window(Count("pk", filter=Q(urgency=Urgency.URGENT))),
+        )[:limit]
+    )
+    if not rows:
+        return OpenConcerns([], 0, 0)
+    return OpenConcerns(rows, rows[0].bw_total, rows[0].bw_urgent)
 
 
 def concerns_of(*, trajectory: Trajectory) -> list[Concern]:

@@ -12,11 +12,11 @@ from django.utils.translation import ngettext
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
-from buddywerk.common.todo import TodoItem, todo_item, todo_rows
+from buddywerk.common.todo import TodoItem, todo_count, todo_item, todo_rows
 
 from .enums import LOGGING_STATUSES, MeetingStatus, TrajectoryStatus
-from .models import Concern, Meeting, Trajectory
-from .selectors import coordinated_programme_ids, open_concerns_for, trajectories_visible
+from .models import Meeting, Trajectory
+from .selectors import coordinated_programme_ids, open_concerns_summary, trajectories_visible
 
 
 def _detail(uuid: Any) -> str:
@@ -132,12 +132,12 @@ def for_coordinator(user: User) -> list[TodoItem | None]:
     home page lists them under the figures."""
     if not coordinated_programme_ids(user):
         return []
-    concerns: QuerySet[Concern] = open_concerns_for(user).values_list(  # type: ignore[assignment]
-        "trajectory__uuid", "uuid"
-    )
+    concerns = open_concerns_summary(user)
+    first = concerns.first[0] if concerns.first else None
     return [
-        todo_item(
-            concerns,
+        todo_count(
+            concerns.total,
+            first,
             label=lambda n: (
                 ngettext(
                     "%(count)s concern waits for someone to take it up",
@@ -146,7 +146,9 @@ def for_coordinator(user: User) -> list[TodoItem | None]:
                 )
                 % {"count": n}
             ),
-            one=lambda row: reverse("trajectories:concern_detail", args=row),
+            one=lambda concern: reverse(
+                "trajectories:concern_detail", args=[concern.trajectory.uuid, concern.uuid]
+            ),
             many=reverse("home") + "#panel-open-concerns",
         )
     ]
