@@ -11,6 +11,12 @@ import pytest
 # tests are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Every widget the tests render is rendered by Django's templates too, and must be the same
+# (buddywerk.common.form_renderer writes the common widgets in Python).
+from buddywerk.common.form_renderer import FastRenderer  # noqa: E402
+
+FastRenderer.verify = True
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

@@ -133,6 +133,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's widget templates, the common ones written out in Python (issue 17 point 4).
+FORM_RENDERER = "buddywerk.common.form_renderer.FastRenderer"
+
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(

@@ -76,16 +76,25 @@ def trajectory_list_rows(*, user: AnyUser) -> QuerySet[Trajectory]:
     )
 
 
-def trajectory_get(*, user: AnyUser, trajectory_uuid: UUID) -> Trajectory:
+def trajectory_get(*, user: AnyUser, trajectory_uuid: UUID, lean: bool = False) -> Trajectory:
     """One duo in the user's scope (404 otherwise), for actions on it, with its
-    participants (what a page names and its audit events need)."""
+    participants (what a page names and its audit events need). `lean`: only what the
+    policy's duo predicates and the audit read (the buddy, the participants' pupil or
+    family), for a page that shows no more of the duo (the meeting form: issue 17
+    point 4); the rest still loads when asked, one query each."""
+    if lean:
+        related: tuple[str, ...] = ("buddy",)
+        participant_related: tuple[str, ...] = ("pupil", "family")
+    else:
+        related = ("programme", "school", "buddy__user", "agreement")
+        participant_related = ("pupil", "family", "referral__family")
     return get_object_or_404(
         trajectories_visible(user=user)
-        .select_related("programme", "school", "buddy__user", "agreement")
+        .select_related(*related)
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Participant.objects.select_related("pupil", "family", "referral__family"),
+                queryset=Participant.objects.select_related(*participant_related),
             )
         ),
         uuid=trajectory_uuid,

@@ -89,11 +89,18 @@ def render_duo_page(
 
 
 def duo_guard(
-    request: AuthenticatedHttpRequest, trajectory_uuid: UUID, allowed: DuoPredicate
+    request: AuthenticatedHttpRequest,
+    trajectory_uuid: UUID,
+    allowed: DuoPredicate,
+    *,
+    lean: bool = False,
 ) -> Trajectory:
     """The duo in the user's scope (404 otherwise), with its participants, that the
-    policy's `allowed(user, duo)` lets them act on (403 otherwise)."""
-    trajectory = selectors.trajectory_get(user=request.user, trajectory_uuid=trajectory_uuid)
+    policy's `allowed(user, duo)` lets them act on (403 otherwise); `lean` as in
+    `selectors.trajectory_get`."""
+    trajectory = selectors.trajectory_get(
+        user=request.user, trajectory_uuid=trajectory_uuid, lean=lean
+    )
     if not allowed(request.user, trajectory):
         raise PermissionDenied
     return trajectory
@@ -113,10 +120,12 @@ def duo_write_guard(
     trajectory_uuid: UUID,
     allowed: DuoPredicate,
     message: StrOrPromise = CLOSED_MESSAGE,
+    *,
+    lean: bool = False,
 ) -> Trajectory:
     """`duo_guard` for a page that changes the duo: a read-only (closed) duo is refused
     with `message` (the view must be wrapped in `duo_write_view`)."""
-    trajectory = duo_guard(request, trajectory_uuid, allowed)
+    trajectory = duo_guard(request, trajectory_uuid, allowed, lean=lean)
     if policy.duo_is_read_only(trajectory):
         raise DuoReadOnly(trajectory.uuid, message)
     return trajectory
@@ -394,7 +403,10 @@ MEETING_FIELDS = (
 @duo_write_view
 @submit_once
 def meeting_create(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) -> HttpResponse:
-    trajectory = duo_write_guard(request, trajectory_uuid, policy.can_log_meeting)
+    # The empty form shows nothing of the duo: read it lean; the service reads the rest.
+    trajectory = duo_write_guard(
+        request, trajectory_uuid, policy.can_log_meeting, lean=request.method != "POST"
+    )
     return _titled_page(
         request,
         trajectory,
