@@ -14,11 +14,12 @@ waiting, or who was declined, is not a buddy of anyone (R2, R17; issue 11).
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 
 from buddywerk.buddies.models import Buddy
 from buddywerk.common.vocabulary import PathShownTo
@@ -77,6 +78,10 @@ _TOTP_ATTR = "_buddywerk_has_totp"
 # A duo "runs" while it is active or paused: after its agreements (R9), before its closure.
 # The same statuses in which meetings are logged (trajectories.workflow.LOGGING_STATUSES).
 RUNNING_TRAJECTORY_STATUSES = ("active", "paused")
+
+# A scoped model (see `_duo_side_scope`). A TypeVar, not a type parameter: Python 3.12's
+# typing.get_type_hints cannot resolve type parameters (tests/access/test_policy_structure.py).
+_M = TypeVar("_M", bound=Model)
 
 
 def _memberships(user: AnyUser) -> list[tuple[str, int]]:
@@ -530,17 +535,35 @@ def trajectories_visible_to(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet
     (or service's) participants; a programme coordinator every duo of the programme;
     platform admins all. Regional coordinators and the funder see no duo (aggregates
     only)."""
+    return _duo_side_scope(
+        user,
+        qs,
+        organisations=staff_organisation_ids,
+        organisation_lookup="school_id__in",
+        programmes=lambda user: organisation_ids(user, Role.PROGRAMME_COORDINATOR),
+    )
+
+
+def _duo_side_scope(  # noqa: UP047 (see _M)
+    user: AnyUser,
+    qs: QuerySet[_M],
+    *,
+    organisations: Callable[[AnyUser], set[int]],
+    organisation_lookup: str,
+    programmes: Callable[[AnyUser], set[int]],
+) -> QuerySet[_M]:
+    """The rows of a duo's three sides (duos, proposals): the approved buddy's own (in the
+    programmes they are still a buddy of), the `organisations` whose rows they are (found by
+    `organisation_lookup`), the `programmes`' own; platform admins all, anonymous nobody."""
     if not user.is_authenticated:
         return qs.none()
     if is_platform_admin(user):
         return qs
     condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
-    schools = staff_organisation_ids(user)
-    if schools:
-        condition |= Q(school_id__in=schools)
-    programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
-    if programmes:
-        condition |= Q(programme_id__in=programmes)
+    if organisation_ids_ := organisations(user):
+        condition |= Q(**{organisation_lookup: organisation_ids_})
+    if programme_ids := programmes(user):
+        condition |= Q(programme_id__in=programme_ids)
     return qs.filter(condition)
 
 
@@ -1109,18 +1132,13 @@ def proposals_visible_to(user: AnyUser, qs: QuerySet[Proposal]) -> QuerySet[Prop
     of (R17: not once declined); school staff those for their school's (or service's)
     referrals; the programme's coordinators those of the programme; platform admins
     all."""
-    if not user.is_authenticated:
-        return qs.none()
-    if is_platform_admin(user):
-        return qs
-    condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
-    schools = referrer_organisation_ids(user)
-    if schools:
-        condition |= Q(referral__referrer_id__in=schools)
-    programmes = matching_programme_ids(user)
-    if programmes:
-        condition |= Q(programme_id__in=programmes)
-    return qs.filter(condition)
+    return _duo_side_scope(
+        user,
+        qs,
+        organisations=referrer_organisation_ids,
+        organisation_lookup="referral__referrer_id__in",
+        programmes=matching_programme_ids,
+    )
 
 
 def is_proposal_buddy(user: AnyUser, proposal: Proposal) -> bool:

@@ -14,3 +14,15 @@ def platform_admin_users() -> QuerySet[User]:
         .filter(Q(pk__in=members) | Q(is_superuser=True))
         .order_by("pk")
     )
+
+
+def members(organisation_id: int, *roles: str) -> list[User]:
+    """The users with an active membership of one of `roles` in the organisation, in the
+    order they joined Buddywerk (user id)."""
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(organisation_id=organisation_id, role__in=roles)
+        .select_related("user")
+        .order_by("user_id")
+    ]

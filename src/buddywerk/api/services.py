@@ -6,6 +6,7 @@ import hashlib
 import ipaddress
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 
-from .models import ApiScope, ApiToken
+from .models import ApiScope, ApiToken, WebhookSubscription
 
 # Not a secret: the prefix makes a leaked token recognisable to secret scanners.
 TOKEN_PREFIX = "bw_"  # noqa: S105
@@ -88,10 +89,18 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     found it through `tokens_of`), and a second revocation changes nothing."""
     if token.user_id != actor.pk:
         raise PermissionDenied
-    with transaction.atomic():
-        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-        if locked.revoked_at is None:
-            locked.revoked_at = clock.now()
-            locked.save(update_fields=["revoked_at", "updated_at"])
-            audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKE, target=locked)
+    return revoke_once(token, actor=actor, action=AuditAction.API_TOKEN_REVOKE)
+
+
+@transaction.atomic
+def revoke_once[R: ApiToken | WebhookSubscription](
+    row: R, *, actor: User, action: AuditAction
+) -> R:
+    """Revoke a token or a webhook subscription now, audited; a second revocation (at the
+    same moment too: the row is locked) changes nothing. The row as stored comes back."""
+    locked = cast(R, type(row).objects.select_for_update().get(pk=row.pk))
+    if locked.revoked_at is None:
+        locked.revoked_at = clock.now()
+        locked.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, action=action, target=locked)
     return locked

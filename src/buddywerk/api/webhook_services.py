@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
-from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.organisations.models import Organisation
 
 from .models import WebhookSubscription
+from .services import revoke_once
 from .webhooks import validate_webhook_url
 
 # Not a secret: the prefix makes a leaked signing secret recognisable.
@@ -65,10 +65,4 @@ def webhook_unsubscribe(*, actor: User, subscription: WebhookSubscription) -> We
     next attempt. A second call changes nothing."""
     if subscription.organisation_id not in policy.webhook_organisation_ids(actor):
         raise PermissionDenied
-    with transaction.atomic():
-        locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-        if locked.revoked_at is None:
-            locked.revoked_at = clock.now()
-            locked.save(update_fields=["revoked_at", "updated_at"])
-            audit_record(actor=actor, action=AuditAction.WEBHOOK_UNSUBSCRIBE, target=locked)
-    return locked
+    return revoke_once(subscription, actor=actor, action=AuditAction.WEBHOOK_UNSUBSCRIBE)

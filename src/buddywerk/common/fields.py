@@ -6,7 +6,7 @@ migrations see exactly the fields they saw before."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,13 +17,32 @@ if TYPE_CHECKING:
 
     _NullableUserKey = models.ForeignKey[User | None, User | None]
     _UserKey = models.ForeignKey[User, User]
+    _FieldBase = models.Field[Any, Any]
 else:
     _NullableUserKey = _UserKey = models.ForeignKey
+    _FieldBase = object
 
 
-class ByUserField(_NullableUserKey):
+class _AsPlainField(_FieldBase):
+    """What migrations see of these fields: the plain Django field (`plain`) they build on,
+    with the arguments they were given."""
+
+    plain: ClassVar[type[models.Field[Any, Any]]]
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, f"django.db.models.{self.plain.__name__}", args, kwargs
+
+    def clone(self) -> Any:
+        _name, _path, args, kwargs = self.deconstruct()
+        return self.plain(*args, **kwargs)
+
+
+class ByUserField(_AsPlainField, _NullableUserKey):
     """Who did it (published, recorded, moderated...): empty once the user is gone or when
     the system did it, with no reverse accessor on the user."""
+
+    plain = models.ForeignKey
 
     def __init__(
         self,
@@ -46,18 +65,12 @@ class ByUserField(_NullableUserKey):
             **kwargs,
         )
 
-    def deconstruct(self) -> Any:
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.ForeignKey", args, kwargs
 
-    def clone(self) -> Any:
-        _name, _path, args, kwargs = self.deconstruct()
-        return models.ForeignKey(*args, **kwargs)
-
-
-class UserField(_UserKey):
+class UserField(_AsPlainField, _UserKey):
     """The user a row belongs to or was written by (required, no reverse accessor unless
     named); protected, so the user cannot be deleted while the row exists."""
+
+    plain = models.ForeignKey
 
     def __init__(
         self,
@@ -76,17 +89,11 @@ class UserField(_UserKey):
             **kwargs,
         )
 
-    def deconstruct(self) -> Any:
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.ForeignKey", args, kwargs
 
-    def clone(self) -> Any:
-        _name, _path, args, kwargs = self.deconstruct()
-        return models.ForeignKey(*args, **kwargs)
-
-
-class PublicIdField(models.UUIDField):  # type: ignore[type-arg]
+class PublicIdField(_AsPlainField, models.UUIDField):  # type: ignore[type-arg]
     """The id a row shows outside (URLs, the API, mail): random, unique, never edited."""
+
+    plain = models.UUIDField
 
     def __init__(self, verbose_name: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("default", uuid.uuid4)
@@ -94,26 +101,12 @@ class PublicIdField(models.UUIDField):  # type: ignore[type-arg]
         kwargs.setdefault("editable", False)
         super().__init__(_("public id") if verbose_name is None else verbose_name, **kwargs)
 
-    def deconstruct(self) -> Any:
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.UUIDField", args, kwargs
 
-    def clone(self) -> Any:
-        _name, _path, args, kwargs = self.deconstruct()
-        return models.UUIDField(*args, **kwargs)
+class _PlainForeignKey(_AsPlainField, models.ForeignKey):  # type: ignore[type-arg]
+    plain = models.ForeignKey
 
-
-class _PlainForeignKey(models.ForeignKey):  # type: ignore[type-arg]
     def __init__(self, to: Any, verbose_name: Any = None, *, on_delete: Any, **kwargs: Any) -> None:
         super().__init__(to, on_delete=on_delete, verbose_name=verbose_name, **kwargs)
-
-    def deconstruct(self) -> Any:
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.ForeignKey", args, kwargs
-
-    def clone(self) -> Any:
-        _name, _path, args, kwargs = self.deconstruct()
-        return models.ForeignKey(*args, **kwargs)
 
 
 class ParentKey(_PlainForeignKey):

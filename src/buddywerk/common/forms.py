@@ -4,13 +4,16 @@ A view validates its form, then calls a service; the service has the last word a
 raise `ValidationError` for a rule the form cannot see (a closed duo, a full event, a
 consent date before the pupil's birth). `form_submit` runs the call and puts any such
 error on the form, on the field it names where the form has that field, so the page shows
-it beside the input, and nothing was changed.
+it beside the input, and nothing was changed. A step without a form (a button) goes
+through `message_submit`: the service's refusal becomes error messages instead.
 """
 
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
@@ -31,6 +34,20 @@ def form_submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     except ValidationError as error:
         errors_to_form(form, error)
         return None
+
+
+def message_submit[T](request: HttpRequest, call: Callable[[], T], done: str) -> T | None:
+    """Run `call` (a service) for a step without a form: done, `done` is shown as a success
+    message; refused with a ValidationError, each reason is shown as an error message and
+    None comes back. Other errors (PermissionDenied, Http404) pass through to the view."""
+    try:
+        result = call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, done)
+    return result
 
 
 def guard_choice_overflow() -> None:

@@ -29,6 +29,19 @@ def _backdrop(codes: Iterable[str]) -> list[str]:
     ]
 
 
+def _small_map(areas: list[Area], caption: str, map_id: str, codes: Iterable[str]) -> SafeString:
+    """A small map of programmes' areas (coloured by how many work there) on the blank
+    shapes of their provinces."""
+    return choropleth(
+        areas,
+        scale=PROGRAMME_SCALE,
+        caption=caption,
+        map_id=map_id,
+        backdrop=_backdrop(codes),
+        css_class="bw-map bw-map-small",
+    )
+
+
 def _finder_link(nis_code: str) -> str:
     name = gazetteer().municipalities[nis_code].name
     return f"{reverse('organisations:finder')}?{urlencode({'q': name})}"
@@ -51,14 +64,8 @@ def programme_map(programme: Programme, codes: Iterable[str]) -> SafeString | No
         for code in codes
         if code in infos
     ]
-    return choropleth(
-        areas,
-        scale=PROGRAMME_SCALE,
-        caption=_("Where %(programme)s works") % {"programme": programme.name},
-        map_id="programme-map",
-        backdrop=_backdrop(codes),
-        css_class="bw-map bw-map-small",
-    )
+    caption = _("Where %(programme)s works") % {"programme": programme.name}
+    return _small_map(areas, caption, "programme-map", codes)
 
 
 def finder_map(place: Place, programme_ids: Iterable[int]) -> SafeString | None:
@@ -86,11 +93,5 @@ def finder_map(place: Place, programme_ids: Iterable[int]) -> SafeString | None:
         if code == own:
             title = _("%(title)s (the place you searched)") % {"title": title}
         areas.append(Area(code, title, counts.get(code, 0), _finder_link(code)))
-    return choropleth(
-        areas,
-        scale=PROGRAMME_SCALE,
-        caption=_("Programmes found near %(place)s") % {"place": place.label},
-        map_id="finder-map",
-        backdrop=_backdrop(codes),
-        css_class="bw-map bw-map-small",
-    )
+    caption = _("Programmes found near %(place)s") % {"place": place.label}
+    return _small_map(areas, caption, "finder-map", codes)

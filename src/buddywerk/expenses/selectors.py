@@ -56,16 +56,24 @@ class ExpenseTotal:
         return self.approved + self.paid
 
 
+def _approved_lines(
+    programme_ids: Iterable[int], start: dt.date, end: dt.date
+) -> QuerySet[ExpenseLine]:
+    """The approved and paid claims' lines of the programmes, dated from `start` to `end`
+    (both included): what the financial report counts."""
+    return ExpenseLine.objects.filter(
+        claim__programme_id__in=list(programme_ids),
+        claim__status__in=[ClaimStatus.APPROVED, ClaimStatus.PAID],
+        date__gte=start,
+        date__lte=end,
+    )
+
+
 def expense_claimants(programme_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
     """Per programme, how many buddies the approved and paid expenses of `start` to `end`
     went to: the financial report hides a total that went to 1-4 people."""
     rows = (
-        ExpenseLine.objects.filter(
-            claim__programme_id__in=list(programme_ids),
-            claim__status__in=[ClaimStatus.APPROVED, ClaimStatus.PAID],
-            date__gte=start,
-            date__lte=end,
-        )
+        _approved_lines(programme_ids, start, end)
         .values("claim__programme_id")
         .annotate(n=Count("claim__claimant", distinct=True))
         .order_by()
@@ -79,12 +87,7 @@ def expenses_paid(programme_ids: Iterable[int], start: dt.date, end: dt.date) ->
     amounts of the lines dated from `start` to `end` (both included). Totals only: no
     person, no claim. Exact decimals; one query."""
     rows = (
-        ExpenseLine.objects.filter(
-            claim__programme_id__in=list(programme_ids),
-            claim__status__in=[ClaimStatus.APPROVED, ClaimStatus.PAID],
-            date__gte=start,
-            date__lte=end,
-        )
+        _approved_lines(programme_ids, start, end)
         .values("claim__programme_id", "category", "claim__status")
         .annotate(total=Sum("amount"))
         .order_by()

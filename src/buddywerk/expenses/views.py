@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from buddywerk.access import policy
 from buddywerk.common.audit import AuditAction, audit_record, audit_view
-from buddywerk.common.forms import form_submit
+from buddywerk.common.forms import form_submit, message_submit
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.common.once import once_made, submit_once
 from buddywerk.common.receipts import receipt_response, stored_extension
@@ -79,16 +79,8 @@ def claim_detail(request: AuthenticatedHttpRequest, claim_uuid: UUID) -> HttpRes
             data = form.cleaned_data
             line = form_submit(
                 form,
-                lambda: services.expense_line_add(
-                    actor=request.user,
-                    claim=claim,
-                    date=data["date"],
-                    category=data["category"],
-                    amount=data["amount"],
-                    km=data["km"],
-                    description=data["description"],
-                    receipt=data["receipt"],
-                ),
+                # The form's fields are the service's arguments.
+                lambda: services.expense_line_add(actor=request.user, claim=claim, **data),
             )
             if line is not None:
                 once_made(request, line)
@@ -118,16 +110,18 @@ def _transition_view(name: str):  # type: ignore[no-untyped-def]
         claim = _claim(request, claim_uuid)
         if not CLAIM.allows(request.user, claim, name):
             raise PermissionDenied
-        try:
-            if name == "submit":
-                services.expense_claim_submit(actor=request.user, claim=claim)
-                messages.success(request, _("Your claim is sent to the coordinators."))
-            else:
-                services.expense_claim_reopen(actor=request.user, claim=claim)
-                messages.success(request, _("Your claim is a draft again: you can change it."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        if name == "submit":
+            message_submit(
+                request,
+                lambda: services.expense_claim_submit(actor=request.user, claim=claim),
+                _("Your claim is sent to the coordinators."),
+            )
+        else:
+            message_submit(
+                request,
+                lambda: services.expense_claim_reopen(actor=request.user, claim=claim),
+                _("Your claim is a draft again: you can change it."),
+            )
         return redirect("expenses:claim", claim_uuid=claim.uuid)
 
     view.__name__ = f"claim_{name}"
@@ -199,12 +193,11 @@ def line_delete(
     line = get_object_or_404(ExpenseLine, claim=claim, uuid=line_uuid)
     if not policy.is_expense_claimant(request.user, claim):
         raise PermissionDenied
-    try:
-        services.expense_line_delete(actor=request.user, line=line)
-        messages.success(request, _("Removed from your claim."))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    message_submit(
+        request,
+        lambda: services.expense_line_delete(actor=request.user, line=line),
+        _("Removed from your claim."),
+    )
     return redirect("expenses:claim", claim_uuid=claim.uuid)
 
 

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import REFERRER_STAFF_ROLES, Membership, Role
+from buddywerk.access.models import REFERRER_STAFF_ROLES, Role
+from buddywerk.access.recipients import members
 from buddywerk.buddies.models import Buddy
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
@@ -68,15 +69,6 @@ SETTINGS_FIELDS = (
 def _mail_recipients(proposal: Proposal, kind: str) -> list[User]:
     """Who hears about it: the buddy when they must answer or the duo starts; the referring
     school or service when it must confirm; the programme's coordinators otherwise."""
-
-    def members(organisation_id: int, *roles: str) -> list[User]:
-        return [
-            m.user
-            for m in Membership.objects.active()
-            .filter(organisation_id=organisation_id, role__in=roles)
-            .select_related("user")
-            .order_by("user_id")
-        ]
 
     buddy = [proposal.buddy.user]
     if kind == "proposed":

@@ -24,8 +24,9 @@ subject, the programme and who decided, and loses its link to the child.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -225,26 +226,42 @@ def erasure_request_own(*, actor: User, now: dt.datetime | None = None) -> Erasu
             asked_on=timezone.localdate(moment),
             requested_by=actor,
         )
-        request.full_clean()
-        request.save(force_insert=True)
-        ERASURE.log_start(request, actor=actor, at=moment)
-        audit_record(
-            actor=actor,
-            action=AuditAction.ERASURE_REQUEST,
-            target=request,
-            detail={"subject": ErasureSubject.BUDDY},
-        )
         admins = User.objects.filter(
             is_active=True,
             memberships__role=Role.PLATFORM_ADMIN,
             memberships__is_active=True,
         ).distinct()
-        mail_to_users(
-            users=admins,
+        return _request_open(
+            request,
+            actor=actor,
+            moment=moment,
+            detail={"subject": ErasureSubject.BUDDY},
+            confirmers=admins,
             template="privacy/email/erasure_requested_own",
-            kind="privacy.erasure_requested",
-            context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
         )
+
+
+def _request_open(
+    request: ErasureRequest,
+    *,
+    actor: User,
+    moment: dt.datetime,
+    detail: dict[str, Any],
+    confirmers: Iterable[User],
+    template: str,
+) -> ErasureRequest:
+    """Store a new erasure request, start its log, audit it and ask the `confirmers` (the
+    second person) by mail to confirm it."""
+    request.full_clean()
+    request.save(force_insert=True)
+    ERASURE.log_start(request, actor=actor, at=moment)
+    audit_record(actor=actor, action=AuditAction.ERASURE_REQUEST, target=request, detail=detail)
+    mail_to_users(
+        users=confirmers,
+        template=template,
+        kind="privacy.erasure_requested",
+        context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
+    )
     return request
 
 
@@ -295,28 +312,20 @@ def erasure_request_create(
             requested_by=actor,
             **person,
         )
-        request.full_clean()
-        request.save(force_insert=True)
-        ERASURE.log_start(request, actor=actor, at=moment)
-        audit_record(
-            actor=actor,
-            action=AuditAction.ERASURE_REQUEST,
-            target=request,
-            detail={"subject": kind, "programme": programme},
-        )
         confirmers = (
             Membership.objects.active()
             .filter(role=Role.PROGRAMME_COORDINATOR, organisation_id=programme)
             .exclude(user=actor)
             .filter(user__is_active=True)
         )
-        mail_to_users(
-            users=[m.user for m in confirmers.select_related("user")],
+        return _request_open(
+            request,
+            actor=actor,
+            moment=moment,
+            detail={"subject": kind, "programme": programme},
+            confirmers=[m.user for m in confirmers.select_related("user")],
             template="privacy/email/erasure_requested",
-            kind="privacy.erasure_requested",
-            context={"url": site_url(reverse("privacy:erasure_detail", args=[request.uuid]))},
         )
-    return request
 
 
 def erasure_confirm(

@@ -15,23 +15,16 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from buddywerk.common.models import AuditEvent
-from buddywerk.followup.models import (
-    CheckIn,
-    FollowUpAction,
-    Observation,
-    RelationshipSurvey,
-    TandemNote,
-)
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
 from buddywerk.referrals.models import ConsentWithdrawal
-from buddywerk.trajectories.models import Concern, Meeting, WellbeingScore
+from buddywerk.trajectories.models import Meeting, WellbeingScore
 
 from .account_services import account_dues
 from .account_services import account_held as held
 from .buddy_services import declined_dues, extract_dues
 from .money import money_records
-from .purge import groups
+from .purge import DUO_NOTES, groups
 from .schedule import RULES, SCHEDULE, DataKind, RetentionRule
 
 HORIZON = 30  # days ahead the plan looks
@@ -64,16 +57,7 @@ def _group_rows(today: dt.date) -> tuple[PlanRow, PlanRow, PlanRow]:
     if not found:
         return people, followup, withdrawn
     per_duo: Counter[int] = Counter()
-    for model in (
-        Meeting,
-        WellbeingScore,
-        TandemNote,
-        Observation,
-        FollowUpAction,
-        CheckIn,
-        RelationshipSurvey,
-        Concern,
-    ):
+    for model in (Meeting, WellbeingScore, *DUO_NOTES):
         per_duo.update(_per_duo(model))
     withdrawals = set(ConsentWithdrawal.objects.values_list("referral_id", flat=True))
     horizon = today + dt.timedelta(days=HORIZON)

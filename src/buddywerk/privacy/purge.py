@@ -96,6 +96,10 @@ BATCH = 500  # people per transaction
 
 Key = tuple[str, int]  # ("pupil", id), ("family", id), ("referral", id), ("duo", id)
 
+# What is written about a duo beside its meetings and scores: the follow-up's notes,
+# observations, actions, check-ins and surveys, and concerns. Counted as "notes".
+DUO_NOTES = (TandemNote, Observation, FollowUpAction, CheckIn, RelationshipSurvey, Concern)
+
 
 @dataclass
 class Group:
@@ -459,17 +463,7 @@ def _archive(chunk: list[Group], *, today: dt.date) -> PurgeCounts:
         duos=len(duo_ids),
         meetings=Meeting.objects.filter(trajectory__in=duo_ids).count(),
         scores=len(scores),
-        notes=sum(
-            model.objects.filter(trajectory__in=duo_ids).count()
-            for model in (
-                TandemNote,
-                Observation,
-                FollowUpAction,
-                CheckIn,
-                RelationshipSurvey,
-                Concern,
-            )
-        ),
+        notes=sum(model.objects.filter(trajectory__in=duo_ids).count() for model in DUO_NOTES),
     )
     Proposal.objects.filter(referral__in=referral_ids).delete()
     # The many rows first, each in one statement: the ORM's cascade would load every

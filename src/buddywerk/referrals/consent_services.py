@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buddywerk.access import policy
-from buddywerk.access.models import Membership, Role
+from buddywerk.access.models import Role
+from buddywerk.access.recipients import members
 from buddywerk.common import clock
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.common.permissions import check_allowed
@@ -192,16 +193,6 @@ def consent_record(
 # --- Withdrawal ---------------------------------------------------------------------------
 
 
-def _coordinators(programme_id: int) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(organisation_id=programme_id, role=Role.PROGRAMME_COORDINATOR)
-        .select_related("user")
-        .order_by("user_id")
-    ]
-
-
 @transaction.atomic
 def consent_withdraw(
     *,
@@ -283,7 +274,7 @@ def consent_withdraw(
 
     if locked.submitted_at is not None:
         mail_to_users(
-            users=_coordinators(locked.programme_id),
+            users=members(locked.programme_id, Role.PROGRAMME_COORDINATOR),
             template="referrals/email/consent_withdrawn",
             context={"url": site_url(reverse("referrals:detail", args=[locked.uuid]))},
             kind="referrals.consent_withdrawn",

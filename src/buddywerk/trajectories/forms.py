@@ -162,6 +162,22 @@ class AgreementForm(StyledForm, forms.ModelForm[Agreement]):
             cast(forms.CharField, field).max_length = AGREEMENT_MAX_CHARS
 
 
+def _meeting_duration_field(**kwargs: Any) -> forms.IntegerField:
+    """A meeting's duration in minutes, within a meeting's limits; 50 to start with."""
+    return forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        min_value=MEETING_MIN_MINUTES,
+        max_value=MEETING_MAX_MINUTES,
+        initial=50,
+        error_messages={
+            "min_value": _("A meeting lasts at least %(limit_value)s minutes."),
+            "max_value": _("A meeting lasts at most %(limit_value)s minutes."),
+        },
+        **kwargs,
+    )
+
+
 class MeetingForm(StyledForm, forms.Form):
     """The 30-second form: date (today), duration, happened or cancelled, topics, a note,
     and an optional quick well-being check."""
@@ -178,17 +194,8 @@ class MeetingForm(StyledForm, forms.Form):
         widget=forms.RadioSelect,
         initial=MeetingStatus.HAPPENED,
     )
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"),
-        required=False,
-        min_value=MEETING_MIN_MINUTES,
-        max_value=MEETING_MAX_MINUTES,
-        initial=50,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
-        error_messages={
-            "min_value": _("A meeting lasts at least %(limit_value)s minutes."),
-            "max_value": _("A meeting lasts at most %(limit_value)s minutes."),
-        },
+    duration_minutes = _meeting_duration_field(
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5})
     )
     cancel_reason = forms.ChoiceField(
         label=_("Reason for cancelling"),
@@ -258,17 +265,7 @@ class MeetingPlanForm(StyledForm, forms.Form):
     start_time = forms.TimeField(
         label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"),
-        required=False,
-        min_value=MEETING_MIN_MINUTES,
-        max_value=MEETING_MAX_MINUTES,
-        initial=50,
-        error_messages={
-            "min_value": _("A meeting lasts at least %(limit_value)s minutes."),
-            "max_value": _("A meeting lasts at most %(limit_value)s minutes."),
-        },
-    )
+    duration_minutes = _meeting_duration_field()
     is_goodbye = forms.BooleanField(label=_("This is the goodbye meeting"), required=False)
 
 

@@ -29,7 +29,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from buddywerk.access.models import REFERRER_STAFF_ROLES, Membership, Role, User
+from buddywerk.access.models import REFERRER_STAFF_ROLES, Role
+from buddywerk.access.recipients import members
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.models import Buddy
 from buddywerk.buddies.rules import buddy_extract_valid_until, buddy_may_meet_minors
@@ -45,20 +46,9 @@ from .services import _take, meetings_cancel_for_safeguarding
 __all__ = ["buddy_safeguarding_cascade", "extract_reminders_send", "extracts_expire"]
 
 
-def _staff(organisation_id: int, role: str | tuple[str, ...]) -> list[User]:
-    roles = (role,) if isinstance(role, str) else role
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(organisation_id=organisation_id, role__in=roles)
-        .select_related("user")
-        .order_by("user_id")
-    ]
-
-
 def _mail_paused(trajectory: Trajectory) -> None:
     """No reason, no participant's name: the duo is paused by the programme."""
-    users = _staff(trajectory.school_id, REFERRER_STAFF_ROLES) + _staff(
+    users = members(trajectory.school_id, *REFERRER_STAFF_ROLES) + members(
         trajectory.programme_id, Role.PROGRAMME_COORDINATOR
     )
     mail_to_users(
