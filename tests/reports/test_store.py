@@ -7,6 +7,7 @@ unrestricted reader's."""
 
 import datetime as dt
 import io
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.core.cache import cache
@@ -243,6 +244,60 @@ def test_within_the_window_a_change_waits_and_after_it_shows(world):
         assert published(store.served_report(form_of(admin))) == published(fresh)
 
 
+DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def queued_refreshes():
+    from django.tasks import task_backends
+
+    return [r for r in task_backends["default"].results if r.task.name == "report_refresh"]
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60, TASKS=DUMMY_TASKS)
+def test_half_a_window_old_the_latest_report_is_computed_again_by_the_worker(world):
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("en"):
+        before = store.served_report(form_of(admin))
+        log_meeting(world)
+        fresh = report_as_seen(form_of(admin))
+        # Younger than half the window: served, nothing asked of the worker.
+        age_latest(form_of(admin), False, 20)
+        assert held(store.served_report(form_of(admin))) == held(before)
+        assert queued_refreshes() == []
+        # Half a window old: still served as it is (no reader waits), and one refresh is
+        # queued, however many readers are served it meanwhile.
+        at = age_latest(form_of(admin), False, 35)
+        served = store.served_report(form_of(admin))
+        assert held(served) == held(before)
+        assert served.generated_at == at
+        age_latest(form_of(admin), False, 40)
+        store.served_report(form_of(admin))
+        (queued,) = queued_refreshes()
+        assert (queued.kwargs["user_id"], queued.kwargs["language"]) == (admin.pk, "en")
+        assert dict(parse_qsl(queued.kwargs["query"])) == QUERY
+        # The worker's run stores the figures as the reader now sees them: the next request
+        # is served them under the current counters.
+        queued.task.call(**queued.kwargs)
+        key = store.key_of(form_of(admin), False)
+        assert cache.get(key) is not None
+        after = store.served_report(form_of(admin))
+    assert published(after) == published(fresh)
+    assert after.generated_at > at
+
+
+@override_settings(REPORT_REFRESH_SECONDS=60)
+def test_a_refresh_for_a_reader_who_may_no_longer_see_reports_computes_nothing(world):
+    from buddywerk.access.models import Membership
+    from buddywerk.reports.tasks import report_refresh
+
+    admin = user_with(Role.PLATFORM_ADMIN)
+    with translation.override("en"):
+        query = form_of(admin).data
+        Membership.objects.filter(user=admin).delete()
+        report_refresh.call(user_id=admin.pk, query=urlencode(query, doseq=True), language="en")
+    assert cache.get(store.latest_key_of(form_of(user_with(Role.PLATFORM_ADMIN)), False)) is None
+
+
 def test_with_a_window_of_zero_a_change_shows_at_once_and_nothing_else_is_stored(world):
     admin = user_with(Role.PLATFORM_ADMIN)
     with override_settings(REPORT_REFRESH_SECONDS=0), translation.override("en"):
@@ -260,7 +315,8 @@ def test_the_page_and_its_files_say_when_the_figures_were_computed(client, world
     client.force_login(admin)
     assert client.get(reverse("reports:report"), QUERY).status_code == 200
     with translation.override("nl-be"):
-        at = age_latest(form_of(admin), False, 45)
+        # Younger than half the window: served as it is, not yet computed again.
+        at = age_latest(form_of(admin), False, 20)
     log_meeting(world)
     response = client.get(reverse("reports:report"), QUERY)
     local = timezone.localtime(at)

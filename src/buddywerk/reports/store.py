@@ -24,6 +24,12 @@ when buddies log a meeting every few seconds, the report is then computed about 
 window instead of on nearly every request. The page and its files show when the figures
 were computed (`Report.generated_at`).
 
+So that no reader waits for that computation while requests keep coming, the report is
+refreshed ahead: a request served a latest report that is half a window old or more (and
+whose counters changed) asks the task worker to compute it again (`report_refresh`, once
+per half window and key). The promise holds either way: a report older than the window is
+never served; a request that finds none younger computes it itself.
+
 A miss computes the report (reports.forms.report_as_seen) and stores it in the database
 cache ('default'). What is stored is what the reader is shown: the tables' aggregated
 figures, and for a restricted reader only the published text and bands (the exact counts
@@ -36,10 +42,12 @@ import datetime as dt
 import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone, translation
 
 from buddywerk.organisations.models import Programme
@@ -114,13 +122,45 @@ def refresh_seconds() -> int:
     return max(0, int(settings.REPORT_REFRESH_SECONDS))
 
 
+def _refresh_ahead(form: ReportForm, latest: str, generated_at: dt.datetime) -> None:
+    """Ask the task worker to compute the report again when the latest one served is half a
+    window old: one task per half window and key (the cache's add is the claim)."""
+    half = dt.timedelta(seconds=refresh_seconds()) / 2
+    if timezone.now() - generated_at < half:
+        return
+    if not cache.add(f"{latest}-refreshing", True, int(half.total_seconds()) or 1):
+        return
+    from .tasks import report_refresh
+
+    data = form.data
+    query = data.urlencode() if isinstance(data, QueryDict) else urlencode(data, doseq=True)
+    report_refresh.enqueue(user_id=form.user.pk, query=query, language=translation.get_language())
+
+
+def computed_and_stored(form: ReportForm, key: str | None = None) -> Report:
+    """Compute the report of a valid form (reports.forms.report_as_seen) and store it under
+    the current counters (`key`, when the caller has read them) and, with a freshness
+    window, as the latest one."""
+    from .forms import report_as_seen
+
+    suppressed = form.is_restricted()
+    # The counters before the figures: a write in between is then only missed under
+    # counters that are already old.
+    key = key or key_of(form, suppressed)
+    report = report_as_seen(form)
+    tables = [_stored(t, suppressed=report.suppressed) for t in report.tables]
+    entry = (tables, report.generated_at)
+    cache.set(key, entry, TIMEOUT)
+    if window := refresh_seconds():
+        cache.set(latest_key_of(form, suppressed), entry, window)
+    return replace(report, tables=tables)
+
+
 def served_report(form: ReportForm) -> Report:
     """`report_as_seen(form)`, from the store when its figures were computed before: under
     the current counters (the exact figures), or else, within the freshness window
     (REPORT_REFRESH_SECONDS), the latest report computed for the same area, period,
     restriction and language. Its `generated_at` says when its figures were computed."""
-    from .forms import report_as_seen
-
     suppressed = form.is_restricted()
     key = key_of(form, suppressed)
     window = refresh_seconds()
@@ -132,6 +172,8 @@ def served_report(form: ReportForm) -> Report:
         found = found_many.get(latest)
         if found is not None and timezone.now() - found[1] >= dt.timedelta(seconds=window):
             found = None
+        if found is not None:
+            _refresh_ahead(form, latest, found[1])
     if found is not None:
         tables, generated_at = found
         return Report(
@@ -141,10 +183,4 @@ def served_report(form: ReportForm) -> Report:
             suppressed=suppressed,
             generated_at=generated_at,
         )
-    report = report_as_seen(form)
-    tables = [_stored(t, suppressed=report.suppressed) for t in report.tables]
-    entry = (tables, report.generated_at)
-    cache.set(key, entry, TIMEOUT)
-    if window:
-        cache.set(latest, entry, window)
-    return replace(report, tables=tables)
+    return computed_and_stored(form, key)

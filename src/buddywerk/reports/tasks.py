@@ -40,3 +40,26 @@ def combined_export_build(export_id: int) -> None:
     )
     if export is not None:
         build(export)
+
+
+@task
+def report_refresh(*, user_id: int, query: str, language: str) -> None:
+    """Compute the funder's report a reader was served from the store again, as that reader
+    would now see it (store.py: refreshed ahead, before its freshness window runs out).
+    Nothing when the reader may no longer open it."""
+    from django.contrib.auth import get_user_model
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from buddywerk.access import policy
+
+    from .forms import ReportForm
+    from .store import computed_and_stored
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not policy.can_view_reports(user):
+        return
+    with translation.override(language):
+        form = ReportForm(QueryDict(query), user=user)
+        if form.is_valid() and not form.hides_municipality():
+            computed_and_stored(form)
