@@ -101,6 +101,30 @@ def trajectory_get(*, user: AnyUser, trajectory_uuid: UUID, lean: bool = False) 
     )
 
 
+# The duo page lists its meetings page by page: a duo met weekly for years stays one
+# readable page on a phone, and the page's cost does not grow with the duo's age.
+MEETINGS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What the duo page says of all its meetings, not only the listed page's."""
+
+    count: int  # the pages of the list
+    held: int  # a certificate attests held meetings
+    goodbye: bool  # a goodbye meeting is on the list
+
+
+def meeting_facts(trajectory: Trajectory) -> MeetingFacts:
+    """The duo's meeting facts in one query."""
+    facts = trajectory.meetings.aggregate(
+        count=Count("pk"),
+        held=Count("pk", filter=Q(status=MeetingStatus.HAPPENED)),
+        goodbye=Count("pk", filter=Q(is_goodbye=True)),
+    )
+    return MeetingFacts(count=facts["count"], held=facts["held"], goodbye=facts["goodbye"] > 0)
+
+
 def seen_in(trajectory: Trajectory, **via: Any) -> list[Seen]:
     """The duo's pupils or family, the targets of a view of the duo or of a record of its
     follow-up (`via`, e.g. concern=<uuid>): see common/audit.py. Reads the prefetched

@@ -278,7 +278,13 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
     )
     user = request.user
     now = timezone.now()
-    meetings = list(selectors.meetings_for(user=user, trajectory=trajectory))
+    facts = selectors.meeting_facts(trajectory)
+    paginator = Paginator(
+        selectors.meetings_for(user=user, trajectory=trajectory), selectors.MEETINGS_PER_PAGE
+    )
+    paginator.count = facts.count  # type: ignore[misc]  # read with the other facts
+    meeting_page = paginator.get_page(request.GET.get("page"))
+    meetings = list(meeting_page.object_list)
     for meeting in meetings:
         meeting.locked = meeting.is_locked(  # type: ignore[attr-defined]
             now, days=trajectory.programme.correction_days
@@ -312,6 +318,7 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             )
             else None,
             "meetings": meetings,
+            "meeting_page": meeting_page,
             "charts": selectors.wellbeing_charts(trajectory=trajectory),
             "insurance": trajectory.insurance,
             "transitions": trajectory.transitions.select_related("actor"),
@@ -326,9 +333,9 @@ def trajectory_detail(request: AuthenticatedHttpRequest, trajectory_uuid: UUID) 
             "can_score": policy.can_score_wellbeing(user, trajectory),
             "can_raise": policy.can_raise_concern(user, trajectory),
             "end_is_near": trajectory.end_is_near(),
-            "goodbye_planned": any(m.is_goodbye for m in meetings),
+            "goodbye_planned": facts.goodbye,
             "can_certificate": policy.can_download_certificate(user, trajectory)
-            and has_certificate(trajectory, meetings=meetings),
+            and has_certificate(trajectory, held=facts.held),
             "can_evaluate": policy.can_write_evaluation(user, trajectory),
             # Pages of the apps built on the duo (the follow-up): trajectories/duo_pages.py.
             "duo_links": duo_links(trajectory, user),
