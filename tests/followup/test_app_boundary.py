@@ -34,7 +34,6 @@ ALLOWED = {
     "privacy/purge.py": (
         "the purge archives and deletes a duo's follow-up with its duo (retention schedule)"
     ),
-    "privacy/plan.py": "the purge's dry run counts the follow-up rows that would go",
     "privacy/erasure_services.py": (
         "erasure on request lists and erases the child's follow-up (tandem notes, surveys)"
     ),
