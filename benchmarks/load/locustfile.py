@@ -177,6 +177,13 @@ class Buddy(Person):
         super().on_start()
         duos = self.page("/duos/", "buddy: duo list")
         self.duos = sorted(set(re.findall(rf"/duos/({UUID})/", duos)))
+        # A buddy logs meetings in their running duos; a closed duo's form only leads back
+        # to its page, and a write there is refused.
+        self.running = sorted(
+            uuid
+            for uuid, row in re.findall(rf'href="/duos/({UUID})/"(.*?)</tr>', duos, re.S)
+            if re.search(r"<td>(Actief|Active)</td>", row)
+        )
         self.days_back = itertools.count(random.randint(0, 6))
 
     @task(3)
@@ -190,9 +197,9 @@ class Buddy(Person):
 
     @task(2)
     def log_meeting(self) -> None:
-        if not self.duos:
+        if not self.running:
             return
-        uuid = random.choice(self.duos)
+        uuid = random.choice(self.running)
         form = self.page(f"/duos/{uuid}/meetings/new/", "buddy: meeting form")
         # within the last week: every active duo was running then
         today = dt.datetime.now(dt.UTC).date()
