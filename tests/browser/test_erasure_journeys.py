@@ -35,15 +35,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_withdrawal_export_and_erasure_with_four_eyes(journey, new_journey, transactional_db):
     school = SchoolFactory(name="Basisschool De Linde")
     programme = ProgrammeFactory(name="Buddy Mechelen")
-    staff = member(UserFactory(email="zorg@example.org"), school, Role.SCHOOL_STAFF)
+    staff = member(UserFactory(email="zorg@example.org", last_name="Maes"), school, Role.SCHOOL_STAFF)
     coordinator = member(
-        UserFactory(email="coordinator@example.org", first_name="Ines"),
+        UserFactory(email="coordinator@example.org", first_name="Ines", last_name="Claes"),
         programme,
         Role.PROGRAMME_COORDINATOR,
         is_lead=True,
     )
     second = member(
-        UserFactory(email="tweede@example.org", first_name="Tom"),
+        UserFactory(email="tweede@example.org", first_name="Tom", last_name="Pieters"),
         programme,
         Role.PROGRAMME_COORDINATOR,
     )
