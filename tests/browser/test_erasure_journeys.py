@@ -35,7 +35,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_withdrawal_export_and_erasure_with_four_eyes(journey, new_journey, transactional_db):
     school = SchoolFactory(name="Basisschool De Linde")
     programme = ProgrammeFactory(name="Buddy Mechelen")
-    staff = member(UserFactory(email="zorg@example.org", last_name="Maes"), school, Role.SCHOOL_STAFF)
+    staff = member(
+        UserFactory(email="zorg@example.org", last_name="Maes"), school, Role.SCHOOL_STAFF
+    )
     coordinator = member(
         UserFactory(email="coordinator@example.org", first_name="Ines", last_name="Claes"),
         programme,
