@@ -111,6 +111,28 @@ def test_the_lead_is_read_once_per_request(coordinator):
     assert policy.leads_programme_ids(fresh) == set()
 
 
+def test_the_own_lead_flag_comes_with_the_facts():
+    """A lead of each of their programmes needs no query to know it; a programme they do
+    not lead is read apart (does it have a lead?)."""
+    led, other = ProgrammeFactory(), ProgrammeFactory()
+    lead = member(UserFactory(), led, Role.PROGRAMME_COORDINATOR, is_lead=True)
+    fresh = _fresh(lead)
+    policy.roles_of(fresh)
+    with CaptureQueriesContext(connection) as captured:
+        assert policy.leads_programme_ids(fresh) == {led.pk}
+    assert len(captured) == 0
+    member(lead, other, Role.PROGRAMME_COORDINATOR)
+    member(UserFactory(), other, Role.PROGRAMME_COORDINATOR, is_lead=True)
+    fresh = _fresh(lead)
+    policy.roles_of(fresh)
+    with CaptureQueriesContext(connection) as captured:
+        assert policy.leads_programme_ids(fresh) == {led.pk}
+    assert len(captured) == 1
+    # the lead flag of another role in that programme does not make them its lead
+    member(lead, other, Role.BUDDY, is_lead=True)
+    assert policy.leads_programme_ids(_fresh(lead)) == {led.pk}
+
+
 @pytest.mark.parametrize("kind", ["pupils", "families", "both"])
 def test_family_programmes_come_with_the_facts(kind):
     """Group activities (coordinators) and the sociale kaart (approved buddies) follow the

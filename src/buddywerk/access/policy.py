@@ -69,6 +69,7 @@ _CACHE_ATTR = "_buddywerk_memberships"
 _BUDDY_STATUS_ATTR = "_buddywerk_buddy_status"
 _CITY_ATTR = "_buddywerk_city_municipalities"
 _LEADS_ATTR = "_buddywerk_led_programmes"
+_OWN_LEADS_ATTR = "_buddywerk_own_lead_memberships"
 _KINDS_ATTR = "_buddywerk_programme_kinds"
 # Programmes that work with families: they plan group activities and lead families to
 # local services.
@@ -112,7 +113,7 @@ def read_user_facts(user: AnyUser, *, totp: bool = False) -> None:
     rows = Membership.objects.active().filter(user_id=user.pk)
     # the participants a programme works with (None for any other organisation)
     rows = rows.annotate(bw_kind=F("organisation__programme__participant_kind"))
-    fields = ["role", "organisation_id", "bw_kind"]
+    fields = ["role", "organisation_id", "bw_kind", "is_lead"]
     if not hasattr(user, _BUDDY_STATUS_ATTR):
         rows = rows.annotate(
             bw_buddy_status=Subquery(
@@ -132,6 +133,12 @@ def read_user_facts(user: AnyUser, *, totp: bool = False) -> None:
     values = [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)]
     setattr(user, _CACHE_ATTR, [(row["role"], row["organisation_id"]) for row in values])
     setattr(user, _KINDS_ATTR, {row["organisation_id"]: row["bw_kind"] for row in values})
+    own_leads = {
+        row["organisation_id"]
+        for row in values
+        if row["is_lead"] and row["role"] == Role.PROGRAMME_COORDINATOR
+    }
+    setattr(user, _OWN_LEADS_ATTR, own_leads)
     if values:
         if "bw_buddy_status" in values[0]:
             setattr(user, _BUDDY_STATUS_ATTR, values[0]["bw_buddy_status"])
@@ -149,7 +156,14 @@ def _works_with_families(user: AnyUser, programme_ids: set[int]) -> set[int]:
 
 def forget_memberships(user: AnyUser) -> None:
     """Drop the cached memberships (and screening status) after a change to them."""
-    for attr in (_CACHE_ATTR, _KINDS_ATTR, _BUDDY_STATUS_ATTR, _CITY_ATTR, _LEADS_ATTR):
+    for attr in (
+        _CACHE_ATTR,
+        _KINDS_ATTR,
+        _OWN_LEADS_ATTR,
+        _BUDDY_STATUS_ATTR,
+        _CITY_ATTR,
+        _LEADS_ATTR,
+    ):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -1259,20 +1273,21 @@ def can_close_concern(user: AnyUser, concern: Concern) -> bool:
 def leads_programme_ids(user: AnyUser) -> set[int]:
     """The programmes whose lead the user is: a coordinator with the lead flag, or any
     coordinator of a programme without a lead (as the escalation mail reaches them;
-    trajectories.concern_services.programme_lead_ids). One query, cached on the user
-    object for the request (forget_memberships drops it)."""
+    trajectories.concern_services.programme_lead_ids). The user's own lead flags come
+    with their memberships; the programmes they do not lead take one query, cached on the
+    user object for the request (forget_memberships drops it)."""
     programmes = organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     if not programmes or not user.is_authenticated:
         return set()
     cached: set[int] | None = getattr(user, _LEADS_ATTR, None)
     if cached is None:
-        leads = Membership.objects.active().filter(
-            role=Role.PROGRAMME_COORDINATOR, organisation_id__in=programmes, is_lead=True
-        )
-        led = set(leads.values_list("organisation_id", "user_id"))
-        own = {programme for programme, lead in led if lead == user.pk}
-        with_lead = {programme for programme, _lead in led}
-        cached = own | (programmes - with_lead)
+        own: set[int] = getattr(user, _OWN_LEADS_ATTR, set()) & programmes
+        cached = set(own)
+        if others := programmes - own:
+            with_lead = Membership.objects.active().filter(
+                role=Role.PROGRAMME_COORDINATOR, organisation_id__in=others, is_lead=True
+            )
+            cached |= others - set(with_lead.values_list("organisation_id", flat=True))
         setattr(user, _LEADS_ATTR, cached)
     return set(cached)
 

@@ -86,17 +86,26 @@ def tally(qs: QuerySet[Any], field: str, **conditions: Q) -> dict[str, tuple[int
     """For each named condition: how many rows of `qs` meet it and, for the one row when
     only one does, its `field` (None otherwise), in one aggregate query. For items of one
     model whose link names the row only when it is the only one (`todo_count`)."""
-    aggregates: dict[str, Any] = {}
+    return tally_with(qs, field, {}, **conditions)[0]
+
+
+def tally_with(
+    qs: QuerySet[Any], field: str, also: dict[str, Any], **conditions: Q
+) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
+    """`tally`, and the aggregates `also` (a page's figures over the same rows) read in the
+    same query."""
+    aggregates: dict[str, Any] = dict(also)
     for name, condition in conditions.items():
         aggregates[f"{name}__n"] = Count("pk", filter=condition)
         # the least of one value is that value (a uuid has no MIN in PostgreSQL: as text)
         aggregates[f"{name}__one"] = Min(Cast(field, CharField()), filter=condition)
     found = qs.order_by().aggregate(**aggregates)
     to_python = qs.model._meta.get_field(field).to_python
-    return {
+    counted = {
         name: (
             found[f"{name}__n"],
             to_python(found[f"{name}__one"]) if found[f"{name}__n"] == 1 else None,
         )
         for name in conditions
     }
+    return counted, {name: found[name] for name in also}

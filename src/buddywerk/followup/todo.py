@@ -5,7 +5,7 @@ check-ins the coordinator owes a duo (twice in the first month, then monthly).""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -14,7 +14,7 @@ from buddywerk.access.models import User
 from buddywerk.common import clock
 from buddywerk.common.todo import TodoItem, todo_item, todo_rows
 from buddywerk.trajectories.enums import LOGGING_STATUSES, Side
-from buddywerk.trajectories.selectors import coordinated_programme_ids, trajectories_visible
+from buddywerk.trajectories.selectors import running_duos_coordinated, trajectories_visible
 
 from .health import checkin_schedule
 from .models import CheckIn, RelationshipSurvey, SurveyMoment, SurveyRespondent, TandemNote
@@ -99,20 +99,14 @@ def for_school(user: User) -> list[TodoItem | None]:
 
 def for_coordinator(user: User, today: dt.date | None = None) -> list[TodoItem | None]:
     """Running duos of the programme where a check-in is due now or was missed: the same
-    schedule as the follow-up overview, in two queries (the duos, their check-in days)."""
-    programmes = coordinated_programme_ids(user)
-    if not programmes:
+    schedule as the follow-up overview, in two queries (the duos, their check-in days) that
+    the home page's "active duos" figure shares."""
+    duos = running_duos_coordinated(user=user)
+    if not duos:
         return []
+    checkins = CheckIn.objects.only("id", "trajectory_id", "date")
+    prefetch_related_objects(duos, Prefetch("checkins", queryset=checkins))
     today = clock.today(today)
-    duos = (
-        trajectories_visible(user=user)
-        .filter(programme_id__in=programmes, status__in=LOGGING_STATUSES)
-        .only("uuid", "planned_start", "planned_end")
-        .prefetch_related(
-            Prefetch("checkins", queryset=CheckIn.objects.only("id", "trajectory_id", "date"))
-        )
-        .order_by("planned_start", "id")
-    )
     due: list[Any] = []
     for duo in duos:
         schedule = checkin_schedule(

@@ -1,8 +1,10 @@
 """Reads of pupils, families and referrals, always scoped by the access policy."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from buddywerk.access import policy
@@ -14,8 +16,13 @@ from buddywerk.common.audit import (
     seen,
     seen_ref,
 )
+from buddywerk.common.memo import shared
+from buddywerk.common.todo import tally_with
+from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSAL_STATUSES
+from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import ParticipantKind, Programme
 
+from .enums import ReferralStatus
 from .models import Family, Pupil, Referral
 from .workflow import QUEUE_STATUSES
 
@@ -88,6 +95,47 @@ def referral_queue(*, user: User) -> QuerySet[Referral]:
     if not policy.is_platform_admin(user):
         qs = qs.filter(programme_id__in=policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR))
     return qs.order_by("submitted_at", "id")
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """The queue of the programmes the user coordinates at a glance: how many referrals
+    wait and since when, and the two to-do items read from it (a count, and the referral's
+    uuid when it is the only one)."""
+
+    waiting: int
+    oldest: dt.datetime | None
+    to_decide: tuple[int, Any]
+    no_buddy: tuple[int, Any]
+
+
+def queue_figures(*, user: User) -> QueueFigures:
+    """One aggregate query over the coordinated programmes' queue, shared by the home
+    page's figures and to-do items (common.memo.shared)."""
+    return shared(("referral-queue", user.pk), lambda: _queue_figures(user))
+
+
+def _queue_figures(user: User) -> QueueFigures:
+    programmes = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
+    queue = policy.referrals_visible_to(user, Referral.objects.all()).filter(
+        programme_id__in=programmes, status__in=QUEUE_STATUSES
+    )
+    open_proposal = Proposal.objects.filter(
+        referral=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES
+    )
+    items, figures = tally_with(
+        queue,
+        "uuid",
+        {"waiting": Count("pk"), "oldest": Min("submitted_at")},
+        to_decide=Q(status=ReferralStatus.SUBMITTED),
+        no_buddy=Q(status=ReferralStatus.ACCEPTED) & ~Q(Exists(open_proposal)),
+    )
+    return QueueFigures(
+        waiting=figures["waiting"],
+        oldest=figures["oldest"],
+        to_decide=items["to_decide"],
+        no_buddy=items["no_buddy"],
+    )
 
 
 def referral_get(*, user: User, referral_uuid: Any) -> Referral:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,11 @@ from buddywerk.common.models import AuditEvent
 from buddywerk.geo.models import Municipality
 from buddywerk.organisations.models import Organisation, Programme, School
 from buddywerk.referrals.models import Pupil, Referral, ReferralStatus
+from buddywerk.referrals.selectors import queue_figures
 from buddywerk.referrals.workflow import QUEUE_STATUSES
 from buddywerk.trajectories.enums import MeetingStatus
-from buddywerk.trajectories.models import Meeting, Participant, Trajectory
-from buddywerk.trajectories.selectors import open_concerns_summary
+from buddywerk.trajectories.models import Meeting, Participant
+from buddywerk.trajectories.selectors import open_concerns_summary, running_duos_coordinated
 
 from . import places
 from .charts import Bar, bar_chart
@@ -176,20 +177,19 @@ def service_panel(user: Any) -> Panel:
 def coordinator_panel(user: Any) -> Panel:
     programmes = policy.organisation_ids(user, Role.PROGRAMME_COORDINATOR)
     buddies = screening_figures(user)
-    queue = Referral.objects.filter(
-        programme_id__in=programmes, status__in=QUEUE_STATUSES
-    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    queue = queue_figures(user=user)
     # calendar days in Belgian time, as Referral.waiting_days counts them
-    oldest = queue["oldest"]
+    oldest = queue.oldest
     longest = (timezone.localdate() - timezone.localdate(oldest)).days if oldest else 0
-    active = Trajectory.objects.filter(programme_id__in=programmes).running().count()
+    # The check-in to-do item reads the same running duos: once for the page.
+    active = len(running_duos_coordinated(user=user))
     weeks = meetings_per_week(programmes, timezone.localdate())
     # The same concerns as the open-concerns panel and the to-do item: read once.
     concerns = open_concerns_summary(user)
     return Panel(
         _("My programme"),
         [
-            Figure(_("Referrals in the queue"), queue["n"]),
+            Figure(_("Referrals in the queue"), queue.waiting),
             Figure(_("Longest wait in the queue (days)"), longest),
             Figure(_("Active duos"), active),
             Figure(_("Open concerns"), concerns.total),

@@ -34,6 +34,7 @@ from buddywerk.common.models import AuditEvent
 
 from .concern_rules import escalation_due_at, region_escalation_due_at, stale_before
 from .enums import (
+    LOGGING_STATUSES,
     ConcernOrigin,
     MeetingStatus,
     NoteVisibility,
@@ -334,6 +335,25 @@ def trajectory_rows(*, user: AnyUser, trajectories: Any) -> list[dict[str, Any]]
         }
         for t in trajectories
     ]
+
+
+def running_duos_coordinated(*, user: AnyUser) -> list[Trajectory]:
+    """The running duos of the programmes the user coordinates, oldest first, with their
+    days only: the home page's "active duos" figure and the follow-up's check-in to-do item
+    read them once (common.memo.shared)."""
+    return shared(("running-duos", user.pk), lambda: _running_duos_coordinated(user))
+
+
+def _running_duos_coordinated(user: AnyUser) -> list[Trajectory]:
+    programmes = coordinated_programme_ids(user)
+    if not programmes:
+        return []
+    return list(
+        trajectories_visible(user=user)
+        .filter(programme_id__in=programmes, status__in=LOGGING_STATUSES)
+        .only("uuid", "planned_start", "planned_end")
+        .order_by("planned_start", "id")
+    )
 
 
 # --- Concerns ---------------------------------------------------------------------------
