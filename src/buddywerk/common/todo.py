@@ -82,18 +82,14 @@ def todo_count(
     return TodoItem(label=label(count), count=count, link=many)
 
 
-def tally(qs: QuerySet[Any], field: str, **conditions: Q) -> dict[str, tuple[int, Any]]:
-    """For each named condition: how many rows of `qs` meet it and, for the one row when
-    only one does, its `field` (None otherwise), in one aggregate query. For items of one
-    model whose link names the row only when it is the only one (`todo_count`)."""
-    return tally_with(qs, field, {}, **conditions)[0]
-
-
-def tally_with(
-    qs: QuerySet[Any], field: str, also: dict[str, Any], **conditions: Q
+def tally(
+    qs: QuerySet[Any], field: str, *, also: dict[str, Any] | None = None, **conditions: Q
 ) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
-    """`tally`, and the aggregates `also` (a page's figures over the same rows) read in the
-    same query."""
+    """For each named condition: how many rows of `qs` meet it and, for the one row when
+    only one does, its `field` (None otherwise); and the aggregates `also` (a page's
+    figures over the same rows). One aggregate query. For items of one model whose link
+    names the row only when it is the only one (`todo_count`)."""
+    also = also or {}
     aggregates: dict[str, Any] = dict(also)
     for name, condition in conditions.items():
         aggregates[f"{name}__n"] = Count("pk", filter=condition)

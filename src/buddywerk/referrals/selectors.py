@@ -17,7 +17,7 @@ from buddywerk.common.audit import (
     seen_ref,
 )
 from buddywerk.common.memo import shared
-from buddywerk.common.todo import tally_with
+from buddywerk.common.todo import tally
 from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSAL_STATUSES
 from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import ParticipantKind, Programme
@@ -123,10 +123,10 @@ def _queue_figures(user: User) -> QueueFigures:
     open_proposal = Proposal.objects.filter(
         referral=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES
     )
-    items, figures = tally_with(
+    items, figures = tally(
         queue,
         "uuid",
-        {"waiting": Count("pk"), "oldest": Min("submitted_at")},
+        also={"waiting": Count("pk"), "oldest": Min("submitted_at")},
         to_decide=Q(status=ReferralStatus.SUBMITTED),
         no_buddy=Q(status=ReferralStatus.ACCEPTED) & ~Q(Exists(open_proposal)),
     )
