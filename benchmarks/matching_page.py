@@ -146,7 +146,7 @@ def main() -> None:
     floor_url = reverse("privacy")
     client.get(floor_url)
     pages, cpus, engines, queries, floors = [], [], [], 0, []
-    data = candidates.programme_input(referral.programme, extra_referral_ids=[referral.pk])
+    data = candidates.programme_input(referral.programme)
     for _ in range(ROUNDS):
         start = time.perf_counter()
         data.problem.suggest_buddies(str(referral.uuid), texts=engine.DUTCH)

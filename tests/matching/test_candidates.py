@@ -149,6 +149,42 @@ def test_the_pages_cache_is_reused_until_something_changes(django_assert_num_que
     assert weighted is not again and weighted.weights.needs == 600
 
 
+def test_a_referral_outside_the_queue_faces_the_cached_buddies_in_one_query(
+    django_assert_num_queries,
+):
+    """The suggestion page of a referral with an open proposal, or not accepted yet, reuses
+    the queue's cached input (one entry per programme, whatever page is asked) and answers
+    what an input built for that referral alone would."""
+    from buddywerk.matching import engine, selectors
+
+    programme = ProgrammeFactory()
+    for _ in range(3):
+        fitting_buddy(programme, capacity=2)
+    queued = queued_referral(programme)
+    waiting = ReferralFactory(programme=programme, status=ReferralStatus.SUBMITTED)
+    proposed = open_proposal(
+        programme=programme, buddy=fitting_buddy(programme), school=queued.pupil.school
+    ).referral
+    base = candidates.cached_programme_input(programme)
+    assert set(base.referral_rows) == {str(queued.uuid)}
+    for referral in (waiting, proposed):
+        with django_assert_num_queries(1):
+            alone = candidates.facing(base, referral.pk)
+        assert alone.buddies is base.buddies and list(alone.referral_rows) == [str(referral.uuid)]
+        fresh = engine.Problem(base.buddies, alone.referrals, base.weights)
+        key = str(referral.uuid)
+        assert alone.problem.suggest_buddies(key) == fresh.suggest_buddies(key)
+        assert alone.problem.suggest_buddies(key).feasible  # the buddies fit: not vacuous
+        assert selectors.referral_suggestions(referral=referral, texts=engine.DUTCH)[
+            "suggestions"
+        ] == fresh.suggest_buddies(key)
+        assert candidates.cached_programme_input(programme) is base
+    assert base.problem.referral_ids == [str(queued.uuid)]
+    assert len(candidates._cache) == 1
+    with pytest.raises(type(waiting).DoesNotExist):  # never a referral of another programme
+        candidates.facing(base, ReferralFactory(status=ReferralStatus.ACCEPTED).pk)
+
+
 def test_every_change_the_input_depends_on_raises_the_programme_counter():
     programme, other = ProgrammeFactory(), ProgrammeFactory()
     buddy = fitting_buddy(programme)

@@ -256,6 +256,28 @@ def test_suggestions_agree_with_the_reference_and_name_the_one_blocking_constrai
 
 
 @PROPERTY
+@given(instances(), st.integers(0, 4))
+def test_other_referrals_on_the_same_buddies_answer_as_a_problem_built_for_them(case, split):
+    """`with_referrals` (the suggestion page of a referral outside the cached queue) shares
+    the buddy arrays: every answer equals that of a Problem built from scratch, and the
+    Problem it came from is left as it was."""
+    bs, rs, w = case
+    queue, others = rs[:split], rs[split:]
+    base = Problem(bs, queue, w)
+    before = base.solve()
+    swapped = base.with_referrals(others)
+    fresh = Problem(bs, others, w)
+    assert swapped.solve() == fresh.solve()
+    assert swapped.greedy() == fresh.greedy()
+    for r in others:
+        assert swapped.suggest_buddies(r.id, limit=3) == fresh.suggest_buddies(r.id, limit=3)
+    for b in bs:
+        assert swapped.suggest_referrals(b.id) == fresh.suggest_referrals(b.id)
+    assert base.referral_ids == sorted(r.id for r in queue)
+    assert base.solve() == before
+
+
+@PROPERTY
 @given(instances())
 def test_unmatched_referrals_get_the_constraint_that_left_them_without_a_candidate(case):
     bs, rs, w = case

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 
@@ -303,7 +303,6 @@ def build_inputs(
     programmes: Iterable[Programme],
     *,
     referrals: QuerySet[Referral] | None = None,
-    extra_referral_ids: Iterable[int] = (),
     buddy_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
 ) -> dict[int, MatchingInput]:
@@ -311,8 +310,7 @@ def build_inputs(
     more per programme that requires modules).
 
     `referrals` narrows the queue (default: every matchable referral of the programmes);
-    `extra_referral_ids` adds referrals outside it (a suggestion page for a referral that
-    is not in the queue yet); `buddy_ids` narrows the buddies (the services re-check a few
+    `buddy_ids` narrows the buddies (the services re-check a few
     pairs under lock).
     """
     programmes = list(programmes)
@@ -326,11 +324,6 @@ def build_inputs(
         own = settings.get(pk) or ProgrammeMatchingSettings(programme=programme)
         inputs[pk] = MatchingInput(programme, own.weights(), own.proposal_days)
     queue = matchable_referrals(referrals).filter(programme_id__in=by_id)
-    extra = list(extra_referral_ids)
-    if extra:
-        queue = Referral.objects.filter(
-            Q(pk__in=queue.values("pk")) | Q(pk__in=extra), programme_id__in=by_id
-        )
     for row in queue.order_by("submitted_at", "id").values(*_REFERRAL_FIELDS):
         target = inputs[row["programme_id"]]
         target.referrals.append(to_engine_referral(row, today, target.programme))
@@ -412,25 +405,46 @@ def input_version(programme: Programme) -> int:
     return found
 
 
-def cached_programme_input(
-    programme: Programme, *, extra_referral_ids: Iterable[int] = ()
-) -> MatchingInput:
+def cached_programme_input(programme: Programme) -> MatchingInput:
     """`programme_input` for the suggestion pages, reused while its version holds."""
-    extra = tuple(sorted(extra_referral_ids))
-    key = (programme.pk, extra, timezone.localdate(), input_version(programme))
+    key = (programme.pk, timezone.localdate(), input_version(programme))
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and now - hit[0] < CACHE_SECONDS:
             _cache.move_to_end(key)
             return hit[1]
-    data = programme_input(programme, extra_referral_ids=extra)
+    data = programme_input(programme)
     data.problem  # noqa: B018 - build the arrays once, outside the lock
     with _cache_lock:
         _cache[key] = (now, data)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return data
+
+
+def facing(data: MatchingInput, referral_pk: int) -> MatchingInput:
+    """The input's buddies facing one referral of its programme, whatever the referral's
+    state: the suggestion page of a referral outside the queue (one with an open proposal,
+    or not accepted yet). One query; the buddy side is shared with `data`, arrays included
+    (engine.Problem.with_referrals), so a cached queue serves every referral's page."""
+    row = (
+        Referral.objects.filter(pk=referral_pk, programme_id=data.programme.pk)
+        .values(*_REFERRAL_FIELDS)
+        .get()
+    )
+    referral = to_engine_referral(row, timezone.localdate(), data.programme)
+    alone = MatchingInput(
+        data.programme,
+        data.weights,
+        data.proposal_days,
+        buddies=data.buddies,
+        referrals=[referral],
+        buddy_rows=data.buddy_rows,
+        referral_rows={referral.id: row},
+    )
+    alone.problem = data.problem.with_referrals([referral])
+    return alone
 
 
 def cache_clear() -> None:

@@ -27,6 +27,7 @@ the same way, and a pair is within reach when distance_m <= radius_m. Scores are
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -539,6 +540,12 @@ def _chord(metres: float) -> float:
 # The problem
 
 
+def _refuse_duplicates(kind: str, sorted_ids: list[str]) -> None:
+    for a, b in zip(sorted_ids, sorted_ids[1:], strict=False):
+        if a == b:
+            raise ValueError(f"duplicate {kind} id {a!r}")
+
+
 class Problem:
     """Buddies and referrals as arrays, ready for suggestions and batch matching.
 
@@ -554,21 +561,30 @@ class Problem:
     ) -> None:
         self.weights = weights or Weights()
         b_order = sorted(range(len(buddies)), key=lambda i: buddies[i].id)
-        r_order = sorted(range(len(referrals)), key=lambda i: referrals[i].id)
         self.buddies: tuple[Buddy, ...] = tuple(buddies[i] for i in b_order)
-        self.referrals: tuple[Referral, ...] = tuple(referrals[i] for i in r_order)
         self.buddy_ids = [b.id for b in self.buddies]
-        self.referral_ids = [r.id for r in self.referrals]
-        for kind, ids in (("buddy", self.buddy_ids), ("referral", self.referral_ids)):
-            for a, b in zip(ids, ids[1:], strict=False):
-                if a == b:
-                    raise ValueError(f"duplicate {kind} id {a!r}")
+        _refuse_duplicates("buddy", self.buddy_ids)
         self._buddy_index = {b: i for i, b in enumerate(self.buddy_ids)}
+        self._build_buddies()
+        self._set_referrals(referrals)
+
+    def with_referrals(self, referrals: Sequence[Referral]) -> Problem:
+        """The same buddies facing other referrals. The buddy arrays (the large, slow side)
+        are shared, not rebuilt: every method leaves them as they are. A suggestion page for
+        a referral outside the programme's queue asks this of the queue's cached Problem."""
+        other = copy.copy(self)
+        other._set_referrals(referrals)
+        return other
+
+    def _set_referrals(self, referrals: Sequence[Referral]) -> None:
+        r_order = sorted(range(len(referrals)), key=lambda i: referrals[i].id)
+        self.referrals: tuple[Referral, ...] = tuple(referrals[i] for i in r_order)
+        self.referral_ids = [r.id for r in self.referrals]
+        _refuse_duplicates("referral", self.referral_ids)
         self._referral_index = {r: i for i, r in enumerate(self.referral_ids)}
         # position of each referral in the input: the greedy pass serves them first-come
         self._arrival = np.empty(len(referrals), dtype=np.int64)
         self._arrival[np.asarray(r_order, dtype=np.int64)] = np.arange(len(referrals))
-        self._build_buddies()
         self._build_referrals()
         # whether any date bounds a pair (else the availability window test is skipped)
         self._has_dates = bool(

@@ -125,24 +125,21 @@ def needs_labels(referral: Referral) -> list[str]:
 
 def referral_suggestions(*, referral: Referral, texts: engine.Texts) -> dict[str, Any]:
     """Top 10 feasible buddies and the nearly-fitting ones for one referral: the cached
-    engine input (one version query on a hit) and one query for the referral's proposals
-    (its open one, and the buddies whose earlier proposal got no yes)."""
+    engine input (one version query on a hit, one more for a referral outside the queue)
+    and one query for the referral's proposals (its open one, and the buddies whose
+    earlier proposal got no yes)."""
     open_proposal, before = None, set()
     for proposal in Proposal.objects.filter(referral=referral).select_related("buddy__user"):
         if proposal.status in OPEN_STATUSES:
             open_proposal = proposal
         elif proposal.status in _NO:
             before.add(str(proposal.buddy.uuid))
-    # a referral in the queue shares the programme's cached input with every other queued
-    # referral and the batch page; only one outside the queue needs its own entry
+    # every referral's page shares the programme's cached input with the batch page; one
+    # outside the queue (or a change that skipped save()) faces the same buddies alone
     queued = open_proposal is None and referral.status == candidates.MATCHABLE_STATUS
-    data = candidates.cached_programme_input(
-        referral.programme, extra_referral_ids=() if queued else [referral.pk]
-    )
-    if str(referral.uuid) not in data.referral_rows:  # a change that skipped save()
-        data = candidates.cached_programme_input(
-            referral.programme, extra_referral_ids=[referral.pk]
-        )
+    data = candidates.cached_programme_input(referral.programme)
+    if not queued or str(referral.uuid) not in data.referral_rows:
+        data = candidates.facing(data, referral.pk)
     found = data.problem.suggest_buddies(str(referral.uuid), texts=texts)
     return {
         "suggestions": found,
