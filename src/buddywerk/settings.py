@@ -150,6 +150,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env(
         "DATABASE_CONNECT_TIMEOUT", 5
     )
+    # Server-side binding lets psycopg prepare a statement the connection runs again (the
+    # same page, another request): PostgreSQL then skips planning it, a third of the time
+    # of a page's queries (issue 17 point 4). Not behind a pooler in transaction mode
+    # (docs/deployment.md): set DATABASE_PREPARE_THRESHOLD=0 there.
+    if threshold := env("DATABASE_PREPARE_THRESHOLD", 2):
+        DATABASES["default"]["OPTIONS"] |= {
+            "server_side_binding": True,
+            "prepare_threshold": threshold,
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and web process share the demo database.
     DATABASES["default"]["OPTIONS"] = {

@@ -378,7 +378,7 @@ def open_concerns_for(user: AnyUser) -> QuerySet[Concern]:
             trajectory__programme_id__in=programmes,
         )
         .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")
-        .annotate(
+        .alias(
             rank=Case(
                 *[When(urgency=code, then=Value(rank)) for code, rank in urgency_rank.items()],
                 default=Value(3),
