@@ -65,24 +65,3 @@ def test_shared_reads_read_once_within_the_block_only():
         assert shared("other", read) == 4
     with shared_reads():
         assert shared("key", read) == 5
-
-
-def test_tally_counts_each_condition_and_names_the_only_row():
-    from django.db.models import Count, Min, Q
-
-    from buddywerk.common.todo import tally
-
-    one, *_rest = _users(3)
-    everyone = User.objects.filter(email__startswith="rows")
-    with CaptureQueriesContext(connection) as queries:
-        found, figures = tally(
-            everyone,
-            "uuid",
-            also={"users": Count("pk"), "first_email": Min("email")},
-            first=Q(email=one.email),
-            all=Q(email__startswith="rows"),
-            none=Q(email="nobody"),
-        )
-    assert len(queries) == 1
-    assert found == {"first": (1, one.uuid), "all": (3, None), "none": (0, None)}
-    assert figures == {"users": 3, "first_email": "rows00@example.org"}

@@ -573,7 +573,11 @@ def _duo_side_scope(  # noqa: UP047 (see _M)
         return qs.none()
     if is_platform_admin(user):
         return qs
-    condition = Q(buddy__user_id=user.pk, programme_id__in=approved_buddy_programme_ids(user))
+    # An arm that matches nothing is left out, not only false: its join would stay in
+    # the query and cost PostgreSQL time to plan on every duo-scoped page (issue 17).
+    condition = Q(pk__in=[])
+    if buddy_programmes := approved_buddy_programme_ids(user):
+        condition |= Q(buddy__user_id=user.pk, programme_id__in=buddy_programmes)
     if organisation_ids_ := organisations(user):
         condition |= Q(**{organisation_lookup: organisation_ids_})
     if programme_ids := programmes(user):

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Min, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from .rows import first_rows
 
@@ -80,28 +79,3 @@ def todo_count(
     if count == 1:
         return TodoItem(label=label(1), count=1, link=one(first))
     return TodoItem(label=label(count), count=count, link=many)
-
-
-def tally(
-    qs: QuerySet[Any], field: str, *, also: dict[str, Any] | None = None, **conditions: Q
-) -> tuple[dict[str, tuple[int, Any]], dict[str, Any]]:
-    """For each named condition: how many rows of `qs` meet it and, for the one row when
-    only one does, its `field` (None otherwise); and the aggregates `also` (a page's
-    figures over the same rows). One aggregate query. For items of one model whose link
-    names the row only when it is the only one (`todo_count`)."""
-    also = also or {}
-    aggregates: dict[str, Any] = dict(also)
-    for name, condition in conditions.items():
-        aggregates[f"{name}__n"] = Count("pk", filter=condition)
-        # the least of one value is that value (a uuid has no MIN in PostgreSQL: as text)
-        aggregates[f"{name}__one"] = Min(Cast(field, CharField()), filter=condition)
-    found = qs.order_by().aggregate(**aggregates)
-    to_python = qs.model._meta.get_field(field).to_python
-    counted = {
-        name: (
-            found[f"{name}__n"],
-            to_python(found[f"{name}__one"]) if found[f"{name}__n"] == 1 else None,
-        )
-        for name in conditions
-    }
-    return counted, {name: found[name] for name in also}

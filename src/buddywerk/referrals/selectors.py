@@ -4,7 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Min, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from buddywerk.access import policy
@@ -17,7 +18,6 @@ from buddywerk.common.audit import (
     seen_ref,
 )
 from buddywerk.common.memo import shared
-from buddywerk.common.todo import tally
 from buddywerk.matching.enums import OPEN_STATUSES as OPEN_PROPOSAL_STATUSES
 from buddywerk.matching.models import Proposal
 from buddywerk.organisations.models import ParticipantKind, Programme
@@ -123,18 +123,32 @@ def _queue_figures(user: User) -> QueueFigures:
     open_proposal = Proposal.objects.filter(
         referral=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES
     )
-    items, figures = tally(
-        queue,
-        "uuid",
-        also={"waiting": Count("pk"), "oldest": Min("submitted_at")},
-        to_decide=Q(status=ReferralStatus.SUBMITTED),
-        no_buddy=Q(status=ReferralStatus.ACCEPTED) & ~Q(Exists(open_proposal)),
+    # A row per status and whether an open proposal exists: how many, the oldest, and the
+    # least uuid (the uuid itself where it is the only one). Grouping is cheaper to build
+    # than one filtered aggregate per figure (issue 17 point 4).
+    groups = list(
+        queue.annotate(bw_open=Exists(open_proposal))
+        .values("status", "bw_open")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"), one=Min(Cast("uuid", CharField())))
+        .order_by()
     )
+    to_uuid = Referral._meta.get_field("uuid").to_python
+
+    def item(rows: list[dict[str, Any]]) -> tuple[int, Any]:
+        count = sum(row["n"] for row in rows)
+        return count, to_uuid(rows[0]["one"]) if count == 1 else None
+
     return QueueFigures(
-        waiting=figures["waiting"],
-        oldest=figures["oldest"],
-        to_decide=items["to_decide"],
-        no_buddy=items["no_buddy"],
+        waiting=sum(row["n"] for row in groups),
+        oldest=min((row["oldest"] for row in groups), default=None),
+        to_decide=item([row for row in groups if row["status"] == ReferralStatus.SUBMITTED]),
+        no_buddy=item(
+            [
+                row
+                for row in groups
+                if row["status"] == ReferralStatus.ACCEPTED and not row["bw_open"]
+            ]
+        ),
     )
 
 
