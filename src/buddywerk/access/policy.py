@@ -549,13 +549,32 @@ def trajectories_visible_to(user: AnyUser, qs: QuerySet[Trajectory]) -> QuerySet
     (or service's) participants; a programme coordinator every duo of the programme;
     platform admins all. Regional coordinators and the funder see no duo (aggregates
     only)."""
-    return _duo_side_scope(
+    return _filtered(qs, _trajectory_condition(user))
+
+
+def _trajectory_condition(user: AnyUser, via: str = "") -> Q | None:
+    """A duo's sides: its buddy, the school or service of its participant, its programme."""
+    return _duo_side_condition(
         user,
-        qs,
         organisations=staff_organisation_ids,
         organisation_lookup="school_id__in",
         programmes=lambda user: organisation_ids(user, Role.PROGRAMME_COORDINATOR),
+        via=via,
     )
+
+
+def duo_rows_visible_to(  # noqa: UP047 (see _M)
+    user: AnyUser, qs: QuerySet[_M], *, via: str = "trajectory"
+) -> QuerySet[_M]:
+    """Rows that belong to one duo (a concern, ...): those of the duos the user sees
+    (`trajectories_visible_to`), written on the row's `via` relation. The same as
+    `via__in=<the visible duos>`, but a join instead of a subquery: one relation fewer
+    for PostgreSQL to plan (1.4 ms for a home page's concern list, issue 17 point 4)."""
+    return _filtered(qs, _trajectory_condition(user, via))
+
+
+def _filtered(qs: QuerySet[_M], condition: Q | None) -> QuerySet[_M]:  # noqa: UP047 (see _M)
+    return qs if condition is None else qs.filter(condition)
 
 
 def _duo_side_scope(  # noqa: UP047 (see _M)
@@ -566,23 +585,48 @@ def _duo_side_scope(  # noqa: UP047 (see _M)
     organisation_lookup: str,
     programmes: Callable[[AnyUser], set[int]],
 ) -> QuerySet[_M]:
-    """The rows of a duo's three sides (duos, proposals): the approved buddy's own (in the
-    programmes they are still a buddy of), the `organisations` whose rows they are (found by
-    `organisation_lookup`), the `programmes`' own; platform admins all, anonymous nobody."""
+    """The rows of a duo's three sides (duos, proposals): see `_duo_side_condition`."""
+    return _filtered(
+        qs,
+        _duo_side_condition(
+            user,
+            organisations=organisations,
+            organisation_lookup=organisation_lookup,
+            programmes=programmes,
+        ),
+    )
+
+
+def _duo_side_condition(
+    user: AnyUser,
+    *,
+    organisations: Callable[[AnyUser], set[int]],
+    organisation_lookup: str,
+    programmes: Callable[[AnyUser], set[int]],
+    via: str = "",
+) -> Q | None:
+    """The approved buddy's own rows (in the programmes they are still a buddy of), the
+    `organisations`' rows (found by `organisation_lookup`), the `programmes`' own; None
+    for platform admins (every row), nothing for anonymous visitors. `via` names the
+    relation that leads to the duo's side (none: the row is that side)."""
+    nothing = Q(pk__in=[])
     if not user.is_authenticated:
-        return qs.none()
+        return nothing
     if is_platform_admin(user):
-        return qs
+        return None
+    on = f"{via}__" if via else ""
     # An arm that matches nothing is left out, not only false: its join would stay in
     # the query and cost PostgreSQL time to plan on every duo-scoped page (issue 17).
-    condition = Q(pk__in=[])
+    condition = nothing
     if buddy_programmes := approved_buddy_programme_ids(user):
-        condition |= Q(buddy__user_id=user.pk, programme_id__in=buddy_programmes)
+        condition |= Q(
+            **{f"{on}buddy__user_id": user.pk, f"{on}programme_id__in": buddy_programmes}
+        )
     if organisation_ids_ := organisations(user):
-        condition |= Q(**{organisation_lookup: organisation_ids_})
+        condition |= Q(**{on + organisation_lookup: organisation_ids_})
     if programme_ids := programmes(user):
-        condition |= Q(programme_id__in=programme_ids)
-    return qs.filter(condition)
+        condition |= Q(**{f"{on}programme_id__in": programme_ids})
+    return condition
 
 
 def can_list_trajectories(user: AnyUser) -> bool:

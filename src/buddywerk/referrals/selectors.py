@@ -1,6 +1,7 @@
 """Reads of pupils, families and referrals, always scoped by the access policy."""
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,7 @@ def _queue_figures(user: User) -> QueueFigures:
     )
     to_uuid = Referral._meta.get_field("uuid").to_python
 
-    def item(rows: list[dict[str, Any]]) -> tuple[int, Any]:
+    def item(rows: Sequence[Mapping[str, Any]]) -> tuple[int, Any]:
         count = sum(row["n"] for row in rows)
         return count, to_uuid(rows[0]["one"]) if count == 1 else None
 

@@ -372,11 +372,8 @@ def open_concerns_for(user: AnyUser) -> QuerySet[Concern]:
         return Concern.objects.none()
     urgency_rank = {Urgency.URGENT: 0, Urgency.ATTENTION: 1, Urgency.INFO: 2}
     return (
-        Concern.objects.open()
-        .filter(
-            trajectory__in=trajectories_visible(user=user),
-            trajectory__programme_id__in=programmes,
-        )
+        policy.duo_rows_visible_to(user, Concern.objects.open())
+        .filter(trajectory__programme_id__in=programmes)
         .select_related("trajectory__school", "trajectory__buddy__user", "raised_by")
         .alias(
             rank=Case(
@@ -478,10 +475,9 @@ def stale_concerns_for(user: AnyUser, *, now: dt.datetime | None = None) -> Quer
     if not programmes:
         return Concern.objects.none()
     return (
-        Concern.objects.not_closed()
+        policy.duo_rows_visible_to(user, Concern.objects.not_closed())
         .filter(
             raised_at__lte=stale_before(clock.now(now)),
-            trajectory__in=trajectories_visible(user=user),
             trajectory__programme_id__in=programmes,
         )
         .select_related("trajectory__school", "trajectory__buddy__user")
