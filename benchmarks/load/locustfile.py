@@ -53,8 +53,15 @@ def totp_code(secret: str, step: int) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+# allauth takes only the current window's code (MFA_TOTP_TOLERANCE 0): a code read in a
+# window's last seconds reaches the server in the next one and is refused.
+_LATE_IN_WINDOW_SECONDS = 3
+
+
 def _claim_totp_step(email: str) -> str:
     while True:
+        if 30 - time.time() % 30 < _LATE_IN_WINDOW_SECONDS:
+            time.sleep(30 - time.time() % 30 + 0.1)
         step = int(time.time()) // 30
         with _steps_lock:
             used = _used_steps.setdefault(email, set())

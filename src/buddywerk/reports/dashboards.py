@@ -1,6 +1,7 @@
-"""The figures on each role's home page. Each function runs a fixed number of aggregate
-queries, whatever the amount of data (no query per row); charts are SVG drawn on the
-server with the same numbers in a table behind them."""
+"""The figures on each role's home page. Each function runs a fixed number of queries,
+whatever the amount of data (no query per row): aggregates, and the coordinator's running
+duos, counted from the rows the check-in to-do item reads anyway. Charts are SVG drawn on
+the server with the same numbers in a table behind them."""
 
 import datetime as dt
 from dataclasses import dataclass, field
