@@ -226,3 +226,29 @@ def test_large_file_progress(django_capture_on_commit_callbacks):
     assert job.rows_total == 1200 and job.rows_done == 1200 and job.errors == []
     job = confirm(job, coordinator, django_capture_on_commit_callbacks)
     assert job.created_count == 1200 and Buddy.objects.count() == 1200
+
+
+def test_an_import_raises_the_matching_counter_of_its_buddies_programmes(
+    django_capture_on_commit_callbacks,
+):
+    """The import writes buddies in bulk (no post_save): the suggestion pages must not show
+    the buddies of before the import until their cache ages out."""
+    from buddywerk.matching.candidates import input_version
+
+    programme, coordinator = coordinated_programme()
+    first = start(programme, coordinator, csv_file([row(1)]), django_capture_on_commit_callbacks)
+    confirm(first, coordinator, django_capture_on_commit_callbacks)
+    elsewhere, untouched = ProgrammeFactory(), ProgrammeFactory()
+    Buddy.objects.get(user__email="student1@example.be").programmes.add(elsewhere)
+    before = [input_version(p) for p in (programme, elsewhere, untouched)]
+
+    second = start(
+        programme,
+        coordinator,
+        csv_file([row(1, capaciteit="3")]),
+        django_capture_on_commit_callbacks,
+    )
+    confirm(second, coordinator, django_capture_on_commit_callbacks)
+    after = [input_version(p) for p in (programme, elsewhere, untouched)]
+    assert after[0] > before[0] and after[1] > before[1]
+    assert after[2] == before[2]

@@ -217,3 +217,18 @@ def test_every_change_the_input_depends_on_raises_the_programme_counter():
     assert raised()
     assert not raised()
     assert candidates.input_version(other) != untouched  # the newcomer and the proposal
+
+
+def test_an_anonymised_buddy_raises_the_programme_counter():
+    """The anonymisation empties a buddy's profile with a queryset update (no post_save)."""
+    from django.utils import timezone
+
+    from buddywerk.privacy.account_services import account_anonymise
+    from buddywerk.privacy.schedule import DataKind
+
+    programme, other = ProgrammeFactory(), ProgrammeFactory()
+    buddy = fitting_buddy(programme)
+    before = candidates.input_version(programme), candidates.input_version(other)
+    account_anonymise(user=buddy.user, kind=DataKind.INACTIVE_ACCOUNT, now=timezone.now())
+    assert candidates.input_version(programme) > before[0]
+    assert candidates.input_version(other) == before[1]

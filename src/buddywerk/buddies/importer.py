@@ -66,6 +66,7 @@ from .models import (
     SchoolLevelPreference,
     ScreeningStatus,
 )
+from .signals import buddies_written
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # An XLSX is a ZIP archive: refuse it before opening when its members would unpack to more
@@ -931,6 +932,7 @@ def _write(job: BuddyImport, parsed: list[ParsedRow]) -> tuple[int, int]:
         batch_size=500,
         ignore_conflicts=True,
     )
+    buddies_written.send(sender=Buddy, buddy_ids=[b.pk for b in [*new_buddies, *old_buddies]])
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(

@@ -382,10 +382,11 @@ def region_inputs(province_codes: Iterable[str]) -> list[MatchingInput]:
 # suggestion inside the engine takes a few milliseconds. The pages therefore reuse a
 # programme's input while nothing it depends on changed: the key holds the programme's
 # `InputVersion` counter, which signals.py raises whenever a buddy, membership, referral,
-# pupil, family, proposal, duo, participant or the weights are saved (one indexed read per
-# page). An entry lives at most CACHE_SECONDS, for changes that skip `save()` (a queryset
-# update, bulk_create). Only pages read it: every write (proposals_create) re-reads fresh
-# rows under row locks.
+# pupil, family, proposal, duo, participant or the weights are saved, and when buddies are
+# written in bulk (buddies.signals.buddies_written: the importer, the anonymisation); one
+# indexed read per page. An entry lives at most CACHE_SECONDS, for any other change that
+# skips `save()` (a queryset update, bulk_create). Only pages read it: every write
+# (proposals_create) re-reads fresh rows under row locks.
 
 CACHE_SECONDS = 60
 CACHE_SIZE = 8

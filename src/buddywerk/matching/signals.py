@@ -20,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 from buddywerk.buddies.models import Buddy
+from buddywerk.buddies.signals import buddies_written
 from buddywerk.referrals.models import Family, Pupil, Referral
 from buddywerk.trajectories.models import Participant, Trajectory
 
@@ -47,6 +48,13 @@ def _of_buddy(buddy_id: Any) -> Q:
 
 def _buddy(instance: Buddy, **kwargs: Any) -> None:
     bump(_of_buddy(instance.pk))
+
+
+def _buddies(buddy_ids: list[int], **kwargs: Any) -> None:
+    if not buddy_ids:
+        return  # an account that was no buddy
+    ids = Memberships.objects.filter(buddy_id__in=buddy_ids).values("programme_id")
+    bump(Q(programme_id__in=ids))
 
 
 def _memberships(instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:
@@ -109,3 +117,4 @@ def connect() -> None:
             receiver, sender=model, dispatch_uid=f"matching-version-del-{model.__name__}"
         )
     m2m_changed.connect(_memberships, sender=Memberships, dispatch_uid="matching-version-m2m")
+    buddies_written.connect(_buddies, dispatch_uid="matching-version-buddies-written")

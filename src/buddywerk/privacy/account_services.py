@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.models import Buddy
+from buddywerk.buddies.signals import buddies_written
 from buddywerk.common.audit import AuditAction, audit_record
 from buddywerk.expenses.services import expense_claims_anonymise
 from buddywerk.internships.models import InstitutionPartnership, SharingConsent
@@ -117,6 +118,8 @@ def account_anonymise(*, user: User, kind: DataKind, now: dt.datetime) -> None:
             meeting_modes=[],
             slots=[],
         )
+        buddy_ids = list(Buddy.objects.filter(user=user).values_list("pk", flat=True))
+        buddies_written.send(sender=Buddy, buddy_ids=buddy_ids)
         # Issue 20: an erased buddy shares nothing with an institution any more, and an
         # erased supervisor is no longer any partnership's contact.
         SharingConsent.objects.in_force().filter(buddy__user=user).update(revoked_at=now)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from buddywerk.access.models import Membership, Role, User
 from buddywerk.buddies.enums import ScreeningStatus
 from buddywerk.buddies.models import Buddy, BuddyStatusChange
+from buddywerk.buddies.signals import buddies_written
 from buddywerk.reports import input_version
 from buddywerk.trajectories.models import Trajectory
 
@@ -178,5 +179,6 @@ def extract_facts_purge(*, now: dt.datetime) -> int:
                 extract_seen_on=seen, extract_dated_on=None, extract_reminded_on=None
             )
             input_version.bump_buddies([pk])  # the funder's report (issue 17, point 4)
+            buddies_written.send(sender=Buddy, buddy_ids=[pk])  # matching's input
         count += 1
     return count
