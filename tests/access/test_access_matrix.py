@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access.matrix import LOGIN, REDIRECT, Route, all_rows
 from tests.access.world import ROLES, World, build_world
 from tests.conftest import TEST_SETTINGS
+from tests.days import resolved
 
 ROUTES, EXEMPT = all_rows()
 
@@ -106,7 +107,7 @@ def test_access_matrix(route: Route, world: World):
         with transaction.atomic():
             if user is not None:
                 client.force_login(user)
-            response = getattr(client, route.method)(url, route.data)
+            response = getattr(client, route.method)(url, resolved(route.data, iso=True))
             got = _outcome(client, response)
             transaction.set_rollback(True)
         if got != route.expect[role]:

@@ -32,6 +32,7 @@ from buddywerk.access.models import Role
 from tests.access.matrix import Route, all_rows
 from tests.access.world import OUTSIDERS, ROLES, World, build_world
 from tests.conftest import TEST_SETTINGS
+from tests.days import resolved
 
 ROUTES, _EXEMPT = all_rows()
 ROUTE_NAMES = sorted({route.name for route in ROUTES})
@@ -168,7 +169,11 @@ def _requests(name: str, world: World, state: str) -> list[tuple[str, str, dict[
                 continue  # the route takes no such value at all (its pattern refuses it)
             urls.append((route, missing))
     for route, url in urls:
-        for request in [("get", url, {}), ("post", url, {}), ("post", url, route.data)]:
+        for request in [
+            ("get", url, {}),
+            ("post", url, {}),
+            ("post", url, resolved(route.data, iso=True)),
+        ]:
             if request not in asked:
                 asked.append(request)
     return asked

@@ -15,6 +15,7 @@ from buddywerk.followup.models import (
     ObservationCriterion,
     ObservationScore,
 )
+from tests.days import InDays, resolved
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +78,7 @@ def test_the_coordinator_fills_in_a_kijkwijzer_with_an_action(client):
         ({"note": "x" * 1_000_000}, "hoogstens 2000 tekens"),
         ({"due_0": ""}, "Geef de actie een datum"),
         # Issue 16, point 5: the form's plausible range (a year back, up to today).
-        (
-            {"observed_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
-            "niet in de toekomst",
-        ),
+        ({"observed_on": InDays(1)}, "niet in de toekomst"),
         ({"observed_on": "2099-01-01"}, "Kies een datum tussen"),
     ],
 )
@@ -89,7 +87,7 @@ def test_bad_input_clear_message_nothing_stored(client, change, message):
     criteria = fs.observation_criteria_for(duo.programme)
     first = criteria[0].pk
     data = _form(criteria)
-    for key, value in change.items():
+    for key, value in resolved(change, iso=True).items():
         if key == "score":
             data[f"score_{first}"] = value
         elif key == "note":

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from buddywerk.access.models import Role
 from buddywerk.common.models import AuditEvent
@@ -18,6 +17,7 @@ from buddywerk.referrals import consent_services as consent
 from buddywerk.referrals import services
 from buddywerk.referrals.models import ConsentText, ConsentWithdrawal, Referral, ReferralStatus
 from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus, WellbeingMoment
+from tests.days import today
 from tests.factories import (
     ProgrammeFactory,
     PupilFactory,
@@ -31,8 +31,6 @@ from tests.referrals.test_services import pupil_data, referral_data
 from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -193,7 +191,7 @@ def test_withdrawal_takes_a_referral_out_of_the_queue_and_schedules_erasure(
     referral = _draft(staff, school, programme)
     services.referral_submit(actor=staff, referral=referral)
     services.referral_accept(actor=coordinator, referral=referral)
-    day = TODAY
+    day = today()
     withdrawal = _withdraw(staff, referral, withdrawn_on=day, method="digital")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.WITHDRAWN
@@ -217,8 +215,8 @@ def test_the_grace_period_is_that_of_the_text_the_consent_was_given_on(
     _publish(coordinator, programme, erasure_grace_days=10)
     referral = _draft(staff, school, programme)
     _publish(coordinator, programme, erasure_grace_days=60)
-    withdrawal = _withdraw(staff, referral, withdrawn_on=TODAY)
-    assert withdrawal.erase_after == TODAY + dt.timedelta(days=10)
+    withdrawal = _withdraw(staff, referral, withdrawn_on=today())
+    assert withdrawal.erase_after == today() + dt.timedelta(days=10)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.WITHDRAWN  # a draft is withdrawn too
 
@@ -241,12 +239,12 @@ def test_withdrawal_closes_the_duo_without_a_final_score():
     duo = TrajectoryFactory()
     (referral,) = [p.referral for p in duo.participants.all()]
     staff = member(UserFactory(), referral.referrer, Role.SCHOOL_STAFF)
-    _withdraw(staff, referral, withdrawn_on=TODAY)
+    _withdraw(staff, referral, withdrawn_on=today())
     duo.refresh_from_db()
     referral.refresh_from_db()
     assert duo.status == TrajectoryStatus.CLOSED
     assert duo.close_reason == CloseReason.CONSENT_WITHDRAWN
-    assert duo.closed_on == TODAY
+    assert duo.closed_on == today()
     # No end measurement is invented for a duo closed on a withdrawal.
     assert not duo.wellbeing_scores.filter(moment=WellbeingMoment.END).exists()
     assert referral.status == ReferralStatus.CLOSED
@@ -275,7 +273,7 @@ def test_a_withdrawal_is_refused_when_it_cannot_hold_and_changes_nothing(
     with pytest.raises(PermissionDenied):
         _withdraw(outsider, referral)
     with pytest.raises(ValidationError) as error:
-        _withdraw(staff, referral, withdrawn_on=TODAY + dt.timedelta(days=1), method="fax")
+        _withdraw(staff, referral, withdrawn_on=today() + dt.timedelta(days=1), method="fax")
     assert "toekomst" in error.value.message_dict["withdrawn_on"][0]
     assert "lijst" in error.value.message_dict["method"][0]
     with pytest.raises(ValidationError) as error:
@@ -306,7 +304,7 @@ def test_school_staff_record_a_withdrawal_and_the_referral_shows_it(
     assert response.status_code == 200  # the day is asked
     assert not ConsentWithdrawal.objects.exists()
     response = client.post(
-        url, {"withdrawn_by": "parent", "method": "paper", "withdrawn_on": TODAY.isoformat()}
+        url, {"withdrawn_by": "parent", "method": "paper", "withdrawn_on": today().isoformat()}
     )
     assert response.status_code == 302
     page = client.get(reverse("referrals:detail", args=[referral.uuid])).content.decode()

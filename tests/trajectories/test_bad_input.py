@@ -6,15 +6,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Meeting, WellbeingScore
+from tests.days import InDays, resolved, today
 from tests.trajectories.factories import TrajectoryFactory, school_staff_of
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def _messages(error: ValidationError) -> str:
@@ -24,8 +22,8 @@ def _messages(error: ValidationError) -> str:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"date": TODAY + dt.timedelta(days=365)}, "voorbij is"),
-        ({"date": TODAY - dt.timedelta(days=400)}, "vóór de start van het duo"),
+        ({"date": InDays(365)}, "voorbij is"),
+        ({"date": InDays(-400)}, "vóór de start van het duo"),
         ({"duration_minutes": 0}, "minstens 5 minuten"),
         ({"duration_minutes": 900}, "hoogstens 240 minuten"),
         ({"note": "x" * 1_000_000}, "hoogstens 2000 tekens"),
@@ -34,8 +32,8 @@ def _messages(error: ValidationError) -> str:
 )
 def test_meeting_log_refuses_bad_input_and_stores_nothing(kwargs, message):
     duo = TrajectoryFactory()
-    values = {"date": TODAY, "duration_minutes": 45}
-    values.update(kwargs)
+    values = {"date": today(), "duration_minutes": 45}
+    values.update(resolved(kwargs))
     with pytest.raises(ValidationError) as error:
         services.meeting_log(actor=duo.buddy.user, trajectory=duo, **values)
     assert message in _messages(error.value)
@@ -46,16 +44,16 @@ def test_meeting_log_refuses_bad_input_and_stores_nothing(kwargs, message):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"date": TODAY + dt.timedelta(days=365)}, "na het geplande einde"),
-        ({"date": TODAY - dt.timedelta(days=400)}, "vóór de start van het duo"),
+        ({"date": InDays(365)}, "na het geplande einde"),
+        ({"date": InDays(-400)}, "vóór de start van het duo"),
         ({"duration_minutes": 0}, "minstens 5 minuten"),
         ({"duration_minutes": 900}, "hoogstens 240 minuten"),
     ],
 )
 def test_meeting_plan_refuses_bad_input_and_stores_nothing(kwargs, message):
     duo = TrajectoryFactory()
-    values = {"date": TODAY + dt.timedelta(days=3)}
-    values.update(kwargs)
+    values = {"date": today() + dt.timedelta(days=3)}
+    values.update(resolved(kwargs))
     with pytest.raises(ValidationError) as error:
         services.meeting_plan(actor=duo.buddy.user, trajectory=duo, **values)
     assert message in _messages(error.value)
@@ -65,13 +63,13 @@ def test_meeting_plan_refuses_bad_input_and_stores_nothing(kwargs, message):
 def test_meeting_update_refuses_a_megabyte_note():
     duo = TrajectoryFactory()
     meeting = services.meeting_log(
-        actor=duo.buddy.user, trajectory=duo, date=TODAY, duration_minutes=45, note="Kort."
+        actor=duo.buddy.user, trajectory=duo, date=today(), duration_minutes=45, note="Kort."
     )
     with pytest.raises(ValidationError) as error:
         services.meeting_update(
             actor=duo.buddy.user,
             meeting=meeting,
-            date=TODAY,
+            date=today(),
             status="happened",
             duration_minutes=45,
             note="x" * 1_000_000,
@@ -101,7 +99,7 @@ def test_a_quick_check_of_seven_in_the_meeting_form_is_refused(client):
     response = client.post(
         reverse("trajectories:meeting_create", args=[duo.uuid]),
         {
-            "date": TODAY.isoformat(),
+            "date": today().isoformat(),
             "status": "happened",
             "duration_minutes": 45,
             "note_visibility": "private",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from buddywerk.trajectories import services
 from buddywerk.trajectories.models import Meeting, WellbeingScore
+from tests.days import InDays, resolved
 from tests.trajectories.factories import TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +52,8 @@ def test_the_form_is_ready_with_today(client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"date": (timezone.localdate() + dt.timedelta(days=365)).isoformat()}, "voorbij is"),
-        (
-            {"date": (timezone.localdate() - dt.timedelta(days=200)).isoformat()},
-            "vóór de start van het duo",
-        ),
+        ({"date": InDays(365)}, "voorbij is"),
+        ({"date": InDays(-200)}, "vóór de start van het duo"),
         ({"date": "2020-01-01"}, "Kies een datum tussen"),  # issue 16, point 5
         ({"duration_minutes": 0}, "minstens 5 minuten"),
         ({"duration_minutes": 900}, "hoogstens 240 minuten"),
@@ -65,7 +63,7 @@ def test_the_form_is_ready_with_today(client):
 )
 def test_bad_input_gives_a_clear_dutch_message_and_stores_nothing(client, data, message):
     duo = TrajectoryFactory()
-    response = _post(client, duo, **data)
+    response = _post(client, duo, **resolved(data, iso=True))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Meeting.objects.count() == 0

@@ -22,18 +22,17 @@ from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import SafeguardingStep
 from buddywerk.trajectories.models import Meeting, MeetingTransition, WellbeingScore
 from buddywerk.trajectories.safeguarding_services import buddy_safeguarding_cascade
+from tests.days import InDays, today
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def _plan(duo, days=5, actor=None):
     return services.meeting_plan(
         actor=actor or duo.buddy.user,
         trajectory=duo,
-        date=TODAY + dt.timedelta(days=days),
+        date=today() + dt.timedelta(days=days),
         start_time=dt.time(15, 30),
         duration_minutes=60,
     )
@@ -43,7 +42,7 @@ def _log(duo, **extra):
     return services.meeting_log(
         actor=duo.buddy.user,
         trajectory=duo,
-        date=TODAY,
+        date=today(),
         duration_minutes=45,
         wellbeing=4,
         **extra,
@@ -120,7 +119,7 @@ def test_the_coordinator_moves_a_planned_meeting_and_the_school_is_told(
     duo = TrajectoryFactory()
     staff = school_staff_of(duo)
     meeting = _plan(duo)
-    new_day = TODAY + dt.timedelta(days=8)
+    new_day = today() + dt.timedelta(days=8)
     with django_capture_on_commit_callbacks(execute=True):
         ms.meeting_move(
             actor=coordinator_of(duo),
@@ -137,7 +136,7 @@ def test_the_coordinator_moves_a_planned_meeting_and_the_school_is_told(
     )
     event = AuditEvent.objects.get(action=AuditAction.MEETING_MOVE)
     assert event.detail == {
-        "from": (TODAY + dt.timedelta(days=5)).isoformat(),
+        "from": (today() + dt.timedelta(days=5)).isoformat(),
         "to": new_day.isoformat(),
     }
     moved = mail.outbox[-1]
@@ -148,19 +147,21 @@ def test_the_coordinator_moves_a_planned_meeting_and_the_school_is_told(
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        (TODAY - dt.timedelta(days=1), "in de toekomst"),
-        (TODAY + dt.timedelta(days=5), "andere datum"),  # the same moment
-        (TODAY + dt.timedelta(days=3650), "na het geplande einde"),
+        (InDays(-1), "in de toekomst"),
+        (InDays(5), "andere datum"),  # the same moment
+        (InDays(3650), "na het geplande einde"),
     ],
 )
 def test_a_move_to_an_impossible_day_is_refused_in_dutch(day, message):
     duo = TrajectoryFactory()
     meeting = _plan(duo)
     with pytest.raises(ValidationError) as error:
-        ms.meeting_move(actor=duo.buddy.user, meeting=meeting, date=day, start_time=dt.time(15, 30))
+        ms.meeting_move(
+            actor=duo.buddy.user, meeting=meeting, date=day.date(), start_time=dt.time(15, 30)
+        )
     assert message in " ".join(error.value.messages)
     meeting.refresh_from_db()
-    assert meeting.date == TODAY + dt.timedelta(days=5)
+    assert meeting.date == today() + dt.timedelta(days=5)
 
 
 def test_a_logged_meeting_is_neither_cancelled_ahead_nor_moved():
@@ -172,7 +173,7 @@ def test_a_logged_meeting_is_neither_cancelled_ahead_nor_moved():
         ms.meeting_move(
             actor=duo.buddy.user,
             meeting=meeting,
-            date=TODAY + dt.timedelta(days=2),
+            date=today() + dt.timedelta(days=2),
             start_time=None,
         )
     meeting.refresh_from_db()
@@ -195,7 +196,7 @@ def test_cancel_and_move_in_every_duo_state(client, state):
             actor=None,
             trajectory=duo,
             reason="ended_as_planned",
-            closed_on=TODAY,
+            closed_on=today(),
             final_wellbeing=4,
         )
     duo.refresh_from_db()
@@ -203,19 +204,19 @@ def test_cancel_and_move_in_every_duo_state(client, state):
     client.force_login(coordinator)
     cancel = reverse("trajectories:meeting_cancel", args=[duo.uuid, meeting.uuid])
     move = reverse("trajectories:meeting_move", args=[duo.uuid, meeting.uuid])
-    moved = client.post(move, {"date": (TODAY + dt.timedelta(days=6)).isoformat()})
+    moved = client.post(move, {"date": (today() + dt.timedelta(days=6)).isoformat()})
     cancelled = client.post(cancel, {"cancel_reason": "other", "reason": "Geen lokaal vrij."})
     meeting.refresh_from_db()
     if state in ("planned", "active", "paused"):
         assert moved.status_code == cancelled.status_code == 302
         assert meeting.status == "cancelled"
-        assert meeting.date == TODAY + dt.timedelta(days=6)
+        assert meeting.date == today() + dt.timedelta(days=6)
     else:
         assert moved.status_code == cancelled.status_code == 302
         assert moved["Location"] == reverse("trajectories:detail", args=[duo.uuid])
         page = client.get(moved["Location"]).content.decode()
         assert "niet meer gepland" in page or "afgesloten" in page
-        assert meeting.date == TODAY + dt.timedelta(days=5)
+        assert meeting.date == today() + dt.timedelta(days=5)
         # Nothing by the coordinator (the safeguarding cascade cancelled it as the system).
         assert not MeetingTransition.objects.filter(meeting=meeting, actor=coordinator).exists()
 
@@ -273,7 +274,7 @@ def test_the_window_is_the_programmes_setting():
         services.meeting_update(
             actor=duo.buddy.user,
             meeting=meeting,
-            date=TODAY,
+            date=today(),
             status="happened",
             duration_minutes=30,
             now=later,
@@ -315,7 +316,7 @@ def test_a_closed_duos_meeting_is_not_deleted(client):
     duo = TrajectoryFactory()
     meeting = _log(duo)
     services.trajectory_close(
-        actor=None, trajectory=duo, reason="ended_as_planned", closed_on=TODAY, final_wellbeing=4
+        actor=None, trajectory=duo, reason="ended_as_planned", closed_on=today(), final_wellbeing=4
     )
     client.force_login(duo.buddy.user)
     response = client.post(reverse("trajectories:meeting_delete", args=[duo.uuid, meeting.uuid]))

@@ -1,11 +1,10 @@
 """Buddy routes: public registration, the buddy's profile, screening and import."""
 
-import datetime as dt
-
 from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
+from tests.days import InDays
 
 # A plausible date (issue 16 point 5: a date long ago is refused).
-RECENT = (dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=30)).isoformat()
+RECENT = InDays(-30)
 
 # Another programme's screening and import are not found (issue 11, point 4).
 COORDINATOR_ONLY = outcomes(

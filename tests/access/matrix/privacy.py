@@ -3,6 +3,7 @@
 import datetime as dt
 
 from tests.access.matrix import LOGIN, REDIRECT, Route, outcomes, role_outcomes
+from tests.days import InDays
 
 ROUTES = [
     Route("privacy:retention", role_outcomes(403, anonymous=LOGIN, programme_coordinator=200)),
@@ -121,7 +122,7 @@ ROUTES += [
 # A plausible day (issue 16 point 5): a week ago.
 ASKED = {
     "asked_by": "parent",
-    "asked_on": (dt.datetime.now(tz=dt.UTC).date() - dt.timedelta(days=7)).isoformat(),
+    "asked_on": InDays(-7),
 }
 
 

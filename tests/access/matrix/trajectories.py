@@ -1,9 +1,8 @@
 """Duo routes (issue 5): buddies, school staff and the programme's coordinators work in
 duos; regional coordinators and the funder never see one (404 on a duo, 403 on lists)."""
 
-import datetime as dt
-
 from tests.access.matrix import LOGIN, OUTSIDERS_404, REDIRECT, Route, outcomes, role_outcomes
+from tests.days import InDays
 
 
 def _duo(w):
@@ -190,7 +189,7 @@ def _logged(w):
 
 
 PLANNERS = {"buddy": 200, "programme_coordinator": 200}
-_IN_TEN_DAYS = (dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=10)).isoformat()
+_IN_TEN_DAYS = InDays(10)
 
 ROUTES += [
     Route("trajectories:meeting_cancel", outcomes(403, **PLANNERS, **OUT_OF_SCOPE), args=_planned),
