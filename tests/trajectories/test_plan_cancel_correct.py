@@ -322,3 +322,22 @@ def test_a_closed_duos_meeting_is_not_deleted(client):
     response = client.post(reverse("trajectories:meeting_delete", args=[duo.uuid, meeting.uuid]))
     assert response.status_code == 302
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_meeting_of_a_duo_paused_for_safeguarding_is_not_deleted(client):
+    """rules.md: a duo paused for safeguarding refuses meetings; correcting, cancelling and
+    moving are refused, so is deleting (inside the window, by who logged it)."""
+    duo = TrajectoryFactory()
+    meeting = _log(duo)
+    buddy_safeguarding_cascade(buddy=duo.buddy, step=SafeguardingStep.EXTRACT_EXPIRED)
+    duo.refresh_from_db()
+    assert duo.paused_for_safeguarding
+    with pytest.raises(ValidationError, match="gepauzeerd door de buddywerking"):
+        ms.meeting_delete(actor=duo.buddy.user, meeting=meeting)
+    client.force_login(duo.buddy.user)
+    url = reverse("trajectories:meeting_delete", args=[duo.uuid, meeting.uuid])
+    response = client.post(url, follow=True)
+    assert "gepauzeerd door de buddywerking" in response.content.decode()
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    assert WellbeingScore.objects.filter(meeting=meeting).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.MEETING_DELETE).exists()

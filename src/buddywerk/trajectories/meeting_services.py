@@ -228,10 +228,11 @@ def meeting_delete(*, actor: User, meeting: Meeting, now: dt.datetime | None = N
     """Who logged a meeting deletes it within the programme's correction days (issue 16,
     point 2): a meeting logged twice or by mistake (a planned one is cancelled instead: it
     has no one who logged it). Its quick well-being check goes with
-    it (it was given in the same form); the month's figures are counted again."""
+    it (it was given in the same form); the month's figures are counted again. Not on a
+    closed duo, nor on one paused for safeguarding (rules.md: it refuses meetings)."""
     trajectory = meeting.trajectory
     check_allowed(actor, policy.can_correct_meeting(actor, meeting))
-    duo_refuse_if_read_only(trajectory)
+    _refuse_change_of_plan(trajectory)
     lock_duo(trajectory.pk)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.is_locked(clock.now(now), days=trajectory.programme.correction_days):
