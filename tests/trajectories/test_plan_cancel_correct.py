@@ -341,3 +341,37 @@ def test_a_meeting_of_a_duo_paused_for_safeguarding_is_not_deleted(client):
     assert Meeting.objects.filter(pk=meeting.pk).exists()
     assert WellbeingScore.objects.filter(meeting=meeting).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.MEETING_DELETE).exists()
+
+
+def test_a_meeting_corrected_to_cancelled_loses_its_wellbeing_check_not_its_concern():
+    """The quick check was given in the form of a meeting that took place (meeting_delete
+    takes it along): corrected to 'cancelled', the meeting keeps no check. The urgent
+    concern its low score opened is a safeguarding record: it stays."""
+    duo = TrajectoryFactory()
+    meeting = services.meeting_log(
+        actor=duo.buddy.user, trajectory=duo, date=today(), duration_minutes=45, wellbeing=1
+    )
+    assert WellbeingScore.objects.filter(meeting=meeting).count() == 1
+    assert duo.concerns.count() == 1
+    services.meeting_update(
+        actor=duo.buddy.user,
+        meeting=meeting,
+        date=today(),
+        status="cancelled",
+        cancel_reason="pupil_absent",
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+    assert not WellbeingScore.objects.filter(trajectory=duo).exists()
+    assert duo.concerns.count() == 1
+
+
+def test_a_meeting_corrected_to_another_day_takes_its_wellbeing_check_along():
+    duo = TrajectoryFactory()
+    meeting = _log(duo)
+    earlier = today() - dt.timedelta(days=2)
+    services.meeting_update(
+        actor=duo.buddy.user, meeting=meeting, date=earlier, status="happened", duration_minutes=45
+    )
+    scores = WellbeingScore.objects.filter(trajectory=duo)
+    assert list(scores.values_list("date", "meeting_id", "score")) == [(earlier, meeting.pk, 4)]

@@ -1045,6 +1045,18 @@ def meeting_plan(
     return meeting
 
 
+def _wellbeing_follow_meeting(meeting: Meeting, *, now: dt.datetime) -> None:
+    """The quick well-being check was given in the form of a meeting that took place: a
+    meeting corrected to not have happened loses it (as `meeting_delete` does), one
+    corrected to another day takes it along. A concern its score opened stays: it is a
+    safeguarding record."""
+    scores = meeting.wellbeing_scores.all()
+    if meeting.status != MeetingStatus.HAPPENED:
+        scores.delete()
+    else:
+        scores.exclude(date=meeting.date).update(date=meeting.date, updated_at=now)
+
+
 @transaction.atomic
 def meeting_update(
     *,
@@ -1093,6 +1105,7 @@ def meeting_update(
     if is_goodbye is not None:
         locked.is_goodbye = is_goodbye
     _save_meeting(meeting=locked, trajectory=trajectory, today=clock.today(today))
+    _wellbeing_follow_meeting(locked, now=moment)
     # The month it left and the month it is in now (a date or status change).
     duo_months_refresh(trajectory_id=trajectory.pk, days=[old_date, locked.date])
     audit_record(actor=actor, action=AuditAction.MEETING_UPDATE, target=locked)
