@@ -12,6 +12,8 @@ from django.utils import timezone
 from buddywerk.common.models import AuditEvent
 from buddywerk.common.workflow import TransitionNotAllowed
 from buddywerk.trajectories import group_services as gs
+from buddywerk.trajectories import meeting_services as ms
+from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import GroupActivityStatus, MeetingStatus
 from buddywerk.trajectories.models import DuoMonth, GroupActivity, Meeting
 from tests.factories import ProgrammeFactory, UserFactory, member
@@ -172,3 +174,73 @@ def test_another_programmes_coordinator_gets_404_on_the_activity(client, familie
     assert client.get(detail).status_code == 404
     assert client.post(detail, {"attended": [duos[0].pk]}).status_code == 404
     assert not Meeting.objects.filter(group_activity=activity).exists()
+
+
+GROUP_MEETING_MESSAGE = "komt van de aanwezigheid bij een groepsactiviteit"
+
+
+def _attended(programme, duos, coordinator):
+    activity = _plan(programme, duos[:2], coordinator)
+    gs.group_activity_attendance(actor=coordinator, activity=activity, attended=[duos[0].pk])
+    return activity, Meeting.objects.get(group_activity=activity)
+
+
+def test_the_meeting_of_an_attendance_keeps_its_date_and_status(client, families):
+    """The attendance is the only source of a group activity's meeting: the buddy cannot
+    record it as cancelled or on another day, nor who logged it delete it, while the
+    attendance says the family was there. A note is still theirs to add."""
+    programme, duos, coordinator = families
+    activity, meeting = _attended(programme, duos, coordinator)
+    duo, buddy = duos[0], duos[0].buddy.user
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match=GROUP_MEETING_MESSAGE):
+        services.meeting_update(
+            actor=buddy, meeting=meeting, date=today, status="cancelled", cancel_reason="other"
+        )
+    with pytest.raises(ValidationError, match=GROUP_MEETING_MESSAGE):
+        services.meeting_update(
+            actor=buddy,
+            meeting=meeting,
+            date=today - dt.timedelta(days=1),
+            status="happened",
+            duration_minutes=90,
+        )
+    with pytest.raises(ValidationError, match=GROUP_MEETING_MESSAGE):
+        ms.meeting_delete(actor=coordinator, meeting=meeting)
+    client.force_login(buddy)
+    response = client.post(
+        reverse("trajectories:meeting_edit", args=[duo.uuid, meeting.uuid]),
+        {
+            "date": (today - dt.timedelta(days=2)).isoformat(),
+            "status": "cancelled",
+            "cancel_reason": "pupil_absent",
+            "note_visibility": "private",
+        },
+    )
+    assert GROUP_MEETING_MESSAGE in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.date, meeting.duration_minutes) == ("happened", today, 90)
+    assert activity.invites.get(trajectory=duo).attended
+    services.meeting_update(
+        actor=buddy,
+        meeting=meeting,
+        date=today,
+        status="happened",
+        duration_minutes=90,
+        topics=["outing"],
+        note="Samen een boek gekozen.",
+    )
+    meeting.refresh_from_db()
+    assert meeting.note == "Samen een boek gekozen."
+
+
+def test_the_duo_page_offers_no_change_or_delete_for_an_attendance(client, families):
+    programme, duos, coordinator = families
+    _activity, meeting = _attended(programme, duos, coordinator)
+    duo = duos[0]
+    edit = reverse("trajectories:meeting_edit", args=[duo.uuid, meeting.uuid])
+    delete = reverse("trajectories:meeting_delete", args=[duo.uuid, meeting.uuid])
+    for user in (duo.buddy.user, coordinator):
+        client.force_login(user)
+        page = client.get(reverse("trajectories:detail", args=[duo.uuid])).content.decode()
+        assert edit not in page and delete not in page

@@ -54,9 +54,22 @@ __all__ = [
     "meeting_delete",
     "meeting_move",
     "meeting_plan_inform_school",
+    "meeting_refuse_if_from_group_activity",
 ]
 
 LOCKED_MESSAGE = _("This meeting can no longer be changed: the days to correct it are over.")
+GROUP_MEETING_MESSAGE = _(
+    "This meeting comes from the attendance of a group activity: its date and status "
+    "cannot be changed, and it cannot be deleted. Is the attendance wrong? Contact the "
+    "programme coordinator."
+)
+
+
+def meeting_refuse_if_from_group_activity(meeting: Meeting) -> None:
+    """A group activity's meeting says the family attended it (rules.md, issue 20): the
+    attendance is its only source, so its date and status stay and it is not deleted."""
+    if meeting.group_activity_id is not None:
+        raise ValidationError(GROUP_MEETING_MESSAGE, code="group_activity")
 
 
 def _school_staff(trajectory: Trajectory) -> list[User]:
@@ -237,6 +250,7 @@ def meeting_delete(*, actor: User, meeting: Meeting, now: dt.datetime | None = N
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.is_locked(clock.now(now), days=trajectory.programme.correction_days):
         raise ValidationError(LOCKED_MESSAGE, code="locked")
+    meeting_refuse_if_from_group_activity(locked)
     day = locked.date
     audit_record(
         actor=actor,

@@ -1075,7 +1075,8 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting: editable for the programme's correction days after it was logged
     (`Programme.correction_days`, issue 16), then locked. Recording
-    a planned meeting as happened or cancelled counts as logging it."""
+    a planned meeting as happened or cancelled counts as logging it. A group activity's
+    meeting keeps its date and status (its attendance says so)."""
     lock_duo(meeting.trajectory_id)
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
     old_date = locked.date
@@ -1095,6 +1096,10 @@ def meeting_update(
             locked.logged_by = actor
     elif locked.logged_at is not None:
         raise ValidationError({"status": _("A logged meeting cannot become planned again.")})
+    if (date, status) != (locked.date, locked.status):
+        from .meeting_services import meeting_refuse_if_from_group_activity
+
+        meeting_refuse_if_from_group_activity(locked)
     locked.date = date
     locked.status = status
     locked.duration_minutes = duration_minutes if status != MeetingStatus.CANCELLED else None
