@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from buddywerk.common.audit import AuditAction
 from buddywerk.common.models import AuditEvent
+from buddywerk.mail.models import OutgoingMail
 from buddywerk.trajectories import meeting_services as ms
 from buddywerk.trajectories import services
 from buddywerk.trajectories.enums import SafeguardingStep
@@ -162,6 +163,38 @@ def test_a_move_to_an_impossible_day_is_refused_in_dutch(day, message):
     assert message in " ".join(error.value.messages)
     meeting.refresh_from_db()
     assert meeting.date == today() + dt.timedelta(days=5)
+
+
+def test_a_planned_meeting_moved_on_its_log_page_is_a_move(client):
+    """The 'Log' page of a planned meeting keeps 'Still planned' as a choice and takes a
+    new date: that is a move, so the school hears of it once and it is audited as one.
+    A day in the past is refused in Dutch and changes nothing."""
+    duo = TrajectoryFactory()  # meets at school
+    school_staff_of(duo)
+    meeting = _plan(duo)
+    planned_day = meeting.date
+    client.force_login(duo.buddy.user)
+    url = reverse("trajectories:meeting_edit", args=[duo.uuid, meeting.uuid])
+    new_day = today() + dt.timedelta(days=10)
+    form = {"status": "planned", "duration_minutes": "60", "note_visibility": "private"}
+    response = client.post(url, {**form, "date": new_day.isoformat()})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.start_time, meeting.status) == (
+        new_day,
+        dt.time(15, 30),
+        "planned",
+    )
+    moved = OutgoingMail.objects.filter(kind="trajectories.meeting_moved")
+    assert moved.count() == 1
+    event = AuditEvent.objects.get(action=AuditAction.MEETING_MOVE)
+    assert event.detail == {"from": planned_day.isoformat(), "to": new_day.isoformat()}
+    response = client.post(url, {**form, "date": (today() - dt.timedelta(days=1)).isoformat()})
+    assert "in de toekomst" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.date == new_day
+    assert moved.count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.MEETING_MOVE).count() == 1
 
 
 def test_a_logged_meeting_is_neither_cancelled_ahead_nor_moved():

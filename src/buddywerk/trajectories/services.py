@@ -1075,8 +1075,9 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting: editable for the programme's correction days after it was logged
     (`Programme.correction_days`, issue 16), then locked. Recording
-    a planned meeting as happened or cancelled counts as logging it. A group activity's
-    meeting keeps its date and status (its attendance says so)."""
+    a planned meeting as happened or cancelled counts as logging it; keeping it planned on
+    another day moves it (`meeting_services.meeting_move`: its rules, mail and audit).
+    A group activity's meeting keeps its date and status (its attendance says so)."""
     lock_duo(meeting.trajectory_id)
     locked = Meeting.objects.select_for_update().select_related("trajectory").get(pk=meeting.pk)
     old_date = locked.date
@@ -1096,10 +1097,16 @@ def meeting_update(
             locked.logged_by = actor
     elif locked.logged_at is not None:
         raise ValidationError({"status": _("A logged meeting cannot become planned again.")})
-    if (date, status) != (locked.date, locked.status):
-        from .meeting_services import meeting_refuse_if_from_group_activity
+    from .meeting_services import meeting_move, meeting_refuse_if_from_group_activity
 
+    if (date, status) != (locked.date, locked.status):
         meeting_refuse_if_from_group_activity(locked)
+    if status == MeetingStatus.PLANNED and date != locked.date:
+        # Still planned on another day is a move: the school, the family and the audit
+        # hear of it as from the Move page.
+        meeting_move(
+            actor=actor, meeting=locked, date=date, start_time=locked.start_time, today=today
+        )
     locked.date = date
     locked.status = status
     locked.duration_minutes = duration_minutes if status != MeetingStatus.CANCELLED else None
