@@ -15,6 +15,9 @@ from buddywerk.common.models import AuditEvent
 from buddywerk.common.receipts import MAX_RECEIPT_BYTES
 from buddywerk.expenses import services
 from buddywerk.expenses.models import ClaimStatus, ExpenseClaim, ExpenseLine
+from buddywerk.trajectories import meeting_services
+from buddywerk.trajectories import services as duo_services
+from buddywerk.trajectories.models import Meeting
 from tests.expenses.helpers import claim, coordinator, duo, meet, year
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +150,48 @@ def test_the_allowance_is_for_a_meeting_day(world):
     with pytest.raises(ValidationError) as err:
         add(c, dt.date(2026, 1, 20), amount=D("10.00"))
     assert codes(err.value) == {"no_meeting"}
+
+
+def _unmeet(trajectory, day: dt.date, how: str) -> None:
+    """The buddy takes back the meeting of `day` inside the correction window."""
+    meeting = Meeting.objects.get(trajectory=trajectory, date=day)
+    if how == "deleted":
+        meeting_services.meeting_delete(actor=trajectory.buddy.user, meeting=meeting)
+    else:
+        duo_services.meeting_update(
+            actor=trajectory.buddy.user,
+            meeting=meeting,
+            date=day,
+            status="cancelled",
+            cancel_reason="pupil_absent",
+        )
+
+
+@pytest.mark.parametrize("how", ["deleted", "cancelled"])
+def test_an_allowance_day_whose_meeting_went_is_neither_sent_nor_approved(world, how):
+    """rules.md: the allowance only for a day with a logged meeting. A meeting deleted or
+    corrected to 'cancelled' after its day was claimed: sending and approving the claim are
+    refused, naming the day, and the claim stays where it was."""
+    meet(world, dt.date(2026, 1, 7), dt.date(2026, 1, 14))
+    c = claim(world, dt.date(2026, 1, 1))
+    add(c, dt.date(2026, 1, 7), amount=D("20.00"))
+    add(c, dt.date(2026, 1, 14), amount=D("20.00"))
+    _unmeet(world, dt.date(2026, 1, 7), how)
+    with pytest.raises(ValidationError) as err:
+        services.expense_claim_submit(actor=c.claimant, claim=c)
+    assert codes(err.value) == {"no_meeting"}
+    assert "7 januari 2026" in " ".join(err.value.messages)
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.DRAFT
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPENSE_CLAIM_SUBMIT).exists()
+    services.expense_line_delete(actor=c.claimant, line=c.lines.get(date=dt.date(2026, 1, 7)))
+    services.expense_claim_submit(actor=c.claimant, claim=c)
+    _unmeet(world, dt.date(2026, 1, 14), how)
+    with pytest.raises(ValidationError) as err:
+        services.expense_claim_approve(actor=coordinator(world), claim=c)
+    assert "14 januari 2026" in " ".join(err.value.messages)
+    c.refresh_from_db()
+    assert (c.status, c.decided_by) == (ClaimStatus.SUBMITTED, None)
 
 
 def test_a_real_cost_needs_a_receipt_checked_by_content_and_size(world):

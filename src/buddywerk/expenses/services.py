@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buddywerk.access import policy
 from buddywerk.access.models import User
@@ -173,15 +175,44 @@ def expense_claim_open(
     return claim
 
 
-def _is_meeting_day(claim: ExpenseClaim, day: dt.date) -> bool:
+def _meeting_days(claim: ExpenseClaim, days: Iterable[dt.date]) -> set[dt.date]:
+    """Which of `days` hold a logged meeting of the claimant's duo in the claim's programme
+    (rules.md: the fixed allowance is only for such a day)."""
     if claim.claimant_id is None:
-        return False
-    return Meeting.objects.filter(
-        trajectory__buddy__user_id=claim.claimant_id,
-        trajectory__programme_id=claim.programme_id,
-        date=day,
-        status=MeetingStatus.HAPPENED,
-    ).exists()
+        return set()
+    return set(
+        Meeting.objects.filter(
+            trajectory__buddy__user_id=claim.claimant_id,
+            trajectory__programme_id=claim.programme_id,
+            date__in=list(days),
+            status=MeetingStatus.HAPPENED,
+        ).values_list("date", flat=True)
+    )
+
+
+def _is_meeting_day(claim: ExpenseClaim, day: dt.date) -> bool:
+    return day in _meeting_days(claim, [day])
+
+
+def _check_allowance_days(claim: ExpenseClaim) -> None:
+    """A meeting can be deleted or corrected to 'cancelled' after its day was claimed: each
+    allowance day is checked again when the claim is sent and approved."""
+    days = set(
+        claim.lines.filter(category=LineCategory.ALLOWANCE_DAY).values_list("date", flat=True)
+    )
+    missing = sorted(days - _meeting_days(claim, days))
+    if missing:
+        raise ValidationError(
+            ngettext(
+                "The fixed allowance is for a day on which you logged a meeting. There is no "
+                "such meeting on %(days)s any more: remove the allowance for that day.",
+                "The fixed allowance is for a day on which you logged a meeting. There is no "
+                "such meeting on %(days)s any more: remove the allowance for those days.",
+                len(missing),
+            )
+            % {"days": ", ".join(date_format(day, "DATE_FORMAT") for day in missing)},
+            code="no_meeting",
+        )
 
 
 @transaction.atomic
@@ -276,6 +307,7 @@ def _apply(name: str, **kwargs: Any) -> ExpenseClaim:
 def _check_whole_claim(claim: ExpenseClaim) -> None:
     if not claim.lines.exists():
         raise ValidationError(_("Add at least one cost before you send the claim."))
+    _check_allowance_days(claim)
     rules.check_kind_for_year(claim)
     rules.check_ceilings(claim)
 
