@@ -158,3 +158,15 @@ def test_a_retry_after_the_created_meeting_is_gone_answers_410_and_creates_nothi
     )
     assert not Meeting.objects.exists()
     assert IdempotentRequest.objects.count() == 1
+
+
+def test_the_retention_schedule_and_the_purge_plan_show_the_keys(duo, client):
+    from buddywerk.privacy.plan import purge_plan
+    from buddywerk.privacy.schedule import DataKind, schedule_markdown
+
+    post(client, URL.format(duo.uuid), meeting_body(), "old")
+    age_keys(25)
+    post(client, URL.format(duo.uuid), meeting_body(), "young")
+    row = {r.rule.kind: r for r in purge_plan(now=timezone.now())}[DataKind.API_RETRY_KEY]
+    assert row.acted and (row.now, row.soon) == (1, 1)
+    assert "| Retry keys of API calls (Idempotency-Key)" in schedule_markdown()

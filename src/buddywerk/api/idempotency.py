@@ -23,9 +23,12 @@ from django.utils import timezone
 from ninja import Status
 from ninja.errors import ValidationError
 
+from buddywerk.privacy.schedule import DataKind, rule_for
+
 from .models import ApiToken, IdempotentRequest
 
-KEEP_HOURS = 24
+# The retention schedule's period (one day), which states it for the privacy pages too.
+KEEP_HOURS = 24 * rule_for(DataKind.API_RETRY_KEY).days
 
 
 class Gone(Exception):
