@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 
 from .auth import MissingScope, RateLimited
+from .idempotency import Gone
 from .problems import MEDIA_TYPE, field_problems, problem
 from .routers import (
     duos,
@@ -151,6 +152,18 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api_v1.exception_handler(Conflict)
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return problem(request, 409, exc.message)
+
+
+@api_v1.exception_handler(Gone)
+def _gone(request: HttpRequest, exc: Gone) -> HttpResponse:
+    return problem(
+        request,
+        410,
+        _(
+            "This Idempotency-Key was used for an earlier request, but what it created is "
+            "gone or no longer yours to see. Use a new key to create it again."
+        ),
+    )
 
 
 @api_v1.exception_handler(HttpError)

@@ -58,15 +58,17 @@ class ApiToken(PublicModel):
 
 
 class IdempotentRequest(models.Model):
-    """The first answer to a create sent with an `Idempotency-Key`, kept per token, so a
-    retried POST with the same key returns it and creates nothing (issue 18)."""
+    """A create sent with an `Idempotency-Key`, kept per token for a day, so a retried POST
+    with the same key answers again and creates nothing (issue 18). No answer is kept, only
+    the status and the public id of what was created: a retry rebuilds the answer from it,
+    so no personal data lives here (api/idempotency.py)."""
 
     token = ParentKey(ApiToken, _("API token"), related_name="+")
     key = models.CharField(_("idempotency key"), max_length=200)
     operation = models.CharField(_("operation"), max_length=80)
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     status = models.PositiveSmallIntegerField(_("status"))
-    body = models.JSONField(_("response body"))
+    created = models.UUIDField(_("created object"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -75,6 +77,7 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["token", "key"], name="api_unique_idempotency_key")
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotentrequest_age_idx")]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"

@@ -50,6 +50,7 @@ def _titles() -> dict[int, str]:
         404: _("Not found"),
         405: _("Method not allowed"),
         409: _("Conflict"),
+        410: _("Gone"),
         422: _("Invalid input"),
         429: _("Too many requests"),
         500: _("Server error"),

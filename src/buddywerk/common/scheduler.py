@@ -88,6 +88,12 @@ def _form_tokens_purge(now: dt.datetime) -> str:
     return f"forgotten={once_tokens_purge(now=now)}"
 
 
+def _idempotency_keys_purge(now: dt.datetime) -> str:
+    from buddywerk.api.idempotency import idempotency_keys_purge
+
+    return f"deleted={idempotency_keys_purge(now=now)}"
+
+
 def _extract_expiry(now: dt.datetime) -> str:
     from buddywerk.trajectories.safeguarding_services import (
         extract_reminders_send,
@@ -156,6 +162,7 @@ JOBS: list[Job] = [
     Job("stale-imports", _stale_imports),
     Job("unconfirmed-purge", _unconfirmed_purge),
     Job("form-tokens-purge", _form_tokens_purge),
+    Job("idempotency-keys-purge", _idempotency_keys_purge),
     # before the check: on the day an extract runs out, its duos with a minor pause first
     Job("extract-expiry", _extract_expiry),
     Job("check-safeguarding", _check_safeguarding),

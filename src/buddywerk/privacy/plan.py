@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
+from buddywerk.api.models import IdempotentRequest
 from buddywerk.common.models import AuditEvent
 from buddywerk.mail.models import OutgoingMail
 from buddywerk.network.models import PracticeSubmission, SubmissionStatus
@@ -118,6 +119,10 @@ def purge_plan(*, now: dt.datetime) -> list[PlanRow]:
             now,
         ),
         DataKind.AUDIT: _timed(RULES[DataKind.AUDIT.value], AuditEvent.objects.all(), "at", now),
+        # deleted by the scheduled job idempotency-keys-purge, not by the purge itself
+        DataKind.API_RETRY_KEY: _timed(
+            RULES[DataKind.API_RETRY_KEY.value], IdempotentRequest.objects.all(), "created_at", now
+        ),
     }
     for kind in (DataKind.INACTIVE_ACCOUNT, DataKind.STAFF_ACCOUNT):
         rows[kind] = PlanRow(RULES[kind.value], acted=True)

@@ -182,6 +182,17 @@ FACTS: dict[DataKind, Facts] = {
         _("Consent of the author (art. 6(1)(a))"),
         (Audience.SCHOOL,),
     ),
+    DataKind.API_RETRY_KEY: Facts(
+        _("Let software repeat an API call without creating anything twice."),
+        _("Staff who use a personal API token"),
+        _(
+            "The key the software chose, a fingerprint (hash) of the call, the status and the "
+            "id of what was created; no content"
+        ),
+        _("No one: only Buddywerk reads it"),
+        _("Legitimate interest in reliable connections (art. 6(1)(f))"),
+        (Audience.SCHOOL,),
+    ),
     DataKind.MONEY: Facts(
         _("Account for the programme's money to the funder and the tax authorities."),
         _(

@@ -35,6 +35,10 @@ class DataKind(models.TextChoices):
     AUDIT = "audit", _("Audit events: who did or viewed what, and when")
     MAIL_BODY = "mail_body", _("The text of a sent mail")
     PRACTICE_PHOTO = "practice_photo", _("Photos of a rejected practice proposal")
+    API_RETRY_KEY = (
+        "api_retry_key",
+        _("Retry keys of API calls (Idempotency-Key): the key and the id of what was created"),
+    )
     MONEY = (
         "money",
         _(
@@ -134,6 +138,15 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         30,
         _("after the proposal is rejected"),
         _("The author can still ask why; the photo is never published."),
+    ),
+    RetentionRule(
+        DataKind.API_RETRY_KEY,
+        1,
+        _("after the call"),
+        _(
+            "A school's software can safely repeat a call that may have failed; no content "
+            "of the call is kept."
+        ),
     ),
     RetentionRule(
         DataKind.MONEY,

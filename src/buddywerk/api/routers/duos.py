@@ -201,7 +201,7 @@ def meeting_list(
 
 @router.post(
     "/duos/{duo_uuid}/meetings",
-    **token_operation(ApiScope.DUOS_WRITE, {201: MeetingOut}, 400, 404, 409),
+    **token_operation(ApiScope.DUOS_WRITE, {201: MeetingOut}, 400, 404, 409, 410),
     summary="Log a meeting of a duo",
 )
 def meeting_create(
@@ -229,16 +229,24 @@ def meeting_create(
     if not form.is_valid():
         raise form_errors(form)
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> UUID:
         meeting = services.meeting_log(
             actor=user,
             trajectory=duo,
             wellbeing=form.cleaned_data["wellbeing"],
             **{name: form.cleaned_data[name] for name in MEETING_FIELDS},
         )
-        shown = selectors.meetings_for(user=user, trajectory=duo).get(pk=meeting.pk)
-        return 201, _meeting_out(shown).model_dump(mode="json")
+        return meeting.uuid
+
+    def answer(meeting_uuid: UUID) -> dict[str, Any] | None:
+        shown = selectors.meetings_for(user=user, trajectory=duo).filter(uuid=meeting_uuid)
+        meeting = shown.first()
+        return None if meeting is None else _meeting_out(meeting).model_dump(mode="json")
 
     return idempotent(
-        request, operation="meeting_create", payload=[str(duo.uuid), payload.dict()], create=create
+        request,
+        operation="meeting_create",
+        payload=[str(duo.uuid), payload.dict()],
+        create=create,
+        answer=answer,
     )

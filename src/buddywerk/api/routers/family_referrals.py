@@ -20,7 +20,7 @@ from buddywerk.referrals.forms import FamilyReferralForm, organisations_for
 from ..auth import token_operation
 from ..idempotency import idempotent
 from ..models import ApiScope
-from .referrals import ReferralDetailOut, _detail, _pk_of, form_errors
+from .referrals import ReferralDetailOut, _pk_of, created_referral, form_errors
 
 router = Router(tags=["referrals"])
 
@@ -53,7 +53,7 @@ class FamilyReferralIn(Schema):
 
 @router.post(
     "/referrals/family",
-    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400),
+    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400, 410),
     summary="Refer a family (a draft)",
 )
 def referral_create_family(
@@ -85,7 +85,7 @@ def referral_create_family(
         raise form_errors(form)
     referrer = form.cleaned_data.get("referrer") or referrers.first()
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> UUID:
         referral = services.family_referral_create(
             actor=user,
             referrer=referrer,
@@ -93,8 +93,12 @@ def referral_create_family(
             family_data=form.family_data(),
             referral_data=form.referral_data(),
         )
-        return 201, _detail(referral).model_dump(mode="json")
+        return referral.uuid
 
     return idempotent(
-        request, operation="referral_create_family", payload=payload.dict(), create=create
+        request,
+        operation="referral_create_family",
+        payload=payload.dict(),
+        create=create,
+        answer=lambda referral_uuid: created_referral(user, referral_uuid),
     )

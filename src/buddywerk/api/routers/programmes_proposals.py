@@ -74,7 +74,7 @@ def _texts() -> engine.Texts:
 
 @router.post(
     "/proposals",
-    **token_operation(ApiScope.DUOS_WRITE, {201: ProposalOut}, 400, 404),
+    **token_operation(ApiScope.DUOS_WRITE, {201: ProposalOut}, 400, 404, 410),
     summary="Propose a buddy for a referral",
 )
 def proposal_create(
@@ -103,13 +103,19 @@ def proposal_create(
     if buddy is None:
         raise Http404
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> UUID:
         proposal = services.proposal_create(
             actor=user, referral=referral, buddy=buddy, texts=_texts()
         )
-        return 201, _proposal_out(proposal).model_dump(mode="json")
+        return proposal.uuid
 
-    return idempotent(request, operation="proposal_create", payload=payload.dict(), create=create)
+    def answer(proposal_uuid: UUID) -> dict[str, Any] | None:
+        proposal = selectors.proposals_for(user=user).filter(uuid=proposal_uuid).first()
+        return None if proposal is None else _proposal_out(proposal).model_dump(mode="json")
+
+    return idempotent(
+        request, operation="proposal_create", payload=payload.dict(), create=create, answer=answer
+    )
 
 
 @router.get(

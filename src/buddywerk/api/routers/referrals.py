@@ -15,6 +15,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from buddywerk.access import policy
+from buddywerk.access.models import User
 from buddywerk.common.http import AuthenticatedHttpRequest
 from buddywerk.referrals import selectors, services
 from buddywerk.referrals.filters import QueueFilter, ReferralFilter
@@ -175,6 +176,12 @@ def _detail(referral: Referral) -> ReferralDetailOut:
     )
 
 
+def created_referral(user: User, referral_uuid: UUID) -> dict[str, Any] | None:
+    """The answer to a create of a referral, first or retried; None once it is gone."""
+    referral = selectors.referrals_visible(user=user).filter(uuid=referral_uuid).first()
+    return None if referral is None else _detail(referral).model_dump(mode="json")
+
+
 def form_errors(form: forms.Form) -> ValidationError:
     """A page form's errors as the API's field errors."""
     return ValidationError(
@@ -196,7 +203,7 @@ def _pk_of(qs: Any, value: UUID | None) -> Any:
 
 @router.post(
     "/referrals/pupil",
-    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400, 404),
+    **token_operation(ApiScope.REFERRALS_WRITE, {201: ReferralDetailOut}, 400, 404, 410),
     summary="Refer a pupil (a draft)",
 )
 def referral_create_pupil(
@@ -232,7 +239,7 @@ def referral_create_pupil(
         raise form_errors(form)
     school = pupil.school if pupil else form.cleaned_data.get("school") or schools.first()
 
-    def create() -> tuple[int, dict[str, Any]]:
+    def create() -> UUID:
         referral = services.pupil_referral_create(
             actor=user,
             school=school,
@@ -241,10 +248,14 @@ def referral_create_pupil(
             pupil_data=form.pupil_data(),
             referral_data=form.referral_data(),
         )
-        return 201, _detail(referral).model_dump(mode="json")
+        return referral.uuid
 
     return idempotent(
-        request, operation="referral_create_pupil", payload=payload.dict(), create=create
+        request,
+        operation="referral_create_pupil",
+        payload=payload.dict(),
+        create=create,
+        answer=lambda referral_uuid: created_referral(user, referral_uuid),
     )
 
 

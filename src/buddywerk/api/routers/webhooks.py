@@ -125,7 +125,7 @@ def webhook_list(request: AuthenticatedHttpRequest, page: Query[PageQuery]) -> W
 
 @router.post(
     "/webhooks",
-    **token_operation(ApiScope.WEBHOOKS_WRITE, {201: WebhookCreatedOut}, 400, 404),
+    **token_operation(ApiScope.WEBHOOKS_WRITE, {201: WebhookCreatedOut}, 400, 404, 410),
     summary="Subscribe your school's address for status changes",
 )
 def webhook_subscribe(
@@ -147,14 +147,28 @@ def webhook_subscribe(
     else:
         raise ValidationError({"school": _("Choose the school or service.")})
 
-    def create() -> tuple[int, dict[str, Any]]:
-        subscription, secret = services.webhook_subscribe(
+    def create() -> UUID:
+        subscription, _secret = services.webhook_subscribe(
             actor=request.user, organisation=organisation, url=payload.url
         )
-        out = WebhookCreatedOut(**webhook_out(subscription).dict(), secret=secret)
-        return 201, out.model_dump(mode="json")
+        return subscription.uuid
 
-    return idempotent(request, operation="webhook_subscribe", payload=payload.dict(), create=create)
+    def answer(subscription_uuid: UUID) -> dict[str, Any] | None:
+        # A retry shows the secret again, as the first answer did: it is kept on the
+        # subscription for signing, so the store need not hold it.
+        subscription = (
+            selectors.webhook_subscriptions(user=request.user)
+            .filter(uuid=subscription_uuid)
+            .first()
+        )
+        if subscription is None:
+            return None
+        out = WebhookCreatedOut(**webhook_out(subscription).dict(), secret=subscription.secret)
+        return out.model_dump(mode="json")
+
+    return idempotent(
+        request, operation="webhook_subscribe", payload=payload.dict(), create=create, answer=answer
+    )
 
 
 @router.get(
