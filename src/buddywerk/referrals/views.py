@@ -49,7 +49,7 @@ from .models import (
     SelectionCriterion,
     slot_choices,
 )
-from .workflow import QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
+from .workflow import OPEN_STATUSES, QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
 
 PAGE_SIZE = 50
 
@@ -147,6 +147,7 @@ def _render_pupil_form(
     """The pupil form. What it shows of children already on file is audited: the pupil
     it is filled in for, and on a new referral the school's pupils to choose from."""
     pupils = None
+    open_referrals: list[Referral] = []
     if referral is not None:
         audit_view(actor=request.user, target=selectors.seen_through(referral))
     else:
@@ -154,10 +155,22 @@ def _render_pupil_form(
         audit_view_many(actor=request.user, targets=[p for p in pupils if p != pupil])
         if pupil is not None:
             audit_view(actor=request.user, target=pupil)
+            # A second open referral to the same programme is refused: show where to go.
+            open_referrals = list(
+                selectors.referrals_visible(user=request.user)
+                .filter(pupil=pupil, status__in=OPEN_STATUSES)
+                .order_by("programme__name")
+            )
     return render(
         request,
         "referrals/referral_form_pupil.html",
-        {"form": form, "referral": referral, "pupil": pupil, "pupils": pupils},
+        {
+            "form": form,
+            "referral": referral,
+            "pupil": pupil,
+            "pupils": pupils,
+            "open_referrals": open_referrals,
+        },
     )
 
 
