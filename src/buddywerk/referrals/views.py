@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters import FilterSet
@@ -526,7 +527,10 @@ def consent_withdraw(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> 
     ):
         messages.info(request, _("There is no consent to withdraw on this referral."))
         return redirect("referrals:detail", referral_uuid=referral.uuid)
-    form = ConsentWithdrawalForm(request.POST or None)
+    form = ConsentWithdrawalForm(
+        request.POST or None,
+        givers=consent_services.withdrawal_givers(referral, on=timezone.localdate()),
+    )
     if request.method == "POST" and form.is_valid():
         done = form_submit(
             form,
