@@ -19,6 +19,7 @@ from buddywerk.referrals.models import ConsentText, ConsentWithdrawal, Referral,
 from buddywerk.trajectories.enums import CloseReason, TrajectoryStatus, WellbeingMoment
 from tests.days import today
 from tests.factories import (
+    FamilyReferralFactory,
     ProgrammeFactory,
     PupilFactory,
     ReferralFactory,
@@ -331,3 +332,76 @@ def test_a_coordinator_publishes_a_new_version_on_the_page(client, programme, co
     text = ConsentText.objects.get()
     assert (text.version, text.pupil_may_consent, text.erasure_grace_days) == (1, True, 5)
     assert "Onze tekst" in client.get(reverse("referrals:consent_texts")).content.decode()
+
+
+# --- Who may withdraw ---------------------------------------------------------------------
+
+
+def _young_referral(school, programme):
+    """A referral for a pupil in the 2nd year of primary school: about 7."""
+    return ReferralFactory(programme=programme, pupil=PupilFactory(school=school, school_year=2))
+
+
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("family", "Voor een leerling trekt een ouder of voogd de toestemming in."),
+        ("pupil", "In deze buddywerking trekt een ouder of voogd de toestemming in."),
+    ],
+)
+def test_a_withdrawal_for_a_pupil_by_someone_who_could_not_consent_is_refused(
+    staff, school, programme, who, says
+):
+    referral = _young_referral(school, programme)
+    with pytest.raises(ValidationError) as error:
+        _withdraw(staff, referral, withdrawn_by=who)
+    assert error.value.message_dict["withdrawn_by"] == [says]
+    assert not ConsentWithdrawal.objects.exists()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+
+
+def test_a_pupil_withdraws_alone_only_from_13_and_where_the_programme_allows(
+    staff, school, programme, coordinator
+):
+    _publish(coordinator, programme, pupil_may_consent=True)
+    young = _young_referral(school, programme)
+    with pytest.raises(ValidationError) as error:
+        _withdraw(staff, young, withdrawn_by="pupil")
+    assert "vanaf 13 jaar" in error.value.message_dict["withdrawn_by"][0]
+    assert consent.withdrawal_givers(young, on=today()) == ["parent", "guardian"]
+    # 3rd year of secondary school: 14 in the year the school year began, so surely 13.
+    older = ReferralFactory(programme=programme, pupil=PupilFactory(school=school, school_year=9))
+    assert consent.withdrawal_givers(older, on=today()) == ["parent", "guardian", "pupil"]
+    withdrawal = _withdraw(staff, older, withdrawn_by="pupil", withdrawn_on=today())
+    assert withdrawal.withdrawn_by == "pupil"
+    assert not ConsentWithdrawal.objects.filter(referral=young).exists()
+
+
+def test_a_withdrawal_for_a_family_is_not_by_the_pupil():
+    referral = FamilyReferralFactory()
+    assert consent.withdrawal_givers(referral, on=today()) == ["parent", "guardian", "family"]
+    with pytest.raises(ValidationError) as error:
+        _withdraw(None, referral, withdrawn_by="pupil")
+    assert error.value.message_dict["withdrawn_by"] == [
+        "Voor een gezin trekt een volwassene van het gezin de toestemming in."
+    ]
+    assert not ConsentWithdrawal.objects.exists()
+    assert _withdraw(None, referral, withdrawn_by="family").withdrawn_by == "family"
+
+
+@pytest.mark.parametrize("who", ["family", "pupil"])
+def test_the_withdrawal_page_offers_only_who_can_withdraw(client, staff, school, programme, who):
+    referral = _young_referral(school, programme)
+    client.force_login(staff)
+    url = reverse("referrals:consent_withdraw", args=[referral.uuid])
+    choices = client.get(url).context["form"].fields["withdrawn_by"].choices
+    assert [value for value, _label in choices] == ["parent", "guardian"]
+    response = client.post(
+        url, {"withdrawn_by": who, "method": "paper", "withdrawn_on": today().isoformat()}
+    )
+    assert response.status_code == 200
+    assert "withdrawn_by" in response.context["form"].errors
+    assert not ConsentWithdrawal.objects.exists()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED

@@ -125,13 +125,14 @@ def consent_text_publish(
     return version
 
 
-def pupil_surely_old_enough(referral: Referral) -> bool:
-    """Whether the pupil was certainly 13 on the day of consent. Only the birth year is
-    known, so a pupil born in year Y is certainly 13 from the year Y + 14."""
+def pupil_surely_old_enough(referral: Referral, on: dt.date | None = None) -> bool:
+    """Whether the pupil was certainly 13 on the day of consent (or on the day `on`). Only
+    the birth year is known, so a pupil born in year Y is certainly 13 from the year Y + 14."""
     pupil = referral.pupil
-    if pupil is None or pupil.birth_year is None or referral.consent_given_on is None:
+    day = on or referral.consent_given_on
+    if pupil is None or pupil.birth_year is None or day is None:
         return False
-    return bool(referral.consent_given_on.year - pupil.birth_year - 1 >= PUPIL_CONSENT_AGE)
+    return bool(day.year - pupil.birth_year - 1 >= PUPIL_CONSENT_AGE)
 
 
 def consent_check(referral: Referral, *, required: bool) -> dict[str, list[str]]:
@@ -193,6 +194,35 @@ def consent_record(
 # --- Withdrawal ---------------------------------------------------------------------------
 
 
+def withdrawal_giver_error(referral: Referral, giver: str, *, on: dt.date) -> str | None:
+    """Why `giver` cannot withdraw consent on `referral` on the day `on` (None: they can).
+    Whoever could give consent can withdraw it, by the rules of `consent_check`: no pupil
+    for a family, no family for a pupil, and a pupil alone only from 13 where the
+    programme's consent text allows it."""
+    if giver not in ConsentGiver.values:
+        return _("Choose who withdrew consent from the list.")
+    if referral.is_for_family and giver == ConsentGiver.PUPIL:
+        return _("For a family, an adult of the family withdraws consent.")
+    if not referral.is_for_family and giver == ConsentGiver.FAMILY:
+        return _("For a pupil, a parent or guardian withdraws consent.")
+    if giver == ConsentGiver.PUPIL:
+        text = referral.consent_text or consent_text_current(referral.programme)
+        if text is None or not text.pupil_may_consent:
+            return _("In this programme a parent or guardian withdraws consent.")
+        if not pupil_surely_old_enough(referral, on=on):
+            return _("A pupil can only withdraw consent alone from the age of 13.")
+    return None
+
+
+def withdrawal_givers(referral: Referral, *, on: dt.date) -> list[str]:
+    """Who may withdraw consent on `referral` on the day `on` (the form's choices)."""
+    return [
+        giver
+        for giver in ConsentGiver.values
+        if withdrawal_giver_error(referral, giver, on=on) is None
+    ]
+
+
 @transaction.atomic
 def consent_withdraw(
     *,
@@ -227,8 +257,9 @@ def consent_withdraw(
         raise ValidationError(
             _("No consent was recorded for this referral, so there is none to withdraw.")
         )
-    if withdrawn_by not in ConsentGiver.values:
-        errors["withdrawn_by"] = [_("Choose who withdrew consent from the list.")]
+    giver_error = withdrawal_giver_error(locked, withdrawn_by, on=withdrawn_on)
+    if giver_error:
+        errors["withdrawn_by"] = [giver_error]
     if method not in ConsentMethod.values:
         errors["method"] = [_("Choose how consent was withdrawn from the list.")]
     if withdrawn_on > today:

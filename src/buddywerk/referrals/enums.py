@@ -31,6 +31,9 @@ OPEN_STATUSES = frozenset(
     }
 )
 FINAL_STATUSES = frozenset(ReferralStatus.values) - OPEN_STATUSES
+# Open and sent to the programme: at most one per pupil (or family) and programme (a
+# database constraint, models.py). Sorted, so the migration stays the same.
+SENT_OPEN_STATUSES = sorted(OPEN_STATUSES - {ReferralStatus.DRAFT})
 # What the programme still has to decide on (its triage queue).
 TRIAGE_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.WAITING)
 # The programme's queue: submitted to it and not yet matched or ended.

@@ -2,7 +2,7 @@
 school year, programme coverage, consent before submission) live in the models and
 services, whose errors the views put back on these fields."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -361,7 +361,9 @@ def schools_for(ids: set[int]) -> Any:
 
 
 class ConsentWithdrawalForm(forms.Form):
-    """Who withdrew consent, how and when (R18). No names: the referral says who it is."""
+    """Who withdrew consent, how and when (R18). No names: the referral says who it is.
+    `givers`: who may withdraw on this referral (`consent_services.withdrawal_givers`);
+    the service checks again for the day chosen."""
 
     withdrawn_by = forms.ChoiceField(
         label=_("Who withdrew consent?"), choices=ConsentGiver.choices, widget=forms.RadioSelect
@@ -371,8 +373,10 @@ class ConsentWithdrawalForm(forms.Form):
     )
     withdrawn_on = PlausibleDateField(label=_("On which day?"), past_years=1, future_years=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, givers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["withdrawn_by"])
+        field.choices = [(value, label) for value, label in ConsentGiver.choices if value in givers]
         style_widgets(self)
 
 

@@ -31,6 +31,7 @@ from buddywerk.privacy.schedule import DataKind, rule_for
 
 from .enums import (
     OPEN_STATUSES,
+    SENT_OPEN_STATUSES,
     Complexity,
     ConsentGiver,
     ConsentMethod,
@@ -475,6 +476,20 @@ class Referral(PublicModel):
             models.CheckConstraint(
                 condition=models.Q(urgency__gte=1, urgency__lte=3),
                 name="referral_urgency_1_3",
+            ),
+            # One sent, open referral per pupil (or family) and programme: the child is in
+            # the programme's queue once. Drafts are left to the services (a second one is
+            # refused when it is started and when it is sent), so two colleagues starting
+            # one at the same moment get a clear message, not an error page.
+            models.UniqueConstraint(
+                fields=["pupil", "programme"],
+                condition=models.Q(status__in=SENT_OPEN_STATUSES),
+                name="referral_one_open_per_pupil",
+            ),
+            models.UniqueConstraint(
+                fields=["family", "programme"],
+                condition=models.Q(status__in=SENT_OPEN_STATUSES),
+                name="referral_one_open_per_family",
             ),
         ]
 

@@ -22,6 +22,7 @@ from buddywerk.common.workflow import transition_apply
 from buddywerk.organisations.models import Organisation, ParticipantKind, Programme, School
 
 from .consent_services import consent_check, consent_record
+from .enums import OPEN_STATUSES, SENT_OPEN_STATUSES
 from .models import Family, Pupil, Referral, ReferralStatus
 from .rollup import count_key, counts_move, note_transition
 from .workflow import REFERRAL
@@ -134,6 +135,30 @@ def programme_check(*, programme: Programme, referral: Referral) -> None:
         )
 
 
+def open_referral_check(*, referral: Referral, sending: bool = False) -> None:
+    """One open referral per pupil (or family) and programme: a second one would put the
+    child in the programme's queue twice. When a draft is started or changed, an open
+    draft counts too, so the school finds the one it started instead of starting another;
+    when it is `sending`, only a referral already sent does (of two drafts started at the
+    same moment, the first one sent goes). The participant's row is locked first, so two
+    requests for the same child take their turn; the database constraint backs this up."""
+    if referral.pupil_id is not None:
+        Pupil.objects.select_for_update().filter(pk=referral.pupil_id).first()
+        same = Referral.objects.filter(pupil_id=referral.pupil_id)
+        message = _("This pupil is already referred to this programme.")
+    else:
+        family_id = cast(int, referral.family_id)  # a referral is for a pupil xor a family
+        Family.objects.select_for_update().filter(pk=family_id).first()
+        same = Referral.objects.filter(family_id=family_id)
+        message = _("This family is already referred to this programme.")
+    statuses = SENT_OPEN_STATUSES if sending else OPEN_STATUSES
+    others = same.filter(programme_id=referral.programme_id, status__in=statuses)
+    if referral.pk is not None:
+        others = others.exclude(pk=referral.pk)
+    if others.exists():
+        raise ValidationError({"programme": message})
+
+
 def asked_fields_check(*, programme: Programme, referral: Referral) -> None:
     """Issue 21: a referral holds the study track, the dream and the role-model experience
     only where its programme asks for them (its matching settings), for a pupil only, and
@@ -172,6 +197,7 @@ def _save_referral(
     consent_record(actor=actor, referral=referral, changed=consent_changed)
     referral.full_clean()
     programme_check(programme=referral.programme, referral=referral)
+    open_referral_check(referral=referral)
     asked_fields_check(programme=referral.programme, referral=referral)
     referral.save()
     audit_record(actor=actor, action=action, target=referral)
@@ -209,6 +235,9 @@ def pupil_referral_create(
         pupil = Pupil(school=school)
     elif pupil.school_id != school.pk:
         raise ValidationError(_("This pupil does not belong to this school."))
+    else:
+        # Before the pupil's details are written: a refused referral changes nothing.
+        open_referral_check(referral=Referral(programme=programme, pupil=pupil))
     _participant_save(
         actor=actor,
         participant=pupil,
@@ -364,6 +393,7 @@ def _ready_to_submit(referral: Referral) -> None:
     if referral.pupil is not None:
         referral.pupil.full_clean()  # the birth year must still fit the school year
     programme_check(programme=referral.programme, referral=referral)
+    open_referral_check(referral=referral, sending=True)
 
 
 def referral_submit(

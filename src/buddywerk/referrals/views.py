@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_filters import FilterSet
@@ -49,7 +50,7 @@ from .models import (
     SelectionCriterion,
     slot_choices,
 )
-from .workflow import QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
+from .workflow import OPEN_STATUSES, QUEUE_STATUSES, REFERRAL, TRIAGE_STATUSES
 
 PAGE_SIZE = 50
 
@@ -147,6 +148,7 @@ def _render_pupil_form(
     """The pupil form. What it shows of children already on file is audited: the pupil
     it is filled in for, and on a new referral the school's pupils to choose from."""
     pupils = None
+    open_referrals: list[Referral] = []
     if referral is not None:
         audit_view(actor=request.user, target=selectors.seen_through(referral))
     else:
@@ -154,10 +156,22 @@ def _render_pupil_form(
         audit_view_many(actor=request.user, targets=[p for p in pupils if p != pupil])
         if pupil is not None:
             audit_view(actor=request.user, target=pupil)
+            # A second open referral to the same programme is refused: show where to go.
+            open_referrals = list(
+                selectors.referrals_visible(user=request.user)
+                .filter(pupil=pupil, status__in=OPEN_STATUSES)
+                .order_by("programme__name")
+            )
     return render(
         request,
         "referrals/referral_form_pupil.html",
-        {"form": form, "referral": referral, "pupil": pupil, "pupils": pupils},
+        {
+            "form": form,
+            "referral": referral,
+            "pupil": pupil,
+            "pupils": pupils,
+            "open_referrals": open_referrals,
+        },
     )
 
 
@@ -513,7 +527,10 @@ def consent_withdraw(request: AuthenticatedHttpRequest, referral_uuid: UUID) -> 
     ):
         messages.info(request, _("There is no consent to withdraw on this referral."))
         return redirect("referrals:detail", referral_uuid=referral.uuid)
-    form = ConsentWithdrawalForm(request.POST or None)
+    form = ConsentWithdrawalForm(
+        request.POST or None,
+        givers=consent_services.withdrawal_givers(referral, on=timezone.localdate()),
+    )
     if request.method == "POST" and form.is_valid():
         done = form_submit(
             form,
