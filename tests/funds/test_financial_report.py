@@ -246,16 +246,27 @@ def test_the_funders_xlsx_hides_small_grant_cells_and_what_reveals_them(client, 
     blocks = _sheet_blocks(_export(client, _user(Role.FUNDER), "xlsx"))
     total_label = next(k for k in blocks if k not in EXPECTED)
     blocks["Total"] = blocks.pop(total_label)
-    # P1 paid 5 grants: shown. P2 paid 2: hidden, with its balance and its total spent.
-    assert blocks["P1 Mechelen"][2] == (D("1000.00"), D("500.05"), D("499.95"))
+    # P1 paid 5 grants (500.05): shown as its band of 500 (docs/reports.md, "Money"), the
+    # balance and the total as the intervals the band implies; the budgets stay exact.
+    assert blocks["P1 Mechelen"][2] == (D("1000.00"), "€ 500 - € 1.000", "€ 0 - € 500")
+    assert blocks["P1 Mechelen"][4] == (
+        D("6800.00"),
+        "€ 2.599,99 - € 3.099,99",
+        "€ 3.700,01 - € 4.200,01",
+    )
+    # Costs are no money to named people: exact. Nothing paid to volunteers: exact 0.
+    assert blocks["P1 Mechelen"][0] == (D("5000.00"), D("2000.00"), D("3000.00"))
+    assert blocks["P1 Mechelen"][3] == (D("0.00"), D("0.00"), D("0.00"))
+    # P2 paid 2: hidden, with its balance and its total spent.
     assert blocks["P2 Lier"][2] == (D("300.00"), "x", "x")
     assert blocks["P2 Lier"][4] == (D("350.00"), "x", "x")
     assert blocks["P2 Lier"][1] == (D("50.00"), D("10.10"), D("39.90"))
-    # Antwerpen holds exactly one hidden programme: P1 + Antwerpen would give P2 away.
+    # Antwerpen holds a hidden programme of 2 grants: Antwerpen - P1 would give them away.
     assert blocks["Antwerpen"][2] == (D("1300.00"), "x", "x")
-    assert blocks["Oost-Vlaanderen"][2] == (D("1000.00"), D("300.00"), D("700.00"))
-    # The total would give Antwerpen away (total minus Oost-Vlaanderen).
+    assert blocks["Oost-Vlaanderen"][2] == (D("1000.00"), "€ 0 - € 500", "€ 500 - € 1.000")
+    # The total holds those 2 grants too (total minus Oost-Vlaanderen minus P1).
     assert blocks["Total"][2] == (D("2300.00"), "x", "x")
+    assert blocks["Total"][5] == ("received", D("10500.00"))
 
 
 def test_the_pdf_reads_back_to_the_cent(client, money):
@@ -274,8 +285,18 @@ def test_the_pdf_reads_back_to_the_cent(client, money):
         assert amount in text, amount
     funder = PdfReader(io.BytesIO(_export(client, _user(Role.FUNDER), "pdf")))
     text = "\n".join(page.extract_text() for page in funder.pages)
-    assert "€ 500,05" in text and "€ 2.600,04" in text
-    for hidden in ("€ 100,00", "€ 110,10", "€ 900,05", "€ 600,05", "€ 3.010,14"):
+    # The same as the XLSX: bands and the intervals they imply, hidden as "x".
+    assert "€ 500 - € 1.000" in text and "€ 2.599,99 - € 3.099,99" in text
+    assert "€ 10.500,00" in text  # received: exact
+    for hidden in (
+        "€ 500,05",
+        "€ 2.600,04",
+        "€ 100,00",
+        "€ 110,10",
+        "€ 900,05",
+        "€ 600,05",
+        "€ 3.010,14",
+    ):
         assert hidden not in text, hidden
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from buddywerk.access import policy
 from buddywerk.access.policy import AnyUser
@@ -69,16 +69,21 @@ def _approved_lines(
     )
 
 
-def expense_claimants(programme_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
-    """Per programme, how many buddies the approved and paid expenses of `start` to `end`
-    went to: the financial report hides a total that went to 1-4 people."""
-    rows = (
+def expense_claimant_ids(
+    programme_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[int, frozenset[int]]:
+    """Per programme, the ids of the buddies the approved and paid expenses of `start` to
+    `end` went to: the financial report hides money that went to 1-4 people, and counts a
+    buddy who claims in two programmes once. The ids stay in memory: never published."""
+    ids: dict[int, set[int]] = {}
+    for programme_id, claimant_id in (
         _approved_lines(programme_ids, start, end)
-        .values("claim__programme_id")
-        .annotate(n=Count("claim__claimant", distinct=True))
+        .values_list("claim__programme_id", "claim__claimant_id")
+        .distinct()
         .order_by()
-    )
-    return {row["claim__programme_id"]: row["n"] for row in rows}
+    ):
+        ids.setdefault(programme_id, set()).add(claimant_id)
+    return {programme_id: frozenset(people) for programme_id, people in ids.items()}
 
 
 def expenses_paid(programme_ids: Iterable[int], start: dt.date, end: dt.date) -> list[ExpenseTotal]:

@@ -12,13 +12,31 @@ Categories and where their figures come from (`_spending`):
   (`expenses.selectors.expenses_paid`, totals only), counted on the day of each cost;
   budget from `BudgetLine`.
 
-Suppression (R16, ARCHITECTURE.md 12): study grants are money given to a few named
-children, volunteer expenses money paid to a few named volunteers. For a suppressed
-(funder's) view such an amount is hidden where it went to 1 to 4 grants or claimants
-(reports.suppression.is_small), together with every figure it can be worked out from (the
-balance and the total spent of that line's scope), and complementarily: a region that
-holds exactly one hidden programme is hidden too, and the total when exactly one region
-is hidden.
+Suppression (R16, ARCHITECTURE.md 12; docs/reports.md, "Differencing"): study grants are
+money given to a few named children, volunteer expenses money paid to a few named
+volunteers. A suppressed (funder's) view protects that money in two ways.
+
+1. Hidden ("x") where it went to 1 to 4 people (reports.suppression.is_small), together with
+   the balance and the total spent of that scope. People, not rows: a study-grants line
+   counts the grants paid, a volunteer-expenses line the buddies who claimed (a buddy who
+   claims in two programmes is one person). The ids stay in memory; only figures leave.
+   Complementarily, each line keeps `people` (the union over its programmes) and
+   `unaccounted`: the people of its hidden programmes, whose money the line holds but no
+   shown line below it does (for a programme: its people when hidden, else none; for a
+   region or the total: the union of the `unaccounted` of its hidden children). A line of a
+   region or of the total is hidden when its people or its unaccounted people number 1-4.
+   This is enough inside one report: every published amount is a sum over a tree of scopes
+   (programmes, regions, total), so subtracting shown blocks below a shown block from it
+   leaves the money of a union of residual sets (the unaccounted people of shown blocks,
+   or the people of shown blocks not subtracted), each holding no one or at least 5 people.
+2. Banded between requests: a shown amount of such a line is published as its band of
+   MONEY_BAND (`Amount`, "€ 500 - € 1.000"), 0.00 exact, as counts are published in bands
+   of five. Two requests (two periods that differ by one month, the same period on two
+   days) could otherwise give one grant away as the difference of two exact sums. What is
+   computed from a band (the block's total spent, the balances) is published as the
+   interval it implies, so it tells nothing the band does not. Budgets and the money
+   received are not money to named people and stay exact; so does everything for readers
+   who are not suppressed.
 """
 
 from __future__ import annotations
@@ -26,10 +44,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +58,9 @@ from buddywerk.reports.suppression import is_small
 from .models import BudgetCategory, BudgetLine, Cost, Funding, GrantFund, GrantPayment
 
 ZERO = Decimal("0.00")
+# The width of a band of money to named people: wider than any single grant or a volunteer's
+# yearly allowance, so that no difference of two bands pins what one person got.
+MONEY_BAND = Decimal("500")
 STUDY_GRANTS = "grants"
 VOLUNTEER_EXPENSES = BudgetCategory.VOLUNTEER_EXPENSES.value
 CATEGORIES: tuple[tuple[str, str | Promise], ...] = (
@@ -50,25 +71,72 @@ CATEGORIES: tuple[tuple[str, str | Promise], ...] = (
 )
 # Money to a few named people: hidden from the funder where it went to 1-4 of them.
 SMALL_COUNT_CATEGORIES = frozenset({STUDY_GRANTS, VOLUNTEER_EXPENSES})
+NOBODY: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A published amount: exact when `low == high`, else somewhere from `low` (included)
+    to `high` (a band, or an interval computed from bands)."""
+
+    low: Decimal
+    high: Decimal
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+    def __add__(self, other: Amount) -> Amount:
+        return Amount(self.low + other.low, self.high + other.high)
+
+    def taken_from(self, budget: Decimal) -> Amount:
+        """The balance `budget` minus this amount."""
+        return Amount(budget - self.high, budget - self.low)
+
+
+def band(amount: Decimal) -> Amount:
+    """The band of MONEY_BAND holding `amount`; 0.00 stays exact (nobody was paid)."""
+    if amount == 0:
+        return Amount(ZERO, ZERO)
+    low = (amount / MONEY_BAND).to_integral_value(rounding=ROUND_FLOOR) * MONEY_BAND
+    return Amount(low, low + MONEY_BAND)
 
 
 @dataclass
 class Line:
-    """One category of one scope: budget, spent, balance; `count` is the number of grants
-    paid (study grants) or of claimants (volunteer expenses; summed over programmes, a
-    buddy of two programmes counts twice), `hidden` whether the funder may not see
-    `spent`."""
+    """One category of one scope: budget, spent, balance. `people` are the ids of the
+    grants paid (study grants) or of the buddies who claimed (volunteer expenses),
+    `unaccounted` those of hidden programmes below (module docstring); `hidden` whether
+    the funder may not see `spent`, `banded` whether they see it as a band."""
 
     key: str
     label: str | Promise
     budget: Decimal = ZERO
     spent: Decimal = ZERO
-    count: int = 0
+    people: frozenset[int] = NOBODY
+    unaccounted: frozenset[int] = NOBODY
     hidden: bool = False
+    banded: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.people)
 
     @property
     def balance(self) -> Decimal:
         return self.budget - self.spent
+
+    @property
+    def shown_spent(self) -> Amount | None:
+        """What is published of `spent`: None when hidden."""
+        if self.hidden:
+            return None
+        return band(self.spent) if self.banded else Amount(self.spent, self.spent)
+
+    @property
+    def shown_balance(self) -> Amount | None:
+        shown = self.shown_spent
+        return None if shown is None else shown.taken_from(self.budget)
 
 
 @dataclass(frozen=True)
@@ -108,6 +176,23 @@ class Block:
         """The total spent (and balance) would show a hidden line."""
         return any(line.hidden for line in self.lines)
 
+    @property
+    def shown_spent(self) -> Amount | None:
+        """The total spent as published: the sum of what its lines publish (an interval
+        when a line is a band), None when a line is hidden."""
+        total = Amount(ZERO, ZERO)
+        for line in self.lines:
+            shown = line.shown_spent
+            if shown is None:
+                return None
+            total += shown
+        return total
+
+    @property
+    def shown_balance(self) -> Amount | None:
+        shown = self.shown_spent
+        return None if shown is None else shown.taken_from(self.budget)
+
     def line(self, key: str) -> Line:
         return next(line for line in self.lines if line.key == key)
 
@@ -131,38 +216,43 @@ def _school_years(period: Period) -> list[int]:
 
 def _spending(
     programme_ids: list[int], period: Period
-) -> dict[tuple[int, str], tuple[Decimal, int]]:
-    """(programme, category) -> (spent, count) in the period. One query per source."""
-    from buddywerk.expenses.selectors import expense_claimants, expenses_paid
+) -> dict[tuple[int, str], tuple[Decimal, frozenset[int]]]:
+    """(programme, category) -> (spent, people) in the period: people are the ids of the
+    grants paid or of the buddies who claimed (none for costs). One or two queries per
+    source."""
+    from buddywerk.expenses.selectors import expense_claimant_ids, expenses_paid
 
-    result: dict[tuple[int, str], tuple[Decimal, int]] = {}
-    for programme, category, spent, n in (
+    result: dict[tuple[int, str], tuple[Decimal, frozenset[int]]] = {}
+    for programme, category, spent in (
         Cost.objects.filter(
             programme_id__in=programme_ids, spent_on__range=(period.start, period.end)
         )
         .values_list("programme_id", "category")
-        .annotate(s=Sum("amount"), n=Count("id"))
-        .values_list("programme_id", "category", "s", "n")
+        .annotate(s=Sum("amount"))
+        .values_list("programme_id", "category", "s")
         .order_by()
     ):
-        result[(programme, category)] = (spent, n)
-    for programme, spent, n in (
-        GrantPayment.objects.filter(
-            grant__fund__programme_id__in=programme_ids,
-            paid_on__range=(period.start, period.end),
-        )
-        .values_list("grant__fund__programme_id")
-        .annotate(s=Sum("amount"), n=Count("grant_id", distinct=True))
-        .values_list("grant__fund__programme_id", "s", "n")
+        result[(programme, category)] = (spent, NOBODY)
+    payments = GrantPayment.objects.filter(
+        grant__fund__programme_id__in=programme_ids,
+        paid_on__range=(period.start, period.end),
+    )
+    grants: dict[int, set[int]] = defaultdict(set)
+    for programme, grant in payments.values_list("grant__fund__programme_id", "grant_id"):
+        grants[programme].add(grant)
+    for programme, spent in (
+        payments.values_list("grant__fund__programme_id")
+        .annotate(s=Sum("amount"))
+        .values_list("grant__fund__programme_id", "s")
         .order_by()
     ):
-        result[(programme, STUDY_GRANTS)] = (spent, n)
-    claimants = expense_claimants(programme_ids, period.start, period.end)
+        result[(programme, STUDY_GRANTS)] = (spent, frozenset(grants[programme]))
+    claimants = expense_claimant_ids(programme_ids, period.start, period.end)
     for total in expenses_paid(programme_ids, period.start, period.end):
-        spent, _n = result.get((total.programme_id, VOLUNTEER_EXPENSES), (ZERO, 0))
+        spent, _people = result.get((total.programme_id, VOLUNTEER_EXPENSES), (ZERO, NOBODY))
         result[(total.programme_id, VOLUNTEER_EXPENSES)] = (
             spent + total.spent,
-            claimants.get(total.programme_id, 0),
+            claimants.get(total.programme_id, NOBODY),
         )
     return result
 
@@ -187,18 +277,26 @@ def _add(into: Block, block: Block) -> None:
         target = into.line(line.key)
         target.budget += line.budget
         target.spent += line.spent
-        target.count += line.count
+        target.people |= line.people
+        if line.hidden:
+            target.unaccounted |= line.unaccounted
 
 
-def _hide(blocks: list[Block], parent: Block, *, suppressed: bool) -> None:
-    """Primary (1-4 grants or claimants) and complementary (exactly one hidden child)
-    suppression of the lines of money to named people of `parent`."""
-    if not suppressed:
-        return
-    for key in SMALL_COUNT_CATEGORIES:
-        line = parent.line(key)
-        hidden_children = sum(1 for b in blocks if b.line(key).hidden)
-        line.hidden = is_small(line.count) or hidden_children == 1
+def _protect(line: Line, *, suppressed: bool) -> None:
+    """Hide (1-4 people, or 1-4 unaccounted people below) or band a line of money to
+    named people; `unaccounted` of a programme's line is set by the caller."""
+    if suppressed and line.key in SMALL_COUNT_CATEGORIES:
+        line.hidden = is_small(len(line.people)) or is_small(len(line.unaccounted))
+        line.banded = not line.hidden
+
+
+def _parent(label: str, children: list[Block], *, suppressed: bool) -> Block:
+    parent = Block(label=label, lines=_empty_lines())
+    for child in children:
+        _add(parent, child)
+    for line in parent.lines:
+        _protect(line, suppressed=suppressed)
+    return parent
 
 
 def financial_report(
@@ -225,25 +323,19 @@ def financial_report(
         block = Block(label=str(programme), lines=_empty_lines(), received=received[programme.pk])
         for line in block.lines:
             line.budget = budgets.get((programme.pk, line.key), ZERO)
-            line.spent, line.count = spending.get((programme.pk, line.key), (ZERO, 0))
-            if suppressed and line.key in SMALL_COUNT_CATEGORIES:
-                line.hidden = is_small(line.count)
+            line.spent, line.people = spending.get((programme.pk, line.key), (ZERO, NOBODY))
+            _protect(line, suppressed=suppressed)
+            line.unaccounted = line.people if line.hidden else NOBODY
         blocks.append(block)
         code = programme.province_id or ""
         by_region[code].append(block)
         region_label[code] = str(programme.province) if programme.province_id else "-"
 
-    regions: list[Block] = []
-    for code, children in by_region.items():
-        region = Block(label=region_label[code], lines=_empty_lines())
-        for child in children:
-            _add(region, child)
-        _hide(children, region, suppressed=suppressed)
-        regions.append(region)
-    total = Block(label=str(_("Total")), lines=_empty_lines())
-    for region in regions:
-        _add(total, region)
-    _hide(regions, total, suppressed=suppressed)
+    regions = [
+        _parent(region_label[code], children, suppressed=suppressed)
+        for code, children in by_region.items()
+    ]
+    total = _parent(str(_("Total")), regions, suppressed=suppressed)
     return FinancialReport(
         period=period, programmes=blocks, regions=regions, total=total, suppressed=suppressed
     )
@@ -267,8 +359,9 @@ def financial_for_user(
     return financial_report(programmes=programmes, period=period, suppressed=suppressed)
 
 
-def euro_text(amount: Decimal) -> str:
-    """1234.5 -> "€ 1.234,50" (Belgian notation, exact)."""
+def euro_text(amount: Decimal, *, whole_euros: bool = False) -> str:
+    """1234.5 -> "€ 1.234,50" (Belgian notation, exact); with `whole_euros`, a whole
+    amount drops its cents: 2500 -> "€ 2.500" (the ends of a band)."""
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount):.2f}".split(".")
     groups: list[str] = []
@@ -276,4 +369,13 @@ def euro_text(amount: Decimal) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
+    if whole_euros and cents == "00":
+        return f"{sign}€ {'.'.join(groups)}"
     return f"{sign}€ {'.'.join(groups)},{cents}"
+
+
+def amount_text(amount: Amount) -> str:
+    """An exact amount as euro_text, a band or interval as "€ 2.500 - € 3.000"."""
+    if amount.exact:
+        return euro_text(amount.low)
+    return f"{euro_text(amount.low, whole_euros=True)} - {euro_text(amount.high, whole_euros=True)}"

@@ -1,6 +1,7 @@
 """The financial report in the funder's report files (issue 21, point 5): one sheet of
-the XLSX and one section of the PDF. Amounts are written as exact numbers with two
-decimals; a hidden figure as "x" (funds/financial.py says when)."""
+the XLSX and one section of the PDF. Exact amounts are written as numbers with two
+decimals; a band (or an interval computed from bands) as text, "€ 500 - € 1.000"; a
+hidden figure as "x" (funds/financial.py says when). The PDF shows the same."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .financial import Block, FinancialReport
+from .financial import Amount, Block, FinancialReport, amount_text
 
 HIDDEN = "x"
 MONEY_FORMAT = "#,##0.00"
 
 
-def _money(value: Decimal, hidden: bool) -> Decimal | str:
-    return HIDDEN if hidden else value
+def _money(shown: Amount | None) -> Decimal | str:
+    """A number when exact, else the band or interval as text, or "x"."""
+    if shown is None:
+        return HIDDEN
+    return shown.low if shown.exact else amount_text(shown)
 
 
 def block_rows(block: Block) -> list[list[Any]]:
@@ -25,8 +29,8 @@ def block_rows(block: Block) -> list[list[Any]]:
         [
             str(line.label),
             line.budget,
-            _money(line.spent, line.hidden),
-            _money(line.balance, line.hidden),
+            _money(line.shown_spent),
+            _money(line.shown_balance),
         ]
         for line in block.lines
     ]
@@ -34,8 +38,8 @@ def block_rows(block: Block) -> list[list[Any]]:
         [
             _("Total"),
             block.budget,
-            _money(block.spent, block.hidden),
-            _money(block.balance, block.hidden),
+            _money(block.shown_spent),
+            _money(block.shown_balance),
         ]
     )
     return rows
@@ -89,15 +93,30 @@ def financial_sheet(book: Any, report: FinancialReport) -> None:
     block(report.total, _("All programmes"))
     if report.suppressed:
         sheet.append([])
-        sheet.append(
-            [
-                HIDDEN,
-                _(
-                    "hidden: paid in fewer than 5 grants, or so that such an amount "
-                    "cannot be worked out"
-                ),
-            ]
-        )
+        for row in footnote():
+            sheet.append(list(row))
+
+
+def footnote() -> list[tuple[str, str]]:
+    """What a band and "x" mean, for a suppressed report (the XLSX and the PDF)."""
+    return [
+        (
+            "€ 500 - € 1.000",
+            _(
+                "Study grants and volunteer expenses are shown as a range of 500 euros "
+                "(at least the first amount, less than the second), so that no one's "
+                "money can be worked out. Totals and balances that include them are "
+                "ranges too."
+            ),
+        ),
+        (
+            HIDDEN,
+            _(
+                "Hidden: paid to fewer than 5 people, or so that such an amount could "
+                "be worked out."
+            ),
+        ),
+    ]
 
 
 def financial_pdf_context(report: FinancialReport) -> dict[str, Any]:
@@ -105,4 +124,8 @@ def financial_pdf_context(report: FinancialReport) -> dict[str, Any]:
     blocks = [(_("Programme"), b) for b in report.programmes]
     blocks += [(_("Region"), b) for b in report.regions]
     blocks.append((_("All programmes"), report.total))
-    return {"financial": report, "financial_blocks": blocks}
+    return {
+        "financial": report,
+        "financial_blocks": blocks,
+        "financial_footnote": footnote() if report.suppressed else [],
+    }
