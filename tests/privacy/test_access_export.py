@@ -19,7 +19,7 @@ from buddywerk.privacy import access_export, access_services
 from buddywerk.trajectories import concern_services as cs
 from buddywerk.trajectories import services as duo_services
 from buddywerk.trajectories.enums import ConcernOutcome, NoteVisibility, WellbeingMoment
-from tests.factories import ProgrammeFactory, UserFactory, member
+from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory, member
 from tests.trajectories.factories import TrajectoryFactory, coordinator_of, school_staff_of
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,31 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world):
         data = access_export.collect_participant(world["pupil"], programme_ids=programmes)
     assert len(data["duos"][0]["meetings"]) == 7
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_export_of_programme_a_shows_no_view_of_programme_b(client, world):
+    """Each programme answers for what it holds: programme B's coordinator looking at B's
+    referral of the same pupil, or at the pupil's page, is not in programme A's export, and
+    a viewer's role in B is never named; a platform admin's export has every view."""
+    pupil, duo = world["pupil"], world["duo"]
+    prog_b = ProgrammeFactory(name="Programma Geheim B")
+    coord_b = member(UserFactory(), prog_b, "programme_coordinator")
+    ref_b = ReferralFactory(programme=prog_b, pupil=pupil, status="declined")
+    client.force_login(coord_b)
+    assert client.get(reverse("referrals:detail", args=[ref_b.uuid])).status_code == 200
+    audit_view(actor=coord_b, target=pupil)  # the pupil's own page, through no record
+    # A staff member of the school who also coordinates B looks through A's duo.
+    both = member(world["staff"], prog_b, "programme_coordinator")
+    audit_view(actor=both, target=seen(pupil, trajectory=duo.uuid))
+    audit_view(actor=world["coordinator"], target=pupil)
+
+    data = access_export.collect_participant(pupil, programme_ids={duo.programme_id})
+    text = json.dumps(data)
+    assert prog_b.name not in text and str(ref_b.uuid) not in text
+    by = [v["by"] for v in data["views"]]
+    school = [b for b in by if duo.school.name in b]  # the fixture's view and this one
+    assert len(school) == 2 and all(";" not in b for b in school)  # B's role is not named
+    assert any(duo.programme.name in b for b in by)  # A's coordinator on the pupil's page
+    everything = access_export.collect_participant(pupil, programme_ids=None)
+    assert len(everything["views"]) == len(data["views"]) + 2
+    assert prog_b.name in json.dumps(everything["views"])

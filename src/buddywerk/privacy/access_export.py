@@ -48,6 +48,8 @@ from buddywerk.common.dates import date_table
 from buddywerk.common.models import AuditEvent
 from buddywerk.common.vocabulary import Competence, Language, MeetingMode, StudyTrack
 from buddywerk.followup.models import RelationshipSurvey, SurveyRespondent, TandemNote
+from buddywerk.matching.models import Proposal
+from buddywerk.organisations.models import OrganisationKind
 from buddywerk.referrals.models import ConsentWithdrawal, Family, Pupil, Referral
 from buddywerk.trajectories.enums import ConcernOutcome, ConcernStatus, NoteVisibility
 from buddywerk.trajectories.models import (
@@ -367,16 +369,56 @@ def _history(rows: Iterable[Any], *, with_reason: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _views(object_type: str, object_id: str) -> list[dict[str, Any]]:
+# The `detail` keys of a view event that name the record the child was seen through (see
+# common/audit.py): a referral, a duo, a proposal (which belongs to a referral).
+_THROUGH_KEYS = ("referral", "trajectory", "proposal")
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a programme-scoped export holds: its programmes and the UUIDs of the referrals,
+    duos and proposals it covers."""
+
+    programme_ids: set[int]
+    records: set[str]
+
+
+def _in_scope(event: AuditEvent, scope: _Scope, acting: set[int]) -> bool:
+    """Each programme answers for what it holds: an event seen through a referral, duo or
+    proposal counts when that record is one of the export's; an event about the child
+    through no such record (the pupil's page, an export, an erasure) counts when its actor
+    is or was a member of one of the export's programmes. Events of another programme, of
+    the school alone, or of the system without a record of the export are left out."""
+    through = {str(event.detail[key]) for key in _THROUGH_KEYS if key in event.detail}
+    if through:
+        return bool(through & scope.records)
+    return event.actor_id is not None and event.actor_id in acting
+
+
+def _views(object_type: str, object_id: str, scope: _Scope | None) -> list[dict[str, Any]]:
     """Who viewed or changed the subject's data, from the audit trail: when, what, and the
-    viewer's role and organisation (not the staff member's name, see the module doc)."""
+    viewer's role and organisation (not the staff member's name, see the module doc). With
+    a `scope` (None: every programme, for a platform admin), only the events of the export's
+    programmes (`_in_scope`), and a viewer's roles in other programmes are not named."""
     events = list(
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("at", "id")
     )
     actor_ids = {event.actor_id for event in events if event.actor_id}
+    memberships = Membership.objects.filter(user_id__in=actor_ids)
+    if scope is not None:
+        acting = set(
+            memberships.filter(organisation_id__in=scope.programme_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        events = [event for event in events if _in_scope(event, scope, acting)]
+        memberships = memberships.exclude(
+            Q(organisation__kind=OrganisationKind.PROGRAMME)
+            & ~Q(organisation_id__in=scope.programme_ids)
+        )
     roles: dict[int, list[str]] = {}
     for membership in (
-        Membership.objects.filter(user_id__in=actor_ids, is_active=True)
+        memberships.filter(is_active=True)
         .select_related("organisation")
         .order_by("organisation__name", "role")
     ):
@@ -618,8 +660,25 @@ def collect_participant(
         "duos": [
             _duo(p.trajectory, p, group=sizes.get(p.trajectory_id, 1) > 1) for p in participations
         ],
-        "views": _views(SUBJECT_TYPES[PUPIL if is_pupil else FAMILY], str(subject.uuid)),
+        "views": _views(
+            SUBJECT_TYPES[PUPIL if is_pupil else FAMILY],
+            str(subject.uuid),
+            None if programme_ids is None else _scope(programme_ids, referrals, participations),
+        ),
     }
+
+
+def _scope(
+    programme_ids: set[int], referrals: list[Referral], participations: list[Participant]
+) -> _Scope:
+    """The records a programme-scoped export covers, for its `views` (one query)."""
+    proposals = Proposal.objects.filter(referral__in=referrals).values_list("uuid", flat=True)
+    return _Scope(
+        programme_ids=programme_ids,
+        records={str(r.uuid) for r in referrals}
+        | {str(p.trajectory.uuid) for p in participations}
+        | {str(uuid) for uuid in proposals},
+    )
 
 
 # --- a buddy, for themselves ------------------------------------------------------------
@@ -744,7 +803,7 @@ def collect_buddy(buddy: Buddy) -> dict[str, Any]:
         "memberships": memberships,
         "screening": screening,
         "duos": duos,
-        "views": _views(SUBJECT_TYPES[BUDDY], str(buddy.uuid)),
+        "views": _views(SUBJECT_TYPES[BUDDY], str(buddy.uuid), None),
     }
 
 
