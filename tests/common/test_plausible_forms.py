@@ -94,6 +94,7 @@ def _arguments() -> dict[str, object]:
         "care_coordinators": [],
         "languages": [("nl", "Nederlands")],
         "duos": [],
+        "givers": ["parent", "guardian"],
     }
 
 
